@@ -1,0 +1,69 @@
+/// A title as it stands on the as-of date, with the amounts a message shows.
+public struct DunnedTitle: Sendable {
+    public var title: Title
+    /// The due date moved to the next business day when it fell on a weekend or holiday.
+    public var effectiveDueDate: Day
+    /// as-of − effective due date (negative before it).
+    public var daysOverdue: Int
+    public var outstanding: Money
+    /// Multa, once after due.
+    public var lateFee: Money
+    /// Juros de mora, pro rata die.
+    public var interest: Money
+    /// outstanding + late fee + interest.
+    public var updatedAmount: Money { outstanding + lateFee + interest }
+    /// Payment data, filled by the bank stage when available.
+    public var barcode: String?
+    public var linhaDigitavel: String?
+
+    public init(title: Title, effectiveDueDate: Day, daysOverdue: Int, outstanding: Money, lateFee: Money,
+                interest: Money, barcode: String? = nil, linhaDigitavel: String? = nil) {
+        self.title = title
+        self.effectiveDueDate = effectiveDueDate
+        self.daysOverdue = daysOverdue
+        self.outstanding = outstanding
+        self.lateFee = lateFee
+        self.interest = interest
+        self.barcode = barcode
+        self.linhaDigitavel = linhaDigitavel
+    }
+}
+
+/// One message of the night: one customer, one channel, the most advanced step speaking for
+/// every title of the group.
+public struct PlannedMessage: Sendable {
+    /// Deterministic id, safe as a file name: `R20261123-<16 hex>`.
+    public var id: String
+    public var customer: Customer
+    public var profile: String
+    public var channel: Channel
+    /// The step whose template speaks (highest offset of the group).
+    public var step: Step
+    /// The template name (the speaking step's); on a fallback channel the same template name.
+    public var template: String
+    /// Titles in id order, each with the step it records.
+    public var titles: [DunnedTitle]
+    public var titleSteps: [String]
+    /// PIX copia-e-cola for the total updated amount, filled by the bank stage.
+    public var pixCode: String?
+    public var pixTxid: String?
+
+    public init(id: String, customer: Customer, profile: String, channel: Channel, step: Step, template: String,
+                titles: [DunnedTitle], titleSteps: [String], pixCode: String? = nil, pixTxid: String? = nil) {
+        self.id = id
+        self.customer = customer
+        self.profile = profile
+        self.channel = channel
+        self.step = step
+        self.template = template
+        self.titles = titles
+        self.titleSteps = titleSteps
+        self.pixCode = pixCode
+        self.pixTxid = pixTxid
+    }
+
+    /// Sum of the titles' outstanding amounts.
+    public var totalOutstanding: Money { titles.reduce(.zero) { $0 + $1.outstanding } }
+    /// Sum of the titles' updated amounts.
+    public var totalUpdated: Money { titles.reduce(.zero) { $0 + $1.updatedAmount } }
+}

@@ -1,0 +1,129 @@
+/// A customer's identifier as given in customers.csv.
+public struct CustomerID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let raw: String
+    public init(_ raw: String) { self.raw = raw }
+    public var description: String { raw }
+    public static func < (a: CustomerID, b: CustomerID) -> Bool { a.raw.utf8.lexicographicallyPrecedes(b.raw.utf8) }
+}
+
+/// A Brazilian taxpayer number: CPF for people, CNPJ for companies.
+public struct Document: Hashable, Sendable {
+    public enum Kind: String, Sendable { case cpf, cnpj }
+    /// CPF or CNPJ.
+    public let kind: Kind
+    /// Digits (and, for the 2026 alphanumeric CNPJ, upper-case letters) without punctuation.
+    public let value: String
+
+    public init(kind: Kind, value: String) {
+        self.kind = kind
+        self.value = value
+    }
+
+    /// The document with most characters hidden, for logs and reports (LGPD).
+    public var masked: String {
+        let v = Array(value)
+        guard v.count > 5 else { return String(repeating: "*", count: v.count) }
+        return String(repeating: "*", count: v.count - 4) + String(v.suffix(4))
+    }
+
+    /// `123.456.789-09` or `12.345.678/0001-95`.
+    public var formatted: String {
+        let v = Array(value)
+        switch kind {
+        case .cpf where v.count == 11:
+            return String(v[0..<3]) + "." + String(v[3..<6]) + "." + String(v[6..<9]) + "-" + String(v[9..<11])
+        case .cnpj where v.count == 14:
+            return String(v[0..<2]) + "." + String(v[2..<5]) + "." + String(v[5..<8]) + "/" + String(v[8..<12]) + "-" + String(v[12..<14])
+        default:
+            return value
+        }
+    }
+}
+
+/// A postal address; complete when a letter can be sent to it.
+public struct PostalAddress: Hashable, Sendable {
+    public var street: String?
+    public var number: String?
+    public var complement: String?
+    public var district: String?
+    public var city: String?
+    /// Unidade federativa, two upper-case letters.
+    public var state: String?
+    /// CEP, eight digits.
+    public var zip: String?
+
+    public init(street: String? = nil, number: String? = nil, complement: String? = nil, district: String? = nil,
+                city: String? = nil, state: String? = nil, zip: String? = nil) {
+        self.street = street
+        self.number = number
+        self.complement = complement
+        self.district = district
+        self.city = city
+        self.state = state
+        self.zip = zip
+    }
+
+    /// Street, number, city, UF and CEP are all present (complement and district are optional).
+    public var isComplete: Bool {
+        street != nil && number != nil && city != nil && state != nil && zip != nil
+    }
+
+    /// `01310-100`.
+    public var formattedZip: String? {
+        guard let z = zip, z.count == 8 else { return zip }
+        return String(z.prefix(5)) + "-" + String(z.suffix(3))
+    }
+
+    /// The lines printed in an envelope window.
+    public var lines: [String] {
+        var l1 = [street, number].compactMap { $0 }.joined(separator: ", ")
+        if let c = complement { l1 += " - " + c }
+        var out = [l1]
+        if let d = district { out.append(d) }
+        out.append([city, state].compactMap { $0 }.joined(separator: " - "))
+        if let z = formattedZip { out.append("CEP " + z) }
+        return out.filter { !$0.isEmpty }
+    }
+}
+
+/// One row of customers.csv, validated.
+public struct Customer: Sendable {
+    public var id: CustomerID
+    public var name: String
+    public var document: Document
+    public var email: String?
+    /// E.164, e.g. `+5511987654321`.
+    public var phone: String?
+    public var address: PostalAddress
+    public var segment: String?
+    public var score: Int?
+    public var tags: [String]
+    public var optOut: Set<Channel>
+    /// 1-based line of the row in its file (for messages to people).
+    public var line: Int
+
+    public init(id: CustomerID, name: String, document: Document, email: String? = nil, phone: String? = nil,
+                address: PostalAddress = PostalAddress(), segment: String? = nil, score: Int? = nil,
+                tags: [String] = [], optOut: Set<Channel> = [], line: Int = 0) {
+        self.id = id
+        self.name = name
+        self.document = document
+        self.email = email
+        self.phone = phone
+        self.address = address
+        self.segment = segment
+        self.score = score
+        self.tags = tags
+        self.optOut = optOut
+        self.line = line
+    }
+
+    /// Whether the customer has what the channel needs (an e-mail, a phone, a complete address).
+    public func hasContact(for channel: Channel) -> Bool {
+        switch channel {
+        case .email: email != nil
+        case .sms: phone != nil
+        case .letter: address.isComplete
+        }
+    }
+}

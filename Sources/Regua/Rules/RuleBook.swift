@@ -1,0 +1,237 @@
+/// The validated rule book: the finance team's YAML, merged from every file of the rules folder.
+///
+/// Built only by ``RuleBookLoader``; every value here has been checked, so the decider can trust it.
+public struct RuleBook: Sendable {
+    public var version: Int
+    /// IANA time zone identifier (default `America/Sao_Paulo`).
+    public var timeZone: String
+    public var company: Company
+    /// Beneficiary account for the remittance; required when a step asks for a remittance.
+    public var bank: BankAccount?
+    public var calendar: CalendarConfig
+    public var policy: Policy
+    /// In book order; the last matches everyone.
+    public var profiles: [Profile]
+    /// In book order.
+    public var steps: [Step]
+    /// Template sources keyed by file name without the folder, e.g. `atraso.email.mustache`.
+    public var templates: [String: TemplateSource]
+    /// SHA-256 (hex) of every rule file and template, in byte order of their names.
+    public var hash: String
+
+    public init(version: Int = 1, timeZone: String = "America/Sao_Paulo", company: Company, bank: BankAccount? = nil,
+                calendar: CalendarConfig = CalendarConfig(), policy: Policy = Policy(), profiles: [Profile],
+                steps: [Step], templates: [String: TemplateSource] = [:], hash: String = "") {
+        self.version = version
+        self.timeZone = timeZone
+        self.company = company
+        self.bank = bank
+        self.calendar = calendar
+        self.policy = policy
+        self.profiles = profiles
+        self.steps = steps
+        self.templates = templates
+        self.hash = hash
+    }
+
+    /// The step with this id.
+    public func step(_ id: String) -> Step? { steps.first { $0.id == id } }
+}
+
+/// A template file's text and where it came from (for `FILE:LINE:COLUMN` errors).
+public struct TemplateSource: Sendable, Hashable {
+    public var path: String
+    public var text: String
+    public init(path: String, text: String) {
+        self.path = path
+        self.text = text
+    }
+}
+
+/// The sender: used in messages, letters, the PIX code and the remittance.
+public struct Company: Sendable, Hashable {
+    public var name: String
+    public var document: Document
+    public var email: String?
+    public var phone: String?
+    public var pixKey: String?
+    public var city: String?
+    public var address: String?
+
+    public init(name: String, document: Document, email: String? = nil, phone: String? = nil, pixKey: String? = nil,
+                city: String? = nil, address: String? = nil) {
+        self.name = name
+        self.document = document
+        self.email = email
+        self.phone = phone
+        self.pixKey = pixKey
+        self.city = city
+        self.address = address
+    }
+}
+
+/// The beneficiary account at the bank (CNAB 240 and boletos).
+public struct BankAccount: Sendable, Hashable {
+    /// Three-digit bank code: `001` Banco do Brasil, `341` Itaú, …
+    public var code: String
+    /// Agency digits, without check digit.
+    public var agency: String
+    public var agencyDigit: String?
+    /// Account digits, without check digit.
+    public var account: String
+    public var accountDigit: String?
+    /// Convênio.
+    public var agreement: String
+    /// Carteira.
+    public var wallet: String
+
+    public init(code: String, agency: String, agencyDigit: String? = nil, account: String, accountDigit: String? = nil,
+                agreement: String, wallet: String) {
+        self.code = code
+        self.agency = agency
+        self.agencyDigit = agencyDigit
+        self.account = account
+        self.accountDigit = accountDigit
+        self.agreement = agreement
+        self.wallet = wallet
+    }
+}
+
+/// Which days are holidays.
+public struct CalendarConfig: Sendable, Hashable {
+    /// `holidays: national`: Brazilian national holidays and bank closing days.
+    public var nationalHolidays: Bool
+    /// `extra`: local holidays.
+    public var extra: [Day]
+
+    public init(nationalHolidays: Bool = true, extra: [Day] = []) {
+        self.nationalHolidays = nationalHolidays
+        self.extra = extra
+    }
+}
+
+/// The `policy` section.
+public struct Policy: Sendable, Hashable {
+    public var lateFeePercent: Percent
+    public var interestPercentMonth: Percent
+    public var minAmount: Money
+    /// `nil` means no cap.
+    public var maxContactsPerWeek: Int?
+    public var catchUpDays: Int
+    public var quietDays: Set<Weekday>
+    public var smsMaxSegments: Int
+    public var smsTransliterate: Bool
+    public var backfill: Bool
+
+    public init(lateFeePercent: Percent = Percent(micros: 0), interestPercentMonth: Percent = Percent(micros: 0),
+                minAmount: Money = .zero, maxContactsPerWeek: Int? = nil, catchUpDays: Int = 0,
+                quietDays: Set<Weekday> = [], smsMaxSegments: Int = 2, smsTransliterate: Bool = true,
+                backfill: Bool = false) {
+        self.lateFeePercent = lateFeePercent
+        self.interestPercentMonth = interestPercentMonth
+        self.minAmount = minAmount
+        self.maxContactsPerWeek = maxContactsPerWeek
+        self.catchUpDays = catchUpDays
+        self.quietDays = quietDays
+        self.smsMaxSegments = smsMaxSegments
+        self.smsTransliterate = smsTransliterate
+        self.backfill = backfill
+    }
+}
+
+/// A customer profile: the first whose conditions all hold wins.
+public struct Profile: Sendable, Hashable {
+    public var id: String
+    /// All must hold; empty matches everyone.
+    public var conditions: [Condition]
+    public var location: SourceLocation?
+
+    public init(id: String, conditions: [Condition] = [], location: SourceLocation? = nil) {
+        self.id = id
+        self.conditions = conditions
+        self.location = location
+    }
+}
+
+/// One condition of a profile's `when`.
+public enum Condition: Sendable, Hashable {
+    /// `segment: B2B` (or a list: any of them).
+    case segment([String])
+    /// `tags_any: [..]`.
+    case tagsAny([String])
+    /// `tags_all: [..]`.
+    case tagsAll([String])
+    /// `score: ">= 700"`, `late_payments_12m: "== 0"`, … Values are scaled by 100 so that
+    /// money facts compare exactly (`total_overdue: ">= 1000.50"`).
+    case number(NumberField, Comparison, hundredths: Int64)
+}
+
+/// A numeric field a profile can test.
+public enum NumberField: String, Sendable, Hashable, CaseIterable {
+    case score
+    case latePayments12m = "late_payments_12m"
+    case totalOverdue = "total_overdue"
+    case oldestDaysOverdue = "oldest_days_overdue"
+}
+
+/// `>= > <= < == !=`.
+public enum Comparison: String, Sendable, Hashable, CaseIterable {
+    case ge = ">=", gt = ">", le = "<=", lt = "<", eq = "==", ne = "!="
+
+    /// Applies the comparison.
+    public func holds(_ a: Int64, _ b: Int64) -> Bool {
+        switch self {
+        case .ge: a >= b
+        case .gt: a > b
+        case .le: a <= b
+        case .lt: a < b
+        case .eq: a == b
+        case .ne: a != b
+        }
+    }
+}
+
+/// A rung of the ladder.
+public struct Step: Sendable, Hashable {
+    public enum Action: Sendable, Hashable {
+        /// A message on a channel, with an optional fallback channel, rendered from a template.
+        case message(channel: Channel, template: String, fallback: Channel?)
+        /// A bank instruction, no message.
+        case remittance(RemittanceInstruction)
+    }
+
+    public var id: String
+    /// Days from the effective due date (negative before it).
+    public var offset: Int
+    public var action: Action
+    /// `profiles`: only these (nil = all).
+    public var profiles: Set<String>?
+    /// `except_profiles`.
+    public var exceptProfiles: Set<String>
+    /// Position in the book (0-based), for ties.
+    public var index: Int
+    public var location: SourceLocation?
+
+    public init(id: String, offset: Int, action: Action, profiles: Set<String>? = nil, exceptProfiles: Set<String> = [],
+                index: Int, location: SourceLocation? = nil) {
+        self.id = id
+        self.offset = offset
+        self.action = action
+        self.profiles = profiles
+        self.exceptProfiles = exceptProfiles
+        self.index = index
+        self.location = location
+    }
+
+    /// Whether the step applies to a customer of this profile.
+    public func applies(to profile: String) -> Bool {
+        if let p = profiles, !p.contains(profile) { return false }
+        return !exceptProfiles.contains(profile)
+    }
+
+    /// The message channel, or nil for a remittance step.
+    public var channel: Channel? {
+        if case .message(let c, _, _) = action { return c }
+        return nil
+    }
+}

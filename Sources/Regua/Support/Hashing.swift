@@ -1,0 +1,36 @@
+import Crypto
+
+/// SHA-256 helpers for the manifest, the ledger's input hashes and deterministic ids.
+public enum Hashing {
+    /// Lower-case hex SHA-256 of bytes.
+    public static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
+        hex(SHA256.hash(data: Array(bytes)))
+    }
+
+    /// Lower-case hex SHA-256 of a string's UTF-8.
+    public static func sha256Hex(_ text: String) -> String { sha256Hex(Array(text.utf8)) }
+
+    /// Lower-case hex of a digest.
+    public static func hex(_ digest: some Sequence<UInt8>) -> String {
+        let table = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in digest {
+            out.append(table[Int(b >> 4)])
+            out.append(table[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// An incremental SHA-256 for several inputs (e.g. every rule file in order).
+public struct HashBuilder {
+    private var hasher = SHA256()
+    public init() {}
+    /// Adds a labelled chunk; the label and length prefix keep ("ab","c") apart from ("a","bc").
+    public mutating func add(label: String, _ bytes: some Collection<UInt8>) {
+        hasher.update(data: Array((label + "\u{0}" + String(bytes.count) + "\u{0}").utf8))
+        hasher.update(data: Array(bytes))
+    }
+    /// The hex digest.
+    public func finish() -> String { Hashing.hex(hasher.finalize()) }
+}
