@@ -1,0 +1,75 @@
+/// Why a due step did not go out tonight.
+public enum HoldReason: String, Sendable, Hashable, CaseIterable, Codable {
+    /// The as-of date is a quiet day or a holiday: no message goes out.
+    case quietDay = "quiet_day"
+    /// The message's titles owe less than `min_amount` in total.
+    case belowMinAmount = "below_min_amount"
+    /// The customer would pass `max_contacts_per_week`.
+    case contactCap = "contact_cap"
+    /// The customer refused the step's channel (and its fallback, if any, was not usable).
+    case optOut = "opt_out"
+    /// The customer lacks the contact for the channel and its fallback.
+    case noContact = "no_contact"
+    /// A remittance step for a title without a nosso número (the bank cannot identify it).
+    case noBankData = "no_bank_data"
+}
+
+/// What was decided for one (title, step) pair: the unit the ledger records.
+public enum ActionKind: String, Sendable, Hashable, Codable {
+    /// The step went out (in a message, or as a remittance instruction).
+    case sent
+    /// Another step due the same night with a higher offset was chosen for the title.
+    case superseded
+    /// Due but held back; due again on a later night while inside its window.
+    case held
+}
+
+/// One decided (title, step) pair.
+public struct Action: Sendable, Hashable {
+    public var titleID: TitleID
+    public var customerID: CustomerID
+    /// The step id; for instructions that follow the data (`change_due`, `stop_protest`) the
+    /// instruction's name prefixed with `bank:`.
+    public var stepID: String
+    public var offset: Int
+    public var kind: ActionKind
+    public var channel: Channel?
+    public var instruction: RemittanceInstruction?
+    public var reason: HoldReason?
+    public var messageID: String?
+    public var profile: String
+
+    public init(titleID: TitleID, customerID: CustomerID, stepID: String, offset: Int, kind: ActionKind,
+                channel: Channel? = nil, instruction: RemittanceInstruction? = nil, reason: HoldReason? = nil,
+                messageID: String? = nil, profile: String) {
+        self.titleID = titleID
+        self.customerID = customerID
+        self.stepID = stepID
+        self.offset = offset
+        self.kind = kind
+        self.channel = channel
+        self.instruction = instruction
+        self.reason = reason
+        self.messageID = messageID
+        self.profile = profile
+    }
+
+    /// Whether this counts on the title's ladder (a message sent or an instruction issued).
+    public var isOnLadder: Bool { kind == .sent && !stepID.hasPrefix("bank:") }
+}
+
+/// One bank instruction of the night.
+public struct PlannedRemittance: Sendable {
+    public var title: DunnedTitle
+    public var customer: Customer
+    public var instruction: RemittanceInstruction
+    /// The rule step that asked for it, or nil when it follows the data.
+    public var stepID: String?
+
+    public init(title: DunnedTitle, customer: Customer, instruction: RemittanceInstruction, stepID: String?) {
+        self.title = title
+        self.customer = customer
+        self.instruction = instruction
+        self.stepID = stepID
+    }
+}

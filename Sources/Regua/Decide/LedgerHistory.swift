@@ -1,0 +1,41 @@
+/// What the ledger knows before a night: the input of the decision besides the rule book,
+/// the receivables and the as-of date. Built by the ledger, read by the decider.
+public struct LedgerHistory: Sendable {
+    /// A step that went out for a title (message sent or remittance instruction recorded).
+    public struct SentStep: Sendable, Hashable {
+        public var stepID: String
+        public var offset: Int
+        public var night: Day
+        public init(stepID: String, offset: Int, night: Day) {
+            self.stepID = stepID
+            self.offset = offset
+            self.night = night
+        }
+    }
+
+    /// Per title, every step that went out, in any order.
+    public var sent: [TitleID: [SentStep]]
+    /// Per title, the steps recorded `superseded`: a step superseded by a later one is never sent.
+    public var superseded: [TitleID: Set<String>] = [:]
+    /// Per customer, the nights of the messages sent in the week before the as-of date (one
+    /// entry per message), for `max_contacts_per_week`.
+    public var recentMessages: [CustomerID: [Day]]
+    /// Titles registered with the bank and the due date they were registered with.
+    public var registeredDue: [TitleID: Day]
+    /// Titles with a protest instruction sent and not stopped.
+    public var protested: Set<TitleID>
+    /// Titles with a write-off instruction sent (no further remittance but stop-protest).
+    public var writtenOff: Set<TitleID>
+
+    public init(sent: [TitleID: [SentStep]] = [:], recentMessages: [CustomerID: [Day]] = [:],
+                registeredDue: [TitleID: Day] = [:], protested: Set<TitleID> = [], writtenOff: Set<TitleID> = []) {
+        self.sent = sent
+        self.recentMessages = recentMessages
+        self.registeredDue = registeredDue
+        self.protested = protested
+        self.writtenOff = writtenOff
+    }
+
+    /// An empty ledger.
+    public static let empty = LedgerHistory()
+}

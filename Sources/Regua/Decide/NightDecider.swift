@@ -1,0 +1,349 @@
+import Dispatch
+
+/// Decides a night: a pure function of (rule book, customers, titles, ledger history, as-of date).
+///
+/// SPEC §3 is implemented here and only here; every side effect (reading, rendering, writing,
+/// recording) happens around it in `Night/`.
+public struct NightDecider: Sendable {
+    public let book: RuleBook
+    public let calendar: BusinessCalendar
+    public let asOf: Day
+
+    /// A decider for one night of a rule book.
+    public init(book: RuleBook, asOf: Day) {
+        self.book = book
+        self.calendar = BusinessCalendar(book.calendar)
+        self.asOf = asOf
+    }
+
+    /// Whether no message goes out tonight (quiet day or holiday).
+    public var isQuietDay: Bool {
+        book.policy.quietDays.contains(asOf.weekday) || calendar.isHoliday(asOf)
+    }
+
+    /// Decides the night for every customer. Work splits by customer over the machine's cores;
+    /// the result is sorted, so it does not depend on the split.
+    public func decide(customers: [Customer], titles: [Title], history: LedgerHistory) -> NightDecision {
+        var byCustomer: [CustomerID: [Int]] = [:]
+        byCustomer.reserveCapacity(customers.count)
+        for (i, t) in titles.enumerated() { byCustomer[t.customerID, default: []].append(i) }
+        let order = customers.indices.sorted { customers[$0].id < customers[$1].id }
+
+        let chunks = max(1, min(8, order.count / 2048))
+        var partials = [CustomerOutcome](repeating: CustomerOutcome(), count: chunks)
+        partials.withUnsafeMutableBufferPointer { buf in
+            let out = buf
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                var acc = CustomerOutcome()
+                let lo = order.count * chunk / chunks
+                let hi = order.count * (chunk + 1) / chunks
+                for k in lo..<hi {
+                    let c = customers[order[k]]
+                    guard let idx = byCustomer[c.id] else { continue }
+                    let ts = idx.map { titles[$0] }.sorted { $0.id < $1.id }
+                    decide(customer: c, titles: ts, history: history, into: &acc, trace: nil)
+                }
+                out[chunk] = acc
+            }
+        }
+        var all = CustomerOutcome()
+        for p in partials { all.append(p) }
+        return NightDecision(asOf: asOf, quietDay: isQuietDay, actions: all.actions, messages: all.messages,
+                             heldMessages: all.held, remittances: all.remittances,
+                             profileCounts: all.profileCounts, portfolio: all.portfolio)
+    }
+
+    /// Explains one customer's night, step by step.
+    public func explain(customer: Customer, titles: [Title], history: LedgerHistory) -> CustomerExplanation {
+        var acc = CustomerOutcome()
+        var trace = CustomerExplanation(customerID: customer.id, profile: "", profileTrail: [], facts: CustomerFacts(),
+                                        titles: [], messages: [])
+        decide(customer: customer, titles: titles.sorted { $0.id < $1.id }, history: history, into: &acc,
+               trace: &trace)
+        return trace
+    }
+
+    // MARK: - One customer
+
+    /// The computed state of a title tonight.
+    func dunned(_ t: Title) -> DunnedTitle {
+        let eff = calendar.effectiveDueDate(t.dueDate)
+        let days = asOf.days(since: eff)
+        let out = t.outstanding
+        let p = book.policy
+        let fee = days > 0 ? p.lateFeePercent.applied(to: out) : .zero
+        let interest = days > 0 ? p.interestPercentMonth.applied(to: out, times: days, over: 30) : .zero
+        return DunnedTitle(title: t, effectiveDueDate: eff, daysOverdue: days, outstanding: out, lateFee: fee,
+                           interest: interest, barcode: t.barcode, linhaDigitavel: t.linhaDigitavel)
+    }
+
+    /// Why a title is never dunned tonight, or nil when it is dunnable.
+    func suppression(_ t: Title) -> String? {
+        switch t.status {
+        case .paid: return "paid"
+        case .cancelled: return "cancelled"
+        case .disputed: return "disputed"
+        case .promised:
+            if let p = t.promiseDate, asOf <= p { return "promised to pay by \(p.iso)" }
+        case .open: break
+        }
+        if t.outstanding.cents <= 0 { return "nothing outstanding" }
+        return nil
+    }
+
+    /// Facts of SPEC §3 for one customer.
+    func facts(_ titles: [DunnedTitle]) -> CustomerFacts {
+        var f = CustomerFacts()
+        for d in titles {
+            let t = d.title
+            if t.status != .cancelled, let paid = t.paidDate, paid > d.effectiveDueDate {
+                let age = asOf.days(since: paid)
+                if age >= 0 && age < 365 { f.latePayments12m += 1 }
+            }
+            if suppression(t) == nil, d.daysOverdue > 0 {
+                f.totalOverdue += d.outstanding
+                f.oldestDaysOverdue = max(f.oldestDaysOverdue, d.daysOverdue)
+            }
+        }
+        return f
+    }
+
+    /// Whether a step's window holds for a title `days` overdue.
+    func inWindow(_ s: Step, days: Int) -> Bool {
+        if s.offset < 0 && days >= 0 { return false }
+        return days >= s.offset && days <= s.offset + book.policy.catchUpDays
+    }
+
+    private func later(_ a: Step, than b: Step) -> Bool {
+        a.offset != b.offset ? a.offset > b.offset : a.index > b.index
+    }
+
+    private func usable(_ c: Channel, _ customer: Customer) -> Bool {
+        !customer.optOut.contains(c) && customer.hasContact(for: c)
+    }
+
+    private func messageID(customer: CustomerID, channel: Channel) -> String {
+        let h = Hashing.sha256Hex("\(asOf.iso)\u{0}\(customer.raw)\u{0}\(channel.rawValue)")
+        let c = asOf.components
+        return "R" + pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + "-" + String(h.prefix(16))
+    }
+
+    // swiftlint:disable:next function_body_length cyclomatic_complexity
+    func decide(customer c: Customer, titles: [Title], history h: LedgerHistory, into acc: inout CustomerOutcome,
+                trace: UnsafeMutablePointer<CustomerExplanation>?) {
+        let dunnedTitles = titles.map(dunned)
+        let f = facts(dunnedTitles)
+        let profile = book.profile(for: c, facts: f)
+        acc.profileCounts[profile.id, default: 0] += 1
+        let applicable = book.steps.filter { $0.applies(to: profile.id) }
+        let policy = book.policy
+
+        if let trace {
+            trace.pointee.profile = profile.id
+            trace.pointee.facts = f
+            for p in book.profiles {
+                let ok = p.conditions.allSatisfy { $0.holds(for: c, facts: f) }
+                trace.pointee.profileTrail.append((p.id, ok))
+                if ok { break }
+            }
+        }
+
+        // Per title: the step chosen tonight, and the verdicts for explain.
+        var chosen: [(title: DunnedTitle, step: Step, backfill: Bool)] = []
+        var explanations: [TitleID: Int] = [:]
+        for d in dunnedTitles {
+            let t = d.title
+            let suppressed = suppression(t)
+            let sent = h.sent[t.id] ?? []
+            let onLadder = !sent.isEmpty
+            if suppressed == nil || onLadder || h.registeredDue[t.id] != nil {
+                acc.portfolioAdd(d, suppressed: suppressed, inDunning: onLadder)
+            }
+            var ex = trace.map { _ in
+                TitleExplanation(titleID: t.id, status: t.status, dueDate: t.dueDate, effectiveDueDate: d.effectiveDueDate,
+                                 daysOverdue: d.daysOverdue, outstanding: d.outstanding, updatedAmount: d.updatedAmount,
+                                 suppressed: suppressed, steps: [])
+            }
+            bankFollowUps(d, customer: c, profile: profile.id, suppressed: suppressed, history: h, into: &acc)
+            if suppressed == nil {
+                let maxSent = sent.max { $0.offset < $1.offset }
+                let superseded = h.superseded[t.id] ?? []
+                var due: [Step] = []
+                for s in book.steps {
+                    let verdict: StepVerdict?
+                    if !s.applies(to: profile.id) {
+                        verdict = .notForProfile
+                    } else if let prior = sent.first(where: { $0.stepID == s.id }) {
+                        verdict = .alreadySent(night: prior.night)
+                    } else if superseded.contains(s.id) {
+                        verdict = .supersededEarlier
+                    } else if let m = maxSent, m.offset > s.offset {
+                        verdict = .higherAlreadySent(step: m.stepID)
+                    } else if inWindow(s, days: d.daysOverdue) {
+                        due.append(s)
+                        verdict = nil
+                    } else if d.daysOverdue < s.offset || (s.offset < 0 && d.daysOverdue >= 0 && false) {
+                        verdict = .notYet(opensOn: d.effectiveDueDate.adding(days: s.offset))
+                    } else {
+                        let close = s.offset < 0
+                            ? min(d.effectiveDueDate.adding(days: s.offset + policy.catchUpDays), d.effectiveDueDate.adding(days: -1))
+                            : d.effectiveDueDate.adding(days: s.offset + policy.catchUpDays)
+                        verdict = .windowClosed(closedOn: close)
+                    }
+                    if let v = verdict { ex?.steps.append((s.id, v)) }
+                }
+                var backfill = false
+                if due.isEmpty, policy.backfill, sent.isEmpty {
+                    let candidates = applicable.filter { $0.channel != nil && $0.offset <= d.daysOverdue && !superseded.contains($0.id) }
+                    if let best = candidates.max(by: { later($1, than: $0) }) {
+                        due = [best]
+                        backfill = true
+                    }
+                }
+                if let top = due.max(by: { later($1, than: $0) }) {
+                    chosen.append((d, top, backfill))
+                    for s in due where s.id != top.id {
+                        acc.actions.append(Action(titleID: t.id, customerID: c.id, stepID: s.id, offset: s.offset,
+                                                  kind: .superseded, profile: profile.id))
+                        ex?.steps.append((s.id, .superseded(by: top.id)))
+                    }
+                }
+            }
+            if var e = ex {
+                e.steps.sort { a, b in
+                    (book.step(a.stepID)?.index ?? 0) < (book.step(b.stepID)?.index ?? 0)
+                }
+                explanations[t.id] = trace!.pointee.titles.count
+                trace!.pointee.titles.append(e)
+            }
+        }
+
+        func record(_ titleID: TitleID, _ stepID: String, _ v: StepVerdict) {
+            guard let trace, let i = explanations[titleID] else { return }
+            let pos = trace.pointee.titles[i].steps.firstIndex { (book.step($0.stepID)?.index ?? 0) > (book.step(stepID)?.index ?? 0) }
+            trace.pointee.titles[i].steps.insert((stepID, v), at: pos ?? trace.pointee.titles[i].steps.count)
+        }
+
+        // Remittance steps go to the bank whatever the night; message steps pick a channel.
+        var groups: [Channel: [(title: DunnedTitle, step: Step, backfill: Bool)]] = [:]
+        for item in chosen {
+            let (d, s) = (item.title, item.step)
+            switch s.action {
+            case .remittance(let instruction):
+                if d.title.nossoNumero == nil {
+                    acc.actions.append(Action(titleID: d.title.id, customerID: c.id, stepID: s.id, offset: s.offset,
+                                              kind: .held, instruction: instruction, reason: .noBankData, profile: profile.id))
+                    record(d.title.id, s.id, .held(.noBankData))
+                } else {
+                    acc.actions.append(Action(titleID: d.title.id, customerID: c.id, stepID: s.id, offset: s.offset,
+                                              kind: .sent, instruction: instruction, profile: profile.id))
+                    acc.remittances.append(PlannedRemittance(title: d, customer: c, instruction: instruction, stepID: s.id))
+                    record(d.title.id, s.id, .sent(channel: nil, messageID: nil))
+                }
+            case .message(let channel, _, let fallback):
+                let pick: Channel? = usable(channel, c) ? channel : fallback.flatMap { usable($0, c) ? $0 : nil }
+                if let pick {
+                    groups[pick, default: []].append(item)
+                } else {
+                    let reason: HoldReason = c.optOut.contains(channel) ? .optOut : .noContact
+                    acc.actions.append(Action(titleID: d.title.id, customerID: c.id, stepID: s.id, offset: s.offset,
+                                              kind: .held, channel: channel, reason: reason, profile: profile.id))
+                    record(d.title.id, s.id, .held(reason))
+                }
+            }
+        }
+
+        // One message per channel; the most advanced messages take the weekly cap first.
+        var messages: [PlannedMessage] = []
+        for (channel, items) in groups {
+            let speaking = items.map(\.step).max { later($1, than: $0) }!
+            guard case .message(_, let template, _) = speaking.action else { continue }
+            let sorted = items.sorted { $0.title.title.id < $1.title.title.id }
+            messages.append(PlannedMessage(id: messageID(customer: c.id, channel: channel), customer: c,
+                                           profile: profile.id, channel: channel, step: speaking, template: template,
+                                           titles: sorted.map(\.title), titleSteps: sorted.map(\.step.id)))
+        }
+        messages.sort { a, b in
+            a.step.offset != b.step.offset ? a.step.offset > b.step.offset
+                : a.step.index != b.step.index ? a.step.index > b.step.index : a.channel < b.channel
+        }
+        let weekStart = asOf.adding(days: -6)
+        var contacts = (h.recentMessages[c.id] ?? []).filter { $0 >= weekStart && $0 < asOf }.count
+        var outgoing: [PlannedMessage] = []
+        for m in messages {
+            var reason: HoldReason?
+            if isQuietDay {
+                reason = .quietDay
+            } else if m.totalOutstanding < policy.minAmount {
+                reason = .belowMinAmount
+            } else if let cap = policy.maxContactsPerWeek, contacts >= cap {
+                reason = .contactCap
+            }
+            if reason == nil { contacts += 1 }
+            for (i, d) in m.titles.enumerated() {
+                let s = book.step(m.titleSteps[i])!
+                acc.actions.append(Action(titleID: d.title.id, customerID: c.id, stepID: s.id, offset: s.offset,
+                                          kind: reason == nil ? .sent : .held, channel: m.channel, reason: reason,
+                                          messageID: reason == nil ? m.id : nil, profile: profile.id))
+                let isBackfill = chosen.first { $0.title.title.id == d.title.id }?.backfill ?? false
+                record(d.title.id, s.id, reason.map { .held($0) }
+                    ?? (isBackfill ? .backfill(channel: m.channel, messageID: m.id) : .sent(channel: m.channel, messageID: m.id)))
+            }
+            if let reason {
+                acc.held.append((m, reason))
+            } else {
+                outgoing.append(m)
+            }
+            trace?.pointee.messages.append((m.id, m.channel, m.step.id, m.titles.map(\.title.id), reason))
+        }
+        outgoing.sort { $0.channel < $1.channel }
+        acc.messages.append(contentsOf: outgoing)
+    }
+
+    /// Instructions that follow the data rather than a rule step (SPEC §3): a registered title
+    /// whose due date changed gets `change_due`; a protested title paid, disputed, promised or
+    /// cancelled gets `stop_protest`.
+    private func bankFollowUps(_ d: DunnedTitle, customer c: Customer, profile: String, suppressed: String?,
+                               history h: LedgerHistory, into acc: inout CustomerOutcome) {
+        guard book.bank != nil, d.title.nossoNumero != nil else { return }
+        let t = d.title
+        if h.protested.contains(t.id) {
+            if suppressed != nil {
+                acc.actions.append(Action(titleID: t.id, customerID: c.id, stepID: "bank:stop_protest", offset: 0,
+                                          kind: .sent, instruction: .stopProtest, profile: profile))
+                acc.remittances.append(PlannedRemittance(title: d, customer: c, instruction: .stopProtest, stepID: nil))
+            }
+            return
+        }
+        if let registered = h.registeredDue[t.id], registered != t.dueDate, suppressed == nil,
+           !h.writtenOff.contains(t.id) {
+            acc.actions.append(Action(titleID: t.id, customerID: c.id, stepID: "bank:change_due", offset: 0,
+                                      kind: .sent, instruction: .changeDue, profile: profile))
+            acc.remittances.append(PlannedRemittance(title: d, customer: c, instruction: .changeDue, stepID: nil))
+        }
+    }
+}
+
+/// The decisions of a run of customers, merged in customer order.
+struct CustomerOutcome: Sendable {
+    var actions: [Action] = []
+    var messages: [PlannedMessage] = []
+    var held: [(message: PlannedMessage, reason: HoldReason)] = []
+    var remittances: [PlannedRemittance] = []
+    var profileCounts: [String: Int] = [:]
+    var portfolio = Portfolio()
+
+    mutating func portfolioAdd(_ d: DunnedTitle, suppressed: String?, inDunning: Bool) {
+        guard d.title.status != .paid, d.title.status != .cancelled, d.outstanding.cents > 0 else { return }
+        portfolio.add(daysOverdue: d.daysOverdue, outstanding: d.outstanding, inDunning: inDunning)
+    }
+
+    mutating func append(_ o: CustomerOutcome) {
+        actions.append(contentsOf: o.actions)
+        messages.append(contentsOf: o.messages)
+        held.append(contentsOf: o.held)
+        remittances.append(contentsOf: o.remittances)
+        for (k, v) in o.profileCounts { profileCounts[k, default: 0] += v }
+        portfolio.merge(o.portfolio)
+    }
+}
