@@ -124,7 +124,7 @@ public struct Policy: Sendable, Hashable {
     public var backfill: Bool
 
     public init(lateFeePercent: Percent = Percent(micros: 0), interestPercentMonth: Percent = Percent(micros: 0),
-                minAmount: Money = .zero, maxContactsPerWeek: Int? = nil, catchUpDays: Int = 0,
+                minAmount: Money = .zero, maxContactsPerWeek: Int? = nil, catchUpDays: Int = 3,
                 quietDays: Set<Weekday> = [], smsMaxSegments: Int = 2, smsTransliterate: Bool = true,
                 backfill: Bool = false) {
         self.lateFeePercent = lateFeePercent

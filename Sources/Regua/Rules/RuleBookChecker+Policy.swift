@@ -1,0 +1,66 @@
+/// The `policy` section: fees, thresholds, caps and quiet days.
+extension RuleBookChecker {
+    /// Keys `policy` knows.
+    static let policyKeys = [
+        "late_fee_percent", "interest_percent_month", "min_amount", "max_contacts_per_week", "catch_up_days",
+        "quiet_days", "sms", "backfill",
+    ]
+
+    /// Highest late fee (multa de mora) on consumer debts: Código de Defesa do Consumidor
+    /// (Lei 8.078/1990), art. 52, §1º.
+    static let maxLateFee = Percent(micros: 2_000_000)
+
+    /// Reads `policy`; absent keys keep their defaults (catch-up 3 days, SMS of 2 segments).
+    func policy(_ node: YAMLNode?) -> Policy {
+        var p = Policy(catchUpDays: 3)
+        guard let node, let f = fields(node, of: "policy", known: Self.policyKeys) else { return p }
+        if let n = f["late_fee_percent"], let v = percent(n, "late_fee_percent") {
+            if v.micros > Self.maxLateFee.micros {
+                error(n, "a late fee of \(v)% is above the 2% the Código de Defesa do Consumidor allows (Lei 8.078/1990, art. 52, §1º)")
+            } else {
+                p.lateFeePercent = v
+            }
+        }
+        if let n = f["interest_percent_month"], let v = percent(n, "interest_percent_month") {
+            p.interestPercentMonth = v
+        }
+        if let n = f["min_amount"], let text = text(n, "min_amount") {
+            if let m = Money(decimal: text) {
+                p.minAmount = m
+            } else {
+                error(n, "'min_amount' must be an amount in reais like 10.00, not '\(YAMLNode.excerpt(text))'")
+            }
+        }
+        if let n = f["max_contacts_per_week"], let v = int(n, "max_contacts_per_week", in: 1...1_000) {
+            p.maxContactsPerWeek = v
+        }
+        if let n = f["catch_up_days"], let v = int(n, "catch_up_days", in: 0...365) { p.catchUpDays = v }
+        if let n = f["quiet_days"], let items = list(n, "quiet_days") {
+            for item in items {
+                guard let text = text(item, "quiet_days") else { continue }
+                if let day = Weekday(name: text) {
+                    p.quietDays.insert(day)
+                } else {
+                    error(item, "'\(YAMLNode.excerpt(text))' in 'quiet_days' is not a day of the week",
+                          hint: KeySuggestion.hint(for: text, in: Weekday.allCases.map(\.name)))
+                }
+            }
+        }
+        if let n = f["sms"], let sms = fields(n, of: "policy.sms", known: ["max_segments", "transliterate"]) {
+            if let s = sms["max_segments"], let v = int(s, "max_segments", in: 1...10) { p.smsMaxSegments = v }
+            if let s = sms["transliterate"], let v = bool(s, "transliterate") { p.smsTransliterate = v }
+        }
+        if let n = f["backfill"], let v = bool(n, "backfill") { p.backfill = v }
+        return p
+    }
+
+    /// A non-negative decimal percentage with up to six decimals.
+    private func percent(_ node: YAMLNode, _ name: String) -> Percent? {
+        guard let text = text(node, name) else { return nil }
+        guard let p = Percent(decimal: text) else {
+            error(node, "'\(name)' must be a non-negative decimal like 2.0 (up to 6 decimals), not '\(YAMLNode.excerpt(text))'")
+            return nil
+        }
+        return p
+    }
+}

@@ -1,0 +1,142 @@
+/// `steps`: the rungs of the ladder, each a message or a bank instruction.
+extension RuleBookChecker {
+    /// Keys a step knows.
+    static let stepKeys = [
+        "id", "offset", "channel", "template", "fallback", "remittance", "profiles", "except_profiles",
+    ]
+
+    /// Furthest a step may sit from the due date, in days (ten years).
+    static let maxOffset = 3_650
+
+    /// What a step is checked against: the rest of the book.
+    struct StepContext {
+        /// Ids of every profile defined.
+        var profileIDs: [String]
+        /// Whether the book has a `bank` section.
+        var hasBank: Bool
+        /// False when a rule file could not be read: a profile or the bank may be in it, so
+        /// their absence is not reported.
+        var complete: Bool
+        /// File names in `templates/`.
+        var templateFiles: Set<String>
+        /// The `templates/` folder as the user named it, for messages.
+        var templatesFolder: String
+    }
+
+    /// Reads the merged step list.
+    func steps(_ items: [YAMLNode], context: StepContext) -> [Step] {
+        var out: [Step] = []
+        var seen: [String: SourceLocation] = [:]
+        for item in items {
+            guard let f = fields(item, of: "a step", known: Self.stepKeys) else { continue }
+            let idNode = require(f, "id")
+            let id = idNode.flatMap {
+                name($0, "id", allowed: RuleByte.isIdentifier, described: "letters, digits, '_', '.' and '-'")
+            }
+            if let id, let idNode {
+                if let first = seen[id] {
+                    error(idNode, "step id '\(id)' is already defined at \(first)")
+                } else {
+                    seen[id] = idNode.location
+                }
+            }
+            let offset = require(f, "offset").flatMap { int($0, "offset", in: -Self.maxOffset...Self.maxOffset) }
+            let action = self.action(f, step: Self.shownID(f), context: context)
+            let audience = self.audience(f, context: context)
+            guard let id, let offset, let action, let audience, seen[id] == idNode?.location else { continue }
+            out.append(Step(id: id, offset: offset, action: action, profiles: audience.only.map(Set.init),
+                            exceptProfiles: Set(audience.except ?? []), index: out.count, location: item.location))
+        }
+        return out
+    }
+
+    /// A message (channel, template, optional fallback) or a remittance, never both.
+    private func action(_ f: RuleFields, step: String, context: StepContext) -> Step.Action? {
+        let isMessage = f["channel"] != nil || f["template"] != nil || f["fallback"] != nil
+        if let node = f["remittance"] {
+            if isMessage {
+                error(node, "step '\(step)' has both a message (channel, template) and 'remittance'; make them two steps")
+                return nil
+            }
+            let options = RemittanceInstruction.stepInstructions.map { ($0.rawValue, $0) }
+            guard let instruction = choice(node, "remittance", options) else { return nil }
+            if !context.hasBank {
+                if context.complete { error(node, "step '\(step)' asks for a remittance but the rule book has no 'bank' section") }
+                return nil
+            }
+            return .remittance(instruction)
+        }
+        guard isMessage else {
+            error(f.node, "step '\(step)' needs 'channel' and 'template' (a message) or 'remittance' (a bank instruction)")
+            return nil
+        }
+        let channels = Channel.allCases.map { ($0.rawValue, $0) }
+        let channel = require(f, "channel").flatMap { choice($0, "channel", channels) }
+        let templateNode = require(f, "template")
+        let template = templateNode.flatMap {
+            name($0, "template", allowed: RuleByte.isTemplateName, described: "lower-case letters, digits, '_' and '-'")
+        }
+        var fallback: Channel?
+        if let node = f["fallback"] {
+            fallback = choice(node, "fallback", channels)
+            if let fb = fallback, fb == channel {
+                error(node, "'fallback' must be a channel other than '\(fb.rawValue)', the step's own")
+                return nil
+            }
+            if let template, let fb = fallback {
+                requireTemplate(template, fb, at: node, context: context)
+            }
+        }
+        guard let channel, let template, let templateNode, f["fallback"] == nil || fallback != nil else { return nil }
+        requireTemplate(template, channel, at: templateNode, context: context)
+        return .message(channel: channel, template: template, fallback: fallback)
+    }
+
+    /// Reports a missing `templates/<template>.<channel>.mustache`.
+    private func requireTemplate(_ template: String, _ channel: Channel, at node: YAMLNode, context: StepContext) {
+        let file = "\(template).\(channel.rawValue).mustache"
+        if !context.templateFiles.contains(file) {
+            error(node, "template file \(context.templatesFolder)/\(file) does not exist")
+        }
+    }
+
+    /// `profiles` (only these) or `except_profiles` (all but these), naming known profiles.
+    /// Nil in a slot means "not given"; the outer nil means an error.
+    private func audience(_ f: RuleFields, context: StepContext) -> (only: [String]?, except: [String]?)? {
+        var only: [String]?
+        var except: [String]?
+        var ok = true
+        for key in ["profiles", "except_profiles"] {
+            guard let node = f[key] else { continue }
+            guard let items = list(node, key) else {
+                ok = false
+                continue
+            }
+            var names: [String] = []
+            for item in items {
+                guard let name = text(item, key) else {
+                    ok = false
+                    continue
+                }
+                if context.profileIDs.contains(name) {
+                    names.append(name)
+                } else {
+                    ok = false
+                    guard context.complete else { continue }
+                    error(item, "'\(YAMLNode.excerpt(name))' in '\(key)' is not a profile of this rule book",
+                          hint: KeySuggestion.hint(for: name, in: context.profileIDs))
+                }
+            }
+            if key == "profiles", items.isEmpty {
+                ok = false
+                error(node, "'profiles: []' matches no one; remove the key to reach every profile")
+            }
+            if key == "profiles" { only = names } else { except = names }
+        }
+        if only != nil, except != nil, let node = f.key("except_profiles") {
+            ok = false
+            error(node, "give either 'profiles' or 'except_profiles', not both")
+        }
+        return ok ? (only, except) : nil
+    }
+}
