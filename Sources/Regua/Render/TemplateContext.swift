@@ -1,0 +1,182 @@
+/// The data a message template sees, and the list of every variable name it may use.
+///
+/// Values are plain Swift values (`String`, `Int`, `Bool`, lists and dictionaries) so that
+/// Mustache prints them and never expands them: a customer called `{{company.pix_key}}` is
+/// printed as those characters. Absent optional values (no e-mail, no nosso número) are left
+/// out, so `{{#customer.email}}…{{/customer.email}}` shows only when there is one.
+public enum TemplateContext {
+    /// Every top-level variable, dotted (`customer.name`); `titles` and `customer.address_lines`
+    /// are lists (see ``titleVariables``; address lines are texts, printed with `{{.}}`).
+    public static let variables: [String] = entries.map(\.0)
+
+    /// The variables of each element of `{{#titles}}…{{/titles}}` (where the top-level ones stay visible).
+    public static let titleVariables: [String] = titleEntries.map(\.0)
+
+    /// Builds the context of one message on the as-of date.
+    public static func make(message: PlannedMessage, company: Company, asOf: Day, policy: Policy) -> [String: Any] {
+        var context: [String: Any] = [
+            "customer": customer(message.customer),
+            "company": companyValues(company),
+            "step": [
+                "id": clean(message.step.id),
+                "offset": message.step.offset,
+                "channel": message.channel.rawValue,
+            ] as [String: Any],
+            "policy": [
+                "late_fee_percent_br": BrazilianFormat.percent(policy.lateFeePercent),
+                "interest_percent_month_br": BrazilianFormat.percent(policy.interestPercentMonth),
+            ],
+            "as_of": asOf.iso,
+            "as_of_br": asOf.br,
+            "as_of_long": BrazilianFormat.longDate(asOf),
+            "titles": message.titles.map(title),
+            "totals": totals(message.titles),
+            "has_pix": message.pixCode != nil,
+            "message_id": clean(message.id),
+        ]
+        var pix: [String: Any] = [:]
+        pix["copia_e_cola"] = message.pixCode.map(clean)
+        pix["txid"] = message.pixTxid.map(clean)
+        context["pix"] = pix
+        return context
+    }
+
+    // MARK: - Schema
+
+    /// The top-level schema; ``make(message:company:asOf:policy:)`` produces exactly these names.
+    static let entries: [(String, VariableKind)] = [
+        ("customer.name", .text), ("customer.first_name", .text), ("customer.document_masked", .text),
+        ("customer.email", .text), ("customer.phone", .text),
+        ("customer.address_lines", .texts),
+        ("customer.street", .text), ("customer.number", .text), ("customer.complement", .text),
+        ("customer.district", .text), ("customer.city", .text), ("customer.state", .text), ("customer.zip", .text),
+        ("company.name", .text), ("company.document", .text), ("company.email", .text), ("company.phone", .text),
+        ("company.pix_key", .text), ("company.city", .text), ("company.address", .text),
+        ("step.id", .text), ("step.offset", .number), ("step.channel", .text),
+        ("policy.late_fee_percent_br", .text), ("policy.interest_percent_month_br", .text),
+        ("as_of", .text), ("as_of_br", .text), ("as_of_long", .text),
+        ("titles", .records(Dictionary(uniqueKeysWithValues: titleEntries))),
+        ("totals.count", .number), ("totals.has_many", .flag),
+        ("totals.amount_br", .text),
+        ("totals.outstanding", .text), ("totals.outstanding_br", .text),
+        ("totals.late_fee_br", .text), ("totals.interest_br", .text),
+        ("totals.updated_amount", .text), ("totals.updated_amount_br", .text),
+        ("totals.has_fees", .flag),
+        ("pix.copia_e_cola", .text), ("pix.txid", .text), ("has_pix", .flag),
+        ("message_id", .text),
+    ]
+
+    /// The schema of one element of `titles`.
+    static let titleEntries: [(String, VariableKind)] = [
+        ("title_id", .text),
+        ("due_date", .text), ("due_date_br", .text),
+        ("effective_due_date", .text), ("effective_due_date_br", .text), ("due_date_moved", .flag),
+        ("amount", .text), ("amount_br", .text),
+        ("outstanding", .text), ("outstanding_br", .text), ("has_partial_payment", .flag),
+        ("late_fee", .text), ("late_fee_br", .text),
+        ("interest", .text), ("interest_br", .text),
+        ("updated_amount", .text), ("updated_amount_br", .text),
+        ("has_fees", .flag),
+        ("days_overdue", .number), ("days_overdue_abs", .number),
+        ("is_overdue", .flag), ("is_due_today", .flag), ("situation_br", .text),
+        ("installment", .text), ("nosso_numero", .text),
+        ("linha_digitavel", .text), ("barcode", .text), ("has_boleto", .flag),
+    ]
+
+    /// The schema as a tree, for the template check.
+    static let schema = TemplateSchema(entries: entries)
+
+    // MARK: - Parts
+
+    private static func clean(_ s: String) -> String { BrazilianFormat.clean(s) }
+
+    private static func customer(_ c: Customer) -> [String: Any] {
+        var v: [String: Any] = [
+            "name": clean(c.name),
+            "first_name": clean(BrazilianFormat.firstName(c.name, kind: c.document.kind)),
+            "document_masked": BrazilianFormat.maskedDocument(c.document),
+            "address_lines": c.address.lines.map(clean),
+        ]
+        v["email"] = c.email.map(clean)
+        v["phone"] = c.phone.map { clean(BrazilianFormat.phone($0)) }
+        let a = c.address
+        v["street"] = a.street.map(clean)
+        v["number"] = a.number.map(clean)
+        v["complement"] = a.complement.map(clean)
+        v["district"] = a.district.map(clean)
+        v["city"] = a.city.map(clean)
+        v["state"] = a.state.map(clean)
+        v["zip"] = a.formattedZip.map(clean)
+        return v
+    }
+
+    private static func companyValues(_ c: Company) -> [String: Any] {
+        var v: [String: Any] = ["name": clean(c.name), "document": c.document.formatted]
+        v["email"] = c.email.map(clean)
+        v["phone"] = c.phone.map(clean)
+        v["pix_key"] = c.pixKey.map(clean)
+        v["city"] = c.city.map(clean)
+        v["address"] = c.address.map(clean)
+        return v
+    }
+
+    private static func title(_ t: DunnedTitle) -> [String: Any] {
+        let fees = t.lateFee.cents + t.interest.cents > 0
+        var v: [String: Any] = [
+            "title_id": clean(t.title.id.raw),
+            "due_date": t.title.dueDate.iso,
+            "due_date_br": t.title.dueDate.br,
+            "effective_due_date": t.effectiveDueDate.iso,
+            "effective_due_date_br": t.effectiveDueDate.br,
+            "due_date_moved": t.effectiveDueDate != t.title.dueDate,
+            "amount": t.title.amount.plain,
+            "amount_br": t.title.amount.br,
+            "outstanding": t.outstanding.plain,
+            "outstanding_br": t.outstanding.br,
+            "has_partial_payment": t.outstanding < t.title.amount,
+            "late_fee": t.lateFee.plain,
+            "late_fee_br": t.lateFee.br,
+            "interest": t.interest.plain,
+            "interest_br": t.interest.br,
+            "updated_amount": t.updatedAmount.plain,
+            "updated_amount_br": t.updatedAmount.br,
+            "has_fees": fees,
+            "days_overdue": t.daysOverdue,
+            "days_overdue_abs": Int(t.daysOverdue.magnitude),
+            "is_overdue": t.daysOverdue > 0,
+            "is_due_today": t.daysOverdue == 0,
+            "situation_br": BrazilianFormat.situation(daysOverdue: t.daysOverdue),
+        ]
+        v["installment"] = t.title.installment.map(clean)
+        v["nosso_numero"] = t.title.nossoNumero.map(clean)
+        // Payment data from the bank stage wins over what the ERP sent with the title.
+        let linha = t.linhaDigitavel ?? t.title.linhaDigitavel
+        v["linha_digitavel"] = linha.map { clean(BrazilianFormat.linhaDigitavel($0)) }
+        v["barcode"] = (t.barcode ?? t.title.barcode).map(clean)
+        v["has_boleto"] = linha != nil
+        return v
+    }
+
+    private static func totals(_ titles: [DunnedTitle]) -> [String: Any] {
+        var amount = Money.zero, outstanding = Money.zero, fee = Money.zero, interest = Money.zero
+        for t in titles {
+            amount += t.title.amount
+            outstanding += t.outstanding
+            fee += t.lateFee
+            interest += t.interest
+        }
+        let updated = outstanding + fee + interest
+        return [
+            "count": titles.count,
+            "has_many": titles.count > 1,
+            "amount_br": amount.br,
+            "outstanding": outstanding.plain,
+            "outstanding_br": outstanding.br,
+            "late_fee_br": fee.br,
+            "interest_br": interest.br,
+            "updated_amount": updated.plain,
+            "updated_amount_br": updated.br,
+            "has_fees": fee.cents + interest.cents > 0,
+        ]
+    }
+}
