@@ -1,0 +1,226 @@
+import Foundation
+
+/// The byte-level encoders of an Internet message: header sanitising and folding (RFC 5322),
+/// encoded-words (RFC 2047) and quoted-printable bodies (RFC 2045).
+enum MIME {
+    /// Lines are folded to this length where the content allows it (RFC 5322 §2.1.1 "SHOULD").
+    static let foldWidth = 78
+    /// Longest quoted-printable line, soft-break `=` included (RFC 2045 §6.7 rule 5).
+    static let qpWidth = 76
+    /// Longest encoded-word (RFC 2047 §2).
+    static let encodedWordMax = 75
+
+    // MARK: Header values
+
+    /// A header value with every control character (C0, DEL, C1, Unicode line and paragraph
+    /// separators) replaced by a space, runs of white space collapsed and the ends trimmed.
+    ///
+    /// This is the header-injection guard: after it, a value cannot end a header line.
+    static func sanitize(_ value: String) -> String {
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for s in value.unicodeScalars {
+            if isControlOrSpace(s) {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace {
+                out.append(" ")
+                pendingSpace = false
+            }
+            out.append(s)
+        }
+        return String(out)
+    }
+
+    /// Control characters and white space that must not survive into a header as-is.
+    static func isControlOrSpace(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) { return true }
+        if v == 0x2028 || v == 0x2029 { return true }
+        return s.properties.isWhitespace
+    }
+
+    /// Whether the (sanitised) value can be written as plain ASCII words, each short enough to
+    /// be folded onto a line of its own, and without `=?` (which a reader would decode).
+    static func isPlainFoldable(_ value: String, reserve: Int) -> Bool {
+        guard value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return false }
+        if value.contains("=?") { return false }
+        return value.split(separator: " ").allSatisfy { $0.utf8.count + 1 + reserve <= foldWidth }
+    }
+
+    // MARK: Encoded-words
+
+    /// Splits text into RFC 2047 `B` encoded-words of at most ``encodedWordMax`` characters;
+    /// the first one fits in `firstRoom` characters when it can. Splits fall on grapheme
+    /// boundaries (on scalar boundaries inside an over-long grapheme), never inside a UTF-8
+    /// sequence, so each word decodes on its own.
+    static func encodedWords(_ text: String, firstRoom: Int) -> [String] {
+        let overhead = "=?UTF-8?B?".utf8.count + "?=".utf8.count
+        func maxBytes(room: Int) -> Int { max(0, (min(room, encodedWordMax) - overhead) / 4 * 3) }
+
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        var limit = maxBytes(room: firstRoom)
+        if limit < 12 { limit = maxBytes(room: encodedWordMax) }  // too little room: start on a new line
+        let fullLimit = maxBytes(room: encodedWordMax)
+
+        func flush() {
+            guard !chunk.isEmpty else { return }
+            words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=")
+            chunk.removeAll(keepingCapacity: true)
+            limit = fullLimit
+        }
+        func add(_ piece: [UInt8]) {
+            if chunk.count + piece.count > limit { flush() }
+            chunk += piece
+        }
+        for g in text {
+            let bytes = Array(String(g).utf8)
+            if bytes.count <= fullLimit {
+                add(bytes)
+            } else {
+                for s in g.unicodeScalars { add(Array(String(s).utf8)) }
+            }
+        }
+        flush()
+        return words
+    }
+
+    // MARK: Folding
+
+    /// Writes `Name: token token …` folding between tokens with CRLF + space so that lines
+    /// stay within ``foldWidth`` whenever a single token allows it. Tokens never contain
+    /// white space or line breaks.
+    static func headerLine(name: String, tokens: [String]) -> [UInt8] {
+        var out = Array((name + ":").utf8)
+        var lineLength = out.count
+        for token in tokens {
+            let t = Array(token.utf8)
+            if lineLength + 1 + t.count > foldWidth && lineLength > name.utf8.count + 1 {
+                out += [13, 10, 32]
+                lineLength = 1
+            } else {
+                out.append(32)
+                lineLength += 1
+            }
+            out += t
+            lineLength += t.count
+        }
+        out += [13, 10]
+        return out
+    }
+
+    /// Tokens of an unstructured header value (Subject, X- headers): plain ASCII words when
+    /// that is faithful and foldable, otherwise encoded-words of the whole value.
+    static func unstructuredTokens(_ raw: String, nameLength: Int) -> [String] {
+        let value = sanitize(raw)
+        if value.isEmpty { return [] }
+        if isPlainFoldable(value, reserve: 0) {
+            return value.split(separator: " ").map(String.init)
+        }
+        return encodedWords(value, firstRoom: foldWidth - nameLength - 2)
+    }
+
+    /// Tokens of a display name (RFC 5322 `phrase`): atoms as they are, a quoted-string when
+    /// the ASCII name holds specials, encoded-words when it holds anything else.
+    static func phraseTokens(_ raw: String, nameLength: Int) -> [String] {
+        let value = sanitize(raw)
+        if value.isEmpty { return [] }
+        if isPlainFoldable(value, reserve: 2) {
+            let words = value.split(separator: " ")
+            if words.allSatisfy({ $0.utf8.allSatisfy(isAtext) }) { return words.map(String.init) }
+            var quoted = "\""
+            for c in value.unicodeScalars {
+                if c == "\"" || c == "\\" { quoted.unicodeScalars.append("\\") }
+                quoted.unicodeScalars.append(c)
+            }
+            quoted += "\""
+            if quoted.utf8.count + nameLength + 2 <= foldWidth { return [quoted] }
+        }
+        return encodedWords(value, firstRoom: foldWidth - nameLength - 2)
+    }
+
+    /// RFC 5322 `atext`: the characters of an atom.
+    static func isAtext(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return Array("!#$%&'*+-/=?^_`{|}~".utf8).contains(c)
+        }
+    }
+
+    // MARK: Quoted-printable
+
+    /// Encodes text as quoted-printable: UTF-8 bytes, `=` and everything outside printable
+    /// ASCII as `=XX`, trailing white space encoded, soft line breaks keeping every line within
+    /// ``qpWidth``; CRLF, CR or LF in the text become hard CRLF breaks. A `.` or `From ` at the
+    /// start of a line is encoded too, so no transport can mistake or mangle it.
+    static func quotedPrintable(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + text.utf8.count / 8)
+        let lines = splitLines(Array(text.utf8))
+        for (i, line) in lines.enumerated() {
+            if i > 0 { out += [13, 10] }
+            encodeLine(line, into: &out)
+        }
+        return out
+    }
+
+    /// Splits bytes on CRLF, CR or LF.
+    static func splitLines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = 0
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 13 || bytes[i] == 10 {
+                lines.append(bytes[start..<i])
+                if bytes[i] == 13, i + 1 < bytes.count, bytes[i + 1] == 10 { i += 1 }
+                start = i + 1
+            }
+            i += 1
+        }
+        lines.append(bytes[start..<bytes.count])
+        return lines
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    private static func encodeLine(_ line: ArraySlice<UInt8>, into out: inout [UInt8]) {
+        var length = 0
+        let bytes = Array(line)
+        for (i, b) in bytes.enumerated() {
+            let isLast = i == bytes.count - 1
+            let startsLine = length == 0
+            let fromLine = startsLine && b == UInt8(ascii: "F") && bytes[i...].starts(with: Array("From ".utf8))
+            let literal: Bool
+            switch b {
+            case 32, 9: literal = !isLast
+            case UInt8(ascii: "="): literal = false
+            case UInt8(ascii: "."): literal = !startsLine
+            case 33...126: literal = !fromLine
+            default: literal = false
+            }
+            let width = literal ? 1 : 3
+            // Leave room for the soft-break "=" unless this is the line's last byte.
+            if length + width > (isLast ? qpWidth : qpWidth - 1) {
+                out += [UInt8(ascii: "="), 13, 10]
+                length = 0
+                // A byte that now starts a physical line may need encoding after all.
+                if b == UInt8(ascii: ".") || (b == UInt8(ascii: "F") && bytes[i...].starts(with: Array("From ".utf8))) {
+                    out += [UInt8(ascii: "="), hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]]
+                    length = 3
+                    continue
+                }
+            }
+            if literal {
+                out.append(b)
+            } else {
+                out += [UInt8(ascii: "="), hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]]
+            }
+            length += width
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+@testable import Regua
+
+/// External programs some channel tests use to read our output back; tests that need one are
+/// skipped (with `.enabled(if:)`) when it is not installed.
+enum ExternalTool {
+    /// Full path of an executable found on PATH, or nil.
+    static func find(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for dir in path.split(separator: ":") {
+            let candidate = String(dir) + "/" + name
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    static let python3 = find("python3")
+    static let pdftotext = find("pdftotext")
+    static let qpdf = find("qpdf")
+    /// Whether python3 can import pypdf (an optional, independent PDF reader).
+    static let hasPyPDF: Bool = {
+        guard let python3 else { return false }
+        return (try? run(python3, ["-c", "import pypdf"]).status) == 0
+    }()
+
+    /// Runs a program and returns its exit status, standard output and standard error.
+    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        // Drain stdout before waiting (a full pipe would block the child); these tools write
+        // little to stderr, so reading it afterwards cannot stall.
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    /// Writes bytes to a fresh temporary file and returns its path.
+    static func temporaryFile(_ bytes: [UInt8], suffix: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("regua-channels-tests", isDirectory: true)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent(UUID().uuidString + suffix)
+        try Data(bytes).write(to: url)
+        return url.path
+    }
+}
+
+/// A customer with accents in the name and a complete address.
+func sampleCustomer(name: String = "João da Conceição Ação") -> Customer {
+    Customer(id: CustomerID("C001"), name: name, document: Document(kind: .cpf, value: "52998224725"),
+             email: "joao@example.com.br", phone: "+5511987654321",
+             address: PostalAddress(street: "Rua das Flores", number: "123", complement: "apto 45",
+                                    district: "Jardim Paulista", city: "São Paulo", state: "SP", zip: "01415000"))
+}
+
+/// Whether every CR in the bytes is followed by LF and every LF preceded by CR.
+func hasOnlyCRLFLineEnds(_ bytes: [UInt8]) -> Bool {
+    for (i, b) in bytes.enumerated() {
+        if b == 13, i + 1 >= bytes.count || bytes[i + 1] != 10 { return false }
+        if b == 10, i == 0 || bytes[i - 1] != 13 { return false }
+    }
+    return true
+}
