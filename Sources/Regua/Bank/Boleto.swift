@@ -1,0 +1,113 @@
+/// A boleto's codes: the 44-digit barcode and the 47-digit linha digitável people type.
+public struct BoletoCode: Sendable, Hashable {
+    /// 44 digits: bank, currency, general check digit, due-date factor, amount, free field.
+    public var barcode: String
+    /// 47 digits, no punctuation.
+    public var linhaDigitavel: String
+    /// `00190.00009 01238.798779 77700.168188 2 37690000013500`: the linha as printed.
+    public var formatted: String
+
+    /// Creates the codes from their three forms (use ``Boleto/make(bank:nossoNumero:dueDate:amount:)``).
+    public init(barcode: String, linhaDigitavel: String, formatted: String) {
+        self.barcode = barcode
+        self.linhaDigitavel = linhaDigitavel
+        self.formatted = formatted
+    }
+}
+
+/// Boleto barcodes and linhas digitáveis (FEBRABAN layout; bank free fields in
+/// `Boleto+FreeField.swift`). See docs/BANKING-NOTES.md for sources.
+public enum Boleto {
+    /// Day 0 of the due-date factor: 1997-10-07.
+    static let factorBase = Day(year: 1997, month: 10, day: 7)!
+
+    /// Builds the barcode and linha digitável of a boleto of Banco do Brasil (001) or Itaú (341).
+    ///
+    /// Throws a ``BankError`` for an unsupported bank or carteira, a nosso número that does not
+    /// fit the bank's free field, a due date before 2000-07-03 (no factor) or an amount over
+    /// R$ 99.999.999,99 (ten digits of cents) or below zero.
+    public static func make(bank: BankAccount, nossoNumero: String, dueDate: Day, amount: Money) throws -> BoletoCode {
+        let parts = try bank.cnabParts()
+        let free = try freeField(parts, nossoNumero: nossoNumero)
+        let factor = try dueDateFactor(for: dueDate)
+        guard amount.cents >= 0, amount.cents <= 9_999_999_999 else {
+            throw BankError("amount \(amount.br) does not fit the boleto's ten digits of cents (max R$ 99.999.999,99)")
+        }
+        let withoutDV = parts.bank + "9" + pad(factor, 4) + pad(Int(amount.cents), 10) + free
+        guard withoutDV.utf8.count == 43, let dv = CheckDigits.mod11Boleto(withoutDV) else {
+            throw BankError("internal: barcode of \(withoutDV.utf8.count + 1) digits")  // unreachable by construction
+        }
+        let chars = Array(withoutDV)
+        let barcode = String(chars[0..<4]) + String(dv) + String(chars[4...])
+        guard let linha = linha(fromBarcode: barcode), let formatted = format(linha: linha) else {
+            throw BankError("internal: could not derive the linha digitável of \(barcode)")
+        }
+        return BoletoCode(barcode: barcode, linhaDigitavel: linha, formatted: formatted)
+    }
+
+    /// The due-date factor: days since 1997-10-07 (1000 = 2000-07-03, 9999 = 2025-02-21);
+    /// from 2025-02-22 it restarts at 1000 and grows by one a day, in cycles of 9000 days.
+    public static func dueDateFactor(for day: Day) throws -> Int {
+        let days = day.days(since: factorBase)
+        guard days >= 1000 else {
+            throw BankError("due date \(day.iso) is before 2000-07-03, the first day a boleto factor can express")
+        }
+        return (days - 1000) % 9000 + 1000
+    }
+
+    /// Whether the text is 44 digits whose general check digit (position 5) holds.
+    public static func validate(barcode: String) -> Bool {
+        let u = Array(barcode.utf8)
+        guard u.count == 44, u.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
+        let withoutDV = String(decoding: u[0..<4] + u[5...], as: UTF8.self)
+        return CheckDigits.mod11Boleto(withoutDV) == Int(u[4] - 48)
+    }
+
+    /// Whether the text is a linha digitável (47 digits; dots and spaces allowed) whose three
+    /// field check digits and general check digit all hold.
+    public static func validate(linhaDigitavel: String) -> Bool {
+        barcode(fromLinha: linhaDigitavel) != nil
+    }
+
+    /// The barcode a valid linha digitável stands for; nil when any check digit fails.
+    public static func barcode(fromLinha linha: String) -> String? {
+        guard let d = digits(linha), d.count == 47 else { return nil }
+        let field1 = String(d[0..<9]), field2 = String(d[10..<20]), field3 = String(d[21..<31])
+        guard CheckDigits.mod10(field1) == d[9].wholeNumberValue,
+              CheckDigits.mod10(field2) == d[20].wholeNumberValue,
+              CheckDigits.mod10(field3) == d[31].wholeNumberValue else { return nil }
+        let barcode = String(d[0..<4]) + String(d[32]) + String(d[33..<47]) + String(d[4..<9]) + field2 + field3
+        return validate(barcode: barcode) ? barcode : nil
+    }
+
+    /// The linha digitável (47 digits, no punctuation) of a valid barcode; nil when the
+    /// barcode is not 44 digits or its check digit fails.
+    public static func linha(fromBarcode barcode: String) -> String? {
+        guard validate(barcode: barcode) else { return nil }
+        let b = Array(barcode)
+        let free = b[19..<44]
+        let field1 = String(b[0..<4]) + String(free.prefix(5))
+        let field2 = String(free.dropFirst(5).prefix(10))
+        let field3 = String(free.suffix(10))
+        guard let dv1 = CheckDigits.mod10(field1), let dv2 = CheckDigits.mod10(field2),
+              let dv3 = CheckDigits.mod10(field3) else { return nil }
+        return field1 + String(dv1) + field2 + String(dv2) + field3 + String(dv3) + String(b[4]) + String(b[5..<19])
+    }
+
+    /// `AAAAA.AAAAA BBBBB.BBBBBB CCCCC.CCCCCC D EEEEEEEEEEEEEE` from 47 digits; nil otherwise.
+    public static func format(linha: String) -> String? {
+        guard let d = digits(linha), d.count == 47 else { return nil }
+        func s(_ r: Range<Int>) -> String { String(d[r]) }
+        return s(0..<5) + "." + s(5..<10) + " " + s(10..<15) + "." + s(15..<21) + " "
+            + s(21..<26) + "." + s(26..<32) + " " + s(32..<33) + " " + s(33..<47)
+    }
+
+    /// The digits of a text where only digits, dots and spaces may appear.
+    private static func digits(_ text: String) -> [Character]? {
+        var out: [Character] = []
+        for c in text {
+            if c.isASCIIDigit { out.append(c) } else if c != "." && c != " " { return nil }
+        }
+        return out
+    }
+}
