@@ -1,0 +1,139 @@
+/// How well one step of the ladder worked: of the titles it reached, how many were paid soon
+/// after, and how much money came in. One row of `regua stats` and of the report's
+/// "Eficácia das etapas".
+public struct StepEffectiveness: Codable, Sendable, Equatable {
+    /// The step id.
+    public var step: String
+    /// The step's offset in days from the due date (as recorded on its first night).
+    public var offset: Int
+    /// Titles that recorded this step as sent in the period.
+    public var titlesReached: Int
+    /// Of those, titles paid on the night of the step or up to 3 days after it.
+    public var paidWithin3: Int
+    /// … up to 7 days after it (includes ``paidWithin3``).
+    public var paidWithin7: Int
+    /// … up to 15 days after it (includes ``paidWithin7``).
+    public var paidWithin15: Int
+    /// `paidWithin3 / titlesReached`, 0…1, for display only.
+    public var share3: Double
+    /// `paidWithin7 / titlesReached`, 0…1, for display only.
+    public var share7: Double
+    /// `paidWithin15 / titlesReached`, 0…1, for display only.
+    public var share15: Double
+    /// Money paid by the titles counted in ``paidWithin15``, as `"1234.56"`.
+    public var recovered: String
+
+    /// Creates a row; the shares are derived from the integer counts.
+    public init(step: String, offset: Int, titlesReached: Int, paidWithin3: Int, paidWithin7: Int,
+                paidWithin15: Int, recovered: Money) {
+        self.step = step
+        self.offset = offset
+        self.titlesReached = titlesReached
+        self.paidWithin3 = paidWithin3
+        self.paidWithin7 = paidWithin7
+        self.paidWithin15 = paidWithin15
+        let n = Double(max(titlesReached, 1))
+        self.share3 = Double(paidWithin3) / n
+        self.share7 = Double(paidWithin7) / n
+        self.share15 = Double(paidWithin15) / n
+        self.recovered = recovered.plain
+    }
+}
+
+/// Computes ``StepEffectiveness`` from the ledger's actions and what is known of payments.
+public enum EffectivenessStats {
+    /// Windows after a step in which a payment is credited to it, in days.
+    public static let windows = [3, 7, 15]
+
+    /// One row per step that was sent in the period, ordered by offset, then step id.
+    ///
+    /// - A title is *reached* by a step on night N, the night of its first `sent` action of
+    ///   that step within `[from, to]` (either bound may be open). Only ladder steps count:
+    ///   messages and rule-book remittance steps (`register`, `protest`, `write_off`) are
+    ///   steps; the `bank:` instructions that follow the data are not.
+    /// - Its *payment date* is the settlement date from a bank return file when there is one
+    ///   (it wins, as in SPEC §5), else the receivables' `paid_date` when the status is `paid`
+    ///   or `paid_amount` > 0. A paid title without a date is never counted: when it was
+    ///   paid is unknown.
+    /// - It is *paid within k days* when N ≤ payment date ≤ N + k. A payment before the step
+    ///   (a title paid, then reached by a stale file) is not credited to the step, neither
+    ///   as paid nor as recovered.
+    /// - *Recovered* is the amount paid (settlement amount, else `paid_amount`; a `paid`
+    ///   title with no `paid_amount` counts its whole amount) of the titles paid within 15 days.
+    /// - Credit is not exclusive: a title reached by two steps before paying counts for both.
+    /// - Windows still open (a step sent 2 days ago) count what is known so far; a reader
+    ///   comparing steps should choose `to` at least 15 days before the last settlement data.
+    public static func compute(actions: [LedgerAction], titles: [Title], settlements: [TitleID: Settlement],
+                               from: Day?, to: Day?) -> [StepEffectiveness] {
+        // First night each (step, title) was sent in the period, and each step's offset.
+        var reached: [String: [TitleID: Day]] = [:]
+        var stepOffset: [String: (night: Day, offset: Int)] = [:]
+        for la in actions {
+            let a = la.action
+            guard a.isOnLadder else { continue }
+            if let from, la.night < from { continue }
+            if let to, la.night > to { continue }
+            if reached[a.stepID]?[a.titleID].map({ la.night < $0 }) ?? true {
+                reached[a.stepID, default: [:]][a.titleID] = la.night
+            }
+            if stepOffset[a.stepID].map({ (la.night, a.offset) < ($0.night, $0.offset) }) ?? true {
+                stepOffset[a.stepID] = (la.night, a.offset)
+            }
+        }
+        let payments = paymentsByTitle(titles: titles, settlements: settlements)
+        var rows: [StepEffectiveness] = []
+        for (step, nights) in reached {
+            var within = [0, 0, 0]
+            var recovered = Money.zero
+            for (title, night) in nights {
+                guard let p = payments[title] else { continue }
+                let days = p.date.days(since: night)
+                guard days >= 0 else { continue }
+                for (i, k) in windows.enumerated() where days <= k { within[i] += 1 }
+                if days <= windows[windows.count - 1] { recovered += p.amount }
+            }
+            rows.append(StepEffectiveness(
+                step: step, offset: stepOffset[step]!.offset, titlesReached: nights.count,
+                paidWithin3: within[0], paidWithin7: within[1], paidWithin15: within[2], recovered: recovered))
+        }
+        return rows.sorted { a, b in
+            a.offset != b.offset ? a.offset < b.offset : a.step.utf8.lexicographicallyPrecedes(b.step.utf8)
+        }
+    }
+
+    /// When and how much each title was paid, by the rules of ``compute(actions:titles:settlements:from:to:)``.
+    static func paymentsByTitle(titles: [Title], settlements: [TitleID: Settlement]) -> [TitleID: (date: Day, amount: Money)] {
+        var out: [TitleID: (date: Day, amount: Money)] = [:]
+        for t in titles where out[t.id] == nil {
+            guard t.status == .paid || t.paidAmount.cents > 0, let date = t.paidDate else { continue }
+            let amount = t.paidAmount.cents > 0 ? t.paidAmount : t.amount
+            out[t.id] = (date, amount)
+        }
+        for (id, s) in settlements { out[id] = (s.paidDate, s.paidAmount) }
+        return out
+    }
+
+    /// A plain-text table for `regua stats` on a terminal (pt-BR numbers, columns aligned).
+    public static func table(_ rows: [StepEffectiveness]) -> String {
+        let head = ["etapa", "prazo", "títulos", "pagos 3d", "pagos 7d", "pagos 15d", "recuperado"]
+        var lines = [head]
+        for r in rows {
+            func cell(_ n: Int) -> String {
+                ReportHTML.count(n) + " (" + ReportHTML.percent(Int64(n), of: Int64(r.titlesReached)) + ")"
+            }
+            lines.append([
+                BrazilianFormat.clean(r.step), ReportHTML.offset(r.offset), ReportHTML.count(r.titlesReached),
+                cell(r.paidWithin3), cell(r.paidWithin7), cell(r.paidWithin15),
+                ReportHTML.money(r.recovered)?.br ?? r.recovered,
+            ])
+        }
+        var widths = Array(repeating: 0, count: head.count)
+        for l in lines { for (i, c) in l.enumerated() { widths[i] = max(widths[i], c.count) } }
+        return lines.map { l in
+            l.enumerated().map { i, c in
+                let fill = String(repeating: " ", count: widths[i] - c.count)
+                return i == 0 ? c + fill : fill + c  // text left, numbers right
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+}
