@@ -1,0 +1,32 @@
+# Regua — the two commands the README starts with, and the benchmark.
+SWIFT ?= swift
+# The shipped fixtures are written around this night (a Monday after the 20 Nov holiday).
+AS_OF ?= 2026-11-23
+REGUA = .build/debug/regua
+
+.PHONY: deps build run test bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build --product regua
+
+## make run: installs what is missing, builds, runs the night of $(AS_OF) on the shipped example.
+run: build
+	@status=0; $(REGUA) run --as-of $(AS_OF) || status=$$?; \
+	if [ $$status -gt 1 ]; then exit $$status; fi; \
+	echo "(exit $$status: 1 means some fixture rows were rejected on purpose; see out/$(AS_OF)/rejects.csv)"
+
+## make test: the same set-up, then the whole suite.
+test:
+	@scripts/install-deps.sh --test
+	$(SWIFT) build --product regua
+	$(SWIFT) test
+
+## make bench: release build, generated data sets, whole nights timed per stage (see BENCHMARKS.md).
+bench: deps
+	scripts/bench.sh
+
+clean:
+	rm -rf .build out var

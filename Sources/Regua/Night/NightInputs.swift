@@ -1,0 +1,161 @@
+import Foundation
+import Logging
+
+/// Everything a night reads before it decides: the rule book with its compiled templates, the
+/// customers and receivables. Reading has no side effect.
+struct NightInputs {
+    var book: RuleBook
+    var templates: TemplateSet
+    var inputs: Inputs
+    var options: NightOptions
+    var logger: Logger
+
+    /// Loads and validates; a rule book or template error is exit 2, an unreadable file exit 3.
+    static func load(options: NightOptions, logger: Logger) throws -> NightInputs {
+        let (book, templates) = try loadBook(rulesDir: options.rulesDir)
+        let inputs: Inputs
+        do {
+            inputs = try InputReader.read(customers: options.customers, receivables: options.receivables)
+        } catch let e as InputError {
+            throw ReguaError(.io, e.description + "; nothing was done")
+        }
+        var loaded = NightInputs(book: book, templates: templates, inputs: inputs, options: options, logger: logger)
+        loaded.validateIssuedBoletos()
+        return loaded
+    }
+
+    /// The rule book and its templates, or every problem at once (exit 2).
+    static func loadBook(rulesDir: String) throws -> (RuleBook, TemplateSet) {
+        do {
+            let book = try RuleBookLoader.load(directory: rulesDir)
+            return (book, try TemplateSet(book: book))
+        } catch let e as RuleBookErrors {
+            throw ReguaError(.refused, "the rule book in \(rulesDir) does not validate (\(e.diagnostics.count) problem\(e.diagnostics.count == 1 ? "" : "s")); nothing was done",
+                             diagnostics: e.diagnostics)
+        }
+    }
+
+    /// A boleto the ERP already issued is used as given only when its check digits hold; a row
+    /// with a broken one is refused like any other bad row.
+    mutating func validateIssuedBoletos() {
+        var kept: [Title] = []
+        kept.reserveCapacity(inputs.titles.count)
+        for var t in inputs.titles {
+            if let b = t.barcode, !Boleto.validate(barcode: b) {
+                inputs.rejects.append(Reject(file: options.receivables, line: t.line, column: "barcode",
+                                             reason: "barcode check digits do not hold"))
+                continue
+            }
+            if let l = t.linhaDigitavel {
+                guard Boleto.validate(linhaDigitavel: l), let fromLinha = Boleto.barcode(fromLinha: l) else {
+                    inputs.rejects.append(Reject(file: options.receivables, line: t.line, column: "linha_digitavel",
+                                                 reason: "linha digitável check digits do not hold"))
+                    continue
+                }
+                if let b = t.barcode, b != fromLinha {
+                    inputs.rejects.append(Reject(file: options.receivables, line: t.line, column: "linha_digitavel",
+                                                 reason: "linha digitável and barcode describe different boletos"))
+                    continue
+                }
+                t.barcode = fromLinha
+            }
+            if let b = t.barcode, t.linhaDigitavel == nil { t.linhaDigitavel = Boleto.linha(fromBarcode: b) }
+            kept.append(t)
+        }
+        inputs.titles = kept
+        inputs.rejects.sort { ($0.file, $0.line) < ($1.file, $1.line) }
+    }
+
+    /// The night's input identity: customers, receivables and the return files, in order.
+    func inputsHash(returnHashes: [String]) -> String {
+        var h = HashBuilder()
+        h.add(label: "customers", Array(inputs.customersHash.utf8))
+        h.add(label: "receivables", Array(inputs.receivablesHash.utf8))
+        for r in returnHashes { h.add(label: "retorno", Array(r.utf8)) }
+        return h.finish()
+    }
+
+    /// Reads the `--retorno` files: refuses the night on a foreign, truncated or malformed file;
+    /// a file already read on an earlier night changes nothing and says so.
+    func readReturnFiles(ledger: Ledger, asOf: Day) throws -> ReturnFilesRead {
+        var out = ReturnFilesRead()
+        guard !options.returnFiles.isEmpty else { return out }
+        guard let bank = book.bank else {
+            throw ReguaError(.refused, "--retorno needs a `bank` section in the rule book; nothing was done")
+        }
+        var byNosso: [String: TitleID] = [:]
+        var ids = Set<TitleID>()
+        for t in inputs.titles {
+            ids.insert(t.id)
+            if let n = t.nossoNumero { byNosso[Self.trimZeros(n)] = t.id }
+        }
+        for path in options.returnFiles {
+            let bytes: [UInt8]
+            do {
+                bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+            } catch {
+                throw ReguaError(.io, "cannot read return file \(path): \(error.localizedDescription); nothing was done")
+            }
+            let hash = Hashing.sha256Hex(bytes)
+            out.allHashes.append(hash)
+            if let night = try ledger.returnFileNight(hash: hash), night != asOf {
+                out.notes.append("return file \(path) was already read on night \(night.iso); it changes nothing")
+                out.alreadyRead.append((path as NSString).lastPathComponent)
+                continue
+            }
+            let file: ReturnFile
+            do {
+                file = try CNAB240Return.parse(bytes, path: path, expecting: bank)
+            } catch {
+                throw ReguaError(.refused, "return file refused: \(error); nothing was done")
+            }
+            var events: [ReturnEventRecord] = []
+            for e in file.events {
+                let title = e.titleID.map(TitleID.init).flatMap { ids.contains($0) ? $0 : nil }
+                    ?? byNosso[Self.trimZeros(e.nossoNumero)]
+                out.occurrences[e.kind.rawValue, default: 0] += 1
+                if e.kind == .settlement, let title {
+                    let paid = e.paidAmount ?? e.amount
+                    let date = e.occurrenceDate ?? e.creditDate ?? asOf
+                    out.newSettlements[title] = Settlement(paidAmount: paid, paidDate: date)
+                    out.settledAmount += paid
+                }
+                events.append(ReturnEventRecord(titleID: title, nossoNumero: e.nossoNumero, movement: e.movement,
+                                                kind: e.kind.rawValue, paidAmount: e.paidAmount,
+                                                occurrenceDate: e.occurrenceDate, reasons: e.reasons.joined(separator: ",")))
+            }
+            out.newFiles.append(ReturnFileRecord(hash: hash, name: (path as NSString).lastPathComponent,
+                                                 bankCode: file.bankCode, nsa: file.nsa, events: events))
+        }
+        return out
+    }
+
+    static func trimZeros(_ s: String) -> String {
+        let t = s.drop { $0 == "0" }
+        return t.isEmpty ? "0" : String(t)
+    }
+
+    /// Settlements from return files win over an `open` (or `promised`) status in the receivables.
+    static func applying(settlements: [TitleID: Settlement], to titles: [Title]) -> [Title] {
+        guard !settlements.isEmpty else { return titles }
+        return titles.map { t in
+            guard let s = settlements[t.id], t.status == .open || t.status == .promised else { return t }
+            var u = t
+            u.status = .paid
+            u.paidAmount = s.paidAmount
+            u.paidDate = s.paidDate
+            return u
+        }
+    }
+}
+
+/// What the night's return files said.
+struct ReturnFilesRead {
+    var newFiles: [ReturnFileRecord] = []
+    var newSettlements: [TitleID: Settlement] = [:]
+    var allHashes: [String] = []
+    var alreadyRead: [String] = []
+    var notes: [String] = []
+    var occurrences: [String: Int] = [:]
+    var settledAmount = Money.zero
+}

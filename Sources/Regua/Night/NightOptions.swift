@@ -1,0 +1,58 @@
+/// What `regua run` was asked to do.
+public struct NightOptions: Sendable {
+    /// The night; nil = today in the rule book's time zone.
+    public var asOf: Day?
+    public var rulesDir: String
+    public var customers: String
+    public var receivables: String
+    /// CNAB 240 return files to read before deciding.
+    public var returnFiles: [String]
+    public var outDir: String
+    /// The ledger file.
+    public var statePath: String
+    /// Decide and report; write and record nothing.
+    public var dryRun: Bool
+    /// Replace a published night whose inputs or rule book changed (recorded).
+    public var force: Bool
+
+    public init(asOf: Day? = nil, rulesDir: String = "rules", customers: String = "fixtures/customers.csv",
+                receivables: String = "fixtures/receivables.csv", returnFiles: [String] = [], outDir: String = "out",
+                statePath: String = "var/regua.sqlite", dryRun: Bool = false, force: Bool = false) {
+        self.asOf = asOf
+        self.rulesDir = rulesDir
+        self.customers = customers
+        self.receivables = receivables
+        self.returnFiles = returnFiles
+        self.outDir = outDir
+        self.statePath = statePath
+        self.dryRun = dryRun
+        self.force = force
+    }
+}
+
+/// How a run ended.
+public struct NightResult: Sendable {
+    public enum Outcome: String, Sendable {
+        /// Decided, written, recorded and published.
+        case published
+        /// The night was already published with the same inputs: nothing done.
+        case alreadyPublished = "already_published"
+        /// A committed night whose publication was interrupted was finished.
+        case completed
+        /// A published night whose folder was missing was written again from the ledger; nothing recorded.
+        case republished
+        /// `--dry-run`: decided only.
+        case dryRun = "dry_run"
+    }
+
+    public var outcome: Outcome
+    public var asOf: Day
+    public var summary: Summary?
+    /// The published folder (nil for dry runs).
+    public var folder: String?
+    public var rejects: [Reject]
+    /// 0, or 1 when input rows were rejected.
+    public var exitCode: Int32
+    /// Notes for the operator (return files already read, …).
+    public var notes: [String]
+}

@@ -1,0 +1,95 @@
+/// `summary.json` and `report.html` from the decision.
+extension NightOutputs {
+    func makeSummary() -> Summary {
+        let d = decision
+        var byChannel: [Channel: Int] = [:]
+        var outstanding = Money.zero
+        var updated = Money.zero
+        for m in d.messages {
+            byChannel[m.channel, default: 0] += 1
+            outstanding += m.totalOutstanding
+            updated += m.totalUpdated
+        }
+        var spoken: [String: Int] = [:]
+        for m in d.messages { spoken[m.step.id, default: 0] += 1 }
+        var stepLines: [String: Summary.StepLine] = [:]
+        var titleAmount: [TitleID: Money] = [:]
+        for m in d.messages { for t in m.titles { titleAmount[t.title.id] = t.outstanding } }
+        for r in d.remittances { titleAmount[r.title.title.id] = r.title.outstanding }
+        var heldTitles: [HoldReason: Int] = [:]
+        for a in d.actions {
+            let key = a.stepID
+            var line = stepLines[key] ?? Summary.StepLine(
+                step: key, offset: a.offset,
+                kind: a.instruction.map { "remittance:\($0.rawValue)" } ?? book.step(key)?.channel?.rawValue ?? "",
+                titlesSent: 0, messagesSpoken: 0, byChannel: [:], superseded: 0, held: 0, outstanding: "0.00")
+            switch a.kind {
+            case .sent:
+                line.titlesSent += 1
+                if let c = a.channel { line.byChannel[c.rawValue, default: 0] += 1 }
+                let amount = (Money(decimal: line.outstanding) ?? .zero) + (titleAmount[a.titleID] ?? .zero)
+                line.outstanding = amount.plain
+            case .superseded: line.superseded += 1
+            case .held:
+                line.held += 1
+                if let r = a.reason { heldTitles[r, default: 0] += 1 }
+            }
+            stepLines[key] = line
+        }
+        for (k, v) in spoken { stepLines[k]?.messagesSpoken = v }
+        let order = book.steps.map(\.id)
+        let steps = stepLines.values.sorted { a, b in
+            let ia = order.firstIndex(of: a.step) ?? Int.max
+            let ib = order.firstIndex(of: b.step) ?? Int.max
+            return ia != ib ? ia < ib : a.step < b.step
+        }
+        var heldMessages: [HoldReason: Int] = [:]
+        for (_, r) in d.heldMessages { heldMessages[r, default: 0] += 1 }
+        let held = HoldReason.allCases.compactMap { r -> Summary.HeldLine? in
+            let t = heldTitles[r] ?? 0
+            let m = heldMessages[r] ?? 0
+            return t == 0 && m == 0 ? nil : Summary.HeldLine(reason: r.rawValue, titles: t, messages: m)
+        }
+        var profileMessages: [String: Int] = [:]
+        for m in d.messages { profileMessages[m.profile, default: 0] += 1 }
+        let profiles = book.profiles.map { p in
+            Summary.ProfileLine(profile: p.id, customers: d.profileCounts[p.id] ?? 0, messages: profileMessages[p.id] ?? 0)
+        }
+        var instructions: [String: Int] = [:]
+        for r in d.remittances { instructions[r.instruction.rawValue, default: 0] += 1 }
+        var rejectsByFile: [String: Int] = [:]
+        for r in inputs.rejects { rejectsByFile[r.file, default: 0] += 1 }
+        let p = d.portfolio
+        return Summary(
+            asOf: asOf.iso, rulesHash: rulesHash, inputsHash: inputsHash, quietDay: d.quietDay,
+            inputs: .init(customers: inputs.customers.count, titles: inputs.titles.count, rejectedRows: inputs.rejects.count),
+            messages: .init(total: d.messages.count, email: byChannel[.email] ?? 0, sms: byChannel[.sms] ?? 0,
+                            letter: byChannel[.letter] ?? 0, letterPages: letterPages, smsSegments: smsSegments,
+                            outstanding: outstanding.plain, updatedAmount: updated.plain),
+            steps: steps, profiles: profiles, heldBack: held,
+            remittance: .init(files: remittanceFiles.map { .init(name: $0.fileName, nsa: $0.nsa, records: $0.records) },
+                              instructions: instructions, total: d.remittances.count),
+            returns: .init(filesRead: returns.newFiles.map(\.name), filesAlreadyRead: returns.alreadyRead,
+                           settlements: returns.newSettlements.count, settledAmount: returns.settledAmount.plain,
+                           occurrences: returns.occurrences),
+            rejects: rejectsByFile.keys.sorted().map { .init(file: $0, rows: rejectsByFile[$0]!) },
+            portfolio: .init(receivableTitles: p.receivableCount, receivable: p.receivable.plain,
+                             overdueTitles: p.overdueCount, overdue: p.overdue.plain,
+                             inDunningTitles: p.inDunningCount, inDunning: p.inDunning.plain),
+            aging: Portfolio.buckets.indices.map { i in
+                .init(bucket: Portfolio.buckets[i].label, titles: p.agingCounts[i], outstanding: p.agingAmounts[i].plain)
+            })
+    }
+
+    func reportHTML(_ summary: Summary) -> String {
+        ReportHTML.render(
+            summary: summary,
+            rejects: inputs.rejects.map { RejectLine(file: $0.file, line: $0.line, column: $0.column, reason: $0.reason) },
+            remittances: decision.remittances.map {
+                RemittanceLine(titleID: $0.title.title.id.raw, customerID: $0.customer.id.raw,
+                               instruction: $0.instruction.rawValue, dueDate: $0.title.title.dueDate.br,
+                               amount: $0.title.outstanding)
+            },
+            effectiveness: nil, companyName: book.company.name)
+    }
+}

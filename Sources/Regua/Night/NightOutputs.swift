@@ -1,0 +1,189 @@
+import Foundation
+import Logging
+
+/// The files of a night, rendered in memory from the decision, then written to staging.
+///
+/// Rendering is deterministic: files and their contents depend only on the decision, the rule
+/// book, the inputs and the as-of date — never on the clock or the order work was done in.
+struct NightOutputs {
+    let book: RuleBook
+    let templates: TemplateSet
+    var decision: NightDecision
+    let asOf: Day
+    let inputs: Inputs
+    let returns: ReturnFilesRead
+    let rulesHash: String
+    let inputsHash: String
+    let logger: Logger
+
+    /// Relative path → bytes, in the order they are written (manifest last).
+    private(set) var files: [(path: String, bytes: [UInt8])] = []
+    private(set) var remittanceFiles: [RemittanceFileRecord] = []
+    private(set) var summary: Summary?
+    var letterPages = 0
+    var smsSegments = 0
+
+    init(book: RuleBook, templates: TemplateSet, decision: NightDecision, asOf: Day, inputs: Inputs,
+         returns: ReturnFilesRead, rulesHash: String, inputsHash: String, logger: Logger) throws {
+        self.book = book
+        self.templates = templates
+        self.decision = decision
+        self.asOf = asOf
+        self.inputs = inputs
+        self.returns = returns
+        self.rulesHash = rulesHash
+        self.inputsHash = inputsHash
+        self.logger = logger
+    }
+
+    /// Renders every output of the night into memory.
+    mutating func renderAll(nsaFor: (Int) -> Int) throws {
+        attachPaymentData()
+        var emails: [(String, [UInt8])] = []
+        var smsRows: [SMSRow] = []
+        var letters: [Letter] = []
+        for m in decision.messages {
+            let context = TemplateContext.make(message: m, company: book.company, asOf: asOf, policy: book.policy)
+            let rendered: RenderedMessage
+            do {
+                rendered = try templates.render(template: m.template, channel: m.channel, context: context)
+            } catch {
+                throw ReguaError(.refused, "template \(m.template).\(m.channel.rawValue) failed for message \(m.id): \(error)")
+            }
+            switch m.channel {
+            case .email:
+                emails.append(("email/\(m.id).eml", EmailWriter.render(emailInput(m, rendered))))
+            case .sms:
+                let sms = SMS.prepare(rendered.text, transliterate: book.policy.smsTransliterate)
+                if sms.segments > book.policy.smsMaxSegments {
+                    logger.warning("SMS \(m.id) (step \(m.step.id)) needs \(sms.segments) segments, above max_segments \(book.policy.smsMaxSegments)")
+                }
+                smsSegments += sms.segments
+                smsRows.append(SMSRow(message: m, sms: sms))
+            case .letter:
+                letters.append(letter(m, rendered))
+            }
+        }
+        files.append(contentsOf: emails)
+        files.append(("sms.csv", SMS.csv(rows: smsRows)))
+        // A PDF needs at least one page to be valid for every reader: a night without letters
+        // has a header-only letters.csv and no letters.pdf.
+        let (pdf, pages) = LettersPDF.render(letters)
+        letterPages = pages.reduce(0) { $0 + $1.pageCount }
+        if !letters.isEmpty { files.append(("letters.pdf", pdf)) }
+        files.append(("letters.csv", LettersPDF.lettersCSV(letters, pages: pages)))
+        try renderRemittance(nsaFor: nsaFor)
+        files.append(("rejects.csv", InputReader.rejectsCSV(inputs.rejects)))
+        let summary = makeSummary()
+        self.summary = summary
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        files.append(("summary.json", Array(try encoder.encode(summary)) + [10]))
+        files.append(("report.html", Array(reportHTML(summary).utf8)))
+    }
+
+    /// Writes every file, then `manifest.json` listing them (size and SHA-256), last.
+    func write(to staging: StagingFolder, crashPoint: (String) -> Void) throws {
+        for (i, f) in files.enumerated() {
+            try staging.write(f.path, f.bytes)
+            if i == files.count / 2 { crashPoint("mid-staging") }
+        }
+        let manifest = Manifest(asOf: asOf.iso, files: staging.entries.sorted { $0.path < $1.path })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try staging.write("manifest.json", Array(try encoder.encode(manifest)) + [10])
+    }
+
+    struct Manifest: Codable {
+        var asOf: String
+        var files: [StagingFolder.Entry]
+        enum CodingKeys: String, CodingKey {
+            case asOf = "as_of"
+            case files
+        }
+    }
+
+    // MARK: - Payment data
+
+    /// Boleto (for titles with a nosso número) and PIX copia-e-cola (per message) for templates
+    /// and letters. A title whose boleto cannot be made simply goes without one.
+    private mutating func attachPaymentData() {
+        for i in decision.messages.indices {
+            var m = decision.messages[i]
+            if let bank = book.bank {
+                for k in m.titles.indices where m.titles[k].barcode == nil {
+                    guard let nosso = m.titles[k].title.nossoNumero else { continue }
+                    if let code = try? Boleto.make(bank: bank, nossoNumero: nosso, dueDate: m.titles[k].title.dueDate,
+                                                   amount: m.titles[k].outstanding) {
+                        m.titles[k].barcode = code.barcode
+                        m.titles[k].linhaDigitavel = code.linhaDigitavel
+                    }
+                }
+            }
+            if let key = book.company.pixKey {
+                let txid = String(m.id.filter { $0.isLetter || $0.isNumber }.suffix(25))
+                m.pixTxid = txid
+                m.pixCode = PixBRCode.payload(key: key, merchantName: book.company.name,
+                                              merchantCity: book.company.city ?? "SAO PAULO", amount: m.totalUpdated, txid: txid)
+            }
+            decision.messages[i] = m
+        }
+    }
+
+    // MARK: - Channels
+
+    private func emailInput(_ m: PlannedMessage, _ r: RenderedMessage) -> EmailInput {
+        let fromAddress = book.company.email ?? "nao-responda@regua.invalid"
+        let domain = EmailInput.messageIDDomain(companyEmail: book.company.email)
+        return EmailInput(from: (book.company.name, fromAddress), to: (m.customer.name, m.customer.email ?? ""),
+                          subject: r.subject ?? "", text: r.text,
+                          html: r.html ?? EmailWriter.htmlFromText(r.text, title: r.subject),
+                          messageID: m.id, domain: domain, date: asOf,
+                          headers: EmailInput.reguaHeaders(customerID: m.customer.id.raw, step: m.step.id,
+                                                           titleIDs: m.titles.map(\.title.id.raw)))
+    }
+
+    private func letter(_ m: PlannedMessage, _ r: RenderedMessage) -> Letter {
+        var sender = [book.company.name]
+        if let a = book.company.address { sender.append(a) }
+        var payment: [String] = []
+        for t in m.titles {
+            if let l = t.linhaDigitavel {
+                payment.append("# Boleto do título \(t.title.id.raw)")
+                payment.append(Boleto.format(linha: l) ?? l)
+            }
+        }
+        if let pix = m.pixCode {
+            payment.append("# PIX copia e cola (valor atualizado \(m.totalUpdated.br))")
+            payment.append(pix)
+        }
+        let barcode = m.titles.count == 1 ? m.titles[0].barcode : nil
+        return Letter(customer: m.customer, senderLines: sender, date: asOf, city: book.company.city ?? "São Paulo",
+                      body: r.text, paymentLines: payment,
+                      reference: (m.id, m.customer.id.raw, m.step.id, m.titles.map(\.title.id.raw)), barcode: barcode)
+    }
+
+    // MARK: - Bank
+
+    private mutating func renderRemittance(nsaFor: (Int) -> Int) throws {
+        guard let bank = book.bank, !decision.remittances.isEmpty else { return }
+        let items = decision.remittances.map { r in
+            RemittanceItem(title: r.title.title, customer: r.customer, instruction: r.instruction, dueDate: r.title.title.dueDate,
+                           lateFeePercent: book.policy.lateFeePercent, interestPercentMonth: book.policy.interestPercentMonth)
+        }
+        let nsa = nsaFor(0)
+        let built: [(name: String, bytes: [UInt8])]
+        do {
+            built = try CNAB240Remittance.buildFiles(bank: bank, company: book.company, nsa: nsa, date: asOf, items: items)
+        } catch {
+            throw ReguaError(.refused, "cannot build the remittance file: \(error)")
+        }
+        for (i, f) in built.enumerated() {
+            if i > 0 { _ = nsaFor(i) }
+            files.append(("remessa/" + f.name, f.bytes))
+            remittanceFiles.append(RemittanceFileRecord(bankCode: bank.code, agreement: bank.agreement, nsa: nsa + i,
+                                                        fileName: f.name, records: f.bytes.count / 242))
+        }
+    }
+}

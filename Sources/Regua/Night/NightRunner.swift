@@ -1,0 +1,179 @@
+import Foundation
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs one night: the only place where the order of side effects is decided.
+///
+/// The order, and why a crash at any point is safe:
+///
+/// 1. Load and validate the rule book and templates (exit 2), read the inputs (exit 3).
+///    Nothing is written yet.
+/// 2. Take the ledger lock (exit 4 if held), then read the return files (exit 2 if refused).
+/// 3. Open the ledger and classify the night: new, already published (same hashes → nothing to
+///    do), committed but not published (a crash between steps 7 and 9), or refused.
+/// 4. Decide (pure). `--dry-run` stops here.
+/// 5. Build every file in `out/.staging-<date>/`, each fsync'ed, then the manifest, then the
+///    directories. A crash here leaves only a staging folder, removed by the next run, and
+///    nothing recorded.
+/// 6. Allocate NSAs, which were chosen before step 5 and are recorded in step 7.
+/// 7. Commit the night to the ledger in ONE transaction (status `committed`). A crash before the
+///    commit records nothing; a crash after it leaves a committed night whose output is in
+///    staging: the next run rebuilds it byte for byte (the decision is a function of the
+///    ledger *before* the night, which the commit did not change) and publishes it.
+/// 8. Rename the staging folder to `out/<date>/` and fsync `out/`. Readers see all or nothing.
+/// 9. Mark the night `published`. A crash between 8 and 9 is recognised by the folder's
+///    presence and finished by marking it.
+public struct NightRunner {
+    public var options: NightOptions
+    public var logger: Logger
+
+    public init(options: NightOptions, logger: Logger = Logger(label: "regua")) {
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Fault injection for the crash tests: `REGUA_CRASH_AT=<point>` kills the process with
+    /// SIGKILL at that point, exactly as a power loss would.
+    static func crashPoint(_ name: String) {
+        if ProcessInfo.processInfo.environment["REGUA_CRASH_AT"] == name {
+            kill(getpid(), SIGKILL)
+        }
+    }
+
+    // swiftlint:disable:next function_body_length
+    public func run() throws -> NightResult {
+        umask(0o077)  // LGPD: every file we create is readable by its owner only.
+
+        // 1. Rule book, templates, inputs: read only, so a bad book stops before anything exists.
+        let loaded = try NightInputs.load(options: options, logger: logger)
+
+        // 2. One run at a time.
+        let lock = options.dryRun ? nil : try RunLock(ledgerPath: options.statePath)
+        defer { withExtendedLifetime(lock) {} }
+        Self.crashPoint("after-lock")
+        let book = loaded.book
+        let asOf = options.asOf ?? Self.today(in: book.timeZone)
+        logger.info("night \(asOf.iso): \(loaded.inputs.customers.count) customers, \(loaded.inputs.titles.count) titles, \(loaded.inputs.rejects.count) rejected rows")
+
+        // 3. The ledger and the state of this night.
+        let ledger: SQLiteLedger
+        do {
+            if options.dryRun {
+                ledger = FileManager.default.fileExists(atPath: options.statePath)
+                    ? try SQLiteLedger(inMemoryCopyOf: try SQLiteLedger(path: options.statePath))
+                    : try SQLiteLedger(inMemoryCopyOf: nil)
+            } else {
+                ledger = try SQLiteLedger(path: options.statePath)
+            }
+        } catch let e as LedgerError {
+            throw ReguaError(.io, e.description + "; nothing was done")
+        }
+        let returns = try loaded.readReturnFiles(ledger: ledger, asOf: asOf)
+        let inputsHash = loaded.inputsHash(returnHashes: returns.allHashes)
+        let finalFolder = options.outDir + "/" + asOf.iso
+        let folderExists = FileManager.default.fileExists(atPath: finalFolder)
+
+        var replaces: Int64?
+        var rebuildOf: NightRecord?
+        if let last = try ledger.lastNight(), last.night > asOf {
+            throw ReguaError(.refused, "night \(asOf.iso) is before the last recorded night \(last.night.iso); a past night cannot be run again")
+        }
+        if let existing = try ledger.night(asOf) {
+            let same = existing.rulesHash == book.hash && existing.inputsHash == inputsHash
+            let visible = existing.status == .published || folderExists
+            switch (visible, same) {
+            case (true, true):
+                if existing.status != .published, !options.dryRun { try ledger.markPublished(runID: existing.runID) }
+                if folderExists {
+                    logger.info("night \(asOf.iso) is already published with the same inputs and rule book; nothing to do")
+                    return NightResult(outcome: existing.status == .published ? .alreadyPublished : .completed, asOf: asOf,
+                                       summary: nil, folder: finalFolder, rejects: loaded.inputs.rejects,
+                                       exitCode: Int32(existing.exitCode), notes: returns.notes)
+                }
+                rebuildOf = existing  // published, but its folder is gone: write it again, record nothing
+            case (true, false):
+                guard options.force else {
+                    throw ReguaError(.refused, "night \(asOf.iso) was already published with a different \(existing.rulesHash != book.hash ? "rule book" : "input") (run \(existing.runID)); rerun with --force to replace it (recorded), or run the next night")
+                }
+                replaces = existing.runID
+                logger.warning("--force: replacing published night \(asOf.iso) (run \(existing.runID))")
+            case (false, true):
+                rebuildOf = existing  // committed, not published: finish it
+            case (false, false):
+                logger.warning("night \(asOf.iso) was committed but never published and its inputs changed; discarding it")
+                if !options.dryRun { try ledger.discardUnpublished(runID: existing.runID) }
+            }
+        }
+
+        // 4. Decide.
+        let settlements = try ledger.settlements(upTo: asOf).merging(returns.newSettlements) { _, new in new }
+        let titles = NightInputs.applying(settlements: settlements, to: loaded.inputs.titles)
+        let history = try ledger.history(before: asOf)
+        let decision = NightDecider(book: book, asOf: asOf)
+            .decide(customers: loaded.inputs.customers, titles: titles, history: history)
+        let exitCode: Int32 = loaded.inputs.rejects.isEmpty ? 0 : 1
+
+        // 6 (before 5, because the files carry them). NSAs: a rebuilt night reuses its own.
+        var nextNSA = try ledger.nextNSA(bankCode: book.bank?.code ?? "", agreement: book.bank?.agreement ?? "")
+        let recordedNSAs = rebuildOf?.remittanceFiles.map(\.nsa) ?? []
+        let nsaFor: (Int) -> Int = { i in
+            if i < recordedNSAs.count { return recordedNSAs[i] }
+            defer { nextNSA += 1 }
+            return nextNSA
+        }
+
+        var outputs = try NightOutputs(book: book, templates: loaded.templates, decision: decision, asOf: asOf,
+                                       inputs: loaded.inputs, returns: returns, rulesHash: book.hash,
+                                       inputsHash: inputsHash, logger: logger)
+        try outputs.renderAll(nsaFor: nsaFor)
+        if options.dryRun {
+            return NightResult(outcome: .dryRun, asOf: asOf, summary: outputs.summary, folder: nil,
+                               rejects: loaded.inputs.rejects, exitCode: exitCode, notes: returns.notes)
+        }
+
+        // 5. Staging.
+        Self.crashPoint("before-staging")
+        let staging = try StagingFolder(outDir: options.outDir, night: asOf)
+        do {
+            try outputs.write(to: staging, crashPoint: Self.crashPoint)
+            try staging.syncDirectories()
+        } catch {
+            staging.discard()
+            throw error
+        }
+        Self.crashPoint("after-staging")
+
+        // 7. Commit.
+        var runID = rebuildOf?.runID
+        if rebuildOf == nil {
+            runID = try ledger.commit(NightCommit(
+                night: asOf, rulesHash: book.hash, inputsHash: inputsHash, forced: replaces != nil, exitCode: Int(exitCode),
+                actions: decision.actions, remittanceFiles: outputs.remittanceFiles,
+                instructions: decision.remittances.map { ($0.title.title.id, $0.instruction, $0.title.title.dueDate) },
+                returnFiles: returns.newFiles, settlements: returns.newSettlements.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 },
+                replacesRunID: replaces))
+        }
+        Self.crashPoint("after-commit")
+
+        // 8. Publish.
+        try staging.publish(to: finalFolder, replacedSuffix: replaces.map { "replaced-\($0)" })
+        Self.crashPoint("after-publish")
+
+        // 9. Mark published.
+        if let runID, rebuildOf?.status != .published { try ledger.markPublished(runID: runID) }
+        let outcome: NightResult.Outcome = rebuildOf == nil ? .published : (rebuildOf!.status == .published ? .republished : .completed)
+        logger.info("night \(asOf.iso) \(outcome.rawValue) in \(finalFolder)")
+        return NightResult(outcome: outcome, asOf: asOf, summary: outputs.summary, folder: finalFolder,
+                           rejects: loaded.inputs.rejects, exitCode: exitCode, notes: returns.notes)
+    }
+
+    /// Today in the rule book's time zone (a 02:00 run in São Paulo is that day's night).
+    public static func today(in timeZone: String) -> Day {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "America/Sao_Paulo")!
+        let c = cal.dateComponents([.year, .month, .day], from: Date())
+        return Day(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+
+/// `regua simulate` and `regua explain`: the decider played on a scratch copy of the ledger,
+/// so nothing real is written or recorded.
+public enum Simulation {
+    /// One message (or bank instruction) of a simulated night.
+    public struct Line: Codable, Sendable {
+        public var night: String
+        public var customerID: String
+        public var channel: String
+        public var step: String
+        public var titleIDs: [String]
+        public var held: String?
+    }
+
+    /// The simulated nights and totals per step and channel.
+    public struct Result: Codable, Sendable {
+        public var from: String
+        public var to: String
+        public var lines: [Line]
+        /// "step/channel" → messages sent.
+        public var totals: [String: Int]
+    }
+
+    /// Plays every night from `from` to `to` on an in-memory copy of the ledger.
+    public static func run(options: NightOptions, from: Day, to: Day, includeHeld: Bool = false) throws -> Result {
+        guard from <= to else { throw ReguaError(.refused, "--from \(from.iso) is after --to \(to.iso)") }
+        guard to.days(since: from) <= 3660 else { throw ReguaError(.refused, "simulate at most ten years at a time") }
+        let (book, _) = try NightInputs.loadBook(rulesDir: options.rulesDir)
+        let inputs: Inputs
+        do {
+            inputs = try InputReader.read(customers: options.customers, receivables: options.receivables)
+        } catch let e as InputError {
+            throw ReguaError(.io, e.description)
+        }
+        let ledger = try scratchLedger(options.statePath)
+        let settlements = try ledger.settlements(upTo: to)
+        let titles = NightInputs.applying(settlements: settlements, to: inputs.titles)
+        var lines: [Line] = []
+        var totals: [String: Int] = [:]
+        var night = from
+        while night <= to {
+            if let last = try ledger.lastNight(), last.night >= night {
+                night = night.adding(days: 1)
+                continue  // already decided for real: the scratch ledger has it
+            }
+            let history = try ledger.history(before: night)
+            let d = NightDecider(book: book, asOf: night).decide(customers: inputs.customers, titles: titles, history: history)
+            for m in d.messages {
+                lines.append(Line(night: night.iso, customerID: m.customer.id.raw, channel: m.channel.rawValue,
+                                  step: m.step.id, titleIDs: m.titles.map(\.title.id.raw), held: nil))
+                totals["\(m.step.id)/\(m.channel.rawValue)", default: 0] += 1
+            }
+            if includeHeld {
+                for (m, r) in d.heldMessages {
+                    lines.append(Line(night: night.iso, customerID: m.customer.id.raw, channel: m.channel.rawValue,
+                                      step: m.step.id, titleIDs: m.titles.map(\.title.id.raw), held: r.rawValue))
+                }
+            }
+            for r in d.remittances {
+                lines.append(Line(night: night.iso, customerID: r.customer.id.raw, channel: "bank",
+                                  step: r.stepID ?? "bank:\(r.instruction.rawValue)", titleIDs: [r.title.title.id.raw], held: nil))
+                totals["\(r.stepID ?? r.instruction.rawValue)/bank", default: 0] += 1
+            }
+            _ = try ledger.commit(NightCommit(night: night, rulesHash: book.hash, inputsHash: "simulation", forced: false,
+                                              exitCode: 0, actions: d.actions,
+                                              instructions: d.remittances.map { ($0.title.title.id, $0.instruction, $0.title.title.dueDate) }))
+            night = night.adding(days: 1)
+        }
+        return Result(from: from.iso, to: to.iso, lines: lines, totals: totals)
+    }
+
+    /// Why one customer gets what on a night, against the real ledger's history (read only).
+    public static func explain(options: NightOptions, customerID: String, asOf: Day?) throws -> CustomerExplanation {
+        let (book, _) = try NightInputs.loadBook(rulesDir: options.rulesDir)
+        let inputs: Inputs
+        do {
+            inputs = try InputReader.read(customers: options.customers, receivables: options.receivables)
+        } catch let e as InputError {
+            throw ReguaError(.io, e.description)
+        }
+        guard let customer = inputs.customers.first(where: { $0.id.raw == customerID }) else {
+            let rejected = inputs.rejects.first { $0.file == options.customers && $0.reason.contains(customerID) }
+            throw ReguaError(.refused, "customer '\(customerID)' is not in \(options.customers)"
+                + (rejected.map { " (a row was rejected: line \($0.line): \($0.reason))" } ?? ""))
+        }
+        let night = asOf ?? NightRunner.today(in: book.timeZone)
+        let ledger = try scratchLedger(options.statePath)
+        let titles = NightInputs.applying(settlements: try ledger.settlements(upTo: night),
+                                          to: inputs.titles.filter { $0.customerID == customer.id })
+        return NightDecider(book: book, asOf: night).explain(customer: customer, titles: titles,
+                                                             history: try ledger.history(before: night))
+    }
+
+    static func scratchLedger(_ path: String) throws -> SQLiteLedger {
+        do {
+            if FileManager.default.fileExists(atPath: path) {
+                return try SQLiteLedger(inMemoryCopyOf: try SQLiteLedger(path: path))
+            }
+            return try SQLiteLedger(inMemoryCopyOf: nil)
+        } catch let e as LedgerError {
+            throw ReguaError(.io, e.description)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The night being built in `out/.staging-<date>/`: every file written here is flushed to disk,
+/// listed in the manifest, and becomes visible only when the folder is renamed into place.
+public final class StagingFolder {
+    /// One file written, for `manifest.json`.
+    public struct Entry: Codable, Sendable, Equatable {
+        public var path: String
+        public var size: Int
+        public var sha256: String
+    }
+
+    public let root: String
+    public private(set) var entries: [Entry] = []
+
+    /// Creates (after removing any leftover of a killed run) the staging folder.
+    public init(outDir: String, night: Day) throws {
+        root = outDir + "/.staging-" + night.iso
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: outDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            if fm.fileExists(atPath: root) { try fm.removeItem(atPath: root) }
+            try fm.createDirectory(atPath: root, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ReguaError(.io, "cannot create \(root): \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes a file (relative path made only of safe names we chose) and flushes it to disk.
+    public func write(_ relative: String, _ bytes: [UInt8]) throws {
+        precondition(!relative.contains(".."), "output names never come from input data")
+        let path = root + "/" + relative
+        let dir = (path as NSString).deletingLastPathComponent
+        if dir != root, !FileManager.default.fileExists(atPath: dir) {
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw ReguaError(.io, "cannot create \(dir): \(error.localizedDescription)")
+            }
+        }
+        try StagingFolder.writeDurably(path: path, bytes: bytes)
+        entries.append(Entry(path: relative, size: bytes.count, sha256: Hashing.sha256Hex(bytes)))
+    }
+
+    /// open(O_CREAT|O_EXCL, 0600) + write + fsync: a file is complete on disk or not there.
+    static func writeDurably(path: String, bytes: [UInt8]) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ReguaError(.io, "cannot create \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { buf in
+                Glibc.write(fd, buf.baseAddress! + offset, bytes.count - offset)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ReguaError(.io, "cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            offset += n
+        }
+        if fsync(fd) != 0 { throw ReguaError(.io, "cannot flush \(path): \(String(cString: strerror(errno)))") }
+    }
+
+    /// Flushes every directory of the staging tree, so the renames and names are on disk too.
+    public func syncDirectories() throws {
+        var dirs = Set([root])
+        for e in entries { dirs.insert((root + "/" + e.path as NSString).deletingLastPathComponent) }
+        for d in dirs.sorted(by: >) { try StagingFolder.syncDirectory(d) }
+    }
+
+    static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw ReguaError(.io, "cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        if fsync(fd) != 0 { throw ReguaError(.io, "cannot flush \(path): \(String(cString: strerror(errno)))") }
+    }
+
+    /// Renames the staging folder to its published name; the previous folder of a forced night is
+    /// first moved aside to `<date>.replaced-<run>`. Both renames are atomic on one file system.
+    public func publish(to final: String, replacedSuffix: String?) throws {
+        let parent = (final as NSString).deletingLastPathComponent
+        if FileManager.default.fileExists(atPath: final) {
+            guard let suffix = replacedSuffix else {
+                throw ReguaError(.refused, "\(final) exists and a published night is never overwritten")
+            }
+            guard rename(final, final + "." + suffix) == 0 else {
+                throw ReguaError(.io, "cannot move \(final) aside: \(String(cString: strerror(errno)))")
+            }
+        }
+        guard rename(root, final) == 0 else {
+            throw ReguaError(.io, "cannot publish \(final): \(String(cString: strerror(errno)))")
+        }
+        try StagingFolder.syncDirectory(parent)
+    }
+
+    /// Removes the staging folder (dry runs and failures); never touches a published night.
+    public func discard() {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import Regua
+
+/// `regua run`: the nightly job.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Decide the night and write out/<date>/ (e-mails, SMS, letters, remittance, reports).",
+        discussion: """
+            With no flags it runs the shipped example (rules/, fixtures/). A published night is final: \
+            rerunning it with the same inputs does nothing; with different inputs it is refused (exit 2) \
+            unless --force, which replaces the night and is recorded. Exit 1 when input rows were rejected \
+            (see rejects.csv).
+            """)
+
+    @Option(help: "The night (YYYY-MM-DD); default: today in the rule book's time zone.")
+    var asOf: String?
+    @OptionGroup var data: DataOptions
+    @Option(name: .customLong("retorno"), parsing: .upToNextOption, help: "CNAB 240 return file(s) to read first.")
+    var retorno: [String] = []
+    @Option(help: "Output folder; the night goes to OUT/<date>/.")
+    var out = "out"
+    @Flag(help: "Decide and report, write and record nothing.")
+    var dryRun = false
+    @Flag(help: "Replace a published night whose inputs or rule book changed (recorded in the ledger).")
+    var force = false
+    @Flag(help: "Print one JSON document on stdout.")
+    var json = false
+    @OptionGroup var log: LogOptions
+
+    func run() throws {
+        let options = NightOptions(asOf: try asOf.map { try parseDay($0, flag: "--as-of") }, rulesDir: data.rules,
+                                   customers: data.customers, receivables: data.receivables, returnFiles: retorno,
+                                   outDir: out, statePath: data.state, dryRun: dryRun, force: force)
+        let result = try NightRunner(options: options, logger: log.logger()).run()
+        if json {
+            try printJSON(RunJSON(result))
+        } else {
+            print(RunText.describe(result))
+        }
+        if result.exitCode != 0 { throw ExitCode(result.exitCode) }
+    }
+}
+
+/// The `--json` shape of `regua run` (documented in the README).
+struct RunJSON: Encodable {
+    var outcome: String
+    var asOf: String
+    var folder: String?
+    var exitCode: Int32
+    var rejectedRows: Int
+    var notes: [String]
+    var summary: Summary?
+
+    init(_ r: NightResult) {
+        outcome = r.outcome.rawValue
+        asOf = r.asOf.iso
+        folder = r.folder
+        exitCode = r.exitCode
+        rejectedRows = r.rejects.count
+        notes = r.notes
+        summary = r.summary
+    }
+}
+
+/// The short human summary of a run.
+enum RunText {
+    static func describe(_ r: NightResult) -> String {
+        var lines: [String] = []
+        switch r.outcome {
+        case .alreadyPublished:
+            lines.append("Night \(r.asOf.iso) was already published in \(r.folder ?? "") with the same inputs: nothing to do.")
+        case .dryRun:
+            lines.append("Dry run of night \(r.asOf.iso): nothing written, nothing recorded.")
+        case .completed:
+            lines.append("Night \(r.asOf.iso): finished an interrupted publication in \(r.folder ?? "").")
+        case .republished:
+            lines.append("Night \(r.asOf.iso): folder was missing; written again from the ledger in \(r.folder ?? "").")
+        case .published:
+            lines.append("Night \(r.asOf.iso) published in \(r.folder ?? "").")
+        }
+        if let s = r.summary {
+            lines.append("  input: \(s.inputs.customers) customers, \(s.inputs.titles) titles, \(s.inputs.rejectedRows) rejected rows")
+            lines.append("  messages: \(s.messages.total) (e-mail \(s.messages.email), SMS \(s.messages.sms), letters \(s.messages.letter)) for \(Money(decimal: s.messages.outstanding)?.br ?? s.messages.outstanding) outstanding")
+            for st in s.steps where st.titlesSent + st.held + st.superseded > 0 {
+                lines.append("  step \(st.step): \(st.titlesSent) titles sent, \(st.held) held, \(st.superseded) superseded")
+            }
+            if !s.heldBack.isEmpty {
+                lines.append("  held back: " + s.heldBack.map { "\($0.reason) \($0.titles)" }.joined(separator: ", "))
+            }
+            if s.remittance.total > 0 {
+                lines.append("  remittance: \(s.remittance.total) instructions in " + s.remittance.files.map { "\($0.name) (NSA \($0.nsa))" }.joined(separator: ", "))
+            }
+            if s.quietDay { lines.append("  quiet day: every message is held back to the next allowed day") }
+        }
+        for n in r.notes { lines.append("  note: \(n)") }
+        if !r.rejects.isEmpty {
+            lines.append("  \(r.rejects.count) input rows rejected; see \(r.folder.map { $0 + "/rejects.csv" } ?? "rejects.csv") (exit 1)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what Regua needs on a fresh Debian/Ubuntu machine, and nothing when it is all there:
+# libyaml (the rule book parser), SQLite (the ledger) and pkg-config (how SwiftPM finds them);
+# with --test, also the tools the tests use to read outputs back.
+set -euo pipefail
+
+missing=()
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+pkg-config --exists yaml-0.1 2>/dev/null || missing+=(libyaml-dev)
+{ pkg-config --exists sqlite3 2>/dev/null || [ -f /usr/include/sqlite3.h ]; } || missing+=(libsqlite3-dev)
+if [ "${1:-}" = "--test" ]; then
+  # The tests read the outputs back with independent tools.
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)          # e-mails through Python's email package
+  command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)  # letters.pdf text and page count
+  command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)                # PDF structure
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
