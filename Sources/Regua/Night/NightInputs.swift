@@ -113,6 +113,8 @@ struct NightInputs {
             for e in file.events {
                 let title = e.titleID.map(TitleID.init).flatMap { ids.contains($0) ? $0 : nil }
                     ?? byNosso[Self.trimZeros(e.nossoNumero)]
+                    ?? (e.nossoNumero.hasPrefix(bank.agreement) && !bank.agreement.isEmpty
+                        ? byNosso[Self.trimZeros(String(e.nossoNumero.dropFirst(bank.agreement.count)))] : nil)
                 out.occurrences[e.kind.rawValue, default: 0] += 1
                 if e.kind == .settlement, let title {
                     let paid = e.paidAmount ?? e.amount

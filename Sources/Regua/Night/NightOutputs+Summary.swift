@@ -90,6 +90,6 @@ extension NightOutputs {
                                instruction: $0.instruction.rawValue, dueDate: $0.title.title.dueDate.br,
                                amount: $0.title.outstanding)
             },
-            effectiveness: nil, companyName: book.company.name)
+            effectiveness: effectiveness, companyName: book.company.name)
     }
 }

@@ -14,6 +14,7 @@ struct NightOutputs {
     let returns: ReturnFilesRead
     let rulesHash: String
     let inputsHash: String
+    let effectiveness: [StepEffectiveness]
     let logger: Logger
 
     /// Relative path → bytes, in the order they are written (manifest last).
@@ -24,7 +25,9 @@ struct NightOutputs {
     var smsSegments = 0
 
     init(book: RuleBook, templates: TemplateSet, decision: NightDecision, asOf: Day, inputs: Inputs,
-         returns: ReturnFilesRead, rulesHash: String, inputsHash: String, logger: Logger) throws {
+         returns: ReturnFilesRead, rulesHash: String, inputsHash: String, effectiveness: [StepEffectiveness],
+         logger: Logger) throws {
+        self.effectiveness = effectiveness
         self.book = book
         self.templates = templates
         self.decision = decision

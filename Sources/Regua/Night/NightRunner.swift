@@ -124,9 +124,14 @@ public struct NightRunner {
             return nextNSA
         }
 
+        // Which steps paid off in the last 90 nights, for the report: from the ledger before
+        // tonight only, so a rerun renders the same report.
+        let effectiveness = EffectivenessStats.compute(
+            actions: try ledger.actions(from: asOf.adding(days: -90), to: asOf.adding(days: -1)),
+            titles: titles, settlements: settlements, from: asOf.adding(days: -90), to: asOf.adding(days: -1))
         var outputs = try NightOutputs(book: book, templates: loaded.templates, decision: decision, asOf: asOf,
                                        inputs: loaded.inputs, returns: returns, rulesHash: book.hash,
-                                       inputsHash: inputsHash, logger: logger)
+                                       inputsHash: inputsHash, effectiveness: effectiveness, logger: logger)
         try outputs.renderAll(nsaFor: nsaFor)
         if options.dryRun {
             return NightResult(outcome: .dryRun, asOf: asOf, summary: outputs.summary, folder: nil,

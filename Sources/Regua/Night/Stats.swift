@@ -1,0 +1,37 @@
+import Foundation
+
+/// `regua stats`: how well each step of the ladder worked, from what the ledger recorded and
+/// what is known of payments (the receivables' `paid_date`, the bank's settlements).
+public enum Stats {
+    /// One row per ladder step sent in `[from, to]` (either bound open), by
+    /// ``EffectivenessStats/compute(actions:titles:settlements:from:to:)``. Only reads: the
+    /// ledger must exist (exit 3 otherwise) and nothing is recorded in it.
+    public static func run(options: NightOptions, from: Day?, to: Day?) throws -> [StepEffectiveness] {
+        if let from, let to, from > to {
+            throw ReguaError(.refused, "--from \(from.iso) is after --to \(to.iso)")
+        }
+        guard FileManager.default.fileExists(atPath: options.statePath) else {
+            throw ReguaError(.io, "no ledger at \(options.statePath)")
+        }
+        let inputs: Inputs
+        do {
+            inputs = try InputReader.read(customers: options.customers, receivables: options.receivables)
+        } catch let e as InputError {
+            throw ReguaError(.io, e.description)
+        }
+        do {
+            let ledger = try SQLiteLedger(path: options.statePath)
+            // Payments after `to` still count for steps sent before it: settlements are read to the end.
+            let actions = try ledger.actions(from: from ?? earliest, to: to ?? latest)
+            let settlements = try ledger.settlements(upTo: latest)
+            return EffectivenessStats.compute(actions: actions, titles: inputs.titles, settlements: settlements,
+                                              from: from, to: to)
+        } catch let e as LedgerError {
+            throw ReguaError(.io, e.description)
+        }
+    }
+
+    /// Bounds for an open period (the ledger stores nights as ISO text).
+    static let earliest = Day(year: 1900, month: 1, day: 1)!
+    static let latest = Day(year: 9999, month: 12, day: 31)!
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+@testable import Regua
+
+/// Return files in a real night: settlements stop the ladder, a file read twice changes nothing,
+/// a foreign file refuses the night.
+@Suite struct ReturnFileNightTests {
+    typealias B = ReturnFileBuilder
+
+    /// NF-10277 (C002, due 2026-11-18, nosso número 52) would get overdue_d3 on 2026-11-23.
+    static let settlement = B.Event(movement: "06", nossoNumero: "12345670000000052", titleID: "NF-10277",
+                                    amount: 1_875_000, paid: 1_875_000, occurrence: Day(iso: "2026-11-20"))
+
+    func write(_ w: Workspace, _ name: String, agreement: String = "1234567", events: [B.Event]) throws -> String {
+        let path = w.root + "/" + name
+        let bytes = B.bytes(try B.records(bank: "001", agreement: agreement, agency: "1234", account: "56789", events: events))
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func settlementStopsTheLadderAndIsReadOnce() throws {
+        let w = try Workspace()
+        let baseline = try NightRunner(options: w.options(dryRun: true)).run()
+        #expect(baseline.summary?.messages.total ?? 0 > 0)
+        let dryActions = NightDecider(book: try RuleBookLoader.load(directory: w.root + "/rules"), asOf: Day(iso: "2026-11-23")!)
+        _ = dryActions
+
+        let file = try write(w, "ret1.RET", events: [Self.settlement])
+        let r = try NightRunner(options: w.options(retorno: [file])).run()
+        #expect(r.summary?.returns.settlements == 1)
+        #expect(r.summary?.returns.settledAmount == "18750.00")
+        let sent = try w.allActions().filter { $0.action.titleID.raw == "NF-10277" && $0.action.kind == .sent }
+        #expect(sent.isEmpty, "a settled title is never dunned")
+
+        // The same file next night: already read, changes nothing, the title stays settled.
+        let next = try NightRunner(options: w.options("2026-11-24", retorno: [file])).run()
+        #expect(next.notes.contains { $0.contains("already read") })
+        #expect(next.summary?.returns.settlements == 0)
+        // And a night without the file still knows the title is paid (the ledger keeps settlements).
+        _ = try w.run("2026-11-26")
+        #expect(try w.allActions().filter { $0.action.titleID.raw == "NF-10277" && $0.action.kind == .sent }.isEmpty)
+    }
+
+    @Test func foreignAgreementRefusesTheNight() throws {
+        let w = try Workspace()
+        let file = try write(w, "other.RET", agreement: "7654321", events: [Self.settlement])
+        do {
+            _ = try NightRunner(options: w.options(retorno: [file])).run()
+            Issue.record("expected a refusal")
+        } catch let e as ReguaError {
+            #expect(e.code == .refused)
+            #expect(e.message.contains("other.RET"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: w.root + "/out"))
+        #expect(try w.ledger().lastNight() == nil)
+    }
+
+    @Test func truncatedFileRefusesTheNight() throws {
+        let w = try Workspace()
+        let full = try write(w, "t.RET", events: [Self.settlement])
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: full))
+        try bytes.prefix(bytes.count - 242).write(to: URL(fileURLWithPath: full))
+        #expect(throws: ReguaError.self) { try NightRunner(options: w.options(retorno: [full])).run() }
+        #expect(try w.ledger().lastNight() == nil)
+    }
+}
