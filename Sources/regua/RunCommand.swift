@@ -52,8 +52,10 @@ struct RunJSON: Encodable {
     var rejectedRows: Int
     var notes: [String]
     var summary: Summary?
+    var timings: StageTimings
 
     init(_ r: NightResult) {
+        timings = r.timings
         outcome = r.outcome.rawValue
         asOf = r.asOf.iso
         folder = r.folder

@@ -55,4 +55,7 @@ public struct NightResult: Sendable {
     public var exitCode: Int32
     /// Notes for the operator (return files already read, …).
     public var notes: [String]
+    /// Seconds spent per stage and the peak resident memory: for operators and the benchmark,
+    /// never written into the night's files.
+    public var timings: StageTimings = StageTimings()
 }

@@ -46,8 +46,10 @@ public struct NightRunner {
     public func run() throws -> NightResult {
         umask(0o077)  // LGPD: every file we create is readable by its owner only.
 
+        var clock = StageClock()
         // 1. Rule book, templates, inputs: read only, so a bad book stops before anything exists.
         let loaded = try NightInputs.load(options: options, logger: logger)
+        clock.lap("ingest")
 
         // 2. One run at a time.
         let lock = options.dryRun ? nil : try RunLock(ledgerPath: options.statePath)
@@ -71,6 +73,7 @@ public struct NightRunner {
             throw ReguaError(.io, e.description + "; nothing was done")
         }
         let returns = try loaded.readReturnFiles(ledger: ledger, asOf: asOf)
+        clock.lap("ingest")
         let inputsHash = loaded.inputsHash(returnHashes: returns.allHashes)
         let finalFolder = options.outDir + "/" + asOf.iso
         let folderExists = FileManager.default.fileExists(atPath: finalFolder)
@@ -88,9 +91,10 @@ public struct NightRunner {
                 if existing.status != .published, !options.dryRun { try ledger.markPublished(runID: existing.runID) }
                 if folderExists {
                     logger.info("night \(asOf.iso) is already published with the same inputs and rule book; nothing to do")
+                    clock.lap("ledger")
                     return NightResult(outcome: existing.status == .published ? .alreadyPublished : .completed, asOf: asOf,
                                        summary: nil, folder: finalFolder, rejects: loaded.inputs.rejects,
-                                       exitCode: Int32(existing.exitCode), notes: returns.notes)
+                                       exitCode: Int32(existing.exitCode), notes: returns.notes, timings: clock.finish())
                 }
                 rebuildOf = existing  // published, but its folder is gone: write it again, record nothing
             case (true, false):
@@ -111,9 +115,11 @@ public struct NightRunner {
         let settlements = try ledger.settlements(upTo: asOf).merging(returns.newSettlements) { _, new in new }
         let titles = NightInputs.applying(settlements: settlements, to: loaded.inputs.titles)
         let history = try ledger.history(before: asOf)
+        clock.lap("ledger")
         let decision = NightDecider(book: book, asOf: asOf)
             .decide(customers: loaded.inputs.customers, titles: titles, history: history)
         let exitCode: Int32 = loaded.inputs.rejects.isEmpty ? 0 : 1
+        clock.lap("decide")
 
         // 6 (before 5, because the files carry them). NSAs: a rebuilt night reuses its own.
         var nextNSA = try ledger.nextNSA(bankCode: book.bank?.code ?? "", agreement: book.bank?.agreement ?? "")
@@ -132,10 +138,13 @@ public struct NightRunner {
         var outputs = try NightOutputs(book: book, templates: loaded.templates, decision: decision, asOf: asOf,
                                        inputs: loaded.inputs, returns: returns, rulesHash: book.hash,
                                        inputsHash: inputsHash, effectiveness: effectiveness, logger: logger)
+        clock.lap("ledger")
         try outputs.renderAll(nsaFor: nsaFor)
+        clock.lap("render")
         if options.dryRun {
             return NightResult(outcome: .dryRun, asOf: asOf, summary: outputs.summary, folder: nil,
-                               rejects: loaded.inputs.rejects, exitCode: exitCode, notes: returns.notes)
+                               rejects: loaded.inputs.rejects, exitCode: exitCode, notes: returns.notes,
+                               timings: clock.finish())
         }
 
         // 5. Staging.
@@ -149,6 +158,7 @@ public struct NightRunner {
             throw error
         }
         Self.crashPoint("after-staging")
+        clock.lap("write")
 
         // 7. Commit.
         var runID = rebuildOf?.runID
@@ -161,17 +171,20 @@ public struct NightRunner {
                 replacesRunID: replaces))
         }
         Self.crashPoint("after-commit")
+        clock.lap("ledger")
 
         // 8. Publish.
         try staging.publish(to: finalFolder, replacedSuffix: replaces.map { "replaced-\($0)" })
         Self.crashPoint("after-publish")
+        clock.lap("write")
 
         // 9. Mark published.
         if let runID, rebuildOf?.status != .published { try ledger.markPublished(runID: runID) }
+        clock.lap("ledger")
         let outcome: NightResult.Outcome = rebuildOf == nil ? .published : (rebuildOf!.status == .published ? .republished : .completed)
         logger.info("night \(asOf.iso) \(outcome.rawValue) in \(finalFolder)")
         return NightResult(outcome: outcome, asOf: asOf, summary: outputs.summary, folder: finalFolder,
-                           rejects: loaded.inputs.rejects, exitCode: exitCode, notes: returns.notes)
+                           rejects: loaded.inputs.rejects, exitCode: exitCode, notes: returns.notes, timings: clock.finish())
     }
 
     /// Today in the rule book's time zone (a 02:00 run in São Paulo is that day's night).

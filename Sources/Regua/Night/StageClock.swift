@@ -1,0 +1,41 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Seconds per stage of a night and the process's peak resident memory.
+public struct StageTimings: Codable, Sendable, Equatable {
+    /// Stage name (ingest, ledger, decide, render, write) → seconds, summed over its laps.
+    public var seconds: [String: Double] = [:]
+    public var total: Double = 0
+    /// Peak resident set size of the process, in KiB (getrusage).
+    public var peakRSSKiB: Int = 0
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case seconds, total
+        case peakRSSKiB = "peakRssKib"
+    }
+}
+
+/// A monotonic stopwatch that charges the time since the last lap to a stage.
+struct StageClock {
+    private let start = DispatchTime.now().uptimeNanoseconds
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private var timings = StageTimings()
+
+    mutating func lap(_ stage: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        timings.seconds[stage, default: 0] += Double(now - last) / 1e9
+        last = now
+    }
+
+    func finish() -> StageTimings {
+        var t = timings
+        t.total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        t.peakRSSKiB = Int(usage.ru_maxrss)
+        return t
+    }
+}
