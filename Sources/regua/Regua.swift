@@ -14,7 +14,8 @@ struct ReguaCommand: ParsableCommand {
             night (nothing done); 3 could not read or write (nothing recorded); 4 another run holds the ledger.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, CheckCommand.self, ExplainCommand.self, SimulateCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, ExplainCommand.self, SimulateCommand.self,
+                      DiffRulesCommand.self, StatsCommand.self, GenerateCommand.self])
 
     /// Parses, runs, and maps every failure to SPEC §6's exit codes in this one place.
     static func main() {

@@ -29,6 +29,7 @@ extension Boleto {
         case 7, 8:
             return "000000" + (try bbNossoNumero17(p, nn)) + wallet
         case 6:
+            let nn = Boleto.dropPaddingZeros(nn, to: 5)
             guard nn.count <= 5 else {
                 throw BankError("nosso número \(nn) is too long: a 6-digit Banco do Brasil convênio takes 5 digits")
             }
@@ -51,6 +52,7 @@ extension Boleto {
             }
             return nn
         }
+        let nn = Boleto.dropPaddingZeros(nn, to: sequence)
         guard nn.count <= sequence else {
             throw BankError("nosso número \(nn) is too long: Banco do Brasil takes a \(sequence)-digit sequence after the \(p.agreement.count)-digit convênio")
         }
@@ -60,6 +62,7 @@ extension Boleto {
     /// Itaú: carteira (3) + nosso número (8) + DAC + agency (4) + account (5) + DAC + `000`.
     private static func itau(_ p: BankAccountParts, nossoNumero nn: String) throws -> String {
         let wallet = try itauWallet(p)
+        let nn = Boleto.dropPaddingZeros(nn, to: 8)
         guard nn.count <= 8 else { throw BankError("nosso número \(nn) is too long: Itaú takes 8 digits") }
         let nn8 = String(repeating: "0", count: 8 - nn.count) + nn
         let agency = try fit(p.agency, 4, "Itaú agency")
@@ -98,6 +101,14 @@ extension Boleto {
     }
 
     /// Left-pads digits with zeros to `width`; throws when they are longer.
+    /// ERPs pad the nosso número with zeros to their own width ("00000006848"); leading zeros
+    /// beyond the bank's width are padding, not digits, and are dropped.
+    static func dropPaddingZeros(_ digits: String, to width: Int) -> String {
+        var d = Substring(digits)
+        while d.count > width, d.first == "0" { d = d.dropFirst() }
+        return String(d)
+    }
+
     static func fit(_ digits: String, _ width: Int, _ what: String) throws -> String {
         guard digits.count <= width else {
             throw BankError("\(what) \(digits) has \(digits.count) digits; at most \(width) fit")

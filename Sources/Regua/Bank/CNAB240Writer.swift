@@ -122,6 +122,7 @@ struct CNAB240Writer {
             case .bancoDoBrasil:
                 nn = try Boleto.bbNossoNumero17(parts, rawNN)
             case .itau:
+                let rawNN = Boleto.dropPaddingZeros(rawNN, to: 8)
                 guard rawNN.count <= 8 else { throw BankError("nosso_numero \(rawNN) is too long: Itaú takes 8 digits") }
                 nn = String(repeating: "0", count: 8 - rawNN.count) + rawNN
                 let wallet = try Boleto.fit(parts.wallet, 3, "Itaú carteira")

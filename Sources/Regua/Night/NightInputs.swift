@@ -60,6 +60,17 @@ struct NightInputs {
                 t.barcode = fromLinha
             }
             if let b = t.barcode, t.linhaDigitavel == nil { t.linhaDigitavel = Boleto.linha(fromBarcode: b) }
+            if let bank = book.bank, let nn = t.nossoNumero, t.barcode == nil {
+                // The nosso número must fit the bank's layout, or no boleto and no remittance
+                // record could carry it; refusing the row here keeps one title from stopping the night.
+                do {
+                    _ = try Boleto.make(bank: bank, nossoNumero: nn, dueDate: Day(iso: "2026-01-01")!, amount: Money(cents: 1))
+                } catch let e as BankError {
+                    inputs.rejects.append(Reject(file: options.receivables, line: t.line, column: "nosso_numero",
+                                                 reason: e.message))
+                    continue
+                } catch {}
+            }
             kept.append(t)
         }
         inputs.titles = kept
