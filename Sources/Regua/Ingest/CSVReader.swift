@@ -1,0 +1,364 @@
+/// Documented size limits of the CSV reader. Past a cell or row limit the row is refused with a
+/// reason; past the file limit the whole file is refused before it is read.
+public enum CSVLimits {
+    /// A cell longer than this (64 KiB, quotes excluded) refuses its row.
+    public static let maxCellBytes = 64 * 1024
+    /// A row (record) longer than this (1 MiB) is refused.
+    public static let maxRowBytes = 1024 * 1024
+    /// A row with more cells than this is refused.
+    public static let maxFields = 1_000
+    /// A file larger than this (2 GiB) is refused as a whole.
+    public static let maxFileBytes = 2 * 1024 * 1024 * 1024
+}
+
+/// Why one CSV row could not be read; the reader reports it for that row and goes on.
+public enum CSVProblem: Sendable, Hashable {
+    /// A quoted cell opened on the row's first line is never closed; reading resumes on the
+    /// line after the row's first line.
+    case unterminatedQuote
+    /// A quote inside an unquoted cell, or text after a closing quote (cell index, 0-based);
+    /// reading resumes on the line after the row's first line.
+    case strayQuote(field: Int)
+    /// A cell over ``CSVLimits/maxCellBytes`` (cell index, 0-based).
+    case cellTooLong(field: Int)
+    /// A row over ``CSVLimits/maxRowBytes``.
+    case rowTooLong
+    /// A row with more than ``CSVLimits/maxFields`` cells.
+    case tooManyFields
+}
+
+/// Where one cell's content lies (quotes excluded): in the file buffer, or — for a cell whose
+/// doubled quotes were undone — in the reader's scratch space.
+public struct CSVField: Sendable, Hashable {
+    /// Offset of the first content byte.
+    public var start: Int
+    /// Offset one past the last content byte.
+    public var end: Int
+    /// The cell was written between quotes.
+    public var isQuoted: Bool
+    /// The offsets are in the reader's scratch space (the cell had doubled quotes to undo).
+    public var isUnescaped: Bool
+    /// Every byte is below 0x80, so the cell is valid UTF-8 without further checking.
+    public var isASCII: Bool
+
+    /// Creates a field description.
+    public init(start: Int, end: Int, isQuoted: Bool = false, isUnescaped: Bool = false, isASCII: Bool = true) {
+        self.start = start
+        self.end = end
+        self.isQuoted = isQuoted
+        self.isUnescaped = isUnescaped
+        self.isASCII = isASCII
+    }
+
+    /// Number of content bytes.
+    public var count: Int { end - start }
+}
+
+/// One record of a CSV file: its 1-based starting line, its cells and, if any, its problem.
+public struct CSVRecord: Sendable {
+    /// 1-based line on which the record starts (a quoted cell may span lines).
+    public var line: Int = 0
+    /// The cells read (at most ``CSVLimits/maxFields``; partial when `problem` is a syntax error).
+    public var fields: [CSVField] = []
+    /// The first problem found in the row, if any; such a row must not be trusted.
+    public var problem: CSVProblem?
+
+    /// An empty record to be filled by ``CSVReader/next(into:)``.
+    public init() {}
+}
+
+/// An RFC 4180 reader over a byte buffer: one pass, no String per cell.
+///
+/// Accepts CRLF or LF line ends, a leading UTF-8 BOM, cells quoted with `""` escapes and with
+/// embedded commas, CR and LF; blank lines (including a trailing one) are skipped. A bare CR
+/// is data, not a line end. The buffer is never written (it may be hashed meanwhile on another
+/// thread); a cell with doubled quotes is undone into the reader's scratch space, valid until
+/// the next record. The buffer must outlive the reader.
+public struct CSVReader {
+    /// The bytes being read.
+    public let buffer: UnsafeBufferPointer<UInt8>
+    private let scratch = Scratch()
+    private var offset: Int
+    private var line = 1
+    /// No record starts at or after this offset (a chunk's end).
+    private let stop: Int
+
+    /// Starts reading at the beginning of `buffer`, skipping a UTF-8 BOM.
+    public init(_ buffer: UnsafeBufferPointer<UInt8>) {
+        self.buffer = buffer
+        offset = buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
+        stop = buffer.count
+    }
+
+    /// Reads the records that start in `from..<stop`, `from` being the start of line `line`.
+    init(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, line: Int, stop: Int) {
+        self.buffer = buffer
+        offset = from
+        self.line = line
+        self.stop = stop
+    }
+
+    /// Offset where the next record (or blank line) starts.
+    var position: Int { offset }
+
+    /// 1-based line at ``position``.
+    var currentLine: Int { line }
+
+    /// Reads the next record into `record` (reusing its storage); false at the end of input.
+    public mutating func next(into record: inout CSVRecord) -> Bool {
+        let n = buffer.count
+        guard let base = buffer.baseAddress else { return false }
+        var p = offset
+        var line = self.line
+        guard p < stop else { return false }
+        // Blank lines carry no record; a file may end with one.
+        while p < n {
+            if base[p] == 10 {
+                p += 1
+                line += 1
+            } else if base[p] == 13, p + 1 == n || base[p + 1] == 10 {
+                p += p + 1 == n ? 1 : 2
+                line += 1
+            } else {
+                break
+            }
+        }
+        record.fields.removeAll(keepingCapacity: true)
+        scratch.count = 0
+        record.problem = nil
+        record.line = line
+        guard p < n, p < stop else {
+            offset = p
+            self.line = line
+            return false
+        }
+        let recordStart = p
+        var fieldCount = 0
+
+        /// Syntax error: give up this row and resume on the line after its first line.
+        func recover(_ problem: CSVProblem) {
+            record.problem = problem
+            var q = recordStart
+            while q < n, base[q] != 10 { q += 1 }
+            offset = q < n ? q + 1 : n
+            self.line = record.line + 1
+        }
+
+        while true {
+            var start = p
+            var end: Int
+            var quoted = false
+            var escapedCell = false
+            var high: UInt8 = 0
+            var more = false  // a comma ended the cell: another cell follows
+            if p < n, base[p] == 34 {
+                quoted = true
+                p += 1
+                start = p
+                var escaped = false
+                var closed = false
+                while p < n {
+                    let c = base[p]
+                    if c == 34 {
+                        if p + 1 < n, base[p + 1] == 34 {
+                            escaped = true
+                            p += 2
+                            continue
+                        }
+                        closed = true
+                        break
+                    }
+                    if c == 10 { line += 1 }
+                    high |= c
+                    p += 1
+                }
+                escapedCell = escaped
+                guard closed else {
+                    recover(.unterminatedQuote)
+                    return true
+                }
+                end = p
+                if escaped {
+                    (start, end) = scratch.appendUndoubled(base + start, end - start)
+                }
+                p += 1
+                if p < n {
+                    if base[p] == 44 {
+                        p += 1
+                        more = true
+                    } else if base[p] == 10 {
+                        p += 1
+                        line += 1
+                    } else if base[p] == 13, p + 1 == n || base[p + 1] == 10 {
+                        p += p + 1 == n ? 1 : 2
+                        line += 1
+                    } else {
+                        recover(.strayQuote(field: fieldCount))
+                        return true
+                    }
+                }
+            } else {
+                // Eight bytes at a time while none is below 45 (every byte that needs a look —
+                // LF, CR, quote, comma — is at most 44): the common case of plain text.
+                var wide: UInt64 = 0
+                while p + 8 <= n {
+                    let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+                    if (w &- 0x2D2D_2D2D_2D2D_2D2D) & ~w & 0x8080_8080_8080_8080 != 0 { break }
+                    wide |= w
+                    p += 8
+                }
+                if wide & 0x8080_8080_8080_8080 != 0 { high = 0x80 }
+                while p < n {
+                    let c = base[p]
+                    // Every byte that needs a look (LF, CR, quote, comma) is at most 44.
+                    if c > 44 {
+                        high |= c
+                        p += 1
+                        continue
+                    }
+                    if c == 44 || c == 10 { break }
+                    if c == 34 {
+                        recover(.strayQuote(field: fieldCount))
+                        return true
+                    }
+                    p += 1
+                }
+                end = p
+                if p < n, base[p] == 44 {
+                    p += 1
+                    more = true
+                } else {
+                    if end > start, base[end - 1] == 13 { end -= 1 }
+                    if p < n {
+                        p += 1
+                        line += 1
+                    }
+                }
+            }
+            if fieldCount < CSVLimits.maxFields {
+                record.fields.append(CSVField(start: start, end: end, isQuoted: quoted, isUnescaped: escapedCell,
+                                              isASCII: high < 0x80))
+            } else if record.problem == nil {
+                record.problem = .tooManyFields
+            }
+            if end - start > CSVLimits.maxCellBytes, record.problem == nil {
+                record.problem = .cellTooLong(field: fieldCount)
+            }
+            fieldCount += 1
+            if !more { break }
+        }
+        if p - recordStart > CSVLimits.maxRowBytes {
+            // The row limit is the more basic refusal: report it over a cell or field count.
+            record.problem = .rowTooLong
+        }
+        offset = p
+        self.line = line
+        return true
+    }
+
+    /// The bytes of a cell (valid while the buffer lives and, for an unescaped cell, until the
+    /// next record).
+    public func bytes(_ field: CSVField) -> UnsafeBufferPointer<UInt8> {
+        if field.isUnescaped { return UnsafeBufferPointer(start: scratch.base + field.start, count: field.count) }
+        return UnsafeBufferPointer(rebasing: buffer[field.start..<field.end])
+    }
+
+    /// The cell as a String (invalid UTF-8 replaced by U+FFFD; check ``isValidUTF8(_:)`` first).
+    public func string(_ field: CSVField) -> String {
+        String(decoding: bytes(field), as: UTF8.self)
+    }
+
+    /// Whether a cell is well-formed UTF-8.
+    public func isValidUTF8(_ field: CSVField) -> Bool {
+        field.isASCII || UTF8Check.isValid(bytes(field))
+    }
+}
+
+extension CSVReader {
+    /// One row read by ``rows(_:)``: decoded cells, for callers that do not need speed.
+    public struct Row: Sendable, Hashable {
+        /// 1-based starting line.
+        public var line: Int
+        /// The cells, decoded (invalid UTF-8 replaced by U+FFFD).
+        public var cells: [String]
+        /// The row's problem, if any.
+        public var problem: CSVProblem?
+    }
+
+    /// Reads every row of a CSV byte array, the header included.
+    public static func rows(_ bytes: [UInt8]) -> [Row] {
+        bytes.withUnsafeBufferPointer { buf in
+            var reader = CSVReader(buf)
+            var record = CSVRecord()
+            var out: [Row] = []
+            while reader.next(into: &record) {
+                out.append(Row(line: record.line, cells: record.fields.map(reader.string), problem: record.problem))
+            }
+            return out
+        }
+    }
+}
+
+/// UTF-8 well-formedness (no overlong forms, no surrogates, nothing above U+10FFFF).
+enum UTF8Check {
+    static func isValid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = b.count
+        var i = 0
+        func cont(_ j: Int, _ lo: UInt8 = 0x80, _ hi: UInt8 = 0xBF) -> Bool {
+            j < n && b[j] >= lo && b[j] <= hi
+        }
+        while i < n {
+            let c = b[i]
+            if c < 0x80 {
+                i += 1
+            } else if c < 0xC2 {
+                return false
+            } else if c < 0xE0 {
+                guard cont(i + 1) else { return false }
+                i += 2
+            } else if c < 0xF0 {
+                let lo: UInt8 = c == 0xE0 ? 0xA0 : 0x80
+                let hi: UInt8 = c == 0xED ? 0x9F : 0xBF
+                guard cont(i + 1, lo, hi), cont(i + 2) else { return false }
+                i += 3
+            } else if c < 0xF5 {
+                let lo: UInt8 = c == 0xF0 ? 0x90 : 0x80
+                let hi: UInt8 = c == 0xF4 ? 0x8F : 0xBF
+                guard cont(i + 1, lo, hi), cont(i + 2), cont(i + 3) else { return false }
+                i += 4
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+}
+
+/// Growable bytes owned by a reader, for cells whose doubled quotes are undone.
+private final class Scratch {
+    private(set) var base = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    private var capacity = 256
+    var count = 0
+
+    /// Appends `n` bytes with each `""` written as `"`; returns the new cell's offsets.
+    func appendUndoubled(_ from: UnsafePointer<UInt8>, _ n: Int) -> (Int, Int) {
+        if count + n > capacity {
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: max(capacity * 2, count + n))
+            bigger.update(from: base, count: count)
+            base.deallocate()
+            base = bigger
+            capacity = max(capacity * 2, count + n)
+        }
+        let start = count
+        var r = 0
+        while r < n {
+            let c = from[r]
+            base[count] = c
+            count += 1
+            r += c == 34 ? 2 : 1
+        }
+        return (start, count)
+    }
+
+    deinit { base.deallocate() }
+}

@@ -1,0 +1,176 @@
+/// A CSV input file seen through its header: rows whose cells are looked up by column.
+///
+/// Header names are trimmed and compared case-insensitively; columns may come in any order;
+/// unknown columns are ignored; an empty cell is absent. Lives inside the `withUnsafe…`
+/// scope of the file's bytes.
+struct CSVTable {
+    /// File name used in rejects.
+    let file: String
+    /// Canonical names of the known columns, by column number.
+    let names: [String]
+    /// Cell index of each known column in a row, or -1 when the file does not have it.
+    private let index: [Int]
+    /// Header names as written (trimmed, lower-cased, made safe), by cell index.
+    private let headerNames: [String]
+    private var reader: CSVReader
+    private(set) var record = CSVRecord()
+
+    /// Reads the header row; throws when there is none, it cannot be read, a column appears
+    /// twice, or a required column is missing.
+    init(buffer: UnsafeBufferPointer<UInt8>, path: String, file: String, names: [String],
+         required: [String]) throws(InputError) {
+        self.file = file
+        self.names = names
+        reader = CSVReader(buffer)
+        guard reader.next(into: &record) else {
+            throw InputError(path: path, kind: .badHeader,
+                             message: "the file is empty: a header row with \(required.joined(separator: ", ")) is required")
+        }
+        if let problem = record.problem {
+            throw InputError(path: path, kind: .badHeader,
+                             message: "the header row (line \(record.line)) cannot be read: \(Self.describe(problem))")
+        }
+        var headerNames: [String] = []
+        var index = [Int](repeating: -1, count: names.count)
+        for (i, field) in record.fields.enumerated() {
+            let name = CellText.plainText(CellText.trimmed(reader.bytes(field))).lowercased()
+            headerNames.append(name)
+            guard let k = names.firstIndex(of: name) else { continue }
+            if index[k] >= 0 {
+                throw InputError(path: path, kind: .badHeader,
+                                 message: "column '\(name)' appears twice in the header (cells \(index[k] + 1) and \(i + 1))")
+            }
+            index[k] = i
+        }
+        let missing = required.filter { index[names.firstIndex(of: $0)!] < 0 }
+        if !missing.isEmpty {
+            let list = missing.map { "'\($0)'" }.joined(separator: ", ")
+            let word = missing.count == 1 ? "column" : "columns"
+            throw InputError(path: path, kind: .missingColumns(missing),
+                             message: "the header lacks the required \(word) \(list)")
+        }
+        self.index = index
+        self.headerNames = headerNames
+    }
+
+    /// A cursor over the rows that start in `from..<stop`, `from` being the start of line `line`.
+    func rows(from: Int, stop: Int, line: Int) -> CSVTable {
+        var t = self
+        t.reader = CSVReader(reader.buffer, from: from, line: line, stop: stop)
+        t.record = CSVRecord()
+        return t
+    }
+
+    /// The file's bytes.
+    var buffer: UnsafeBufferPointer<UInt8> { reader.buffer }
+
+    /// Offset where the next row starts (right after the header before the first ``next()``).
+    var position: Int { reader.position }
+
+    /// 1-based line at ``position``.
+    var positionLine: Int { reader.currentLine }
+
+    /// Moves to the next row; false at the end of the file (or of the chunk).
+    mutating func next() -> Bool { reader.next(into: &record) }
+
+    /// 1-based line on which the current row starts.
+    var line: Int { record.line }
+
+    /// Why the current row cannot be trusted as a whole (syntax, limits, cell count), if so.
+    func rowProblem() -> RowReject? {
+        if let p = record.problem {
+            switch p {
+            case .strayQuote(let i), .cellTooLong(let i):
+                return RowReject(column: headerName(i), reason: Self.describe(p))
+            default:
+                return RowReject(column: "", reason: Self.describe(p))
+            }
+        }
+        if record.fields.count != headerNames.count {
+            return RowReject(column: "", reason: "the row has \(record.fields.count) cells but the header has "
+                + "\(headerNames.count) (a cell holding a comma must be quoted)")
+        }
+        return nil
+    }
+
+    /// The trimmed cell of a known column, or nil when the column is absent or the cell empty.
+    /// A cell that is not UTF-8 refuses the row.
+    @inline(__always)
+    func cell(_ column: Int) throws(RowReject) -> CellBytes? {
+        let i = index[column]
+        guard i >= 0, i < record.fields.count else { return nil }
+        let field = record.fields[i]
+        let b = CellText.trimmed(reader.bytes(field))
+        if b.isEmpty { return nil }
+        if !field.isASCII, !UTF8Check.isValid(b) {
+            throw RowReject(column: names[column], reason: "\(names[column]) holds bytes that are not UTF-8 "
+                + "\(CellText.echo(b)) (was the file saved as Latin-1 or Windows-1252?)")
+        }
+        return b
+    }
+
+    /// The cell of a required column; an absent or empty one refuses the row.
+    @inline(__always)
+    func required(_ column: Int) throws(RowReject) -> CellBytes {
+        guard let b = try cell(column) else {
+            throw RowReject(column: names[column], reason: "\(names[column]) is empty (it is required)")
+        }
+        return b
+    }
+
+    /// A key cell (customer_id, title_id): required, no control characters, at most 100 characters.
+    func key(_ column: Int) throws(RowReject) -> String {
+        let b = try required(column)
+        let name = names[column]
+        if CellText.hasControl(b) {
+            throw RowReject(column: name, reason: "\(name) \(CellText.echo(b)) holds a control character (line break, tab…)")
+        }
+        if b.count > CellText.maxKeyScalars, CellText.scalarCount(b) > CellText.maxKeyScalars {
+            throw RowReject(column: name, reason: "\(name) is longer than \(CellText.maxKeyScalars) characters")
+        }
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    /// The key of the current row if it can be read, even from a row refused as a whole.
+    func readableKey(_ column: Int) -> String? { try? key(column) }
+
+    /// Free text (name, address part, segment): controls become spaces; over 200 characters
+    /// refuses the row.
+    func text(_ column: Int) throws(RowReject) -> String? {
+        guard let b = try cell(column) else { return nil }
+        return try Self.text(b, column: names[column])
+    }
+
+    /// Free text from bytes, as ``text(_:)``.
+    static func text(_ b: CellBytes, column: String) throws(RowReject) -> String? {
+        if b.count > CellText.maxTextScalars, CellText.scalarCount(b) > CellText.maxTextScalars {
+            throw RowReject(column: column, reason: "\(column) is longer than \(CellText.maxTextScalars) characters "
+                + "(\(CellText.scalarCount(b)))")
+        }
+        let s = CellText.plainText(b)
+        return s.isEmpty ? nil : s
+    }
+
+    private func headerName(_ i: Int) -> String {
+        guard i < headerNames.count else { return "" }
+        let name = headerNames[i]
+        return name.unicodeScalars.count > CellText.maxEchoScalars
+            ? String(String.UnicodeScalarView(name.unicodeScalars.prefix(CellText.maxEchoScalars))) : name
+    }
+
+    /// A CSV problem in plain words.
+    static func describe(_ p: CSVProblem) -> String {
+        switch p {
+        case .unterminatedQuote:
+            return "a quoted cell is never closed (a \" is missing); reading resumed on the next line"
+        case .strayQuote:
+            return "stray quote (\") in a cell: a cell with quotes must be wholly quoted and its inner quotes doubled (\"\")"
+        case .cellTooLong:
+            return "a cell is longer than 64 KiB, the limit for a cell"
+        case .rowTooLong:
+            return "the row is longer than 1 MiB, the limit for a row"
+        case .tooManyFields:
+            return "the row has more than \(CSVLimits.maxFields) cells, the limit for a row"
+        }
+    }
+}

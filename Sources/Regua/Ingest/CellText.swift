@@ -1,0 +1,218 @@
+/// A cell's bytes inside the file buffer.
+typealias CellBytes = UnsafeBufferPointer<UInt8>
+
+/// A row refused while reading it: the column at fault ("" for the whole row) and why.
+struct RowReject: Error {
+    var column: String
+    var reason: String
+}
+
+/// Byte-level helpers that turn trimmed cells into the values kept, and describe bad cells.
+enum CellText {
+    /// Longest free text kept (names, address parts, segment, tags), in Unicode scalars.
+    static let maxTextScalars = 200
+    /// Longest key (customer_id, title_id), in Unicode scalars.
+    static let maxKeyScalars = 100
+    /// Longest excerpt of a cell quoted in a reject reason, in Unicode scalars.
+    static let maxEchoScalars = 60
+
+    /// The cell without leading and trailing spaces, tabs, CR and LF.
+    @inline(__always)
+    static func trimmed(_ b: CellBytes) -> CellBytes {
+        var s = 0
+        var e = b.count
+        while s < e, isBlank(b[s]) { s += 1 }
+        while e > s, isBlank(b[e - 1]) { e -= 1 }
+        return s == 0 && e == b.count ? b : CellBytes(rebasing: b[s..<e])
+    }
+
+    /// A String without leading and trailing spaces, tabs, CR and LF.
+    static func trim(_ s: String) -> String {
+        let copy = Array(s.utf8)
+        return copy.withUnsafeBufferPointer { String(decoding: trimmed($0), as: UTF8.self) }
+    }
+
+    @inline(__always)
+    static func isBlank(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 }
+
+    /// Number of Unicode scalars in valid UTF-8.
+    static func scalarCount(_ b: CellBytes) -> Int {
+        var n = 0
+        for c in b where c & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
+    /// Whether the bytes hold a C0 control, DEL, a C1 control or a line/paragraph separator.
+    static func hasControl(_ b: CellBytes) -> Bool {
+        let n = b.count
+        var i = 0
+        while i < n {
+            let c = b[i]
+            // Fast path: most bytes are printable ASCII or UTF-8 that cannot start a control.
+            if c >= 32 && c != 127 && c != 0xC2 && c != 0xE2 {
+                i += 1
+                continue
+            }
+            if c < 32 || c == 127 { return true }
+            if c == 0xC2, i + 1 < n, b[i + 1] >= 0x80, b[i + 1] <= 0x9F { return true }
+            if c == 0xE2, i + 2 < n, b[i + 1] == 0x80, b[i + 2] == 0xA8 || b[i + 2] == 0xA9 { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// Valid UTF-8 text with every control character (C0, DEL, C1, U+2028, U+2029) replaced by
+    /// a space, so no cell can break a header, a CSV row or a line of a letter.
+    static func plainText(_ b: CellBytes) -> String {
+        guard hasControl(b) else { return String(decoding: b, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if c < 32 || c == 127 {
+                out.append(32)
+                i += 1
+            } else if c == 0xC2, i + 1 < b.count, b[i + 1] >= 0x80, b[i + 1] <= 0x9F {
+                out.append(32)
+                i += 2
+            } else if c == 0xE2, i + 2 < b.count, b[i + 1] == 0x80, b[i + 2] == 0xA8 || b[i + 2] == 0xA9 {
+                out.append(32)
+                i += 3
+            } else {
+                out.append(c)
+                i += 1
+            }
+        }
+        return out.withUnsafeBufferPointer { String(decoding: trimmed($0), as: UTF8.self) }
+    }
+
+    /// A cell quoted for a reject reason: at most 60 characters, controls and bytes that are
+    /// not UTF-8 written as escapes (`\n`, `\x07`, `\xE9`), so a reason is always one safe line.
+    static func echo(_ b: CellBytes) -> String {
+        var out = "'"
+        var shown = 0
+        func add(_ piece: String) -> Bool {
+            guard shown < maxEchoScalars else { return false }
+            out += piece
+            shown += 1
+            return true
+        }
+        if UTF8Check.isValid(b) {
+            for s in String(decoding: b, as: UTF8.self).unicodeScalars {
+                let piece: String
+                switch s.value {
+                case 10: piece = "\\n"
+                case 13: piece = "\\r"
+                case 9: piece = "\\t"
+                case 0..<32, 127: piece = "\\x" + hex2(UInt8(s.value))
+                case 0x80...0x9F, 0x2028, 0x2029: piece = "\\u{" + String(s.value, radix: 16, uppercase: true) + "}"
+                default: piece = String(s)
+                }
+                if !add(piece) {
+                    out += "…"
+                    break
+                }
+            }
+        } else {
+            for c in b {
+                let piece = c >= 32 && c < 127 ? String(UnicodeScalar(c)) : "\\x" + hex2(c)
+                if !add(piece) {
+                    out += "…"
+                    break
+                }
+            }
+        }
+        return out + "'"
+    }
+
+    private static func hex2(_ c: UInt8) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return String([digits[Int(c >> 4)], digits[Int(c & 15)]])
+    }
+
+    @inline(__always)
+    static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+
+    /// `YYYY-MM-DD` exactly, a real date; the byte form of `Day(isoBytes:)` without a copy.
+    static func day(_ b: CellBytes) -> Day? {
+        guard b.count == 10, b[4] == 45, b[7] == 45 else { return nil }
+        @inline(__always) func number(_ from: Int, _ to: Int) -> Int? {
+            var v = 0
+            for i in from..<to {
+                guard isDigit(b[i]) else { return nil }
+                v = v * 10 + Int(b[i] - 48)
+            }
+            return v
+        }
+        guard let y = number(0, 4), let m = number(5, 7), let d = number(8, 10) else { return nil }
+        return Day(year: y, month: m, day: d)
+    }
+
+    /// Whether the bytes have the shape `NNNN-NN-NN` (to tell a bad format from a bad date).
+    static func looksLikeISODate(_ b: CellBytes) -> Bool {
+        b.count == 10 && b[4] == 45 && b[7] == 45
+            && [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy { isDigit(b[$0]) }
+    }
+
+    /// Most digits before the decimal point in an amount: CNAB carries 13 (R$ 9.999.999.999.999,99).
+    static let maxAmountWholeDigits = 13
+
+    /// `1234.56`, `1234.5` or `1234`, the semantics of `Money(decimalBytes:)`, read in place
+    /// and bounded to 13 whole digits so that no cell can overflow the cents.
+    static func money(_ b: CellBytes) -> Money? {
+        var whole: Int64 = 0
+        var frac: Int64 = 0
+        var wholeDigits = 0
+        var fracDigits = 0
+        var seenDot = false
+        for c in b {
+            if c == 46 {
+                guard !seenDot else { return nil }
+                seenDot = true
+            } else if isDigit(c) {
+                if seenDot {
+                    fracDigits += 1
+                    guard fracDigits <= 2 else { return nil }
+                    frac = frac * 10 + Int64(c - 48)
+                } else {
+                    wholeDigits += 1
+                    guard wholeDigits <= maxAmountWholeDigits else { return nil }
+                    whole = whole * 10 + Int64(c - 48)
+                }
+            } else {
+                return nil
+            }
+        }
+        guard wholeDigits > 0, !(seenDot && fracDigits == 0) else { return nil }
+        return Money(cents: whole * 100 + (fracDigits == 1 ? frac * 10 : frac))
+    }
+
+    /// Reads a money cell or says, in plain words, what is wrong with it.
+    static func moneyOrReject(_ b: CellBytes, column: String) throws(RowReject) -> Money {
+        if let m = money(b) { return m }
+        let e = echo(b)
+        if b.first == 45, money(CellBytes(rebasing: b.dropFirst())) != nil {
+            throw RowReject(column: column, reason: "\(column) \(e) is negative")
+        }
+        let digitsOnly = b.allSatisfy { isDigit($0) || $0 == 46 }
+        let whole = b.prefix { $0 != 46 }.count
+        if digitsOnly, whole > maxAmountWholeDigits {
+            throw RowReject(column: column, reason: "\(column) \(e) is too large (at most 13 digits before the point)")
+        }
+        if digitsOnly, b.split(separator: 46, omittingEmptySubsequences: false).count == 2,
+           b.count - whole - 1 > 2 {
+            throw RowReject(column: column, reason: "\(column) \(e) has more than two decimals")
+        }
+        throw RowReject(column: column, reason: "\(column) \(e) is not a number like 1234.56")
+    }
+
+    /// Reads a date cell or says what is wrong with it.
+    static func dayOrReject(_ b: CellBytes, column: String) throws(RowReject) -> Day {
+        if let d = day(b) { return d }
+        if looksLikeISODate(b) {
+            throw RowReject(column: column, reason: "\(column) \(echo(b)) is not a real date")
+        }
+        throw RowReject(column: column, reason: "\(column) \(echo(b)) is not a date like 2026-11-25")
+    }
+}

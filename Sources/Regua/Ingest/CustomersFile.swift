@@ -1,0 +1,145 @@
+/// The columns of customers.csv (SPEC §1), by number.
+enum CustomerColumn: Int, CaseIterable {
+    case customerID, name, document, email, phone
+    case street, number, complement, district, city, state, zip
+    case segment, score, tags, optOut
+
+    var header: String {
+        switch self {
+        case .customerID: "customer_id"
+        case .name: "name"
+        case .document: "document"
+        case .email: "email"
+        case .phone: "phone"
+        case .street: "address_street"
+        case .number: "address_number"
+        case .complement: "address_complement"
+        case .district: "address_district"
+        case .city: "address_city"
+        case .state: "address_state"
+        case .zip: "address_zip"
+        case .segment: "segment"
+        case .score: "score"
+        case .tags: "tags"
+        case .optOut: "opt_out"
+        }
+    }
+
+    static let names = allCases.map(\.header)
+    static let required = [customerID, name, document].map(\.header)
+}
+
+/// Reads one row of customers.csv.
+///
+/// An e-mail, phone, UF or CEP that fails its check is treated as absent (the channel then
+/// falls back, SPEC §1), not as a reject; every other bad cell refuses its row.
+struct CustomerRowParser: RowParser {
+    static var keyColumn: Int { CustomerColumn.customerID.rawValue }
+    static var keyName: String { CustomerColumn.customerID.header }
+
+    mutating func parse(_ t: CSVTable, key: String) throws(RowReject) -> Customer {
+        try customer(t, id: key)
+    }
+
+    private func customer(_ t: CSVTable, id: String) throws(RowReject) -> Customer {
+        typealias C = CustomerColumn
+        guard let name = try t.text(C.name.rawValue) else {
+            throw RowReject(column: C.name.header, reason: "name is empty (it is required)")
+        }
+        let document = try Self.document(try t.required(C.document.rawValue))
+        let email = try t.cell(C.email.rawValue).flatMap(ContactFields.email(bytes:))
+        let phone = try t.cell(C.phone.rawValue).flatMap(BrazilianPhone.e164(bytes:))
+        let address = PostalAddress(
+            street: try t.text(C.street.rawValue),
+            number: try t.text(C.number.rawValue),
+            complement: try t.text(C.complement.rawValue),
+            district: try t.text(C.district.rawValue),
+            city: try t.text(C.city.rawValue),
+            state: try t.cell(C.state.rawValue).flatMap { ContactFields.state(String(decoding: $0, as: UTF8.self)) },
+            zip: try t.cell(C.zip.rawValue).flatMap(ContactFields.zip(bytes:)))
+        let segment = try t.text(C.segment.rawValue)
+        var score: Int?
+        if let b = try t.cell(C.score.rawValue) {
+            guard let s = Self.integer(b) else {
+                throw RowReject(column: C.score.header, reason: "score \(CellText.echo(b)) is not a whole number")
+            }
+            score = s
+        }
+        var tags: [String] = []
+        if let b = try t.cell(C.tags.rawValue) {
+            for part in b.split(separator: UInt8(ascii: ";")) {
+                let piece = CellText.trimmed(CellBytes(rebasing: part))
+                if let tag = try CSVTable.text(piece, column: C.tags.header), !tags.contains(tag) { tags.append(tag) }
+            }
+        }
+        var optOut: Set<Channel> = []
+        if let b = try t.cell(C.optOut.rawValue) {
+            for part in b.split(separator: UInt8(ascii: ";")) {
+                let piece = CellText.trimmed(CellBytes(rebasing: part))
+                if piece.isEmpty { continue }
+                guard let channel = Channel(rawValue: String(decoding: piece, as: UTF8.self).lowercased()) else {
+                    throw RowReject(column: C.optOut.header,
+                                    reason: "opt_out \(CellText.echo(piece)) is not a channel (email, sms, letter)")
+                }
+                optOut.insert(channel)
+            }
+        }
+        return Customer(id: CustomerID(id), name: name, document: document, email: email, phone: phone,
+                        address: address, segment: segment, score: score, tags: tags, optOut: optOut, line: t.line)
+    }
+
+    /// A CPF or CNPJ, or a reason that says what is wrong without echoing the number (LGPD).
+    static func document(_ b: CellBytes) throws(RowReject) -> Document {
+        let text = String(decoding: b, as: UTF8.self)
+        if let d = Document.parse(text) { return d }
+        var chars: [UInt8] = []
+        for c in b {
+            switch c {
+            case UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: " "): continue
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "a")...UInt8(ascii: "z"):
+                chars.append(c)
+            default:
+                throw RowReject(column: "document",
+                                reason: "document holds characters other than digits, letters and the punctuation . - /")
+            }
+        }
+        let allDigits = chars.allSatisfy(CellText.isDigit)
+        let reason: String
+        switch chars.count {
+        case 11 where !allDigits:
+            reason = "document has 11 characters but a CPF is digits only"
+        case 11 where Set(chars).count == 1:
+            reason = "document is not a valid CPF (all its digits are the same)"
+        case 11:
+            reason = "document is not a valid CPF: its check digits do not match"
+        case 14 where !CellText.isDigit(chars[12]) || !CellText.isDigit(chars[13]):
+            reason = "document is not a valid CNPJ: its last two characters (check digits) must be digits"
+        case 14 where allDigits && Set(chars).count == 1:
+            reason = "document is not a valid CNPJ (all its digits are the same)"
+        case 14:
+            reason = "document is not a valid CNPJ: its check digits do not match"
+        default:
+            reason = "document has \(chars.count) characters; a CPF has 11 digits and a CNPJ 14 characters"
+        }
+        throw RowReject(column: "document", reason: reason)
+    }
+
+    /// An optionally signed integer of at most 18 digits.
+    static func integer(_ b: CellBytes) -> Int? {
+        var i = 0
+        var negative = false
+        if let f = b.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") {
+            negative = f == UInt8(ascii: "-")
+            i = 1
+        }
+        guard b.count > i, b.count - i <= 18 else { return nil }
+        var v = 0
+        while i < b.count {
+            guard CellText.isDigit(b[i]) else { return nil }
+            v = v * 10 + Int(b[i] - 48)
+            i += 1
+        }
+        return negative ? -v : v
+    }
+}

@@ -1,0 +1,98 @@
+import Crypto
+import Dispatch
+
+/// Reads the night's customers.csv and receivables.csv (SPEC §1).
+///
+/// Every bad row becomes a ``Reject`` and the rest goes on; only a file that cannot be used at
+/// all throws an ``InputError`` naming the path and the cause.
+public enum InputReader {
+    /// Reads both files, hashes their bytes, and validates every row.
+    ///
+    /// Throws when a file cannot be read, is over ``CSVLimits/maxFileBytes``, has no readable
+    /// header, or lacks a required column (customers.csv's error first). Rejects are sorted by
+    /// file name, then line. Large files are read on two threads; the result is the same.
+    public static func read(customers: String, receivables: String) throws -> Inputs {
+        try read(customers: customers, receivables: receivables, minimumSplitBytes: Chunking.minimumSplitBytes)
+    }
+
+    /// ``read(customers:receivables:)`` splitting files from `minimumSplitBytes` on (tests use a
+    /// small value to check that two chunks give exactly what one pass gives).
+    static func read(customers: String, receivables: String, minimumSplitBytes: Int) throws -> Inputs {
+        let (customerLoad, receivableLoad) = Chunking.both({ Result { () throws(InputError) in try load(customers) } },
+                                                           { Result { () throws(InputError) in try load(receivables) } })
+        let customerBytes = try customerLoad.get()
+        let receivableBytes = try receivableLoad.get()
+        let customersName = fileName(customers)
+        let receivablesName = fileName(receivables)
+        // Hashing needs no result of parsing: it fills the gaps while the rest runs.
+        let hashes = Hashes()
+        let hashing = DispatchGroup()
+        DispatchQueue.global().async(group: hashing) {
+            hashes.customers = sha256Hex(customerBytes.bytes)
+            hashes.receivables = sha256Hex(receivableBytes.bytes)
+        }
+        defer { hashing.wait() }  // the buffers must outlive the hashing, even on a throw
+        let customerTable = try CSVTable(buffer: customerBytes.bytes, path: customers, file: customersName,
+                                         names: CustomerColumn.names, required: CustomerColumn.required)
+        let receivableTable = try CSVTable(buffer: receivableBytes.bytes, path: receivables, file: receivablesName,
+                                           names: ReceivableColumn.names, required: ReceivableColumn.required)
+
+        var customerRows = Chunking.read(customerTable, file: customersName, bytesPerRow: 96,
+                                         minimumSplitBytes: minimumSplitBytes) {
+            CustomerRowParser()
+        }
+        var titleRows = Chunking.read(receivableTable, file: receivablesName, bytesPerRow: 56,
+                                      minimumSplitBytes: minimumSplitBytes) {
+            TitleRowParser()
+        }
+        let (customerFirsts, _) = Chunking.both({
+            customerRows.refuseRepeatedKeys(file: customersName, keyName: CustomerRowParser.keyName)
+        }, {
+            titleRows.refuseRepeatedKeys(file: receivablesName, keyName: TitleRowParser.keyName)
+        })
+        TitleRowParser.checkCustomers(&titleRows, file: receivablesName, customersFile: customersName,
+                                      customers: customerRows, firstSightings: customerFirsts)
+        let rejects = sortedRejects(customerRows.rejects + titleRows.rejects)
+        hashing.wait()
+        return Inputs(customers: customerRows.items, titles: titleRows.items, rejects: rejects,
+                      customersHash: hashes.customers, receivablesHash: hashes.receivables)
+    }
+
+    /// The two files' hashes, written by the hashing thread before the group is left.
+    private final class Hashes: @unchecked Sendable {
+        var customers = ""
+        var receivables = ""
+    }
+
+    /// Lower-case hex SHA-256 of a buffer, without copying it into an array.
+    static func sha256Hex(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var hasher = SHA256()
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+        return Hashing.hex(hasher.finalize())
+    }
+
+    /// Rejects in the order of rejects.csv: by file name, then line.
+    static func sortedRejects(_ rejects: [Reject]) -> [Reject] {
+        rejects.sorted {
+            $0.file != $1.file ? $0.file.utf8.lexicographicallyPrecedes($1.file.utf8) : $0.line < $1.line
+        }
+    }
+
+    /// A file's bytes, or an error that names the path and the cause.
+    static func load(_ path: String) throws(InputError) -> FileBuffer {
+        do throws(FileBytes.Failure) {
+            return try FileBytes.read(path, limit: CSVLimits.maxFileBytes)
+        } catch {
+            if error.tooLarge {
+                throw InputError(path: path, kind: .tooLarge,
+                                 message: "cannot read the file: \(error.cause) (2 GiB); split it or raise the limit")
+            }
+            throw InputError(path: path, kind: .unreadable, message: "cannot read the file: \(error.cause)")
+        }
+    }
+
+    /// The last path component, as shown in rejects.
+    static func fileName(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+    }
+}

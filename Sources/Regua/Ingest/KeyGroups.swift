@@ -1,0 +1,128 @@
+/// Keys (customer_id, title_id) spread into small groups by hash, so that finding repeats and
+/// matching titles to customers run in cache instead of paying a memory miss per key in a
+/// table of a million (the cost that dominated ingest with a `Dictionary`).
+///
+/// Hashes are the standard library's seeded SipHash, so crafted keys cannot pile into one
+/// group on purpose; results never depend on the seed (they are per key, not per order).
+struct KeyGroups {
+    struct Record {
+        var hash: Int
+        var key: String
+        /// The key's index in the caller's list.
+        var id: Int32
+    }
+
+    /// Records grouped by the top `bits` of their hash; within a group, in id order.
+    private(set) var records: [Record]
+    /// Group `g` is `records[starts[g]..<starts[g + 1]]`.
+    private(set) var starts: [Int]
+    let bits: Int
+
+    /// Enough groups for about 256 keys each.
+    static func bits(for count: Int) -> Int {
+        var bits = 0
+        while (256 << bits) < count, bits < 16 { bits += 1 }
+        return bits
+    }
+
+    @inline(__always)
+    private static func group(_ hash: Int, _ bits: Int) -> Int {
+        bits == 0 ? 0 : Int(UInt64(bitPattern: Int64(hash)) >> UInt64(64 - bits))
+    }
+
+    /// Groups keys `0..<count` given by `key`.
+    init(count: Int, bits: Int, key: (Int) -> String) {
+        self.bits = bits
+        let groups = 1 << bits
+        var hashes = [Int](repeating: 0, count: count)
+        var next = [Int](repeating: 0, count: groups + 1)
+        for i in 0..<count {
+            let h = key(i).hashValue
+            hashes[i] = h
+            next[Self.group(h, bits) + 1] += 1
+        }
+        for g in 0..<groups { next[g + 1] += next[g] }
+        starts = next
+        records = [Record](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for i in 0..<count {
+                let g = Self.group(hashes[i], bits)
+                (buffer.baseAddress! + next[g]).initialize(to: Record(hash: hashes[i], key: key(i), id: Int32(i)))
+                next[g] += 1
+            }
+            initialized = count
+        }
+    }
+
+    /// For each key, the id of the first key equal to it (its own id when it is the first).
+    func firstOccurrences() -> [Int32] {
+        var first = [Int32](repeating: -1, count: records.count)
+        var table: [Int32] = []
+        for g in 0..<(starts.count - 1) where starts[g + 1] > starts[g] {
+            let range = starts[g]..<starts[g + 1]
+            let mask = Self.prepare(&table, for: range.count)
+            for r in range {
+                let rec = records[r]
+                var i = rec.hash & mask
+                while true {
+                    let slot = Int(table[i])
+                    if slot < 0 {
+                        table[i] = Int32(r)
+                        first[Int(rec.id)] = rec.id
+                        break
+                    }
+                    let other = records[slot]
+                    if other.hash == rec.hash, other.key == rec.key {
+                        first[Int(rec.id)] = other.id
+                        break
+                    }
+                    i = (i + 1) & mask
+                }
+            }
+        }
+        return first
+    }
+
+    /// For each key of `probes`, the id of the first equal key here, or -1. Both groupings
+    /// must use the same `bits`.
+    func match(_ probes: KeyGroups) -> [Int32] {
+        precondition(probes.bits == bits, "groupings differ")
+        var found = [Int32](repeating: -1, count: probes.records.count)
+        var table: [Int32] = []
+        for g in 0..<(starts.count - 1) where probes.starts[g + 1] > probes.starts[g] {
+            let range = starts[g]..<starts[g + 1]
+            let mask = Self.prepare(&table, for: range.count)
+            for r in range {
+                var i = records[r].hash & mask
+                while table[i] >= 0 { i = (i + 1) & mask }  // the first of equal keys stays in front
+                table[i] = Int32(r)
+            }
+            for p in probes.starts[g]..<probes.starts[g + 1] {
+                let probe = probes.records[p]
+                var i = probe.hash & mask
+                while true {
+                    let slot = Int(table[i])
+                    if slot < 0 { break }
+                    let rec = records[slot]
+                    if rec.hash == probe.hash, rec.key == probe.key {
+                        found[Int(probe.id)] = rec.id
+                        break
+                    }
+                    i = (i + 1) & mask
+                }
+            }
+        }
+        return found
+    }
+
+    /// Clears `table` to hold `count` entries at most half full; returns the index mask.
+    private static func prepare(_ table: inout [Int32], for count: Int) -> Int {
+        var size = 16
+        while size < count * 2 { size <<= 1 }
+        if table.count < size {
+            table = [Int32](repeating: -1, count: size)
+        } else {
+            for i in 0..<size { table[i] = -1 }
+        }
+        return size - 1
+    }
+}

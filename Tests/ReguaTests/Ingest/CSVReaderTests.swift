@@ -1,0 +1,96 @@
+import Testing
+@testable import Regua
+
+@Suite struct CSVReaderTests {
+    private func rows(_ text: String) -> [CSVReader.Row] { CSVReader.rows(Array(text.utf8)) }
+
+    @Test func quotedCellsWithEscapesCommasAndLineBreaks() {
+        let r = rows("a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"line1\r\nline2\"\r\nplain,,end\r\n")
+        #expect(r.count == 3)
+        #expect(r[1].cells == ["x, y", "say \"hi\"", "line1\r\nline2"])
+        #expect(r[1].line == 2)
+        // The quoted line break counts: the next record starts on line 4.
+        #expect(r[2].cells == ["plain", "", "end"])
+        #expect(r[2].line == 4)
+        #expect(r.allSatisfy { $0.problem == nil })
+    }
+
+    @Test func bomIsSkippedAndLFEndingsAndTrailingBlankLinesWork() {
+        let r = CSVReader.rows([0xEF, 0xBB, 0xBF] + Array("id,name\n1,Ana\n\n2,Bia\n\n".utf8))
+        #expect(r.map(\.cells) == [["id", "name"], ["1", "Ana"], ["2", "Bia"]])
+        #expect(r.map(\.line) == [1, 2, 4])
+    }
+
+    @Test func crlfIsStrippedButABareCRIsData() {
+        let r = rows("a,b\r\n1,x\ry\r\n")
+        #expect(r[1].cells == ["1", "x\ry"])
+    }
+
+    @Test func lastRecordWithoutLineEndAndTrailingEmptyCell() {
+        let r = rows("a,b\n1,")
+        #expect(r[1].cells == ["1", ""])
+    }
+
+    @Test func unterminatedQuoteIsReportedAndReadingResumesOnTheNextLine() {
+        let r = rows("a,b\n1,\"open\n2,ok\n")
+        #expect(r[1].line == 2)
+        #expect(r[1].problem == .unterminatedQuote)
+        #expect(r[2].cells == ["2", "ok"])
+        #expect(r[2].line == 3)
+    }
+
+    @Test func strayQuotesAreReportedPerRow() {
+        let r = rows("a,b\n1,ab\"c\n2,\"x\"y\n3,fine\n")
+        #expect(r[1].problem == .strayQuote(field: 1))
+        #expect(r[2].problem == .strayQuote(field: 1))
+        #expect(r[3].cells == ["3", "fine"])
+        #expect(r[3].line == 4)
+    }
+
+    @Test func limitsRefuseTheRowNotTheFile() {
+        let bigCell = String(repeating: "x", count: CSVLimits.maxCellBytes + 1)
+        let manyCells = Array(repeating: "1", count: CSVLimits.maxFields + 1).joined(separator: ",")
+        let bigRow = Array(repeating: String(repeating: "y", count: 60_000), count: 20).joined(separator: ",")
+        let r = rows("a,b\n1,\(bigCell)\n\(manyCells)\n\(bigRow)\n2,ok\n")
+        #expect(r[1].problem == .cellTooLong(field: 1))
+        #expect(r[2].problem == .tooManyFields)
+        #expect(r[2].cells.count == CSVLimits.maxFields)
+        #expect(r[3].problem == .rowTooLong)
+        #expect(r[4].cells == ["2", "ok"])
+        #expect(r[4].line == 5)
+    }
+
+    @Test func nonUTF8BytesAreDetectedPerCell() {
+        var bytes = Array("a,b\n1,Jo".utf8) + [0xE3, 0x6F] + Array("\n".utf8)  // Latin-1 "João"
+        bytes += Array("2,Jo\u{E3}o\n".utf8)
+        bytes.withUnsafeBufferPointer { buf in
+            var reader = CSVReader(buf)
+            var record = CSVRecord()
+            _ = reader.next(into: &record)
+            _ = reader.next(into: &record)
+            #expect(!record.fields[1].isASCII)
+            #expect(!reader.isValidUTF8(record.fields[1]))
+            _ = reader.next(into: &record)
+            #expect(reader.isValidUTF8(record.fields[1]))
+            #expect(reader.string(record.fields[1]) == "João")
+        }
+    }
+
+    @Test(arguments: [
+        ([0xC3, 0xA9], true), ([0xC3], false), ([0xC0, 0x80], false), ([0xED, 0xA0, 0x80], false),
+        ([0xF0, 0x9F, 0x98, 0x80], true), ([0xF4, 0x90, 0x80, 0x80], false), ([0xE2, 0x82, 0xAC], true),
+    ] as [([UInt8], Bool)])
+    func utf8Check(bytes: [UInt8], valid: Bool) {
+        #expect(bytes.withUnsafeBufferPointer(UTF8Check.isValid) == valid)
+    }
+
+    @Test func lineAtOffsetCountsEveryLF() {
+        let text = Array("a\nbb\n\"c\nd\"\n".utf8) + Array(repeating: UInt8(ascii: "z"), count: 30) + [10, 65]
+        text.withUnsafeBufferPointer { b in
+            for offset in 0...b.count {
+                let expected = 1 + b[0..<offset].filter { $0 == 10 }.count
+                #expect(Chunking.line(at: offset, in: b) == expected)
+            }
+        }
+    }
+}

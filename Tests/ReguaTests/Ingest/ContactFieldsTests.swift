@@ -1,0 +1,95 @@
+import Testing
+@testable import Regua
+
+@Suite struct ContactFieldsTests {
+    @Test(arguments: [
+        "(11) 98765-4321", "11987654321", "+55 11 98765-4321", "+55 (11) 98765-4321", "0xx11987654321",
+        "0XX11 98765-4321", "055 11 98765-4321", "05511987654321", "0055 11 98765 4321", "011 98765 4321",
+        "0 21 11 98765-4321", "55 11 98765-4321", "11 98765.4321",
+    ])
+    func mobileWritingsNormaliseToE164(text: String) {
+        #expect(BrazilianPhone.e164(text) == "+5511987654321")
+    }
+
+    @Test func landlinesKeepEightDigits() {
+        #expect(BrazilianPhone.e164("(21) 2555-1234") == "+552125551234")
+        #expect(BrazilianPhone.e164("+55 51 3333-0000") == "+555133330000")
+    }
+
+    @Test(arguments: [
+        "98765-4321",           // no area code
+        "(10) 98765-4321",      // 10 is not a DDD
+        "(20) 98765-4321",      // neither is 20
+        "(11) 88765-4321",      // 9 digits must start with 9
+        "(11) 8765-4321",       // 8 digits must be a landline (2-5)
+        "+1 415 555 0100",      // not Brazil
+        "(11) 98765-432",       // a digit short
+        "(11) 98765-43210",     // a digit too many
+        "ramal 11 98765-4321",  // text
+        "",
+    ])
+    func invalidPhonesAreAbsent(text: String) {
+        #expect(BrazilianPhone.e164(text) == nil)
+    }
+
+    @Test(arguments: [
+        ("maria@exemplo.com.br", true), ("a.b+tag@sub.example.org", true), ("joão@exemplo.com.br", true),
+        ("maria@exemplo", false), ("maria@@exemplo.com", false), ("ma ria@exemplo.com", false),
+        ("maria@exemplo.com\r\nBcc: x@y.z", false), ("<maria@exemplo.com>", false), ("a,b@c.com", false),
+        (".maria@exemplo.com", false), ("maria.@exemplo.com", false), ("ma..ria@exemplo.com", false),
+        ("maria@-exemplo.com", false), ("maria@exemplo..com", false), ("@exemplo.com", false),
+        ("\"maria\"@exemplo.com", false), ("maria;x@exemplo.com", false),
+    ])
+    func emails(text: String, valid: Bool) {
+        #expect((ContactFields.email(text) != nil) == valid)
+    }
+
+    @Test func statesAndZips() {
+        #expect(ContactFields.state("sp") == "SP")
+        #expect(ContactFields.state(" DF ") == "DF")
+        #expect(ContactFields.state("XX") == nil)
+        #expect(ContactFields.state("São Paulo") == nil)
+        #expect(ContactFields.states.count == 27)
+        #expect(ContactFields.zip("01310-100") == "01310100")
+        #expect(ContactFields.zip("01310100") == "01310100")
+        #expect(ContactFields.zip("01.310-100") == "01310100")
+        #expect(ContactFields.zip("1310-100") == nil)
+        #expect(ContactFields.zip("00000-000") == nil)
+        #expect(ContactFields.zip("01310-10A") == nil)
+    }
+}
+
+@Suite struct DocumentCellTests {
+    private func document(_ text: String) -> Result<Document, RowReject> {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { b in Result { () throws(RowReject) in try CustomerRowParser.document(b) } }
+    }
+
+    @Test func validCPFAndCNPJ() throws {
+        #expect(try document("529.982.247-25").get() == Document(kind: .cpf, value: "52998224725"))
+        #expect(try document("52998224725").get().kind == .cpf)
+        #expect(try document("11.222.333/0001-81").get() == Document(kind: .cnpj, value: "11222333000181"))
+        // Receita Federal's published example of the alphanumeric CNPJ (IN RFB 2.229/2024).
+        #expect(try document("12.ABC.345/01DE-35").get() == Document(kind: .cnpj, value: "12ABC34501DE35"))
+        #expect(try document("12.abc.345/01de-35").get().value == "12ABC34501DE35")
+    }
+
+    @Test(arguments: [
+        ("529.982.247-24", "document is not a valid CPF: its check digits do not match"),
+        ("111.111.111-11", "document is not a valid CPF (all its digits are the same)"),
+        ("11.222.333/0001-80", "document is not a valid CNPJ: its check digits do not match"),
+        ("12.ABC.345/01DE-36", "document is not a valid CNPJ: its check digits do not match"),
+        ("12.ABC.345/01DE-3X", "document is not a valid CNPJ: its last two characters (check digits) must be digits"),
+        ("5299822472", "document has 10 characters; a CPF has 11 digits and a CNPJ 14 characters"),
+        ("529.982.247_25", "document holds characters other than digits, letters and the punctuation . - /"),
+        ("52998224A25", "document has 11 characters but a CPF is digits only"),
+    ])
+    func invalidDocumentsSayWhyWithoutEchoingTheNumber(text: String, reason: String) {
+        guard case .failure(let reject) = document(text) else {
+            Issue.record("accepted \(text)")
+            return
+        }
+        #expect(reject.column == "document")
+        #expect(reject.reason == reason)
+    }
+}
