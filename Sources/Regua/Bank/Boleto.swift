@@ -27,7 +27,10 @@ public enum Boleto {
     /// fit the bank's free field, a due date before 2000-07-03 (no factor) or an amount over
     /// R$ 99.999.999,99 (ten digits of cents) or below zero.
     public static func make(bank: BankAccount, nossoNumero: String, dueDate: Day, amount: Money) throws -> BoletoCode {
-        let parts = try bank.cnabParts()
+        try make(parts: try bank.cnabParts(), nossoNumero: nossoNumero, dueDate: dueDate, amount: amount)
+    }
+
+    static func make(parts: BankAccountParts, nossoNumero: String, dueDate: Day, amount: Money) throws -> BoletoCode {
         let free = try freeField(parts, nossoNumero: nossoNumero)
         let factor = try dueDateFactor(for: dueDate)
         guard amount.cents >= 0, amount.cents <= 9_999_999_999 else {
@@ -109,5 +112,23 @@ public enum Boleto {
             if c.isASCIIDigit { out.append(c) } else if c != "." && c != " " { return nil }
         }
         return out
+    }
+}
+
+/// Boletos of one account: the account's fields are split and checked once, not per title.
+public struct BoletoIssuer: Sendable {
+    let parts: BankAccountParts
+
+    /// Throws a ``BankError`` when the account's fields are not digits where digits belong.
+    public init(bank: BankAccount) throws { parts = try bank.cnabParts() }
+
+    /// As ``Boleto/make(bank:nossoNumero:dueDate:amount:)``.
+    public func make(nossoNumero: String, dueDate: Day, amount: Money) throws -> BoletoCode {
+        try Boleto.make(parts: parts, nossoNumero: nossoNumero, dueDate: dueDate, amount: amount)
+    }
+
+    /// Throws a ``BankError`` when the nosso número cannot be expressed in this bank's layout.
+    public func check(nossoNumero: String) throws {
+        _ = try Boleto.freeField(parts, nossoNumero: nossoNumero)
     }
 }

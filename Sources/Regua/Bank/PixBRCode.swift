@@ -13,25 +13,41 @@ public enum PixBRCode {
     /// 77 characters (the longest a PIX key can be) is cut so the code stays well-formed.
     public static func payload(key: String, merchantName: String, merchantCity: String, amount: Money?,
                                txid: String) -> String {
-        let cleanKey = String(key.filter { !$0.isWhitespace }.prefix(77))
-        var name = String(CNABText.normalized(merchantName).prefix(25))
-        var city = String(CNABText.normalized(merchantCity).prefix(15))
-        while name.hasSuffix(" ") { name.removeLast() }
-        while city.hasSuffix(" ") { city.removeLast() }
-        if name.isEmpty { name = "NAO INFORMADO" }
-        if city.isEmpty { city = "BRASIL" }
+        Merchant(key: key, name: merchantName, city: merchantCity).payload(amount: amount, txid: txid)
+    }
 
-        var p = field("00", "01")
-        p += field("26", field("00", "br.gov.bcb.pix") + field("01", cleanKey))
-        p += field("52", "0000")
-        p += field("53", "986")
-        if let a = amount, a.cents > 0 { p += field("54", a.plain) }
-        p += field("58", "BR")
-        p += field("59", name)
-        p += field("60", city)
-        p += field("62", field("05", txidValue(txid)))
-        p += "6304"
-        return p + hex4(crc16(Array(p.utf8)))
+    /// A receiver whose key, name and city are cleaned once, for many payloads in a night.
+    public struct Merchant: Sendable {
+        let accountField: String
+        let name: String
+        let city: String
+
+        /// Cleans the key, name and city as ``PixBRCode/payload(key:merchantName:merchantCity:amount:txid:)`` says.
+        public init(key: String, name merchantName: String, city merchantCity: String) {
+            let cleanKey = String(key.filter { !$0.isWhitespace }.prefix(77))
+            var name = String(CNABText.normalized(merchantName).prefix(25))
+            var city = String(CNABText.normalized(merchantCity).prefix(15))
+            while name.hasSuffix(" ") { name.removeLast() }
+            while city.hasSuffix(" ") { city.removeLast() }
+            self.name = name.isEmpty ? "NAO INFORMADO" : name
+            self.city = city.isEmpty ? "BRASIL" : city
+            accountField = PixBRCode.field("26", PixBRCode.field("00", "br.gov.bcb.pix") + PixBRCode.field("01", cleanKey))
+        }
+
+        /// The payload for an amount and txid, ending with its CRC (field 63).
+        public func payload(amount: Money?, txid: String) -> String {
+            var p = PixBRCode.field("00", "01")
+            p += accountField
+            p += PixBRCode.field("52", "0000")
+            p += PixBRCode.field("53", "986")
+            if let a = amount, a.cents > 0 { p += PixBRCode.field("54", a.plain) }
+            p += PixBRCode.field("58", "BR")
+            p += PixBRCode.field("59", name)
+            p += PixBRCode.field("60", city)
+            p += PixBRCode.field("62", PixBRCode.field("05", PixBRCode.txidValue(txid)))
+            p += "6304"
+            return p + PixBRCode.hex4(PixBRCode.crc16(Array(p.utf8)))
+        }
     }
 
     /// CRC-16/CCITT-FALSE: polynomial 0x1021, initial 0xFFFF, no reflection, no final XOR
@@ -51,6 +67,10 @@ public enum PixBRCode {
     static func txidValue(_ txid: String) -> String {
         var kept = ""
         for ch in txid {
+            if ch.isASCII {
+                if ch.isLetter || ch.isNumber { kept.append(ch) }
+                continue
+            }
             // "ç" → "c": the base letter of the canonical decomposition, case kept.
             let base = String(ch).decomposedStringWithCanonicalMapping.unicodeScalars.first.map(Character.init)
             if let b = base, b.isASCII, b.isLetter || b.isNumber { kept.append(b) }
@@ -61,11 +81,11 @@ public enum PixBRCode {
 
     /// ID + two-digit length + value; lengths count UTF-8 bytes (all values here are ASCII
     /// except, possibly, a key).
-    private static func field(_ id: String, _ value: String) -> String {
+    static func field(_ id: String, _ value: String) -> String {
         id + pad(min(value.utf8.count, 99), 2) + value
     }
 
-    private static func hex4(_ v: UInt16) -> String {
+    static func hex4(_ v: UInt16) -> String {
         let digits = Array("0123456789ABCDEF")
         return String([digits[Int(v >> 12)], digits[Int((v >> 8) & 15)], digits[Int((v >> 4) & 15)], digits[Int(v & 15)]])
     }

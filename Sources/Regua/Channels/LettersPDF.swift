@@ -1,3 +1,5 @@
+import Foundation
+
 /// One printed letter, already rendered: the PDF writer only lays it out.
 public struct Letter: Sendable {
     /// The recipient (name and postal address).
@@ -40,10 +42,21 @@ public enum LettersPDF {
     /// Renders all letters into one A4 PDF; each letter starts on a new page. Returns, per
     /// letter in order, its 1-based first page and its number of pages.
     public static func render(_ letters: [Letter]) -> (pdf: [UInt8], pages: [(firstPage: Int, pageCount: Int)]) {
+        // Laying out a letter is independent of the others: compose on every core, then
+        // assemble in order, so the bytes are the same however the work was split.
+        var composed = [[PDFContent]](repeating: [], count: letters.count)
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, letters.count / 64))
+        composed.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for i in (letters.count * chunk / chunks)..<(letters.count * (chunk + 1) / chunks) {
+                    out[i] = LetterComposer.compose(letters[i])
+                }
+            }
+        }
         var document = PDFDocument(title: "Regua letters")
         var pages: [(firstPage: Int, pageCount: Int)] = []
-        for letter in letters {
-            let contents = LetterComposer.compose(letter)
+        for contents in composed {
             pages.append((document.pages.count + 1, contents.count))
             document.pages += contents.map(\.bytes)
         }

@@ -39,8 +39,10 @@ enum WinAnsi {
     static func encode(_ text: String) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
-        for s in text.precomposedStringWithCanonicalMapping.unicodeScalars {
-            if s.properties.generalCategory == .format { continue }
+        // Normalising is costly and only needed when combining marks are present ("c" + U+0327).
+        let needsNFC = text.unicodeScalars.contains { $0.value >= 0x300 && $0.value <= 0x36F }
+        for s in (needsNFC ? text.precomposedStringWithCanonicalMapping : text).unicodeScalars {
+            if s.value >= 0x80, s.properties.generalCategory == .format { continue }
             out.append(code(s))
         }
         return out

@@ -40,6 +40,7 @@ struct NightInputs {
     mutating func validateIssuedBoletos() {
         var kept: [Title] = []
         kept.reserveCapacity(inputs.titles.count)
+        let issuer = book.bank.flatMap { try? BoletoIssuer(bank: $0) }
         for var t in inputs.titles {
             if let b = t.barcode, !Boleto.validate(barcode: b) {
                 inputs.rejects.append(Reject(file: options.receivables, line: t.line, column: "barcode",
@@ -60,11 +61,11 @@ struct NightInputs {
                 t.barcode = fromLinha
             }
             if let b = t.barcode, t.linhaDigitavel == nil { t.linhaDigitavel = Boleto.linha(fromBarcode: b) }
-            if let bank = book.bank, let nn = t.nossoNumero, t.barcode == nil {
+            if let issuer, let nn = t.nossoNumero, t.barcode == nil {
                 // The nosso número must fit the bank's layout, or no boleto and no remittance
                 // record could carry it; refusing the row here keeps one title from stopping the night.
                 do {
-                    _ = try Boleto.make(bank: bank, nossoNumero: nn, dueDate: Day(iso: "2026-01-01")!, amount: Money(cents: 1))
+                    try issuer.check(nossoNumero: nn)
                 } catch let e as BankError {
                     inputs.rejects.append(Reject(file: options.receivables, line: t.line, column: "nosso_numero",
                                                  reason: e.message))

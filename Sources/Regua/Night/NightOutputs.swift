@@ -39,32 +39,58 @@ struct NightOutputs {
         self.logger = logger
     }
 
-    /// Renders every output of the night into memory.
+    /// One message, rendered for its channel.
+    private enum Rendered {
+        case email(path: String, bytes: [UInt8])
+        case sms(SMSRow)
+        case letter(Letter)
+    }
+
+    /// Renders every output of the night into memory. Messages are independent, so they render
+    /// on every core; the results keep the decision's order, so the bytes do not depend on it.
     mutating func renderAll(nsaFor: (Int) -> Int) throws {
-        attachPaymentData()
+        var clock = StageClock()
+        let messages = decision.messages
+        let issuer = book.bank.flatMap { try? BoletoIssuer(bank: $0) }
+        let pix = book.company.pixKey.map {
+            PixBRCode.Merchant(key: $0, name: book.company.name, city: book.company.city ?? "SAO PAULO")
+        }
+        var results = [Rendered?](repeating: nil, count: messages.count)
+        var failure: Error?
+        let failureLock = NSLock()
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, messages.count / 256))
+        let me = self
+        results.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let range = (messages.count * chunk / chunks)..<(messages.count * (chunk + 1) / chunks)
+                for i in range {
+                    do {
+                        out[i] = try me.render(me.withPaymentData(messages[i], issuer: issuer, pix: pix))
+                    } catch {
+                        failureLock.lock()
+                        if failure == nil { failure = error }
+                        failureLock.unlock()
+                        return
+                    }
+                }
+            }
+        }
+        if let failure { throw failure }
+        clock.lap("messages")
         var emails: [(String, [UInt8])] = []
         var smsRows: [SMSRow] = []
         var letters: [Letter] = []
-        for m in decision.messages {
-            let context = TemplateContext.make(message: m, company: book.company, asOf: asOf, policy: book.policy)
-            let rendered: RenderedMessage
-            do {
-                rendered = try templates.render(template: m.template, channel: m.channel, context: context)
-            } catch {
-                throw ReguaError(.refused, "template \(m.template).\(m.channel.rawValue) failed for message \(m.id): \(error)")
-            }
-            switch m.channel {
-            case .email:
-                emails.append(("email/\(m.id).eml", EmailWriter.render(emailInput(m, rendered))))
-            case .sms:
-                let sms = SMS.prepare(rendered.text, transliterate: book.policy.smsTransliterate)
-                if sms.segments > book.policy.smsMaxSegments {
-                    logger.warning("SMS \(m.id) (step \(m.step.id)) needs \(sms.segments) segments, above max_segments \(book.policy.smsMaxSegments)")
+        for r in results {
+            switch r! {
+            case .email(let path, let bytes): emails.append((path, bytes))
+            case .sms(let row):
+                if row.sms.segments > book.policy.smsMaxSegments {
+                    logger.warning("SMS \(row.messageID) (step \(row.step)) needs \(row.sms.segments) segments, above max_segments \(book.policy.smsMaxSegments)")
                 }
-                smsSegments += sms.segments
-                smsRows.append(SMSRow(message: m, sms: sms))
-            case .letter:
-                letters.append(letter(m, rendered))
+                smsSegments += row.sms.segments
+                smsRows.append(row)
+            case .letter(let l): letters.append(l)
             }
         }
         files.append(contentsOf: emails)
@@ -75,7 +101,9 @@ struct NightOutputs {
         letterPages = pages.reduce(0) { $0 + $1.pageCount }
         if !letters.isEmpty { files.append(("letters.pdf", pdf)) }
         files.append(("letters.csv", LettersPDF.lettersCSV(letters, pages: pages)))
+        clock.lap("letters")
         try renderRemittance(nsaFor: nsaFor)
+        clock.lap("remittance")
         files.append(("rejects.csv", InputReader.rejectsCSV(inputs.rejects)))
         let summary = makeSummary()
         self.summary = summary
@@ -84,6 +112,9 @@ struct NightOutputs {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         files.append(("summary.json", Array(try encoder.encode(summary)) + [10]))
         files.append(("report.html", Array(reportHTML(summary).utf8)))
+        clock.lap("summary")
+        let laps = clock.finish().seconds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2f", $0.value))s" }
+        logger.debug("render: \(laps.joined(separator: ", "))")
     }
 
     /// Writes every file, then `manifest.json` listing them (size and SHA-256), last.
@@ -111,26 +142,42 @@ struct NightOutputs {
 
     /// Boleto (for titles with a nosso número) and PIX copia-e-cola (per message) for templates
     /// and letters. A title whose boleto cannot be made simply goes without one.
-    private mutating func attachPaymentData() {
-        for i in decision.messages.indices {
-            var m = decision.messages[i]
-            if let bank = book.bank {
-                for k in m.titles.indices where m.titles[k].barcode == nil {
-                    guard let nosso = m.titles[k].title.nossoNumero else { continue }
-                    if let code = try? Boleto.make(bank: bank, nossoNumero: nosso, dueDate: m.titles[k].title.dueDate,
-                                                   amount: m.titles[k].outstanding) {
-                        m.titles[k].barcode = code.barcode
-                        m.titles[k].linhaDigitavel = code.linhaDigitavel
-                    }
+    private func withPaymentData(_ message: PlannedMessage, issuer: BoletoIssuer?, pix: PixBRCode.Merchant?) -> PlannedMessage {
+        var m = message
+        if let issuer {
+            for k in m.titles.indices where m.titles[k].barcode == nil {
+                guard let nosso = m.titles[k].title.nossoNumero else { continue }
+                if let code = try? issuer.make(nossoNumero: nosso, dueDate: m.titles[k].title.dueDate,
+                                               amount: m.titles[k].outstanding) {
+                    m.titles[k].barcode = code.barcode
+                    m.titles[k].linhaDigitavel = code.linhaDigitavel
                 }
             }
-            if let key = book.company.pixKey {
-                let txid = String(m.id.filter { $0.isLetter || $0.isNumber }.suffix(25))
-                m.pixTxid = txid
-                m.pixCode = PixBRCode.payload(key: key, merchantName: book.company.name,
-                                              merchantCity: book.company.city ?? "SAO PAULO", amount: m.totalUpdated, txid: txid)
-            }
-            decision.messages[i] = m
+        }
+        if let pix {
+            let txid = String(m.id.filter { $0.isLetter || $0.isNumber }.suffix(25))
+            m.pixTxid = txid
+            m.pixCode = pix.payload(amount: m.totalUpdated, txid: txid)
+        }
+        return m
+    }
+
+    /// Renders one message's template and lays it out for its channel.
+    private func render(_ m: PlannedMessage) throws -> Rendered {
+        let context = TemplateContext.make(message: m, company: book.company, asOf: asOf, policy: book.policy)
+        let rendered: RenderedMessage
+        do {
+            rendered = try templates.render(template: m.template, channel: m.channel, context: context)
+        } catch {
+            throw ReguaError(.refused, "template \(m.template).\(m.channel.rawValue) failed for message \(m.id): \(error)")
+        }
+        switch m.channel {
+        case .email:
+            return .email(path: "email/\(m.id).eml", bytes: EmailWriter.render(emailInput(m, rendered)))
+        case .sms:
+            return .sms(SMSRow(message: m, sms: SMS.prepare(rendered.text, transliterate: book.policy.smsTransliterate)))
+        case .letter:
+            return .letter(letter(m, rendered))
         }
     }
 
