@@ -125,6 +125,11 @@ struct CSVTable {
         if CellText.hasControl(b) {
             throw RowReject(column: name, reason: "\(name) \(CellText.echo(b)) holds a control character (line break, tab…)")
         }
+        // Output files list ids separated by ";" (sms.csv, letters.csv) and "," (X-Regua-Titles):
+        // an id holding either could not be told apart from two ids.
+        if b.contains(UInt8(ascii: ";")) || b.contains(UInt8(ascii: ",")) {
+            throw RowReject(column: name, reason: "\(name) \(CellText.echo(b)) holds ';' or ',', which the output files use to separate ids")
+        }
         if b.count > CellText.maxKeyScalars, CellText.scalarCount(b) > CellText.maxKeyScalars {
             throw RowReject(column: name, reason: "\(name) is longer than \(CellText.maxKeyScalars) characters")
         }

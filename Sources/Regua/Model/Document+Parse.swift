@@ -34,7 +34,7 @@ extension Document {
 
     private static func isValidCPF(_ d: [UInt8]) -> Bool {
         let n = d.map { Int($0 - 48) }
-        if Set(n).count == 1 { return false }  // 000.000.000-00, 111.111.111-11, …
+        if !n.contains(where: { $0 != n[0] }) { return false }  // 000.000.000-00, 111.111.111-11, …
         func digit(_ count: Int) -> Int {
             var sum = 0
             for i in 0..<count { sum += n[i] * (count + 1 - i) }
@@ -48,7 +48,7 @@ extension Document {
     /// numeric rule and, unchanged, the alphanumeric one of IN RFB 2.229/2024.
     private static func isValidCNPJ(_ d: [UInt8]) -> Bool {
         let v = d.map { Int($0) - 48 }
-        if d.allSatisfy(isDigit), Set(v).count == 1 { return false }
+        if d.allSatisfy(isDigit), !v.contains(where: { $0 != v[0] }) { return false }
         func digit(_ count: Int) -> Int {
             var sum = 0
             var w = 2

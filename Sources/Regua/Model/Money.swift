@@ -34,6 +34,8 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
                     frac = frac * 10 + Int64(c - 48)
                 } else {
                     wholeDigits += 1
+                    // Beyond 16 digits of reais the cents would overflow Int64: refuse, never trap.
+                    guard wholeDigits <= 16 else { return nil }
                     whole = whole * 10 + Int64(c - 48)
                 }
             } else {
