@@ -84,7 +84,7 @@ extension NightOutputs {
     func reportHTML(_ summary: Summary) -> String {
         ReportHTML.render(
             summary: summary,
-            rejects: inputs.rejects.map { RejectLine(file: $0.file, line: $0.line, column: $0.column, reason: $0.reason) },
+            rejects: inputs.rejects,
             remittances: decision.remittances.map {
                 RemittanceLine(titleID: $0.title.title.id.raw, customerID: $0.customer.id.raw,
                                instruction: $0.instruction.rawValue, dueDate: $0.title.title.dueDate.br,

@@ -1,23 +1,3 @@
-/// One refused input row as the report shows it (the same facts as a line of `rejects.csv`).
-public struct RejectLine: Sendable, Hashable {
-    /// Input file name.
-    public var file: String
-    /// 1-based line of the row.
-    public var line: Int
-    /// The column at fault, or "" for the whole row.
-    public var column: String
-    /// Why the row was refused.
-    public var reason: String
-
-    /// Creates a reject line.
-    public init(file: String, line: Int, column: String, reason: String) {
-        self.file = file
-        self.line = line
-        self.column = column
-        self.reason = reason
-    }
-}
-
 /// One bank instruction of the night as the report shows it.
 public struct RemittanceLine: Sendable, Hashable {
     /// The title's id ("seu número").
@@ -51,7 +31,7 @@ public enum ReportHTML {
     public static let rejectRowLimit = 1_000
 
     /// Renders the report of one night.
-    public static func render(summary: Summary, rejects: [RejectLine], remittances: [RemittanceLine],
+    public static func render(summary: Summary, rejects: [Reject], remittances: [RemittanceLine],
                               effectiveness: [StepEffectiveness]?, companyName: String) -> String {
         let night = date(summary.asOf)
         var h = "<!DOCTYPE html>\n<html lang=\"pt-BR\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -279,7 +259,7 @@ public enum ReportHTML {
         return h + "</tbody>\n</table>\n</section>\n"
     }
 
-    static func rejectsSection(_ s: Summary, _ rejects: [RejectLine]) -> String {
+    static func rejectsSection(_ s: Summary, _ rejects: [Reject]) -> String {
         var h = "<section id=\"rejeitadas\">\n<h2>Linhas rejeitadas</h2>\n"
         guard !rejects.isEmpty || s.inputs.rejectedRows > 0 else {
             return h + "<p class=\"empty\">Nenhuma linha rejeitada.</p>\n</section>\n"

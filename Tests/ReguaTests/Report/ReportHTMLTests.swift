@@ -83,7 +83,7 @@ struct ReportHTMLTests {
         s.aging[6].bucket = "<b>bucket</b>"
         s.rejects[0].file = "<img src=x onerror=alert(2)>.csv"
         s.returns.filesRead = ["../../<script>.RET"]
-        let rejects = [RejectLine(file: "r.csv", line: 3, column: "<img src=x onerror=alert(3)>",
+        let rejects = [Reject(file: "r.csv", line: 3, column: "<img src=x onerror=alert(3)>",
                                   reason: "valor \"<script>alert('x')</script>\" & mais\r\nSubject: x")]
         let remittances = [RemittanceLine(titleID: "</td><script>alert(4)</script>", customerID: "C&1",
                                           instruction: "<protest>", dueDate: "<09/10/2026>", amount: Money(cents: 100))]
@@ -106,7 +106,7 @@ struct ReportHTMLTests {
     func longValues() {
         let huge = String(repeating: "A", count: 1_000_000)
         let html = ReportHTML.render(summary: ReportSample.summary(),
-                                     rejects: [RejectLine(file: "r.csv", line: 2, column: "x", reason: huge)],
+                                     rejects: [Reject(file: "r.csv", line: 2, column: "x", reason: huge)],
                                      remittances: [], effectiveness: nil, companyName: huge)
         #expect(html.utf8.count < 100_000)
         #expect(html.contains(String(repeating: "A", count: 300) + "…"))
@@ -116,7 +116,7 @@ struct ReportHTMLTests {
     func rejectCap() {
         var s = ReportSample.summary()
         s.inputs.rejectedRows = 2_234
-        let rejects = (1...2_234).map { RejectLine(file: "receivables.csv", line: $0 + 1, column: "amount", reason: "valor inválido") }
+        let rejects = (1...2_234).map { Reject(file: "receivables.csv", line: $0 + 1, column: "amount", reason: "valor inválido") }
         let html = ReportHTML.render(summary: s, rejects: rejects, remittances: [], effectiveness: nil, companyName: "X")
         #expect(html.components(separatedBy: "<td class=\"wrap\">valor inválido</td>").count - 1 == 1_000)
         #expect(html.contains(">1001<"))  // line of the 1,000th row

@@ -56,9 +56,9 @@ enum ReportSample {
     }
 
     static let rejects = [
-        RejectLine(file: "customers.csv", line: 17, column: "document", reason: "CPF inválido: dígitos verificadores não conferem"),
-        RejectLine(file: "receivables.csv", line: 204, column: "due_date", reason: "data inválida \"2026-02-30\" (use AAAA-MM-DD)"),
-        RejectLine(file: "receivables.csv", line: 9_911, column: "customer_id", reason: "cliente C-99 não existe em customers.csv"),
+        Reject(file: "customers.csv", line: 17, column: "document", reason: "CPF inválido: dígitos verificadores não conferem"),
+        Reject(file: "receivables.csv", line: 204, column: "due_date", reason: "data inválida \"2026-02-30\" (use AAAA-MM-DD)"),
+        Reject(file: "receivables.csv", line: 9_911, column: "customer_id", reason: "cliente C-99 não existe em customers.csv"),
     ]
 
     static let remittances = (1...14).map { i in
