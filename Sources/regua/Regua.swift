@@ -52,11 +52,17 @@ struct DataOptions: ParsableArguments {
 
 /// Logging to stderr at the chosen level.
 struct LogOptions: ParsableArguments {
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "notice"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default: info on a terminal, where it shows the night's progress; notice otherwise).")
+    var logLevel: String?
+
+    func validate() throws {
+        if let l = logLevel, Logger.Level(rawValue: l) == nil {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
 
     func logger() -> Logger {
-        let level = Logger.Level(rawValue: logLevel) ?? .notice
+        let level = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? (isatty(STDERR_FILENO) == 1 ? .info : .notice)
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
             h.logLevel = level

@@ -120,6 +120,7 @@ public struct NightRunner {
             .decide(customers: loaded.inputs.customers, titles: titles, history: history)
         let exitCode: Int32 = loaded.inputs.rejects.isEmpty ? 0 : 1
         clock.lap("decide")
+        logger.info("decided: \(decision.messages.count) messages, \(decision.heldMessages.count) held back, \(decision.remittances.count) bank instructions")
 
         // 6 (before 5, because the files carry them). NSAs: a rebuilt night reuses its own.
         var nextNSA = try ledger.nextNSA(bankCode: book.bank?.code ?? "", agreement: book.bank?.agreement ?? "")
@@ -141,6 +142,7 @@ public struct NightRunner {
         clock.lap("ledger")
         try outputs.renderAll(nsaFor: nsaFor)
         clock.lap("render")
+        logger.info("rendered \(outputs.files.count) files")
         if options.dryRun {
             return NightResult(outcome: .dryRun, asOf: asOf, summary: outputs.summary, folder: nil,
                                rejects: loaded.inputs.rejects, exitCode: exitCode, notes: returns.notes,
@@ -159,6 +161,7 @@ public struct NightRunner {
         }
         Self.crashPoint("after-staging")
         clock.lap("write")
+        logger.info("staged in \(staging.root); recording the night in the ledger")
 
         // 7. Commit.
         var runID = rebuildOf?.runID
