@@ -49,4 +49,34 @@ import Testing
         let later = try w.allActions().filter { $0.night > Day(iso: "2026-11-23")! && $0.action.titleID.raw == victim && $0.action.kind == .sent }
         #expect(later.allSatisfy { $0.action.stepID == "bank:stop_protest" })
     }
+
+    @Test func quietDayHoldsMessagesToTheNextAllowedNight() throws {
+        let w = try Workspace()
+        let sunday = try w.run("2026-11-22")
+        #expect(sunday.summary?.quietDay == true)
+        #expect(sunday.summary?.messages.total == 0)
+        #expect(sunday.summary?.remittance.total ?? 0 > 0, "quiet days do not hold bank instructions")
+        let held = try w.allActions().filter { $0.action.reason == .quietDay }
+        #expect(!held.isEmpty)
+        _ = try w.run("2026-11-23")
+        let monday = try w.allActions().filter { $0.night == Day(iso: "2026-11-23")! }
+        let sentTitles = Set(monday.filter { $0.action.kind == .sent }.map(\.action.titleID))
+        // Held on Monday only for a reason of its own (below the minimum amount, …), never the quiet day.
+        let heldMonday = Set(monday.filter { $0.action.kind == .held && $0.action.reason != .quietDay }.map(\.action.titleID))
+        #expect(!monday.contains { $0.action.reason == .quietDay })
+        // Each title held on Sunday whose window is still open on Monday goes out on Monday.
+        let book = try RuleBookLoader.load(directory: w.root + "/rules")
+        let titles = try InputReader.read(customers: w.root + "/fixtures/customers.csv",
+                                          receivables: w.root + "/fixtures/receivables.csv").titles
+        let decider = NightDecider(book: book, asOf: Day(iso: "2026-11-23")!)
+        var checked = 0
+        for h in held {
+            guard let t = titles.first(where: { $0.id == h.action.titleID }), let step = book.step(h.action.stepID) else { continue }
+            if decider.inWindow(step, days: decider.dunned(t).daysOverdue) {
+                #expect(sentTitles.contains(t.id) || heldMonday.contains(t.id), "\(t.id) held on Sunday should go out on Monday")
+                if sentTitles.contains(t.id) { checked += 1 }
+            }
+        }
+        #expect(checked > 0)
+    }
 }
