@@ -20,8 +20,8 @@ public protocol Ledger: AnyObject {
     func markPublished(runID: Int64) throws
     /// Deletes a committed night that was never published (its output was never visible).
     func discardUnpublished(runID: Int64) throws
-    /// Actions of a range of nights (for stats and audits).
-    func actions(from: Day, to: Day) throws -> [LedgerAction]
+    /// Actions of a range of nights (for stats and audits); `sentOnly` keeps the steps that went out.
+    func actions(from: Day, to: Day, sentOnly: Bool) throws -> [LedgerAction]
 }
 
 /// A payment the bank reported in a return file.
@@ -137,6 +137,11 @@ public struct NightCommit: Sendable {
         self.returnFiles = returnFiles
         self.settlements = settlements
     }
+}
+
+extension Ledger {
+    /// Every action of a range of nights.
+    public func actions(from: Day, to: Day) throws -> [LedgerAction] { try actions(from: from, to: to, sentOnly: false) }
 }
 
 /// An action as stored, with its night.

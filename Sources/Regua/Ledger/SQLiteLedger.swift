@@ -172,12 +172,12 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
-    public func actions(from: Day, to: Day) throws -> [LedgerAction] {
+    public func actions(from: Day, to: Day, sentOnly: Bool) throws -> [LedgerAction] {
         try wrap {
             try dbQueue.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT night, title_id, customer_id, step_id, step_offset, kind, channel, instruction, reason, message_id, profile
-                    FROM actions WHERE night >= ? AND night <= ? ORDER BY id
+                    FROM actions WHERE night >= ? AND night <= ? \(sentOnly ? "AND kind = 'sent'" : "") ORDER BY id
                     """, arguments: [from.iso, to.iso]).map { r in
                     LedgerAction(night: Day(iso: r[0] as String)!, action: Action(
                         titleID: TitleID(r[1]), customerID: CustomerID(r[2]), stepID: r[3], offset: r[4],

@@ -22,7 +22,7 @@ public enum Stats {
         do {
             let ledger = try SQLiteLedger(path: options.statePath)
             // Payments after `to` still count for steps sent before it: settlements are read to the end.
-            let actions = try ledger.actions(from: from ?? earliest, to: to ?? latest)
+            let actions = try ledger.actions(from: from ?? earliest, to: to ?? latest, sentOnly: true)
             let settlements = try ledger.settlements(upTo: latest)
             return EffectivenessStats.compute(actions: actions, titles: inputs.titles, settlements: settlements,
                                               from: from, to: to)
