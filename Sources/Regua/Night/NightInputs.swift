@@ -37,25 +37,55 @@ struct NightInputs {
 
     /// A boleto the ERP already issued is used as given only when its check digits hold; a row
     /// with a broken one is refused like any other bad row.
+    ///
+    /// Titles are independent, so runs of them are checked on every core (the nosso número
+    /// check alone was a second of one core at a million titles); the runs are joined in
+    /// order, so kept titles and rejects come out exactly as a single pass would give them.
     mutating func validateIssuedBoletos() {
-        var kept: [Title] = []
-        kept.reserveCapacity(inputs.titles.count)
+        let titles = inputs.titles
         let issuer = book.bank.flatMap { try? BoletoIssuer(bank: $0) }
-        for var t in inputs.titles {
+        let file = options.receivables
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, titles.count / 4096))
+        var parts = [(kept: [Title], rejects: [Reject])](repeating: ([], []), count: chunks)
+        parts.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let range = (titles.count * chunk / chunks)..<(titles.count * (chunk + 1) / chunks)
+                out[chunk] = Self.validateIssuedBoletos(titles[range], issuer: issuer, file: file)
+            }
+        }
+        var kept: [Title] = []
+        kept.reserveCapacity(parts.reduce(0) { $0 + $1.kept.count })
+        for p in parts {
+            kept += p.kept
+            inputs.rejects += p.rejects
+        }
+        inputs.titles = kept
+        inputs.rejects.sort { ($0.file, $0.line) < ($1.file, $1.line) }
+    }
+
+    /// One run of ``validateIssuedBoletos()``: the titles kept (boleto data completed) and the
+    /// rows refused, both in input order.
+    private static func validateIssuedBoletos(_ titles: ArraySlice<Title>, issuer: BoletoIssuer?,
+                                              file: String) -> (kept: [Title], rejects: [Reject]) {
+        var kept: [Title] = []
+        var rejects: [Reject] = []
+        kept.reserveCapacity(titles.count)
+        for var t in titles {
             if let b = t.barcode, !Boleto.validate(barcode: b) {
-                inputs.rejects.append(Reject(file: options.receivables, line: t.line, column: "barcode",
-                                             reason: "barcode check digits do not hold"))
+                rejects.append(Reject(file: file, line: t.line, column: "barcode",
+                                      reason: "barcode check digits do not hold"))
                 continue
             }
             if let l = t.linhaDigitavel {
                 guard Boleto.validate(linhaDigitavel: l), let fromLinha = Boleto.barcode(fromLinha: l) else {
-                    inputs.rejects.append(Reject(file: options.receivables, line: t.line, column: "linha_digitavel",
-                                                 reason: "linha digitável check digits do not hold"))
+                    rejects.append(Reject(file: file, line: t.line, column: "linha_digitavel",
+                                          reason: "linha digitável check digits do not hold"))
                     continue
                 }
                 if let b = t.barcode, b != fromLinha {
-                    inputs.rejects.append(Reject(file: options.receivables, line: t.line, column: "linha_digitavel",
-                                                 reason: "linha digitável and barcode describe different boletos"))
+                    rejects.append(Reject(file: file, line: t.line, column: "linha_digitavel",
+                                          reason: "linha digitável and barcode describe different boletos"))
                     continue
                 }
                 t.barcode = fromLinha
@@ -67,15 +97,13 @@ struct NightInputs {
                 do {
                     try issuer.check(nossoNumero: nn)
                 } catch let e as BankError {
-                    inputs.rejects.append(Reject(file: options.receivables, line: t.line, column: "nosso_numero",
-                                                 reason: e.message))
+                    rejects.append(Reject(file: file, line: t.line, column: "nosso_numero", reason: e.message))
                     continue
                 } catch {}
             }
             kept.append(t)
         }
-        inputs.titles = kept
-        inputs.rejects.sort { ($0.file, $0.line) < ($1.file, $1.line) }
+        return (kept, rejects)
     }
 
     /// The night's input identity: customers, receivables and the return files, in order.

@@ -16,6 +16,8 @@ struct NightOutputs {
     let inputsHash: String
     let effectiveness: [StepEffectiveness]
     let logger: Logger
+    /// The template values every message of the night shares, formatted once.
+    let templateNight: TemplateNight
 
     /// Relative path → bytes, in the order they are written (manifest last).
     private(set) var files: [(path: String, bytes: [UInt8])] = []
@@ -37,6 +39,7 @@ struct NightOutputs {
         self.rulesHash = rulesHash
         self.inputsHash = inputsHash
         self.logger = logger
+        self.templateNight = TemplateNight(company: book.company, asOf: asOf, policy: book.policy)
     }
 
     /// One message, rendered for its channel.
@@ -164,10 +167,10 @@ struct NightOutputs {
 
     /// Renders one message's template and lays it out for its channel.
     private func render(_ m: PlannedMessage) throws -> Rendered {
-        let context = TemplateContext.make(message: m, company: book.company, asOf: asOf, policy: book.policy)
         let rendered: RenderedMessage
         do {
-            rendered = try templates.render(template: m.template, channel: m.channel, context: context)
+            rendered = try templates.render(template: m.template, channel: m.channel,
+                                            scope: MessageScope(message: m, night: templateNight))
         } catch {
             throw ReguaError(.refused, "template \(m.template).\(m.channel.rawValue) failed for message \(m.id): \(error)")
         }

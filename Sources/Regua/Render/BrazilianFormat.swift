@@ -74,6 +74,10 @@ public enum BrazilianFormat {
     /// Replaces control characters (CR, LF, tab, NUL, bidi overrides, line separators) with a
     /// space, so a value can never start a new header, line or row in what it is rendered into.
     public static func clean(_ text: String) -> String {
+        // Most values are plain text: skip the scalar-by-scalar copy when no byte could start
+        // an unsafe scalar (C0 controls and DEL are < 0x20 or 0x7F; C1 controls are encoded from
+        // 0xC2, the separators and bidi marks from 0xE2; accented letters, 0xC3, stay fast).
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) { return text }
         var out = String.UnicodeScalarView()
         var changed = false
         for u in text.unicodeScalars {

@@ -22,10 +22,7 @@ public enum TemplateContext {
                 "offset": message.step.offset,
                 "channel": message.channel.rawValue,
             ] as [String: Any],
-            "policy": [
-                "late_fee_percent_br": BrazilianFormat.percent(policy.lateFeePercent),
-                "interest_percent_month_br": BrazilianFormat.percent(policy.interestPercentMonth),
-            ],
+            "policy": policyValues(policy),
             "as_of": asOf.iso,
             "as_of_br": asOf.br,
             "as_of_long": BrazilianFormat.longDate(asOf),
@@ -88,7 +85,7 @@ public enum TemplateContext {
 
     // MARK: - Parts
 
-    private static func clean(_ s: String) -> String { BrazilianFormat.clean(s) }
+    static func clean(_ s: String) -> String { BrazilianFormat.clean(s) }
 
     private static func customer(_ c: Customer) -> [String: Any] {
         var v: [String: Any] = [
@@ -110,7 +107,14 @@ public enum TemplateContext {
         return v
     }
 
-    private static func companyValues(_ c: Company) -> [String: Any] {
+    static func policyValues(_ p: Policy) -> [String: String] {
+        [
+            "late_fee_percent_br": BrazilianFormat.percent(p.lateFeePercent),
+            "interest_percent_month_br": BrazilianFormat.percent(p.interestPercentMonth),
+        ]
+    }
+
+    static func companyValues(_ c: Company) -> [String: Any] {
         var v: [String: Any] = ["name": clean(c.name), "document": c.document.formatted]
         v["email"] = c.email.map(clean)
         v["phone"] = c.phone.map(clean)

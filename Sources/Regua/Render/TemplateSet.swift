@@ -99,6 +99,15 @@ public struct TemplateSet: Sendable {
     /// Renders a message. Text bodies are not HTML-escaped; the HTML body is. Values are never
     /// expanded as templates. The subject is one line, whatever the data holds.
     public func render(template: String, channel: Channel, context: [String: Any]) throws -> RenderedMessage {
+        try render(template: template, channel: channel, object: context)
+    }
+
+    /// Renders a message from its lazily computed context (what a night uses; see ``MessageScope``).
+    func render(template: String, channel: Channel, scope: MessageScope) throws -> RenderedMessage {
+        try render(template: template, channel: channel, object: scope)
+    }
+
+    private func render(template: String, channel: Channel, object context: Any) throws -> RenderedMessage {
         guard let c = compiled[Key(name: template, channel: channel)] else {
             throw MissingTemplate(template: template, channel: channel)
         }
