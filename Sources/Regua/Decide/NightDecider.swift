@@ -153,6 +153,7 @@ public struct NightDecider: Sendable {
             }
         }
 
+        let firstAction = acc.actions.count
         // Per title: the step chosen tonight, and the verdicts for explain.
         var chosen: [(title: DunnedTitle, step: Step, backfill: Bool)] = []
         var explanations: [TitleID: Int] = [:]
@@ -160,10 +161,6 @@ public struct NightDecider: Sendable {
             let t = d.title
             let suppressed = suppression(t)
             let sent = h.sent[t.id] ?? []
-            let onLadder = !sent.isEmpty
-            if suppressed == nil || onLadder || h.registeredDue[t.id] != nil {
-                acc.portfolioAdd(d, suppressed: suppressed, inDunning: onLadder)
-            }
             var ex = trace.map { _ in
                 TitleExplanation(titleID: t.id, status: t.status, dueDate: t.dueDate, effectiveDueDate: d.effectiveDueDate,
                                  daysOverdue: d.daysOverdue, outstanding: d.outstanding, updatedAmount: d.updatedAmount,
@@ -303,6 +300,14 @@ public struct NightDecider: Sendable {
         }
         outgoing.sort { $0.channel < $1.channel }
         acc.messages.append(contentsOf: outgoing)
+
+        // The portfolio: every receivable title; "in dunning" once a step went out for it,
+        // on an earlier night or tonight.
+        var sentTonight = Set<TitleID>()
+        for a in acc.actions[firstAction...] where a.kind == .sent { sentTonight.insert(a.titleID) }
+        for d in dunnedTitles {
+            acc.portfolioAdd(d, inDunning: sentTonight.contains(d.title.id) || !(h.sent[d.title.id]?.isEmpty ?? true))
+        }
     }
 
     /// Instructions that follow the data rather than a rule step (SPEC §3): a registered title
@@ -338,7 +343,7 @@ struct CustomerOutcome: Sendable {
     var profileCounts: [String: Int] = [:]
     var portfolio = Portfolio()
 
-    mutating func portfolioAdd(_ d: DunnedTitle, suppressed: String?, inDunning: Bool) {
+    mutating func portfolioAdd(_ d: DunnedTitle, inDunning: Bool) {
         guard d.title.status != .paid, d.title.status != .cancelled, d.outstanding.cents > 0 else { return }
         portfolio.add(daysOverdue: d.daysOverdue, outstanding: d.outstanding, inDunning: inDunning)
     }

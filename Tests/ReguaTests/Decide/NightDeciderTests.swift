@@ -214,4 +214,24 @@ import Testing
         #expect(a.actions == b.actions)
         #expect(a.messages.map(\.id) == b.messages.map(\.id))
     }
+
+    @Test func portfolioCountsReceivablesAndWhatIsInDunning() {
+        let titles = [
+            F.title("sent-now", "c1", due: "2026-11-18", amount: 100_00),          // overdue_d3 tonight
+            F.title("disputed", "c1", due: "2026-11-18", amount: 200_00, status: .disputed),
+            F.title("future", "c1", due: "2026-12-30", amount: 300_00),
+            F.title("paid", "c1", due: "2026-11-10", amount: 400_00, status: .paid, paid: 400_00, paidDate: "2026-11-10"),
+            F.title("old", "c1", due: "2026-10-01", amount: 500_00),               // past every window, sent before
+        ]
+        var h = LedgerHistory()
+        h.sent[TitleID("old")] = [.init(stepID: "overdue_d3", offset: 3, night: Day(iso: "2026-10-05")!)]
+        let p = F.decide([F.customer("c1")], titles, asOf: "2026-11-23", history: h).portfolio
+        #expect(p.receivableCount == 4)
+        #expect(p.receivable == Money(cents: 1100_00))
+        #expect(p.overdueCount == 3)
+        #expect(p.overdue == Money(cents: 800_00))
+        #expect(p.inDunningCount == 2)
+        #expect(p.inDunning == Money(cents: 600_00))
+        #expect(p.agingCounts == [1, 2, 0, 1, 0, 0, 0])
+    }
 }
