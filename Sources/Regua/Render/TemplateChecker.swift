@@ -180,8 +180,9 @@ struct TemplateChecker {
         }
         candidates += schema.rootNames
         var best: (String, Int)?
+        let typed = Array(name.unicodeScalars)
         for c in candidates {
-            let d = editDistance(name, c)
+            let d = KeySuggestion.distance(typed, Array(c.unicodeScalars))
             if best == nil || d < best!.1 { best = (c, d) }
         }
         let hint = best.map { "did you mean '\($0.0)'?" }

@@ -9,19 +9,7 @@ extension ReportHTML {
     static func escape(_ text: String, limit: Int = 300) -> String {
         var s = BrazilianFormat.clean(text)
         if s.count > limit { s = String(s.prefix(limit)) + "…" }
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
+        return EmailWriter.escapeHTML(s)
     }
 
     /// `12.345`: a count with pt-BR thousands dots.
