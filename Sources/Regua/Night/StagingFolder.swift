@@ -29,21 +29,41 @@ public final class StagingFolder {
         }
     }
 
-    /// Writes a file (relative path made only of safe names we chose) and flushes it to disk.
+    /// Writes one file (relative path made only of safe names we chose).
     public func write(_ relative: String, _ bytes: [UInt8]) throws {
-        precondition(!relative.contains(".."), "output names never come from input data")
-        let path = root + "/" + relative
-        let dir = (path as NSString).deletingLastPathComponent
-        if dir != root, !FileManager.default.fileExists(atPath: dir) {
+        try write([(path: relative, bytes: bytes)][...])
+    }
+
+    /// Writes many files on every core (they are independent); the manifest entries keep the
+    /// given order, so nothing depends on which thread wrote what.
+    public func write(_ files: ArraySlice<(path: String, bytes: [UInt8])>) throws {
+        let list = Array(files)
+        let root = self.root
+        let dirs = Set(list.map { (root + "/" + $0.path as NSString).deletingLastPathComponent }).subtracting([root])
+        for d in dirs.sorted() where !FileManager.default.fileExists(atPath: d) {
             do {
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true,
                                                         attributes: [.posixPermissions: 0o700])
             } catch {
-                throw ReguaError(.io, "cannot create \(dir): \(error.localizedDescription)")
+                throw ReguaError(.io, "cannot create \(d): \(error.localizedDescription)")
             }
         }
-        try StagingFolder.writeDurably(path: path, bytes: bytes)
-        entries.append(Entry(path: relative, size: bytes.count, sha256: Hashing.sha256Hex(bytes)))
+        var results = [Result<Entry, Error>?](repeating: nil, count: list.count)
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, list.count / 32))
+        results.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for i in (list.count * chunk / chunks)..<(list.count * (chunk + 1) / chunks) {
+                    let (relative, bytes) = list[i]
+                    precondition(!relative.contains(".."), "output names never come from input data")
+                    out[i] = Result {
+                        try StagingFolder.writeDurably(path: root + "/" + relative, bytes: bytes)
+                        return Entry(path: relative, size: bytes.count, sha256: Hashing.sha256Hex(bytes))
+                    }
+                }
+            }
+        }
+        for r in results { entries.append(try r!.get()) }
     }
 
     /// open(O_CREAT|O_TRUNC, 0600) + write. Durability comes from one `syncfs` over the whole
