@@ -39,7 +39,9 @@ import Testing
                     let html = try #require(m.html, "\(template) has an HTML body")
                     #expect(html.contains("<table") && html.contains("NF-2026-0041") && html.contains("Exemplo Comércio Ltda"))
                 case .letter:
-                    #expect(m.text.contains("São Paulo, 23 de novembro de 2026."))
+                    // The PDF prints city and date above the text; the template must not repeat them.
+                    #expect(m.text.hasPrefix("Cliente: Maria"))
+                    #expect(!m.text.contains("23 de novembro de 2026."))
                     #expect(m.text.contains("***.456.789-**") && !m.text.contains("123.456.789-09"))
                 case .sms:
                     #expect(!m.text.contains("\n"))
