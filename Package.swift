@@ -42,7 +42,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReguaTests",
-            dependencies: ["Regua"]
+            dependencies: ["Regua", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v5]

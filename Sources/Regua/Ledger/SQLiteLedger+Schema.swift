@@ -78,6 +78,13 @@ extension SQLiteLedger {
                 CREATE INDEX settlements_title ON settlements(title_id);
                 """)
         }
+        m.registerMigration("v2-customer-and-kind-indexes") { db in
+            // The weekly cap and `regua stats` read actions by customer and by kind.
+            try db.execute(sql: """
+                CREATE INDEX actions_customer_night ON actions(customer_id, night);
+                CREATE INDEX actions_kind_night ON actions(kind, night);
+                """)
+        }
         return m
     }
 }

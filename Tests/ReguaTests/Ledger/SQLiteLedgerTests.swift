@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import Regua
 
@@ -92,5 +93,31 @@ import Testing
         try l.discardUnpublished(runID: run)
         #expect(try l.night(night) == nil)
         #expect(try l.actions(from: night, to: night).isEmpty)
+    }
+
+    /// A ledger written by an earlier version (schema v1 only) opens with today's schema and
+    /// keeps its history.
+    @Test func olderLedgerIsMigratedAndKeepsHistory() throws {
+        let path = Self.tempPath()
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try SQLiteLedger.migrator.migrate(queue, upTo: "v1-nights-and-actions")
+            try queue.write { db in
+                try db.execute(sql: "PRAGMA application_id = \(SQLiteLedger.applicationID)")
+                try db.execute(sql: """
+                    INSERT INTO runs (night, rules_hash, inputs_hash, status, forced, exit_code, recorded_at)
+                    VALUES ('2026-11-20', 'r', 'i', 'published', 0, 0, 'then');
+                    INSERT INTO actions (run_id, night, title_id, customer_id, step_id, step_offset, kind, channel,
+                                         message_id, profile, rules_hash)
+                    VALUES (1, '2026-11-20', 't1', 'c1', 'overdue_d3', 3, 'sent', 'email', 'M1', 'standard', 'r');
+                    """)
+            }
+        }
+        let l = try SQLiteLedger(path: path)
+        #expect(try l.night(Day(iso: "2026-11-20")!)?.status == .published)
+        #expect(try l.history(before: Day(iso: "2026-11-23")!).sent[TitleID("t1")]?.map(\.stepID) == ["overdue_d3"])
+        let applied = try l.dbQueue.read { db in try SQLiteLedger.migrator.appliedMigrations(db) }
+        #expect(applied == ["v1-nights-and-actions", "v2-customer-and-kind-indexes"])
     }
 }
