@@ -14,6 +14,9 @@ extension RuleBookChecker {
         var profileIDs: [String]
         /// Whether the book has a `bank` section.
         var hasBank: Bool
+        /// The bank's code when it is one Regua reads return files of but cannot write
+        /// remittances for (Caixa, 104).
+        var returnOnlyBank: String? = nil
         /// False when a rule file could not be read: a profile or the bank may be in it, so
         /// their absence is not reported.
         var complete: Bool
@@ -62,6 +65,11 @@ extension RuleBookChecker {
             guard let instruction = choice(node, "remittance", options) else { return nil }
             if !context.hasBank {
                 if context.complete { error(node, "step '\(step)' asks for a remittance but the rule book has no 'bank' section") }
+                return nil
+            }
+            if let code = context.returnOnlyBank {
+                // Refused here, with its place, rather than when the night builds the file.
+                error(node, "step '\(step)' asks for a remittance, but Regua writes CNAB 240 remittances for banks 001 and 341 only, not \(code) (its return files are read)")
                 return nil
             }
             return .remittance(instruction)

@@ -57,7 +57,8 @@ public enum RuleBookLoader {
         let policy = checker.policy(merged["policy"])
         let profiles = checker.profiles(merged.profiles, place: bookPlace, broken: broken)
         let context = RuleBookChecker.StepContext(
-            profileIDs: profiles.map(\.id), hasBank: merged["bank"] != nil, complete: broken.isEmpty,
+            profileIDs: profiles.map(\.id), hasBank: merged["bank"] != nil,
+            returnOnlyBank: bank.flatMap { $0.code == "104" ? $0.code : nil }, complete: broken.isEmpty,
             templateFiles: Set(templates.keys), templatesFolder: folder + "/templates")
         let steps = checker.steps(merged.steps, context: context)
 
