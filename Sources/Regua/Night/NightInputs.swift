@@ -129,6 +129,7 @@ struct NightInputs {
             ids.insert(t.id)
             if let n = t.nossoNumero { byNosso[Self.trimZeros(n)] = t.id }
         }
+        var readTonight = Set<String>()
         for path in options.returnFiles {
             let bytes: [UInt8]
             do {
@@ -140,6 +141,12 @@ struct NightInputs {
             out.allHashes.append(hash)
             if let night = try ledger.returnFileNight(hash: hash), night != asOf {
                 out.notes.append("return file \(path) was already read on night \(night.iso); it changes nothing")
+                out.alreadyRead.append((path as NSString).lastPathComponent)
+                continue
+            }
+            // The same file given twice tonight (or a copy under another name) is read once.
+            guard readTonight.insert(hash).inserted else {
+                out.notes.append("return file \(path) is a copy of one already read tonight; it changes nothing")
                 out.alreadyRead.append((path as NSString).lastPathComponent)
                 continue
             }

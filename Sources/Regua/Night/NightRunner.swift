@@ -112,7 +112,9 @@ public struct NightRunner {
         }
 
         // 4. Decide.
-        let settlements = try ledger.settlements(upTo: asOf).merging(returns.newSettlements) { _, new in new }
+        // Settlements of earlier nights only: tonight's come from tonight's files (re-read on a
+        // rebuild or a --force), so a replaced run's settlements do not leak into the new one.
+        let settlements = try ledger.settlements(upTo: asOf.adding(days: -1)).merging(returns.newSettlements) { _, new in new }
         let titles = NightInputs.applying(settlements: settlements, to: loaded.inputs.titles)
         let history = try ledger.history(before: asOf)
         clock.lap("ledger")
