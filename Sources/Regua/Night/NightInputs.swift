@@ -162,6 +162,9 @@ struct NightInputs {
                     ?? byNosso[Self.trimZeros(e.nossoNumero)]
                     ?? (e.nossoNumero.hasPrefix(bank.agreement) && !bank.agreement.isEmpty
                         ? byNosso[Self.trimZeros(String(e.nossoNumero.dropFirst(bank.agreement.count)))] : nil)
+                    // A title missing from tonight's receivables (or refused tonight) is still
+                    // settled by the id the bank sent back, so it is not dunned when it returns.
+                    ?? e.titleID.flatMap { $0.isEmpty ? nil : TitleID($0) }
                 out.occurrences[e.kind.rawValue, default: 0] += 1
                 if e.kind == .settlement, let title {
                     let paid = e.paidAmount ?? e.amount

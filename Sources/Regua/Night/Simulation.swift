@@ -27,13 +27,10 @@ public enum Simulation {
     public static func run(options: NightOptions, from: Day, to: Day, includeHeld: Bool = false) throws -> Result {
         guard from <= to else { throw ReguaError(.refused, "--from \(from.iso) is after --to \(to.iso)") }
         guard to.days(since: from) <= 3660 else { throw ReguaError(.refused, "simulate at most ten years at a time") }
-        let (book, _) = try NightInputs.loadBook(rulesDir: options.rulesDir)
-        let inputs: Inputs
-        do {
-            inputs = try InputReader.read(customers: options.customers, receivables: options.receivables)
-        } catch let e as InputError {
-            throw ReguaError(.io, e.description)
-        }
+        // The same reading as `run` (rule book, inputs, issued boletos checked), so a simulated
+        // or explained night sees the titles a real one would.
+        let loaded = try NightInputs.load(options: options, logger: Logger(label: "regua"))
+        let (book, inputs) = (loaded.book, loaded.inputs)
         let ledger = try scratchLedger(options.statePath)
         let settlements = try ledger.settlements(upTo: to)
         let titles = NightInputs.applying(settlements: settlements, to: inputs.titles)
@@ -73,13 +70,10 @@ public enum Simulation {
 
     /// Why one customer gets what on a night, against the real ledger's history (read only).
     public static func explain(options: NightOptions, customerID: String, asOf: Day?) throws -> CustomerExplanation {
-        let (book, _) = try NightInputs.loadBook(rulesDir: options.rulesDir)
-        let inputs: Inputs
-        do {
-            inputs = try InputReader.read(customers: options.customers, receivables: options.receivables)
-        } catch let e as InputError {
-            throw ReguaError(.io, e.description)
-        }
+        // The same reading as `run` (rule book, inputs, issued boletos checked), so a simulated
+        // or explained night sees the titles a real one would.
+        let loaded = try NightInputs.load(options: options, logger: Logger(label: "regua"))
+        let (book, inputs) = (loaded.book, loaded.inputs)
         guard let customer = inputs.customers.first(where: { $0.id.raw == customerID }) else {
             let rejected = inputs.rejects.first { $0.file == options.customers && $0.reason.contains(customerID) }
             throw ReguaError(.refused, "customer '\(customerID)' is not in \(options.customers)"

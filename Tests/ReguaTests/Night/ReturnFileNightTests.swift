@@ -64,3 +64,21 @@ import Testing
         #expect(try w.ledger().lastNight() == nil)
     }
 }
+
+extension ReturnFileNightTests {
+    /// The bank settles a title whose row is missing from tonight's receivables: when the row
+    /// comes back (still `open` in the ERP), the title is not dunned.
+    @Test func settlementOfATitleAbsentTonightIsKept() throws {
+        let w = try Workspace()
+        let path = w.root + "/fixtures/receivables.csv"
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        let without = original.components(separatedBy: "\r\n").filter { !$0.contains(",NF-10277,") }.joined(separator: "\r\n")
+        try without.write(toFile: path, atomically: true, encoding: .utf8)
+        let file = try write(w, "ret.RET", events: [Self.settlement])
+        let r = try NightRunner(options: w.options(retorno: [file])).run()
+        #expect(r.summary?.returns.settlements == 1)
+        try original.write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try w.run("2026-11-24")
+        #expect(try w.allActions().filter { $0.action.titleID.raw == "NF-10277" && $0.action.kind == .sent }.isEmpty)
+    }
+}
