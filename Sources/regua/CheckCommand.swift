@@ -23,7 +23,9 @@ struct CheckCommand: ParsableCommand {
         } else {
             for e in report.errors { FileHandle.standardError.write(Data((e + "\n").utf8)) }
             if report.ok {
-                print("Rule book \(rules) is valid: \(report.rendered.count) step/channel templates rendered with sample data.")
+                print(
+                    "Rule book \(rules) is valid: \(report.rendered.count) step/channel templates rendered with sample data."
+                )
             } else {
                 print("Rule book \(rules): \(report.errors.count) error(s).")
             }

@@ -30,8 +30,9 @@ struct DiffRulesCommand: ParsableCommand {
 
     func run() throws {
         let options = NightOptions(customers: customers, receivables: receivables, statePath: state)
-        let result = try RuleDiff.run(oldRules: oldDir, newRules: newDir, options: options,
-                                      asOf: try asOf.map { try parseDay($0, flag: "--as-of") })
+        let result = try RuleDiff.run(
+            oldRules: oldDir, newRules: newDir, options: options,
+            asOf: try asOf.map { try parseDay($0, flag: "--as-of") })
         if json {
             try printJSON(result)
         } else {

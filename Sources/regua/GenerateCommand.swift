@@ -25,14 +25,18 @@ struct GenerateCommand: ParsableCommand {
     var out: String
 
     func validate() throws {
-        guard customers > 0, titles >= 0 else { throw ValidationError("--customers must be positive and --titles not negative") }
+        guard customers > 0, titles >= 0 else {
+            throw ValidationError("--customers must be positive and --titles not negative")
+        }
     }
 
     func run() throws {
         let day = try parseDay(asOf, flag: "--as-of")
         do {
             let s = try DataGenerator(customers: customers, titles: titles, seed: seed, asOf: day).write(to: out)
-            print("Wrote \(out)/customers.csv (\(s.customers) rows, \(s.badCustomers) bad) and \(out)/receivables.csv (\(s.titles) rows, \(s.badTitles) bad).")
+            print(
+                "Wrote \(out)/customers.csv (\(s.customers) rows, \(s.badCustomers) bad) and \(out)/receivables.csv (\(s.titles) rows, \(s.badTitles) bad)."
+            )
         } catch let e as DataGenerator.WriteError {
             throw ReguaError(.io, e.description)
         }

@@ -14,8 +14,10 @@ struct ReguaCommand: ParsableCommand {
             night (nothing done); 3 could not read or write (nothing recorded); 4 another run holds the ledger.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, CheckCommand.self, ExplainCommand.self, SimulateCommand.self,
-                      DiffRulesCommand.self, StatsCommand.self, GenerateCommand.self])
+        subcommands: [
+            RunCommand.self, CheckCommand.self, ExplainCommand.self, SimulateCommand.self,
+            DiffRulesCommand.self, StatsCommand.self, GenerateCommand.self,
+        ])
 
     /// Parses, runs, and maps every failure to SPEC §6's exit codes in this one place.
     static func main() {
@@ -52,7 +54,10 @@ struct DataOptions: ParsableArguments {
 
 /// Logging to stderr at the chosen level.
 struct LogOptions: ParsableArguments {
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default: info on a terminal, where it shows the night's progress; notice otherwise).")
+    @Option(
+        help:
+            "Log level: trace, debug, info, notice, warning, error, critical (default: info on a terminal, where it shows the night's progress; notice otherwise)."
+    )
     var logLevel: String?
 
     func validate() throws {

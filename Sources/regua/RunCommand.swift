@@ -30,9 +30,10 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var log: LogOptions
 
     func run() throws {
-        let options = NightOptions(asOf: try asOf.map { try parseDay($0, flag: "--as-of") }, rulesDir: data.rules,
-                                   customers: data.customers, receivables: data.receivables, returnFiles: retorno,
-                                   outDir: out, statePath: data.state, dryRun: dryRun, force: force)
+        let options = NightOptions(
+            asOf: try asOf.map { try parseDay($0, flag: "--as-of") }, rulesDir: data.rules,
+            customers: data.customers, receivables: data.receivables, returnFiles: retorno,
+            outDir: out, statePath: data.state, dryRun: dryRun, force: force)
         let result = try NightRunner(options: options, logger: log.logger()).run()
         if json {
             try printJSON(RunJSON(result))
@@ -72,7 +73,8 @@ enum RunText {
         var lines: [String] = []
         switch r.outcome {
         case .alreadyPublished:
-            lines.append("Night \(r.asOf.iso) was already published in \(r.folder ?? "") with the same inputs: nothing to do.")
+            lines.append(
+                "Night \(r.asOf.iso) was already published in \(r.folder ?? "") with the same inputs: nothing to do.")
         case .dryRun:
             lines.append("Dry run of night \(r.asOf.iso): nothing written, nothing recorded.")
         case .completed:
@@ -83,22 +85,31 @@ enum RunText {
             lines.append("Night \(r.asOf.iso) published in \(r.folder ?? "").")
         }
         if let s = r.summary {
-            lines.append("  input: \(s.inputs.customers) customers, \(s.inputs.titles) titles, \(s.inputs.rejectedRows) rejected rows")
-            lines.append("  messages: \(s.messages.total) (e-mail \(s.messages.email), SMS \(s.messages.sms), letters \(s.messages.letter)) for \(Money(decimal: s.messages.outstanding)?.br ?? s.messages.outstanding) outstanding")
+            lines.append(
+                "  input: \(s.inputs.customers) customers, \(s.inputs.titles) titles, \(s.inputs.rejectedRows) rejected rows"
+            )
+            lines.append(
+                "  messages: \(s.messages.total) (e-mail \(s.messages.email), SMS \(s.messages.sms), letters \(s.messages.letter)) for \(Money(decimal: s.messages.outstanding)?.br ?? s.messages.outstanding) outstanding"
+            )
             for st in s.steps where st.titlesSent + st.held + st.superseded > 0 {
-                lines.append("  step \(st.step): \(st.titlesSent) titles sent, \(st.held) held, \(st.superseded) superseded")
+                lines.append(
+                    "  step \(st.step): \(st.titlesSent) titles sent, \(st.held) held, \(st.superseded) superseded")
             }
             if !s.heldBack.isEmpty {
                 lines.append("  held back: " + s.heldBack.map { "\($0.reason) \($0.titles)" }.joined(separator: ", "))
             }
             if s.remittance.total > 0 {
-                lines.append("  remittance: \(s.remittance.total) instructions in " + s.remittance.files.map { "\($0.name) (NSA \($0.nsa))" }.joined(separator: ", "))
+                lines.append(
+                    "  remittance: \(s.remittance.total) instructions in "
+                        + s.remittance.files.map { "\($0.name) (NSA \($0.nsa))" }.joined(separator: ", "))
             }
             if s.quietDay { lines.append("  quiet day: every message is held back to the next allowed day") }
         }
         for n in r.notes { lines.append("  note: \(n)") }
         if !r.rejects.isEmpty {
-            lines.append("  \(r.rejects.count) input rows rejected; see \(r.folder.map { $0 + "/rejects.csv" } ?? "rejects.csv") (exit 1)")
+            lines.append(
+                "  \(r.rejects.count) input rows rejected; see \(r.folder.map { $0 + "/rejects.csv" } ?? "rejects.csv") (exit 1)"
+            )
         }
         return lines.joined(separator: "\n")
     }

@@ -20,17 +20,20 @@ struct SimulateCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let options = NightOptions(rulesDir: data.rules, customers: data.customers, receivables: data.receivables,
-                                   statePath: data.state)
-        let r = try Simulation.run(options: options, from: try parseDay(from, flag: "--from"),
-                                   to: try parseDay(to, flag: "--to"), includeHeld: showHeld)
+        let options = NightOptions(
+            rulesDir: data.rules, customers: data.customers, receivables: data.receivables,
+            statePath: data.state)
+        let r = try Simulation.run(
+            options: options, from: try parseDay(from, flag: "--from"),
+            to: try parseDay(to, flag: "--to"), includeHeld: showHeld)
         if json {
             try printJSON(r)
             return
         }
         for l in r.lines {
-            print("\(l.night)  \(l.channel.padding(toLength: 6, withPad: " ", startingAt: 0))  \(l.step.padding(toLength: 16, withPad: " ", startingAt: 0))  customer \(l.customerID)  titles \(l.titleIDs.joined(separator: ","))"
-                + (l.held.map { "  (held: \($0))" } ?? ""))
+            print(
+                "\(l.night)  \(l.channel.padding(toLength: 6, withPad: " ", startingAt: 0))  \(l.step.padding(toLength: 16, withPad: " ", startingAt: 0))  customer \(l.customerID)  titles \(l.titleIDs.joined(separator: ","))"
+                    + (l.held.map { "  (held: \($0))" } ?? ""))
         }
         print("Totals \(r.from) … \(r.to):")
         for k in r.totals.keys.sorted() { print("  \(k): \(r.totals[k]!)") }

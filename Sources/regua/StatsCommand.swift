@@ -22,9 +22,12 @@ struct StatsCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let options = NightOptions(rulesDir: data.rules, customers: data.customers, receivables: data.receivables,
-                                   statePath: data.state)
-        let (first, last) = (try from.map { try parseDay($0, flag: "--from") }, try to.map { try parseDay($0, flag: "--to") })
+        let options = NightOptions(
+            rulesDir: data.rules, customers: data.customers, receivables: data.receivables,
+            statePath: data.state)
+        let (first, last) = (
+            try from.map { try parseDay($0, flag: "--from") }, try to.map { try parseDay($0, flag: "--to") }
+        )
         let rows = try Stats.run(options: options, from: first, to: last)
         if json {
             try printJSON(StatsJSON(from: first?.iso, to: last?.iso, steps: rows))

@@ -33,9 +33,11 @@ extension Boleto {
             guard nn.count <= 5 else {
                 throw BankError("nosso número \(nn) is too long: a 6-digit Banco do Brasil convênio takes 5 digits")
             }
-            return p.agreement + pad5(nn) + (try fit(p.agency, 4, "agency")) + (try fit(p.account, 8, "account")) + wallet
+            return p.agreement + pad5(nn) + (try fit(p.agency, 4, "agency")) + (try fit(p.account, 8, "account"))
+                + wallet
         default:
-            throw BankError("Banco do Brasil convênio \"\(p.agreement)\" has \(p.agreement.count) digits; supported: 6, 7 and 8")
+            throw BankError(
+                "Banco do Brasil convênio \"\(p.agreement)\" has \(p.agreement.count) digits; supported: 6, 7 and 8")
         }
     }
 
@@ -44,7 +46,8 @@ extension Boleto {
     static func bbNossoNumero17(_ p: BankAccountParts, _ nn: String) throws -> String {
         let sequence = 17 - p.agreement.count
         guard p.agreement.count == 7 || p.agreement.count == 8 else {
-            throw BankError("a 17-digit Banco do Brasil nosso número needs a convênio of 7 or 8 digits, not \"\(p.agreement)\"")
+            throw BankError(
+                "a 17-digit Banco do Brasil nosso número needs a convênio of 7 or 8 digits, not \"\(p.agreement)\"")
         }
         if nn.count == 17 {
             guard nn.hasPrefix(p.agreement) else {
@@ -54,7 +57,9 @@ extension Boleto {
         }
         let nn = Boleto.dropPaddingZeros(nn, to: sequence)
         guard nn.count <= sequence else {
-            throw BankError("nosso número \(nn) is too long: Banco do Brasil takes a \(sequence)-digit sequence after the \(p.agreement.count)-digit convênio")
+            throw BankError(
+                "nosso número \(nn) is too long: Banco do Brasil takes a \(sequence)-digit sequence after the \(p.agreement.count)-digit convênio"
+            )
         }
         return p.agreement + String(repeating: "0", count: sequence - nn.count) + nn
     }
@@ -68,7 +73,8 @@ extension Boleto {
         let agency = try fit(p.agency, 4, "Itaú agency")
         let account = try fit(p.account, 5, "Itaú account")
         let accountDAC = try itauAccountDAC(p)
-        return wallet + nn8 + String(itauNossoNumeroDAC(agency: agency, account: account, wallet: wallet, nossoNumero: nn8))
+        return wallet + nn8
+            + String(itauNossoNumeroDAC(agency: agency, account: account, wallet: wallet, nossoNumero: nn8))
             + agency + account + accountDAC + "000"
     }
 

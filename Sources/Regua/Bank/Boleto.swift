@@ -77,8 +77,9 @@ public enum Boleto {
         guard let d = digits(linha), d.count == 47 else { return nil }
         let field1 = String(d[0..<9]), field2 = String(d[10..<20]), field3 = String(d[21..<31])
         guard CheckDigits.mod10(field1) == d[9].wholeNumberValue,
-              CheckDigits.mod10(field2) == d[20].wholeNumberValue,
-              CheckDigits.mod10(field3) == d[31].wholeNumberValue else { return nil }
+            CheckDigits.mod10(field2) == d[20].wholeNumberValue,
+            CheckDigits.mod10(field3) == d[31].wholeNumberValue
+        else { return nil }
         let barcode = String(d[0..<4]) + String(d[32]) + String(d[33..<47]) + String(d[4..<9]) + field2 + field3
         return validate(barcode: barcode) ? barcode : nil
     }
@@ -93,7 +94,8 @@ public enum Boleto {
         let field2 = String(free.dropFirst(5).prefix(10))
         let field3 = String(free.suffix(10))
         guard let dv1 = CheckDigits.mod10(field1), let dv2 = CheckDigits.mod10(field2),
-              let dv3 = CheckDigits.mod10(field3) else { return nil }
+            let dv3 = CheckDigits.mod10(field3)
+        else { return nil }
         return field1 + String(dv1) + field2 + String(dv2) + field3 + String(dv3) + String(b[4]) + String(b[5..<19])
     }
 

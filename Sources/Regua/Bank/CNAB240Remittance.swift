@@ -14,8 +14,10 @@ public struct RemittanceItem: Sendable {
     public var interestPercentMonth: Percent
 
     /// Creates an item.
-    public init(title: Title, customer: Customer, instruction: RemittanceInstruction, dueDate: Day,
-                lateFeePercent: Percent, interestPercentMonth: Percent) {
+    public init(
+        title: Title, customer: Customer, instruction: RemittanceInstruction, dueDate: Day,
+        lateFeePercent: Percent, interestPercentMonth: Percent
+    ) {
         self.title = title
         self.customer = customer
         self.instruction = instruction
@@ -45,38 +47,48 @@ public enum CNAB240Remittance {
     ///
     /// Items go in the given order; a batch holds at most `maxDetailsPerBatch` detail records
     /// and an item's segments never straddle two batches.
-    public static func build(bank: BankAccount, company: Company, nsa: Int, date: Day, items: [RemittanceItem],
-                             maxDetailsPerBatch: Int = maxDetailsPerBatch) throws -> [UInt8] {
-        try build(bank: bank, company: company, nsa: nsa, date: date, items: items,
-                  maxDetailsPerBatch: maxDetailsPerBatch, maxRecordsPerFile: maxRecordsPerFile)
+    public static func build(
+        bank: BankAccount, company: Company, nsa: Int, date: Day, items: [RemittanceItem],
+        maxDetailsPerBatch: Int = maxDetailsPerBatch
+    ) throws -> [UInt8] {
+        try build(
+            bank: bank, company: company, nsa: nsa, date: date, items: items,
+            maxDetailsPerBatch: maxDetailsPerBatch, maxRecordsPerFile: maxRecordsPerFile)
     }
 
     /// ``build(bank:company:nsa:date:items:maxDetailsPerBatch:)`` with a record limit, so tests
     /// can reach it without a million records.
-    static func build(bank: BankAccount, company: Company, nsa: Int, date: Day, items: [RemittanceItem],
-                      maxDetailsPerBatch: Int, maxRecordsPerFile: Int) throws -> [UInt8] {
+    static func build(
+        bank: BankAccount, company: Company, nsa: Int, date: Day, items: [RemittanceItem],
+        maxDetailsPerBatch: Int, maxRecordsPerFile: Int
+    ) throws -> [UInt8] {
         let writer = try CNAB240Writer(bank: bank, company: company, nsa: nsa, date: date)
         let prepared = try items.map { try writer.prepare($0) }
-        return try assemble(writer, prepared, maxDetailsPerBatch: maxDetailsPerBatch, maxRecordsPerFile: maxRecordsPerFile)
+        return try assemble(
+            writer, prepared, maxDetailsPerBatch: maxDetailsPerBatch, maxRecordsPerFile: maxRecordsPerFile)
     }
 
     /// Builds as many files as needed so that none passes `maxRecordsPerFile` records; the
     /// k-th file (from 0) carries NSA `nsa + k`, so the caller must reserve that many numbers.
-    public static func buildFiles(bank: BankAccount, company: Company, nsa: Int, date: Day, items: [RemittanceItem],
-                                  maxDetailsPerBatch: Int = maxDetailsPerBatch,
-                                  maxRecordsPerFile: Int = maxRecordsPerFile) throws -> [(name: String, bytes: [UInt8])] {
+    public static func buildFiles(
+        bank: BankAccount, company: Company, nsa: Int, date: Day, items: [RemittanceItem],
+        maxDetailsPerBatch: Int = maxDetailsPerBatch,
+        maxRecordsPerFile: Int = maxRecordsPerFile
+    ) throws -> [(name: String, bytes: [UInt8])] {
         guard maxRecordsPerFile >= 7, maxRecordsPerFile <= Self.maxRecordsPerFile else {
             throw BankError("maxRecordsPerFile must be between 7 and \(Self.maxRecordsPerFile)")
         }
         let first = try CNAB240Writer(bank: bank, company: company, nsa: nsa, date: date)
         let prepared = try items.map { try first.prepare($0) }
-        let groups = try split(prepared.map(\.detailCount), maxDetailsPerBatch: maxDetailsPerBatch,
-                               maxRecordsPerFile: maxRecordsPerFile)
+        let groups = try split(
+            prepared.map(\.detailCount), maxDetailsPerBatch: maxDetailsPerBatch,
+            maxRecordsPerFile: maxRecordsPerFile)
         var out: [(name: String, bytes: [UInt8])] = []
         for (k, range) in groups.enumerated() {
             let writer = try CNAB240Writer(bank: bank, company: company, nsa: nsa + k, date: date)
-            let bytes = try assemble(writer, Array(prepared[range]), maxDetailsPerBatch: maxDetailsPerBatch,
-                                     maxRecordsPerFile: maxRecordsPerFile)
+            let bytes = try assemble(
+                writer, Array(prepared[range]), maxDetailsPerBatch: maxDetailsPerBatch,
+                maxRecordsPerFile: maxRecordsPerFile)
             out.append((fileName(bank: bank, nsa: nsa + k, date: date), bytes))
         }
         return out
@@ -143,15 +155,19 @@ public enum CNAB240Remittance {
     }
 
     /// Writes the records of one file.
-    private static func assemble(_ w: CNAB240Writer, _ items: [PreparedRemittanceItem],
-                                 maxDetailsPerBatch: Int, maxRecordsPerFile: Int) throws -> [UInt8] {
+    private static func assemble(
+        _ w: CNAB240Writer, _ items: [PreparedRemittanceItem],
+        maxDetailsPerBatch: Int, maxRecordsPerFile: Int
+    ) throws -> [UInt8] {
         let groups = try batches(items.map(\.detailCount), maxDetailsPerBatch: maxDetailsPerBatch)
         guard groups.count <= maxBatchesPerFile else {
             throw BankError("the remittance needs \(groups.count) batches; a file numbers at most \(maxBatchesPerFile)")
         }
         let totalRecords = 2 + groups.reduce(0) { sum, g in sum + 2 + items[g].reduce(0) { $0 + $1.detailCount } }
         guard totalRecords <= maxRecordsPerFile else {
-            throw BankError("the remittance would hold \(totalRecords) records; a file counts at most \(maxRecordsPerFile) (use buildFiles to split it)")
+            throw BankError(
+                "the remittance would hold \(totalRecords) records; a file counts at most \(maxRecordsPerFile) (use buildFiles to split it)"
+            )
         }
         var out: [UInt8] = []
         out.reserveCapacity(totalRecords * 242)

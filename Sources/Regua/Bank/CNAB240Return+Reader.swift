@@ -9,8 +9,9 @@ struct CNAB240ReturnDialect {
         case "341": bank = .itau
         case "104": bank = .caixa
         default:
-            throw BankError("return files of bank \(bankCode) are not supported (001 Banco do Brasil, 341 Itaú, 104 Caixa)",
-                            path: path)
+            throw BankError(
+                "return files of bank \(bankCode) are not supported (001 Banco do Brasil, 341 Itaú, 104 Caixa)",
+                path: path)
         }
     }
 
@@ -71,7 +72,8 @@ struct CNAB240ReturnReader {
     /// Text of positions `r` (1-based, inclusive) of record `i` (0-based).
     private func text(_ i: Int, _ r: ClosedRange<Int>) -> String {
         let rec = lines[i]
-        return String(decoding: rec[(rec.startIndex + r.lowerBound - 1)...(rec.startIndex + r.upperBound - 1)], as: UTF8.self)
+        return String(
+            decoding: rec[(rec.startIndex + r.lowerBound - 1)...(rec.startIndex + r.upperBound - 1)], as: UTF8.self)
     }
 
     private func number(_ i: Int, _ r: ClosedRange<Int>, _ what: String) throws -> Int64 {
@@ -87,8 +89,10 @@ struct CNAB240ReturnReader {
         if t == "00000000" || t == "        " { return nil }
         let u = Array(t.utf8)
         guard u.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-              let d = Day(year: Int(t.suffix(4))!, month: Int(u[2] - 48) * 10 + Int(u[3] - 48),
-                          day: Int(u[0] - 48) * 10 + Int(u[1] - 48)) else {
+            let d = Day(
+                year: Int(t.suffix(4))!, month: Int(u[2] - 48) * 10 + Int(u[3] - 48),
+                day: Int(u[0] - 48) * 10 + Int(u[1] - 48))
+        else {
             throw fail("\(what) (positions \(start)–\(start + 7)) is \"\(t)\", not a DDMMYYYY date", i + 1)
         }
         return d
@@ -125,7 +129,9 @@ struct CNAB240ReturnReader {
             let type = text(i, 8...8)
             switch type {
             case "1":
-                guard batchStart == nil else { throw fail("batch header inside a batch (a batch trailer is missing)", line) }
+                guard batchStart == nil else {
+                    throw fail("batch header inside a batch (a batch trailer is missing)", line)
+                }
                 batchStart = i
             case "3":
                 guard batchStart != nil else { throw fail("detail record outside a batch", line) }
@@ -151,7 +157,9 @@ struct CNAB240ReturnReader {
                 batchStart = nil
             case "9":
                 if let t = pendingT { throw fail("segment T at line \(t + 1) has no segment U", t + 1) }
-                guard batchStart == nil else { throw fail("file trailer inside a batch (the batch trailer is missing)", line) }
+                guard batchStart == nil else {
+                    throw fail("file trailer inside a batch (the batch trailer is missing)", line)
+                }
                 guard i == lines.count - 1 else { throw fail("records after the file trailer", line + 1) }
                 let declaredBatches = try number(i, 18...23, "batch count")
                 let declaredRecords = try number(i, 24...29, "record count")
@@ -161,8 +169,9 @@ struct CNAB240ReturnReader {
                 guard declaredRecords == lines.count else {
                     throw fail("file trailer counts \(declaredRecords) records; the file has \(lines.count)", line)
                 }
-                return Result(agreement: agreement(), nsa: Int(try number(0, 158...163, "file sequence")),
-                              date: try day(0, 144, "file date"), events: events)
+                return Result(
+                    agreement: agreement(), nsa: Int(try number(0, 158...163, "file sequence")),
+                    date: try day(0, 144, "file date"), events: events)
             case "0":
                 throw fail("a second file header", line)
             default:
@@ -192,7 +201,8 @@ struct CNAB240ReturnReader {
             throw fail("the file is from bank \(code); the account configured is at bank \(parts.bank)", 1)
         }
         guard text(0, 143...143) == "2" else {
-            throw fail("position 143 is \"\(text(0, 143...143))\", not 2: this is not a return file (1 is a remittance)", 1)
+            throw fail(
+                "position 143 is \"\(text(0, 143...143))\", not 2: this is not a return file (1 is a remittance)", 1)
         }
         let (agency, account, agreementText): (String, String?, String?)
         switch dialect.bank {
@@ -213,7 +223,9 @@ struct CNAB240ReturnReader {
 
     private func event(t: Int, u: Int) throws -> ReturnEvent {
         let movement = text(t, 16...17)
-        guard movement.allSatisfy(\.isASCIIDigit) else { throw fail("movement code \"\(movement)\" is not two digits", t + 1) }
+        guard movement.allSatisfy(\.isASCIIDigit) else {
+            throw fail("movement code \"\(movement)\" is not two digits", t + 1)
+        }
         let own = trimmed(text(t, 106...130))
         let seu = trimmed(text(t, dialect.seuNumero))
         let reasonText = Array(text(t, dialect.reasons))

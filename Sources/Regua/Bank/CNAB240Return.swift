@@ -39,8 +39,10 @@ public struct ReturnEvent: Sendable, Hashable {
     public var reasons: [String]
 
     /// Creates an event.
-    public init(nossoNumero: String, titleID: String?, movement: String, kind: ReturnEventKind, dueDate: Day?,
-                amount: Money, paidAmount: Money?, occurrenceDate: Day?, creditDate: Day?, reasons: [String]) {
+    public init(
+        nossoNumero: String, titleID: String?, movement: String, kind: ReturnEventKind, dueDate: Day?,
+        amount: Money, paidAmount: Money?, occurrenceDate: Day?, creditDate: Day?, reasons: [String]
+    ) {
         self.nossoNumero = nossoNumero
         self.titleID = titleID
         self.movement = movement
@@ -95,8 +97,9 @@ public enum CNAB240Return {
         let lines = try records(bytes, path: path)
         let reader = CNAB240ReturnReader(path: path, parts: parts, dialect: dialect, lines: lines)
         let file = try reader.read()
-        return ReturnFile(bankCode: parts.bank, agreement: file.agreement, nsa: file.nsa, date: file.date,
-                          events: file.events, hash: Hashing.sha256Hex(bytes))
+        return ReturnFile(
+            bankCode: parts.bank, agreement: file.agreement, nsa: file.nsa, date: file.date,
+            events: file.events, hash: Hashing.sha256Hex(bytes))
     }
 
     /// Splits the bytes into 240-byte records; checks the character set and every length.
@@ -119,10 +122,12 @@ public enum CNAB240Return {
                 let record = bytes[start..<end]
                 if let bad = record.firstIndex(where: { $0 < 32 || $0 > 126 }) {
                     let what = bytes[bad] > 126 ? "a byte that is not ASCII" : "a control character"
-                    throw BankError("\(what) (0x\(hex2(bytes[bad]))) at column \(bad - start + 1)", path: path, line: line)
+                    throw BankError(
+                        "\(what) (0x\(hex2(bytes[bad]))) at column \(bad - start + 1)", path: path, line: line)
                 }
                 guard record.count == 240 else {
-                    throw BankError("record has \(record.count) characters; CNAB 240 records have 240", path: path, line: line)
+                    throw BankError(
+                        "record has \(record.count) characters; CNAB 240 records have 240", path: path, line: line)
                 }
                 out.append(record)
                 start = i + 1

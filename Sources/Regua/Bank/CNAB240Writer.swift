@@ -7,7 +7,8 @@ enum CNAB240Dialect: Sendable {
         case "001": self = .bancoDoBrasil
         case "341": self = .itau
         default:
-            throw BankError("CNAB 240 remittance for bank \(bankCode) is not supported (only 001 Banco do Brasil and 341 Itaú)")
+            throw BankError(
+                "CNAB 240 remittance for bank \(bankCode) is not supported (only 001 Banco do Brasil and 341 Itaú)")
         }
     }
 
@@ -84,7 +85,9 @@ struct CNAB240Writer {
         switch dialect {
         case .bancoDoBrasil:
             guard parts.agreement.count == 7 || parts.agreement.count == 8 else {
-                throw BankError("Banco do Brasil remittance needs a convênio of 7 or 8 digits (nosso número of 17); got \"\(parts.agreement)\"")
+                throw BankError(
+                    "Banco do Brasil remittance needs a convênio of 7 or 8 digits (nosso número of 17); got \"\(parts.agreement)\""
+                )
             }
             // BB wants the carteira variation in the header. A book that gives only the carteira
             // ("17", as SPEC's example does) gets 019, the variation BB assigns by default to
@@ -123,12 +126,16 @@ struct CNAB240Writer {
                 nn = try Boleto.bbNossoNumero17(parts, rawNN)
             case .itau:
                 let rawNN = Boleto.dropPaddingZeros(rawNN, to: 8)
-                guard rawNN.count <= 8 else { throw BankError("nosso_numero \(rawNN) is too long: Itaú takes 8 digits") }
+                guard rawNN.count <= 8 else {
+                    throw BankError("nosso_numero \(rawNN) is too long: Itaú takes 8 digits")
+                }
                 nn = String(repeating: "0", count: 8 - rawNN.count) + rawNN
                 let wallet = try Boleto.fit(parts.wallet, 3, "Itaú carteira")
-                dac = String(Boleto.itauNossoNumeroDAC(agency: try Boleto.fit(parts.agency, 4, "agency"),
-                                                       account: try Boleto.fit(parts.account, 5, "account"),
-                                                       wallet: wallet, nossoNumero: nn))
+                dac = String(
+                    Boleto.itauNossoNumeroDAC(
+                        agency: try Boleto.fit(parts.agency, 4, "agency"),
+                        account: try Boleto.fit(parts.account, 5, "account"),
+                        wallet: wallet, nossoNumero: nn))
             }
         } catch let e as BankError {
             throw fail(e.message)
@@ -138,7 +145,9 @@ struct CNAB240Writer {
             throw fail("nothing outstanding to register")
         }
         let amount = outstanding.cents > 0 ? outstanding : t.amount
-        guard amount.cents <= 999_999_999_999_999 else { throw fail("amount \(amount.br) does not fit the 15 digits of positions 86–100") }
+        guard amount.cents <= 999_999_999_999_999 else {
+            throw fail("amount \(amount.br) does not fit the 15 digits of positions 86–100")
+        }
         let perDay = item.interestPercentMonth.applied(to: amount, times: 1, over: 30)
 
         var lateFee: (String, Int64)? = nil
@@ -178,8 +187,10 @@ struct CNAB240Writer {
 
     /// Segments P, Q (and R) of one item, numbered from `firstSequence` inside the batch.
     func details(_ p: PreparedRemittanceItem, batch: Int, firstSequence: Int) throws -> [CNABRecord] {
-        var out = [try segmentP(p, batch: batch, sequence: firstSequence),
-                   try segmentQ(p, batch: batch, sequence: firstSequence + 1)]
+        var out = [
+            try segmentP(p, batch: batch, sequence: firstSequence),
+            try segmentQ(p, batch: batch, sequence: firstSequence + 1),
+        ]
         if let fee = p.lateFee {
             out.append(try segmentR(p, fee: fee, batch: batch, sequence: firstSequence + 2))
         }

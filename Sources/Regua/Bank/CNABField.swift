@@ -90,7 +90,8 @@ struct CNABRecord {
             throw BankError("\(field) \"\(text)\" must be digits")
         }
         guard u.count <= width else {
-            throw BankError("\(field) \(text) has \(u.count) digits; the field holds \(width) (positions \(from)–\(to))")
+            throw BankError(
+                "\(field) \(text) has \(u.count) digits; the field holds \(width) (positions \(from)–\(to))")
         }
         let start = from - 1
         for i in 0..<width { bytes[start + i] = 48 }

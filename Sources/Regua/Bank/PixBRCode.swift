@@ -11,8 +11,10 @@ public enum PixBRCode {
     /// is `***` (cutting could make two messages share one id). The amount is written
     /// `150.00`, and left out when nil or not positive (the payer types it). A key longer than
     /// 77 characters (the longest a PIX key can be) is cut so the code stays well-formed.
-    public static func payload(key: String, merchantName: String, merchantCity: String, amount: Money?,
-                               txid: String) -> String {
+    public static func payload(
+        key: String, merchantName: String, merchantCity: String, amount: Money?,
+        txid: String
+    ) -> String {
         Merchant(key: key, name: merchantName, city: merchantCity).payload(amount: amount, txid: txid)
     }
 
@@ -31,7 +33,8 @@ public enum PixBRCode {
             while city.hasSuffix(" ") { city.removeLast() }
             self.name = name.isEmpty ? "NAO INFORMADO" : name
             self.city = city.isEmpty ? "BRASIL" : city
-            accountField = PixBRCode.field("26", PixBRCode.field("00", "br.gov.bcb.pix") + PixBRCode.field("01", cleanKey))
+            accountField = PixBRCode.field(
+                "26", PixBRCode.field("00", "br.gov.bcb.pix") + PixBRCode.field("01", cleanKey))
         }
 
         /// The payload for an amount and txid, ending with its CRC (field 63).
@@ -87,6 +90,8 @@ public enum PixBRCode {
 
     static func hex4(_ v: UInt16) -> String {
         let digits = Array("0123456789ABCDEF")
-        return String([digits[Int(v >> 12)], digits[Int((v >> 8) & 15)], digits[Int((v >> 4) & 15)], digits[Int(v & 15)]])
+        return String([
+            digits[Int(v >> 12)], digits[Int((v >> 8) & 15)], digits[Int((v >> 4) & 15)], digits[Int(v & 15)],
+        ])
     }
 }

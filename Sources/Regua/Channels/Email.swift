@@ -22,9 +22,11 @@ public struct EmailInput: Sendable {
     public var headers: [(String, String)]
 
     /// Creates an e-mail input.
-    public init(from: (name: String, address: String), to: (name: String, address: String), subject: String,
-                text: String, html: String, messageID: String, domain: String, date: Day,
-                headers: [(String, String)] = []) {
+    public init(
+        from: (name: String, address: String), to: (name: String, address: String), subject: String,
+        text: String, html: String, messageID: String, domain: String, date: Day,
+        headers: [(String, String)] = []
+    ) {
         self.from = from
         self.to = to
         self.subject = subject
@@ -39,13 +41,17 @@ public struct EmailInput: Sendable {
     /// The headers SPEC §4 asks of every e-mail: X-Regua-Customer, X-Regua-Step and
     /// X-Regua-Titles (title ids joined by ", " so that a long list folds between ids).
     public static func reguaHeaders(customerID: String, step: String, titleIDs: [String]) -> [(String, String)] {
-        [("X-Regua-Customer", customerID), ("X-Regua-Step", step), ("X-Regua-Titles", titleIDs.joined(separator: ", "))]
+        [
+            ("X-Regua-Customer", customerID), ("X-Regua-Step", step),
+            ("X-Regua-Titles", titleIDs.joined(separator: ", ")),
+        ]
     }
 
     /// ``reguaHeaders(customerID:step:titleIDs:)`` for a planned message (its speaking step).
     public static func reguaHeaders(for message: PlannedMessage) -> [(String, String)] {
-        reguaHeaders(customerID: message.customer.id.raw, step: message.step.id,
-                     titleIDs: message.titles.map { $0.title.id.raw })
+        reguaHeaders(
+            customerID: message.customer.id.raw, step: message.step.id,
+            titleIDs: message.titles.map { $0.title.id.raw })
     }
 
     /// The Message-ID's right side for a company e-mail: its domain when that is a plain host
@@ -177,8 +183,9 @@ public enum EmailWriter {
     }
 
     static func messageIDHeader(id: String, domain: String) -> String {
-        var left = String(decoding: id.utf8.map { MIME.isAtext($0) || $0 == UInt8(ascii: ".") ? $0 : UInt8(ascii: "-") },
-                          as: UTF8.self)
+        var left = String(
+            decoding: id.utf8.map { MIME.isAtext($0) || $0 == UInt8(ascii: ".") ? $0 : UInt8(ascii: "-") },
+            as: UTF8.self)
         if left.isEmpty || !isDotAtom(Array(left.utf8)[...]) {
             left = "R" + String(Hashing.sha256Hex(id).prefix(16))
         }
@@ -215,7 +222,8 @@ public enum EmailWriter {
         guard labels.count >= minLabels else { return false }
         for label in labels {
             guard !label.isEmpty, label.count <= 63, label.first != UInt8(ascii: "-"),
-                  label.last != UInt8(ascii: "-") else { return false }
+                label.last != UInt8(ascii: "-")
+            else { return false }
             for c in label {
                 let ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == UInt8(ascii: "-")
                 guard ok else { return false }

@@ -5,7 +5,8 @@ import Foundation
 enum GSM7 {
     /// The 128 characters of the default alphabet (LF and CR included; ESC excluded).
     static let basic: Set<Unicode.Scalar> = {
-        let table = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+        let table =
+            "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
             + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
         return Set(table.unicodeScalars)
     }()

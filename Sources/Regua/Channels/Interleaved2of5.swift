@@ -36,8 +36,10 @@ enum Interleaved2of5 {
 
     /// Draws the symbol with its bottom-left corner at (x, y); returns its width in points.
     @discardableResult
-    static func draw(_ digits: String, into content: inout PDFContent, x: Double, y: Double,
-                     narrow: Double, height: Double) -> Double {
+    static func draw(
+        _ digits: String, into content: inout PDFContent, x: Double, y: Double,
+        narrow: Double, height: Double
+    ) -> Double {
         guard let elements = elements(digits) else { return 0 }
         var cursor = x
         for (i, wide) in elements.enumerated() {

@@ -41,8 +41,10 @@ enum LetterGeometry {
 /// pt-BR calendar words for letters.
 enum PortugueseDate {
     /// Month names, lower case as pt-BR writes them.
-    static let months = ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
-                         "setembro", "outubro", "novembro", "dezembro"]
+    static let months = [
+        "janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
+        "setembro", "outubro", "novembro", "dezembro",
+    ]
 
     /// `23 de novembro de 2026`; the first day of a month is written `1º`, as the norma culta asks.
     static func long(_ day: Day) -> String {

@@ -22,10 +22,12 @@ public struct Letter: Sendable {
     public var barcode: String?
 
     /// Creates a letter.
-    public init(customer: Customer, senderLines: [String], date: Day, city: String, body: String,
-                paymentLines: [String] = [],
-                reference: (messageID: String, customerID: String, step: String, titleIDs: [String]),
-                barcode: String? = nil) {
+    public init(
+        customer: Customer, senderLines: [String], date: Day, city: String, body: String,
+        paymentLines: [String] = [],
+        reference: (messageID: String, customerID: String, step: String, titleIDs: [String]),
+        barcode: String? = nil
+    ) {
         self.customer = customer
         self.senderLines = senderLines
         self.date = date
@@ -79,9 +81,12 @@ public enum LettersPDF {
         for (letter, range) in zip(letters, pages) {
             let a = letter.customer.address
             let r = letter.reference
-            w.row([r.messageID, r.customerID, r.step, r.titleIDs.joined(separator: ";"), String(range.firstPage),
-                   String(range.pageCount), letter.customer.name, a.street ?? "", a.number ?? "", a.complement ?? "",
-                   a.district ?? "", a.city ?? "", a.state ?? "", a.zip ?? ""].map(SMS.oneLine))
+            w.row(
+                [
+                    r.messageID, r.customerID, r.step, r.titleIDs.joined(separator: ";"), String(range.firstPage),
+                    String(range.pageCount), letter.customer.name, a.street ?? "", a.number ?? "", a.complement ?? "",
+                    a.district ?? "", a.city ?? "", a.state ?? "", a.zip ?? "",
+                ].map(SMS.oneLine))
         }
         return w.bytes
     }
@@ -141,10 +146,12 @@ struct LetterComposer {
         }
         // Window: return line, then the recipient block.
         let windowX = PDFUnit.mm(G.recipientX), windowWidth = PDFUnit.mm(G.recipientWidth)
-        let ret = WinAnsi.encode(letter.senderLines.map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }.joined(separator: " · "))
-        current.text(Self.truncate(ret, font: .helvetica, size: 7, maxWidth: windowWidth), x: windowX,
-                     y: y(G.returnLineBaseline), font: .helvetica, size: 7)
+        let ret = WinAnsi.encode(
+            letter.senderLines.map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }.joined(separator: " · "))
+        current.text(
+            Self.truncate(ret, font: .helvetica, size: 7, maxWidth: windowWidth), x: windowX,
+            y: y(G.returnLineBaseline), font: .helvetica, size: 7)
         var baseline = PDFUnit.mm(G.recipientTop) + 10
         for line in Self.recipientLines(letter.customer, width: windowWidth) {
             current.text(line, x: windowX, y: Self.pageHeight - baseline, font: .helvetica, size: 10)
@@ -154,8 +161,9 @@ struct LetterComposer {
             current.line(from: (PDFUnit.mm(4), y(mark)), to: (PDFUnit.mm(9), y(mark)), width: 0.3)
         }
         let date = WinAnsi.encode(PortugueseDate.placeAndDate(city: letter.city, day: letter.date))
-        current.textRight(Self.truncate(date, font: .helvetica, size: 10, maxWidth: Self.columnWidth),
-                          right: Self.right, y: y(G.dateBaseline), font: .helvetica, size: 10)
+        current.textRight(
+            Self.truncate(date, font: .helvetica, size: 10, maxWidth: Self.columnWidth),
+            right: Self.right, y: y(G.dateBaseline), font: .helvetica, size: 10)
     }
 
     /// Name (≤ 2 lines), first address line (≤ 3), other address lines (1 each): at most
@@ -202,8 +210,9 @@ struct LetterComposer {
         let wrapped = WinAnsi.wrap(WinAnsi.encode(text), font: font, size: size, maxWidth: columnWidth)
         let firstGap = isHeading ? max(gapBefore, 7) : gapBefore
         return wrapped.enumerated().map { i, bytes in
-            FlowLine(bytes: bytes, font: font, size: size, leading: leading, spaceBefore: i == 0 ? firstGap : 0,
-                     keepWithNext: isHeading)
+            FlowLine(
+                bytes: bytes, font: font, size: size, leading: leading, spaceBefore: i == 0 ? firstGap : 0,
+                keepWithNext: isHeading)
         }
     }
 
@@ -213,7 +222,8 @@ struct LetterComposer {
             if line.keepWithNext, i + 1 < lines.count { need += lines[i + 1].leading }
             if !pageIsEmpty, cursor + need > Self.bottomLimit { newPage() }
             if !pageIsEmpty { cursor += line.spaceBefore }
-            current.text(line.bytes, x: Self.left, y: Self.pageHeight - cursor - line.size, font: line.font, size: line.size)
+            current.text(
+                line.bytes, x: Self.left, y: Self.pageHeight - cursor - line.size, font: line.font, size: line.size)
             cursor += line.leading
             pageIsEmpty = false
         }
@@ -248,8 +258,9 @@ struct LetterComposer {
             if !pageIsEmpty, cursor + barcodeHeight > Self.bottomLimit { newPage() }
             cursor += PDFUnit.mm(4)
             let bottom = Self.pageHeight - cursor - PDFUnit.mm(G.barcodeHeight)
-            Interleaved2of5.draw(digits, into: &current, x: Self.left, y: bottom,
-                                 narrow: PDFUnit.mm(G.barcodeNarrow), height: PDFUnit.mm(G.barcodeHeight))
+            Interleaved2of5.draw(
+                digits, into: &current, x: Self.left, y: bottom,
+                narrow: PDFUnit.mm(G.barcodeNarrow), height: PDFUnit.mm(G.barcodeHeight))
             cursor += PDFUnit.mm(G.barcodeHeight)
             pageIsEmpty = false
         }
@@ -267,14 +278,16 @@ struct LetterComposer {
             let label = WinAnsi.encode("página \(i + 1) de \(pages.count)")
             let labelWidth = WinAnsi.width(label, font: .helvetica, size: 7.5)
             pages[i].textRight(label, right: Self.right, y: y, font: .helvetica, size: 7.5)
-            let refBytes = Self.truncate(WinAnsi.encode(ref), font: .helvetica, size: 7,
-                                         maxWidth: Self.columnWidth - labelWidth - 12)
+            let refBytes = Self.truncate(
+                WinAnsi.encode(ref), font: .helvetica, size: 7,
+                maxWidth: Self.columnWidth - labelWidth - 12)
             pages[i].text(refBytes, x: Self.left, y: y, font: .helvetica, size: 7)
         }
     }
 
     /// Text cut to `maxWidth`, ending in "…" when something was cut (or when `mark` asks).
-    static func truncate(_ bytes: [UInt8], font: PDFFont, size: Double, maxWidth: Double, mark: Bool = false) -> [UInt8] {
+    static func truncate(_ bytes: [UInt8], font: PDFFont, size: Double, maxWidth: Double, mark: Bool = false) -> [UInt8]
+    {
         if !mark, WinAnsi.width(bytes, font: font, size: size) <= maxWidth { return bytes }
         let ellipsis: UInt8 = 0x85
         let room = maxWidth - WinAnsi.width([ellipsis], font: font, size: size)

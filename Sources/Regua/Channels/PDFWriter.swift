@@ -30,7 +30,9 @@ struct PDFContent {
     /// Draws already-encoded WinAnsi text with its left end of baseline at (x, y).
     mutating func text(_ encoded: [UInt8], x: Double, y: Double, font: PDFFont, size: Double) {
         guard !encoded.isEmpty else { return }
-        append("BT /\(font.resourceName) \(PDFContent.number(size)) Tf \(PDFContent.number(x)) \(PDFContent.number(y)) Td ")
+        append(
+            "BT /\(font.resourceName) \(PDFContent.number(size)) Tf \(PDFContent.number(x)) \(PDFContent.number(y)) Td "
+        )
         bytes += PDFContent.literal(encoded)
         append(" Tj ET\n")
     }
@@ -119,9 +121,12 @@ struct PDFDocument {
         let resources = "<< /Font << /F1 \(Self.fontRegular) 0 R /F2 \(Self.fontBold) 0 R >> /ProcSet [/PDF /Text] >>"
         for (i, content) in pages.enumerated() {
             let page = Self.firstPage + 2 * i, contents = page + 1
-            object(page, "<< /Type /Page /Parent \(Self.pageTree) 0 R /MediaBox \(box) /Resources \(resources) "
-                + "/Contents \(contents) 0 R >>")
-            object(contents, Array("<< /Length \(content.count) >>\nstream\n".utf8) + content + Array("\nendstream".utf8))
+            object(
+                page,
+                "<< /Type /Page /Parent \(Self.pageTree) 0 R /MediaBox \(box) /Resources \(resources) "
+                    + "/Contents \(contents) 0 R >>")
+            object(
+                contents, Array("<< /Length \(content.count) >>\nstream\n".utf8) + content + Array("\nendstream".utf8))
         }
 
         let id = String(Hashing.sha256Hex(out).prefix(32))

@@ -56,8 +56,9 @@ public struct SMSRow: Sendable, Hashable {
 
     /// A row for a planned SMS message (`phone` empty when the customer has none).
     public init(message: PlannedMessage, sms: SMSText) {
-        self.init(messageID: message.id, customerID: message.customer.id.raw, phone: message.customer.phone ?? "",
-                  step: message.step.id, titleIDs: message.titles.map { $0.title.id.raw }, sms: sms)
+        self.init(
+            messageID: message.id, customerID: message.customer.id.raw, phone: message.customer.phone ?? "",
+            step: message.step.id, titleIDs: message.titles.map { $0.title.id.raw }, sms: sms)
     }
 }
 
@@ -105,12 +106,14 @@ public enum SMS {
             costs.append(n)
         }
         if isGSM {
-            return SMSText(text: text, encoding: .gsm7, length: costs.reduce(0, +),
-                           segments: segments(costs: costs, single: gsm7Single, part: gsm7Part))
+            return SMSText(
+                text: text, encoding: .gsm7, length: costs.reduce(0, +),
+                segments: segments(costs: costs, single: gsm7Single, part: gsm7Part))
         }
         let units = text.unicodeScalars.map { $0.value > 0xFFFF ? 2 : 1 }
-        return SMSText(text: text, encoding: .ucs2, length: units.reduce(0, +),
-                       segments: segments(costs: units, single: ucs2Single, part: ucs2Part))
+        return SMSText(
+            text: text, encoding: .ucs2, length: units.reduce(0, +),
+            segments: segments(costs: units, single: ucs2Single, part: ucs2Part))
     }
 
     /// Parts needed for characters of the given unit costs. A text that fits `single` is one
@@ -134,7 +137,9 @@ public enum SMS {
     }
 
     /// Columns of `sms.csv`.
-    public static let csvHeader = ["message_id", "customer_id", "phone", "step", "title_ids", "encoding", "segments", "text"]
+    public static let csvHeader = [
+        "message_id", "customer_id", "phone", "step", "title_ids", "encoding", "segments", "text",
+    ]
 
     /// `sms.csv` for the SMS gateway: RFC 4180, CRLF, a header row. Formulas are not
     /// neutralised (the gateway must get the text as written), but every cell has control
@@ -142,8 +147,11 @@ public enum SMS {
     public static func csv(rows: [SMSRow]) -> [UInt8] {
         var w = CSVWriter(header: csvHeader, neutraliseFormulas: false)
         for r in rows {
-            w.row([r.messageID, r.customerID, r.phone, r.step, r.titleIDs.joined(separator: ";"),
-                   r.sms.encoding.rawValue, String(r.sms.segments), r.sms.text].map(oneLine))
+            w.row(
+                [
+                    r.messageID, r.customerID, r.phone, r.step, r.titleIDs.joined(separator: ";"),
+                    r.sms.encoding.rawValue, String(r.sms.segments), r.sms.text,
+                ].map(oneLine))
         }
         return w.bytes
     }

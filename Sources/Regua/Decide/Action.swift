@@ -39,9 +39,11 @@ public struct Action: Sendable, Hashable {
     public var messageID: String?
     public var profile: String
 
-    public init(titleID: TitleID, customerID: CustomerID, stepID: String, offset: Int, kind: ActionKind,
-                channel: Channel? = nil, instruction: RemittanceInstruction? = nil, reason: HoldReason? = nil,
-                messageID: String? = nil, profile: String) {
+    public init(
+        titleID: TitleID, customerID: CustomerID, stepID: String, offset: Int, kind: ActionKind,
+        channel: Channel? = nil, instruction: RemittanceInstruction? = nil, reason: HoldReason? = nil,
+        messageID: String? = nil, profile: String
+    ) {
         self.titleID = titleID
         self.customerID = customerID
         self.stepID = stepID

@@ -46,9 +46,11 @@ public enum StepVerdict: Sendable, Hashable, CustomStringConvertible {
         case .supersededEarlier: "superseded on an earlier night"
         case .higherAlreadySent(let s): "a later step (\(s)) was already sent"
         case .superseded(let s): "due, superseded by \(s)"
-        case .sent(let c, let m): "due: goes out" + (c.map { " by \($0.rawValue)" } ?? " to the bank") + (m.map { " in \($0)" } ?? "")
+        case .sent(let c, let m):
+            "due: goes out" + (c.map { " by \($0.rawValue)" } ?? " to the bank") + (m.map { " in \($0)" } ?? "")
         case .held(let r): "due, held back: \(r.rawValue)"
-        case .backfill(let c, let m): "backfill: goes out" + (c.map { " by \($0.rawValue)" } ?? "") + (m.map { " in \($0)" } ?? "")
+        case .backfill(let c, let m):
+            "backfill: goes out" + (c.map { " by \($0.rawValue)" } ?? "") + (m.map { " in \($0)" } ?? "")
         }
     }
 }

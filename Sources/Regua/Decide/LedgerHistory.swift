@@ -27,8 +27,10 @@ public struct LedgerHistory: Sendable {
     /// Titles with a write-off instruction sent (no further remittance but stop-protest).
     public var writtenOff: Set<TitleID>
 
-    public init(sent: [TitleID: [SentStep]] = [:], recentMessages: [CustomerID: [Day]] = [:],
-                registeredDue: [TitleID: Day] = [:], protested: Set<TitleID> = [], writtenOff: Set<TitleID> = []) {
+    public init(
+        sent: [TitleID: [SentStep]] = [:], recentMessages: [CustomerID: [Day]] = [:],
+        registeredDue: [TitleID: Day] = [:], protested: Set<TitleID> = [], writtenOff: Set<TitleID> = []
+    ) {
         self.sent = sent
         self.recentMessages = recentMessages
         self.registeredDue = registeredDue

@@ -51,18 +51,21 @@ public struct NightDecider: Sendable {
         var all = CustomerOutcome()
         all.reserve(for: partials)
         for p in partials { all.append(p) }
-        return NightDecision(asOf: asOf, quietDay: isQuietDay, actions: all.actions, messages: all.messages,
-                             heldMessages: all.held, remittances: all.remittances,
-                             profileCounts: all.profileCounts, portfolio: all.portfolio)
+        return NightDecision(
+            asOf: asOf, quietDay: isQuietDay, actions: all.actions, messages: all.messages,
+            heldMessages: all.held, remittances: all.remittances,
+            profileCounts: all.profileCounts, portfolio: all.portfolio)
     }
 
     /// Explains one customer's night, step by step.
     public func explain(customer: Customer, titles: [Title], history: LedgerHistory) -> CustomerExplanation {
         var acc = CustomerOutcome()
-        var trace = CustomerExplanation(customerID: customer.id, profile: "", profileTrail: [], facts: CustomerFacts(),
-                                        titles: [], messages: [])
-        decide(customer: customer, titles: titles.sorted { $0.id < $1.id }, history: history, into: &acc,
-               trace: &trace)
+        var trace = CustomerExplanation(
+            customerID: customer.id, profile: "", profileTrail: [], facts: CustomerFacts(),
+            titles: [], messages: [])
+        decide(
+            customer: customer, titles: titles.sorted { $0.id < $1.id }, history: history, into: &acc,
+            trace: &trace)
         return trace
     }
 
@@ -76,8 +79,9 @@ public struct NightDecider: Sendable {
         let p = book.policy
         let fee = days > 0 ? p.lateFeePercent.applied(to: out) : .zero
         let interest = days > 0 ? p.interestPercentMonth.applied(to: out, times: days, over: 30) : .zero
-        return DunnedTitle(title: t, effectiveDueDate: eff, daysOverdue: days, outstanding: out, lateFee: fee,
-                           interest: interest, barcode: t.barcode, linhaDigitavel: t.linhaDigitavel)
+        return DunnedTitle(
+            title: t, effectiveDueDate: eff, daysOverdue: days, outstanding: out, lateFee: fee,
+            interest: interest, barcode: t.barcode, linhaDigitavel: t.linhaDigitavel)
     }
 
     /// Why a title is never dunned tonight, or nil when it is dunnable.
@@ -132,8 +136,10 @@ public struct NightDecider: Sendable {
     }
 
     // swiftlint:disable:next function_body_length cyclomatic_complexity
-    func decide(customer c: Customer, titles: [Title], history h: LedgerHistory, into acc: inout CustomerOutcome,
-                trace: UnsafeMutablePointer<CustomerExplanation>?) {
+    func decide(
+        customer c: Customer, titles: [Title], history h: LedgerHistory, into acc: inout CustomerOutcome,
+        trace: UnsafeMutablePointer<CustomerExplanation>?
+    ) {
         // A closure, not `map(dunned)`: the method reference copied the whole decider (rule
         // book and all) for every customer.
         let dunnedTitles = titles.map { dunned($0) }
@@ -162,9 +168,10 @@ public struct NightDecider: Sendable {
             let suppressed = suppression(t)
             let sent = h.sent[t.id] ?? []
             var ex = trace.map { _ in
-                TitleExplanation(titleID: t.id, status: t.status, dueDate: t.dueDate, effectiveDueDate: d.effectiveDueDate,
-                                 daysOverdue: d.daysOverdue, outstanding: d.outstanding, updatedAmount: d.updatedAmount,
-                                 suppressed: suppressed, steps: [])
+                TitleExplanation(
+                    titleID: t.id, status: t.status, dueDate: t.dueDate, effectiveDueDate: d.effectiveDueDate,
+                    daysOverdue: d.daysOverdue, outstanding: d.outstanding, updatedAmount: d.updatedAmount,
+                    suppressed: suppressed, steps: [])
             }
             bankFollowUps(d, customer: c, profile: profile.id, suppressed: suppressed, history: h, into: &acc)
             if suppressed == nil {
@@ -187,8 +194,11 @@ public struct NightDecider: Sendable {
                     } else if d.daysOverdue < s.offset || (s.offset < 0 && d.daysOverdue >= 0 && false) {
                         verdict = .notYet(opensOn: d.effectiveDueDate.adding(days: s.offset))
                     } else {
-                        let close = s.offset < 0
-                            ? min(d.effectiveDueDate.adding(days: s.offset + policy.catchUpDays), d.effectiveDueDate.adding(days: -1))
+                        let close =
+                            s.offset < 0
+                            ? min(
+                                d.effectiveDueDate.adding(days: s.offset + policy.catchUpDays),
+                                d.effectiveDueDate.adding(days: -1))
                             : d.effectiveDueDate.adding(days: s.offset + policy.catchUpDays)
                         verdict = .windowClosed(closedOn: close)
                     }
@@ -196,7 +206,9 @@ public struct NightDecider: Sendable {
                 }
                 var backfill = false
                 if due.isEmpty, policy.backfill, sent.isEmpty {
-                    let candidates = applicable.filter { $0.channel != nil && $0.offset <= d.daysOverdue && !superseded.contains($0.id) }
+                    let candidates = applicable.filter {
+                        $0.channel != nil && $0.offset <= d.daysOverdue && !superseded.contains($0.id)
+                    }
                     if let best = candidates.max(by: { later($1, than: $0) }) {
                         due = [best]
                         backfill = true
@@ -205,8 +217,10 @@ public struct NightDecider: Sendable {
                 if let top = due.max(by: { later($1, than: $0) }) {
                     chosen.append((d, top, backfill))
                     for s in due where s.id != top.id {
-                        acc.actions.append(Action(titleID: t.id, customerID: c.id, stepID: s.id, offset: s.offset,
-                                                  kind: .superseded, profile: profile.id))
+                        acc.actions.append(
+                            Action(
+                                titleID: t.id, customerID: c.id, stepID: s.id, offset: s.offset,
+                                kind: .superseded, profile: profile.id))
                         ex?.steps.append((s.id, .superseded(by: top.id)))
                     }
                 }
@@ -222,7 +236,9 @@ public struct NightDecider: Sendable {
 
         func record(_ titleID: TitleID, _ stepID: String, _ v: StepVerdict) {
             guard let trace, let i = explanations[titleID] else { return }
-            let pos = trace.pointee.titles[i].steps.firstIndex { (book.step($0.stepID)?.index ?? 0) > (book.step(stepID)?.index ?? 0) }
+            let pos = trace.pointee.titles[i].steps.firstIndex {
+                (book.step($0.stepID)?.index ?? 0) > (book.step(stepID)?.index ?? 0)
+            }
             trace.pointee.titles[i].steps.insert((stepID, v), at: pos ?? trace.pointee.titles[i].steps.count)
         }
 
@@ -233,13 +249,18 @@ public struct NightDecider: Sendable {
             switch s.action {
             case .remittance(let instruction):
                 if d.title.nossoNumero == nil {
-                    acc.actions.append(Action(titleID: d.title.id, customerID: c.id, stepID: s.id, offset: s.offset,
-                                              kind: .held, instruction: instruction, reason: .noBankData, profile: profile.id))
+                    acc.actions.append(
+                        Action(
+                            titleID: d.title.id, customerID: c.id, stepID: s.id, offset: s.offset,
+                            kind: .held, instruction: instruction, reason: .noBankData, profile: profile.id))
                     record(d.title.id, s.id, .held(.noBankData))
                 } else {
-                    acc.actions.append(Action(titleID: d.title.id, customerID: c.id, stepID: s.id, offset: s.offset,
-                                              kind: .sent, instruction: instruction, profile: profile.id))
-                    acc.remittances.append(PlannedRemittance(title: d, customer: c, instruction: instruction, stepID: s.id))
+                    acc.actions.append(
+                        Action(
+                            titleID: d.title.id, customerID: c.id, stepID: s.id, offset: s.offset,
+                            kind: .sent, instruction: instruction, profile: profile.id))
+                    acc.remittances.append(
+                        PlannedRemittance(title: d, customer: c, instruction: instruction, stepID: s.id))
                     record(d.title.id, s.id, .sent(channel: nil, messageID: nil))
                 }
             case .message(let channel, _, let fallback):
@@ -248,8 +269,10 @@ public struct NightDecider: Sendable {
                     groups[pick, default: []].append(item)
                 } else {
                     let reason: HoldReason = c.optOut.contains(channel) ? .optOut : .noContact
-                    acc.actions.append(Action(titleID: d.title.id, customerID: c.id, stepID: s.id, offset: s.offset,
-                                              kind: .held, channel: channel, reason: reason, profile: profile.id))
+                    acc.actions.append(
+                        Action(
+                            titleID: d.title.id, customerID: c.id, stepID: s.id, offset: s.offset,
+                            kind: .held, channel: channel, reason: reason, profile: profile.id))
                     record(d.title.id, s.id, .held(reason))
                 }
             }
@@ -261,12 +284,15 @@ public struct NightDecider: Sendable {
             let speaking = items.map(\.step).max { later($1, than: $0) }!
             guard case .message(_, let template, _) = speaking.action else { continue }
             let sorted = items.sorted { $0.title.title.id < $1.title.title.id }
-            messages.append(PlannedMessage(id: messageID(customer: c.id, channel: channel), customer: c,
-                                           profile: profile.id, channel: channel, step: speaking, template: template,
-                                           titles: sorted.map(\.title), titleSteps: sorted.map(\.step.id)))
+            messages.append(
+                PlannedMessage(
+                    id: messageID(customer: c.id, channel: channel), customer: c,
+                    profile: profile.id, channel: channel, step: speaking, template: template,
+                    titles: sorted.map(\.title), titleSteps: sorted.map(\.step.id)))
         }
         messages.sort { a, b in
-            a.step.offset != b.step.offset ? a.step.offset > b.step.offset
+            a.step.offset != b.step.offset
+                ? a.step.offset > b.step.offset
                 : a.step.index != b.step.index ? a.step.index > b.step.index : a.channel < b.channel
         }
         let weekStart = asOf.adding(days: -6)
@@ -284,12 +310,18 @@ public struct NightDecider: Sendable {
             if reason == nil { contacts += 1 }
             for (i, d) in m.titles.enumerated() {
                 let s = book.step(m.titleSteps[i])!
-                acc.actions.append(Action(titleID: d.title.id, customerID: c.id, stepID: s.id, offset: s.offset,
-                                          kind: reason == nil ? .sent : .held, channel: m.channel, reason: reason,
-                                          messageID: reason == nil ? m.id : nil, profile: profile.id))
+                acc.actions.append(
+                    Action(
+                        titleID: d.title.id, customerID: c.id, stepID: s.id, offset: s.offset,
+                        kind: reason == nil ? .sent : .held, channel: m.channel, reason: reason,
+                        messageID: reason == nil ? m.id : nil, profile: profile.id))
                 let isBackfill = chosen.first { $0.title.title.id == d.title.id }?.backfill ?? false
-                record(d.title.id, s.id, reason.map { .held($0) }
-                    ?? (isBackfill ? .backfill(channel: m.channel, messageID: m.id) : .sent(channel: m.channel, messageID: m.id)))
+                record(
+                    d.title.id, s.id,
+                    reason.map { .held($0) }
+                        ?? (isBackfill
+                            ? .backfill(channel: m.channel, messageID: m.id)
+                            : .sent(channel: m.channel, messageID: m.id)))
             }
             if let reason {
                 acc.held.append((m, reason))
@@ -313,22 +345,29 @@ public struct NightDecider: Sendable {
     /// Instructions that follow the data rather than a rule step (SPEC §3): a registered title
     /// whose due date changed gets `change_due`; a protested title paid, disputed, promised or
     /// cancelled gets `stop_protest`.
-    private func bankFollowUps(_ d: DunnedTitle, customer c: Customer, profile: String, suppressed: String?,
-                               history h: LedgerHistory, into acc: inout CustomerOutcome) {
+    private func bankFollowUps(
+        _ d: DunnedTitle, customer c: Customer, profile: String, suppressed: String?,
+        history h: LedgerHistory, into acc: inout CustomerOutcome
+    ) {
         guard book.bank != nil, d.title.nossoNumero != nil else { return }
         let t = d.title
         if h.protested.contains(t.id) {
             if suppressed != nil {
-                acc.actions.append(Action(titleID: t.id, customerID: c.id, stepID: "bank:stop_protest", offset: 0,
-                                          kind: .sent, instruction: .stopProtest, profile: profile))
+                acc.actions.append(
+                    Action(
+                        titleID: t.id, customerID: c.id, stepID: "bank:stop_protest", offset: 0,
+                        kind: .sent, instruction: .stopProtest, profile: profile))
                 acc.remittances.append(PlannedRemittance(title: d, customer: c, instruction: .stopProtest, stepID: nil))
             }
             return
         }
         if let registered = h.registeredDue[t.id], registered != t.dueDate, suppressed == nil,
-           !h.writtenOff.contains(t.id) {
-            acc.actions.append(Action(titleID: t.id, customerID: c.id, stepID: "bank:change_due", offset: 0,
-                                      kind: .sent, instruction: .changeDue, profile: profile))
+            !h.writtenOff.contains(t.id)
+        {
+            acc.actions.append(
+                Action(
+                    titleID: t.id, customerID: c.id, stepID: "bank:change_due", offset: 0,
+                    kind: .sent, instruction: .changeDue, profile: profile))
             acc.remittances.append(PlannedRemittance(title: d, customer: c, instruction: .changeDue, stepID: nil))
         }
     }

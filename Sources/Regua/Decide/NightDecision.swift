@@ -16,9 +16,11 @@ public struct NightDecision: Sendable {
     /// Aging and totals of the portfolio on the as-of date.
     public var portfolio: Portfolio
 
-    public init(asOf: Day, quietDay: Bool, actions: [Action], messages: [PlannedMessage],
-                heldMessages: [(message: PlannedMessage, reason: HoldReason)], remittances: [PlannedRemittance],
-                profileCounts: [String: Int], portfolio: Portfolio) {
+    public init(
+        asOf: Day, quietDay: Bool, actions: [Action], messages: [PlannedMessage],
+        heldMessages: [(message: PlannedMessage, reason: HoldReason)], remittances: [PlannedRemittance],
+        profileCounts: [String: Int], portfolio: Portfolio
+    ) {
         self.asOf = asOf
         self.quietDay = quietDay
         self.actions = actions

@@ -16,8 +16,10 @@ public struct DunnedTitle: Sendable {
     public var barcode: String?
     public var linhaDigitavel: String?
 
-    public init(title: Title, effectiveDueDate: Day, daysOverdue: Int, outstanding: Money, lateFee: Money,
-                interest: Money, barcode: String? = nil, linhaDigitavel: String? = nil) {
+    public init(
+        title: Title, effectiveDueDate: Day, daysOverdue: Int, outstanding: Money, lateFee: Money,
+        interest: Money, barcode: String? = nil, linhaDigitavel: String? = nil
+    ) {
         self.title = title
         self.effectiveDueDate = effectiveDueDate
         self.daysOverdue = daysOverdue
@@ -48,8 +50,10 @@ public struct PlannedMessage: Sendable {
     public var pixCode: String?
     public var pixTxid: String?
 
-    public init(id: String, customer: Customer, profile: String, channel: Channel, step: Step, template: String,
-                titles: [DunnedTitle], titleSteps: [String], pixCode: String? = nil, pixTxid: String? = nil) {
+    public init(
+        id: String, customer: Customer, profile: String, channel: Channel, step: Step, template: String,
+        titles: [DunnedTitle], titleSteps: [String], pixCode: String? = nil, pixTxid: String? = nil
+    ) {
         self.id = id
         self.customer = customer
         self.profile = profile

@@ -46,7 +46,8 @@ struct CustomerRows {
         }
 
         // document
-        let digits = company
+        let digits =
+            company
             ? SampleDocuments.cnpj(&rng, alphanumeric: rng.chance(250))
             : SampleDocuments.cpf(&rng, broken: bad)
         if rng.chance(500) {

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes a realistic, deterministic customers.csv and receivables.csv for demos, tests and
@@ -62,11 +62,14 @@ public struct DataGenerator: Sendable {
         let receivablesPath = directory + "/receivables.csv"
         let customerSink = try open(customersPath)
         let titleSink = try open(receivablesPath)
-        let summary = try produce(chunk: 4 << 20, customers: { bytes throws(WriteError) in
-            try Self.write(bytes, to: customerSink, customersPath)
-        }, titles: { bytes throws(WriteError) in
-            try Self.write(bytes, to: titleSink, receivablesPath)
-        })
+        let summary = try produce(
+            chunk: 4 << 20,
+            customers: { bytes throws(WriteError) in
+                try Self.write(bytes, to: customerSink, customersPath)
+            },
+            titles: { bytes throws(WriteError) in
+                try Self.write(bytes, to: titleSink, receivablesPath)
+            })
         try close(customerSink, customersPath)
         try close(titleSink, receivablesPath)
         return summary
@@ -116,8 +119,10 @@ public struct DataGenerator: Sendable {
     // MARK: - Rows
 
     /// Makes every row, handing bytes to the sinks whenever a buffer passes `chunk` bytes.
-    private func produce<E: Error>(chunk: Int, customers flushCustomers: ([UInt8]) throws(E) -> Void,
-                                   titles flushTitles: ([UInt8]) throws(E) -> Void) throws(E) -> Summary {
+    private func produce<E: Error>(
+        chunk: Int, customers flushCustomers: ([UInt8]) throws(E) -> Void,
+        titles flushTitles: ([UInt8]) throws(E) -> Void
+    ) throws(E) -> Summary {
         var rng = SplitMix64(seed: seed)
         var summary = Summary(customers: customers, titles: titles, badCustomers: 0, badTitles: 0)
         let capacity = min(chunk, 8 << 20) + 4096
@@ -141,7 +146,8 @@ public struct DataGenerator: Sendable {
         out = RowBytes(capacity: min(capacity, titles * 120 + 512))
         for h in TitleRows.header { out.text(h) }
         out.endRow()
-        let titleRows = TitleRows(asOf: asOf, customerWidth: customerRows.width, titleWidth: max(9, String(titles).count))
+        let titleRows = TitleRows(
+            asOf: asOf, customerWidth: customerRows.width, titleWidth: max(9, String(titles).count))
         for j in 1...max(1, titles) where titles > 0 {
             let customer = good.isEmpty ? nil : Int(good[rng.below(good.count)])
             let bad = customer == nil || rng.chance(5)

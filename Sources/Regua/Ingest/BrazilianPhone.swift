@@ -35,7 +35,8 @@ public enum BrazilianPhone {
             plus = true
             i = 1
         } else if b.count >= 3, b[0] == UInt8(ascii: "0"), b[1] | 0x20 == UInt8(ascii: "x"),
-                  b[2] | 0x20 == UInt8(ascii: "x") {
+            b[2] | 0x20 == UInt8(ascii: "x")
+        {
             zeroXX = true
             i = 3
         }
@@ -51,7 +52,7 @@ public enum BrazilianPhone {
                 if count > 16 { return nil }
                 value = value * 10 + UInt64(c - 48)
             case UInt8(ascii: " "), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "-"),
-                 UInt8(ascii: "."), UInt8(ascii: "/"):
+                UInt8(ascii: "."), UInt8(ascii: "/"):
                 continue
             default:
                 return nil

@@ -236,8 +236,10 @@ public struct CSVReader {
                 }
             }
             if fieldCount < CSVLimits.maxFields {
-                record.fields.append(CSVField(start: start, end: end, isQuoted: quoted, isUnescaped: escapedCell,
-                                              isASCII: high < 0x80))
+                record.fields.append(
+                    CSVField(
+                        start: start, end: end, isQuoted: quoted, isUnescaped: escapedCell,
+                        isASCII: high < 0x80))
             } else if record.problem == nil {
                 record.problem = .tooManyFields
             }

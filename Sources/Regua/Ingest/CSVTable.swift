@@ -17,18 +17,22 @@ struct CSVTable {
 
     /// Reads the header row; throws when there is none, it cannot be read, a column appears
     /// twice, or a required column is missing.
-    init(buffer: UnsafeBufferPointer<UInt8>, path: String, file: String, names: [String],
-         required: [String]) throws(InputError) {
+    init(
+        buffer: UnsafeBufferPointer<UInt8>, path: String, file: String, names: [String],
+        required: [String]
+    ) throws(InputError) {
         self.file = file
         self.names = names
         reader = CSVReader(buffer)
         guard reader.next(into: &record) else {
-            throw InputError(path: path, kind: .badHeader,
-                             message: "the file is empty: a header row with \(required.joined(separator: ", ")) is required")
+            throw InputError(
+                path: path, kind: .badHeader,
+                message: "the file is empty: a header row with \(required.joined(separator: ", ")) is required")
         }
         if let problem = record.problem {
-            throw InputError(path: path, kind: .badHeader,
-                             message: "the header row (line \(record.line)) cannot be read: \(Self.describe(problem))")
+            throw InputError(
+                path: path, kind: .badHeader,
+                message: "the header row (line \(record.line)) cannot be read: \(Self.describe(problem))")
         }
         var headerNames: [String] = []
         var index = [Int](repeating: -1, count: names.count)
@@ -37,8 +41,9 @@ struct CSVTable {
             headerNames.append(name)
             guard let k = names.firstIndex(of: name) else { continue }
             if index[k] >= 0 {
-                throw InputError(path: path, kind: .badHeader,
-                                 message: "column '\(name)' appears twice in the header (cells \(index[k] + 1) and \(i + 1))")
+                throw InputError(
+                    path: path, kind: .badHeader,
+                    message: "column '\(name)' appears twice in the header (cells \(index[k] + 1) and \(i + 1))")
             }
             index[k] = i
         }
@@ -46,8 +51,9 @@ struct CSVTable {
         if !missing.isEmpty {
             let list = missing.map { "'\($0)'" }.joined(separator: ", ")
             let word = missing.count == 1 ? "column" : "columns"
-            throw InputError(path: path, kind: .missingColumns(missing),
-                             message: "the header lacks the required \(word) \(list)")
+            throw InputError(
+                path: path, kind: .missingColumns(missing),
+                message: "the header lacks the required \(word) \(list)")
         }
         self.index = index
         self.headerNames = headerNames
@@ -87,8 +93,10 @@ struct CSVTable {
             }
         }
         if record.fields.count != headerNames.count {
-            return RowReject(column: "", reason: "the row has \(record.fields.count) cells but the header has "
-                + "\(headerNames.count) (a cell holding a comma must be quoted)")
+            return RowReject(
+                column: "",
+                reason: "the row has \(record.fields.count) cells but the header has "
+                    + "\(headerNames.count) (a cell holding a comma must be quoted)")
         }
         return nil
     }
@@ -103,8 +111,10 @@ struct CSVTable {
         let b = CellText.trimmed(reader.bytes(field))
         if b.isEmpty { return nil }
         if !field.isASCII, !UTF8Check.isValid(b) {
-            throw RowReject(column: names[column], reason: "\(names[column]) holds bytes that are not UTF-8 "
-                + "\(CellText.echo(b)) (was the file saved as Latin-1 or Windows-1252?)")
+            throw RowReject(
+                column: names[column],
+                reason: "\(names[column]) holds bytes that are not UTF-8 "
+                    + "\(CellText.echo(b)) (was the file saved as Latin-1 or Windows-1252?)")
         }
         return b
     }
@@ -123,12 +133,15 @@ struct CSVTable {
         let b = try required(column)
         let name = names[column]
         if CellText.hasControl(b) {
-            throw RowReject(column: name, reason: "\(name) \(CellText.echo(b)) holds a control character (line break, tab…)")
+            throw RowReject(
+                column: name, reason: "\(name) \(CellText.echo(b)) holds a control character (line break, tab…)")
         }
         // Output files list ids separated by ";" (sms.csv, letters.csv) and "," (X-Regua-Titles):
         // an id holding either could not be told apart from two ids.
         if b.contains(UInt8(ascii: ";")) || b.contains(UInt8(ascii: ",")) {
-            throw RowReject(column: name, reason: "\(name) \(CellText.echo(b)) holds ';' or ',', which the output files use to separate ids")
+            throw RowReject(
+                column: name,
+                reason: "\(name) \(CellText.echo(b)) holds ';' or ',', which the output files use to separate ids")
         }
         if b.count > CellText.maxKeyScalars, CellText.scalarCount(b) > CellText.maxKeyScalars {
             throw RowReject(column: name, reason: "\(name) is longer than \(CellText.maxKeyScalars) characters")
@@ -149,8 +162,10 @@ struct CSVTable {
     /// Free text from bytes, as ``text(_:)``.
     static func text(_ b: CellBytes, column: String) throws(RowReject) -> String? {
         if b.count > CellText.maxTextScalars, CellText.scalarCount(b) > CellText.maxTextScalars {
-            throw RowReject(column: column, reason: "\(column) is longer than \(CellText.maxTextScalars) characters "
-                + "(\(CellText.scalarCount(b)))")
+            throw RowReject(
+                column: column,
+                reason: "\(column) is longer than \(CellText.maxTextScalars) characters "
+                    + "(\(CellText.scalarCount(b)))")
         }
         let s = CellText.plainText(b)
         return s.isEmpty ? nil : s
@@ -169,7 +184,8 @@ struct CSVTable {
         case .unterminatedQuote:
             return "a quoted cell is never closed (a \" is missing); reading resumed on the next line"
         case .strayQuote:
-            return "stray quote (\") in a cell: a cell with quotes must be wholly quoted and its inner quotes doubled (\"\")"
+            return
+                "stray quote (\") in a cell: a cell with quotes must be wholly quoted and its inner quotes doubled (\"\")"
         case .cellTooLong:
             return "a cell is longer than 64 KiB, the limit for a cell"
         case .rowTooLong:

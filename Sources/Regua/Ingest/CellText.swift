@@ -201,7 +201,8 @@ enum CellText {
             throw RowReject(column: column, reason: "\(column) \(e) is too large (at most 13 digits before the point)")
         }
         if digitsOnly, b.split(separator: 46, omittingEmptySubsequences: false).count == 2,
-           b.count - whole - 1 > 2 {
+            b.count - whole - 1 > 2
+        {
             throw RowReject(column: column, reason: "\(column) \(e) has more than two decimals")
         }
         throw RowReject(column: column, reason: "\(column) \(e) is not a number like 1234.56")

@@ -52,8 +52,10 @@ enum Chunking {
     }
 
     /// Reads every row of a table, in two chunks on two threads when the file is large.
-    static func read<P: RowParser>(_ table: CSVTable, file: String, bytesPerRow: Int,
-                                   minimumSplitBytes: Int = minimumSplitBytes, parser: () -> P) -> RowChunk<P.Item> {
+    static func read<P: RowParser>(
+        _ table: CSVTable, file: String, bytesPerRow: Int,
+        minimumSplitBytes: Int = minimumSplitBytes, parser: () -> P
+    ) -> RowChunk<P.Item> {
         let b = table.buffer
         let start = table.position
         let startLine = table.positionLine
@@ -65,19 +67,21 @@ enum Chunking {
             chunk.read(&t, &p, file: file)
             return chunk
         }
-        var (first, second): (RowChunk<P.Item>, RowChunk<P.Item>) = both({
-            var t = table.rows(from: start, stop: middle, line: startLine)
-            var p = parser()
-            var chunk = RowChunk<P.Item>(expectedRows: rows / 2, reserveItems: rows)
-            chunk.read(&t, &p, file: file)
-            return chunk
-        }, {
-            var t = table.rows(from: middle, stop: b.count, line: line(at: middle, in: b))
-            var p = parser()
-            var chunk = RowChunk<P.Item>(expectedRows: rows / 2, reserveItems: rows / 2 + 16)
-            chunk.read(&t, &p, file: file)
-            return chunk
-        })
+        var (first, second): (RowChunk<P.Item>, RowChunk<P.Item>) = both(
+            {
+                var t = table.rows(from: start, stop: middle, line: startLine)
+                var p = parser()
+                var chunk = RowChunk<P.Item>(expectedRows: rows / 2, reserveItems: rows)
+                chunk.read(&t, &p, file: file)
+                return chunk
+            },
+            {
+                var t = table.rows(from: middle, stop: b.count, line: line(at: middle, in: b))
+                var p = parser()
+                var chunk = RowChunk<P.Item>(expectedRows: rows / 2, reserveItems: rows / 2 + 16)
+                chunk.read(&t, &p, file: file)
+                return chunk
+            })
         if first.endOffset == middle {
             first.append(second)
         } else {

@@ -57,8 +57,8 @@ public enum ContactFields {
     private static func localSpecial(_ c: UInt8) -> Bool {
         switch c {
         case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["),
-             UInt8(ascii: "]"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "\\"),
-             UInt8(ascii: "\""):
+            UInt8(ascii: "]"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "\\"),
+            UInt8(ascii: "\""):
             return true
         default:
             return false
@@ -83,10 +83,11 @@ public enum ContactFields {
         return statesByCode[UInt16(x) << 8 | UInt16(y)]
     }
 
-    private static let statesByCode: [UInt16: String] = Dictionary(uniqueKeysWithValues: states.map {
-        let u = Array($0.utf8)
-        return (UInt16(u[0]) << 8 | UInt16(u[1]), $0)
-    })
+    private static let statesByCode: [UInt16: String] = Dictionary(
+        uniqueKeysWithValues: states.map {
+            let u = Array($0.utf8)
+            return (UInt16(u[0]) << 8 | UInt16(u[1]), $0)
+        })
 
     /// The eight digits of a CEP written `01310-100`, `01310100` or `01.310-100`; nil otherwise.
     public static func zip(_ text: some StringProtocol) -> String? {

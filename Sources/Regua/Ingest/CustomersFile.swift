@@ -78,14 +78,16 @@ struct CustomerRowParser: RowParser {
                 let piece = CellText.trimmed(CellBytes(rebasing: part))
                 if piece.isEmpty { continue }
                 guard let channel = Channel(rawValue: String(decoding: piece, as: UTF8.self).lowercased()) else {
-                    throw RowReject(column: C.optOut.header,
-                                    reason: "opt_out \(CellText.echo(piece)) is not a channel (email, sms, letter)")
+                    throw RowReject(
+                        column: C.optOut.header,
+                        reason: "opt_out \(CellText.echo(piece)) is not a channel (email, sms, letter)")
                 }
                 optOut.insert(channel)
             }
         }
-        return Customer(id: CustomerID(id), name: name, document: document, email: email, phone: phone,
-                        address: address, segment: segment, score: score, tags: tags, optOut: optOut, line: t.line)
+        return Customer(
+            id: CustomerID(id), name: name, document: document, email: email, phone: phone,
+            address: address, segment: segment, score: score, tags: tags, optOut: optOut, line: t.line)
     }
 
     /// A CPF or CNPJ, or a reason that says what is wrong without echoing the number (LGPD).
@@ -97,11 +99,12 @@ struct CustomerRowParser: RowParser {
             switch c {
             case UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: " "): continue
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "a")...UInt8(ascii: "z"):
+                UInt8(ascii: "a")...UInt8(ascii: "z"):
                 chars.append(c)
             default:
-                throw RowReject(column: "document",
-                                reason: "document holds characters other than digits, letters and the punctuation . - /")
+                throw RowReject(
+                    column: "document",
+                    reason: "document holds characters other than digits, letters and the punctuation . - /")
             }
         }
         let allDigits = chars.allSatisfy(CellText.isDigit)

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Whole-file reads and chunked writes with POSIX calls, so that errors carry the OS's cause
@@ -121,21 +121,22 @@ final class FileBuffer: @unchecked Sendable {
 
     private static func allocate(_ size: Int) -> (UnsafeMutablePointer<UInt8>, Bool) {
         #if os(Linux)
-        if size >= 4 << 20,
-           let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0),
-           p != MAP_FAILED {
-            return (p.bindMemory(to: UInt8.self, capacity: size), true)
-        }
+            if size >= 4 << 20,
+                let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0),
+                p != MAP_FAILED
+            {
+                return (p.bindMemory(to: UInt8.self, capacity: size), true)
+            }
         #endif
         return (UnsafeMutablePointer<UInt8>.allocate(capacity: size), false)
     }
 
     private static func free(_ p: UnsafeMutablePointer<UInt8>, _ size: Int, _ mapped: Bool) {
         #if os(Linux)
-        if mapped {
-            _ = munmap(p, size)
-            return
-        }
+            if mapped {
+                _ = munmap(p, size)
+                return
+            }
         #endif
         p.deallocate()
     }

@@ -18,8 +18,9 @@ public enum InputReader {
     /// ``read(customers:receivables:)`` splitting files from `minimumSplitBytes` on (tests use a
     /// small value to check that two chunks give exactly what one pass gives).
     static func read(customers: String, receivables: String, minimumSplitBytes: Int) throws -> Inputs {
-        let (customerLoad, receivableLoad) = Chunking.both({ Result { () throws(InputError) in try load(customers) } },
-                                                           { Result { () throws(InputError) in try load(receivables) } })
+        let (customerLoad, receivableLoad) = Chunking.both(
+            { Result { () throws(InputError) in try load(customers) } },
+            { Result { () throws(InputError) in try load(receivables) } })
         let customerBytes = try customerLoad.get()
         let receivableBytes = try receivableLoad.get()
         let customersName = fileName(customers)
@@ -32,30 +33,40 @@ public enum InputReader {
             hashes.receivables = sha256Hex(receivableBytes.bytes)
         }
         defer { hashing.wait() }  // the buffers must outlive the hashing, even on a throw
-        let customerTable = try CSVTable(buffer: customerBytes.bytes, path: customers, file: customersName,
-                                         names: CustomerColumn.names, required: CustomerColumn.required)
-        let receivableTable = try CSVTable(buffer: receivableBytes.bytes, path: receivables, file: receivablesName,
-                                           names: ReceivableColumn.names, required: ReceivableColumn.required)
+        let customerTable = try CSVTable(
+            buffer: customerBytes.bytes, path: customers, file: customersName,
+            names: CustomerColumn.names, required: CustomerColumn.required)
+        let receivableTable = try CSVTable(
+            buffer: receivableBytes.bytes, path: receivables, file: receivablesName,
+            names: ReceivableColumn.names, required: ReceivableColumn.required)
 
-        var customerRows = Chunking.read(customerTable, file: customersName, bytesPerRow: 96,
-                                         minimumSplitBytes: minimumSplitBytes) {
+        var customerRows = Chunking.read(
+            customerTable, file: customersName, bytesPerRow: 96,
+            minimumSplitBytes: minimumSplitBytes
+        ) {
             CustomerRowParser()
         }
-        var titleRows = Chunking.read(receivableTable, file: receivablesName, bytesPerRow: 56,
-                                      minimumSplitBytes: minimumSplitBytes) {
+        var titleRows = Chunking.read(
+            receivableTable, file: receivablesName, bytesPerRow: 56,
+            minimumSplitBytes: minimumSplitBytes
+        ) {
             TitleRowParser()
         }
-        let (customerFirsts, _) = Chunking.both({
-            customerRows.refuseRepeatedKeys(file: customersName, keyName: CustomerRowParser.keyName)
-        }, {
-            titleRows.refuseRepeatedKeys(file: receivablesName, keyName: TitleRowParser.keyName)
-        })
-        TitleRowParser.checkCustomers(&titleRows, file: receivablesName, customersFile: customersName,
-                                      customers: customerRows, firstSightings: customerFirsts)
+        let (customerFirsts, _) = Chunking.both(
+            {
+                customerRows.refuseRepeatedKeys(file: customersName, keyName: CustomerRowParser.keyName)
+            },
+            {
+                titleRows.refuseRepeatedKeys(file: receivablesName, keyName: TitleRowParser.keyName)
+            })
+        TitleRowParser.checkCustomers(
+            &titleRows, file: receivablesName, customersFile: customersName,
+            customers: customerRows, firstSightings: customerFirsts)
         let rejects = sortedRejects(customerRows.rejects + titleRows.rejects)
         hashing.wait()
-        return Inputs(customers: customerRows.items, titles: titleRows.items, rejects: rejects,
-                      customersHash: hashes.customers, receivablesHash: hashes.receivables)
+        return Inputs(
+            customers: customerRows.items, titles: titleRows.items, rejects: rejects,
+            customersHash: hashes.customers, receivablesHash: hashes.receivables)
     }
 
     /// The two files' hashes, written by the hashing thread before the group is left.
@@ -84,8 +95,9 @@ public enum InputReader {
             return try FileBytes.read(path, limit: CSVLimits.maxFileBytes)
         } catch {
             if error.tooLarge {
-                throw InputError(path: path, kind: .tooLarge,
-                                 message: "cannot read the file: \(error.cause) (2 GiB); split it or raise the limit")
+                throw InputError(
+                    path: path, kind: .tooLarge,
+                    message: "cannot read the file: \(error.cause) (2 GiB); split it or raise the limit")
             }
             throw InputError(path: path, kind: .unreadable, message: "cannot read the file: \(error.cause)")
         }

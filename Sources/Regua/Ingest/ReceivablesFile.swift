@@ -37,8 +37,10 @@ struct TitleRowParser: RowParser {
 
     /// Refuses the titles whose customer_id is not in customers.csv or whose customer row was
     /// refused there. `customers` must have had its repeated keys refused already.
-    static func checkCustomers(_ titles: inout RowChunk<Title>, file: String, customersFile: String,
-                               customers: RowChunk<Customer>, firstSightings: [Int32]) {
+    static func checkCustomers(
+        _ titles: inout RowChunk<Title>, file: String, customersFile: String,
+        customers: RowChunk<Customer>, firstSightings: [Int32]
+    ) {
         let firsts = firstSightings.enumerated().filter { $0.element == Int32($0.offset) }.map { Int($0.offset) }
         let bits = KeyGroups.bits(for: titles.items.count)
         let known = customers.sightings.withUnsafeBufferPointer { list in
@@ -47,11 +49,13 @@ struct TitleRowParser: RowParser {
         // Each half of the titles is grouped and matched on its own thread.
         let found: [Int32] = titles.items.withUnsafeBufferPointer { list in
             let half = list.count / 2
-            let (a, b) = Chunking.both({
-                known.match(KeyGroups(count: half, bits: bits) { list[$0].customerID.raw })
-            }, {
-                known.match(KeyGroups(count: list.count - half, bits: bits) { list[half + $0].customerID.raw })
-            })
+            let (a, b) = Chunking.both(
+                {
+                    known.match(KeyGroups(count: half, bits: bits) { list[$0].customerID.raw })
+                },
+                {
+                    known.match(KeyGroups(count: list.count - half, bits: bits) { list[half + $0].customerID.raw })
+                })
             return a + b
         }
         var dropped: [Bool] = []
@@ -61,7 +65,8 @@ struct TitleRowParser: RowParser {
             if f >= 0 {
                 let s = customers.sightings[firsts[Int(f)]]
                 if s.accepted { continue }
-                reason = "customer_id \(echo(titles.items[i].customerID.raw)) was refused in \(customersFile) "
+                reason =
+                    "customer_id \(echo(titles.items[i].customerID.raw)) was refused in \(customersFile) "
                     + "(line \(s.line)), so its titles are refused too"
             } else {
                 reason = "customer_id \(echo(titles.items[i].customerID.raw)) is not in \(customersFile)"
@@ -82,8 +87,10 @@ struct TitleRowParser: RowParser {
         var status = TitleStatus.open
         if let b = try t.cell(R.status.rawValue) {
             guard let s = TitleStatus(rawValue: String(decoding: b, as: UTF8.self).lowercased()) else {
-                throw RowReject(column: R.status.header, reason: "status \(CellText.echo(b)) is not one of "
-                    + TitleStatus.allCases.map(\.rawValue).joined(separator: ", "))
+                throw RowReject(
+                    column: R.status.header,
+                    reason: "status \(CellText.echo(b)) is not one of "
+                        + TitleStatus.allCases.map(\.rawValue).joined(separator: ", "))
             }
             status = s
         }
@@ -91,36 +98,41 @@ struct TitleRowParser: RowParser {
         if let b = try t.cell(R.paidAmount.rawValue) {
             paid = try CellText.moneyOrReject(b, column: R.paidAmount.header)
             if paid > amount {
-                throw RowReject(column: R.paidAmount.header,
-                                reason: "paid_amount \(paid.plain) is more than amount \(amount.plain)")
+                throw RowReject(
+                    column: R.paidAmount.header,
+                    reason: "paid_amount \(paid.plain) is more than amount \(amount.plain)")
             }
         }
         let paidDate = try optionalDay(t, .paidDate)
         let promise = try optionalDay(t, .promiseDate)
         if status == .promised, promise == nil {
-            throw RowReject(column: R.promiseDate.header, reason: "promise_date is empty (it is required when status is promised)")
+            throw RowReject(
+                column: R.promiseDate.header, reason: "promise_date is empty (it is required when status is promised)")
         }
         var nosso: String?
         if let b = try t.cell(R.nossoNumero.rawValue) {
             guard b.count <= 20, b.allSatisfy(CellText.isDigit) else {
-                throw RowReject(column: R.nossoNumero.header,
-                                reason: "nosso_numero \(CellText.echo(b)) must be digits only, at most 20")
+                throw RowReject(
+                    column: R.nossoNumero.header,
+                    reason: "nosso_numero \(CellText.echo(b)) must be digits only, at most 20")
             }
             nosso = String(decoding: b, as: UTF8.self)
         }
         var installment: String?
         if let b = try t.cell(R.installment.rawValue) {
             guard let i = Self.installment(b) else {
-                throw RowReject(column: R.installment.header, reason: "installment \(CellText.echo(b)) is not like 3/12")
+                throw RowReject(
+                    column: R.installment.header, reason: "installment \(CellText.echo(b)) is not like 3/12")
             }
             installment = i
         }
         let barcode = try digits(t, .barcode, count: 44)
         let linha = try digits(t, .linhaDigitavel, count: 47)
-        return Title(id: TitleID(id), customerID: CustomerID(customerID), dueDate: due, amount: amount,
-                     issueDate: issue, status: status, paidAmount: paid, paidDate: paidDate, promiseDate: promise,
-                     nossoNumero: nosso, installment: installment, barcode: barcode, linhaDigitavel: linha,
-                     line: t.line)
+        return Title(
+            id: TitleID(id), customerID: CustomerID(customerID), dueDate: due, amount: amount,
+            issueDate: issue, status: status, paidAmount: paid, paidDate: paidDate, promiseDate: promise,
+            nossoNumero: nosso, installment: installment, barcode: barcode, linhaDigitavel: linha,
+            line: t.line)
     }
 
     private func optionalDay(_ t: CSVTable, _ column: ReceivableColumn) throws(RowReject) -> Day? {
@@ -137,11 +149,13 @@ struct TitleRowParser: RowParser {
             if CellText.isDigit(c) {
                 out.append(c)
             } else if c != UInt8(ascii: " "), c != UInt8(ascii: "."), c != UInt8(ascii: "-") {
-                throw RowReject(column: column.header, reason: "\(column.header) \(CellText.echo(b)) must hold digits only")
+                throw RowReject(
+                    column: column.header, reason: "\(column.header) \(CellText.echo(b)) must hold digits only")
             }
         }
         guard out.count == count else {
-            throw RowReject(column: column.header, reason: "\(column.header) has \(out.count) digits; it must have \(count)")
+            throw RowReject(
+                column: column.header, reason: "\(column.header) has \(out.count) digits; it must have \(count)")
         }
         return String(decoding: out, as: UTF8.self)
     }

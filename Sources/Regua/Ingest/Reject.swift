@@ -32,8 +32,10 @@ public struct Inputs: Sendable {
     public var receivablesHash: String
 
     /// Creates the inputs of a night.
-    public init(customers: [Customer], titles: [Title], rejects: [Reject], customersHash: String,
-                receivablesHash: String) {
+    public init(
+        customers: [Customer], titles: [Title], rejects: [Reject], customersHash: String,
+        receivablesHash: String
+    ) {
         self.customers = customers
         self.titles = titles
         self.rejects = rejects

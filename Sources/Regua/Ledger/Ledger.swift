@@ -91,8 +91,10 @@ public struct ReturnEventRecord: Sendable, Hashable {
     public var paidAmount: Money?
     public var occurrenceDate: Day?
     public var reasons: String
-    public init(titleID: TitleID?, nossoNumero: String, movement: String, kind: String, paidAmount: Money?,
-                occurrenceDate: Day?, reasons: String) {
+    public init(
+        titleID: TitleID?, nossoNumero: String, movement: String, kind: String, paidAmount: Money?,
+        occurrenceDate: Day?, reasons: String
+    ) {
         self.titleID = titleID
         self.nossoNumero = nossoNumero
         self.movement = movement
@@ -120,11 +122,13 @@ public struct NightCommit: Sendable {
     /// With `--force`: the earlier run of the same night, replaced in the same transaction.
     public var replacesRunID: Int64?
 
-    public init(night: Day, rulesHash: String, inputsHash: String, forced: Bool, exitCode: Int, actions: [Action],
-                remittanceFiles: [RemittanceFileRecord] = [],
-                instructions: [(titleID: TitleID, instruction: RemittanceInstruction, dueDate: Day)] = [],
-                returnFiles: [ReturnFileRecord] = [], settlements: [(titleID: TitleID, settlement: Settlement)] = [],
-                replacesRunID: Int64? = nil) {
+    public init(
+        night: Day, rulesHash: String, inputsHash: String, forced: Bool, exitCode: Int, actions: [Action],
+        remittanceFiles: [RemittanceFileRecord] = [],
+        instructions: [(titleID: TitleID, instruction: RemittanceInstruction, dueDate: Day)] = [],
+        returnFiles: [ReturnFileRecord] = [], settlements: [(titleID: TitleID, settlement: Settlement)] = [],
+        replacesRunID: Int64? = nil
+    ) {
         self.replacesRunID = replacesRunID
         self.night = night
         self.rulesHash = rulesHash
@@ -141,7 +145,9 @@ public struct NightCommit: Sendable {
 
 extension Ledger {
     /// Every action of a range of nights.
-    public func actions(from: Day, to: Day) throws -> [LedgerAction] { try actions(from: from, to: to, sentOnly: false) }
+    public func actions(from: Day, to: Day) throws -> [LedgerAction] {
+        try actions(from: from, to: to, sentOnly: false)
+    }
 }
 
 /// An action as stored, with its night.

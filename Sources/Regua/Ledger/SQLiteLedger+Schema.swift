@@ -6,84 +6,86 @@ extension SQLiteLedger {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1-nights-and-actions") { db in
-            try db.execute(sql: """
-                CREATE TABLE runs (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    night TEXT NOT NULL,
-                    rules_hash TEXT NOT NULL,
-                    inputs_hash TEXT NOT NULL,
-                    status TEXT NOT NULL,            -- committed | published | replaced
-                    forced BOOLEAN NOT NULL DEFAULT 0,
-                    exit_code INTEGER NOT NULL DEFAULT 0,
-                    recorded_at TEXT NOT NULL        -- wall clock, for audits only; never in output
-                );
-                CREATE INDEX runs_night ON runs(night);
-                CREATE TABLE actions (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    run_id INTEGER NOT NULL REFERENCES runs(id),
-                    night TEXT NOT NULL,
-                    title_id TEXT NOT NULL,
-                    customer_id TEXT NOT NULL,
-                    step_id TEXT NOT NULL,
-                    step_offset INTEGER NOT NULL,
-                    kind TEXT NOT NULL,              -- sent | superseded | held
-                    channel TEXT,
-                    instruction TEXT,
-                    reason TEXT,
-                    message_id TEXT,
-                    profile TEXT NOT NULL,
-                    rules_hash TEXT NOT NULL,
-                    due_date TEXT                    -- due date sent to the bank with an instruction
-                );
-                CREATE INDEX actions_night ON actions(night);
-                CREATE INDEX actions_title ON actions(title_id);
-                CREATE TABLE remittance_files (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    run_id INTEGER NOT NULL REFERENCES runs(id),
-                    night TEXT NOT NULL,
-                    bank_code TEXT NOT NULL,
-                    agreement TEXT NOT NULL,
-                    nsa INTEGER NOT NULL,
-                    file_name TEXT NOT NULL,
-                    records INTEGER NOT NULL,
-                    UNIQUE (bank_code, agreement, nsa)
-                );
-                CREATE TABLE return_files (
-                    hash TEXT PRIMARY KEY,
-                    run_id INTEGER NOT NULL REFERENCES runs(id),
-                    night TEXT NOT NULL,
-                    name TEXT NOT NULL,
-                    bank_code TEXT NOT NULL,
-                    nsa INTEGER NOT NULL
-                );
-                CREATE TABLE return_events (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    file_hash TEXT NOT NULL,
-                    title_id TEXT,
-                    nosso_numero TEXT NOT NULL,
-                    movement TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    paid_cents INTEGER,
-                    occurrence_date TEXT,
-                    reasons TEXT NOT NULL
-                );
-                CREATE TABLE settlements (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    run_id INTEGER NOT NULL REFERENCES runs(id),
-                    night TEXT NOT NULL,
-                    title_id TEXT NOT NULL,
-                    paid_cents INTEGER NOT NULL,
-                    paid_date TEXT NOT NULL
-                );
-                CREATE INDEX settlements_title ON settlements(title_id);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE runs (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        night TEXT NOT NULL,
+                        rules_hash TEXT NOT NULL,
+                        inputs_hash TEXT NOT NULL,
+                        status TEXT NOT NULL,            -- committed | published | replaced
+                        forced BOOLEAN NOT NULL DEFAULT 0,
+                        exit_code INTEGER NOT NULL DEFAULT 0,
+                        recorded_at TEXT NOT NULL        -- wall clock, for audits only; never in output
+                    );
+                    CREATE INDEX runs_night ON runs(night);
+                    CREATE TABLE actions (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        run_id INTEGER NOT NULL REFERENCES runs(id),
+                        night TEXT NOT NULL,
+                        title_id TEXT NOT NULL,
+                        customer_id TEXT NOT NULL,
+                        step_id TEXT NOT NULL,
+                        step_offset INTEGER NOT NULL,
+                        kind TEXT NOT NULL,              -- sent | superseded | held
+                        channel TEXT,
+                        instruction TEXT,
+                        reason TEXT,
+                        message_id TEXT,
+                        profile TEXT NOT NULL,
+                        rules_hash TEXT NOT NULL,
+                        due_date TEXT                    -- due date sent to the bank with an instruction
+                    );
+                    CREATE INDEX actions_night ON actions(night);
+                    CREATE INDEX actions_title ON actions(title_id);
+                    CREATE TABLE remittance_files (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        run_id INTEGER NOT NULL REFERENCES runs(id),
+                        night TEXT NOT NULL,
+                        bank_code TEXT NOT NULL,
+                        agreement TEXT NOT NULL,
+                        nsa INTEGER NOT NULL,
+                        file_name TEXT NOT NULL,
+                        records INTEGER NOT NULL,
+                        UNIQUE (bank_code, agreement, nsa)
+                    );
+                    CREATE TABLE return_files (
+                        hash TEXT PRIMARY KEY,
+                        run_id INTEGER NOT NULL REFERENCES runs(id),
+                        night TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        bank_code TEXT NOT NULL,
+                        nsa INTEGER NOT NULL
+                    );
+                    CREATE TABLE return_events (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        file_hash TEXT NOT NULL,
+                        title_id TEXT,
+                        nosso_numero TEXT NOT NULL,
+                        movement TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        paid_cents INTEGER,
+                        occurrence_date TEXT,
+                        reasons TEXT NOT NULL
+                    );
+                    CREATE TABLE settlements (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        run_id INTEGER NOT NULL REFERENCES runs(id),
+                        night TEXT NOT NULL,
+                        title_id TEXT NOT NULL,
+                        paid_cents INTEGER NOT NULL,
+                        paid_date TEXT NOT NULL
+                    );
+                    CREATE INDEX settlements_title ON settlements(title_id);
+                    """)
         }
         m.registerMigration("v2-customer-and-kind-indexes") { db in
             // The weekly cap and `regua stats` read actions by customer and by kind.
-            try db.execute(sql: """
-                CREATE INDEX actions_customer_night ON actions(customer_id, night);
-                CREATE INDEX actions_kind_night ON actions(kind, night);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE INDEX actions_customer_night ON actions(customer_id, night);
+                    CREATE INDEX actions_kind_night ON actions(kind, night);
+                    """)
         }
         return m
     }

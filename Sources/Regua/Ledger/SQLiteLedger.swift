@@ -20,8 +20,9 @@ public final class SQLiteLedger: Ledger {
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty {
                 do {
-                    try fm.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                           attributes: [.posixPermissions: 0o700])
+                    try fm.createDirectory(
+                        atPath: dir, withIntermediateDirectories: true,
+                        attributes: [.posixPermissions: 0o700])
                 } catch {
                     throw LedgerError(path: path, message: "cannot create its folder: \(error.localizedDescription)")
                 }
@@ -57,7 +58,11 @@ public final class SQLiteLedger: Ledger {
         defer { try? h.close() }
         let head = (try? h.read(upToCount: 16)) ?? Data()
         guard head == Data("SQLite format 3\u{0}".utf8) else {
-            throw LedgerError(path: path, message: "is not an SQLite database (corrupted or not a Regua ledger); it was left untouched — restore it from a backup or point --state elsewhere")
+            throw LedgerError(
+                path: path,
+                message:
+                    "is not an SQLite database (corrupted or not a Regua ledger); it was left untouched — restore it from a backup or point --state elsewhere"
+            )
         }
     }
 
@@ -68,46 +73,69 @@ public final class SQLiteLedger: Ledger {
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
             }
             if appID != SQLiteLedger.applicationID && (appID != 0 || tables > 0) {
-                throw LedgerError(path: path, message: "is an SQLite database of another application (application_id \(appID), \(tables) tables); it was left untouched")
+                throw LedgerError(
+                    path: path,
+                    message:
+                        "is an SQLite database of another application (application_id \(appID), \(tables) tables); it was left untouched"
+                )
             }
             try Self.migrator.migrate(dbQueue)
             try dbQueue.write { db in try db.execute(sql: "PRAGMA application_id = \(SQLiteLedger.applicationID)") }
         } catch let e as LedgerError {
             throw e
         } catch let e as DatabaseError {
-            throw LedgerError(path: path, message: "is unreadable or corrupted (\(e.message ?? "\(e.resultCode)")); it was left untouched")
+            throw LedgerError(
+                path: path,
+                message: "is unreadable or corrupted (\(e.message ?? "\(e.resultCode)")); it was left untouched")
         }
     }
 
     // MARK: - Queries
 
     public func night(_ day: Day) throws -> NightRecord? {
-        try wrap { try dbQueue.read { db in try Self.nightRecord(db, sql: "WHERE night = ? AND status != 'replaced'", [day.iso]) } }
+        try wrap {
+            try dbQueue.read { db in
+                try Self.nightRecord(db, sql: "WHERE night = ? AND status != 'replaced'", [day.iso])
+            }
+        }
     }
 
     public func lastNight() throws -> NightRecord? {
-        try wrap { try dbQueue.read { db in try Self.nightRecord(db, sql: "WHERE status != 'replaced' ORDER BY night DESC", []) } }
+        try wrap {
+            try dbQueue.read { db in try Self.nightRecord(db, sql: "WHERE status != 'replaced' ORDER BY night DESC", [])
+            }
+        }
     }
 
     private static func nightRecord(_ db: Database, sql: String, _ args: StatementArguments) throws -> NightRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs \(sql) LIMIT 1", arguments: args) else { return nil }
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs \(sql) LIMIT 1", arguments: args) else {
+            return nil
+        }
         let runID: Int64 = row["id"]
-        let files = try Row.fetchAll(db, sql: "SELECT * FROM remittance_files WHERE run_id = ? ORDER BY nsa", arguments: [runID])
-            .map { RemittanceFileRecord(bankCode: $0["bank_code"], agreement: $0["agreement"], nsa: $0["nsa"],
-                                        fileName: $0["file_name"], records: $0["records"]) }
-        return NightRecord(runID: runID, night: Day(iso: row["night"] as String)!, rulesHash: row["rules_hash"],
-                           inputsHash: row["inputs_hash"], status: NightRecord.Status(rawValue: row["status"]) ?? .committed,
-                           forced: row["forced"], remittanceFiles: files, exitCode: row["exit_code"])
+        let files = try Row.fetchAll(
+            db, sql: "SELECT * FROM remittance_files WHERE run_id = ? ORDER BY nsa", arguments: [runID]
+        )
+        .map {
+            RemittanceFileRecord(
+                bankCode: $0["bank_code"], agreement: $0["agreement"], nsa: $0["nsa"],
+                fileName: $0["file_name"], records: $0["records"])
+        }
+        return NightRecord(
+            runID: runID, night: Day(iso: row["night"] as String)!, rulesHash: row["rules_hash"],
+            inputsHash: row["inputs_hash"], status: NightRecord.Status(rawValue: row["status"]) ?? .committed,
+            forced: row["forced"], remittanceFiles: files, exitCode: row["exit_code"])
     }
 
     public func history(before day: Day) throws -> LedgerHistory {
         try wrap {
             try dbQueue.read { db in
                 var h = LedgerHistory()
-                let rows = try Row.fetchCursor(db, sql: """
-                    SELECT night, title_id, customer_id, step_id, step_offset, kind, message_id, instruction, due_date
-                    FROM actions WHERE night < ? AND kind IN ('sent', 'superseded') ORDER BY id
-                    """, arguments: [day.iso])
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT night, title_id, customer_id, step_id, step_offset, kind, message_id, instruction, due_date
+                        FROM actions WHERE night < ? AND kind IN ('sent', 'superseded') ORDER BY id
+                        """, arguments: [day.iso])
                 let weekStart = day.adding(days: -6).iso
                 var seenMessages = Set<String>()
                 while let r = try rows.next() {
@@ -146,8 +174,10 @@ public final class SQLiteLedger: Ledger {
         try wrap {
             try dbQueue.read { db in
                 var out: [TitleID: Settlement] = [:]
-                for r in try Row.fetchAll(db, sql: "SELECT title_id, paid_cents, paid_date FROM settlements WHERE night <= ? ORDER BY id",
-                                          arguments: [day.iso]) {
+                for r in try Row.fetchAll(
+                    db, sql: "SELECT title_id, paid_cents, paid_date FROM settlements WHERE night <= ? ORDER BY id",
+                    arguments: [day.iso])
+                {
                     out[TitleID(r[0])] = Settlement(paidAmount: Money(cents: r[1]), paidDate: Day(iso: r[2] as String)!)
                 }
                 return out
@@ -158,7 +188,8 @@ public final class SQLiteLedger: Ledger {
     public func returnFileNight(hash: String) throws -> Day? {
         try wrap {
             try dbQueue.read { db in
-                try String.fetchOne(db, sql: "SELECT night FROM return_files WHERE hash = ?", arguments: [hash]).flatMap { Day(iso: $0) }
+                try String.fetchOne(db, sql: "SELECT night FROM return_files WHERE hash = ?", arguments: [hash]).flatMap
+                { Day(iso: $0) }
             }
         }
     }
@@ -166,8 +197,9 @@ public final class SQLiteLedger: Ledger {
     public func nextNSA(bankCode: String, agreement: String) throws -> Int {
         try wrap {
             try dbQueue.read { db in
-                (try Int.fetchOne(db, sql: "SELECT max(nsa) FROM remittance_files WHERE bank_code = ? AND agreement = ?",
-                                  arguments: [bankCode, agreement]) ?? 0) + 1
+                (try Int.fetchOne(
+                    db, sql: "SELECT max(nsa) FROM remittance_files WHERE bank_code = ? AND agreement = ?",
+                    arguments: [bankCode, agreement]) ?? 0) + 1
             }
         }
     }
@@ -175,15 +207,22 @@ public final class SQLiteLedger: Ledger {
     public func actions(from: Day, to: Day, sentOnly: Bool) throws -> [LedgerAction] {
         try wrap {
             try dbQueue.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT night, title_id, customer_id, step_id, step_offset, kind, channel, instruction, reason, message_id, profile
-                    FROM actions WHERE night >= ? AND night <= ? \(sentOnly ? "AND kind = 'sent'" : "") ORDER BY id
-                    """, arguments: [from.iso, to.iso]).map { r in
-                    LedgerAction(night: Day(iso: r[0] as String)!, action: Action(
-                        titleID: TitleID(r[1]), customerID: CustomerID(r[2]), stepID: r[3], offset: r[4],
-                        kind: ActionKind(rawValue: r[5]) ?? .held, channel: (r[6] as String?).flatMap(Channel.init(rawValue:)),
-                        instruction: (r[7] as String?).flatMap(RemittanceInstruction.init(rawValue:)),
-                        reason: (r[8] as String?).flatMap(HoldReason.init(rawValue:)), messageID: r[9], profile: r[10]))
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT night, title_id, customer_id, step_id, step_offset, kind, channel, instruction, reason, message_id, profile
+                        FROM actions WHERE night >= ? AND night <= ? \(sentOnly ? "AND kind = 'sent'" : "") ORDER BY id
+                        """, arguments: [from.iso, to.iso]
+                ).map { r in
+                    LedgerAction(
+                        night: Day(iso: r[0] as String)!,
+                        action: Action(
+                            titleID: TitleID(r[1]), customerID: CustomerID(r[2]), stepID: r[3], offset: r[4],
+                            kind: ActionKind(rawValue: r[5]) ?? .held,
+                            channel: (r[6] as String?).flatMap(Channel.init(rawValue:)),
+                            instruction: (r[7] as String?).flatMap(RemittanceInstruction.init(rawValue:)),
+                            reason: (r[8] as String?).flatMap(HoldReason.init(rawValue:)), messageID: r[9],
+                            profile: r[10]))
                 }
             }
         }
@@ -197,52 +236,73 @@ public final class SQLiteLedger: Ledger {
                 if let old = n.replacesRunID {
                     // --force: the earlier run of this night stays for audit but no longer counts.
                     try db.execute(sql: "UPDATE runs SET status = 'replaced' WHERE id = ?", arguments: [old])
-                    try db.execute(sql: "UPDATE actions SET kind = 'replaced-' || kind WHERE run_id = ?", arguments: [old])
+                    try db.execute(
+                        sql: "UPDATE actions SET kind = 'replaced-' || kind WHERE run_id = ?", arguments: [old])
                     try db.execute(sql: "DELETE FROM settlements WHERE run_id = ?", arguments: [old])
-                    try db.execute(sql: "DELETE FROM return_events WHERE file_hash IN (SELECT hash FROM return_files WHERE run_id = ?)", arguments: [old])
+                    try db.execute(
+                        sql:
+                            "DELETE FROM return_events WHERE file_hash IN (SELECT hash FROM return_files WHERE run_id = ?)",
+                        arguments: [old])
                     try db.execute(sql: "DELETE FROM return_files WHERE run_id = ?", arguments: [old])
                 }
-                try db.execute(sql: """
-                    INSERT INTO runs (night, rules_hash, inputs_hash, status, forced, exit_code, recorded_at)
-                    VALUES (?, ?, ?, 'committed', ?, ?, ?)
-                    """, arguments: [n.night.iso, n.rulesHash, n.inputsHash, n.forced, n.exitCode,
-                                     ISO8601DateFormatter().string(from: Date())])
+                try db.execute(
+                    sql: """
+                        INSERT INTO runs (night, rules_hash, inputs_hash, status, forced, exit_code, recorded_at)
+                        VALUES (?, ?, ?, 'committed', ?, ?, ?)
+                        """,
+                    arguments: [
+                        n.night.iso, n.rulesHash, n.inputsHash, n.forced, n.exitCode,
+                        ISO8601DateFormatter().string(from: Date()),
+                    ])
                 let runID = db.lastInsertedRowID
                 var dueByTitle: [TitleID: Day] = [:]
                 for i in n.instructions { dueByTitle[i.titleID] = i.dueDate }
-                let insert = try db.cachedStatement(sql: """
-                    INSERT INTO actions (run_id, night, title_id, customer_id, step_id, step_offset, kind, channel,
-                                         instruction, reason, message_id, profile, rules_hash, due_date)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+                let insert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO actions (run_id, night, title_id, customer_id, step_id, step_offset, kind, channel,
+                                             instruction, reason, message_id, profile, rules_hash, due_date)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
                 let night = n.night.iso
                 for a in n.actions {
                     let due = a.instruction != nil && a.kind == .sent ? dueByTitle[a.titleID]?.iso : nil
-                    try insert.execute(arguments: [runID, night, a.titleID.raw, a.customerID.raw, a.stepID, a.offset,
-                                                   a.kind.rawValue, a.channel?.rawValue, a.instruction?.rawValue,
-                                                   a.reason?.rawValue, a.messageID, a.profile, n.rulesHash, due])
+                    try insert.execute(arguments: [
+                        runID, night, a.titleID.raw, a.customerID.raw, a.stepID, a.offset,
+                        a.kind.rawValue, a.channel?.rawValue, a.instruction?.rawValue,
+                        a.reason?.rawValue, a.messageID, a.profile, n.rulesHash, due,
+                    ])
                 }
                 for f in n.remittanceFiles {
-                    try db.execute(sql: """
-                        INSERT INTO remittance_files (run_id, night, bank_code, agreement, nsa, file_name, records)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [runID, night, f.bankCode, f.agreement, f.nsa, f.fileName, f.records])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO remittance_files (run_id, night, bank_code, agreement, nsa, file_name, records)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            """, arguments: [runID, night, f.bankCode, f.agreement, f.nsa, f.fileName, f.records])
                 }
                 for rf in n.returnFiles {
-                    try db.execute(sql: "INSERT INTO return_files (hash, run_id, night, name, bank_code, nsa) VALUES (?, ?, ?, ?, ?, ?)",
-                                   arguments: [rf.hash, runID, night, rf.name, rf.bankCode, rf.nsa])
-                    let ev = try db.cachedStatement(sql: """
-                        INSERT INTO return_events (file_hash, title_id, nosso_numero, movement, kind, paid_cents, occurrence_date, reasons)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """)
+                    try db.execute(
+                        sql:
+                            "INSERT INTO return_files (hash, run_id, night, name, bank_code, nsa) VALUES (?, ?, ?, ?, ?, ?)",
+                        arguments: [rf.hash, runID, night, rf.name, rf.bankCode, rf.nsa])
+                    let ev = try db.cachedStatement(
+                        sql: """
+                            INSERT INTO return_events (file_hash, title_id, nosso_numero, movement, kind, paid_cents, occurrence_date, reasons)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            """)
                     for e in rf.events {
-                        try ev.execute(arguments: [rf.hash, e.titleID?.raw, e.nossoNumero, e.movement, e.kind,
-                                                   e.paidAmount?.cents, e.occurrenceDate?.iso, e.reasons])
+                        try ev.execute(arguments: [
+                            rf.hash, e.titleID?.raw, e.nossoNumero, e.movement, e.kind,
+                            e.paidAmount?.cents, e.occurrenceDate?.iso, e.reasons,
+                        ])
                     }
                 }
                 for s in n.settlements {
-                    try db.execute(sql: "INSERT INTO settlements (run_id, night, title_id, paid_cents, paid_date) VALUES (?, ?, ?, ?, ?)",
-                                   arguments: [runID, night, s.titleID.raw, s.settlement.paidAmount.cents, s.settlement.paidDate.iso])
+                    try db.execute(
+                        sql:
+                            "INSERT INTO settlements (run_id, night, title_id, paid_cents, paid_date) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [
+                            runID, night, s.titleID.raw, s.settlement.paidAmount.cents, s.settlement.paidDate.iso,
+                        ])
                 }
                 return runID
             }
@@ -250,7 +310,11 @@ public final class SQLiteLedger: Ledger {
     }
 
     public func markPublished(runID: Int64) throws {
-        try wrap { try dbQueue.write { db in try db.execute(sql: "UPDATE runs SET status = 'published' WHERE id = ?", arguments: [runID]) } }
+        try wrap {
+            try dbQueue.write { db in
+                try db.execute(sql: "UPDATE runs SET status = 'published' WHERE id = ?", arguments: [runID])
+            }
+        }
     }
 
     public func discardUnpublished(runID: Int64) throws {

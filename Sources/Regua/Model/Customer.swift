@@ -33,7 +33,8 @@ public struct Document: Hashable, Sendable {
         case .cpf where v.count == 11:
             return String(v[0..<3]) + "." + String(v[3..<6]) + "." + String(v[6..<9]) + "-" + String(v[9..<11])
         case .cnpj where v.count == 14:
-            return String(v[0..<2]) + "." + String(v[2..<5]) + "." + String(v[5..<8]) + "/" + String(v[8..<12]) + "-" + String(v[12..<14])
+            return String(v[0..<2]) + "." + String(v[2..<5]) + "." + String(v[5..<8]) + "/" + String(v[8..<12]) + "-"
+                + String(v[12..<14])
         default:
             return value
         }
@@ -52,8 +53,10 @@ public struct PostalAddress: Hashable, Sendable {
     /// CEP, eight digits.
     public var zip: String?
 
-    public init(street: String? = nil, number: String? = nil, complement: String? = nil, district: String? = nil,
-                city: String? = nil, state: String? = nil, zip: String? = nil) {
+    public init(
+        street: String? = nil, number: String? = nil, complement: String? = nil, district: String? = nil,
+        city: String? = nil, state: String? = nil, zip: String? = nil
+    ) {
         self.street = street
         self.number = number
         self.complement = complement
@@ -102,9 +105,11 @@ public struct Customer: Sendable {
     /// 1-based line of the row in its file (for messages to people).
     public var line: Int
 
-    public init(id: CustomerID, name: String, document: Document, email: String? = nil, phone: String? = nil,
-                address: PostalAddress = PostalAddress(), segment: String? = nil, score: Int? = nil,
-                tags: [String] = [], optOut: Set<Channel> = [], line: Int = 0) {
+    public init(
+        id: CustomerID, name: String, document: Document, email: String? = nil, phone: String? = nil,
+        address: PostalAddress = PostalAddress(), segment: String? = nil, score: Int? = nil,
+        tags: [String] = [], optOut: Set<Channel> = [], line: Int = 0
+    ) {
         self.id = id
         self.name = name
         self.document = document

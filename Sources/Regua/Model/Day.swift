@@ -12,7 +12,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Creates a day from a year, month and day of month; `nil` when the date does not exist.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
-              day <= Day.daysInMonth(year: year, month: month) else { return nil }
+            day <= Day.daysInMonth(year: year, month: month)
+        else { return nil }
         // Howard Hinnant's days_from_civil.
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400

@@ -94,7 +94,8 @@ public struct Percent: Hashable, Sendable, CustomStringConvertible {
     public init?(decimal text: String) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2, let w = parts.first, !w.isEmpty, w.allSatisfy(\.isASCIIDigit),
-              w.count <= 9 else { return nil }
+            w.count <= 9
+        else { return nil }
         var frac = parts.count == 2 ? String(parts[1]) : ""
         guard frac.allSatisfy(\.isASCIIDigit), frac.count <= 6, !(parts.count == 2 && frac.isEmpty)
         else { return nil }

@@ -31,10 +31,12 @@ public struct Title: Sendable {
     /// 1-based line of the row in its file.
     public var line: Int
 
-    public init(id: TitleID, customerID: CustomerID, dueDate: Day, amount: Money, issueDate: Day? = nil,
-                status: TitleStatus = .open, paidAmount: Money = .zero, paidDate: Day? = nil,
-                promiseDate: Day? = nil, nossoNumero: String? = nil, installment: String? = nil,
-                barcode: String? = nil, linhaDigitavel: String? = nil, line: Int = 0) {
+    public init(
+        id: TitleID, customerID: CustomerID, dueDate: Day, amount: Money, issueDate: Day? = nil,
+        status: TitleStatus = .open, paidAmount: Money = .zero, paidDate: Day? = nil,
+        promiseDate: Day? = nil, nossoNumero: String? = nil, installment: String? = nil,
+        barcode: String? = nil, linhaDigitavel: String? = nil, line: Int = 0
+    ) {
         self.id = id
         self.customerID = customerID
         self.dueDate = dueDate

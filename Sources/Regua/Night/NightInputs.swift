@@ -30,8 +30,10 @@ struct NightInputs {
             let book = try RuleBookLoader.load(directory: rulesDir)
             return (book, try TemplateSet(book: book))
         } catch let e as RuleBookErrors {
-            throw ReguaError(.refused, "the rule book in \(rulesDir) does not validate (\(e.diagnostics.count) problem\(e.diagnostics.count == 1 ? "" : "s")); nothing was done",
-                             diagnostics: e.diagnostics)
+            throw ReguaError(
+                .refused,
+                "the rule book in \(rulesDir) does not validate (\(e.diagnostics.count) problem\(e.diagnostics.count == 1 ? "" : "s")); nothing was done",
+                diagnostics: e.diagnostics)
         }
     }
 
@@ -66,26 +68,34 @@ struct NightInputs {
 
     /// One run of ``validateIssuedBoletos()``: the titles kept (boleto data completed) and the
     /// rows refused, both in input order.
-    private static func validateIssuedBoletos(_ titles: ArraySlice<Title>, issuer: BoletoIssuer?,
-                                              file: String) -> (kept: [Title], rejects: [Reject]) {
+    private static func validateIssuedBoletos(
+        _ titles: ArraySlice<Title>, issuer: BoletoIssuer?,
+        file: String
+    ) -> (kept: [Title], rejects: [Reject]) {
         var kept: [Title] = []
         var rejects: [Reject] = []
         kept.reserveCapacity(titles.count)
         for var t in titles {
             if let b = t.barcode, !Boleto.validate(barcode: b) {
-                rejects.append(Reject(file: file, line: t.line, column: "barcode",
-                                      reason: "barcode check digits do not hold"))
+                rejects.append(
+                    Reject(
+                        file: file, line: t.line, column: "barcode",
+                        reason: "barcode check digits do not hold"))
                 continue
             }
             if let l = t.linhaDigitavel {
                 guard Boleto.validate(linhaDigitavel: l), let fromLinha = Boleto.barcode(fromLinha: l) else {
-                    rejects.append(Reject(file: file, line: t.line, column: "linha_digitavel",
-                                          reason: "linha digitável check digits do not hold"))
+                    rejects.append(
+                        Reject(
+                            file: file, line: t.line, column: "linha_digitavel",
+                            reason: "linha digitável check digits do not hold"))
                     continue
                 }
                 if let b = t.barcode, b != fromLinha {
-                    rejects.append(Reject(file: file, line: t.line, column: "linha_digitavel",
-                                          reason: "linha digitável and barcode describe different boletos"))
+                    rejects.append(
+                        Reject(
+                            file: file, line: t.line, column: "linha_digitavel",
+                            reason: "linha digitável and barcode describe different boletos"))
                     continue
                 }
                 t.barcode = fromLinha
@@ -135,7 +145,8 @@ struct NightInputs {
             do {
                 bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
             } catch {
-                throw ReguaError(.io, "cannot read return file \(path): \(error.localizedDescription); nothing was done")
+                throw ReguaError(
+                    .io, "cannot read return file \(path): \(error.localizedDescription); nothing was done")
             }
             let hash = Hashing.sha256Hex(bytes)
             out.allHashes.append(hash)
@@ -158,7 +169,8 @@ struct NightInputs {
             }
             var events: [ReturnEventRecord] = []
             for e in file.events {
-                let title = e.titleID.map(TitleID.init).flatMap { ids.contains($0) ? $0 : nil }
+                let title =
+                    e.titleID.map(TitleID.init).flatMap { ids.contains($0) ? $0 : nil }
                     ?? byNosso[Self.trimZeros(e.nossoNumero)]
                     ?? (e.nossoNumero.hasPrefix(bank.agreement) && !bank.agreement.isEmpty
                         ? byNosso[Self.trimZeros(String(e.nossoNumero.dropFirst(bank.agreement.count)))] : nil)
@@ -172,12 +184,16 @@ struct NightInputs {
                     out.newSettlements[title] = Settlement(paidAmount: paid, paidDate: date)
                     out.settledAmount += paid
                 }
-                events.append(ReturnEventRecord(titleID: title, nossoNumero: e.nossoNumero, movement: e.movement,
-                                                kind: e.kind.rawValue, paidAmount: e.paidAmount,
-                                                occurrenceDate: e.occurrenceDate, reasons: e.reasons.joined(separator: ",")))
+                events.append(
+                    ReturnEventRecord(
+                        titleID: title, nossoNumero: e.nossoNumero, movement: e.movement,
+                        kind: e.kind.rawValue, paidAmount: e.paidAmount,
+                        occurrenceDate: e.occurrenceDate, reasons: e.reasons.joined(separator: ",")))
             }
-            out.newFiles.append(ReturnFileRecord(hash: hash, name: (path as NSString).lastPathComponent,
-                                                 bankCode: file.bankCode, nsa: file.nsa, events: events))
+            out.newFiles.append(
+                ReturnFileRecord(
+                    hash: hash, name: (path as NSString).lastPathComponent,
+                    bankCode: file.bankCode, nsa: file.nsa, events: events))
         }
         return out
     }

@@ -15,9 +15,11 @@ public struct NightOptions: Sendable {
     /// Replace a published night whose inputs or rule book changed (recorded).
     public var force: Bool
 
-    public init(asOf: Day? = nil, rulesDir: String = "rules", customers: String = "fixtures/customers.csv",
-                receivables: String = "fixtures/receivables.csv", returnFiles: [String] = [], outDir: String = "out",
-                statePath: String = "var/regua.sqlite", dryRun: Bool = false, force: Bool = false) {
+    public init(
+        asOf: Day? = nil, rulesDir: String = "rules", customers: String = "fixtures/customers.csv",
+        receivables: String = "fixtures/receivables.csv", returnFiles: [String] = [], outDir: String = "out",
+        statePath: String = "var/regua.sqlite", dryRun: Bool = false, force: Bool = false
+    ) {
         self.asOf = asOf
         self.rulesDir = rulesDir
         self.customers = customers

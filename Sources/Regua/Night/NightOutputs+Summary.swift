@@ -19,10 +19,12 @@ extension NightOutputs {
         var heldTitles: [HoldReason: Int] = [:]
         for a in d.actions {
             let key = a.stepID
-            var line = stepLines[key] ?? Summary.StepLine(
-                step: key, offset: a.offset,
-                kind: a.instruction.map { "remittance:\($0.rawValue)" } ?? book.step(key)?.channel?.rawValue ?? "",
-                titlesSent: 0, messagesSpoken: 0, byChannel: [:], superseded: 0, held: 0, outstanding: "0.00")
+            var line =
+                stepLines[key]
+                ?? Summary.StepLine(
+                    step: key, offset: a.offset,
+                    kind: a.instruction.map { "remittance:\($0.rawValue)" } ?? book.step(key)?.channel?.rawValue ?? "",
+                    titlesSent: 0, messagesSpoken: 0, byChannel: [:], superseded: 0, held: 0, outstanding: "0.00")
             switch a.kind {
             case .sent:
                 line.titlesSent += 1
@@ -53,7 +55,8 @@ extension NightOutputs {
         var profileMessages: [String: Int] = [:]
         for m in d.messages { profileMessages[m.profile, default: 0] += 1 }
         let profiles = book.profiles.map { p in
-            Summary.ProfileLine(profile: p.id, customers: d.profileCounts[p.id] ?? 0, messages: profileMessages[p.id] ?? 0)
+            Summary.ProfileLine(
+                profile: p.id, customers: d.profileCounts[p.id] ?? 0, messages: profileMessages[p.id] ?? 0)
         }
         var instructions: [String: Int] = [:]
         for r in d.remittances { instructions[r.instruction.rawValue, default: 0] += 1 }
@@ -62,22 +65,28 @@ extension NightOutputs {
         let p = d.portfolio
         return Summary(
             asOf: asOf.iso, rulesHash: rulesHash, inputsHash: inputsHash, quietDay: d.quietDay,
-            inputs: .init(customers: inputs.customers.count, titles: inputs.titles.count, rejectedRows: inputs.rejects.count),
-            messages: .init(total: d.messages.count, email: byChannel[.email] ?? 0, sms: byChannel[.sms] ?? 0,
-                            letter: byChannel[.letter] ?? 0, letterPages: letterPages, smsSegments: smsSegments,
-                            outstanding: outstanding.plain, updatedAmount: updated.plain),
+            inputs: .init(
+                customers: inputs.customers.count, titles: inputs.titles.count, rejectedRows: inputs.rejects.count),
+            messages: .init(
+                total: d.messages.count, email: byChannel[.email] ?? 0, sms: byChannel[.sms] ?? 0,
+                letter: byChannel[.letter] ?? 0, letterPages: letterPages, smsSegments: smsSegments,
+                outstanding: outstanding.plain, updatedAmount: updated.plain),
             steps: steps, profiles: profiles, heldBack: held,
-            remittance: .init(files: remittanceFiles.map { .init(name: $0.fileName, nsa: $0.nsa, records: $0.records) },
-                              instructions: instructions, total: d.remittances.count),
-            returns: .init(filesRead: returns.newFiles.map(\.name), filesAlreadyRead: returns.alreadyRead,
-                           settlements: returns.newSettlements.count, settledAmount: returns.settledAmount.plain,
-                           occurrences: returns.occurrences),
+            remittance: .init(
+                files: remittanceFiles.map { .init(name: $0.fileName, nsa: $0.nsa, records: $0.records) },
+                instructions: instructions, total: d.remittances.count),
+            returns: .init(
+                filesRead: returns.newFiles.map(\.name), filesAlreadyRead: returns.alreadyRead,
+                settlements: returns.newSettlements.count, settledAmount: returns.settledAmount.plain,
+                occurrences: returns.occurrences),
             rejects: rejectsByFile.keys.sorted().map { .init(file: $0, rows: rejectsByFile[$0]!) },
-            portfolio: .init(receivableTitles: p.receivableCount, receivable: p.receivable.plain,
-                             overdueTitles: p.overdueCount, overdue: p.overdue.plain,
-                             inDunningTitles: p.inDunningCount, inDunning: p.inDunning.plain),
+            portfolio: .init(
+                receivableTitles: p.receivableCount, receivable: p.receivable.plain,
+                overdueTitles: p.overdueCount, overdue: p.overdue.plain,
+                inDunningTitles: p.inDunningCount, inDunning: p.inDunning.plain),
             aging: Portfolio.buckets.indices.map { i in
-                .init(bucket: Portfolio.buckets[i].label, titles: p.agingCounts[i], outstanding: p.agingAmounts[i].plain)
+                .init(
+                    bucket: Portfolio.buckets[i].label, titles: p.agingCounts[i], outstanding: p.agingAmounts[i].plain)
             })
     }
 
@@ -86,9 +95,10 @@ extension NightOutputs {
             summary: summary,
             rejects: inputs.rejects,
             remittances: decision.remittances.map {
-                RemittanceLine(titleID: $0.title.title.id.raw, customerID: $0.customer.id.raw,
-                               instruction: $0.instruction.rawValue, dueDate: $0.title.title.dueDate.br,
-                               amount: $0.title.outstanding)
+                RemittanceLine(
+                    titleID: $0.title.title.id.raw, customerID: $0.customer.id.raw,
+                    instruction: $0.instruction.rawValue, dueDate: $0.title.title.dueDate.br,
+                    amount: $0.title.outstanding)
             },
             effectiveness: effectiveness, companyName: book.company.name)
     }

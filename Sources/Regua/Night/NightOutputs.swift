@@ -26,9 +26,11 @@ struct NightOutputs {
     var letterPages = 0
     var smsSegments = 0
 
-    init(book: RuleBook, templates: TemplateSet, decision: NightDecision, asOf: Day, inputs: Inputs,
-         returns: ReturnFilesRead, rulesHash: String, inputsHash: String, effectiveness: [StepEffectiveness],
-         logger: Logger) throws {
+    init(
+        book: RuleBook, templates: TemplateSet, decision: NightDecision, asOf: Day, inputs: Inputs,
+        returns: ReturnFilesRead, rulesHash: String, inputsHash: String, effectiveness: [StepEffectiveness],
+        logger: Logger
+    ) throws {
         self.effectiveness = effectiveness
         self.book = book
         self.templates = templates
@@ -89,7 +91,9 @@ struct NightOutputs {
             case .email(let path, let bytes): emails.append((path, bytes))
             case .sms(let row):
                 if row.sms.segments > book.policy.smsMaxSegments {
-                    logger.warning("SMS \(row.messageID) (step \(row.step)) needs \(row.sms.segments) segments, above max_segments \(book.policy.smsMaxSegments)")
+                    logger.warning(
+                        "SMS \(row.messageID) (step \(row.step)) needs \(row.sms.segments) segments, above max_segments \(book.policy.smsMaxSegments)"
+                    )
                 }
                 smsSegments += row.sms.segments
                 smsRows.append(row)
@@ -116,7 +120,9 @@ struct NightOutputs {
         files.append(("summary.json", Array(try encoder.encode(summary)) + [10]))
         files.append(("report.html", Array(reportHTML(summary).utf8)))
         clock.lap("summary")
-        let laps = clock.finish().seconds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2f", $0.value))s" }
+        let laps = clock.finish().seconds.sorted { $0.key < $1.key }.map {
+            "\($0.key) \(String(format: "%.2f", $0.value))s"
+        }
         logger.debug("render: \(laps.joined(separator: ", "))")
     }
 
@@ -146,13 +152,17 @@ struct NightOutputs {
 
     /// Boleto (for titles with a nosso número) and PIX copia-e-cola (per message) for templates
     /// and letters. A title whose boleto cannot be made simply goes without one.
-    private func withPaymentData(_ message: PlannedMessage, issuer: BoletoIssuer?, pix: PixBRCode.Merchant?) -> PlannedMessage {
+    private func withPaymentData(_ message: PlannedMessage, issuer: BoletoIssuer?, pix: PixBRCode.Merchant?)
+        -> PlannedMessage
+    {
         var m = message
         if let issuer {
             for k in m.titles.indices where m.titles[k].barcode == nil {
                 guard let nosso = m.titles[k].title.nossoNumero else { continue }
-                if let code = try? issuer.make(nossoNumero: nosso, dueDate: m.titles[k].title.dueDate,
-                                               amount: m.titles[k].outstanding) {
+                if let code = try? issuer.make(
+                    nossoNumero: nosso, dueDate: m.titles[k].title.dueDate,
+                    amount: m.titles[k].outstanding)
+                {
                     m.titles[k].barcode = code.barcode
                     m.titles[k].linhaDigitavel = code.linhaDigitavel
                 }
@@ -170,16 +180,19 @@ struct NightOutputs {
     private func render(_ m: PlannedMessage) throws -> Rendered {
         let rendered: RenderedMessage
         do {
-            rendered = try templates.render(template: m.template, channel: m.channel,
-                                            scope: MessageScope(message: m, night: templateNight))
+            rendered = try templates.render(
+                template: m.template, channel: m.channel,
+                scope: MessageScope(message: m, night: templateNight))
         } catch {
-            throw ReguaError(.refused, "template \(m.template).\(m.channel.rawValue) failed for message \(m.id): \(error)")
+            throw ReguaError(
+                .refused, "template \(m.template).\(m.channel.rawValue) failed for message \(m.id): \(error)")
         }
         switch m.channel {
         case .email:
             return .email(path: "email/\(m.id).eml", bytes: EmailWriter.render(emailInput(m, rendered)))
         case .sms:
-            return .sms(SMSRow(message: m, sms: SMS.prepare(rendered.text, transliterate: book.policy.smsTransliterate)))
+            return .sms(
+                SMSRow(message: m, sms: SMS.prepare(rendered.text, transliterate: book.policy.smsTransliterate)))
         case .letter:
             return .letter(letter(m, rendered))
         }
@@ -190,12 +203,14 @@ struct NightOutputs {
     private func emailInput(_ m: PlannedMessage, _ r: RenderedMessage) -> EmailInput {
         let fromAddress = book.company.email ?? "nao-responda@regua.invalid"
         let domain = EmailInput.messageIDDomain(companyEmail: book.company.email)
-        return EmailInput(from: (book.company.name, fromAddress), to: (m.customer.name, m.customer.email ?? ""),
-                          subject: r.subject ?? "", text: r.text,
-                          html: r.html ?? EmailWriter.htmlFromText(r.text, title: r.subject),
-                          messageID: m.id, domain: domain, date: asOf,
-                          headers: EmailInput.reguaHeaders(customerID: m.customer.id.raw, step: m.step.id,
-                                                           titleIDs: m.titles.map(\.title.id.raw)))
+        return EmailInput(
+            from: (book.company.name, fromAddress), to: (m.customer.name, m.customer.email ?? ""),
+            subject: r.subject ?? "", text: r.text,
+            html: r.html ?? EmailWriter.htmlFromText(r.text, title: r.subject),
+            messageID: m.id, domain: domain, date: asOf,
+            headers: EmailInput.reguaHeaders(
+                customerID: m.customer.id.raw, step: m.step.id,
+                titleIDs: m.titles.map(\.title.id.raw)))
     }
 
     private func letter(_ m: PlannedMessage, _ r: RenderedMessage) -> Letter {
@@ -213,9 +228,10 @@ struct NightOutputs {
             payment.append(pix)
         }
         let barcode = m.titles.count == 1 ? m.titles[0].barcode : nil
-        return Letter(customer: m.customer, senderLines: sender, date: asOf, city: book.company.city ?? "São Paulo",
-                      body: r.text, paymentLines: payment,
-                      reference: (m.id, m.customer.id.raw, m.step.id, m.titles.map(\.title.id.raw)), barcode: barcode)
+        return Letter(
+            customer: m.customer, senderLines: sender, date: asOf, city: book.company.city ?? "São Paulo",
+            body: r.text, paymentLines: payment,
+            reference: (m.id, m.customer.id.raw, m.step.id, m.titles.map(\.title.id.raw)), barcode: barcode)
     }
 
     // MARK: - Bank
@@ -223,20 +239,24 @@ struct NightOutputs {
     private mutating func renderRemittance(nsaFor: (Int) -> Int) throws {
         guard let bank = book.bank, !decision.remittances.isEmpty else { return }
         let items = decision.remittances.map { r in
-            RemittanceItem(title: r.title.title, customer: r.customer, instruction: r.instruction, dueDate: r.title.title.dueDate,
-                           lateFeePercent: book.policy.lateFeePercent, interestPercentMonth: book.policy.interestPercentMonth)
+            RemittanceItem(
+                title: r.title.title, customer: r.customer, instruction: r.instruction, dueDate: r.title.title.dueDate,
+                lateFeePercent: book.policy.lateFeePercent, interestPercentMonth: book.policy.interestPercentMonth)
         }
         let nsa = nsaFor(0)
         let built: [(name: String, bytes: [UInt8])]
         do {
-            built = try CNAB240Remittance.buildFiles(bank: bank, company: book.company, nsa: nsa, date: asOf, items: items)
+            built = try CNAB240Remittance.buildFiles(
+                bank: bank, company: book.company, nsa: nsa, date: asOf, items: items)
         } catch {
             throw ReguaError(.refused, "cannot build the remittance file: \(error)")
         }
         for (i, f) in built.enumerated() {
             files.append(("remessa/" + f.name, f.bytes))
-            remittanceFiles.append(RemittanceFileRecord(bankCode: bank.code, agreement: bank.agreement, nsa: nsa + i,
-                                                        fileName: f.name, records: f.bytes.count / 242))
+            remittanceFiles.append(
+                RemittanceFileRecord(
+                    bankCode: bank.code, agreement: bank.agreement, nsa: nsa + i,
+                    fileName: f.name, records: f.bytes.count / 242))
         }
     }
 }

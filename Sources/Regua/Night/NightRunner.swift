@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs one night: the only place where the order of side effects is decided.
@@ -57,13 +57,16 @@ public struct NightRunner {
         Self.crashPoint("after-lock")
         let book = loaded.book
         let asOf = options.asOf ?? Self.today(in: book.timeZone)
-        logger.info("night \(asOf.iso): \(loaded.inputs.customers.count) customers, \(loaded.inputs.titles.count) titles, \(loaded.inputs.rejects.count) rejected rows")
+        logger.info(
+            "night \(asOf.iso): \(loaded.inputs.customers.count) customers, \(loaded.inputs.titles.count) titles, \(loaded.inputs.rejects.count) rejected rows"
+        )
 
         // 3. The ledger and the state of this night.
         let ledger: SQLiteLedger
         do {
             if options.dryRun {
-                ledger = FileManager.default.fileExists(atPath: options.statePath)
+                ledger =
+                    FileManager.default.fileExists(atPath: options.statePath)
                     ? try SQLiteLedger(inMemoryCopyOf: try SQLiteLedger(path: options.statePath))
                     : try SQLiteLedger(inMemoryCopyOf: nil)
             } else {
@@ -81,7 +84,10 @@ public struct NightRunner {
         var replaces: Int64?
         var rebuildOf: NightRecord?
         if let last = try ledger.lastNight(), last.night > asOf {
-            throw ReguaError(.refused, "night \(asOf.iso) is before the last recorded night \(last.night.iso); a past night cannot be run again")
+            throw ReguaError(
+                .refused,
+                "night \(asOf.iso) is before the last recorded night \(last.night.iso); a past night cannot be run again"
+            )
         }
         if let existing = try ledger.night(asOf) {
             let same = existing.rulesHash == book.hash && existing.inputsHash == inputsHash
@@ -90,23 +96,29 @@ public struct NightRunner {
             case (true, true):
                 if existing.status != .published, !options.dryRun { try ledger.markPublished(runID: existing.runID) }
                 if folderExists {
-                    logger.info("night \(asOf.iso) is already published with the same inputs and rule book; nothing to do")
+                    logger.info(
+                        "night \(asOf.iso) is already published with the same inputs and rule book; nothing to do")
                     clock.lap("ledger")
-                    return NightResult(outcome: existing.status == .published ? .alreadyPublished : .completed, asOf: asOf,
-                                       summary: nil, folder: finalFolder, rejects: loaded.inputs.rejects,
-                                       exitCode: Int32(existing.exitCode), notes: returns.notes, timings: clock.finish())
+                    return NightResult(
+                        outcome: existing.status == .published ? .alreadyPublished : .completed, asOf: asOf,
+                        summary: nil, folder: finalFolder, rejects: loaded.inputs.rejects,
+                        exitCode: Int32(existing.exitCode), notes: returns.notes, timings: clock.finish())
                 }
                 rebuildOf = existing  // published, but its folder is gone: write it again, record nothing
             case (true, false):
                 guard options.force else {
-                    throw ReguaError(.refused, "night \(asOf.iso) was already published with a different \(existing.rulesHash != book.hash ? "rule book" : "input") (run \(existing.runID)); rerun with --force to replace it (recorded), or run the next night")
+                    throw ReguaError(
+                        .refused,
+                        "night \(asOf.iso) was already published with a different \(existing.rulesHash != book.hash ? "rule book" : "input") (run \(existing.runID)); rerun with --force to replace it (recorded), or run the next night"
+                    )
                 }
                 replaces = existing.runID
                 logger.warning("--force: replacing published night \(asOf.iso) (run \(existing.runID))")
             case (false, true):
                 rebuildOf = existing  // committed, not published: finish it
             case (false, false):
-                logger.warning("night \(asOf.iso) was committed but never published and its inputs changed; discarding it")
+                logger.warning(
+                    "night \(asOf.iso) was committed but never published and its inputs changed; discarding it")
                 if !options.dryRun { try ledger.discardUnpublished(runID: existing.runID) }
             }
         }
@@ -114,7 +126,9 @@ public struct NightRunner {
         // 4. Decide.
         // Settlements of earlier nights only: tonight's come from tonight's files (re-read on a
         // rebuild or a --force), so a replaced run's settlements do not leak into the new one.
-        let settlements = try ledger.settlements(upTo: asOf.adding(days: -1)).merging(returns.newSettlements) { _, new in new }
+        let settlements = try ledger.settlements(upTo: asOf.adding(days: -1)).merging(returns.newSettlements) {
+            _, new in new
+        }
         let titles = NightInputs.applying(settlements: settlements, to: loaded.inputs.titles)
         let history = try ledger.history(before: asOf)
         clock.lap("ledger")
@@ -122,7 +136,9 @@ public struct NightRunner {
             .decide(customers: loaded.inputs.customers, titles: titles, history: history)
         let exitCode: Int32 = loaded.inputs.rejects.isEmpty ? 0 : 1
         clock.lap("decide")
-        logger.info("decided: \(decision.messages.count) messages, \(decision.heldMessages.count) held back, \(decision.remittances.count) bank instructions")
+        logger.info(
+            "decided: \(decision.messages.count) messages, \(decision.heldMessages.count) held back, \(decision.remittances.count) bank instructions"
+        )
 
         // 6 (before 5, because the files carry them). NSAs: a rebuilt night reuses its own.
         var nextNSA = try ledger.nextNSA(bankCode: book.bank?.code ?? "", agreement: book.bank?.agreement ?? "")
@@ -138,17 +154,19 @@ public struct NightRunner {
         let effectiveness = EffectivenessStats.compute(
             actions: try ledger.actions(from: asOf.adding(days: -90), to: asOf.adding(days: -1), sentOnly: true),
             titles: titles, settlements: settlements, from: asOf.adding(days: -90), to: asOf.adding(days: -1))
-        var outputs = try NightOutputs(book: book, templates: loaded.templates, decision: decision, asOf: asOf,
-                                       inputs: loaded.inputs, returns: returns, rulesHash: book.hash,
-                                       inputsHash: inputsHash, effectiveness: effectiveness, logger: logger)
+        var outputs = try NightOutputs(
+            book: book, templates: loaded.templates, decision: decision, asOf: asOf,
+            inputs: loaded.inputs, returns: returns, rulesHash: book.hash,
+            inputsHash: inputsHash, effectiveness: effectiveness, logger: logger)
         clock.lap("ledger")
         try outputs.renderAll(nsaFor: nsaFor)
         clock.lap("render")
         logger.info("rendered \(outputs.files.count) files")
         if options.dryRun {
-            return NightResult(outcome: .dryRun, asOf: asOf, summary: outputs.summary, folder: nil,
-                               rejects: loaded.inputs.rejects, exitCode: exitCode, notes: returns.notes,
-                               timings: clock.finish())
+            return NightResult(
+                outcome: .dryRun, asOf: asOf, summary: outputs.summary, folder: nil,
+                rejects: loaded.inputs.rejects, exitCode: exitCode, notes: returns.notes,
+                timings: clock.finish())
         }
 
         // 5. Staging.
@@ -168,12 +186,17 @@ public struct NightRunner {
         // 7. Commit.
         var runID = rebuildOf?.runID
         if rebuildOf == nil {
-            runID = try ledger.commit(NightCommit(
-                night: asOf, rulesHash: book.hash, inputsHash: inputsHash, forced: replaces != nil, exitCode: Int(exitCode),
-                actions: decision.actions, remittanceFiles: outputs.remittanceFiles,
-                instructions: decision.remittances.map { ($0.title.title.id, $0.instruction, $0.title.title.dueDate) },
-                returnFiles: returns.newFiles, settlements: returns.newSettlements.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 },
-                replacesRunID: replaces))
+            runID = try ledger.commit(
+                NightCommit(
+                    night: asOf, rulesHash: book.hash, inputsHash: inputsHash, forced: replaces != nil,
+                    exitCode: Int(exitCode),
+                    actions: decision.actions, remittanceFiles: outputs.remittanceFiles,
+                    instructions: decision.remittances.map {
+                        ($0.title.title.id, $0.instruction, $0.title.title.dueDate)
+                    },
+                    returnFiles: returns.newFiles,
+                    settlements: returns.newSettlements.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 },
+                    replacesRunID: replaces))
         }
         Self.crashPoint("after-commit")
         clock.lap("ledger")
@@ -186,10 +209,12 @@ public struct NightRunner {
         // 9. Mark published.
         if let runID, rebuildOf?.status != .published { try ledger.markPublished(runID: runID) }
         clock.lap("ledger")
-        let outcome: NightResult.Outcome = rebuildOf == nil ? .published : (rebuildOf!.status == .published ? .republished : .completed)
+        let outcome: NightResult.Outcome =
+            rebuildOf == nil ? .published : (rebuildOf!.status == .published ? .republished : .completed)
         logger.info("night \(asOf.iso) \(outcome.rawValue) in \(finalFolder)")
-        return NightResult(outcome: outcome, asOf: asOf, summary: outputs.summary, folder: finalFolder,
-                           rejects: loaded.inputs.rejects, exitCode: exitCode, notes: returns.notes, timings: clock.finish())
+        return NightResult(
+            outcome: outcome, asOf: asOf, summary: outputs.summary, folder: finalFolder,
+            rejects: loaded.inputs.rejects, exitCode: exitCode, notes: returns.notes, timings: clock.finish())
     }
 
     /// Today in the rule book's time zone (a 02:00 run in São Paulo is that day's night).

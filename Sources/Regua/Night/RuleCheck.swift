@@ -49,28 +49,38 @@ public enum RuleCheck {
                     if (r.subject ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
                         report.errors.append("\(where_): the e-mail has no subject")
                     }
-                    let input = EmailInput(from: (book.company.name, book.company.email ?? "cobranca@localhost"),
-                                           to: ("Maria da Conceição", "maria@example.com"), subject: r.subject ?? "",
-                                           text: r.text, html: r.html ?? EmailWriter.htmlFromText(r.text, title: r.subject),
-                                           messageID: "PREVIEW-\(step.id)", domain: "preview.invalid", date: Day(iso: "2026-11-23")!,
-                                           headers: EmailInput.reguaHeaders(customerID: "PREVIEW", step: step.id, titleIDs: ["PREVIEW-1"]))
+                    let input = EmailInput(
+                        from: (book.company.name, book.company.email ?? "cobranca@localhost"),
+                        to: ("Maria da Conceição", "maria@example.com"), subject: r.subject ?? "",
+                        text: r.text, html: r.html ?? EmailWriter.htmlFromText(r.text, title: r.subject),
+                        messageID: "PREVIEW-\(step.id)", domain: "preview.invalid", date: Day(iso: "2026-11-23")!,
+                        headers: EmailInput.reguaHeaders(customerID: "PREVIEW", step: step.id, titleIDs: ["PREVIEW-1"]))
                     previews.append(("\(name).eml", EmailWriter.render(input)))
                 case .sms:
                     let sms = SMS.prepare(r.text, transliterate: book.policy.smsTransliterate)
                     if sms.segments > book.policy.smsMaxSegments {
-                        report.errors.append("\(where_): the SMS needs \(sms.segments) segments (\(sms.encoding.rawValue), \(sms.length) characters with sample data); max_segments is \(book.policy.smsMaxSegments)")
+                        report.errors.append(
+                            "\(where_): the SMS needs \(sms.segments) segments (\(sms.encoding.rawValue), \(sms.length) characters with sample data); max_segments is \(book.policy.smsMaxSegments)"
+                        )
                     }
-                    smsRows.append(SMSRow(messageID: "PREVIEW-\(step.id)", customerID: "PREVIEW", phone: "+5511987654321",
-                                          step: step.id, titleIDs: ["PREVIEW-1"], sms: sms))
+                    smsRows.append(
+                        SMSRow(
+                            messageID: "PREVIEW-\(step.id)", customerID: "PREVIEW", phone: "+5511987654321",
+                            step: step.id, titleIDs: ["PREVIEW-1"], sms: sms))
                     previews.append(("\(name).txt", Array((sms.text + "\n").utf8)))
                 case .letter:
-                    let customer = Customer(id: CustomerID("PREVIEW"), name: "Maria da Conceição",
-                                            document: Document(kind: .cpf, value: "52998224725"),
-                                            address: PostalAddress(street: "Rua das Acácias", number: "123", complement: "apto 45",
-                                                                   district: "Jardim Paulista", city: "São Paulo", state: "SP", zip: "01415000"))
-                    letters.append(Letter(customer: customer, senderLines: [book.company.name] + (book.company.address.map { [$0] } ?? []),
-                                          date: Day(iso: "2026-11-23")!, city: book.company.city ?? "São Paulo", body: r.text,
-                                          reference: ("PREVIEW-\(step.id)", "PREVIEW", step.id, ["PREVIEW-1"])))
+                    let customer = Customer(
+                        id: CustomerID("PREVIEW"), name: "Maria da Conceição",
+                        document: Document(kind: .cpf, value: "52998224725"),
+                        address: PostalAddress(
+                            street: "Rua das Acácias", number: "123", complement: "apto 45",
+                            district: "Jardim Paulista", city: "São Paulo", state: "SP", zip: "01415000"))
+                    letters.append(
+                        Letter(
+                            customer: customer,
+                            senderLines: [book.company.name] + (book.company.address.map { [$0] } ?? []),
+                            date: Day(iso: "2026-11-23")!, city: book.company.city ?? "São Paulo", body: r.text,
+                            reference: ("PREVIEW-\(step.id)", "PREVIEW", step.id, ["PREVIEW-1"])))
                 }
             }
         }

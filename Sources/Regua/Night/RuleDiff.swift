@@ -136,8 +136,9 @@ public enum RuleDiff {
         let new = load(newRules)
         let failures = [old, new].compactMap(\.error)
         if !failures.isEmpty {
-            throw ReguaError(.refused, failures.map(\.message).joined(separator: "\n"),
-                             diagnostics: failures.flatMap(\.diagnostics))
+            throw ReguaError(
+                .refused, failures.map(\.message).joined(separator: "\n"),
+                diagnostics: failures.flatMap(\.diagnostics))
         }
         let (oldBook, newBook) = (old.book!, new.book!)
         let night = asOf ?? NightRunner.today(in: newBook.timeZone)
@@ -149,8 +150,9 @@ public enum RuleDiff {
             throw ReguaError(.io, e.description)
         }
         // The same titles `regua run` would decide: boletos with broken check digits are refused.
-        var loaded = NightInputs(book: newBook, templates: new.templates!, inputs: read, options: options,
-                                 logger: .init(label: "regua.diff-rules"))
+        var loaded = NightInputs(
+            book: newBook, templates: new.templates!, inputs: read, options: options,
+            logger: .init(label: "regua.diff-rules"))
         loaded.validateIssuedBoletos()
         let inputs = loaded.inputs
 
@@ -205,8 +207,10 @@ public enum RuleDiff {
         var title: TitleID
     }
 
-    static func compare(_ old: Side, _ new: Side, titles: [Title], asOf: Day, oldRules: String,
-                        newRules: String) -> Result {
+    static func compare(
+        _ old: Side, _ new: Side, titles: [Title], asOf: Day, oldRules: String,
+        newRules: String
+    ) -> Result {
         var changed: [Category: [(key: TitleKey, old: Outcome, new: Outcome)]] = [:]
         for t in titles {
             let key = TitleKey(customer: t.customerID, title: t.id)
@@ -243,10 +247,11 @@ public enum RuleDiff {
         let channels = (Channel.allCases.map(\.rawValue) + ["bank"])
             .map { ChannelTotal(channel: $0, old: ot[$0] ?? 0, new: nt[$0] ?? 0) }
 
-        return Result(asOf: asOf.iso, oldRules: oldRules, newRules: newRules, oldHash: old.book.hash,
-                      newHash: new.book.hash, titles: titles.count,
-                      titlesChanged: categories.reduce(0) { $0 + $1.titles }, categories: categories,
-                      profileChanges: profileChanges, channels: channels)
+        return Result(
+            asOf: asOf.iso, oldRules: oldRules, newRules: newRules, oldHash: old.book.hash,
+            newHash: new.book.hash, titles: titles.count,
+            titlesChanged: categories.reduce(0) { $0 + $1.titles }, categories: categories,
+            profileChanges: profileChanges, channels: channels)
     }
 
     private struct Pair: Hashable {
@@ -284,13 +289,20 @@ extension RuleDiff.Result {
     /// A plain-text report for a terminal: the categories, their transitions and profiles,
     /// messages per channel under each book, and customers whose profile changed.
     public var text: String {
-        var out = ["Night \(asOf): \(oldRules) (\(oldHash.prefix(8))) → \(newRules) (\(newHash.prefix(8))); "
-            + "\(titles) titles, \(titlesChanged) changed."]
+        var out = [
+            "Night \(asOf): \(oldRules) (\(oldHash.prefix(8))) → \(newRules) (\(newHash.prefix(8))); "
+                + "\(titles) titles, \(titlesChanged) changed."
+        ]
         if oldHash == newHash { out.append("The two rule books are identical.") }
         out.append("")
-        out += Self.columns([["change", "titles", "customers", "sample customers"]] + categories.map {
-            [$0.category.rawValue, String($0.titles), String($0.customers), $0.sampleCustomers.joined(separator: ", ")]
-        }, rightAligned: [1, 2])
+        out += Self.columns(
+            [["change", "titles", "customers", "sample customers"]]
+                + categories.map {
+                    [
+                        $0.category.rawValue, String($0.titles), String($0.customers),
+                        $0.sampleCustomers.joined(separator: ", "),
+                    ]
+                }, rightAligned: [1, 2])
         for c in categories where c.titles > 0 {
             out.append("")
             out.append("\(c.category.rawValue):")
@@ -299,15 +311,18 @@ extension RuleDiff.Result {
             if c.transitions.count > shown.count {
                 out.append("  … \(c.transitions.count - shown.count) other transitions")
             }
-            out.append("  by profile (new book): " + c.byProfile.map { "\($0.profile) \($0.titles)" }.joined(separator: ", "))
+            out.append(
+                "  by profile (new book): " + c.byProfile.map { "\($0.profile) \($0.titles)" }.joined(separator: ", "))
         }
         out.append("")
-        out += Self.columns([["messages", "old", "new"]] + channels.map { [$0.channel, String($0.old), String($0.new)] },
-                            rightAligned: [1, 2])
+        out += Self.columns(
+            [["messages", "old", "new"]] + channels.map { [$0.channel, String($0.old), String($0.new)] },
+            rightAligned: [1, 2])
         if !profileChanges.isEmpty {
             out.append("")
             out.append("Customers whose profile changes:")
-            out += Self.columns(profileChanges.map { ["  \($0.from)", "→", $0.to, String($0.customers)] }, rightAligned: [3])
+            out += Self.columns(
+                profileChanges.map { ["  \($0.from)", "→", $0.to, String($0.customers)] }, rightAligned: [3])
         }
         return out.joined(separator: "\n") + "\n"
     }

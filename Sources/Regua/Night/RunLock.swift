@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One run at a time per ledger: an exclusive `flock` on `<ledger>.lock`, held for the whole run
@@ -15,7 +15,10 @@ public final class RunLock {
     public init(ledgerPath: String) throws {
         path = ledgerPath + ".lock"
         let dir = (ledgerPath as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
+        if !dir.isEmpty {
+            try? FileManager.default.createDirectory(
+                atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw ReguaError(.io, "cannot open lock file \(path): \(String(cString: strerror(errno)))")
@@ -24,7 +27,8 @@ public final class RunLock {
             let err = errno
             close(fd)
             if err == EWOULDBLOCK {
-                throw ReguaError(.locked, "another regua run holds the ledger (\(path)); nothing was done — wait for it to finish")
+                throw ReguaError(
+                    .locked, "another regua run holds the ledger (\(path)); nothing was done — wait for it to finish")
             }
             throw ReguaError(.io, "cannot lock \(path): \(String(cString: strerror(err)))")
         }

@@ -43,26 +43,36 @@ public enum Simulation {
                 continue  // already decided for real: the scratch ledger has it
             }
             let history = try ledger.history(before: night)
-            let d = NightDecider(book: book, asOf: night).decide(customers: inputs.customers, titles: titles, history: history)
+            let d = NightDecider(book: book, asOf: night).decide(
+                customers: inputs.customers, titles: titles, history: history)
             for m in d.messages {
-                lines.append(Line(night: night.iso, customerID: m.customer.id.raw, channel: m.channel.rawValue,
-                                  step: m.step.id, titleIDs: m.titles.map(\.title.id.raw), held: nil))
+                lines.append(
+                    Line(
+                        night: night.iso, customerID: m.customer.id.raw, channel: m.channel.rawValue,
+                        step: m.step.id, titleIDs: m.titles.map(\.title.id.raw), held: nil))
                 totals["\(m.step.id)/\(m.channel.rawValue)", default: 0] += 1
             }
             if includeHeld {
                 for (m, r) in d.heldMessages {
-                    lines.append(Line(night: night.iso, customerID: m.customer.id.raw, channel: m.channel.rawValue,
-                                      step: m.step.id, titleIDs: m.titles.map(\.title.id.raw), held: r.rawValue))
+                    lines.append(
+                        Line(
+                            night: night.iso, customerID: m.customer.id.raw, channel: m.channel.rawValue,
+                            step: m.step.id, titleIDs: m.titles.map(\.title.id.raw), held: r.rawValue))
                 }
             }
             for r in d.remittances {
-                lines.append(Line(night: night.iso, customerID: r.customer.id.raw, channel: "bank",
-                                  step: r.stepID ?? "bank:\(r.instruction.rawValue)", titleIDs: [r.title.title.id.raw], held: nil))
+                lines.append(
+                    Line(
+                        night: night.iso, customerID: r.customer.id.raw, channel: "bank",
+                        step: r.stepID ?? "bank:\(r.instruction.rawValue)", titleIDs: [r.title.title.id.raw], held: nil)
+                )
                 totals["\(r.stepID ?? r.instruction.rawValue)/bank", default: 0] += 1
             }
-            _ = try ledger.commit(NightCommit(night: night, rulesHash: book.hash, inputsHash: "simulation", forced: false,
-                                              exitCode: 0, actions: d.actions,
-                                              instructions: d.remittances.map { ($0.title.title.id, $0.instruction, $0.title.title.dueDate) }))
+            _ = try ledger.commit(
+                NightCommit(
+                    night: night, rulesHash: book.hash, inputsHash: "simulation", forced: false,
+                    exitCode: 0, actions: d.actions,
+                    instructions: d.remittances.map { ($0.title.title.id, $0.instruction, $0.title.title.dueDate) }))
             night = night.adding(days: 1)
         }
         return Result(from: from.iso, to: to.iso, lines: lines, totals: totals)
@@ -76,15 +86,19 @@ public enum Simulation {
         let (book, inputs) = (loaded.book, loaded.inputs)
         guard let customer = inputs.customers.first(where: { $0.id.raw == customerID }) else {
             let rejected = inputs.rejects.first { $0.file == options.customers && $0.reason.contains(customerID) }
-            throw ReguaError(.refused, "customer '\(customerID)' is not in \(options.customers)"
-                + (rejected.map { " (a row was rejected: line \($0.line): \($0.reason))" } ?? ""))
+            throw ReguaError(
+                .refused,
+                "customer '\(customerID)' is not in \(options.customers)"
+                    + (rejected.map { " (a row was rejected: line \($0.line): \($0.reason))" } ?? ""))
         }
         let night = asOf ?? NightRunner.today(in: book.timeZone)
         let ledger = try scratchLedger(options.statePath)
-        let titles = NightInputs.applying(settlements: try ledger.settlements(upTo: night),
-                                          to: inputs.titles.filter { $0.customerID == customer.id })
-        return NightDecider(book: book, asOf: night).explain(customer: customer, titles: titles,
-                                                             history: try ledger.history(before: night))
+        let titles = NightInputs.applying(
+            settlements: try ledger.settlements(upTo: night),
+            to: inputs.titles.filter { $0.customerID == customer.id })
+        return NightDecider(book: book, asOf: night).explain(
+            customer: customer, titles: titles,
+            history: try ledger.history(before: night))
     }
 
     static func scratchLedger(_ path: String) throws -> SQLiteLedger {

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The night being built in `out/.staging-<date>/`: every file written here is flushed to disk,
@@ -21,9 +21,11 @@ public final class StagingFolder {
         root = outDir + "/.staging-" + night.iso
         let fm = FileManager.default
         do {
-            try fm.createDirectory(atPath: outDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try fm.createDirectory(
+                atPath: outDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             if fm.fileExists(atPath: root) { try fm.removeItem(atPath: root) }
-            try fm.createDirectory(atPath: root, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            try fm.createDirectory(
+                atPath: root, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         } catch {
             throw ReguaError(.io, "cannot create \(root): \(error.localizedDescription)")
         }
@@ -42,8 +44,9 @@ public final class StagingFolder {
         let dirs = Set(list.map { (root + "/" + $0.path as NSString).deletingLastPathComponent }).subtracting([root])
         for d in dirs.sorted() where !FileManager.default.fileExists(atPath: d) {
             do {
-                try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true,
-                                                        attributes: [.posixPermissions: 0o700])
+                try FileManager.default.createDirectory(
+                    atPath: d, withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700])
             } catch {
                 throw ReguaError(.io, "cannot create \(d): \(error.localizedDescription)")
             }

@@ -24,8 +24,9 @@ public enum Stats {
             // Payments after `to` still count for steps sent before it: settlements are read to the end.
             let actions = try ledger.actions(from: from ?? earliest, to: to ?? latest, sentOnly: true)
             let settlements = try ledger.settlements(upTo: latest)
-            return EffectivenessStats.compute(actions: actions, titles: inputs.titles, settlements: settlements,
-                                              from: from, to: to)
+            return EffectivenessStats.compute(
+                actions: actions, titles: inputs.titles, settlements: settlements,
+                from: from, to: to)
         } catch let e as LedgerError {
             throw ReguaError(.io, e.description)
         }

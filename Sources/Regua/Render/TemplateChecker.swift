@@ -31,8 +31,10 @@ struct TemplateChecker {
                 problems.append(Diagnostic(tag.location, "\(what) are not supported in Regua templates"))
             case .variable, .unescaped:
                 if tag.kind == .unescaped, !allowUnescaped {
-                    problems.append(Diagnostic(tag.location, "unescaped output is not allowed in an HTML template",
-                                               hint: "write {{\(tag.name)}} so the value is escaped"))
+                    problems.append(
+                        Diagnostic(
+                            tag.location, "unescaped output is not allowed in an HTML template",
+                            hint: "write {{\(tag.name)}} so the value is escaped"))
                     continue
                 }
                 if let p = checkVariable(tag, frames: frames) { problems.append(p) }
@@ -48,20 +50,26 @@ struct TemplateChecker {
                 if top.name == tag.name {
                     frames.removeLast()
                 } else if let k = frames.lastIndex(where: { $0.name == tag.name }) {
-                    problems.append(Diagnostic(tag.location,
-                                               "{{/\(tag.name)}} closes a section while {{#\(top.name)}} (line \(top.location.line), column \(top.location.column)) is still open",
-                                               hint: "close {{#\(top.name)}} first"))
+                    problems.append(
+                        Diagnostic(
+                            tag.location,
+                            "{{/\(tag.name)}} closes a section while {{#\(top.name)}} (line \(top.location.line), column \(top.location.column)) is still open",
+                            hint: "close {{#\(top.name)}} first"))
                     frames.removeSubrange(k...)
                 } else {
-                    problems.append(Diagnostic(tag.location,
-                                               "{{/\(tag.name)}} does not match the open section {{#\(top.name)}} (line \(top.location.line), column \(top.location.column))",
-                                               hint: "write {{/\(top.name)}}"))
+                    problems.append(
+                        Diagnostic(
+                            tag.location,
+                            "{{/\(tag.name)}} does not match the open section {{#\(top.name)}} (line \(top.location.line), column \(top.location.column))",
+                            hint: "write {{/\(top.name)}}"))
                 }
             }
         }
         for frame in frames.reversed() {
-            problems.append(Diagnostic(frame.location, "section {{#\(frame.name)}} is never closed",
-                                       hint: "add {{/\(frame.name)}}"))
+            problems.append(
+                Diagnostic(
+                    frame.location, "section {{#\(frame.name)}} is never closed",
+                    hint: "add {{/\(frame.name)}}"))
         }
         return problems
     }
@@ -75,13 +83,15 @@ struct TemplateChecker {
             name = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
         }
         for t in applied where !Self.transforms.contains(t) {
-            return Diagnostic(tag.location, "unknown transform '\(t)'",
-                              hint: "use one of " + Self.transforms.sorted().joined(separator: ", "))
+            return Diagnostic(
+                tag.location, "unknown transform '\(t)'",
+                hint: "use one of " + Self.transforms.sorted().joined(separator: ", "))
         }
         if name == "." {
             guard frames.last?.dotIsValue == true else {
-                return Diagnostic(tag.location, "{{.}} is only allowed inside a section over a text or a list of texts",
-                                  hint: "name the variable, e.g. {{customer.name}}")
+                return Diagnostic(
+                    tag.location, "{{.}} is only allowed inside a section over a text or a list of texts",
+                    hint: "name the variable, e.g. {{customer.name}}")
             }
             return nil
         }
@@ -94,8 +104,9 @@ struct TemplateChecker {
             }
             return nil
         case .flag:
-            return Diagnostic(tag.location, "'\(name)' is a yes/no value",
-                              hint: "use it as a section: {{#\(name)}}…{{/\(name)}}")
+            return Diagnostic(
+                tag.location, "'\(name)' is a yes/no value",
+                hint: "use it as a section: {{#\(name)}}…{{/\(name)}}")
         case .records, .texts:
             return Diagnostic(tag.location, "'\(name)' is a list", hint: "repeat over it: {{#\(name)}}…{{/\(name)}}")
         case .group(let children):
@@ -116,8 +127,12 @@ struct TemplateChecker {
         let inverted = tag.kind == .inverted
         switch kind {
         case .number:
-            return (frame, Diagnostic(tag.location, "'\(tag.name)' is a number and is always shown as a section",
-                                      hint: "use a yes/no variable such as is_overdue or has_boleto"))
+            return (
+                frame,
+                Diagnostic(
+                    tag.location, "'\(tag.name)' is a number and is always shown as a section",
+                    hint: "use a yes/no variable such as is_overdue or has_boleto")
+            )
         case .flag:
             break
         case .text:
@@ -146,11 +161,13 @@ struct TemplateChecker {
     private func malformed(_ name: String, _ tag: MustacheTag) -> Diagnostic? {
         if name.isEmpty { return Diagnostic(tag.location, "empty tag") }
         if name.first == "." {
-            return Diagnostic(tag.location, "names starting with '.' are not supported",
-                              hint: "write {{\(name.dropFirst())}}")
+            return Diagnostic(
+                tag.location, "names starting with '.' are not supported",
+                hint: "write {{\(name.dropFirst())}}")
         }
         let allowed = name.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == "."
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
+                || $0 == "."
         }
         if !allowed || name.hasSuffix(".") || name.contains("..") {
             return Diagnostic(tag.location, "malformed name '\(name)'", hint: "names are letters, digits, '_' and dots")
@@ -161,8 +178,10 @@ struct TemplateChecker {
     /// The list whose elements have this name (`due_date_br` → `titles`), if any.
     private func listHolding(_ name: String) -> String? {
         for list in schema.rootNames {
-            if case .records(let element)? = TemplateSchema.walk(list.split(separator: ".").map(String.init)[...], in: schema.root),
-               TemplateSchema.walk(name.split(separator: ".").map(String.init)[...], in: element) != nil {
+            if case .records(let element)? = TemplateSchema.walk(
+                list.split(separator: ".").map(String.init)[...], in: schema.root),
+                TemplateSchema.walk(name.split(separator: ".").map(String.init)[...], in: element) != nil
+            {
                 return list
             }
         }
@@ -171,8 +190,9 @@ struct TemplateChecker {
 
     private func unknown(_ name: String, _ tag: MustacheTag, frames: [Frame]) -> Diagnostic {
         if frames.allSatisfy({ $0.names == nil }), let list = listHolding(name) {
-            return Diagnostic(tag.location, "'\(name)' belongs to each element of '\(list)'",
-                              hint: "use it inside {{#\(list)}}…{{/\(list)}}")
+            return Diagnostic(
+                tag.location, "'\(name)' belongs to each element of '\(list)'",
+                hint: "use it inside {{#\(list)}}…{{/\(list)}}")
         }
         var candidates: [String] = []
         for frame in frames.reversed() {

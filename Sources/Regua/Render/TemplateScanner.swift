@@ -17,7 +17,9 @@ struct MustacheTag: Sendable, Hashable {
 /// `FILE:LINE:COLUMN` before the template is compiled (the Mustache parser stops at the first).
 enum TemplateScanner {
     /// The tags of `text`, which starts at `line`:`column` of `file`; plus the tags that could not be read.
-    static func scan(_ text: String, file: String, line: Int = 1, column: Int = 1) -> (tags: [MustacheTag], problems: [Diagnostic]) {
+    static func scan(_ text: String, file: String, line: Int = 1, column: Int = 1) -> (
+        tags: [MustacheTag], problems: [Diagnostic]
+    ) {
         let chars = Array(text)
         var tags: [MustacheTag] = []
         var problems: [Diagnostic] = []
@@ -81,10 +83,13 @@ enum TemplateScanner {
             case "/": tags.append(MustacheTag(kind: .close, name: rest, location: here))
             case "!": tags.append(MustacheTag(kind: .comment, name: "", location: here))
             case ">": tags.append(MustacheTag(kind: .unsupported("partials ({{>…}})"), name: rest, location: here))
-            case "=": tags.append(MustacheTag(kind: .unsupported("delimiter changes ({{=…=}})"), name: rest, location: here))
+            case "=":
+                tags.append(MustacheTag(kind: .unsupported("delimiter changes ({{=…=}})"), name: rest, location: here))
             case "%": tags.append(MustacheTag(kind: .unsupported("pragmas ({{%…}})"), name: rest, location: here))
             case "$", "<":
-                tags.append(MustacheTag(kind: .unsupported("template inheritance ({{\(sigil!)…}})"), name: rest, location: here))
+                tags.append(
+                    MustacheTag(kind: .unsupported("template inheritance ({{\(sigil!)…}})"), name: rest, location: here)
+                )
             default: tags.append(MustacheTag(kind: .variable, name: trimmed(body), location: here))
             }
         }

@@ -32,7 +32,8 @@ struct TemplateSchema: Sendable {
         self.rootNames = entries.map(\.0)
     }
 
-    private static func insert(_ parts: ArraySlice<String>, kind: VariableKind, into map: inout [String: VariableKind]) {
+    private static func insert(_ parts: ArraySlice<String>, kind: VariableKind, into map: inout [String: VariableKind])
+    {
         guard let head = parts.first else { return }
         if parts.count == 1 {
             map[head] = kind

@@ -25,8 +25,11 @@ final class MessageScope: MustacheParent {
         switch name {
         case "customer": return CustomerScope(m.customer)
         case "company": return night.company
-        case "step": return ["id": TemplateContext.clean(m.step.id), "offset": m.step.offset,
-                             "channel": m.channel.rawValue] as [String: Any]
+        case "step":
+            return [
+                "id": TemplateContext.clean(m.step.id), "offset": m.step.offset,
+                "channel": m.channel.rawValue,
+            ] as [String: Any]
         case "policy": return night.policy
         case "as_of": return night.asOf
         case "as_of_br": return night.asOfBR
@@ -126,7 +129,8 @@ final class TitleScope: MustacheParent {
         case "installment": return t.title.installment.map(clean)
         case "nosso_numero": return t.title.nossoNumero.map(clean)
         // Payment data from the bank stage wins over what the ERP sent with the title.
-        case "linha_digitavel": return (t.linhaDigitavel ?? t.title.linhaDigitavel).map { clean(BrazilianFormat.linhaDigitavel($0)) }
+        case "linha_digitavel":
+            return (t.linhaDigitavel ?? t.title.linhaDigitavel).map { clean(BrazilianFormat.linhaDigitavel($0)) }
         case "barcode": return (t.barcode ?? t.title.barcode).map(clean)
         case "has_boleto": return (t.linhaDigitavel ?? t.title.linhaDigitavel) != nil
         default: return nil
@@ -147,7 +151,9 @@ final class TotalsScope: MustacheParent {
             fee += t.lateFee
             interest += t.interest
         }
-        (self.count, self.amount, self.outstanding, self.fee, self.interest) = (titles.count, amount, outstanding, fee, interest)
+        (self.count, self.amount, self.outstanding, self.fee, self.interest) = (
+            titles.count, amount, outstanding, fee, interest
+        )
     }
 
     func child(named name: String) -> Any? {

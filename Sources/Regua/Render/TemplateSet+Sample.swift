@@ -11,8 +11,9 @@ extension TemplateSet {
             id: CustomerID("C-EXEMPLO"), name: "Maria da Conceição Souza",
             document: Document(kind: .cpf, value: "12345678909"),
             email: "maria.souza@example.com", phone: "+5511987654321",
-            address: PostalAddress(street: "Rua das Flores", number: "123", complement: "Apto 45",
-                                   district: "Jardim Paulista", city: "São Paulo", state: "SP", zip: "01415000"),
+            address: PostalAddress(
+                street: "Rua das Flores", number: "123", complement: "Apto 45",
+                district: "Jardim Paulista", city: "São Paulo", state: "SP", zip: "01415000"),
             segment: "B2C", score: 640)
         // The second title rides along in the same message: a week behind on the ladder, or
         // (for a reminder) due a little later; it has no boleto, so both branches show.
@@ -27,12 +28,14 @@ extension TemplateSet {
                 nossoNumero: "00000000\(41 + i)", installment: "\(2 + i)/6")
             let outstanding = title.outstanding
             let fee = days > 0 ? book.policy.lateFeePercent.applied(to: outstanding) : .zero
-            let interest = days > 0 ? book.policy.interestPercentMonth.applied(to: outstanding, times: days, over: 30) : .zero
-            titles.append(DunnedTitle(
-                title: title, effectiveDueDate: due, daysOverdue: days, outstanding: outstanding,
-                lateFee: fee, interest: interest,
-                barcode: i == 0 ? "00192376900000135000000001238798777770016818" : nil,
-                linhaDigitavel: i == 0 ? "00190000090123879877977700168188237690000013500" : nil))
+            let interest =
+                days > 0 ? book.policy.interestPercentMonth.applied(to: outstanding, times: days, over: 30) : .zero
+            titles.append(
+                DunnedTitle(
+                    title: title, effectiveDueDate: due, daysOverdue: days, outstanding: outstanding,
+                    lateFee: fee, interest: interest,
+                    barcode: i == 0 ? "00192376900000135000000001238798777770016818" : nil,
+                    linhaDigitavel: i == 0 ? "00190000090123879877977700168188237690000013500" : nil))
         }
         var template = ""
         if case .message(_, let name, _) = step.action { template = name }
@@ -41,7 +44,8 @@ extension TemplateSet {
             channel: channel, step: step, template: template, titles: titles,
             titleSteps: titles.map { _ in step.id },
             // The published BR Code example of domain/BANKING.md: well-formed, clearly a sample.
-            pixCode: "00020126360014br.gov.bcb.pix0114123456780001955204000053039865406150.005802BR5918EMPRESA TESTE LTDA6009SAO PAULO62150511FAT2025000163045D28",
+            pixCode:
+                "00020126360014br.gov.bcb.pix0114123456780001955204000053039865406150.005802BR5918EMPRESA TESTE LTDA6009SAO PAULO62150511FAT2025000163045D28",
             pixTxid: "FAT20250001")
         return TemplateContext.make(message: message, company: book.company, asOf: asOf, policy: book.policy)
     }

@@ -52,9 +52,11 @@ public struct TemplateSet: Sendable {
         for fileName in book.templates.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             let source = book.templates[fileName]!
             guard let (name, kind) = Self.parseFileName(fileName) else {
-                problems.append(Diagnostic(SourceLocation(file: source.path, line: 1, column: 1),
-                                           "template file name must be <template>.<channel>.mustache",
-                                           hint: "channels: email, sms, letter; HTML e-mail bodies: <template>.email.html.mustache"))
+                problems.append(
+                    Diagnostic(
+                        SourceLocation(file: source.path, line: 1, column: 1),
+                        "template file name must be <template>.<channel>.mustache",
+                        hint: "channels: email, sms, letter; HTML e-mail bodies: <template>.email.html.mustache"))
                 continue
             }
             switch kind {
@@ -64,11 +66,15 @@ public struct TemplateSet: Sendable {
                 }
             case .email:
                 let email = Self.splitEmail(source, problems: &problems)
-                let subject = Self.compile(email.subject.text, path: source.path, line: 1, column: email.subject.column,
-                                           html: false, problems: &problems)
-                let body = Self.compile(email.body.text, path: source.path, line: email.body.line, html: false,
-                                        problems: &problems)
-                if let subject, let body { compiled[Key(name: name, channel: .email)] = Compiled(subject: subject, body: body) }
+                let subject = Self.compile(
+                    email.subject.text, path: source.path, line: 1, column: email.subject.column,
+                    html: false, problems: &problems)
+                let body = Self.compile(
+                    email.body.text, path: source.path, line: email.body.line, html: false,
+                    problems: &problems)
+                if let subject, let body {
+                    compiled[Key(name: name, channel: .email)] = Compiled(subject: subject, body: body)
+                }
             case .sms, .letter:
                 let channel: Channel = kind == .sms ? .sms : .letter
                 if let body = Self.compile(source.text, path: source.path, line: 1, html: false, problems: &problems) {
@@ -81,9 +87,11 @@ public struct TemplateSet: Sendable {
             if compiled[key] != nil {
                 compiled[key]!.html = html
             } else if !book.templates.keys.contains(name + ".email.mustache") {
-                problems.append(Diagnostic(SourceLocation(file: source.path, line: 1, column: 1),
-                                           "HTML body without a text e-mail template",
-                                           hint: "add \(name).email.mustache with the Subject line and the text body"))
+                problems.append(
+                    Diagnostic(
+                        SourceLocation(file: source.path, line: 1, column: 1),
+                        "HTML body without a text e-mail template",
+                        hint: "add \(name).email.mustache with the Subject line and the text body"))
             }
         }
         problems += Self.checkSteps(book)
@@ -131,7 +139,9 @@ public struct TemplateSet: Sendable {
     private static func parseFileName(_ fileName: String) -> (String, FileKind)? {
         guard fileName.hasSuffix(".mustache") else { return nil }
         let stem = String(fileName.dropLast(".mustache".count))
-        let table: [(String, FileKind)] = [(".email.html", .html), (".email", .email), (".sms", .sms), (".letter", .letter)]
+        let table: [(String, FileKind)] = [
+            (".email.html", .html), (".email", .email), (".sms", .sms), (".letter", .letter),
+        ]
         for (suffix, kind) in table where stem.hasSuffix(suffix) {
             let name = String(stem.dropLast(suffix.count))
             guard !name.isEmpty, !name.contains("/") else { return nil }
@@ -141,8 +151,10 @@ public struct TemplateSet: Sendable {
     }
 
     /// Checks and compiles one template text that starts at `line`:`column` of its file.
-    private static func compile(_ text: String, path: String, line: Int, column: Int = 1, html: Bool,
-                                problems: inout [Diagnostic]) -> MustacheTemplate? {
+    private static func compile(
+        _ text: String, path: String, line: Int, column: Int = 1, html: Bool,
+        problems: inout [Diagnostic]
+    ) -> MustacheTemplate? {
         let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         let scan = TemplateScanner.scan(text, file: path, line: line, column: column)
         let checker = TemplateChecker(schema: TemplateContext.schema, allowUnescaped: !html)
@@ -160,12 +172,15 @@ public struct TemplateSet: Sendable {
         } catch let error as MustacheTemplate.ParserError {
             // Undo the pragma line and the offset of a part that starts mid-file (the Subject).
             let relative = max(error.context.lineNumber - 1 - (html ? 0 : 1), 0)
-            let at = SourceLocation(file: path, line: line + relative,
-                                    column: (relative == 0 ? column - 1 : 0) + error.context.columnNumber)
+            let at = SourceLocation(
+                file: path, line: line + relative,
+                column: (relative == 0 ? column - 1 : 0) + error.context.columnNumber)
             problems.append(Diagnostic(at, "template does not parse: \(error.error)"))
         } catch {
-            problems.append(Diagnostic(SourceLocation(file: path, line: line, column: column),
-                                       "template does not parse: \(error)"))
+            problems.append(
+                Diagnostic(
+                    SourceLocation(file: path, line: line, column: column),
+                    "template does not parse: \(error)"))
         }
         return nil
     }
@@ -178,14 +193,18 @@ public struct TemplateSet: Sendable {
     }
 
     /// Splits an e-mail template into its `Subject:` line and its body (after one blank line).
-    private static func splitEmail(_ source: TemplateSource, problems: inout [Diagnostic]) -> (subject: Part, body: Part) {
+    private static func splitEmail(_ source: TemplateSource, problems: inout [Diagnostic]) -> (
+        subject: Part, body: Part
+    ) {
         let text = source.text.hasPrefix("\u{FEFF}") ? String(source.text.dropFirst()) : source.text
         let (first, afterFirst) = splitLine(Substring(text))
         let label = "subject:"
         guard first.lowercased().hasPrefix(label) else {
-            problems.append(Diagnostic(SourceLocation(file: source.path, line: 1, column: 1),
-                                       "an e-mail template must start with a 'Subject: …' line",
-                                       hint: "write 'Subject: …', then a blank line, then the body"))
+            problems.append(
+                Diagnostic(
+                    SourceLocation(file: source.path, line: 1, column: 1),
+                    "an e-mail template must start with a 'Subject: …' line",
+                    hint: "write 'Subject: …', then a blank line, then the body"))
             return (Part(text: "", line: 1, column: 1), Part(text: text, line: 1, column: 1))
         }
         var subject = first.dropFirst(label.count)
@@ -195,17 +214,24 @@ public struct TemplateSet: Sendable {
             column += 1
         }
         guard let rest = afterFirst else {
-            problems.append(Diagnostic(SourceLocation(file: source.path, line: 1, column: first.count + 1),
-                                       "e-mail template has no body", hint: "add a blank line and the body"))
+            problems.append(
+                Diagnostic(
+                    SourceLocation(file: source.path, line: 1, column: first.count + 1),
+                    "e-mail template has no body", hint: "add a blank line and the body"))
             return (Part(text: String(subject), line: 1, column: column), Part(text: "", line: 3, column: 1))
         }
         let (second, afterSecond) = splitLine(rest)
         if !second.allSatisfy({ $0 == " " || $0 == "\t" }) {
-            problems.append(Diagnostic(SourceLocation(file: source.path, line: 2, column: 1),
-                                       "expected a blank line after the Subject line"))
+            problems.append(
+                Diagnostic(
+                    SourceLocation(file: source.path, line: 2, column: 1),
+                    "expected a blank line after the Subject line"))
             return (Part(text: String(subject), line: 1, column: column), Part(text: String(rest), line: 2, column: 1))
         }
-        return (Part(text: String(subject), line: 1, column: column), Part(text: String(afterSecond ?? ""), line: 3, column: 1))
+        return (
+            Part(text: String(subject), line: 1, column: column),
+            Part(text: String(afterSecond ?? ""), line: 3, column: 1)
+        )
     }
 
     /// The first line (without its CR LF or LF) and what follows it, nil when there is no line end.
@@ -223,7 +249,8 @@ public struct TemplateSet: Sendable {
                 let file = template + "." + c.rawValue + ".mustache"
                 if book.templates[file] == nil {
                     let at = step.location ?? SourceLocation(file: "rules", line: 1, column: 1)
-                    problems.append(Diagnostic(at, "step '\(step.id)' needs the template templates/\(file), which does not exist"))
+                    problems.append(
+                        Diagnostic(at, "step '\(step.id)' needs the template templates/\(file), which does not exist"))
                 }
             }
         }

@@ -27,18 +27,22 @@ extension ReportHTML {
     /// A horizontal bar chart scaled so that `scale` fills the bar area.
     /// With `ticks`, a dashed guide and its label is drawn below the bars at each value, and
     /// the notes are aligned after the scale's end.
-    static func barChart(_ rows: [BarRow], scale: Int64, layout: BarLayout, labelWidth: Int = 170,
-                         barWidth: Int = 430, ticks: [(value: Int64, label: String)] = [],
-                         ariaLabel: String) -> String {
+    static func barChart(
+        _ rows: [BarRow], scale: Int64, layout: BarLayout, labelWidth: Int = 170,
+        barWidth: Int = 430, ticks: [(value: Int64, label: String)] = [],
+        ariaLabel: String
+    ) -> String {
         let top = 6
         let barsBottom = top + rows.count * rowHeight
         let height = barsBottom + (ticks.isEmpty ? top : 22)
-        var s = "<svg class=\"chart\" viewBox=\"0 0 \(chartWidth) \(height)\" width=\"\(chartWidth)\" "
+        var s =
+            "<svg class=\"chart\" viewBox=\"0 0 \(chartWidth) \(height)\" width=\"\(chartWidth)\" "
             + "height=\"\(height)\" role=\"img\" aria-label=\"\(escape(ariaLabel))\">\n"
         let x0 = labelWidth + 10
         for tick in ticks {
             let x = x0 + pixels(tick.value, of: scale, width: barWidth)
-            s += "<line class=\"grid\" x1=\"\(x)\" y1=\"\(top - 2)\" x2=\"\(x)\" y2=\"\(barsBottom + 2)\"/>"
+            s +=
+                "<line class=\"grid\" x1=\"\(x)\" y1=\"\(top - 2)\" x2=\"\(x)\" y2=\"\(barsBottom + 2)\"/>"
                 + "<text class=\"tick\" x=\"\(x)\" y=\"\(barsBottom + 16)\" text-anchor=\"middle\">"
                 + escape(tick.label) + "</text>\n"
         }
@@ -46,7 +50,8 @@ extension ReportHTML {
         for (i, row) in rows.enumerated() {
             let y = top + i * rowHeight + (rowHeight - barHeight) / 2
             let textY = y + barHeight / 2 + 5
-            s += "<text class=\"lbl\" x=\"\(labelWidth)\" y=\"\(textY)\" text-anchor=\"end\">"
+            s +=
+                "<text class=\"lbl\" x=\"\(labelWidth)\" y=\"\(textY)\" text-anchor=\"end\">"
                 + escape(row.label, limit: 26) + "</text>"
             var end = 0
             var cumulative: Int64 = 0
@@ -83,7 +88,8 @@ extension ReportHTML {
     static func legend(_ items: [(style: String, label: String)]) -> String {
         var s = "<p class=\"legend\">"
         for item in items {
-            s += "<span><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><rect class=\"\(item.style)\" "
+            s +=
+                "<span><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><rect class=\"\(item.style)\" "
                 + "width=\"12\" height=\"12\"/></svg> " + escape(item.label) + "</span>"
         }
         return s + "</p>\n"

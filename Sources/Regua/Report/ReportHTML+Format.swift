@@ -116,7 +116,9 @@ extension ReportHTML {
 
     /// The pt-BR name of a step kind of ``Summary/StepLine/kind`` (`email`, `remittance:protest`…).
     static func kindLabel(_ kind: String) -> String {
-        if kind.hasPrefix("remittance:") { return "Banco: " + instructionLabel(String(kind.dropFirst(11))).lowercased() }
+        if kind.hasPrefix("remittance:") {
+            return "Banco: " + instructionLabel(String(kind.dropFirst(11))).lowercased()
+        }
         return kind.isEmpty ? "—" : channelLabel(kind)
     }
 

@@ -24,8 +24,10 @@ public struct StepEffectiveness: Codable, Sendable, Equatable {
     public var recovered: String
 
     /// Creates a row; the shares are derived from the integer counts.
-    public init(step: String, offset: Int, titlesReached: Int, paidWithin3: Int, paidWithin7: Int,
-                paidWithin15: Int, recovered: Money) {
+    public init(
+        step: String, offset: Int, titlesReached: Int, paidWithin3: Int, paidWithin7: Int,
+        paidWithin15: Int, recovered: Money
+    ) {
         self.step = step
         self.offset = offset
         self.titlesReached = titlesReached
@@ -63,8 +65,10 @@ public enum EffectivenessStats {
     /// - Credit is not exclusive: a title reached by two steps before paying counts for both.
     /// - Windows still open (a step sent 2 days ago) count what is known so far; a reader
     ///   comparing steps should choose `to` at least 15 days before the last settlement data.
-    public static func compute(actions: [LedgerAction], titles: [Title], settlements: [TitleID: Settlement],
-                               from: Day?, to: Day?) -> [StepEffectiveness] {
+    public static func compute(
+        actions: [LedgerAction], titles: [Title], settlements: [TitleID: Settlement],
+        from: Day?, to: Day?
+    ) -> [StepEffectiveness] {
         // First night each (step, title) was sent in the period, and each step's offset.
         var reached: [String: [TitleID: Day]] = [:]
         var stepOffset: [String: (night: Day, offset: Int)] = [:]
@@ -92,9 +96,10 @@ public enum EffectivenessStats {
                 for (i, k) in windows.enumerated() where days <= k { within[i] += 1 }
                 if days <= windows[windows.count - 1] { recovered += p.amount }
             }
-            rows.append(StepEffectiveness(
-                step: step, offset: stepOffset[step]!.offset, titlesReached: nights.count,
-                paidWithin3: within[0], paidWithin7: within[1], paidWithin15: within[2], recovered: recovered))
+            rows.append(
+                StepEffectiveness(
+                    step: step, offset: stepOffset[step]!.offset, titlesReached: nights.count,
+                    paidWithin3: within[0], paidWithin7: within[1], paidWithin15: within[2], recovered: recovered))
         }
         return rows.sorted { a, b in
             a.offset != b.offset ? a.offset < b.offset : a.step.utf8.lexicographicallyPrecedes(b.step.utf8)
@@ -102,7 +107,9 @@ public enum EffectivenessStats {
     }
 
     /// When and how much each title was paid, by the rules of ``compute(actions:titles:settlements:from:to:)``.
-    static func paymentsByTitle(titles: [Title], settlements: [TitleID: Settlement]) -> [TitleID: (date: Day, amount: Money)] {
+    static func paymentsByTitle(titles: [Title], settlements: [TitleID: Settlement]) -> [TitleID: (
+        date: Day, amount: Money
+    )] {
         var out: [TitleID: (date: Day, amount: Money)] = [:]
         for t in titles where out[t.id] == nil {
             guard t.status == .paid || t.paidAmount.cents > 0, let date = t.paidDate else { continue }

@@ -19,9 +19,11 @@ public struct RuleBook: Sendable {
     /// SHA-256 (hex) of every rule file and template, in byte order of their names.
     public var hash: String
 
-    public init(version: Int = 1, timeZone: String = "America/Sao_Paulo", company: Company, bank: BankAccount? = nil,
-                calendar: CalendarConfig = CalendarConfig(), policy: Policy = Policy(), profiles: [Profile],
-                steps: [Step], templates: [String: TemplateSource] = [:], hash: String = "") {
+    public init(
+        version: Int = 1, timeZone: String = "America/Sao_Paulo", company: Company, bank: BankAccount? = nil,
+        calendar: CalendarConfig = CalendarConfig(), policy: Policy = Policy(), profiles: [Profile],
+        steps: [Step], templates: [String: TemplateSource] = [:], hash: String = ""
+    ) {
         self.version = version
         self.timeZone = timeZone
         self.company = company
@@ -58,8 +60,10 @@ public struct Company: Sendable, Hashable {
     public var city: String?
     public var address: String?
 
-    public init(name: String, document: Document, email: String? = nil, phone: String? = nil, pixKey: String? = nil,
-                city: String? = nil, address: String? = nil) {
+    public init(
+        name: String, document: Document, email: String? = nil, phone: String? = nil, pixKey: String? = nil,
+        city: String? = nil, address: String? = nil
+    ) {
         self.name = name
         self.document = document
         self.email = email
@@ -85,8 +89,10 @@ public struct BankAccount: Sendable, Hashable {
     /// Carteira.
     public var wallet: String
 
-    public init(code: String, agency: String, agencyDigit: String? = nil, account: String, accountDigit: String? = nil,
-                agreement: String, wallet: String) {
+    public init(
+        code: String, agency: String, agencyDigit: String? = nil, account: String, accountDigit: String? = nil,
+        agreement: String, wallet: String
+    ) {
         self.code = code
         self.agency = agency
         self.agencyDigit = agencyDigit
@@ -123,10 +129,12 @@ public struct Policy: Sendable, Hashable {
     public var smsTransliterate: Bool
     public var backfill: Bool
 
-    public init(lateFeePercent: Percent = Percent(micros: 0), interestPercentMonth: Percent = Percent(micros: 0),
-                minAmount: Money = .zero, maxContactsPerWeek: Int? = nil, catchUpDays: Int = 3,
-                quietDays: Set<Weekday> = [], smsMaxSegments: Int = 2, smsTransliterate: Bool = true,
-                backfill: Bool = false) {
+    public init(
+        lateFeePercent: Percent = Percent(micros: 0), interestPercentMonth: Percent = Percent(micros: 0),
+        minAmount: Money = .zero, maxContactsPerWeek: Int? = nil, catchUpDays: Int = 3,
+        quietDays: Set<Weekday> = [], smsMaxSegments: Int = 2, smsTransliterate: Bool = true,
+        backfill: Bool = false
+    ) {
         self.lateFeePercent = lateFeePercent
         self.interestPercentMonth = interestPercentMonth
         self.minAmount = minAmount
@@ -212,8 +220,10 @@ public struct Step: Sendable, Hashable {
     public var index: Int
     public var location: SourceLocation?
 
-    public init(id: String, offset: Int, action: Action, profiles: Set<String>? = nil, exceptProfiles: Set<String> = [],
-                index: Int, location: SourceLocation? = nil) {
+    public init(
+        id: String, offset: Int, action: Action, profiles: Set<String>? = nil, exceptProfiles: Set<String> = [],
+        index: Int, location: SourceLocation? = nil
+    ) {
         self.id = id
         self.offset = offset
         self.action = action

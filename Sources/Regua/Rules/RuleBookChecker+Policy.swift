@@ -16,7 +16,10 @@ extension RuleBookChecker {
         guard let node, let f = fields(node, of: "policy", known: Self.policyKeys) else { return p }
         if let n = f["late_fee_percent"], let v = percent(n, "late_fee_percent") {
             if v.micros > Self.maxLateFee.micros {
-                error(n, "a late fee of \(v)% is above the 2% the Código de Defesa do Consumidor allows (Lei 8.078/1990, art. 52, §1º)")
+                error(
+                    n,
+                    "a late fee of \(v)% is above the 2% the Código de Defesa do Consumidor allows (Lei 8.078/1990, art. 52, §1º)"
+                )
             } else {
                 p.lateFeePercent = v
             }
@@ -41,8 +44,9 @@ extension RuleBookChecker {
                 if let day = Weekday(name: text) {
                     p.quietDays.insert(day)
                 } else {
-                    error(item, "'\(YAMLNode.excerpt(text))' in 'quiet_days' is not a day of the week",
-                          hint: KeySuggestion.hint(for: text, in: Weekday.allCases.map(\.name)))
+                    error(
+                        item, "'\(YAMLNode.excerpt(text))' in 'quiet_days' is not a day of the week",
+                        hint: KeySuggestion.hint(for: text, in: Weekday.allCases.map(\.name)))
                 }
             }
         }
@@ -58,7 +62,9 @@ extension RuleBookChecker {
     private func percent(_ node: YAMLNode, _ name: String) -> Percent? {
         guard let text = text(node, name) else { return nil }
         guard let p = Percent(decimal: text) else {
-            error(node, "'\(name)' must be a non-negative decimal like 2.0 (up to 6 decimals), not '\(YAMLNode.excerpt(text))'")
+            error(
+                node,
+                "'\(name)' must be a non-negative decimal like 2.0 (up to 6 decimals), not '\(YAMLNode.excerpt(text))'")
             return nil
         }
         return p

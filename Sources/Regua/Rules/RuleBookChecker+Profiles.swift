@@ -8,11 +8,17 @@ extension RuleBookChecker {
     /// could not be read (a profile they hold is unknown).
     func profiles(_ items: [YAMLNode], place: SourceLocation, broken: [String] = []) -> [Profile] {
         // The last profile read is the book's last only if no unreadable file sorts after it.
-        let lastIsKnown = items.last.map { last in
-            !broken.contains { last.location.file.utf8.lexicographicallyPrecedes($0.utf8) }
-        } ?? broken.isEmpty
+        let lastIsKnown =
+            items.last.map { last in
+                !broken.contains { last.location.file.utf8.lexicographicallyPrecedes($0.utf8) }
+            } ?? broken.isEmpty
         guard !items.isEmpty else {
-            if broken.isEmpty { error(at: place, "the rule book has no profiles; add at least a last profile that matches everyone, e.g. `- id: standard`") }
+            if broken.isEmpty {
+                error(
+                    at: place,
+                    "the rule book has no profiles; add at least a last profile that matches everyone, e.g. `- id: standard`"
+                )
+            }
             return []
         }
         var out: [Profile] = []
@@ -39,7 +45,10 @@ extension RuleBookChecker {
             if isLast, !everyone, lastIsKnown {
                 error(f.key("when")!, "the last profile must match everyone (no `when`)")
             } else if !isLast, everyone {
-                error(item, "profile '\(Self.shownID(f))' has no `when`, so it matches everyone and the profiles after it are never reached; only the last profile may omit `when`")
+                error(
+                    item,
+                    "profile '\(Self.shownID(f))' has no `when`, so it matches everyone and the profiles after it are never reached; only the last profile may omit `when`"
+                )
             }
             guard let id, seen[id] == nil else { continue }
             seen[id] = f["id"]!.location
@@ -89,7 +98,10 @@ extension RuleBookChecker {
             break
         }
         guard let n = Self.hundredths(rest.trimmingTrailingSpaces) else {
-            error(node, "'\(name)' must be a number or a comparison like \">= 700\" (operators >= > <= < == !=), not '\(YAMLNode.excerpt(text))'")
+            error(
+                node,
+                "'\(name)' must be a number or a comparison like \">= 700\" (operators >= > <= < == !=), not '\(YAMLNode.excerpt(text))'"
+            )
             return nil
         }
         return (op, n)
@@ -102,7 +114,8 @@ extension RuleBookChecker {
         if negative { body = body.dropFirst() }
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2, let whole = parts.first, (1...15).contains(whole.count),
-              whole.utf8.allSatisfy(RuleByte.isDigit) else { return nil }
+            whole.utf8.allSatisfy(RuleByte.isDigit)
+        else { return nil }
         var fraction = parts.count == 2 ? String(parts[1]) : "00"
         guard (1...2).contains(fraction.count), fraction.utf8.allSatisfy(RuleByte.isDigit) else { return nil }
         if fraction.count == 1 { fraction += "0" }

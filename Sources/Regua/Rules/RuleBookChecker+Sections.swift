@@ -16,8 +16,9 @@ extension RuleBookChecker {
     func timeZone(_ node: YAMLNode) -> String? {
         guard let id = text(node, "timezone") else { return nil }
         guard TimeZone(identifier: id) != nil else {
-            error(node, "unknown time zone '\(YAMLNode.excerpt(id))'; use an IANA name such as America/Sao_Paulo",
-                  hint: KeySuggestion.hint(for: id, in: TimeZone.knownTimeZoneIdentifiers.sorted()))
+            error(
+                node, "unknown time zone '\(YAMLNode.excerpt(id))'; use an IANA name such as America/Sao_Paulo",
+                hint: KeySuggestion.hint(for: id, in: TimeZone.knownTimeZoneIdentifiers.sorted()))
             return nil
         }
         return id
@@ -41,8 +42,9 @@ extension RuleBookChecker {
         }
         let optional = { (key: String) in f[key].flatMap { self.text($0, key) } }
         guard let name, let document else { return nil }
-        return Company(name: name, document: document, email: email, phone: optional("phone"),
-                       pixKey: optional("pix_key"), city: optional("city"), address: optional("address"))
+        return Company(
+            name: name, document: document, email: email, phone: optional("phone"),
+            pixKey: optional("pix_key"), city: optional("city"), address: optional("address"))
     }
 
     /// One `@`, something on each side, a dot in the domain, no spaces.
@@ -78,20 +80,25 @@ extension RuleBookChecker {
         guard let code, let agency, let account, let wallet, agreementNode == nil || agreement != nil else {
             return nil
         }
-        return BankAccount(code: code, agency: agency.number, agencyDigit: agency.digit, account: account.number,
-                           accountDigit: account.digit, agreement: agreement ?? "", wallet: wallet)
+        return BankAccount(
+            code: code, agency: agency.number, agencyDigit: agency.digit, account: account.number,
+            accountDigit: account.digit, agreement: agreement ?? "", wallet: wallet)
     }
 
     /// `1234` or `1234-5`; the check digit may be `X` (Banco do Brasil's módulo 11 gives 10).
-    private func numberWithDigit(_ node: YAMLNode, _ name: String, maxDigits: Int) -> (number: String, digit: String?)? {
+    private func numberWithDigit(_ node: YAMLNode, _ name: String, maxDigits: Int) -> (number: String, digit: String?)?
+    {
         guard let text = text(node, name) else { return nil }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         let number = parts[0]
         let digit = parts.count == 2 ? parts[1].uppercased() : nil
         guard parts.count <= 2, (1...maxDigits).contains(number.count), number.utf8.allSatisfy(RuleByte.isDigit),
-              digit.map({ $0.count == 1 && ($0 == "X" || $0.utf8.allSatisfy(RuleByte.isDigit)) }) ?? true
+            digit.map({ $0.count == 1 && ($0 == "X" || $0.utf8.allSatisfy(RuleByte.isDigit)) }) ?? true
         else {
-            error(node, "'\(name)' must be up to \(maxDigits) digits with an optional check digit, like \"1234-5\", not '\(YAMLNode.excerpt(text))'")
+            error(
+                node,
+                "'\(name)' must be up to \(maxDigits) digits with an optional check digit, like \"1234-5\", not '\(YAMLNode.excerpt(text))'"
+            )
             return nil
         }
         return (String(number), digit)

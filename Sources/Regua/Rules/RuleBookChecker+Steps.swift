@@ -47,8 +47,10 @@ extension RuleBookChecker {
             let action = self.action(f, step: Self.shownID(f), context: context)
             let audience = self.audience(f, context: context)
             guard let id, let offset, let action, let audience, seen[id] == idNode?.location else { continue }
-            out.append(Step(id: id, offset: offset, action: action, profiles: audience.only.map(Set.init),
-                            exceptProfiles: Set(audience.except ?? []), index: out.count, location: item.location))
+            out.append(
+                Step(
+                    id: id, offset: offset, action: action, profiles: audience.only.map(Set.init),
+                    exceptProfiles: Set(audience.except ?? []), index: out.count, location: item.location))
         }
         return out
     }
@@ -58,24 +60,32 @@ extension RuleBookChecker {
         let isMessage = f["channel"] != nil || f["template"] != nil || f["fallback"] != nil
         if let node = f["remittance"] {
             if isMessage {
-                error(node, "step '\(step)' has both a message (channel, template) and 'remittance'; make them two steps")
+                error(
+                    node, "step '\(step)' has both a message (channel, template) and 'remittance'; make them two steps")
                 return nil
             }
             let options = RemittanceInstruction.stepInstructions.map { ($0.rawValue, $0) }
             guard let instruction = choice(node, "remittance", options) else { return nil }
             if !context.hasBank {
-                if context.complete { error(node, "step '\(step)' asks for a remittance but the rule book has no 'bank' section") }
+                if context.complete {
+                    error(node, "step '\(step)' asks for a remittance but the rule book has no 'bank' section")
+                }
                 return nil
             }
             if let code = context.returnOnlyBank {
                 // Refused here, with its place, rather than when the night builds the file.
-                error(node, "step '\(step)' asks for a remittance, but Regua writes CNAB 240 remittances for banks 001 and 341 only, not \(code) (its return files are read)")
+                error(
+                    node,
+                    "step '\(step)' asks for a remittance, but Regua writes CNAB 240 remittances for banks 001 and 341 only, not \(code) (its return files are read)"
+                )
                 return nil
             }
             return .remittance(instruction)
         }
         guard isMessage else {
-            error(f.node, "step '\(step)' needs 'channel' and 'template' (a message) or 'remittance' (a bank instruction)")
+            error(
+                f.node, "step '\(step)' needs 'channel' and 'template' (a message) or 'remittance' (a bank instruction)"
+            )
             return nil
         }
         let channels = Channel.allCases.map { ($0.rawValue, $0) }
@@ -131,8 +141,9 @@ extension RuleBookChecker {
                 } else {
                     ok = false
                     guard context.complete else { continue }
-                    error(item, "'\(YAMLNode.excerpt(name))' in '\(key)' is not a profile of this rule book",
-                          hint: KeySuggestion.hint(for: name, in: context.profileIDs))
+                    error(
+                        item, "'\(YAMLNode.excerpt(name))' in '\(key)' is not a profile of this rule book",
+                        hint: KeySuggestion.hint(for: name, in: context.profileIDs))
                 }
             }
             if key == "profiles", items.isEmpty {

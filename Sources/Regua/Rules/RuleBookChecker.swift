@@ -70,8 +70,9 @@ final class RuleBookChecker {
             }
             seen[name] = pair.key.location
             guard known.contains(name) else {
-                error(pair.key, "unknown key '\(YAMLNode.excerpt(name))' in \(section)",
-                      hint: KeySuggestion.hint(for: name, in: known))
+                error(
+                    pair.key, "unknown key '\(YAMLNode.excerpt(name))' in \(section)",
+                    hint: KeySuggestion.hint(for: name, in: known))
                 continue
             }
             fields.add(name, key: pair.key, value: pair.value)
@@ -171,8 +172,9 @@ final class RuleBookChecker {
         guard let text = text(node, name) else { return nil }
         if let hit = options.first(where: { $0.0 == text }) { return hit.1 }
         let words = options.map(\.0)
-        error(node, "'\(name)' must be one of \(words.joined(separator: ", ")), not '\(YAMLNode.excerpt(text))'",
-              hint: KeySuggestion.hint(for: text, in: words))
+        error(
+            node, "'\(name)' must be one of \(words.joined(separator: ", ")), not '\(YAMLNode.excerpt(text))'",
+            hint: KeySuggestion.hint(for: text, in: words))
         return nil
     }
 }

@@ -66,18 +66,22 @@ public enum RuleBookLoader {
         guard diagnostics.isEmpty, let company else {
             throw RuleBookErrors(diagnostics)
         }
-        return RuleBook(version: version, timeZone: timeZone, company: company, bank: bank, calendar: calendar,
-                        policy: policy, profiles: profiles, steps: steps, templates: templates,
-                        hash: hash(hashed))
+        return RuleBook(
+            version: version, timeZone: timeZone, company: company, bank: bank, calendar: calendar,
+            policy: policy, profiles: profiles, steps: steps, templates: templates,
+            hash: hash(hashed))
     }
 
     /// Every `templates/*.mustache` file, keyed by file name; each UTF-8 (a BOM is dropped) and
     /// at most ``maxTemplateBytes``.
-    private static func loadTemplates(folder: String, checker: RuleBookChecker,
-                                      hashed: inout [(name: String, bytes: [UInt8])]) -> [String: TemplateSource] {
+    private static func loadTemplates(
+        folder: String, checker: RuleBookChecker,
+        hashed: inout [(name: String, bytes: [UInt8])]
+    ) -> [String: TemplateSource] {
         let templatesFolder = folder + "/templates"
         guard RuleFiles.isDirectory(templatesFolder),
-              let names = RuleFiles.names(in: templatesFolder, suffixes: [".mustache"]) else { return [:] }
+            let names = RuleFiles.names(in: templatesFolder, suffixes: [".mustache"])
+        else { return [:] }
         var out: [String: TemplateSource] = [:]
         for name in names {
             let path = templatesFolder + "/" + name
@@ -142,7 +146,9 @@ struct RuleBookSections {
                 guard let items = checker.list(value, name) else { continue }
                 if name == "profiles" { profiles += items } else { steps += items }
             } else if let first = maps[name] {
-                checker.error(key, "'\(name)' is already defined at \(first.key.location); a section may be written in one file only")
+                checker.error(
+                    key,
+                    "'\(name)' is already defined at \(first.key.location); a section may be written in one file only")
             } else {
                 maps[name] = (key, value)
             }

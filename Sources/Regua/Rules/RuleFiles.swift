@@ -8,7 +8,8 @@ enum RuleFiles {
     /// cannot be read.
     static func names(in directory: String, suffixes: [String]) -> [String]? {
         guard let all = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
-        return all
+        return
+            all
             .filter { name in !name.hasPrefix(".") && suffixes.contains { name.hasSuffix($0) && name != $0 } }
             .filter { isRegularFile(directory + "/" + $0) }
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
@@ -49,8 +50,10 @@ enum RuleFiles {
         let bytes = [UInt8](data)
         if let bad = firstInvalidUTF8(bytes) {
             let (line, column) = position(of: bad, in: bytes)
-            throw Diagnostic(SourceLocation(file: path, line: line, column: column),
-                             "this \(what) is not UTF-8 (byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) is not valid here); save it as UTF-8")
+            throw Diagnostic(
+                SourceLocation(file: path, line: line, column: column),
+                "this \(what) is not UTF-8 (byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) is not valid here); save it as UTF-8"
+            )
         }
         return bytes
     }

@@ -62,7 +62,8 @@ public struct YAMLNode: Sendable, CustomStringConvertible {
                 out += "…"
                 break
             }
-            out += scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+            out +=
+                scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
                 ? scalar.escaped(asASCII: true) : String(scalar)
         }
         return out

@@ -109,8 +109,9 @@ private struct TreeBuilder {
             let text = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
             let plain = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nil
             try count(1, at: at)
-            try finish(Built(node: YAMLNode(.scalar(text, plain: plain), at: at), size: 1, height: 0),
-                       anchor: string(s.anchor))
+            try finish(
+                Built(node: YAMLNode(.scalar(text, plain: plain), at: at), size: 1, height: 0),
+                anchor: string(s.anchor))
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             let isMapping = event.type == YAML_MAPPING_START_EVENT
             let anchor = string(isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
@@ -133,15 +134,17 @@ private struct TreeBuilder {
             } else {
                 kind = .sequence(frame.children)
             }
-            try finish(Built(node: YAMLNode(kind, at: frame.location), size: frame.size, height: frame.height),
-                       anchor: frame.anchor)
+            try finish(
+                Built(node: YAMLNode(kind, at: frame.location), size: frame.size, height: frame.height),
+                anchor: frame.anchor)
         case YAML_ALIAS_EVENT:
             let name = string(event.data.alias.anchor) ?? ""
             guard var built = anchors[name] else {
                 throw Diagnostic(at, "alias '*\(YAMLNode.excerpt(name))' names no anchor defined before it")
             }
             if stack.count + built.height > YAMLReader.maxDepth {
-                throw Diagnostic(at, "alias '*\(YAMLNode.excerpt(name))' nests deeper than \(YAMLReader.maxDepth) levels; refused")
+                throw Diagnostic(
+                    at, "alias '*\(YAMLNode.excerpt(name))' nests deeper than \(YAMLReader.maxDepth) levels; refused")
             }
             try count(built.size, at: at)
             // The copy answers for itself where the alias is written.
@@ -156,7 +159,10 @@ private struct TreeBuilder {
     private mutating func count(_ n: Int, at: SourceLocation) throws(Diagnostic) {
         total += n
         if total > YAMLReader.maxNodes {
-            throw Diagnostic(at, "this file expands to more than \(YAMLReader.maxNodes) YAML nodes (anchors and aliases included); refused as a possible \"billion laughs\" attack")
+            throw Diagnostic(
+                at,
+                "this file expands to more than \(YAMLReader.maxNodes) YAML nodes (anchors and aliases included); refused as a possible \"billion laughs\" attack"
+            )
         }
     }
 

@@ -24,10 +24,13 @@ public struct CSVWriter: Sendable {
     private mutating func append(field raw: String) {
         var f = raw
         if neutraliseFormulas, let first = f.unicodeScalars.first,
-           ["=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}"].contains(first) {
+            ["=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}"].contains(first)
+        {
             f = "'" + f
         }
-        let needsQuotes = f.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
+        let needsQuotes = f.utf8.contains {
+            $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13
+        }
         if needsQuotes {
             bytes.append(UInt8(ascii: "\""))
             for c in f.utf8 {

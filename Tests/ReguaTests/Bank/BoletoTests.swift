@@ -31,7 +31,8 @@ struct BoletoTests {
         #expect(code.formatted == Self.bbLinha)
         #expect(code.linhaDigitavel == Self.bbLinha.filter(\.isNumber))
         // The full 17 digits are accepted too.
-        let again = try Boleto.make(bank: bank, nossoNumero: "12387987777700168", dueDate: due, amount: Money(cents: 13_500))
+        let again = try Boleto.make(
+            bank: bank, nossoNumero: "12387987777700168", dueDate: due, amount: Money(cents: 13_500))
         #expect(again == code)
     }
 
@@ -60,29 +61,48 @@ struct BoletoTests {
     }
 
     // brcobranca spec/brcobranca/boleto/itau_spec.rb and banco_brasil_spec.rb: independent examples.
-    @Test("Independent examples (brcobranca specs)", arguments: [
-        ("341", "0810", "53678", "", "175", "12345678", "2009-08-14", Int64(0),
-         "34191.75124 34567.840813 05367.890000 1 43290000000000"),
-        ("341", "0810", "53678", "", "175", "258281", "2008-02-02", Int64(13_500),
-         "34191.75009 25828.170818 05367.890000 1 37700000013500"),
-        // Carteira 168: the DAC covers carteira + nosso número only (brcobranca 418d927; an
-        // older revision of that spec computed it over agency/account too).
-        ("341", "0810", "53678", "", "168", "258281", "2004-09-05", Int64(13_500),
-         "34191.68004 25828.100815 05367.890000 7 25250000013500"),
-        // 2029: the factor after the 2025 restart (2548).
-        ("341", "1248", "02124", "", "109", "00010152", "2029-05-20", Int64(675_787),
-         "34191.09008 01015.271248 80212.460002 4 25480000675787"),
-        ("001", "4042", "61900", "12387989", "18", "777700168", "2008-02-01", Int64(13_500),
-         "00190.00009 01238.798977 77700.168188 3 37690000013500"),
-        ("001", "4042", "61900", "1238798", "18", "7777700168", "2008-02-03", Int64(72_356),
-         "00190.00009 01238.798779 77700.168188 5 37710000072356"),
-        ("001", "4042", "61900", "123879", "18", "1234", "2008-02-01", Int64(13_500),
-         "00191.23876 90123.440423 00061.900189 2 37690000013500"),
-    ])
-    func independentExamples(code: String, agency: String, account: String, agreement: String, wallet: String,
-                             nossoNumero: String, due: String, cents: Int64, linha: String) throws {
+    @Test(
+        "Independent examples (brcobranca specs)",
+        arguments: [
+            (
+                "341", "0810", "53678", "", "175", "12345678", "2009-08-14", Int64(0),
+                "34191.75124 34567.840813 05367.890000 1 43290000000000"
+            ),
+            (
+                "341", "0810", "53678", "", "175", "258281", "2008-02-02", Int64(13_500),
+                "34191.75009 25828.170818 05367.890000 1 37700000013500"
+            ),
+            // Carteira 168: the DAC covers carteira + nosso número only (brcobranca 418d927; an
+            // older revision of that spec computed it over agency/account too).
+            (
+                "341", "0810", "53678", "", "168", "258281", "2004-09-05", Int64(13_500),
+                "34191.68004 25828.100815 05367.890000 7 25250000013500"
+            ),
+            // 2029: the factor after the 2025 restart (2548).
+            (
+                "341", "1248", "02124", "", "109", "00010152", "2029-05-20", Int64(675_787),
+                "34191.09008 01015.271248 80212.460002 4 25480000675787"
+            ),
+            (
+                "001", "4042", "61900", "12387989", "18", "777700168", "2008-02-01", Int64(13_500),
+                "00190.00009 01238.798977 77700.168188 3 37690000013500"
+            ),
+            (
+                "001", "4042", "61900", "1238798", "18", "7777700168", "2008-02-03", Int64(72_356),
+                "00190.00009 01238.798779 77700.168188 5 37710000072356"
+            ),
+            (
+                "001", "4042", "61900", "123879", "18", "1234", "2008-02-01", Int64(13_500),
+                "00191.23876 90123.440423 00061.900189 2 37690000013500"
+            ),
+        ])
+    func independentExamples(
+        code: String, agency: String, account: String, agreement: String, wallet: String,
+        nossoNumero: String, due: String, cents: Int64, linha: String
+    ) throws {
         let bank = BankAccount(code: code, agency: agency, account: account, agreement: agreement, wallet: wallet)
-        let made = try Boleto.make(bank: bank, nossoNumero: nossoNumero, dueDate: Day(iso: due)!, amount: Money(cents: cents))
+        let made = try Boleto.make(
+            bank: bank, nossoNumero: nossoNumero, dueDate: Day(iso: due)!, amount: Money(cents: cents))
         #expect(made.formatted == linha)
         #expect(Boleto.barcode(fromLinha: linha) == made.barcode)
     }
@@ -121,17 +141,35 @@ struct BoletoTests {
         #expect(!Boleto.validate(linhaDigitavel: Self.bbLinha.replacingOccurrences(of: " ", with: "-")))
     }
 
-    @Test("Bad input throws with a clear message", arguments: [
-        (BankAccount(code: "237", agency: "1", account: "1", agreement: "", wallet: "09"), "1", "not supported"),
-        (BankAccount(code: "001", agency: "4042", account: "61900", agreement: "1238798", wallet: "18"), "12345678901", "too long"),
-        (BankAccount(code: "341", agency: "0810", account: "53678", agreement: "", wallet: "109"), "123456789", "too long"),
-        (BankAccount(code: "341", agency: "0810", account: "53678", agreement: "", wallet: "198"), "1", "not supported"),
-        (BankAccount(code: "341", agency: "0810", account: "53678-1", agreement: "", wallet: "109"), "1", "check digit should be 9"),
-        (BankAccount(code: "001", agency: "4042", account: "61900", agreement: "1234", wallet: "18"), "1", "convênio"),
-    ])
+    @Test(
+        "Bad input throws with a clear message",
+        arguments: [
+            (BankAccount(code: "237", agency: "1", account: "1", agreement: "", wallet: "09"), "1", "not supported"),
+            (
+                BankAccount(code: "001", agency: "4042", account: "61900", agreement: "1238798", wallet: "18"),
+                "12345678901", "too long"
+            ),
+            (
+                BankAccount(code: "341", agency: "0810", account: "53678", agreement: "", wallet: "109"), "123456789",
+                "too long"
+            ),
+            (
+                BankAccount(code: "341", agency: "0810", account: "53678", agreement: "", wallet: "198"), "1",
+                "not supported"
+            ),
+            (
+                BankAccount(code: "341", agency: "0810", account: "53678-1", agreement: "", wallet: "109"), "1",
+                "check digit should be 9"
+            ),
+            (
+                BankAccount(code: "001", agency: "4042", account: "61900", agreement: "1234", wallet: "18"), "1",
+                "convênio"
+            ),
+        ])
     func badInput(bank: BankAccount, nossoNumero: String, message: String) {
         do {
-            _ = try Boleto.make(bank: bank, nossoNumero: nossoNumero, dueDate: Day(iso: "2026-01-10")!, amount: Money(cents: 100))
+            _ = try Boleto.make(
+                bank: bank, nossoNumero: nossoNumero, dueDate: Day(iso: "2026-01-10")!, amount: Money(cents: 100))
             Issue.record("expected an error containing \(message)")
         } catch let e as BankError {
             #expect(e.message.contains(message), "\(e.message)")

@@ -6,14 +6,19 @@ struct CNAB240RemittanceTests {
     typealias F = BankFixtures
 
     static func build(_ bank: BankAccount, _ items: [RemittanceItem], nsa: Int = 42) throws -> [String] {
-        let bytes = try CNAB240Remittance.build(bank: bank, company: F.company, nsa: nsa, date: F.fileDate, items: items)
+        let bytes = try CNAB240Remittance.build(
+            bank: bank, company: F.company, nsa: nsa, date: F.fileDate, items: items)
         return try #require(F.records(bytes))
     }
 
     /// Asserts `expected` at positions `from`–`to` of a record.
-    static func check(_ record: String, _ from: Int, _ to: Int, _ expected: String,
-                      sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        #expect(expected.utf8.count == to - from + 1, "test writes \(to - from + 1) positions", sourceLocation: sourceLocation)
+    static func check(
+        _ record: String, _ from: Int, _ to: Int, _ expected: String,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
+        #expect(
+            expected.utf8.count == to - from + 1, "test writes \(to - from + 1) positions",
+            sourceLocation: sourceLocation)
         #expect(F.field(record, from, to) == expected, "positions \(from)–\(to)", sourceLocation: sourceLocation)
     }
 
@@ -92,8 +97,12 @@ struct CNAB240RemittanceTests {
 
     @Test("Itaú: its own account fields, carteira/nosso número/DAC, name of 30")
     func itau() throws {
-        let r = try Self.build(F.itau, [F.item("FAT-001", nossoNumero: "12345678"),
-                                        F.item("FAT-002", nossoNumero: "1", instruction: .stopProtest)])
+        let r = try Self.build(
+            F.itau,
+            [
+                F.item("FAT-001", nossoNumero: "12345678"),
+                F.item("FAT-002", nossoNumero: "1", instruction: .stopProtest),
+            ])
         #expect(r.allSatisfy { $0.utf8.count == 240 })
         let h = r[0]
         Self.check(h, 1, 8, "34100000"); Self.check(h, 33, 52, Self.blanks(20))
@@ -126,10 +135,12 @@ struct CNAB240RemittanceTests {
         Self.check(r[5], 14, 17, "P 18"); Self.check(r[6], 14, 17, "Q 18")
     }
 
-    @Test("Movement codes per instruction", arguments: [
-        (RemittanceInstruction.register, "01", "01"), (.writeOff, "02", "02"), (.changeDue, "06", "06"),
-        (.protest, "09", "09"), (.stopProtest, "10", "18"),
-    ])
+    @Test(
+        "Movement codes per instruction",
+        arguments: [
+            (RemittanceInstruction.register, "01", "01"), (.writeOff, "02", "02"), (.changeDue, "06", "06"),
+            (.protest, "09", "09"), (.stopProtest, "10", "18"),
+        ])
     func movements(instruction: RemittanceInstruction, bb: String, itau: String) throws {
         let rb = try Self.build(F.bb, [F.item("T", instruction: instruction, lateFee: "0")])
         let ri = try Self.build(F.itau, [F.item("T", instruction: instruction, lateFee: "0")])
@@ -154,8 +165,11 @@ struct CNAB240RemittanceTests {
     @Test("200-character accented names, CR/LF and emoji never move a column")
     func hostileText() throws {
         let long = String(repeating: "Ação Çé ü 🚀\r\n", count: 20)
-        let c = F.customer(name: long, address: PostalAddress(street: long, number: long, district: long, city: long,
-                                                              state: "sp", zip: "01310-100"))
+        let c = F.customer(
+            name: long,
+            address: PostalAddress(
+                street: long, number: long, district: long, city: long,
+                state: "sp", zip: "01310-100"))
         let r = try Self.build(F.bb, [F.item(String(repeating: "ção-1", count: 10), customer: c)])
         for rec in r {
             #expect(rec.utf8.count == 240)
@@ -169,8 +183,9 @@ struct CNAB240RemittanceTests {
     @Test("Batches split at maxDetailsPerBatch; an item's segments stay together")
     func batchSplit() throws {
         let items = (1...7).map { F.item("T\($0)", nossoNumero: String($0)) }  // 3 details each
-        let bytes = try CNAB240Remittance.build(bank: F.bb, company: F.company, nsa: 1, date: F.fileDate, items: items,
-                                                maxDetailsPerBatch: 7)
+        let bytes = try CNAB240Remittance.build(
+            bank: F.bb, company: F.company, nsa: 1, date: F.fileDate, items: items,
+            maxDetailsPerBatch: 7)
         let r = try #require(F.records(bytes))
         // 2 items (6 details) per batch → 4 batches: 3 × (1 + 6 + 1) + (1 + 3 + 1) + 2.
         #expect(r.count == 3 * 8 + 5 + 2)
@@ -200,19 +215,23 @@ struct CNAB240RemittanceTests {
         let counts = [Int](repeating: 2, count: 50_001)
         let b = try CNAB240Remittance.batches(counts, maxDetailsPerBatch: CNAB240Remittance.maxDetailsPerBatch)
         #expect(b == [0..<49_999, 49_999..<50_001])
-        #expect(try CNAB240Remittance.batches([Int](repeating: 3, count: 33_333), maxDetailsPerBatch: 99_999).count == 1)
-        #expect(try CNAB240Remittance.batches([Int](repeating: 3, count: 33_334), maxDetailsPerBatch: 99_999).count == 2)
+        #expect(
+            try CNAB240Remittance.batches([Int](repeating: 3, count: 33_333), maxDetailsPerBatch: 99_999).count == 1)
+        #expect(
+            try CNAB240Remittance.batches([Int](repeating: 3, count: 33_334), maxDetailsPerBatch: 99_999).count == 2)
     }
 
     @Test("A file over the record limit throws; buildFiles splits it with consecutive NSAs")
     func fileSplit() throws {
         let items = (1...7).map { F.item("T\($0)", nossoNumero: String($0), lateFee: "0") }  // 2 details each
         #expect(throws: BankError.self) {
-            try CNAB240Remittance.build(bank: F.bb, company: F.company, nsa: 5, date: F.fileDate, items: items,
-                                        maxDetailsPerBatch: 99_999, maxRecordsPerFile: 10)
+            try CNAB240Remittance.build(
+                bank: F.bb, company: F.company, nsa: 5, date: F.fileDate, items: items,
+                maxDetailsPerBatch: 99_999, maxRecordsPerFile: 10)
         }
-        let files = try CNAB240Remittance.buildFiles(bank: F.bb, company: F.company, nsa: 5, date: F.fileDate,
-                                                     items: items, maxRecordsPerFile: 10)
+        let files = try CNAB240Remittance.buildFiles(
+            bank: F.bb, company: F.company, nsa: 5, date: F.fileDate,
+            items: items, maxRecordsPerFile: 10)
         #expect(files.map(\.name) == ["001_20261123_000005.REM", "001_20261123_000006.REM", "001_20261123_000007.REM"])
         var titles: [String] = []
         for (k, f) in files.enumerated() {
@@ -237,19 +256,25 @@ struct CNAB240RemittanceTests {
     /// SPEC's example writes `wallet: "17"`; BB's header then carries carteira 17, variation 019.
     @Test func bancoDoBrasilWalletWithoutVariationDefaultsTo019() throws {
         let bank = BankAccount(code: "001", agency: "4042", account: "61900", agreement: "1238798", wallet: "17")
-        let bytes = try CNAB240Remittance.build(bank: bank, company: F.company, nsa: 1, date: F.fileDate, items: [BankFixtures.item("A")])
+        let bytes = try CNAB240Remittance.build(
+            bank: bank, company: F.company, nsa: 1, date: F.fileDate, items: [BankFixtures.item("A")])
         let header = Array(bytes[0..<240])
         // Header 33–52: convênio (9) + "0014" + carteira (2) + variação (3) + 2 blanks.
         #expect(String(decoding: header[32..<52], as: UTF8.self) == "001238798001417019  ")
     }
 
-    @Test("Refusals name the title or the setting", arguments: [
-        (BankFixtures.bb, BankFixtures.item("FAT-9", nossoNumero: nil), "FAT-9"),
-        (BankFixtures.bb, BankFixtures.item("FAT-9", nossoNumero: "12345678901"), "too long"),
-        (BankFixtures.bb, BankFixtures.item("FAT-9", cents: 0), "nothing outstanding"),
-        (BankAccount(code: "237", agency: "1", account: "1", agreement: "1", wallet: "09"), BankFixtures.item("A"), "not supported"),
-        (BankFixtures.itau, BankFixtures.item("FAT-9", nossoNumero: "123456789"), "8 digits"),
-    ])
+    @Test(
+        "Refusals name the title or the setting",
+        arguments: [
+            (BankFixtures.bb, BankFixtures.item("FAT-9", nossoNumero: nil), "FAT-9"),
+            (BankFixtures.bb, BankFixtures.item("FAT-9", nossoNumero: "12345678901"), "too long"),
+            (BankFixtures.bb, BankFixtures.item("FAT-9", cents: 0), "nothing outstanding"),
+            (
+                BankAccount(code: "237", agency: "1", account: "1", agreement: "1", wallet: "09"),
+                BankFixtures.item("A"), "not supported"
+            ),
+            (BankFixtures.itau, BankFixtures.item("FAT-9", nossoNumero: "123456789"), "8 digits"),
+        ])
     func refusals(bank: BankAccount, item: RemittanceItem, message: String) {
         do {
             _ = try CNAB240Remittance.build(bank: bank, company: F.company, nsa: 1, date: F.fileDate, items: [item])

@@ -14,8 +14,10 @@ enum ReturnFileBuilder {
         var credit: Day? = nil
     }
 
-    static func records(bank: String = "001", agreement: String = "1238798", agency: String = "4042",
-                        account: String = "61900", fileKind: String = "2", events: [Event]) throws -> [String] {
+    static func records(
+        bank: String = "001", agreement: String = "1238798", agency: String = "4042",
+        account: String = "61900", fileKind: String = "2", events: [Event]
+    ) throws -> [String] {
         let itau = bank == "341"
         var out: [CNABRecord] = []
         var h = CNABRecord()
@@ -71,8 +73,9 @@ enum ReturnFileBuilder {
     }
 
     static let sample: [Event] = [
-        Event(movement: "06", nossoNumero: "12387980000000001", titleID: "FAT-001", paid: 15_300,
-              credit: Day(year: 2026, month: 12, day: 14)),
+        Event(
+            movement: "06", nossoNumero: "12387980000000001", titleID: "FAT-001", paid: 15_300,
+            credit: Day(year: 2026, month: 12, day: 14)),
         Event(movement: "03", nossoNumero: "12387980000000002", titleID: "FAT-002", reasons: "4548"),
         Event(movement: "02", nossoNumero: "12387980000000003", titleID: "FAT-003"),
     ]
@@ -110,9 +113,11 @@ struct CNAB240ReturnTests {
 
     @Test("Itaú: nosso número of 8 digits; 08 and 10 settle, 17 is a rejection, 32 protested")
     func itau() throws {
-        let events = [("06", ReturnEventKind.settlement), ("08", .settlement), ("10", .settlement),
-                      ("17", .other), ("32", .protested), ("09", .writtenOff)]
-            .enumerated().map { B.Event(movement: $1.0, nossoNumero: "0000000\($0)", titleID: "T\($0)") }
+        let events = [
+            ("06", ReturnEventKind.settlement), ("08", .settlement), ("10", .settlement),
+            ("17", .other), ("32", .protested), ("09", .writtenOff),
+        ]
+        .enumerated().map { B.Event(movement: $1.0, nossoNumero: "0000000\($0)", titleID: "T\($0)") }
         let bytes = B.bytes(try B.records(bank: "341", agency: "0810", account: "53678", events: events), lineEnd: "\n")
         let file = try CNAB240Return.parse(bytes, path: "itau.ret", expecting: BankFixtures.itau)
         #expect(file.events.map(\.kind) == [.settlement, .settlement, .settlement, .other, .protested, .writtenOff])
@@ -124,7 +129,8 @@ struct CNAB240ReturnTests {
     func bbKinds() throws {
         let events = [("17", ReturnEventKind.settlement), ("25", .protested), ("28", .other), ("09", .writtenOff)]
             .map { B.Event(movement: $0.0, nossoNumero: "1", titleID: "X") }
-        let file = try CNAB240Return.parse(B.bytes(try B.records(events: events)), path: "r", expecting: BankFixtures.bb)
+        let file = try CNAB240Return.parse(
+            B.bytes(try B.records(events: events)), path: "r", expecting: BankFixtures.bb)
         #expect(file.events.map(\.kind) == [.settlement, .protested, .other, .writtenOff])
     }
 
@@ -134,10 +140,14 @@ struct CNAB240ReturnTests {
         switch name {
         case "other bank":
             let itau = [B.Event(movement: "06", nossoNumero: "1", titleID: "A")]
-            return (B.bytes(try B.records(bank: "341", agency: "0810", account: "53678", events: itau)),
-                    BankFixtures.bb, "from bank 341", 1)
+            return (
+                B.bytes(try B.records(bank: "341", agency: "0810", account: "53678", events: itau)),
+                BankFixtures.bb, "from bank 341", 1
+            )
         case "other agreement":
-            return (B.bytes(try B.records(agreement: "7654321", events: B.sample)), BankFixtures.bb, "convênio 7654321", 1)
+            return (
+                B.bytes(try B.records(agreement: "7654321", events: B.sample)), BankFixtures.bb, "convênio 7654321", 1
+            )
         case "other account":
             return (B.bytes(try B.records(account: "11111", events: B.sample)), BankFixtures.bb, "account", 1)
         case "remittance":
@@ -162,10 +172,12 @@ struct CNAB240ReturnTests {
         }
     }
 
-    @Test("Refusals name the path and the line", arguments: [
-        "other bank", "other agreement", "other account", "remittance", "truncated", "count mismatch",
-        "short record", "T without U", "non-ASCII",
-    ])
+    @Test(
+        "Refusals name the path and the line",
+        arguments: [
+            "other bank", "other agreement", "other account", "remittance", "truncated", "count mismatch",
+            "short record", "T without U", "non-ASCII",
+        ])
     func refusals(name: String) throws {
         let c = try Self.refusal(name)
         do {
@@ -186,13 +198,16 @@ struct CNAB240ReturnTests {
         #expect(try CNAB240Return.parse(ok, path: "r", expecting: BankFixtures.bb).events.count == 3)
         var inner = r
         inner.insert("", at: 2)
-        #expect(throws: BankError.self) { try CNAB240Return.parse(B.bytes(inner), path: "r", expecting: BankFixtures.bb) }
+        #expect(throws: BankError.self) {
+            try CNAB240Return.parse(B.bytes(inner), path: "r", expecting: BankFixtures.bb)
+        }
     }
 
     @Test("Our own remittance is not taken for a return")
     func remittanceIsNotAReturn() throws {
-        let rem = try CNAB240Remittance.build(bank: BankFixtures.bb, company: BankFixtures.company, nsa: 1,
-                                              date: BankFixtures.fileDate, items: [BankFixtures.item("A")])
+        let rem = try CNAB240Remittance.build(
+            bank: BankFixtures.bb, company: BankFixtures.company, nsa: 1,
+            date: BankFixtures.fileDate, items: [BankFixtures.item("A")])
         #expect(throws: BankError.self) { try CNAB240Return.parse(rem, path: "x", expecting: BankFixtures.bb) }
     }
 }

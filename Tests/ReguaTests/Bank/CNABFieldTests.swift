@@ -3,11 +3,13 @@ import Testing
 
 @Suite("CNAB field writer")
 struct CNABFieldTests {
-    @Test("Text becomes upper-case ASCII without accents", arguments: [
-        ("Conceição", "CONCEICAO"), ("São João d'Ávila", "SAO JOAO D AVILA"), ("  a\tb\r\nc  ", "A B C"),
-        ("Müller & Filhos", "MULLER E FILHOS"), ("Straße", "STRASSE"), ("Rua 7, nº 10/2-A", "RUA 7, NO 10/2-A"),
-        ("😀", ""), ("<script>", "SCRIPT"),
-    ])
+    @Test(
+        "Text becomes upper-case ASCII without accents",
+        arguments: [
+            ("Conceição", "CONCEICAO"), ("São João d'Ávila", "SAO JOAO D AVILA"), ("  a\tb\r\nc  ", "A B C"),
+            ("Müller & Filhos", "MULLER E FILHOS"), ("Straße", "STRASSE"), ("Rua 7, nº 10/2-A", "RUA 7, NO 10/2-A"),
+            ("😀", ""), ("<script>", "SCRIPT"),
+        ])
     func normalize(input: String, expected: String) {
         #expect(CNABText.normalized(input) == expected)
     }

@@ -3,17 +3,21 @@ import Testing
 
 @Suite struct BusinessCalendarTests {
     /// Easter dates published by the US Naval Observatory / any almanac.
-    @Test(arguments: [(2024, "2024-03-31"), (2025, "2025-04-20"), (2026, "2026-04-05"), (2027, "2027-03-28"),
-                      (2038, "2038-04-25"), (2000, "2000-04-23")])
+    @Test(arguments: [
+        (2024, "2024-03-31"), (2025, "2025-04-20"), (2026, "2026-04-05"), (2027, "2027-03-28"),
+        (2038, "2038-04-25"), (2000, "2000-04-23"),
+    ])
     func easter(year: Int, iso: String) {
         #expect(BusinessCalendar.easterSunday(year: year) == Day(iso: iso)!)
     }
 
     /// 2026's bank holidays as FEBRABAN published them (Carnaval 16–17 Feb, Good Friday 3 Apr,
     /// Corpus Christi 4 Jun, Consciência Negra 20 Nov).
-    @Test(arguments: ["2026-01-01", "2026-02-16", "2026-02-17", "2026-04-03", "2026-04-21", "2026-05-01",
-                      "2026-06-04", "2026-09-07", "2026-10-12", "2026-11-02", "2026-11-15", "2026-11-20",
-                      "2026-12-25"])
+    @Test(arguments: [
+        "2026-01-01", "2026-02-16", "2026-02-17", "2026-04-03", "2026-04-21", "2026-05-01",
+        "2026-06-04", "2026-09-07", "2026-10-12", "2026-11-02", "2026-11-15", "2026-11-20",
+        "2026-12-25",
+    ])
     func holidays2026(iso: String) {
         let cal = BusinessCalendar(CalendarConfig(nationalHolidays: true))
         #expect(cal.isHoliday(Day(iso: iso)!))

@@ -24,7 +24,9 @@ enum ExternalTool {
     }()
 
     /// Runs a program and returns its exit status, standard output and standard error.
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func run(_ executable: String, _ arguments: [String]) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
@@ -43,7 +45,8 @@ enum ExternalTool {
 
     /// Writes bytes to a fresh temporary file and returns its path.
     static func temporaryFile(_ bytes: [UInt8], suffix: String) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("regua-channels-tests", isDirectory: true)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "regua-channels-tests", isDirectory: true)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let url = dir.appendingPathComponent(UUID().uuidString + suffix)
         try Data(bytes).write(to: url)
@@ -53,10 +56,12 @@ enum ExternalTool {
 
 /// A customer with accents in the name and a complete address.
 func sampleCustomer(name: String = "João da Conceição Ação") -> Customer {
-    Customer(id: CustomerID("C001"), name: name, document: Document(kind: .cpf, value: "52998224725"),
-             email: "joao@example.com.br", phone: "+5511987654321",
-             address: PostalAddress(street: "Rua das Flores", number: "123", complement: "apto 45",
-                                    district: "Jardim Paulista", city: "São Paulo", state: "SP", zip: "01415000"))
+    Customer(
+        id: CustomerID("C001"), name: name, document: Document(kind: .cpf, value: "52998224725"),
+        email: "joao@example.com.br", phone: "+5511987654321",
+        address: PostalAddress(
+            street: "Rua das Flores", number: "123", complement: "apto 45",
+            district: "Jardim Paulista", city: "São Paulo", state: "SP", zip: "01415000"))
 }
 
 /// Whether every CR in the bytes is followed by LF and every LF preceded by CR.

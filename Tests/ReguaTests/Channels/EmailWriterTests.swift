@@ -7,31 +7,31 @@ import Testing
 @Suite("E-mail writer")
 struct EmailWriterTests {
     static let parser = #"""
-    import sys, json, email
-    from email import policy
-    raw = open(sys.argv[1], 'rb').read()
-    m = email.message_from_bytes(raw, policy=policy.default)
-    def mailboxes(h):
-        return [[a.display_name, a.addr_spec] for a in m[h].addresses]
-    parts = []
-    for p in m.walk():
-        if p.is_multipart():
-            continue
-        parts.append({'type': p.get_content_type(), 'charset': p.get_content_charset(),
-                      'cte': str(p['Content-Transfer-Encoding']), 'content': p.get_content()})
-    print(json.dumps({
-        'keys': list(m.keys()),
-        'subject': str(m['Subject']),
-        'from': mailboxes('From'), 'to': mailboxes('To'),
-        'messageID': str(m['Message-ID']),
-        'date': m['Date'].datetime.isoformat(),
-        'customer': str(m['X-Regua-Customer']), 'step': str(m['X-Regua-Step']),
-        'titles': str(m['X-Regua-Titles']),
-        'type': m.get_content_type(), 'boundary': m.get_boundary(),
-        'parts': parts,
-        'defects': [type(d).__name__ for p in m.walk() for d in p.defects],
-    }))
-    """#
+        import sys, json, email
+        from email import policy
+        raw = open(sys.argv[1], 'rb').read()
+        m = email.message_from_bytes(raw, policy=policy.default)
+        def mailboxes(h):
+            return [[a.display_name, a.addr_spec] for a in m[h].addresses]
+        parts = []
+        for p in m.walk():
+            if p.is_multipart():
+                continue
+            parts.append({'type': p.get_content_type(), 'charset': p.get_content_charset(),
+                          'cte': str(p['Content-Transfer-Encoding']), 'content': p.get_content()})
+        print(json.dumps({
+            'keys': list(m.keys()),
+            'subject': str(m['Subject']),
+            'from': mailboxes('From'), 'to': mailboxes('To'),
+            'messageID': str(m['Message-ID']),
+            'date': m['Date'].datetime.isoformat(),
+            'customer': str(m['X-Regua-Customer']), 'step': str(m['X-Regua-Step']),
+            'titles': str(m['X-Regua-Titles']),
+            'type': m.get_content_type(), 'boundary': m.get_boundary(),
+            'parts': parts,
+            'defects': [type(d).__name__ for p in m.walk() for d in p.defects],
+        }))
+        """#
 
     /// Parses a message with Python's `email` and returns its JSON summary.
     static func parse(_ bytes: [UInt8]) throws -> [String: Any] {
@@ -43,22 +43,27 @@ struct EmailWriterTests {
         return json as? [String: Any] ?? [:]
     }
 
-    static func input(subject: String = "Fatura vencida há 3 dias — ação necessária", toName: String = "João da Conceição",
-                      text: String = "Olá, João.\n\nSua fatura de R$ 1.234,56 venceu em 20/11/2026.\nPague com o código abaixo.",
-                      headers: [(String, String)]? = nil) -> EmailInput {
-        EmailInput(from: (name: "Exemplo Comércio Ltda", address: "cobranca@exemplo.com.br"),
-                   to: (name: toName, address: "joao@example.com.br"), subject: subject, text: text,
-                   html: EmailWriter.htmlFromText(text, title: subject), messageID: "R20261123-ab12cd34ef56ab78",
-                   domain: "exemplo.com.br", date: Day(year: 2026, month: 11, day: 23)!,
-                   headers: headers ?? EmailInput.reguaHeaders(customerID: "C001", step: "overdue_d3", titleIDs: ["T-1", "T-2"]))
+    static func input(
+        subject: String = "Fatura vencida há 3 dias — ação necessária", toName: String = "João da Conceição",
+        text: String = "Olá, João.\n\nSua fatura de R$ 1.234,56 venceu em 20/11/2026.\nPague com o código abaixo.",
+        headers: [(String, String)]? = nil
+    ) -> EmailInput {
+        EmailInput(
+            from: (name: "Exemplo Comércio Ltda", address: "cobranca@exemplo.com.br"),
+            to: (name: toName, address: "joao@example.com.br"), subject: subject, text: text,
+            html: EmailWriter.htmlFromText(text, title: subject), messageID: "R20261123-ab12cd34ef56ab78",
+            domain: "exemplo.com.br", date: Day(year: 2026, month: 11, day: 23)!,
+            headers: headers
+                ?? EmailInput.reguaHeaders(customerID: "C001", step: "overdue_d3", titleIDs: ["T-1", "T-2"]))
     }
 
     static func lines(_ bytes: [UInt8]) -> [String] {
         String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n")
     }
 
-    @Test("accented subject, names and bodies survive a round trip through Python's email",
-          .enabled(if: ExternalTool.python3 != nil, "python3 is not installed"))
+    @Test(
+        "accented subject, names and bodies survive a round trip through Python's email",
+        .enabled(if: ExternalTool.python3 != nil, "python3 is not installed"))
     func roundTrip() throws {
         let i = Self.input()
         let m = try Self.parse(EmailWriter.render(i))
@@ -104,24 +109,32 @@ struct EmailWriterTests {
         }
     }
 
-    @Test("CR/LF in a display name, subject or X- header cannot add a header",
-          .enabled(if: ExternalTool.python3 != nil, "python3 is not installed"))
+    @Test(
+        "CR/LF in a display name, subject or X- header cannot add a header",
+        .enabled(if: ExternalTool.python3 != nil, "python3 is not installed"))
     func headerInjection() throws {
-        let i = Self.input(subject: "Oi\r\nBcc: y@evil.example", toName: "Ana\r\nBcc: x@evil.example",
-                           headers: [("X-Regua-Customer", "C1\nBcc: z@evil.example"), ("X-Regua-Step", "s\r\n\r\n<b>body</b>"),
-                                     ("Bcc", "w@evil.example"), ("X-Bad:Name", "v")])
+        let i = Self.input(
+            subject: "Oi\r\nBcc: y@evil.example", toName: "Ana\r\nBcc: x@evil.example",
+            headers: [
+                ("X-Regua-Customer", "C1\nBcc: z@evil.example"), ("X-Regua-Step", "s\r\n\r\n<b>body</b>"),
+                ("Bcc", "w@evil.example"), ("X-Bad:Name", "v"),
+            ])
         let bytes = EmailWriter.render(i)
         let m = try Self.parse(bytes)
         let keys = (m["keys"] as? [String] ?? []).map { $0.lowercased() }
         #expect(!keys.contains("bcc"))
-        #expect(keys == ["date", "from", "to", "subject", "message-id", "mime-version", "x-regua-customer",
-                         "x-regua-step", "content-type"])
+        #expect(
+            keys == [
+                "date", "from", "to", "subject", "message-id", "mime-version", "x-regua-customer",
+                "x-regua-step", "content-type",
+            ])
         #expect(m["to"] as? [[String]] == [["Ana Bcc: x@evil.example", "joao@example.com.br"]])
         #expect(m["subject"] as? String == "Oi Bcc: y@evil.example")
         #expect(m["customer"] as? String == "C1 Bcc: z@evil.example")
         // Every header line is a field or a continuation: nothing starts a new field.
         for line in Self.lines(bytes).prefix(while: { !$0.isEmpty }) {
-            #expect(line.hasPrefix(" ") || line.split(separator: ":").first.map { !$0.contains(" ") } == true, "\(line)")
+            #expect(
+                line.hasPrefix(" ") || line.split(separator: ":").first.map { !$0.contains(" ") } == true, "\(line)")
         }
     }
 
@@ -134,20 +147,27 @@ struct EmailWriterTests {
         #expect(text.contains("<\(EmailWriter.unsafeAddressPlaceholder)>"))
     }
 
-    @Test("safe addresses", arguments: [
-        ("ana@exemplo.com.br", true), ("o'brien+cobranca@mail.example.com", true), ("a.b.c@x-y.com", true),
-        ("ana@localhost", false), ("ana@@x.com", false), (".ana@x.com", false), ("ana.@x.com", false), ("an..a@x.com", false),
-        ("ana @x.com", false), ("\"ana\"@x.com", false), ("ana@x.com\r\nBcc: y@z.com", false), ("joão@x.com", false),
-        ("ana@-x.com", false), ("ana@x_y.com", false), ("ana@[127.0.0.1]", false), ("", false), ("ana@x.com.", false),
-        ("ana<b>@x.com", false), (String(repeating: "a", count: 65) + "@x.com", false),
-    ])
+    @Test(
+        "safe addresses",
+        arguments: [
+            ("ana@exemplo.com.br", true), ("o'brien+cobranca@mail.example.com", true), ("a.b.c@x-y.com", true),
+            ("ana@localhost", false), ("ana@@x.com", false), (".ana@x.com", false), ("ana.@x.com", false),
+            ("an..a@x.com", false),
+            ("ana @x.com", false), ("\"ana\"@x.com", false), ("ana@x.com\r\nBcc: y@z.com", false),
+            ("joão@x.com", false),
+            ("ana@-x.com", false), ("ana@x_y.com", false), ("ana@[127.0.0.1]", false), ("", false),
+            ("ana@x.com.", false),
+            ("ana<b>@x.com", false), (String(repeating: "a", count: 65) + "@x.com", false),
+        ])
     func safeAddresses(address: String, safe: Bool) {
         #expect(EmailWriter.isSafeAddress(address) == safe)
     }
 
     @Test("quoted-printable lines stay within 76 characters and use CRLF only")
     func qpLineLengths() {
-        let long = String(repeating: "Pagamento em atraso: ação=necessária é já ", count: 30) + "fim  \n" + String(repeating: "ç", count: 200)
+        let long =
+            String(repeating: "Pagamento em atraso: ação=necessária é já ", count: 30) + "fim  \n"
+            + String(repeating: "ç", count: 200)
         let bytes = EmailWriter.render(Self.input(text: long))
         #expect(hasOnlyCRLFLineEnds(bytes))
         let body = Self.lines(bytes).drop { !$0.isEmpty }
@@ -157,10 +177,12 @@ struct EmailWriterTests {
         for line in body { #expect(!line.hasSuffix(" ") && !line.hasSuffix("\t")) }
     }
 
-    @Test("quoted-printable encodes =, non-ASCII, line-start dots and trailing spaces", arguments: [
-        ("a=b", "a=3Db"), ("ação", "a=C3=A7=C3=A3o"), ("x \ny", "x=20\r\ny"), (".\nFrom me", "=2E\r\n=46rom me"),
-        ("a\r\nb\rc", "a\r\nb\r\nc"), ("€", "=E2=82=AC"),
-    ])
+    @Test(
+        "quoted-printable encodes =, non-ASCII, line-start dots and trailing spaces",
+        arguments: [
+            ("a=b", "a=3Db"), ("ação", "a=C3=A7=C3=A3o"), ("x \ny", "x=20\r\ny"), (".\nFrom me", "=2E\r\n=46rom me"),
+            ("a\r\nb\rc", "a\r\nb\r\nc"), ("€", "=E2=82=AC"),
+        ])
     func qpExamples(text: String, encoded: String) {
         #expect(String(decoding: MIME.quotedPrintable(text), as: UTF8.self) == encoded)
     }
@@ -184,10 +206,12 @@ struct EmailWriterTests {
         #expect(String(decoding: a, as: UTF8.self).hasPrefix("Date: Mon, 23 Nov 2026 08:00:00 -0300\r\n"))
     }
 
-    @Test("RFC 5322 dates use English names and the as-of day only", arguments: [
-        ((2026, 11, 23), "Mon, 23 Nov 2026 08:00:00 -0300"), ((2024, 2, 29), "Thu, 29 Feb 2024 08:00:00 -0300"),
-        ((2027, 1, 3), "Sun, 3 Jan 2027 08:00:00 -0300"),
-    ])
+    @Test(
+        "RFC 5322 dates use English names and the as-of day only",
+        arguments: [
+            ((2026, 11, 23), "Mon, 23 Nov 2026 08:00:00 -0300"), ((2024, 2, 29), "Thu, 29 Feb 2024 08:00:00 -0300"),
+            ((2027, 1, 3), "Sun, 3 Jan 2027 08:00:00 -0300"),
+        ])
     func dates(ymd: (Int, Int, Int), expected: String) {
         #expect(EmailWriter.rfc5322Date(Day(year: ymd.0, month: ymd.1, day: ymd.2)!) == expected)
     }
@@ -205,23 +229,28 @@ struct EmailWriterTests {
         #expect(EmailInput.messageIDDomain(companyEmail: "cobranca@exemplo.com.br") == "exemplo.com.br")
         #expect(EmailInput.messageIDDomain(companyEmail: nil) == EmailWriter.fallbackDomain)
         #expect(EmailInput.messageIDDomain(companyEmail: "x@evil>\r\nBcc: y") == EmailWriter.fallbackDomain)
-        #expect(EmailWriter.messageIDHeader(id: "R20261123-ab12cd34ef56ab78", domain: "exemplo.com.br")
-            == "<R20261123-ab12cd34ef56ab78@exemplo.com.br>")
+        #expect(
+            EmailWriter.messageIDHeader(id: "R20261123-ab12cd34ef56ab78", domain: "exemplo.com.br")
+                == "<R20261123-ab12cd34ef56ab78@exemplo.com.br>")
         #expect(EmailWriter.messageIDHeader(id: "a>b\r\nc", domain: "bad domain") == "<a-b--c@regua.invalid>")
     }
 
     @Test("X-Regua headers for a planned message name its customer, speaking step and every title")
     func reguaHeadersForMessage() {
-        let step = Step(id: "overdue_d3", offset: 3, action: .message(channel: .email, template: "atraso", fallback: nil), index: 2)
+        let step = Step(
+            id: "overdue_d3", offset: 3, action: .message(channel: .email, template: "atraso", fallback: nil), index: 2)
         let titles = ["T-1", "T-2"].map { id in
-            DunnedTitle(title: Title(id: TitleID(id), customerID: CustomerID("C001"), dueDate: Day(year: 2026, month: 11, day: 20)!,
-                                     amount: Money(cents: 10_000)),
-                        effectiveDueDate: Day(year: 2026, month: 11, day: 20)!, daysOverdue: 3,
-                        outstanding: Money(cents: 10_000), lateFee: .zero, interest: .zero)
+            DunnedTitle(
+                title: Title(
+                    id: TitleID(id), customerID: CustomerID("C001"), dueDate: Day(year: 2026, month: 11, day: 20)!,
+                    amount: Money(cents: 10_000)),
+                effectiveDueDate: Day(year: 2026, month: 11, day: 20)!, daysOverdue: 3,
+                outstanding: Money(cents: 10_000), lateFee: .zero, interest: .zero)
         }
-        let message = PlannedMessage(id: "R20261123-ab12cd34ef56ab78", customer: sampleCustomer(), profile: "standard",
-                                     channel: .email, step: step, template: "atraso", titles: titles,
-                                     titleSteps: ["overdue_d3", "reminder_d-5"])
+        let message = PlannedMessage(
+            id: "R20261123-ab12cd34ef56ab78", customer: sampleCustomer(), profile: "standard",
+            channel: .email, step: step, template: "atraso", titles: titles,
+            titleSteps: ["overdue_d3", "reminder_d-5"])
         let headers = EmailInput.reguaHeaders(for: message)
         #expect(headers.map(\.0) == ["X-Regua-Customer", "X-Regua-Step", "X-Regua-Titles"])
         #expect(headers.map(\.1) == ["C001", "overdue_d3", "T-1, T-2"])
@@ -233,7 +262,9 @@ struct EmailWriterTests {
         #expect(html.hasPrefix("<!doctype html>\n"))
         #expect(html.contains("<meta charset=\"utf-8\">"))
         #expect(html.contains("<title>T&lt;1&gt;</title>"))
-        #expect(html.contains("<p>Olá &lt;b&gt;Ana&lt;/b&gt; &amp; &quot;cia&quot; &#39;x&#39;<br>\nlinha 2</p>\n<p>parágrafo 2</p>"))
+        #expect(
+            html.contains(
+                "<p>Olá &lt;b&gt;Ana&lt;/b&gt; &amp; &quot;cia&quot; &#39;x&#39;<br>\nlinha 2</p>\n<p>parágrafo 2</p>"))
         #expect(!html.contains("<b>"))
     }
 }

@@ -9,20 +9,27 @@ struct LettersPDFTests {
     static let asOf = Day(year: 2026, month: 11, day: 23)!
     static let barcode = "00192376900000135000000001238798777770016818"  // BANKING.md worked example (Banco do Brasil)
 
-    static func letter(name: String = "João da Conceição Ação", paragraphs: Int = 1, barcode: String? = nil,
-                       messageID: String = "R20261123-ab12cd34ef56ab78") -> Letter {
-        let paragraph = "Constam em aberto os títulos abaixo. Solicitamos a regularização até 30/11/2026 para evitar "
+    static func letter(
+        name: String = "João da Conceição Ação", paragraphs: Int = 1, barcode: String? = nil,
+        messageID: String = "R20261123-ab12cd34ef56ab78"
+    ) -> Letter {
+        let paragraph =
+            "Constam em aberto os títulos abaixo. Solicitamos a regularização até 30/11/2026 para evitar "
             + "o envio a protesto, com acentuação: ção, ã, õ, ê, º, ª, € e “aspas”."
-        let body = "Prezado(a) cliente,\n\n# Títulos em aberto\nT-1 — vencimento 24/10/2026 — R$ 1.234,56\n\n"
+        let body =
+            "Prezado(a) cliente,\n\n# Títulos em aberto\nT-1 — vencimento 24/10/2026 — R$ 1.234,56\n\n"
             + Array(repeating: paragraph, count: paragraphs).joined(separator: "\n\n") + "\n\nAtenciosamente,\nExemplo"
-        return Letter(customer: sampleCustomer(name: name),
-                      senderLines: ["Exemplo Comércio Ltda", "Av. Paulista, 1000 - Bela Vista", "01310-100 São Paulo - SP"],
-                      date: asOf, city: "São Paulo", body: body,
-                      paymentLines: ["# Dados para pagamento",
-                                     "Linha digitável: 00190.00009 01238.798779 77700.168188 2 37690000013500",
-                                     "PIX: " + String(repeating: "00020126580014br.gov.bcb.pix0136", count: 6)],
-                      reference: (messageID: messageID, customerID: "C001", step: "letter_d30", titleIDs: ["T-1", "T-2"]),
-                      barcode: barcode)
+        return Letter(
+            customer: sampleCustomer(name: name),
+            senderLines: ["Exemplo Comércio Ltda", "Av. Paulista, 1000 - Bela Vista", "01310-100 São Paulo - SP"],
+            date: asOf, city: "São Paulo", body: body,
+            paymentLines: [
+                "# Dados para pagamento",
+                "Linha digitável: 00190.00009 01238.798779 77700.168188 2 37690000013500",
+                "PIX: " + String(repeating: "00020126580014br.gov.bcb.pix0136", count: 6),
+            ],
+            reference: (messageID: messageID, customerID: "C001", step: "letter_d30", titleIDs: ["T-1", "T-2"]),
+            barcode: barcode)
     }
 
     /// The xref table's offsets, from the trailer's startxref.
@@ -33,7 +40,9 @@ struct LettersPDFTests {
         let xref = Array(pdf[start...])
         #expect(xref.starts(with: Array("xref\n0 ".utf8)))
         // Split bytes on LF (a Swift String would keep "\r\n" together as one Character).
-        let lines = xref.split(separator: 10, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        let lines = xref.split(separator: 10, omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
         let count = try #require(Int(lines[1].split(separator: " ")[1]))
         #expect(lines[2] == "0000000000 65535 f\r")
         return try (1..<count).map { i in try #require(Int(lines[2 + i].prefix(10))) }
@@ -93,20 +102,24 @@ struct LettersPDFTests {
         #expect(pdf.firstRange(of: Array("ção".utf8)) == nil)  // never UTF-8 in the content
     }
 
-    @Test("Unicode to WinAnsi codes", arguments: [
-        ("ç", 0xE7), ("ã", 0xE3), ("õ", 0xF5), ("Ç", 0xC7), ("É", 0xC9), ("º", 0xBA), ("ª", 0xAA), ("€", 0x80),
-        ("—", 0x97), ("–", 0x96), ("“", 0x93), ("”", 0x94), ("…", 0x85), ("•", 0x95), ("a", 0x61), ("中", 0x3F),
-        ("ő", 0x3F), ("\u{0007}", 0x20), ("\u{00A0}", 0xA0),
-    ])
+    @Test(
+        "Unicode to WinAnsi codes",
+        arguments: [
+            ("ç", 0xE7), ("ã", 0xE3), ("õ", 0xF5), ("Ç", 0xC7), ("É", 0xC9), ("º", 0xBA), ("ª", 0xAA), ("€", 0x80),
+            ("—", 0x97), ("–", 0x96), ("“", 0x93), ("”", 0x94), ("…", 0x85), ("•", 0x95), ("a", 0x61), ("中", 0x3F),
+            ("ő", 0x3F), ("\u{0007}", 0x20), ("\u{00A0}", 0xA0),
+        ])
     func winAnsiCodes(char: String, code: Int) {
         #expect(WinAnsi.encode(char) == [UInt8(code)])
     }
 
-    @Test("Helvetica widths are the AFM's (1/1000 em)", arguments: [
-        ("A", PDFFont.helvetica, 667), ("W", .helvetica, 944), ("i", .helvetica, 222), (" ", .helvetica, 278),
-        ("ç", .helvetica, 500), ("€", .helvetica, 556), ("A", .helveticaBold, 722), ("ç", .helveticaBold, 556),
-        ("i", .helveticaBold, 278), ("m", .helveticaBold, 889),
-    ])
+    @Test(
+        "Helvetica widths are the AFM's (1/1000 em)",
+        arguments: [
+            ("A", PDFFont.helvetica, 667), ("W", .helvetica, 944), ("i", .helvetica, 222), (" ", .helvetica, 278),
+            ("ç", .helvetica, 500), ("€", .helvetica, 556), ("A", .helveticaBold, 722), ("ç", .helveticaBold, 556),
+            ("i", .helveticaBold, 278), ("m", .helveticaBold, 889),
+        ])
     func afmWidths(char: String, font: PDFFont, width: Int) {
         #expect(WinAnsi.width(WinAnsi.encode(char), font: font, size: 1000) == Double(width))
     }
@@ -136,18 +149,22 @@ struct LettersPDFTests {
         #expect(lines.last == WinAnsi.encode("CEP 01415-000"))
     }
 
-    @Test("numbers are written with at most three decimals and no locale", arguments: [
-        (56.692913, "56.693"), (10.0, "10"), (-0.5, "-0.5"), (595.276, "595.276"), (0.0004, "0"),
-    ])
+    @Test(
+        "numbers are written with at most three decimals and no locale",
+        arguments: [
+            (56.692913, "56.693"), (10.0, "10"), (-0.5, "-0.5"), (595.276, "595.276"), (0.0004, "0"),
+        ])
     func numbers(value: Double, text: String) {
         #expect(PDFContent.number(value) == text)
     }
 
-    @Test("pt-BR dates for the letter", arguments: [
-        ((2026, 11, 23), "São Paulo", "São Paulo, 23 de novembro de 2026"),
-        ((2026, 3, 1), "Curitiba", "Curitiba, 1º de março de 2026"),
-        ((2027, 2, 5), " ", "5 de fevereiro de 2027"),
-    ])
+    @Test(
+        "pt-BR dates for the letter",
+        arguments: [
+            ((2026, 11, 23), "São Paulo", "São Paulo, 23 de novembro de 2026"),
+            ((2026, 3, 1), "Curitiba", "Curitiba, 1º de março de 2026"),
+            ((2027, 2, 5), " ", "5 de fevereiro de 2027"),
+        ])
     func ptBRDates(ymd: (Int, Int, Int), city: String, expected: String) {
         #expect(PortugueseDate.placeAndDate(city: city, day: Day(year: ymd.0, month: ymd.1, day: ymd.2)!) == expected)
     }
@@ -159,7 +176,8 @@ struct LettersPDFTests {
         #expect(e.prefix(4).allSatisfy { !$0 })
         #expect(e.filter { $0 }.count == 44 * 2 + 1)  // two wide elements per digit, plus the stop's wide bar
         var content = PDFContent()
-        let width = Interleaved2of5.draw(Self.barcode, into: &content, x: 0, y: 0, narrow: PDFUnit.mm(0.254), height: 10)
+        let width = Interleaved2of5.draw(
+            Self.barcode, into: &content, x: 0, y: 0, narrow: PDFUnit.mm(0.254), height: 10)
         #expect(abs(width / PDFUnit.pointsPerMM - 102.87) < 0.01)
         #expect(Interleaved2of5.elements("123") == nil)
         #expect(Interleaved2of5.elements("12a4") == nil)
@@ -177,10 +195,13 @@ struct LettersPDFTests {
         #expect(id(a) != id(b))
     }
 
-    @Test("pdftotext reads the accented name, the date, the payment lines and the page footers",
-          .enabled(if: ExternalTool.pdftotext != nil, "pdftotext (poppler-utils) is not installed"))
+    @Test(
+        "pdftotext reads the accented name, the date, the payment lines and the page footers",
+        .enabled(if: ExternalTool.pdftotext != nil, "pdftotext (poppler-utils) is not installed"))
     func pdftotext() throws {
-        let r = LettersPDF.render([Self.letter(name: "João da Conceição (Ação) \\ Ltda", paragraphs: 12), Self.letter(name: "Maria")])
+        let r = LettersPDF.render([
+            Self.letter(name: "João da Conceição (Ação) \\ Ltda", paragraphs: 12), Self.letter(name: "Maria"),
+        ])
         let file = try ExternalTool.temporaryFile(r.pdf, suffix: ".pdf")
         defer { try? FileManager.default.removeItem(atPath: file) }
         let out = try ExternalTool.run(ExternalTool.pdftotext!, ["-enc", "UTF-8", file, "-"])
@@ -200,8 +221,9 @@ struct LettersPDFTests {
         #expect(info.stdout.contains("Pages:           3"))
     }
 
-    @Test("pypdf in strict mode reads the pages and the text",
-          .enabled(if: ExternalTool.hasPyPDF, "python3 with pypdf is not installed"))
+    @Test(
+        "pypdf in strict mode reads the pages and the text",
+        .enabled(if: ExternalTool.hasPyPDF, "python3 with pypdf is not installed"))
     func pypdfReads() throws {
         let r = LettersPDF.render([Self.letter(paragraphs: 12), Self.letter(name: "Maria")])
         let file = try ExternalTool.temporaryFile(r.pdf, suffix: ".pdf")
@@ -229,9 +251,11 @@ struct LettersPDFTests {
         #expect(out.stdout.contains("No syntax or stream encoding errors found"))
     }
 
-    @Test("the drawn barcode scans back to its 44 digits",
-          .enabled(if: ExternalTool.find("zbarimg") != nil && ExternalTool.find("pdftoppm") != nil,
-                   "zbarimg (zbar-tools) or pdftoppm (poppler-utils) is not installed"))
+    @Test(
+        "the drawn barcode scans back to its 44 digits",
+        .enabled(
+            if: ExternalTool.find("zbarimg") != nil && ExternalTool.find("pdftoppm") != nil,
+            "zbarimg (zbar-tools) or pdftoppm (poppler-utils) is not installed"))
     func barcodeScans() throws {
         let pdf = LettersPDF.render([Self.letter(barcode: Self.barcode)]).pdf
         let file = try ExternalTool.temporaryFile(pdf, suffix: ".pdf")
@@ -241,7 +265,8 @@ struct LettersPDFTests {
             try? FileManager.default.removeItem(atPath: image + ".pgm")
         }
         // Grey-scale PGM at 200 dpi: a narrow bar is 2 pixels, and no PNG compression to wait for.
-        let raster = try ExternalTool.run(ExternalTool.find("pdftoppm")!, ["-r", "200", "-gray", "-singlefile", file, image])
+        let raster = try ExternalTool.run(
+            ExternalTool.find("pdftoppm")!, ["-r", "200", "-gray", "-singlefile", file, image])
         #expect(raster.status == 0)
         let scan = try ExternalTool.run(ExternalTool.find("zbarimg")!, ["-q", "--raw", image + ".pgm"])
         #expect(scan.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == Self.barcode)
@@ -253,14 +278,21 @@ struct LettersPDFTests {
         hostile.customer.address.complement = "bloco 2\r\nR9,forged"
         let letters = [Self.letter(paragraphs: 12), hostile]
         let r = LettersPDF.render(letters)
-        let lines = String(decoding: LettersPDF.lettersCSV(letters, pages: r.pages), as: UTF8.self).components(separatedBy: "\r\n")
+        let lines = String(decoding: LettersPDF.lettersCSV(letters, pages: r.pages), as: UTF8.self).components(
+            separatedBy: "\r\n")
         #expect(lines.count == 4 && lines[3].isEmpty)
-        #expect(lines[0] == "message_id,customer_id,step,title_ids,first_page,page_count,name,address_street,address_number,"
-            + "address_complement,address_district,address_city,address_state,address_zip")
-        #expect(lines[1] == "R20261123-ab12cd34ef56ab78,C001,letter_d30,T-1;T-2,1,2,João da Conceição Ação,Rua das Flores,123,"
-            + "apto 45,Jardim Paulista,São Paulo,SP,01415000")
-        #expect(lines[2] == "R20261123-ab12cd34ef56ab78,C001,letter_d30,T-1;T-2,3,1,\"'=HYPERLINK(\"\"http://x\"\")\",Rua das Flores,123,"
-            + "\"bloco 2  R9,forged\",Jardim Paulista,São Paulo,SP,01415000")
+        #expect(
+            lines[0]
+                == "message_id,customer_id,step,title_ids,first_page,page_count,name,address_street,address_number,"
+                + "address_complement,address_district,address_city,address_state,address_zip")
+        #expect(
+            lines[1]
+                == "R20261123-ab12cd34ef56ab78,C001,letter_d30,T-1;T-2,1,2,João da Conceição Ação,Rua das Flores,123,"
+                + "apto 45,Jardim Paulista,São Paulo,SP,01415000")
+        #expect(
+            lines[2]
+                == "R20261123-ab12cd34ef56ab78,C001,letter_d30,T-1;T-2,3,1,\"'=HYPERLINK(\"\"http://x\"\")\",Rua das Flores,123,"
+                + "\"bloco 2  R9,forged\",Jardim Paulista,São Paulo,SP,01415000")
     }
 
     @Test("an empty batch is still a valid PDF", .enabled(if: ExternalTool.qpdf != nil, "qpdf is not installed"))

@@ -5,12 +5,16 @@ import Testing
 /// GSM 03.38 detection, transliteration, segment counting and sms.csv.
 @Suite("SMS")
 struct SMSTests {
-    static let sentence = "Olá, João! Sua fatura de R$ 150,00 vence hoje.\nNão esqueça: pague até às 18h — evite a cobrança. Nº 3"
+    static let sentence =
+        "Olá, João! Sua fatura de R$ 150,00 vence hoje.\nNão esqueça: pague até às 18h — evite a cobrança. Nº 3"
 
     @Test("a pt-BR sentence transliterated stays GSM-7; é and à are kept")
     func transliterated() {
         let s = SMS.prepare(Self.sentence, transliterate: true)
-        #expect(s.text == "Ola, Joao! Sua fatura de R$ 150,00 vence hoje. Nao esqueca: pague até às 18h - evite a cobranca. No 3")
+        #expect(
+            s.text
+                == "Ola, Joao! Sua fatura de R$ 150,00 vence hoje. Nao esqueca: pague até às 18h - evite a cobranca. No 3"
+        )
         #expect(s.encoding == .gsm7)
         #expect(s.length == s.text.unicodeScalars.count)
         #expect(s.segments == 1)
@@ -32,13 +36,15 @@ struct SMSTests {
         #expect(s.encoding == .gsm7)
     }
 
-    @Test("transliteration keeps GSM-7 letters and maps the others", arguments: [
-        ("ã", "a"), ("õ", "o"), ("â", "a"), ("ê", "e"), ("ô", "o"), ("á", "a"), ("í", "i"), ("ó", "o"), ("ú", "u"),
-        ("ç", "c"), ("Ã", "A"), ("Á", "A"), ("Â", "A"), ("Ê", "E"), ("Í", "I"), ("Ó", "O"), ("Õ", "O"), ("Ô", "O"),
-        ("Ú", "U"), ("ª", "a"), ("º", "o"), ("“x”", "\"x\""), ("‘x’", "'x'"), ("a–b—c", "a-b-c"), ("…", "..."),
-        ("é", "é"), ("à", "à"), ("ü", "ü"), ("Ç", "Ç"), ("É", "É"), ("ñ", "ñ"), ("ß", "ß"), ("€", "€"),
-        ("ŝ", "s"), ("a\u{0303}", "a"), ("x\u{200B}y", "xy"),
-    ])
+    @Test(
+        "transliteration keeps GSM-7 letters and maps the others",
+        arguments: [
+            ("ã", "a"), ("õ", "o"), ("â", "a"), ("ê", "e"), ("ô", "o"), ("á", "a"), ("í", "i"), ("ó", "o"), ("ú", "u"),
+            ("ç", "c"), ("Ã", "A"), ("Á", "A"), ("Â", "A"), ("Ê", "E"), ("Í", "I"), ("Ó", "O"), ("Õ", "O"), ("Ô", "O"),
+            ("Ú", "U"), ("ª", "a"), ("º", "o"), ("“x”", "\"x\""), ("‘x’", "'x'"), ("a–b—c", "a-b-c"), ("…", "..."),
+            ("é", "é"), ("à", "à"), ("ü", "ü"), ("Ç", "Ç"), ("É", "É"), ("ñ", "ñ"), ("ß", "ß"), ("€", "€"),
+            ("ŝ", "s"), ("a\u{0303}", "a"), ("x\u{200B}y", "xy"),
+        ])
     func transliteration(input: String, output: String) {
         let s = SMS.prepare(input, transliterate: true)
         #expect(s.text == output)
@@ -59,29 +65,31 @@ struct SMSTests {
         #expect(GSM7.extensionTable.count == 10)
     }
 
-    @Test("segment boundaries", arguments: [
-        // GSM-7: 160 septets in one SMS, then 153 per part.
-        (String(repeating: "a", count: 160), SMSEncoding.gsm7, 160, 1),
-        (String(repeating: "a", count: 161), .gsm7, 161, 2),
-        (String(repeating: "a", count: 306), .gsm7, 306, 2),
-        (String(repeating: "a", count: 307), .gsm7, 307, 3),
-        // Extension characters count two septets.
-        (String(repeating: "€", count: 80), .gsm7, 160, 1),
-        (String(repeating: "a", count: 159) + "[", .gsm7, 161, 2),
-        (String(repeating: "{", count: 152), .gsm7, 304, 2),
-        (String(repeating: "{", count: 81), .gsm7, 162, 2),
-        // An escape pair is not split across parts: 152 + 2 + 152 = 306 septets take 3 parts.
-        (String(repeating: "a", count: 152) + "€" + String(repeating: "a", count: 152), .gsm7, 306, 3),
-        // UCS-2: 70 units in one SMS, then 67 per part.
-        (String(repeating: "ã", count: 70), .ucs2, 70, 1),
-        (String(repeating: "ã", count: 71), .ucs2, 71, 2),
-        (String(repeating: "ã", count: 134), .ucs2, 134, 2),
-        (String(repeating: "ã", count: 135), .ucs2, 135, 3),
-        (String(repeating: "😀", count: 35), .ucs2, 70, 1),
-        // A surrogate pair is not split: 66 + 2 + 66 = 134 units take 3 parts.
-        (String(repeating: "ã", count: 66) + "😀" + String(repeating: "ã", count: 66), .ucs2, 134, 3),
-        ("", .gsm7, 0, 0),
-    ])
+    @Test(
+        "segment boundaries",
+        arguments: [
+            // GSM-7: 160 septets in one SMS, then 153 per part.
+            (String(repeating: "a", count: 160), SMSEncoding.gsm7, 160, 1),
+            (String(repeating: "a", count: 161), .gsm7, 161, 2),
+            (String(repeating: "a", count: 306), .gsm7, 306, 2),
+            (String(repeating: "a", count: 307), .gsm7, 307, 3),
+            // Extension characters count two septets.
+            (String(repeating: "€", count: 80), .gsm7, 160, 1),
+            (String(repeating: "a", count: 159) + "[", .gsm7, 161, 2),
+            (String(repeating: "{", count: 152), .gsm7, 304, 2),
+            (String(repeating: "{", count: 81), .gsm7, 162, 2),
+            // An escape pair is not split across parts: 152 + 2 + 152 = 306 septets take 3 parts.
+            (String(repeating: "a", count: 152) + "€" + String(repeating: "a", count: 152), .gsm7, 306, 3),
+            // UCS-2: 70 units in one SMS, then 67 per part.
+            (String(repeating: "ã", count: 70), .ucs2, 70, 1),
+            (String(repeating: "ã", count: 71), .ucs2, 71, 2),
+            (String(repeating: "ã", count: 134), .ucs2, 134, 2),
+            (String(repeating: "ã", count: 135), .ucs2, 135, 3),
+            (String(repeating: "😀", count: 35), .ucs2, 70, 1),
+            // A surrogate pair is not split: 66 + 2 + 66 = 134 units take 3 parts.
+            (String(repeating: "ã", count: 66) + "😀" + String(repeating: "ã", count: 66), .ucs2, 134, 3),
+            ("", .gsm7, 0, 0),
+        ])
     func segments(text: String, encoding: SMSEncoding, length: Int, segments: Int) {
         let s = SMS.prepare(text, transliterate: false)
         #expect(s.encoding == encoding)
@@ -92,20 +100,24 @@ struct SMSTests {
     @Test("sms.csv: header, one physical line per message, RFC 4180 quoting, no formula change")
     func csv() throws {
         let rows = [
-            SMSRow(messageID: "R20261123-0000000000000001", customerID: "C1", phone: "+5511987654321", step: "due_today",
-                   titleIDs: ["T1", "T2"], sms: SMS.prepare("Olá, \"Ana\": pague hoje", transliterate: true)),
-            SMSRow(messageID: "R20261123-0000000000000002", customerID: "C2\r\nR9,x,y", phone: "+5511912345678", step: "overdue_d10",
-                   titleIDs: ["T3"], sms: SMS.prepare("=HYPERLINK(\"x\")", transliterate: true)),
+            SMSRow(
+                messageID: "R20261123-0000000000000001", customerID: "C1", phone: "+5511987654321", step: "due_today",
+                titleIDs: ["T1", "T2"], sms: SMS.prepare("Olá, \"Ana\": pague hoje", transliterate: true)),
+            SMSRow(
+                messageID: "R20261123-0000000000000002", customerID: "C2\r\nR9,x,y", phone: "+5511912345678",
+                step: "overdue_d10",
+                titleIDs: ["T3"], sms: SMS.prepare("=HYPERLINK(\"x\")", transliterate: true)),
         ]
         let bytes = SMS.csv(rows: rows)
         let text = String(decoding: bytes, as: UTF8.self)
         let lines = text.components(separatedBy: "\r\n")
-        #expect(lines == [
-            "message_id,customer_id,phone,step,title_ids,encoding,segments,text",
-            "R20261123-0000000000000001,C1,+5511987654321,due_today,T1;T2,GSM-7,1,\"Ola, \"\"Ana\"\": pague hoje\"",
-            "R20261123-0000000000000002,\"C2  R9,x,y\",+5511912345678,overdue_d10,T3,GSM-7,1,\"=HYPERLINK(\"\"x\"\")\"",
-            "",
-        ])
+        #expect(
+            lines == [
+                "message_id,customer_id,phone,step,title_ids,encoding,segments,text",
+                "R20261123-0000000000000001,C1,+5511987654321,due_today,T1;T2,GSM-7,1,\"Ola, \"\"Ana\"\": pague hoje\"",
+                "R20261123-0000000000000002,\"C2  R9,x,y\",+5511912345678,overdue_d10,T3,GSM-7,1,\"=HYPERLINK(\"\"x\"\")\"",
+                "",
+            ])
         #expect(hasOnlyCRLFLineEnds(bytes))
         #expect(bytes.filter { $0 == 10 }.count == rows.count + 1)
     }

@@ -8,15 +8,15 @@ import Testing
 
     /// Which step a single title of a standard customer gets on 2026-11-23, by due date.
     @Test(arguments: [
-        ("2026-11-28", "reminder_d-5"),   // Saturday due → effective Mon 30th: −7, outside −5…−2? no: −7 < −5
-        ("2026-11-27", "reminder_d-5"),   // Friday: −4, inside −5…−2
+        ("2026-11-28", "reminder_d-5"),  // Saturday due → effective Mon 30th: −7, outside −5…−2? no: −7 < −5
+        ("2026-11-27", "reminder_d-5"),  // Friday: −4, inside −5…−2
         ("2026-11-23", "due_today"),
-        ("2026-11-20", "due_today"),      // holiday Friday → effective Monday 23rd: 0 days
-        ("2026-11-18", "overdue_d3"),     // 5 days
-        ("2026-11-13", "overdue_d10"),    // 10 days
-        ("2026-10-24", "letter_d30"),     // Saturday → Monday 26th: 28 days → nothing
-        ("2026-10-23", "letter_d30"),     // 31 days
-        ("2026-10-09", "protest_d45"),    // 45 days
+        ("2026-11-20", "due_today"),  // holiday Friday → effective Monday 23rd: 0 days
+        ("2026-11-18", "overdue_d3"),  // 5 days
+        ("2026-11-13", "overdue_d10"),  // 10 days
+        ("2026-10-24", "letter_d30"),  // Saturday → Monday 26th: 28 days → nothing
+        ("2026-10-23", "letter_d30"),  // 31 days
+        ("2026-10-09", "protest_d45"),  // 45 days
     ])
     func stepByDueDate(due: String, expected: String) {
         let d = F.decide([F.customer("c1")], [F.title("t1", "c1", due: due, nosso: "0000000001")], asOf: "2026-11-23")
@@ -32,7 +32,8 @@ import Testing
         // With a huge catch-up the reminder window would reach past due; SPEC: days overdue < 0.
         var p = F.defaultPolicy
         p.catchUpDays = 10
-        let d = F.decide([F.customer("c1")], [F.title("t1", "c1", due: "2026-11-23")], asOf: "2026-11-23", book: F.book(policy: p))
+        let d = F.decide(
+            [F.customer("c1")], [F.title("t1", "c1", due: "2026-11-23")], asOf: "2026-11-23", book: F.book(policy: p))
         #expect(d.action("t1", "reminder_d-5") == nil)
         #expect(d.sentPairs["t1"] == "due_today")
     }
@@ -73,8 +74,9 @@ import Testing
         }
         // A payment on the effective due date is not late: due Saturday 2026-10-10 → Tuesday 13th (12th is a holiday).
         let onTime = F.title("h4", "c1", due: "2026-10-10", status: .paid, paid: 100_00, paidDate: "2026-10-13")
-        let d = F.decide([F.customer("c1", score: 800)], history + [onTime, F.title("t", "c1", due: "2026-11-23")],
-                         asOf: "2026-11-23")
+        let d = F.decide(
+            [F.customer("c1", score: 800)], history + [onTime, F.title("t", "c1", due: "2026-11-23")],
+            asOf: "2026-11-23")
         #expect(d.profileCounts == ["chronic": 1])
         let explanation = NightDecider(book: F.book(), asOf: Day(iso: "2026-11-23")!)
             .explain(customer: F.customer("c1", score: 800), titles: history + [onTime], history: .empty)
@@ -85,7 +87,8 @@ import Testing
         // 12 days overdue with catch-up 3 covers only overdue_d10; give a wide catch-up to overlap.
         var p = F.defaultPolicy
         p.catchUpDays = 30
-        let d = F.decide([F.customer("c1")], [F.title("t1", "c1", due: "2026-11-11")], asOf: "2026-11-23", book: F.book(policy: p))
+        let d = F.decide(
+            [F.customer("c1")], [F.title("t1", "c1", due: "2026-11-11")], asOf: "2026-11-23", book: F.book(policy: p))
         #expect(d.sentPairs["t1"] == "overdue_d10")
         #expect(d.action("t1", "due_today")?.kind == .superseded)
         #expect(d.action("t1", "overdue_d3")?.kind == .superseded)
@@ -151,12 +154,14 @@ import Testing
     }
 
     @Test func minAmountAndContactCap() {
-        let small = F.decide([F.customer("c1")], [F.title("t", "c1", due: "2026-11-18", amount: 9_99)], asOf: "2026-11-23")
+        let small = F.decide(
+            [F.customer("c1")], [F.title("t", "c1", due: "2026-11-18", amount: 9_99)], asOf: "2026-11-23")
         #expect(small.action("t", "overdue_d3")?.reason == .belowMinAmount)
         var h = LedgerHistory()
         let nights = ["2026-11-17", "2026-11-19", "2026-11-21"].map { Day(iso: $0)! }
         h.recentMessages[CustomerID("c1")] = nights
-        let capped = F.decide([F.customer("c1")], [F.title("t", "c1", due: "2026-11-18")], asOf: "2026-11-23", history: h)
+        let capped = F.decide(
+            [F.customer("c1")], [F.title("t", "c1", due: "2026-11-18")], asOf: "2026-11-23", history: h)
         #expect(capped.action("t", "overdue_d3")?.reason == .contactCap)
         // A message sent 7 days ago (the 16th) is outside the week ending on the 23rd.
         h.recentMessages[CustomerID("c1")] = ["2026-11-16", "2026-11-19", "2026-11-21"].map { Day(iso: $0)! }
@@ -175,7 +180,8 @@ import Testing
 
     @Test func updatedAmountRoundsHalfUpPerComponent() {
         // R$ 1.234,57 five days late: fee 2% = 24,6914 → 24,69; interest 1%/30×5 = 2,0576 → 2,06.
-        let d = F.decide([F.customer("c1")], [F.title("t", "c1", due: "2026-11-18", amount: 1234_57)], asOf: "2026-11-23")
+        let d = F.decide(
+            [F.customer("c1")], [F.title("t", "c1", due: "2026-11-18", amount: 1234_57)], asOf: "2026-11-23")
         let m = d.messages[0].titles[0]
         #expect(m.lateFee == Money(cents: 24_69))
         #expect(m.interest == Money(cents: 2_06))
@@ -188,9 +194,12 @@ import Testing
         var p = F.defaultPolicy
         p.backfill = true
         let t = F.title("t", "c1", due: "2026-09-01")  // far past every window but protest
-        let d = F.decide([F.customer("c1")], [t], asOf: "2026-11-23", book: F.book(policy: p, steps: Array(F.defaultSteps.prefix(5))))
+        let d = F.decide(
+            [F.customer("c1")], [t], asOf: "2026-11-23", book: F.book(policy: p, steps: Array(F.defaultSteps.prefix(5)))
+        )
         #expect(d.sentPairs["t"] == "letter_d30")
-        let off = F.decide([F.customer("c1")], [t], asOf: "2026-11-23", book: F.book(steps: Array(F.defaultSteps.prefix(5))))
+        let off = F.decide(
+            [F.customer("c1")], [t], asOf: "2026-11-23", book: F.book(steps: Array(F.defaultSteps.prefix(5))))
         #expect(off.sentPairs.isEmpty)
     }
 
@@ -200,7 +209,8 @@ import Testing
         h.protested.insert(TitleID("settled"))
         let titles = [
             F.title("moved", "c1", due: "2026-12-10", nosso: "1"),
-            F.title("settled", "c1", due: "2026-09-10", status: .paid, paid: 100_00, paidDate: "2026-11-20", nosso: "2"),
+            F.title(
+                "settled", "c1", due: "2026-09-10", status: .paid, paid: 100_00, paidDate: "2026-11-20", nosso: "2"),
         ]
         let d = F.decide([F.customer("c1")], titles, asOf: "2026-11-23", history: h)
         #expect(d.remittances.map(\.instruction).sorted { $0.rawValue < $1.rawValue } == [.changeDue, .stopProtest])
@@ -217,11 +227,12 @@ import Testing
 
     @Test func portfolioCountsReceivablesAndWhatIsInDunning() {
         let titles = [
-            F.title("sent-now", "c1", due: "2026-11-18", amount: 100_00),          // overdue_d3 tonight
+            F.title("sent-now", "c1", due: "2026-11-18", amount: 100_00),  // overdue_d3 tonight
             F.title("disputed", "c1", due: "2026-11-18", amount: 200_00, status: .disputed),
             F.title("future", "c1", due: "2026-12-30", amount: 300_00),
-            F.title("paid", "c1", due: "2026-11-10", amount: 400_00, status: .paid, paid: 400_00, paidDate: "2026-11-10"),
-            F.title("old", "c1", due: "2026-10-01", amount: 500_00),               // past every window, sent before
+            F.title(
+                "paid", "c1", due: "2026-11-10", amount: 400_00, status: .paid, paid: 400_00, paidDate: "2026-11-10"),
+            F.title("old", "c1", due: "2026-10-01", amount: 500_00),  // past every window, sent before
         ]
         var h = LedgerHistory()
         h.sent[TitleID("old")] = [.init(stepID: "overdue_d3", offset: 3, night: Day(iso: "2026-10-05")!)]

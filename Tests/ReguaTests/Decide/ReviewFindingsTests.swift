@@ -13,10 +13,14 @@ import Testing
     /// read once: the night is not refused by the ledger and the settlement is counted once.
     @Test func sameReturnFileTwiceInOneRunIsReadOnce() throws {
         let w = try Workspace()
-        let event = B.Event(movement: "06", nossoNumero: "12345670000000052", titleID: "NF-10277",
-                            amount: 1_875_000, paid: 1_875_000, occurrence: Day(iso: "2026-11-20"))
-        let bytes = Data(B.bytes(try B.records(bank: "001", agreement: "1234567", agency: "1234", account: "56789",
-                                               events: [event])))
+        let event = B.Event(
+            movement: "06", nossoNumero: "12345670000000052", titleID: "NF-10277",
+            amount: 1_875_000, paid: 1_875_000, occurrence: Day(iso: "2026-11-20"))
+        let bytes = Data(
+            B.bytes(
+                try B.records(
+                    bank: "001", agreement: "1234567", agency: "1234", account: "56789",
+                    events: [event])))
         let a = w.root + "/ret-a.RET"
         let b = w.root + "/ret-b.RET"
         try bytes.write(to: URL(fileURLWithPath: a))
@@ -36,11 +40,16 @@ import Testing
     /// is not given again) no longer counts, in the decision as in the ledger.
     @Test func forcedRerunForgetsTheReplacedRunsSettlements() throws {
         let w = try Workspace()
-        let event = B.Event(movement: "06", nossoNumero: "12345670000000052", titleID: "NF-10277",
-                            amount: 1_875_000, paid: 1_875_000, occurrence: Day(iso: "2026-11-20"))
+        let event = B.Event(
+            movement: "06", nossoNumero: "12345670000000052", titleID: "NF-10277",
+            amount: 1_875_000, paid: 1_875_000, occurrence: Day(iso: "2026-11-20"))
         let path = w.root + "/ret.RET"
-        try Data(B.bytes(try B.records(bank: "001", agreement: "1234567", agency: "1234", account: "56789",
-                                       events: [event]))).write(to: URL(fileURLWithPath: path))
+        try Data(
+            B.bytes(
+                try B.records(
+                    bank: "001", agreement: "1234567", agency: "1234", account: "56789",
+                    events: [event]))
+        ).write(to: URL(fileURLWithPath: path))
         _ = try NightRunner(options: w.options(retorno: [path])).run()
         #expect(try w.allActions().filter { $0.action.titleID.raw == "NF-10277" && $0.action.kind == .sent }.isEmpty)
         // The file was the wrong one: the operator replaces the night without it.

@@ -17,14 +17,14 @@ import Testing
     }
 
     @Test(arguments: [
-        "98765-4321",           // no area code
-        "(10) 98765-4321",      // 10 is not a DDD
-        "(20) 98765-4321",      // neither is 20
-        "(11) 88765-4321",      // 9 digits must start with 9
-        "(11) 8765-4321",       // 8 digits must be a landline (2-5)
-        "+1 415 555 0100",      // not Brazil
-        "(11) 98765-432",       // a digit short
-        "(11) 98765-43210",     // a digit too many
+        "98765-4321",  // no area code
+        "(10) 98765-4321",  // 10 is not a DDD
+        "(20) 98765-4321",  // neither is 20
+        "(11) 88765-4321",  // 9 digits must start with 9
+        "(11) 8765-4321",  // 8 digits must be a landline (2-5)
+        "+1 415 555 0100",  // not Brazil
+        "(11) 98765-432",  // a digit short
+        "(11) 98765-43210",  // a digit too many
         "ramal 11 98765-4321",  // text
         "",
     ])
@@ -62,7 +62,8 @@ import Testing
 @Suite struct DocumentCellTests {
     private func document(_ text: String) -> Result<Document, RowReject> {
         let bytes = Array(text.utf8)
-        return bytes.withUnsafeBufferPointer { b in Result { () throws(RowReject) in try CustomerRowParser.document(b) } }
+        return bytes.withUnsafeBufferPointer { b in Result { () throws(RowReject) in try CustomerRowParser.document(b) }
+        }
     }
 
     @Test func validCPFAndCNPJ() throws {

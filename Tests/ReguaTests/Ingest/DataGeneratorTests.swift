@@ -53,8 +53,9 @@ import Testing
 
     @Test func generatedDataLooksLikeAPortfolio() throws {
         let data = DataGenerator(customers: 2_000, titles: 10_000, seed: 3, asOf: Self.asOf).generate()
-        let inputs = try F.read(customers: String(decoding: data.customers, as: UTF8.self),
-                                receivables: String(decoding: data.receivables, as: UTF8.self))
+        let inputs = try F.read(
+            customers: String(decoding: data.customers, as: UTF8.self),
+            receivables: String(decoding: data.receivables, as: UTF8.self))
         let customers = inputs.customers
         let cnpj = customers.filter { $0.document.kind == .cnpj }
         #expect((300...500).contains(cnpj.count))  // ~20%
@@ -105,10 +106,12 @@ import Testing
             let customer = i == 399 ? "C999" : "C\(i % 300)"
             titles.append("T\(i % 250),\(customer),2026-11-\(i % 7 == 0 ? "31" : "25"),\(i).00")
         }
-        try expectSameInOneAndTwoPasses(customers: customers.joined(separator: "\n") + "\n",
-                                        receivables: titles.joined(separator: "\r\n"))
-        let two = try F.read(customers: customers.joined(separator: "\n") + "\n",
-                             receivables: titles.joined(separator: "\r\n"), minimumSplitBytes: 1)
+        try expectSameInOneAndTwoPasses(
+            customers: customers.joined(separator: "\n") + "\n",
+            receivables: titles.joined(separator: "\r\n"))
+        let two = try F.read(
+            customers: customers.joined(separator: "\n") + "\n",
+            receivables: titles.joined(separator: "\r\n"), minimumSplitBytes: 1)
         #expect(two.customers.count == 300)
         #expect(two.rejects.contains { $0.line == 302 && $0.reason == "duplicate customer_id (first seen on line 2)" })
     }
@@ -123,7 +126,8 @@ import Testing
         for i in 11..<20 { customers.append("C\(i),Ana,529.982.247-25,") }
         let text = customers.joined(separator: "\n") + "\n"
         try expectSameInOneAndTwoPasses(customers: text, receivables: "title_id,customer_id,due_date,amount\n")
-        let two = try F.read(customers: text, receivables: "title_id,customer_id,due_date,amount\n", minimumSplitBytes: 1)
+        let two = try F.read(
+            customers: text, receivables: "title_id,customer_id,due_date,amount\n", minimumSplitBytes: 1)
         #expect(two.customers.map(\.id.raw) == (0..<20).map { "C\($0)" })
         #expect(two.rejects == [])
         #expect(two.customers[11].line == 13 + 1_999)
@@ -131,7 +135,8 @@ import Testing
 
     @Test func generatedDataAgrees() throws {
         let data = DataGenerator(customers: 500, titles: 3_000, seed: 11, asOf: Day(iso: "2026-11-23")!).generate()
-        try expectSameInOneAndTwoPasses(customers: String(decoding: data.customers, as: UTF8.self),
-                                        receivables: String(decoding: data.receivables, as: UTF8.self))
+        try expectSameInOneAndTwoPasses(
+            customers: String(decoding: data.customers, as: UTF8.self),
+            receivables: String(decoding: data.receivables, as: UTF8.self))
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 @testable import Regua
 
@@ -31,7 +31,8 @@ enum IngestFixtures {
     }
 
     /// The standard customers.csv header.
-    static let customersHeader = "customer_id,name,document,email,phone,address_street,address_number,address_city,"
+    static let customersHeader =
+        "customer_id,name,document,email,phone,address_street,address_number,address_city,"
         + "address_state,address_zip,segment,score,tags,opt_out"
 
     /// A valid customer row for the standard header.
@@ -41,7 +42,8 @@ enum IngestFixtures {
 
     /// Reads customers and receivables given as text.
     static func read(customers: String, receivables: String, minimumSplitBytes: Int = Chunking.minimumSplitBytes)
-        throws -> Inputs {
+        throws -> Inputs
+    {
         let dir = directory()
         defer { remove(dir) }
         let c = try write(Array(customers.utf8), "customers.csv", in: dir)

@@ -4,11 +4,13 @@ import Testing
 @Suite struct InputReaderTests {
     typealias F = IngestFixtures
 
-    private static let receivablesHeader = "title_id,customer_id,due_date,amount,status,paid_amount,paid_date,promise_date,"
+    private static let receivablesHeader =
+        "title_id,customer_id,due_date,amount,status,paid_amount,paid_date,promise_date,"
         + "nosso_numero,installment,barcode,linha_digitavel"
 
     @Test func readsColumnsInAnyOrderIgnoringUnknownOnesAndHeaderCase() throws {
-        let customers = " Opt_Out ,ERP_CODE,Name,Customer_ID,document,phone,address_zip,address_state,address_city,"
+        let customers =
+            " Opt_Out ,ERP_CODE,Name,Customer_ID,document,phone,address_zip,address_state,address_city,"
             + "address_number,address_street,email,score,tags\r\n"
             + "sms; EMAIL,x9,\"Silva, Ana\",C1,529.982.247-25,(11) 98765-4321,01310-100,sp,São Paulo,10,Rua A,"
             + "ana@exemplo.com.br,-15, key-account ;;vip \r\n"
@@ -46,7 +48,8 @@ import Testing
     }
 
     @Test func invalidContactsAreAbsentNotRejects() throws {
-        let customers = F.customersHeader + "\n"
+        let customers =
+            F.customersHeader + "\n"
             + "C1,Ana,529.982.247-25,not-an-email,12345,Rua A,10,São Paulo,XX,999,B2C,,,\n"
         let inputs = try F.read(customers: customers, receivables: "title_id,customer_id,due_date,amount\n")
         #expect(inputs.rejects == [])
@@ -73,87 +76,92 @@ import Testing
         func with(_ changes: [String: String]) -> String { customerRow(ok.merging(changes) { $1 }) }
         let lines = [
             F.customersHeader,
-            F.customer("C1"),                                                   // 2 ok
-            F.customer("C1", document: "111.444.777-35"),                       // 3 duplicate
-            with(["customer_id": "C3", "document": "529.982.247-24"]),         // 4 bad CPF
-            with(["customer_id": ""]),                                          // 5 no id
-            with(["customer_id": "C5", "name": ""]),                            // 6 no name
-            with(["customer_id": "C6", "score": "7.5"]),                        // 7 score
-            with(["customer_id": "C7", "opt_out": "email;fax"]),                // 8 opt_out
+            F.customer("C1"),  // 2 ok
+            F.customer("C1", document: "111.444.777-35"),  // 3 duplicate
+            with(["customer_id": "C3", "document": "529.982.247-24"]),  // 4 bad CPF
+            with(["customer_id": ""]),  // 5 no id
+            with(["customer_id": "C5", "name": ""]),  // 6 no name
+            with(["customer_id": "C6", "score": "7.5"]),  // 7 score
+            with(["customer_id": "C7", "opt_out": "email;fax"]),  // 8 opt_out
             with(["customer_id": "C8", "name": String(repeating: "é", count: 201)]),  // 9 name too long
-            String(with(["customer_id": "C9"]).dropLast()),                     // 10 a cell short
-            with(["customer_id": "C10", "name": "\"Ana\"x"]),                   // 11 stray quote
-            with(["customer_id": "C11", "document": "111.444.777-35"]),        // 12 ok
+            String(with(["customer_id": "C9"]).dropLast()),  // 10 a cell short
+            with(["customer_id": "C10", "name": "\"Ana\"x"]),  // 11 stray quote
+            with(["customer_id": "C11", "document": "111.444.777-35"]),  // 12 ok
         ]
-        let inputs = try F.read(customers: lines.joined(separator: "\n") + "\n",
-                                receivables: "title_id,customer_id,due_date,amount\n")
+        let inputs = try F.read(
+            customers: lines.joined(separator: "\n") + "\n",
+            receivables: "title_id,customer_id,due_date,amount\n")
         #expect(inputs.customers.map(\.id.raw) == ["C1", "C11"])
         let got = inputs.rejects.map { "\($0.line)|\($0.column)|\($0.reason)" }
-        #expect(got == [
-            "3|customer_id|duplicate customer_id (first seen on line 2)",
-            "4|document|document is not a valid CPF: its check digits do not match",
-            "5|customer_id|customer_id is empty (it is required)",
-            "6|name|name is empty (it is required)",
-            "7|score|score '7.5' is not a whole number",
-            "8|opt_out|opt_out 'fax' is not a channel (email, sms, letter)",
-            "9|name|name is longer than 200 characters (201)",
-            "10||the row has 13 cells but the header has 14 (a cell holding a comma must be quoted)",
-            "11|name|stray quote (\") in a cell: a cell with quotes must be wholly quoted and its inner quotes doubled (\"\")",
-        ])
+        #expect(
+            got == [
+                "3|customer_id|duplicate customer_id (first seen on line 2)",
+                "4|document|document is not a valid CPF: its check digits do not match",
+                "5|customer_id|customer_id is empty (it is required)",
+                "6|name|name is empty (it is required)",
+                "7|score|score '7.5' is not a whole number",
+                "8|opt_out|opt_out 'fax' is not a channel (email, sms, letter)",
+                "9|name|name is longer than 200 characters (201)",
+                "10||the row has 13 cells but the header has 14 (a cell holding a comma must be quoted)",
+                "11|name|stray quote (\") in a cell: a cell with quotes must be wholly quoted and its inner quotes doubled (\"\")",
+            ])
         #expect(inputs.rejects.allSatisfy { $0.file == "customers.csv" })
     }
 
     @Test func receivableRejectsNameLineColumnAndReason() throws {
-        let customers = [F.customersHeader, F.customer("C1"), F.customer("C2", document: "529.982.247-24")]
+        let customers =
+            [F.customersHeader, F.customer("C1"), F.customer("C2", document: "529.982.247-24")]
             .joined(separator: "\n") + "\n"
         let ok = ["title_id": "T0", "customer_id": "C1", "due_date": "2026-11-25", "amount": "100.00"]
         func with(_ changes: [String: String]) -> String { titleRow(ok.merging(changes) { $1 }) }
         let lines = [
             Self.receivablesHeader,
-            with(["title_id": "T1"]),                                                    // 2 ok
-            with(["title_id": "T1", "amount": "-1"]),                                    // 3 duplicate wins
-            with(["title_id": "T3", "customer_id": "C9"]),                               // 4 unknown customer
-            with(["title_id": "T4", "customer_id": "C2"]),                               // 5 refused customer
-            with(["title_id": "T5", "due_date": "25/11/2026"]),                          // 6 date format
-            with(["title_id": "T6", "due_date": "2026-02-30"]),                          // 7 no such date
-            with(["title_id": "T7", "amount": "\"12,50\""]),                             // 8 comma decimal
-            with(["title_id": "T8", "amount": "-12.50"]),                                // 9 negative
-            with(["title_id": "T9", "amount": "12.345"]),                                // 10 three decimals
-            with(["title_id": "T10", "status": "sold"]),                                 // 11 status
-            with(["title_id": "T11", "status": "paid", "paid_amount": "150.00"]),       // 12 overpaid
-            with(["title_id": "T12", "status": "promised"]),                             // 13 promise missing
-            with(["title_id": "T13", "nosso_numero": "12A45"]),                          // 14 nosso número
-            with(["title_id": "T14", "installment": "3-12"]),                            // 15 installment
-            with(["title_id": "T15", "barcode": "1234"]),                                // 16 barcode
-            with(["title_id": "T16", "due_date": ""]),                                   // 17 due date missing
-            with(["title_id": "T17", "amount": "99999999999999.00"]),                    // 18 too large
+            with(["title_id": "T1"]),  // 2 ok
+            with(["title_id": "T1", "amount": "-1"]),  // 3 duplicate wins
+            with(["title_id": "T3", "customer_id": "C9"]),  // 4 unknown customer
+            with(["title_id": "T4", "customer_id": "C2"]),  // 5 refused customer
+            with(["title_id": "T5", "due_date": "25/11/2026"]),  // 6 date format
+            with(["title_id": "T6", "due_date": "2026-02-30"]),  // 7 no such date
+            with(["title_id": "T7", "amount": "\"12,50\""]),  // 8 comma decimal
+            with(["title_id": "T8", "amount": "-12.50"]),  // 9 negative
+            with(["title_id": "T9", "amount": "12.345"]),  // 10 three decimals
+            with(["title_id": "T10", "status": "sold"]),  // 11 status
+            with(["title_id": "T11", "status": "paid", "paid_amount": "150.00"]),  // 12 overpaid
+            with(["title_id": "T12", "status": "promised"]),  // 13 promise missing
+            with(["title_id": "T13", "nosso_numero": "12A45"]),  // 14 nosso número
+            with(["title_id": "T14", "installment": "3-12"]),  // 15 installment
+            with(["title_id": "T15", "barcode": "1234"]),  // 16 barcode
+            with(["title_id": "T16", "due_date": ""]),  // 17 due date missing
+            with(["title_id": "T17", "amount": "99999999999999.00"]),  // 18 too large
         ]
         let inputs = try F.read(customers: customers, receivables: lines.joined(separator: "\r\n") + "\r\n")
         #expect(inputs.titles.map(\.id.raw) == ["T1"])
         let got = inputs.rejects.filter { $0.file == "receivables.csv" }.map { "\($0.line)|\($0.column)|\($0.reason)" }
-        #expect(got == [
-            "3|title_id|duplicate title_id (first seen on line 2)",
-            "4|customer_id|customer_id 'C9' is not in customers.csv",
-            "5|customer_id|customer_id 'C2' was refused in customers.csv (line 3), so its titles are refused too",
-            "6|due_date|due_date '25/11/2026' is not a date like 2026-11-25",
-            "7|due_date|due_date '2026-02-30' is not a real date",
-            "8|amount|amount '12,50' is not a number like 1234.56",
-            "9|amount|amount '-12.50' is negative",
-            "10|amount|amount '12.345' has more than two decimals",
-            "11|status|status 'sold' is not one of open, paid, cancelled, disputed, promised",
-            "12|paid_amount|paid_amount 150.00 is more than amount 100.00",
-            "13|promise_date|promise_date is empty (it is required when status is promised)",
-            "14|nosso_numero|nosso_numero '12A45' must be digits only, at most 20",
-            "15|installment|installment '3-12' is not like 3/12",
-            "16|barcode|barcode has 4 digits; it must have 44",
-            "17|due_date|due_date is empty (it is required)",
-            "18|amount|amount '99999999999999.00' is too large (at most 13 digits before the point)",
-        ])
+        #expect(
+            got == [
+                "3|title_id|duplicate title_id (first seen on line 2)",
+                "4|customer_id|customer_id 'C9' is not in customers.csv",
+                "5|customer_id|customer_id 'C2' was refused in customers.csv (line 3), so its titles are refused too",
+                "6|due_date|due_date '25/11/2026' is not a date like 2026-11-25",
+                "7|due_date|due_date '2026-02-30' is not a real date",
+                "8|amount|amount '12,50' is not a number like 1234.56",
+                "9|amount|amount '-12.50' is negative",
+                "10|amount|amount '12.345' has more than two decimals",
+                "11|status|status 'sold' is not one of open, paid, cancelled, disputed, promised",
+                "12|paid_amount|paid_amount 150.00 is more than amount 100.00",
+                "13|promise_date|promise_date is empty (it is required when status is promised)",
+                "14|nosso_numero|nosso_numero '12A45' must be digits only, at most 20",
+                "15|installment|installment '3-12' is not like 3/12",
+                "16|barcode|barcode has 4 digits; it must have 44",
+                "17|due_date|due_date is empty (it is required)",
+                "18|amount|amount '99999999999999.00' is too large (at most 13 digits before the point)",
+            ])
     }
 
     @Test func optionalTitleFieldsAreKeptNormalised() throws {
         let customers = F.customersHeader + "\n" + F.customer("C1") + "\n"
-        let receivables = Self.receivablesHeader + "\n"
+        let receivables =
+            Self.receivablesHeader + "\n"
             + "T1,C1,2026-11-25,100,Promised,40.5,2026-11-01,2026-12-01,0001234,03/12,,"
             + "00190.00009 01238.798779 77700.168188 2 37690000013500\n"
         let inputs = try F.read(customers: customers, receivables: receivables)
@@ -206,7 +214,9 @@ import Testing
     }
 
     @Test func aFormulaInAReasonIsNeutralised() {
-        let rejects = [Reject(file: "customers.csv", line: 2, column: "=x", reason: "=HYPERLINK(\"http://evil\",\"x\")")]
+        let rejects = [
+            Reject(file: "customers.csv", line: 2, column: "=x", reason: "=HYPERLINK(\"http://evil\",\"x\")")
+        ]
         let rows = CSVReader.rows(InputReader.rejectsCSV(rejects))
         #expect(rows[1].cells == ["customers.csv", "2", "'=x", "'=HYPERLINK(\"http://evil\",\"x\")"])
     }

@@ -9,7 +9,8 @@ import Testing
     @Test(arguments: ["T;1", "T,1"])
     func titleIDWithASeparatorIsRefused(id: String) throws {
         let customers = F.customersHeader + "\n" + F.customer("C1") + "\n"
-        let receivables = "title_id,customer_id,due_date,amount\n\"\(id)\",C1,2026-11-25,10.00\nT2,C1,2026-11-25,10.00\n"
+        let receivables =
+            "title_id,customer_id,due_date,amount\n\"\(id)\",C1,2026-11-25,10.00\nT2,C1,2026-11-25,10.00\n"
         let inputs = try F.read(customers: customers, receivables: receivables)
         #expect(inputs.titles.map(\.id.raw) == ["T2"])
         #expect(inputs.rejects.count == 1)

@@ -9,10 +9,14 @@ import Testing
         return dir.appendingPathComponent("regua.sqlite").path
     }
 
-    static func action(_ title: String, _ step: String, offset: Int, kind: ActionKind = .sent, message: String? = nil,
-                       instruction: RemittanceInstruction? = nil) -> Action {
-        Action(titleID: TitleID(title), customerID: CustomerID("c1"), stepID: step, offset: offset, kind: kind,
-               channel: instruction == nil ? .email : nil, instruction: instruction, messageID: message, profile: "standard")
+    static func action(
+        _ title: String, _ step: String, offset: Int, kind: ActionKind = .sent, message: String? = nil,
+        instruction: RemittanceInstruction? = nil
+    ) -> Action {
+        Action(
+            titleID: TitleID(title), customerID: CustomerID("c1"), stepID: step, offset: offset, kind: kind,
+            channel: instruction == nil ? .email : nil, instruction: instruction, messageID: message,
+            profile: "standard")
     }
 
     @Test func commitsAndReopensWithHistory() throws {
@@ -21,12 +25,19 @@ import Testing
         do {
             let l = try SQLiteLedger(path: path)
             #expect(try l.lastNight() == nil)
-            let run = try l.commit(NightCommit(night: night, rulesHash: "r", inputsHash: "i", forced: false, exitCode: 1,
-                                               actions: [Self.action("t1", "overdue_d3", offset: 3, message: "M1"),
-                                                         Self.action("t1", "due_today", offset: 0, kind: .superseded),
-                                                         Self.action("t2", "protest_d45", offset: 45, instruction: .protest)],
-                                               remittanceFiles: [RemittanceFileRecord(bankCode: "001", agreement: "1234567", nsa: 1, fileName: "a.REM", records: 4)],
-                                               instructions: [(TitleID("t2"), .protest, Day(iso: "2026-10-06")!)]))
+            let run = try l.commit(
+                NightCommit(
+                    night: night, rulesHash: "r", inputsHash: "i", forced: false, exitCode: 1,
+                    actions: [
+                        Self.action("t1", "overdue_d3", offset: 3, message: "M1"),
+                        Self.action("t1", "due_today", offset: 0, kind: .superseded),
+                        Self.action("t2", "protest_d45", offset: 45, instruction: .protest),
+                    ],
+                    remittanceFiles: [
+                        RemittanceFileRecord(
+                            bankCode: "001", agreement: "1234567", nsa: 1, fileName: "a.REM", records: 4)
+                    ],
+                    instructions: [(TitleID("t2"), .protest, Day(iso: "2026-10-06")!)]))
             try l.markPublished(runID: run)
         }
         // A later process opens the same file: the history is there, the schema is not recreated.
@@ -49,7 +60,8 @@ import Testing
 
     @Test func refusesGarbageAndLeavesItUntouched() throws {
         let path = Self.tempPath()
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let garbage = Data("this is not a database, it is somebody's notes\n".utf8)
         try garbage.write(to: URL(fileURLWithPath: path))
         #expect(throws: LedgerError.self) { try SQLiteLedger(path: path) }
@@ -58,10 +70,15 @@ import Testing
 
     @Test func refusesForeignSQLiteDatabase() throws {
         let path = Self.tempPath()
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table invoices(id)'); c.commit()", path]
+        p.arguments = [
+            "python3", "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table invoices(id)'); c.commit()",
+            path,
+        ]
         try p.run()
         p.waitUntilExit()
         try #require(p.terminationStatus == 0)
@@ -73,12 +90,16 @@ import Testing
     @Test func forcedRunReplacesTheNightButKeepsAudit() throws {
         let l = try SQLiteLedger(inMemoryCopyOf: nil)
         let night = Day(iso: "2026-11-20")!
-        let first = try l.commit(NightCommit(night: night, rulesHash: "r", inputsHash: "i", forced: false, exitCode: 0,
-                                             actions: [Self.action("t1", "overdue_d3", offset: 3, message: "M1")]))
+        let first = try l.commit(
+            NightCommit(
+                night: night, rulesHash: "r", inputsHash: "i", forced: false, exitCode: 0,
+                actions: [Self.action("t1", "overdue_d3", offset: 3, message: "M1")]))
         try l.markPublished(runID: first)
-        let second = try l.commit(NightCommit(night: night, rulesHash: "r", inputsHash: "j", forced: true, exitCode: 0,
-                                              actions: [Self.action("t9", "overdue_d3", offset: 3, message: "M9")],
-                                              replacesRunID: first))
+        let second = try l.commit(
+            NightCommit(
+                night: night, rulesHash: "r", inputsHash: "j", forced: true, exitCode: 0,
+                actions: [Self.action("t9", "overdue_d3", offset: 3, message: "M9")],
+                replacesRunID: first))
         #expect(try l.night(night)?.runID == second)
         let h = try l.history(before: Day(iso: "2026-11-21")!)
         #expect(h.sent.keys.map(\.raw) == ["t9"])
@@ -88,8 +109,10 @@ import Testing
     @Test func discardingAnUnpublishedNightLeavesNoTrace() throws {
         let l = try SQLiteLedger(inMemoryCopyOf: nil)
         let night = Day(iso: "2026-11-20")!
-        let run = try l.commit(NightCommit(night: night, rulesHash: "r", inputsHash: "i", forced: false, exitCode: 0,
-                                           actions: [Self.action("t1", "overdue_d3", offset: 3, message: "M1")]))
+        let run = try l.commit(
+            NightCommit(
+                night: night, rulesHash: "r", inputsHash: "i", forced: false, exitCode: 0,
+                actions: [Self.action("t1", "overdue_d3", offset: 3, message: "M1")]))
         try l.discardUnpublished(runID: run)
         #expect(try l.night(night) == nil)
         #expect(try l.actions(from: night, to: night).isEmpty)
@@ -99,19 +122,21 @@ import Testing
     /// keeps its history.
     @Test func olderLedgerIsMigratedAndKeepsHistory() throws {
         let path = Self.tempPath()
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         do {
             let queue = try DatabaseQueue(path: path)
             try SQLiteLedger.migrator.migrate(queue, upTo: "v1-nights-and-actions")
             try queue.write { db in
                 try db.execute(sql: "PRAGMA application_id = \(SQLiteLedger.applicationID)")
-                try db.execute(sql: """
-                    INSERT INTO runs (night, rules_hash, inputs_hash, status, forced, exit_code, recorded_at)
-                    VALUES ('2026-11-20', 'r', 'i', 'published', 0, 0, 'then');
-                    INSERT INTO actions (run_id, night, title_id, customer_id, step_id, step_offset, kind, channel,
-                                         message_id, profile, rules_hash)
-                    VALUES (1, '2026-11-20', 't1', 'c1', 'overdue_d3', 3, 'sent', 'email', 'M1', 'standard', 'r');
-                    """)
+                try db.execute(
+                    sql: """
+                        INSERT INTO runs (night, rules_hash, inputs_hash, status, forced, exit_code, recorded_at)
+                        VALUES ('2026-11-20', 'r', 'i', 'published', 0, 0, 'then');
+                        INSERT INTO actions (run_id, night, title_id, customer_id, step_id, step_offset, kind, channel,
+                                             message_id, profile, rules_hash)
+                        VALUES (1, '2026-11-20', 't1', 'c1', 'overdue_d3', 3, 'sent', 'email', 'M1', 'standard', 'r');
+                        """)
             }
         }
         let l = try SQLiteLedger(path: path)

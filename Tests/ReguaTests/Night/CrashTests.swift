@@ -18,8 +18,11 @@ import Testing
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         let o = w.options()
-        p.arguments = ["run", "--as-of", "2026-11-23", "--rules", o.rulesDir, "--customers", o.customers,
-                       "--receivables", o.receivables, "--out", o.outDir, "--state", o.statePath] + args
+        p.arguments =
+            [
+                "run", "--as-of", "2026-11-23", "--rules", o.rulesDir, "--customers", o.customers,
+                "--receivables", o.receivables, "--out", o.outDir, "--state", o.statePath,
+            ] + args
         p.environment = ProcessInfo.processInfo.environment.merging(env) { _, b in b }
         let err = Pipe()
         p.standardError = err
@@ -27,8 +30,9 @@ import Testing
         try p.run()
         let data = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Outcome(status: p.terminationStatus, killed: p.terminationReason == .uncaughtSignal,
-                       stderr: String(decoding: data, as: UTF8.self))
+        return Outcome(
+            status: p.terminationStatus, killed: p.terminationReason == .uncaughtSignal,
+            stderr: String(decoding: data, as: UTF8.self))
     }
 
     /// Actions as comparable tuples (run ids and wall-clock stamps aside).
@@ -38,8 +42,9 @@ import Testing
         }.sorted()
     }
 
-    @Test(.enabled(if: haveBinary, "build the regua binary first (make test does)"),
-          arguments: ["after-lock", "before-staging", "mid-staging", "after-staging", "after-commit", "after-publish"])
+    @Test(
+        .enabled(if: haveBinary, "build the regua binary first (make test does)"),
+        arguments: ["after-lock", "before-staging", "mid-staging", "after-staging", "after-commit", "after-publish"])
     func killedRunIsCompletedByTheNextOne(point: String) throws {
         let clean = try Workspace()
         #expect(try Self.regua(clean, []).status == 1)
@@ -79,7 +84,8 @@ import Testing
     @Test(.enabled(if: haveBinary, "build the regua binary first (make test does)"))
     func brokenRuleBookIsExit2WithLocations() throws {
         let w = try Workspace()
-        try "steps:\n  - id: extra\n    ofset: 3\n".write(toFile: w.root + "/rules/30-typo.yaml", atomically: true, encoding: .utf8)
+        try "steps:\n  - id: extra\n    ofset: 3\n".write(
+            toFile: w.root + "/rules/30-typo.yaml", atomically: true, encoding: .utf8)
         let r = try Self.regua(w, [])
         #expect(r.status == 2)
         #expect(r.stderr.contains("30-typo.yaml:3:5: "), "\(r.stderr)")

@@ -18,7 +18,9 @@ import Testing
     }
 
     static let canMount: Bool = {
-        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("regua-mount-probe-\(UUID().uuidString)").path
+        let probe = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "regua-mount-probe-\(UUID().uuidString)"
+        ).path
         try? FileManager.default.createDirectory(atPath: probe, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: probe) }
         guard sh(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", probe]) == 0 else { return false }

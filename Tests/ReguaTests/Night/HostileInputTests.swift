@@ -21,8 +21,10 @@ import Testing
         ]
         let c = w.root + "/fixtures/customers.csv"
         let r = w.root + "/fixtures/receivables.csv"
-        try (String(contentsOfFile: c, encoding: .utf8) + customers.joined(separator: "\r\n") + "\r\n").write(toFile: c, atomically: true, encoding: .utf8)
-        try (String(contentsOfFile: r, encoding: .utf8) + receivables.joined(separator: "\r\n") + "\r\n").write(toFile: r, atomically: true, encoding: .utf8)
+        try (String(contentsOfFile: c, encoding: .utf8) + customers.joined(separator: "\r\n") + "\r\n").write(
+            toFile: c, atomically: true, encoding: .utf8)
+        try (String(contentsOfFile: r, encoding: .utf8) + receivables.joined(separator: "\r\n") + "\r\n").write(
+            toFile: r, atomically: true, encoding: .utf8)
 
         let night = try w.run()
         let dir = try #require(night.folder)

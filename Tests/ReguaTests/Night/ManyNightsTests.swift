@@ -15,7 +15,9 @@ import Testing
         var seen = Set<String>()
         var maxOffset: [String: Int] = [:]
         for a in sent.sorted(by: { $0.night < $1.night }) {
-            #expect(seen.insert("\(a.action.titleID.raw)|\(a.action.stepID)").inserted, "\(a.action.titleID.raw) got \(a.action.stepID) twice")
+            #expect(
+                seen.insert("\(a.action.titleID.raw)|\(a.action.stepID)").inserted,
+                "\(a.action.titleID.raw) got \(a.action.stepID) twice")
             let prev = maxOffset[a.action.titleID.raw] ?? Int.min
             #expect(a.action.offset > prev, "\(a.action.titleID.raw) went back down the ladder")
             maxOffset[a.action.titleID.raw] = a.action.offset
@@ -38,7 +40,9 @@ import Testing
     @Test func paymentBetweenNightsStopsEveryLaterStep() throws {
         let w = try Workspace()
         _ = try w.run("2026-11-23")
-        let sentTitles = Set(try w.allActions().filter { $0.action.kind == .sent && $0.action.messageID != nil }.map(\.action.titleID.raw))
+        let sentTitles = Set(
+            try w.allActions().filter { $0.action.kind == .sent && $0.action.messageID != nil }.map(
+                \.action.titleID.raw))
         let victim = try #require(sentTitles.sorted().first)
         try w.setReceivable(title: victim, column: "status", value: "paid")
         var night = Day(iso: "2026-11-24")!
@@ -46,7 +50,9 @@ import Testing
             _ = try w.run(night.iso)
             night = night.adding(days: 1)
         }
-        let later = try w.allActions().filter { $0.night > Day(iso: "2026-11-23")! && $0.action.titleID.raw == victim && $0.action.kind == .sent }
+        let later = try w.allActions().filter {
+            $0.night > Day(iso: "2026-11-23")! && $0.action.titleID.raw == victim && $0.action.kind == .sent
+        }
         #expect(later.allSatisfy { $0.action.stepID == "bank:stop_protest" })
     }
 
@@ -62,18 +68,24 @@ import Testing
         let monday = try w.allActions().filter { $0.night == Day(iso: "2026-11-23")! }
         let sentTitles = Set(monday.filter { $0.action.kind == .sent }.map(\.action.titleID))
         // Held on Monday only for a reason of its own (below the minimum amount, …), never the quiet day.
-        let heldMonday = Set(monday.filter { $0.action.kind == .held && $0.action.reason != .quietDay }.map(\.action.titleID))
+        let heldMonday = Set(
+            monday.filter { $0.action.kind == .held && $0.action.reason != .quietDay }.map(\.action.titleID))
         #expect(!monday.contains { $0.action.reason == .quietDay })
         // Each title held on Sunday whose window is still open on Monday goes out on Monday.
         let book = try RuleBookLoader.load(directory: w.root + "/rules")
-        let titles = try InputReader.read(customers: w.root + "/fixtures/customers.csv",
-                                          receivables: w.root + "/fixtures/receivables.csv").titles
+        let titles = try InputReader.read(
+            customers: w.root + "/fixtures/customers.csv",
+            receivables: w.root + "/fixtures/receivables.csv"
+        ).titles
         let decider = NightDecider(book: book, asOf: Day(iso: "2026-11-23")!)
         var checked = 0
         for h in held {
-            guard let t = titles.first(where: { $0.id == h.action.titleID }), let step = book.step(h.action.stepID) else { continue }
+            guard let t = titles.first(where: { $0.id == h.action.titleID }), let step = book.step(h.action.stepID)
+            else { continue }
             if decider.inWindow(step, days: decider.dunned(t).daysOverdue) {
-                #expect(sentTitles.contains(t.id) || heldMonday.contains(t.id), "\(t.id) held on Sunday should go out on Monday")
+                #expect(
+                    sentTitles.contains(t.id) || heldMonday.contains(t.id),
+                    "\(t.id) held on Sunday should go out on Monday")
                 if sentTitles.contains(t.id) { checked += 1 }
             }
         }

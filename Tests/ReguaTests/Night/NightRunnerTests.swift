@@ -11,7 +11,9 @@ import Testing
         #expect(r.exitCode == 1, "the fixtures carry bad rows on purpose")
         let dir = try #require(r.folder)
         let tree = Workspace.tree(dir)
-        for f in ["sms.csv", "letters.pdf", "letters.csv", "summary.json", "report.html", "rejects.csv", "manifest.json"] {
+        for f in [
+            "sms.csv", "letters.pdf", "letters.csv", "summary.json", "report.html", "rejects.csv", "manifest.json",
+        ] {
             #expect(tree[f] != nil, "missing \(f)")
         }
         #expect(tree.keys.contains { $0.hasPrefix("email/") && $0.hasSuffix(".eml") })
@@ -63,7 +65,9 @@ import Testing
         let forced = try w.run(force: true)
         #expect(forced.outcome == .published)
         #expect(FileManager.default.fileExists(atPath: w.root + "/out/2026-11-23"))
-        let aside = try FileManager.default.contentsOfDirectory(atPath: w.root + "/out").filter { $0.hasPrefix("2026-11-23.replaced-") }
+        let aside = try FileManager.default.contentsOfDirectory(atPath: w.root + "/out").filter {
+            $0.hasPrefix("2026-11-23.replaced-")
+        }
         #expect(aside.count == 1)
         #expect(try w.ledger().night(Day(iso: "2026-11-23")!)?.forced == true)
     }
@@ -99,7 +103,8 @@ import Testing
 
     @Test func invalidRuleBookStopsBeforeAnything() throws {
         let w = try Workspace()
-        try "steps:\n  - id: x\n    ofset: 3\n".write(toFile: w.root + "/rules/20-broken.yaml", atomically: true, encoding: .utf8)
+        try "steps:\n  - id: x\n    ofset: 3\n".write(
+            toFile: w.root + "/rules/20-broken.yaml", atomically: true, encoding: .utf8)
         do {
             _ = try w.run()
             Issue.record("expected a failure")

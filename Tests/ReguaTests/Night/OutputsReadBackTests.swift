@@ -54,7 +54,10 @@ import Testing
             #expect(!(m["subject"] as! String).contains("=?"), "subject decoded")
             // The To display name is the customer's accented name from customers.csv.
             let to = m["to"] as! String
-            let name = to.split(separator: "<").first.map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) } ?? ""
+            let name =
+                to.split(separator: "<").first.map {
+                    $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                } ?? ""
             #expect(customers.contains(name), "\(name)")
             // Every title named in the header appears in the text.
             for t in (m["titles"] as! String).split(separator: ",") {
@@ -70,7 +73,9 @@ import Testing
         let r = try w.run()
         let pdf = r.folder! + "/letters.pdf"
         let (_, info) = try Self.capture(["pdfinfo", pdf])
-        let pages = info.split(separator: "\n").first { $0.hasPrefix("Pages:") }.map { Int($0.split(separator: " ").last!)! }
+        let pages = info.split(separator: "\n").first { $0.hasPrefix("Pages:") }.map {
+            Int($0.split(separator: " ").last!)!
+        }
         let csv = try String(contentsOfFile: r.folder! + "/letters.csv", encoding: .utf8)
         let rows = csv.split(separator: "\r\n").dropFirst()
         let header = csv.split(separator: "\r\n").first!.split(separator: ",")
@@ -100,7 +105,9 @@ import Testing
         #expect(Int(trailer.dropFirst(23).prefix(6)) == records.count, "file trailer 24–29 counts every record")
         #expect(String(decoding: records[0][142..<143], as: UTF8.self) == "1", "143: remittance")
         #expect(String(decoding: records[0][157..<163], as: UTF8.self) == "000001", "158–163: NSA 1 on a new ledger")
-        let protests = records.filter { $0[13] == UInt8(ascii: "P") && String(decoding: $0[15..<17], as: UTF8.self) == "09" }
+        let protests = records.filter {
+            $0[13] == UInt8(ascii: "P") && String(decoding: $0[15..<17], as: UTF8.self) == "09"
+        }
         #expect(protests.count == r.summary?.remittance.instructions["protest"])
     }
 }

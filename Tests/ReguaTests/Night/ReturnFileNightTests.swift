@@ -8,12 +8,14 @@ import Testing
     typealias B = ReturnFileBuilder
 
     /// NF-10277 (C002, due 2026-11-18, nosso número 52) would get overdue_d3 on 2026-11-23.
-    static let settlement = B.Event(movement: "06", nossoNumero: "12345670000000052", titleID: "NF-10277",
-                                    amount: 1_875_000, paid: 1_875_000, occurrence: Day(iso: "2026-11-20"))
+    static let settlement = B.Event(
+        movement: "06", nossoNumero: "12345670000000052", titleID: "NF-10277",
+        amount: 1_875_000, paid: 1_875_000, occurrence: Day(iso: "2026-11-20"))
 
     func write(_ w: Workspace, _ name: String, agreement: String = "1234567", events: [B.Event]) throws -> String {
         let path = w.root + "/" + name
-        let bytes = B.bytes(try B.records(bank: "001", agreement: agreement, agency: "1234", account: "56789", events: events))
+        let bytes = B.bytes(
+            try B.records(bank: "001", agreement: agreement, agency: "1234", account: "56789", events: events))
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         return path
     }
@@ -22,7 +24,8 @@ import Testing
         let w = try Workspace()
         let baseline = try NightRunner(options: w.options(dryRun: true)).run()
         #expect(baseline.summary?.messages.total ?? 0 > 0)
-        let dryActions = NightDecider(book: try RuleBookLoader.load(directory: w.root + "/rules"), asOf: Day(iso: "2026-11-23")!)
+        let dryActions = NightDecider(
+            book: try RuleBookLoader.load(directory: w.root + "/rules"), asOf: Day(iso: "2026-11-23")!)
         _ = dryActions
 
         let file = try write(w, "ret1.RET", events: [Self.settlement])
@@ -72,7 +75,8 @@ extension ReturnFileNightTests {
         let w = try Workspace()
         let path = w.root + "/fixtures/receivables.csv"
         let original = try String(contentsOfFile: path, encoding: .utf8)
-        let without = original.components(separatedBy: "\r\n").filter { !$0.contains(",NF-10277,") }.joined(separator: "\r\n")
+        let without = original.components(separatedBy: "\r\n").filter { !$0.contains(",NF-10277,") }.joined(
+            separator: "\r\n")
         try without.write(toFile: path, atomically: true, encoding: .utf8)
         let file = try write(w, "ret.RET", events: [Self.settlement])
         let r = try NightRunner(options: w.options(retorno: [file])).run()

@@ -29,8 +29,9 @@ import Testing
 
         init(rules: String, _ w: Workspace, asOf: String, history: LedgerHistory = LedgerHistory()) throws {
             let book = try RuleBookLoader.load(directory: rules)
-            let inputs = try InputReader.read(customers: w.root + "/fixtures/customers.csv",
-                                              receivables: w.root + "/fixtures/receivables.csv")
+            let inputs = try InputReader.read(
+                customers: w.root + "/fixtures/customers.csv",
+                receivables: w.root + "/fixtures/receivables.csv")
             titles = inputs.titles.count
             decision = NightDecider(book: book, asOf: Day(iso: asOf)!)
                 .decide(customers: inputs.customers, titles: inputs.titles, history: history)
@@ -71,45 +72,55 @@ import Testing
             #expect(s.byProfile.reduce(0) { $0 + $1.titles } == titles.count, "\(c.rawValue)")
             let customers = Set(titles.map { old.customerOf[$0] ?? new.customerOf[$0]! })
             #expect(s.customers == customers.count, "\(c.rawValue)")
-            #expect(s.sampleCustomers == Array(customers.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.prefix(5)))
+            #expect(
+                s.sampleCustomers == Array(customers.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.prefix(5)))
         }
         #expect(r.titlesChanged == want.values.reduce(0) { $0 + $1.count })
         for ch in Channel.allCases {
-            #expect(r.channels.first { $0.channel == ch.rawValue } == RuleDiff.ChannelTotal(
-                channel: ch.rawValue, old: old.messages(on: ch), new: new.messages(on: ch)))
+            #expect(
+                r.channels.first { $0.channel == ch.rawValue }
+                    == RuleDiff.ChannelTotal(
+                        channel: ch.rawValue, old: old.messages(on: ch), new: new.messages(on: ch)))
         }
-        #expect(r.channels.first { $0.channel == "bank" }
-            == RuleDiff.ChannelTotal(channel: "bank", old: old.decision.remittances.count, new: new.decision.remittances.count))
+        #expect(
+            r.channels.first { $0.channel == "bank" }
+                == RuleDiff.ChannelTotal(
+                    channel: "bank", old: old.decision.remittances.count, new: new.decision.remittances.count))
         return want
     }
 
     @Test func aStepOnAnotherChannelMovesItsTitles() throws {
         let w = try Workspace()
         let new = try Self.editedBook(w, "rules-sms") {
-            $0.replacingOccurrences(of: "offset: 3\n    channel: email\n    template: atraso\n",
-                                    with: "offset: 3\n    channel: sms\n    template: atraso\n")
+            $0.replacingOccurrences(
+                of: "offset: 3\n    channel: email\n    template: atraso\n",
+                with: "offset: 3\n    channel: sms\n    template: atraso\n")
         }
         // An SMS body for the `atraso` template (the letter fallback stays as it was).
-        try FileManager.default.copyItem(atPath: new + "/templates/atraso_sms.sms.mustache",
-                                         toPath: new + "/templates/atraso.sms.mustache")
-        let r = try RuleDiff.run(oldRules: w.root + "/rules", newRules: new, options: w.options(),
-                                 asOf: Day(iso: "2026-11-23")!)
+        try FileManager.default.copyItem(
+            atPath: new + "/templates/atraso_sms.sms.mustache",
+            toPath: new + "/templates/atraso.sms.mustache")
+        let r = try RuleDiff.run(
+            oldRules: w.root + "/rules", newRules: new, options: w.options(),
+            asOf: Day(iso: "2026-11-23")!)
         let old = try Night(rules: w.root + "/rules", w, asOf: "2026-11-23")
         let now = try Night(rules: new, w, asOf: "2026-11-23")
         let want = Self.check(r, old, now)
 
         #expect(r.titles == old.titles)
         #expect(want[.movedChannel]!.count >= 5)
-        #expect(want[.movedChannel]!.allSatisfy { old.sent[$0]!.step == "overdue_d3" && now.sent[$0]!.channel == "sms" })
+        #expect(
+            want[.movedChannel]!.allSatisfy { old.sent[$0]!.step == "overdue_d3" && now.sent[$0]!.channel == "sms" })
         #expect(r.summary(.movedChannel).transitions.allSatisfy { $0.to == "overdue_d3/sms" })
         #expect(r.summary(.removed).titles == 0)
         #expect(r.summary(.movedStep).titles == 0)
         #expect(r.channels.first { $0.channel == "email" }!.new < r.channels.first { $0.channel == "email" }!.old)
         #expect(r.profileChanges.isEmpty)
         #expect(r.summary(.movedChannel).transitions.contains { $0.from == "overdue_d3/email" })
-        #expect(r.text.split(separator: "\n").contains {
-            $0.contains("overdue_d3/email") && $0.contains("→") && $0.contains("overdue_d3/sms")
-        })
+        #expect(
+            r.text.split(separator: "\n").contains {
+                $0.contains("overdue_d3/email") && $0.contains("→") && $0.contains("overdue_d3/sms")
+            })
     }
 
     @Test func aRemovedStepIsReportedAgainstTheLedgersHistory() throws {
@@ -117,11 +128,13 @@ import Testing
         _ = try w.run("2026-11-20")  // real history: steps already sent count on the ladder
         let before = try w.allActions().count
         let new = try Self.editedBook(w, "rules-no-letter") {
-            $0.replacingOccurrences(of: "  - id: letter_d30\n    offset: 30\n    channel: letter\n    template: carta_cobranca\n",
-                                    with: "")
+            $0.replacingOccurrences(
+                of: "  - id: letter_d30\n    offset: 30\n    channel: letter\n    template: carta_cobranca\n",
+                with: "")
         }
-        let r = try RuleDiff.run(oldRules: w.root + "/rules", newRules: new, options: w.options(),
-                                 asOf: Day(iso: "2026-11-23")!)
+        let r = try RuleDiff.run(
+            oldRules: w.root + "/rules", newRules: new, options: w.options(),
+            asOf: Day(iso: "2026-11-23")!)
         let history = try w.ledger().history(before: Day(iso: "2026-11-23")!)
         let old = try Night(rules: w.root + "/rules", w, asOf: "2026-11-23", history: history)
         let now = try Night(rules: new, w, asOf: "2026-11-23", history: history)
@@ -142,8 +155,9 @@ import Testing
         let w = try Workspace()
         let copy = w.root + "/rules-copy"
         try FileManager.default.copyItem(atPath: w.root + "/rules", toPath: copy)
-        let r = try RuleDiff.run(oldRules: w.root + "/rules", newRules: copy, options: w.options(),
-                                 asOf: Day(iso: "2026-11-23")!)
+        let r = try RuleDiff.run(
+            oldRules: w.root + "/rules", newRules: copy, options: w.options(),
+            asOf: Day(iso: "2026-11-23")!)
         #expect(r.oldHash == r.newHash)
         #expect(r.titlesChanged == 0)
         #expect(r.categories.map(\.category) == RuleDiff.Category.allCases)
@@ -160,11 +174,13 @@ import Testing
             $0.replacingOccurrences(of: "id: good_payer", with: "id: bom_pagador")
                 .replacingOccurrences(of: "score: \">= 700\"", with: "score: \">= 800\"")
         }
-        let r = try RuleDiff.run(oldRules: w.root + "/rules", newRules: new, options: w.options(),
-                                 asOf: Day(iso: "2026-11-23")!)
+        let r = try RuleDiff.run(
+            oldRules: w.root + "/rules", newRules: new, options: w.options(),
+            asOf: Day(iso: "2026-11-23")!)
         // Each customer's profile under each book, from `explain`.
-        let inputs = try InputReader.read(customers: w.root + "/fixtures/customers.csv",
-                                          receivables: w.root + "/fixtures/receivables.csv")
+        let inputs = try InputReader.read(
+            customers: w.root + "/fixtures/customers.csv",
+            receivables: w.root + "/fixtures/receivables.csv")
         let books = try [RuleBookLoader.load(directory: w.root + "/rules"), RuleBookLoader.load(directory: new)]
         var moves: [String: Int] = [:]
         for c in inputs.customers {
@@ -176,11 +192,13 @@ import Testing
             }
             if p[0] != p[1] { moves["\(p[0])→\(p[1])", default: 0] += 1 }
         }
-        #expect(Dictionary(uniqueKeysWithValues: r.profileChanges.map { ("\($0.from)→\($0.to)", $0.customers) }) == moves)
+        #expect(
+            Dictionary(uniqueKeysWithValues: r.profileChanges.map { ("\($0.from)→\($0.to)", $0.customers) }) == moves)
         #expect(moves["good_payer→bom_pagador", default: 0] > 0)
         #expect(moves["good_payer→standard", default: 0] > 0)
-        _ = Self.check(r, try Night(rules: w.root + "/rules", w, asOf: "2026-11-23"),
-                       try Night(rules: new, w, asOf: "2026-11-23"))
+        _ = Self.check(
+            r, try Night(rules: w.root + "/rules", w, asOf: "2026-11-23"),
+            try Night(rules: new, w, asOf: "2026-11-23"))
     }
 
     @Test func bothBooksProblemsAreReportedAtOnce() throws {

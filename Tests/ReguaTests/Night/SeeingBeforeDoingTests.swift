@@ -11,7 +11,9 @@ import Testing
         #expect(c006.profile == "standard")
         #expect(c006.profileTrail.map(\.profile) == ["key_account", "good_payer", "chronic", "standard"])
         let verdicts = c006.titles.flatMap(\.steps).filter { $0.stepID == "overdue_d3" }.map(\.verdict)
-        #expect(verdicts.contains { if case .sent(.letter, _) = $0 { true } else { false } }, "opt-out e-mail falls back to a letter")
+        #expect(
+            verdicts.contains { if case .sent(.letter, _) = $0 { true } else { false } },
+            "opt-out e-mail falls back to a letter")
         let c015 = try Simulation.explain(options: o, customerID: "C015", asOf: Day(iso: "2026-11-23"))
         #expect(c015.titles.contains { $0.suppressed == "promised to pay by 2026-11-30" })
         #expect(c015.messages.isEmpty)
@@ -63,7 +65,8 @@ import Testing
         let w = try Workspace()
         let t = w.root + "/rules/templates/"
         // An unknown variable on line 3, an e-mail without a subject, an SMS far above two segments.
-        try "Subject: Aviso\n\nOlá {{customer.name}},\n{{customer.nmae}}\n".write(toFile: t + "atraso.email.mustache", atomically: true, encoding: .utf8)
+        try "Subject: Aviso\n\nOlá {{customer.name}},\n{{customer.nmae}}\n".write(
+            toFile: t + "atraso.email.mustache", atomically: true, encoding: .utf8)
         try "Olá {{customer.name}}\n".write(toFile: t + "lembrete.email.mustache", atomically: true, encoding: .utf8)
         try String(repeating: "Texto longo da cobrança com acentuação. ", count: 20)
             .write(toFile: t + "atraso_sms.sms.mustache", atomically: true, encoding: .utf8)
@@ -72,8 +75,10 @@ import Testing
         #expect(r.errors.contains { $0.contains("atraso.email.mustache:4:") && $0.contains("customer.nmae") })
         #expect(r.errors.contains { $0.contains("lembrete.email.mustache:1:1") })
         // The first two are load errors; fix them and the SMS limit is what remains.
-        try "Subject: Aviso\n\nOlá {{customer.name}}\n".write(toFile: t + "atraso.email.mustache", atomically: true, encoding: .utf8)
-        try "Subject: Lembrete\n\nOlá {{customer.name}}\n".write(toFile: t + "lembrete.email.mustache", atomically: true, encoding: .utf8)
+        try "Subject: Aviso\n\nOlá {{customer.name}}\n".write(
+            toFile: t + "atraso.email.mustache", atomically: true, encoding: .utf8)
+        try "Subject: Lembrete\n\nOlá {{customer.name}}\n".write(
+            toFile: t + "lembrete.email.mustache", atomically: true, encoding: .utf8)
         let r2 = try RuleCheck.run(rulesDir: w.root + "/rules")
         #expect(r2.errors.contains { $0.contains("overdue_d10") && $0.contains("segments") }, "\(r2.errors)")
     }

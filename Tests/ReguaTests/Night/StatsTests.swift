@@ -28,8 +28,9 @@ import Testing
         }
         let chosen = first.keys.sorted().prefix(6)
         #expect(chosen.count == 6)
-        let inputs = try InputReader.read(customers: w.root + "/fixtures/customers.csv",
-                                          receivables: w.root + "/fixtures/receivables.csv")
+        let inputs = try InputReader.read(
+            customers: w.root + "/fixtures/customers.csv",
+            receivables: w.root + "/fixtures/receivables.csv")
         let amount = Dictionary(uniqueKeysWithValues: inputs.titles.map { ($0.id.raw, $0.amount) })
         for (title, days) in zip(chosen, [0, 3, 6, 12, 20, -2]) {
             try w.setReceivable(title: title, column: "status", value: "paid")
@@ -38,8 +39,9 @@ import Testing
         }
 
         // When and how much each title was paid, from the receivables as they now are.
-        let paid = try InputReader.read(customers: w.root + "/fixtures/customers.csv",
-                                        receivables: w.root + "/fixtures/receivables.csv")
+        let paid = try InputReader.read(
+            customers: w.root + "/fixtures/customers.csv",
+            receivables: w.root + "/fixtures/receivables.csv")
         #expect(paid.titles.count == inputs.titles.count, "no edited row was rejected")
         var payments: [String: (date: Day, cents: Int64)] = [:]
         for t in paid.titles where t.status == .paid || t.paidAmount.cents > 0 {
@@ -47,7 +49,9 @@ import Testing
             payments[t.id.raw] = (d, t.paidAmount.cents > 0 ? t.paidAmount.cents : t.amount.cents)
         }
 
-        let bounds: [(String?, String?)] = [(nil, nil), ("2026-11-19", nil), (nil, "2026-11-19"), ("2026-11-19", "2026-11-19")]
+        let bounds: [(String?, String?)] = [
+            (nil, nil), ("2026-11-19", nil), (nil, "2026-11-19"), ("2026-11-19", "2026-11-19"),
+        ]
         var creditedSomewhere = 0
         for (f, t) in bounds {
             let (from, to) = (f.flatMap { Day(iso: $0) }, t.flatMap { Day(iso: $0) })

@@ -7,7 +7,9 @@ struct Workspace {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" {
             url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+                return url.path
+            }
         }
         fatalError("Package.swift not found above \(#filePath)")
     }()
@@ -22,11 +24,14 @@ struct Workspace {
         try fm.copyItem(atPath: Workspace.repoRoot + "/fixtures", toPath: root + "/fixtures")
     }
 
-    func options(_ asOf: String = "2026-11-23", dryRun: Bool = false, force: Bool = false, out: String = "out",
-                 retorno: [String] = []) -> NightOptions {
-        NightOptions(asOf: Day(iso: asOf)!, rulesDir: root + "/rules", customers: root + "/fixtures/customers.csv",
-                     receivables: root + "/fixtures/receivables.csv", returnFiles: retorno, outDir: root + "/" + out,
-                     statePath: root + "/var/regua.sqlite", dryRun: dryRun, force: force)
+    func options(
+        _ asOf: String = "2026-11-23", dryRun: Bool = false, force: Bool = false, out: String = "out",
+        retorno: [String] = []
+    ) -> NightOptions {
+        NightOptions(
+            asOf: Day(iso: asOf)!, rulesDir: root + "/rules", customers: root + "/fixtures/customers.csv",
+            receivables: root + "/fixtures/receivables.csv", returnFiles: retorno, outDir: root + "/" + out,
+            statePath: root + "/var/regua.sqlite", dryRun: dryRun, force: force)
     }
 
     func run(_ asOf: String = "2026-11-23", dryRun: Bool = false, force: Bool = false) throws -> NightResult {

@@ -18,34 +18,44 @@ enum RenderFixtures {
         Customer(
             id: CustomerID("C004"), name: name, document: Document.parse("123.456.789-09")!,
             email: "maria.souza@example.com", phone: "+5511987654321",
-            address: PostalAddress(street: "Rua Augusta", number: "1500", complement: "Apto 12", district: "Consolação",
-                                   city: "São Paulo", state: "SP", zip: "01304001"))
+            address: PostalAddress(
+                street: "Rua Augusta", number: "1500", complement: "Apto 12", district: "Consolação",
+                city: "São Paulo", state: "SP", zip: "01304001"))
     }
 
     /// A title due on the 2026-11-20 holiday (effective 23) and one due 2026-11-20 paid in part, 3 days late.
     static func titles() -> [DunnedTitle] {
-        let holiday = Title(id: TitleID("NF-10273"), customerID: CustomerID("C004"), dueDate: Day(iso: "2026-11-20")!,
-                            amount: Money(cents: 32_990), installment: "4/10")
-        let late = Title(id: TitleID("NF-10294"), customerID: CustomerID("C004"), dueDate: Day(iso: "2026-11-20")!,
-                         amount: Money(cents: 150_000), paidAmount: Money(cents: 26_544), nossoNumero: "0000000042",
-                         barcode: "00192376900000135000000001238798777770016818",
-                         linhaDigitavel: "00190000090123879877977700168188237690000013500")
+        let holiday = Title(
+            id: TitleID("NF-10273"), customerID: CustomerID("C004"), dueDate: Day(iso: "2026-11-20")!,
+            amount: Money(cents: 32_990), installment: "4/10")
+        let late = Title(
+            id: TitleID("NF-10294"), customerID: CustomerID("C004"), dueDate: Day(iso: "2026-11-20")!,
+            amount: Money(cents: 150_000), paidAmount: Money(cents: 26_544), nossoNumero: "0000000042",
+            barcode: "00192376900000135000000001238798777770016818",
+            linhaDigitavel: "00190000090123879877977700168188237690000013500")
         return [
-            DunnedTitle(title: holiday, effectiveDueDate: Day(iso: "2026-11-23")!, daysOverdue: 0,
-                        outstanding: holiday.outstanding, lateFee: .zero, interest: .zero),
+            DunnedTitle(
+                title: holiday, effectiveDueDate: Day(iso: "2026-11-23")!, daysOverdue: 0,
+                outstanding: holiday.outstanding, lateFee: .zero, interest: .zero),
             // 1.234,56 outstanding, 3 days late: multa 2% = 24,69; juros 1%/30 × 3 = 1,23.
-            DunnedTitle(title: late, effectiveDueDate: Day(iso: "2026-11-20")!, daysOverdue: 3,
-                        outstanding: late.outstanding, lateFee: Money(cents: 2_469), interest: Money(cents: 123)),
+            DunnedTitle(
+                title: late, effectiveDueDate: Day(iso: "2026-11-20")!, daysOverdue: 3,
+                outstanding: late.outstanding, lateFee: Money(cents: 2_469), interest: Money(cents: 123)),
         ]
     }
 
-    static func message(customer: Customer = customer(), channel: Channel = .email, pix: Bool = true) -> PlannedMessage {
-        let step = Step(id: "overdue_d3", offset: 3, action: .message(channel: .email, template: "atraso", fallback: .letter), index: 2)
+    static func message(customer: Customer = customer(), channel: Channel = .email, pix: Bool = true) -> PlannedMessage
+    {
+        let step = Step(
+            id: "overdue_d3", offset: 3, action: .message(channel: .email, template: "atraso", fallback: .letter),
+            index: 2)
         let t = titles()
         return PlannedMessage(
             id: "R20261123-00000000000000aa", customer: customer, profile: "chronic", channel: channel, step: step,
             template: "atraso", titles: t, titleSteps: ["due_today", "overdue_d3"],
-            pixCode: pix ? "00020126360014br.gov.bcb.pix0114123456780001955204000053039865406150.005802BR5918EMPRESA TESTE LTDA6009SAO PAULO62150511FAT2025000163045D28" : nil,
+            pixCode: pix
+                ? "00020126360014br.gov.bcb.pix0114123456780001955204000053039865406150.005802BR5918EMPRESA TESTE LTDA6009SAO PAULO62150511FAT2025000163045D28"
+                : nil,
             pixTxid: pix ? "FAT20250001" : nil)
     }
 
@@ -57,7 +67,8 @@ enum RenderFixtures {
     static func book(_ templates: [String: String], steps: [Step] = []) -> RuleBook {
         var sources: [String: TemplateSource] = [:]
         for (name, text) in templates { sources[name] = TemplateSource(path: "rules/templates/" + name, text: text) }
-        return RuleBook(company: company, policy: policy, profiles: [Profile(id: "standard")], steps: steps, templates: sources)
+        return RuleBook(
+            company: company, policy: policy, profiles: [Profile(id: "standard")], steps: steps, templates: sources)
     }
 
     /// The errors `TemplateSet(book:)` throws, as printed.
@@ -78,7 +89,9 @@ enum RenderFixtures {
     static let repoRoot: URL = {
         var dir = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
         while dir.path != "/" {
-            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("rules/10-regua.yaml").path) { return dir }
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("rules/10-regua.yaml").path) {
+                return dir
+            }
             dir = dir.deletingLastPathComponent()
         }
         return dir
@@ -86,14 +99,23 @@ enum RenderFixtures {
 
     /// The steps of rules/10-regua.yaml, written out by hand (the YAML loader is tested elsewhere).
     static let shippedSteps: [Step] = [
-        Step(id: "reminder_d-5", offset: -5, action: .message(channel: .email, template: "lembrete", fallback: nil), index: 0),
-        Step(id: "due_today", offset: 0, action: .message(channel: .sms, template: "vence_hoje", fallback: nil),
-             profiles: ["chronic", "standard"], index: 1),
-        Step(id: "overdue_d3", offset: 3, action: .message(channel: .email, template: "atraso", fallback: .letter), index: 2),
-        Step(id: "overdue_d10", offset: 10, action: .message(channel: .sms, template: "atraso_sms", fallback: nil),
-             exceptProfiles: ["key_account"], index: 3),
-        Step(id: "letter_d30", offset: 30, action: .message(channel: .letter, template: "carta_cobranca", fallback: nil), index: 4),
-        Step(id: "protest_d45", offset: 45, action: .remittance(.protest), profiles: ["chronic", "standard"], index: 5),
+        Step(
+            id: "reminder_d-5", offset: -5, action: .message(channel: .email, template: "lembrete", fallback: nil),
+            index: 0),
+        Step(
+            id: "due_today", offset: 0, action: .message(channel: .sms, template: "vence_hoje", fallback: nil),
+            profiles: ["chronic", "standard"], index: 1),
+        Step(
+            id: "overdue_d3", offset: 3, action: .message(channel: .email, template: "atraso", fallback: .letter),
+            index: 2),
+        Step(
+            id: "overdue_d10", offset: 10, action: .message(channel: .sms, template: "atraso_sms", fallback: nil),
+            exceptProfiles: ["key_account"], index: 3),
+        Step(
+            id: "letter_d30", offset: 30, action: .message(channel: .letter, template: "carta_cobranca", fallback: nil),
+            index: 4),
+        Step(
+            id: "protest_d45", offset: 45, action: .remittance(.protest), profiles: ["chronic", "standard"], index: 5),
     ]
 
     /// The shipped templates read from rules/templates/.
@@ -104,9 +126,10 @@ enum RenderFixtures {
             let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
             sources[name] = TemplateSource(path: "rules/templates/" + name, text: text)
         }
-        return RuleBook(company: company, policy: policy,
-                        profiles: ["key_account", "good_payer", "chronic", "standard"].map { Profile(id: $0) },
-                        steps: shippedSteps, templates: sources)
+        return RuleBook(
+            company: company, policy: policy,
+            profiles: ["key_account", "good_payer", "chronic", "standard"].map { Profile(id: $0) },
+            steps: shippedSteps, templates: sources)
     }
 
     /// Rows of a small RFC 4180 file (quoted fields, doubled quotes, CRLF), header included.
@@ -118,12 +141,20 @@ enum RenderFixtures {
             if quoted {
                 if c == "\"" {
                     if it.first == "\"" { field.unicodeScalars.append(it.removeFirst()) } else { quoted = false }
-                } else { field.unicodeScalars.append(c) }
-            } else if c == "\"" { quoted = true
-            } else if c == "," { row.append(field); field = ""
-            } else if c == "\r" { continue
-            } else if c == "\n" { row.append(field); rows.append(row); row = []; field = ""
-            } else { field.unicodeScalars.append(c) }
+                } else {
+                    field.unicodeScalars.append(c)
+                }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                row.append(field); field = ""
+            } else if c == "\r" {
+                continue
+            } else if c == "\n" {
+                row.append(field); rows.append(row); row = []; field = ""
+            } else {
+                field.unicodeScalars.append(c)
+            }
         }
         if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
         return rows

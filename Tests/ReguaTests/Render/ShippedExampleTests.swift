@@ -6,7 +6,8 @@ import Testing
 @Suite struct ShippedExampleTests {
     /// GSM 03.38 basic character set (an SMS segment of 153 such characters when concatenated).
     private static let gsm7: Set<Character> = Set(
-        "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+        "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+    )
 
     @Test func everyShippedTemplatePassesTheCheck() throws {
         let book = try RenderFixtures.shippedBook()
@@ -25,8 +26,9 @@ import Testing
         for step in RenderFixtures.shippedSteps {
             guard case .message(let channel, let template, let fallback) = step.action else { continue }
             for c in [channel] + (fallback.map { [$0] } ?? []) {
-                let m = try set.render(template: template, channel: c,
-                                       context: TemplateSet.sampleContext(book: book, channel: c, step: step))
+                let m = try set.render(
+                    template: template, channel: c,
+                    context: TemplateSet.sampleContext(book: book, channel: c, step: step))
                 #expect(!m.text.contains("{{") && !m.text.contains("}}"), "\(template).\(c)")
                 #expect(m.text.contains("Exemplo Comércio Ltda") || m.text.contains("Maria"), "\(template).\(c)")
                 switch c {
@@ -37,7 +39,9 @@ import Testing
                     #expect(m.text.contains("00190.00009 01238.798779 77700.168188 2 37690000013500"))
                     #expect(m.text.contains("br.gov.bcb.pix"))
                     let html = try #require(m.html, "\(template) has an HTML body")
-                    #expect(html.contains("<table") && html.contains("NF-2026-0041") && html.contains("Exemplo Comércio Ltda"))
+                    #expect(
+                        html.contains("<table") && html.contains("NF-2026-0041")
+                            && html.contains("Exemplo Comércio Ltda"))
                 case .letter:
                     // The PDF prints city and date above the text; the template must not repeat them.
                     #expect(m.text.hasPrefix("Cliente: Maria"))
@@ -56,8 +60,9 @@ import Testing
     func smsFitTwoGSM7Segments(template: String) throws {
         let book = try RenderFixtures.shippedBook()
         let set = try TemplateSet(book: book)
-        let customer = Customer(id: CustomerID("C001"), name: "Conceição Materiais de Construção e Acabamentos Ltda",
-                                document: Document.parse("12.345.678/0001-95")!, phone: "+5511987654321")
+        let customer = Customer(
+            id: CustomerID("C001"), name: "Conceição Materiais de Construção e Acabamentos Ltda",
+            document: Document.parse("12.345.678/0001-95")!, phone: "+5511987654321")
         var message = RenderFixtures.message(customer: customer, channel: .sms)
         message.titles[1].title.amount = Money(cents: 9_876_543_21)
         message.titles[1].outstanding = Money(cents: 9_876_543_21)
@@ -69,7 +74,8 @@ import Testing
     }
 
     @Test func companyDocumentInTheRuleBookIsValid() throws {
-        let yaml = try String(contentsOf: RenderFixtures.repoRoot.appendingPathComponent("rules/00-empresa.yaml"), encoding: .utf8)
+        let yaml = try String(
+            contentsOf: RenderFixtures.repoRoot.appendingPathComponent("rules/00-empresa.yaml"), encoding: .utf8)
         let line = try #require(yaml.split(separator: "\n").first { $0.hasPrefix("  document:") })
         let value = line.dropFirst("  document:".count).split(separator: "#")[0].trimmingCharacters(in: .whitespaces)
         #expect(Document.parse(value)?.formatted == "12.345.678/0001-95")
@@ -77,10 +83,12 @@ import Testing
 
     /// Every customer document in the fixtures has valid check digits, except the documented bad row.
     @Test func fixtureDocumentsHaveValidCheckDigits() throws {
-        let text = try String(contentsOf: RenderFixtures.repoRoot.appendingPathComponent("fixtures/customers.csv"), encoding: .utf8)
+        let text = try String(
+            contentsOf: RenderFixtures.repoRoot.appendingPathComponent("fixtures/customers.csv"), encoding: .utf8)
         let rows = RenderFixtures.csvRows(text)
         let header = try #require(rows.first)
-        let id = try #require(header.firstIndex(of: "customer_id")), doc = try #require(header.firstIndex(of: "document"))
+        let id = try #require(header.firstIndex(of: "customer_id")),
+            doc = try #require(header.firstIndex(of: "document"))
         var invalid: [String] = []
         var kinds: Set<String> = []
         for row in rows.dropFirst() {
@@ -97,7 +105,8 @@ import Testing
     }
 
     @Test func fixtureReceivablesAreAPortfolio() throws {
-        let text = try String(contentsOf: RenderFixtures.repoRoot.appendingPathComponent("fixtures/receivables.csv"), encoding: .utf8)
+        let text = try String(
+            contentsOf: RenderFixtures.repoRoot.appendingPathComponent("fixtures/receivables.csv"), encoding: .utf8)
         let rows = RenderFixtures.csvRows(text)
         let header = try #require(rows.first)
         #expect(header.first == "customer_id", "columns in a non-standard order")

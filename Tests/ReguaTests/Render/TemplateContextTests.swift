@@ -15,7 +15,10 @@ import Testing
         #expect(customer["document_masked"] as? String == "***.456.789-**")
         #expect(customer["phone"] as? String == "(11) 98765-4321")
         #expect(customer["zip"] as? String == "01304-001")
-        #expect(customer["address_lines"] as? [String] == ["Rua Augusta, 1500 - Apto 12", "Consolação", "São Paulo - SP", "CEP 01304-001"])
+        #expect(
+            customer["address_lines"] as? [String] == [
+                "Rua Augusta, 1500 - Apto 12", "Consolação", "São Paulo - SP", "CEP 01304-001",
+            ])
         #expect(group(c, "company")["document"] as? String == "12.345.678/0001-95")
         #expect(group(c, "step")["channel"] as? String == "email")
         #expect(group(c, "step")["offset"] as? Int == 3)
@@ -99,9 +102,11 @@ import Testing
     @Test func documentsAreNeverShownWhole() {
         #expect(BrazilianFormat.maskedDocument(Document.parse("12.345.678/0001-95")!) == "**.345.678/0001-**")
         #expect(BrazilianFormat.maskedDocument(Document.parse("12.ABC.345/01DE-35")!) == "**.ABC.345/01DE-**")
-        let company = Customer(id: CustomerID("C1"), name: "Souza & Irmãos Comércio Ltda", document: Document.parse("12.345.678/0001-95")!)
-        let c = TemplateContext.make(message: RenderFixtures.message(customer: company), company: RenderFixtures.company,
-                                     asOf: RenderFixtures.asOf, policy: RenderFixtures.policy)
+        let company = Customer(
+            id: CustomerID("C1"), name: "Souza & Irmãos Comércio Ltda", document: Document.parse("12.345.678/0001-95")!)
+        let c = TemplateContext.make(
+            message: RenderFixtures.message(customer: company), company: RenderFixtures.company,
+            asOf: RenderFixtures.asOf, policy: RenderFixtures.policy)
         let customer = c["customer"] as? [String: Any] ?? [:]
         #expect(customer["first_name"] as? String == "Souza & Irmãos Comércio Ltda")
         #expect(customer["email"] == nil)

@@ -8,13 +8,16 @@ import Testing
     /// A customer with control characters, accents and no e-mail, beside the usual one.
     static let messages: [PlannedMessage] = [
         RenderFixtures.message(),
-        RenderFixtures.message(customer: Customer(
-            id: CustomerID("C9"), name: "Jo\u{202E}ão\r\nda Silva\u{85}", document: Document.parse("12.345.678/0001-95")!,
-            address: PostalAddress(street: "Rua\tB", city: "Brasília")), channel: .letter, pix: false),
+        RenderFixtures.message(
+            customer: Customer(
+                id: CustomerID("C9"), name: "Jo\u{202E}ão\r\nda Silva\u{85}",
+                document: Document.parse("12.345.678/0001-95")!,
+                address: PostalAddress(street: "Rua\tB", city: "Brasília")), channel: .letter, pix: false),
     ]
 
-    private static let night = TemplateNight(company: RenderFixtures.company, asOf: RenderFixtures.asOf,
-                                             policy: RenderFixtures.policy)
+    private static let night = TemplateNight(
+        company: RenderFixtures.company, asOf: RenderFixtures.asOf,
+        policy: RenderFixtures.policy)
 
     /// Leaves as text (`nil` when absent), so values of different static types compare.
     private func leaf(_ v: Any?) -> String? { v.map { String(describing: $0) } }
@@ -22,8 +25,9 @@ import Testing
     @Test(arguments: 0..<messages.count)
     func everyNameAnswersLikeTheDictionary(_ k: Int) throws {
         let m = Self.messages[k]
-        let dict = TemplateContext.make(message: m, company: RenderFixtures.company, asOf: RenderFixtures.asOf,
-                                        policy: RenderFixtures.policy)
+        let dict = TemplateContext.make(
+            message: m, company: RenderFixtures.company, asOf: RenderFixtures.asOf,
+            policy: RenderFixtures.policy)
         let scope = MessageScope(message: m, night: Self.night)
         for name in TemplateContext.variables where name != "titles" {
             let path = name.split(separator: ".").map(String.init)
@@ -52,7 +56,8 @@ import Testing
         let book = try RenderFixtures.shippedBook()
         let set = try TemplateSet(book: book)
         let m = Self.messages[k]
-        let dict = TemplateContext.make(message: m, company: book.company, asOf: RenderFixtures.asOf, policy: book.policy)
+        let dict = TemplateContext.make(
+            message: m, company: book.company, asOf: RenderFixtures.asOf, policy: book.policy)
         let night = TemplateNight(company: book.company, asOf: RenderFixtures.asOf, policy: book.policy)
         var rendered = 0
         for step in RenderFixtures.shippedSteps {
@@ -67,15 +72,18 @@ import Testing
         #expect(rendered > 0)
     }
 
-    @Test(arguments: ["plain ASCII", "Conceição São Paulo", "a\u{7F}b", "a\u{85}b", "a\u{2028}b", "a\u{202E}b",
-                      "a\u{2066}b", "tab\there", "“aspas” – travessão…", "\u{0}", ""])
+    @Test(arguments: [
+        "plain ASCII", "Conceição São Paulo", "a\u{7F}b", "a\u{85}b", "a\u{2028}b", "a\u{202E}b",
+        "a\u{2066}b", "tab\there", "“aspas” – travessão…", "\u{0}", "",
+    ])
     func cleanFastPathEqualsTheScalarWalk(_ text: String) {
         var slow = String.UnicodeScalarView()
         for u in text.unicodeScalars {
-            let unsafe: Bool = switch u.value {
-            case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
-            default: false
-            }
+            let unsafe: Bool =
+                switch u.value {
+                case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
+                default: false
+                }
             slow.append(unsafe ? " " : u)
         }
         #expect(BrazilianFormat.clean(text) == String(slow))

@@ -2,13 +2,18 @@ import Testing
 @testable import Regua
 
 @Suite struct TemplateSetTests {
-    private let email = "Subject: Aviso para {{customer.first_name}}\n\nOlá, {{customer.name}}.\n{{#titles}}- {{title_id}}: {{updated_amount_br}}\n{{/titles}}"
+    private let email =
+        "Subject: Aviso para {{customer.first_name}}\n\nOlá, {{customer.name}}.\n{{#titles}}- {{title_id}}: {{updated_amount_br}}\n{{/titles}}"
     private let html = "<p>Olá, {{customer.name}}.</p>{{#titles}}<li>{{title_id}}</li>{{/titles}}"
 
-    private func render(_ templates: [String: String], _ name: String, _ channel: Channel,
-                        customer: Customer = RenderFixtures.customer()) throws -> RenderedMessage {
+    private func render(
+        _ templates: [String: String], _ name: String, _ channel: Channel,
+        customer: Customer = RenderFixtures.customer()
+    ) throws -> RenderedMessage {
         let set = try TemplateSet(book: RenderFixtures.book(templates))
-        return try set.render(template: name, channel: channel, context: RenderFixtures.context(RenderFixtures.message(customer: customer)))
+        return try set.render(
+            template: name, channel: channel,
+            context: RenderFixtures.context(RenderFixtures.message(customer: customer)))
     }
 
     @Test func rendersSubjectTextAndHTML() throws {
@@ -19,34 +24,40 @@ import Testing
     }
 
     @Test func textIsNotEscapedAndHTMLIs() throws {
-        let m = try render(["aviso.email.mustache": email, "aviso.email.html.mustache": html], "aviso", .email,
-                           customer: RenderFixtures.customer(name: "<b>& 'Cia\""))
+        let m = try render(
+            ["aviso.email.mustache": email, "aviso.email.html.mustache": html], "aviso", .email,
+            customer: RenderFixtures.customer(name: "<b>& 'Cia\""))
         #expect(m.subject == "Aviso para <b>&")
         #expect(m.text.hasPrefix("Olá, <b>& 'Cia\"."))
         #expect(m.html?.hasPrefix("<p>Olá, &lt;b&gt;&amp; &#39;Cia&quot;.</p>") == true)
-        let sms = try render(["x.sms.mustache": "{{customer.name}}", "y.letter.mustache": "{{customer.name}}"], "x", .sms,
-                             customer: RenderFixtures.customer(name: "A & B <Ltda>"))
+        let sms = try render(
+            ["x.sms.mustache": "{{customer.name}}", "y.letter.mustache": "{{customer.name}}"], "x", .sms,
+            customer: RenderFixtures.customer(name: "A & B <Ltda>"))
         #expect(sms.text == "A & B <Ltda>")
         #expect(sms.subject == nil && sms.html == nil)
     }
 
     /// Values are data: a value that looks like a tag is printed, never expanded.
     @Test func valuesAreNeverTemplates() throws {
-        let m = try render(["x.letter.mustache": "Cliente: {{customer.name}} / {{{customer.name}}}"], "x", .letter,
-                           customer: RenderFixtures.customer(name: "{{company.pix_key}}"))
+        let m = try render(
+            ["x.letter.mustache": "Cliente: {{customer.name}} / {{{customer.name}}}"], "x", .letter,
+            customer: RenderFixtures.customer(name: "{{company.pix_key}}"))
         #expect(m.text == "Cliente: {{company.pix_key}} / {{company.pix_key}}")
     }
 
     /// A line break in data can never add a header to the e-mail.
     @Test func subjectStaysOneLine() throws {
-        let set = try TemplateSet(book: RenderFixtures.book(["x.email.mustache": "Subject: Oi {{customer.name}}\n\nCorpo"]))
-        let m = try set.render(template: "x", channel: .email,
-                               context: ["customer": ["name": "Ana\r\nBcc: todos@example.com\n"]])
+        let set = try TemplateSet(
+            book: RenderFixtures.book(["x.email.mustache": "Subject: Oi {{customer.name}}\n\nCorpo"]))
+        let m = try set.render(
+            template: "x", channel: .email,
+            context: ["customer": ["name": "Ana\r\nBcc: todos@example.com\n"]])
         #expect(m.subject == "Oi Ana Bcc: todos@example.com")
     }
 
     @Test func smsIsTrimmedAndSectionsWork() throws {
-        let t = "\n  {{#has_pix}}PIX{{/has_pix}}{{^has_pix}}sem PIX{{/has_pix}} {{#customer.email}}<{{.}}>{{/customer.email}}\n"
+        let t =
+            "\n  {{#has_pix}}PIX{{/has_pix}}{{^has_pix}}sem PIX{{/has_pix}} {{#customer.email}}<{{.}}>{{/customer.email}}\n"
         let m = try render(["x.sms.mustache": t], "x", .sms)
         #expect(m.text == "PIX <maria.souza@example.com>")
     }
@@ -62,43 +73,58 @@ import Testing
 
     @Test func unknownVariableIsReportedWhereItIsWithTheNearestName() {
         let errors = RenderFixtures.errors(["x.sms.mustache": "Olá,\n  {{customer.nmae}}"])
-        #expect(errors == ["rules/templates/x.sms.mustache:2:3: unknown variable 'customer.nmae' (did you mean 'customer.name'?)"])
+        #expect(
+            errors == [
+                "rules/templates/x.sms.mustache:2:3: unknown variable 'customer.nmae' (did you mean 'customer.name'?)"
+            ])
     }
 
     @Test func titleVariablesAreVisibleOnlyInsideTitles() {
         let errors = RenderFixtures.errors([
-            "x.letter.mustache": "{{#titles}}{{due_date_br}} {{customer.name}} {{due_dat_br}}{{/titles}}\n{{due_date_br}}",
+            "x.letter.mustache":
+                "{{#titles}}{{due_date_br}} {{customer.name}} {{due_dat_br}}{{/titles}}\n{{due_date_br}}"
         ])
-        #expect(errors == [
-            "rules/templates/x.letter.mustache:1:46: unknown variable 'due_dat_br' (did you mean 'due_date_br'?)",
-            "rules/templates/x.letter.mustache:2:1: 'due_date_br' belongs to each element of 'titles' (use it inside {{#titles}}…{{/titles}})",
-        ])
+        #expect(
+            errors == [
+                "rules/templates/x.letter.mustache:1:46: unknown variable 'due_dat_br' (did you mean 'due_date_br'?)",
+                "rules/templates/x.letter.mustache:2:1: 'due_date_br' belongs to each element of 'titles' (use it inside {{#titles}}…{{/titles}})",
+            ])
     }
 
     @Test func emailPositionsCountTheSubjectLine() {
         let errors = RenderFixtures.errors([
-            "x.email.mustache": "Subject: Olá {{custmer.name}}\n\nLinha\n   {{as_off}}",
+            "x.email.mustache": "Subject: Olá {{custmer.name}}\n\nLinha\n   {{as_off}}"
         ])
-        #expect(errors == [
-            "rules/templates/x.email.mustache:1:14: unknown variable 'custmer.name' (did you mean 'customer.name'?)",
-            "rules/templates/x.email.mustache:4:4: unknown variable 'as_off' (did you mean 'as_of'?)",
-        ])
+        #expect(
+            errors == [
+                "rules/templates/x.email.mustache:1:14: unknown variable 'custmer.name' (did you mean 'customer.name'?)",
+                "rules/templates/x.email.mustache:4:4: unknown variable 'as_off' (did you mean 'as_of'?)",
+            ])
     }
 
     @Test func emailWithoutSubjectIsReported() {
         let errors = RenderFixtures.errors(["x.email.mustache": "Olá, {{customer.name}}\n\nCorpo"])
-        #expect(errors == ["rules/templates/x.email.mustache:1:1: an e-mail template must start with a 'Subject: …' line (write 'Subject: …', then a blank line, then the body)"])
+        #expect(
+            errors == [
+                "rules/templates/x.email.mustache:1:1: an e-mail template must start with a 'Subject: …' line (write 'Subject: …', then a blank line, then the body)"
+            ])
         let noBlank = RenderFixtures.errors(["x.email.mustache": "Subject: Oi\nCorpo"])
         #expect(noBlank == ["rules/templates/x.email.mustache:2:1: expected a blank line after the Subject line"])
     }
 
     @Test func unbalancedSectionsAreErrors() {
-        #expect(RenderFixtures.errors(["x.sms.mustache": "a\n{{#titles}}{{title_id}}"]) ==
-            ["rules/templates/x.sms.mustache:2:1: section {{#titles}} is never closed (add {{/titles}})"])
-        #expect(RenderFixtures.errors(["x.sms.mustache": "{{/titles}}"]) ==
-            ["rules/templates/x.sms.mustache:1:1: {{/titles}} closes no open section"])
-        #expect(RenderFixtures.errors(["x.sms.mustache": "{{#has_pix}}{{#titles}}{{/has_pix}}"]) ==
-            ["rules/templates/x.sms.mustache:1:24: {{/has_pix}} closes a section while {{#titles}} (line 1, column 13) is still open (close {{#titles}} first)"])
+        #expect(
+            RenderFixtures.errors(["x.sms.mustache": "a\n{{#titles}}{{title_id}}"]) == [
+                "rules/templates/x.sms.mustache:2:1: section {{#titles}} is never closed (add {{/titles}})"
+            ])
+        #expect(
+            RenderFixtures.errors(["x.sms.mustache": "{{/titles}}"]) == [
+                "rules/templates/x.sms.mustache:1:1: {{/titles}} closes no open section"
+            ])
+        #expect(
+            RenderFixtures.errors(["x.sms.mustache": "{{#has_pix}}{{#titles}}{{/has_pix}}"]) == [
+                "rules/templates/x.sms.mustache:1:24: {{/has_pix}} closes a section while {{#titles}} (line 1, column 13) is still open (close {{#titles}} first)"
+            ])
     }
 
     @Test(arguments: [
@@ -120,14 +146,21 @@ import Testing
     }
 
     @Test func allowedTagForms() throws {
-        let t = "{{! nota }}{{uppercased(customer.first_name)}} {{& customer.name}} {{#customer.address_lines}}[{{.}}]{{/customer.address_lines}}{{#titles}}{{#installment}}({{.}}){{/installment}}{{/titles}}"
+        let t =
+            "{{! nota }}{{uppercased(customer.first_name)}} {{& customer.name}} {{#customer.address_lines}}[{{.}}]{{/customer.address_lines}}{{#titles}}{{#installment}}({{.}}){{/installment}}{{/titles}}"
         let m = try render(["x.letter.mustache": t], "x", .letter)
-        #expect(m.text == "MARIA Maria da Conceição Souza [Rua Augusta, 1500 - Apto 12][Consolação][São Paulo - SP][CEP 01304-001](4/10)")
+        #expect(
+            m.text
+                == "MARIA Maria da Conceição Souza [Rua Augusta, 1500 - Apto 12][Consolação][São Paulo - SP][CEP 01304-001](4/10)"
+        )
         // A group as a section makes its names visible without the prefix; spaces inside tags are fine.
-        let g = try render(["y.sms.mustache": "{{#customer}}{{ first_name }}/{{city}}{{/customer}} {{ company.city }}"], "y", .sms)
+        let g = try render(
+            ["y.sms.mustache": "{{#customer}}{{ first_name }}/{{city}}{{/customer}} {{ company.city }}"], "y", .sms)
         #expect(g.text == "Maria/São Paulo São Paulo")
-        #expect(RenderFixtures.errors(["z.sms.mustache": "{{#titles}}{{.}}{{/titles}}"]) ==
-            ["rules/templates/z.sms.mustache:1:12: {{.}} is only allowed inside a section over a text or a list of texts (name the variable, e.g. {{customer.name}})"])
+        #expect(
+            RenderFixtures.errors(["z.sms.mustache": "{{#titles}}{{.}}{{/titles}}"]) == [
+                "rules/templates/z.sms.mustache:1:12: {{.}} is only allowed inside a section over a text or a list of texts (name the variable, e.g. {{customer.name}})"
+            ])
     }
 
     @Test func unescapedOutputIsRefusedInHTML() {
@@ -142,19 +175,29 @@ import Testing
 
     /// Every problem of every file comes back in one throw, in a stable order.
     @Test func collectsEveryErrorOfEveryFile() {
-        let steps = [Step(id: "d3", offset: 3, action: .message(channel: .email, template: "atraso", fallback: .letter), index: 0)]
-        let errors = RenderFixtures.errors([
-            "atraso.email.mustache": "Subject: {{a}}\n\n{{b}}",
-            "outro.sms.mustache": "{{c}} {{#titles}}",
-            "solto.email.html.mustache": "<p></p>",
-            "errado.fax.mustache": "",
-        ], steps: steps)
+        let steps = [
+            Step(
+                id: "d3", offset: 3, action: .message(channel: .email, template: "atraso", fallback: .letter), index: 0)
+        ]
+        let errors = RenderFixtures.errors(
+            [
+                "atraso.email.mustache": "Subject: {{a}}\n\n{{b}}",
+                "outro.sms.mustache": "{{c}} {{#titles}}",
+                "solto.email.html.mustache": "<p></p>",
+                "errado.fax.mustache": "",
+            ], steps: steps)
         #expect(errors.count == 7, "\(errors)")
         #expect(errors.contains { $0.hasPrefix("rules/templates/atraso.email.mustache:1:10: unknown variable 'a'") })
         #expect(errors.contains { $0.hasPrefix("rules/templates/atraso.email.mustache:3:1: unknown variable 'b'") })
         #expect(errors.contains { $0.hasPrefix("rules/templates/outro.sms.mustache:1:1: unknown variable 'c'") })
-        #expect(errors.contains { $0.hasPrefix("rules/templates/outro.sms.mustache:1:7: section {{#titles}} is never closed") })
-        #expect(errors.contains { $0.hasPrefix("rules/templates/solto.email.html.mustache:1:1: HTML body without a text e-mail template") })
+        #expect(
+            errors.contains {
+                $0.hasPrefix("rules/templates/outro.sms.mustache:1:7: section {{#titles}} is never closed")
+            })
+        #expect(
+            errors.contains {
+                $0.hasPrefix("rules/templates/solto.email.html.mustache:1:1: HTML body without a text e-mail template")
+            })
         #expect(errors.contains { $0.hasPrefix("rules/templates/errado.fax.mustache:1:1: template file name must be") })
         #expect(errors.contains { $0.contains("step 'd3' needs the template templates/atraso.letter.mustache") })
     }

@@ -7,8 +7,10 @@ struct ReportHTMLTests {
     @Test("has every section the finance team reads, in pt-BR")
     func sections() {
         let html = ReportSample.html()
-        for title in ["Carteira", "Vencidos", "Em cobrança", "Aging", "Funil da noite", "Retidas por motivo",
-                      "Linhas rejeitadas", "Instruções ao banco", "Eficácia das etapas"] {
+        for title in [
+            "Carteira", "Vencidos", "Em cobrança", "Aging", "Funil da noite", "Retidas por motivo",
+            "Linhas rejeitadas", "Instruções ao banco", "Eficácia das etapas",
+        ] {
             #expect(html.contains(title), "missing \(title)")
         }
         #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"pt-BR\">"))
@@ -19,8 +21,10 @@ struct ReportHTMLTests {
     @Test("aging buckets are labelled in pt-BR and charted in SVG")
     func aging() {
         let html = ReportSample.html()
-        for label in ["A vencer", "1–15 dias", "16–30 dias", "31–60 dias", "61–90 dias", "91–180 dias",
-                      "Mais de 180 dias"] {
+        for label in [
+            "A vencer", "1–15 dias", "16–30 dias", "31–60 dias", "61–90 dias", "91–180 dias",
+            "Mais de 180 dias",
+        ] {
             #expect(html.contains(">" + label + "<"), "missing \(label)")
         }
         // The biggest bucket (not_due, R$ 5.470.000,00) fills the bar area (430 px); 1–15
@@ -43,9 +47,12 @@ struct ReportHTMLTests {
         #expect(!html.contains("1234567.89"))  // no machine decimal leaks through
     }
 
-    @Test("count, percent and offset formats", arguments: [
-        (0, "0"), (7, "7"), (999, "999"), (1_000, "1.000"), (12_345, "12.345"), (1_234_567, "1.234.567"), (-4_500, "-4.500"),
-    ])
+    @Test(
+        "count, percent and offset formats",
+        arguments: [
+            (0, "0"), (7, "7"), (999, "999"), (1_000, "1.000"), (12_345, "12.345"), (1_234_567, "1.234.567"),
+            (-4_500, "-4.500"),
+        ])
     func countFormat(n: Int, text: String) {
         #expect(ReportHTML.count(n) == text)
     }
@@ -83,19 +90,30 @@ struct ReportHTMLTests {
         s.aging[6].bucket = "<b>bucket</b>"
         s.rejects[0].file = "<img src=x onerror=alert(2)>.csv"
         s.returns.filesRead = ["../../<script>.RET"]
-        let rejects = [Reject(file: "r.csv", line: 3, column: "<img src=x onerror=alert(3)>",
-                                  reason: "valor \"<script>alert('x')</script>\" & mais\r\nSubject: x")]
-        let remittances = [RemittanceLine(titleID: "</td><script>alert(4)</script>", customerID: "C&1",
-                                          instruction: "<protest>", dueDate: "<09/10/2026>", amount: Money(cents: 100))]
-        let html = ReportHTML.render(summary: s, rejects: rejects, remittances: remittances,
-                                     effectiveness: [StepEffectiveness(step: "<i>x</i>", offset: 1, titlesReached: 1,
-                                                                       paidWithin3: 0, paidWithin7: 0, paidWithin15: 0,
-                                                                       recovered: .zero)],
-                                     companyName: "<b>Ltda & Cia</b>")
+        let rejects = [
+            Reject(
+                file: "r.csv", line: 3, column: "<img src=x onerror=alert(3)>",
+                reason: "valor \"<script>alert('x')</script>\" & mais\r\nSubject: x")
+        ]
+        let remittances = [
+            RemittanceLine(
+                titleID: "</td><script>alert(4)</script>", customerID: "C&1",
+                instruction: "<protest>", dueDate: "<09/10/2026>", amount: Money(cents: 100))
+        ]
+        let html = ReportHTML.render(
+            summary: s, rejects: rejects, remittances: remittances,
+            effectiveness: [
+                StepEffectiveness(
+                    step: "<i>x</i>", offset: 1, titlesReached: 1,
+                    paidWithin3: 0, paidWithin7: 0, paidWithin15: 0,
+                    recovered: .zero)
+            ],
+            companyName: "<b>Ltda & Cia</b>")
         for markup in ["<script", "<img", "<iframe", "<svg onload", "<b>", "<i>", "<protest>"] {
             #expect(!html.contains(markup), "unescaped \(markup)")
         }
-        #expect(html.contains("valor &quot;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot; &amp; mais  Subject: x"))
+        #expect(
+            html.contains("valor &quot;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot; &amp; mais  Subject: x"))
         #expect(html.contains("&lt;/td&gt;&lt;script&gt;alert(4)&lt;/script&gt;"))
         #expect(html.contains("&lt;b&gt;Ltda &amp; Cia&lt;/b&gt;"))
         #expect(html.contains("C&amp;1"))
@@ -105,9 +123,10 @@ struct ReportHTMLTests {
     @Test("a megabyte cell is cut, not copied")
     func longValues() {
         let huge = String(repeating: "A", count: 1_000_000)
-        let html = ReportHTML.render(summary: ReportSample.summary(),
-                                     rejects: [Reject(file: "r.csv", line: 2, column: "x", reason: huge)],
-                                     remittances: [], effectiveness: nil, companyName: huge)
+        let html = ReportHTML.render(
+            summary: ReportSample.summary(),
+            rejects: [Reject(file: "r.csv", line: 2, column: "x", reason: huge)],
+            remittances: [], effectiveness: nil, companyName: huge)
         #expect(html.utf8.count < 100_000)
         #expect(html.contains(String(repeating: "A", count: 300) + "…"))
     }
@@ -116,8 +135,11 @@ struct ReportHTMLTests {
     func rejectCap() {
         var s = ReportSample.summary()
         s.inputs.rejectedRows = 2_234
-        let rejects = (1...2_234).map { Reject(file: "receivables.csv", line: $0 + 1, column: "amount", reason: "valor inválido") }
-        let html = ReportHTML.render(summary: s, rejects: rejects, remittances: [], effectiveness: nil, companyName: "X")
+        let rejects = (1...2_234).map {
+            Reject(file: "receivables.csv", line: $0 + 1, column: "amount", reason: "valor inválido")
+        }
+        let html = ReportHTML.render(
+            summary: s, rejects: rejects, remittances: [], effectiveness: nil, companyName: "X")
         #expect(html.components(separatedBy: "<td class=\"wrap\">valor inválido</td>").count - 1 == 1_000)
         #expect(html.contains(">1001<"))  // line of the 1,000th row
         #expect(!html.contains(">1002<"))
@@ -135,9 +157,11 @@ struct ReportHTMLTests {
         s.inputs.rejectedRows = 0
         s.quietDay = true
         let html = ReportHTML.render(summary: s, rejects: [], remittances: [], effectiveness: [], companyName: "X")
-        for text in ["Nenhuma etapa devida", "Nenhuma mensagem retida", "Nenhuma instrução ao banco",
-                     "Nenhum arquivo de retorno", "Nenhuma linha rejeitada", "Nenhuma etapa enviada no período",
-                     "Dia sem envio"] {
+        for text in [
+            "Nenhuma etapa devida", "Nenhuma mensagem retida", "Nenhuma instrução ao banco",
+            "Nenhum arquivo de retorno", "Nenhuma linha rejeitada", "Nenhuma etapa enviada no período",
+            "Dia sem envio",
+        ] {
             #expect(html.contains(text), "missing \(text)")
         }
         let noStats = ReportHTML.render(summary: s, rejects: [], remittances: [], effectiveness: nil, companyName: "X")
@@ -159,7 +183,9 @@ struct ReportHTMLTests {
     func wellFormed() throws {
         let html = ReportSample.html()
         for tag in ["svg", "table", "section", "tr", "td", "th", "p", "ul", "li", "div", "text"] {
-            let open = html.components(separatedBy: "<" + tag + ">").count + html.components(separatedBy: "<" + tag + " ").count - 2
+            let open =
+                html.components(separatedBy: "<" + tag + ">").count
+                + html.components(separatedBy: "<" + tag + " ").count - 2
             let close = html.components(separatedBy: "</" + tag + ">").count - 1
             #expect(open == close, "<\(tag)> opened \(open), closed \(close)")
         }
@@ -167,23 +193,23 @@ struct ReportHTMLTests {
         guard FileManager.default.isExecutableFile(atPath: python) else { return }
         // A strict tag-stack check: every non-void element closed in order.
         let script = """
-        import sys
-        from html.parser import HTMLParser
-        VOID = {"meta", "br", "hr", "img", "input", "link", "rect", "line"}
-        class P(HTMLParser):
-            def __init__(self):
-                super().__init__(); self.stack = []; self.errors = []
-            def handle_starttag(self, tag, attrs):
-                if tag not in VOID: self.stack.append(tag)
-            def handle_startendtag(self, tag, attrs): pass
-            def handle_endtag(self, tag):
-                if not self.stack or self.stack[-1] != tag:
-                    self.errors.append("unexpected </%s> at %s, open %s" % (tag, self.getpos(), self.stack[-3:]))
-                else: self.stack.pop()
-        p = P(); p.feed(sys.stdin.read()); p.close()
-        if p.stack: p.errors.append("unclosed %s" % p.stack)
-        print("\\n".join(p.errors[:5]) or "ok")
-        """
+            import sys
+            from html.parser import HTMLParser
+            VOID = {"meta", "br", "hr", "img", "input", "link", "rect", "line"}
+            class P(HTMLParser):
+                def __init__(self):
+                    super().__init__(); self.stack = []; self.errors = []
+                def handle_starttag(self, tag, attrs):
+                    if tag not in VOID: self.stack.append(tag)
+                def handle_startendtag(self, tag, attrs): pass
+                def handle_endtag(self, tag):
+                    if not self.stack or self.stack[-1] != tag:
+                        self.errors.append("unexpected </%s> at %s, open %s" % (tag, self.getpos(), self.stack[-3:]))
+                    else: self.stack.pop()
+            p = P(); p.feed(sys.stdin.read()); p.close()
+            if p.stack: p.errors.append("unclosed %s" % p.stack)
+            print("\\n".join(p.errors[:5]) or "ok")
+            """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = ["-c", script]
@@ -208,14 +234,18 @@ struct ReportHTMLTests {
         var s = ReportSample.summary()
         s.steps[2].byChannel = ["letter": 73, "email": 214, "zeta": 1, "alpha": 2]
         s.returns.occurrences = ["settlement": 57, "entryConfirmed": 31, "other": 2, "writtenOff": 1]
-        let a = ReportHTML.render(summary: s, rejects: ReportSample.rejects, remittances: ReportSample.remittances,
-                                  effectiveness: ReportSample.effectiveness, companyName: "X")
+        let a = ReportHTML.render(
+            summary: s, rejects: ReportSample.rejects, remittances: ReportSample.remittances,
+            effectiveness: ReportSample.effectiveness, companyName: "X")
         // A decoded copy has its dictionaries rebuilt (another iteration order, same content).
         let copy = try! JSONDecoder().decode(Summary.self, from: JSONEncoder().encode(s))
-        let b = ReportHTML.render(summary: copy, rejects: ReportSample.rejects, remittances: ReportSample.remittances,
-                                  effectiveness: ReportSample.effectiveness, companyName: "X")
+        let b = ReportHTML.render(
+            summary: copy, rejects: ReportSample.rejects, remittances: ReportSample.remittances,
+            effectiveness: ReportSample.effectiveness, companyName: "X")
         #expect(a == b)
         // Occurrences listed in key order: entryConfirmed, other, settlement, writtenOff.
-        #expect(a.contains("Ocorrências: Entrada confirmada 31 · Outras ocorrências 2 · Liquidação 57 · Baixa sem pagamento 1"))
+        #expect(
+            a.contains(
+                "Ocorrências: Entrada confirmada 31 · Outras ocorrências 2 · Liquidação 57 · Baixa sem pagamento 1"))
     }
 }

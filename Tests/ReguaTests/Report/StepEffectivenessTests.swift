@@ -6,17 +6,24 @@ import Testing
 struct StepEffectivenessTests {
     static func day(_ iso: String) -> Day { Day(iso: iso)! }
 
-    static func sent(_ night: String, _ title: String, _ step: String, offset: Int,
-                     kind: ActionKind = .sent, instruction: RemittanceInstruction? = nil) -> LedgerAction {
-        LedgerAction(night: day(night), action: Action(
-            titleID: TitleID(title), customerID: CustomerID("C1"), stepID: step, offset: offset, kind: kind,
-            channel: instruction == nil ? .email : nil, instruction: instruction, profile: "standard"))
+    static func sent(
+        _ night: String, _ title: String, _ step: String, offset: Int,
+        kind: ActionKind = .sent, instruction: RemittanceInstruction? = nil
+    ) -> LedgerAction {
+        LedgerAction(
+            night: day(night),
+            action: Action(
+                titleID: TitleID(title), customerID: CustomerID("C1"), stepID: step, offset: offset, kind: kind,
+                channel: instruction == nil ? .email : nil, instruction: instruction, profile: "standard"))
     }
 
-    static func title(_ id: String, amount: Int64, status: TitleStatus = .open, paid: Int64 = 0,
-                      paidOn: String? = nil) -> Title {
-        Title(id: TitleID(id), customerID: CustomerID("C1"), dueDate: day("2026-11-07"), amount: Money(cents: amount),
-              status: status, paidAmount: Money(cents: paid), paidDate: paidOn.map(day))
+    static func title(
+        _ id: String, amount: Int64, status: TitleStatus = .open, paid: Int64 = 0,
+        paidOn: String? = nil
+    ) -> Title {
+        Title(
+            id: TitleID(id), customerID: CustomerID("C1"), dueDate: day("2026-11-07"), amount: Money(cents: amount),
+            status: status, paidAmount: Money(cents: paid), paidDate: paidOn.map(day))
     }
 
     // The hand-built ledger. overdue_d3 reaches T1–T3 on 10/11 and T4–T7 on 12/11:
@@ -71,16 +78,21 @@ struct StepEffectivenessTests {
 
     @Test("the hand-built ledger gives the hand-computed rows, in offset order")
     func handBuilt() {
-        let rows = EffectivenessStats.compute(actions: Self.actions, titles: Self.titles, settlements: Self.settlements,
-                                              from: nil, to: nil)
-        #expect(rows == [
-            StepEffectiveness(step: "reminder_d-5", offset: -5, titlesReached: 3, paidWithin3: 1, paidWithin7: 1,
-                              paidWithin15: 3, recovered: Money(cents: 17_000)),
-            StepEffectiveness(step: "overdue_d3", offset: 3, titlesReached: 7, paidWithin3: 2, paidWithin7: 3,
-                              paidWithin15: 4, recovered: Money(cents: 25_000)),
-            StepEffectiveness(step: "protest_d45", offset: 45, titlesReached: 1, paidWithin3: 0, paidWithin7: 0,
-                              paidWithin15: 0, recovered: .zero),
-        ])
+        let rows = EffectivenessStats.compute(
+            actions: Self.actions, titles: Self.titles, settlements: Self.settlements,
+            from: nil, to: nil)
+        #expect(
+            rows == [
+                StepEffectiveness(
+                    step: "reminder_d-5", offset: -5, titlesReached: 3, paidWithin3: 1, paidWithin7: 1,
+                    paidWithin15: 3, recovered: Money(cents: 17_000)),
+                StepEffectiveness(
+                    step: "overdue_d3", offset: 3, titlesReached: 7, paidWithin3: 2, paidWithin7: 3,
+                    paidWithin15: 4, recovered: Money(cents: 25_000)),
+                StepEffectiveness(
+                    step: "protest_d45", offset: 45, titlesReached: 1, paidWithin3: 0, paidWithin7: 0,
+                    paidWithin15: 0, recovered: .zero),
+            ])
         #expect(rows[1].share3 == 2.0 / 7.0 && rows[1].share15 == 4.0 / 7.0)
         #expect(rows[1].recovered == "250.00")
     }
@@ -89,35 +101,55 @@ struct StepEffectivenessTests {
     func period() {
         // From 11/11: overdue_d3 keeps T4–T7 (12/11): 4 reached, only T7 paid (N+0, 30,00);
         // reminder_d-5 (01–02/11) drops out; protest_d45 (20/11) stays.
-        let fromOnly = EffectivenessStats.compute(actions: Self.actions, titles: Self.titles,
-                                                  settlements: Self.settlements, from: Self.day("2026-11-11"), to: nil)
+        let fromOnly = EffectivenessStats.compute(
+            actions: Self.actions, titles: Self.titles,
+            settlements: Self.settlements, from: Self.day("2026-11-11"), to: nil)
         #expect(fromOnly.map(\.step) == ["overdue_d3", "protest_d45"])
-        #expect(fromOnly[0] == StepEffectiveness(step: "overdue_d3", offset: 3, titlesReached: 4, paidWithin3: 1,
-                                                 paidWithin7: 1, paidWithin15: 1, recovered: Money(cents: 3_000)))
+        #expect(
+            fromOnly[0]
+                == StepEffectiveness(
+                    step: "overdue_d3", offset: 3, titlesReached: 4, paidWithin3: 1,
+                    paidWithin7: 1, paidWithin15: 1, recovered: Money(cents: 3_000)))
         // Up to 02/11 (inclusive): only reminder_d-5, T2 still first reached on 01/11.
-        let toOnly = EffectivenessStats.compute(actions: Self.actions, titles: Self.titles,
-                                                settlements: Self.settlements, from: nil, to: Self.day("2026-11-02"))
+        let toOnly = EffectivenessStats.compute(
+            actions: Self.actions, titles: Self.titles,
+            settlements: Self.settlements, from: nil, to: Self.day("2026-11-02"))
         #expect(toOnly.map(\.step) == ["reminder_d-5"])
         #expect(toOnly[0].titlesReached == 3)
         // Only 02/11: T2's send that night is the first within the period, N = 02/11, paid N+12.
-        let second = EffectivenessStats.compute(actions: Self.actions, titles: Self.titles, settlements: Self.settlements,
-                                                from: Self.day("2026-11-02"), to: Self.day("2026-11-02"))
-        #expect(second == [StepEffectiveness(step: "reminder_d-5", offset: -5, titlesReached: 1, paidWithin3: 0,
-                                             paidWithin7: 0, paidWithin15: 1, recovered: Money(cents: 5_000))])
+        let second = EffectivenessStats.compute(
+            actions: Self.actions, titles: Self.titles, settlements: Self.settlements,
+            from: Self.day("2026-11-02"), to: Self.day("2026-11-02"))
+        #expect(
+            second == [
+                StepEffectiveness(
+                    step: "reminder_d-5", offset: -5, titlesReached: 1, paidWithin3: 0,
+                    paidWithin7: 0, paidWithin15: 1, recovered: Money(cents: 5_000))
+            ])
     }
 
-    @Test("window boundaries: N+3 counts in 3 days, N+4 only in 7", arguments: [
-        (-1, [0, 0, 0]), (0, [1, 1, 1]), (3, [1, 1, 1]), (4, [0, 1, 1]), (7, [0, 1, 1]), (8, [0, 0, 1]),
-        (15, [0, 0, 1]), (16, [0, 0, 0]),
-    ])
+    @Test(
+        "window boundaries: N+3 counts in 3 days, N+4 only in 7",
+        arguments: [
+            (-1, [0, 0, 0]), (0, [1, 1, 1]), (3, [1, 1, 1]), (4, [0, 1, 1]), (7, [0, 1, 1]), (8, [0, 0, 1]),
+            (15, [0, 0, 1]), (16, [0, 0, 0]),
+        ])
     func boundaries(daysAfter: Int, expected: [Int]) {
         let night = Self.day("2026-11-10")
         let paidOn = night.adding(days: daysAfter)
-        let actions = [LedgerAction(night: night, action: Action(
-            titleID: TitleID("T"), customerID: CustomerID("C"), stepID: "s", offset: 3, kind: .sent, channel: .sms,
-            profile: "p"))]
-        let titles = [Title(id: TitleID("T"), customerID: CustomerID("C"), dueDate: Self.day("2026-11-07"),
-                            amount: Money(cents: 12_345), status: .paid, paidAmount: Money(cents: 12_345), paidDate: paidOn)]
+        let actions = [
+            LedgerAction(
+                night: night,
+                action: Action(
+                    titleID: TitleID("T"), customerID: CustomerID("C"), stepID: "s", offset: 3, kind: .sent,
+                    channel: .sms,
+                    profile: "p"))
+        ]
+        let titles = [
+            Title(
+                id: TitleID("T"), customerID: CustomerID("C"), dueDate: Self.day("2026-11-07"),
+                amount: Money(cents: 12_345), status: .paid, paidAmount: Money(cents: 12_345), paidDate: paidOn)
+        ]
         let row = EffectivenessStats.compute(actions: actions, titles: titles, settlements: [:], from: nil, to: nil)[0]
         #expect([row.paidWithin3, row.paidWithin7, row.paidWithin15] == expected)
         #expect(row.recovered == (expected[2] == 1 ? "123.45" : "0.00"))
@@ -133,18 +165,21 @@ struct StepEffectivenessTests {
         ]
         let rows = EffectivenessStats.compute(actions: actions, titles: [], settlements: [:], from: nil, to: nil)
         #expect(rows.map(\.step) == ["early", "alpha", "zeta"])
-        #expect(EffectivenessStats.compute(actions: [], titles: Self.titles, settlements: [:], from: nil, to: nil).isEmpty)
+        #expect(
+            EffectivenessStats.compute(actions: [], titles: Self.titles, settlements: [:], from: nil, to: nil).isEmpty)
     }
 
     @Test("JSON for `regua stats --json` and the terminal table")
     func outputs() throws {
-        let rows = EffectivenessStats.compute(actions: Self.actions, titles: Self.titles, settlements: Self.settlements,
-                                              from: nil, to: nil)
+        let rows = EffectivenessStats.compute(
+            actions: Self.actions, titles: Self.titles, settlements: Self.settlements,
+            from: nil, to: nil)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: try encoder.encode(rows[2]), as: UTF8.self)
-        #expect(json == "{\"offset\":45,\"paidWithin15\":0,\"paidWithin3\":0,\"paidWithin7\":0,\"recovered\":\"0.00\","
-            + "\"share15\":0,\"share3\":0,\"share7\":0,\"step\":\"protest_d45\",\"titlesReached\":1}")
+        #expect(
+            json == "{\"offset\":45,\"paidWithin15\":0,\"paidWithin3\":0,\"paidWithin7\":0,\"recovered\":\"0.00\","
+                + "\"share15\":0,\"share3\":0,\"share7\":0,\"step\":\"protest_d45\",\"titlesReached\":1}")
         let table = EffectivenessStats.table(rows)
         let lines = table.split(separator: "\n")
         #expect(lines.count == 4)

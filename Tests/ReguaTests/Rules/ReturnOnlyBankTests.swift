@@ -22,7 +22,8 @@ import Testing
     }
 
     @Test func caixaWithoutRemittanceStepsLoads() throws {
-        let withoutStep = Self.book.replacingOccurrences(of: "remittance: protest", with: "channel: sms\n    template: t")
+        let withoutStep = Self.book.replacingOccurrences(
+            of: "remittance: protest", with: "channel: sms\n    template: t")
         let fixture = try RulesFixture(["regua.yaml": withoutStep, "templates/t.sms.mustache": "Oi"])
         #expect(fixture.errors() == [])
     }

@@ -39,18 +39,19 @@ struct RuleBookErrorTests {
 
             """
         let fixture = try RulesFixture(["a.yaml": a, "b.yaml": b, "templates/ok.sms.mustache": "Oi"])
-        #expect(fixture.errors() == [
-            "a.yaml:2:11: unknown time zone 'America/Sao_Pualo'; use an IANA name such as America/Sao_Paulo (did you mean 'America/Sao_Paulo'?)",
-            "a.yaml:7:23: '2026-02-30' in 'extra' is not a date written YYYY-MM-DD",
-            "a.yaml:12:5: a step needs 'offset'",
-            "a.yaml:13:5: unknown key 'ofset' in a step (did you mean 'offset'?)",
-            "a.yaml:15:15: template file templates/lembrete.email.mustache does not exist",
-            "a.yaml:16:16: 'standrd' in 'profiles' is not a profile of this rule book (did you mean 'standard'?)",
-            "b.yaml:2:21: a late fee of 2.5% is above the 2% the Código de Defesa do Consumidor allows (Lei 8.078/1990, art. 52, §1º)",
-            "b.yaml:5:5: the last profile must match everyone (no `when`)",
-            "b.yaml:7:9: step id 'lembrete' is already defined at a.yaml:12:9",
-            "b.yaml:11:1: 'timezone' is already defined at a.yaml:2:1; a section may be written in one file only",
-        ])
+        #expect(
+            fixture.errors() == [
+                "a.yaml:2:11: unknown time zone 'America/Sao_Pualo'; use an IANA name such as America/Sao_Paulo (did you mean 'America/Sao_Paulo'?)",
+                "a.yaml:7:23: '2026-02-30' in 'extra' is not a date written YYYY-MM-DD",
+                "a.yaml:12:5: a step needs 'offset'",
+                "a.yaml:13:5: unknown key 'ofset' in a step (did you mean 'offset'?)",
+                "a.yaml:15:15: template file templates/lembrete.email.mustache does not exist",
+                "a.yaml:16:16: 'standrd' in 'profiles' is not a profile of this rule book (did you mean 'standard'?)",
+                "b.yaml:2:21: a late fee of 2.5% is above the 2% the Código de Defesa do Consumidor allows (Lei 8.078/1990, art. 52, §1º)",
+                "b.yaml:5:5: the last profile must match everyone (no `when`)",
+                "b.yaml:7:9: step id 'lembrete' is already defined at a.yaml:12:9",
+                "b.yaml:11:1: 'timezone' is already defined at a.yaml:2:1; a section may be written in one file only",
+            ])
     }
 
     @Test("a syntax error is placed by libyaml; what the broken file may hold is not reported missing")
@@ -65,10 +66,11 @@ struct RuleBookErrorTests {
             """
         let broken = "profiles: [1, 2\nbank: { code: \"001\" }\n"
         let fixture = try RulesFixture(["a.yaml": a, "z.yaml": broken])
-        #expect(fixture.errors() == [
-            "a.yaml:3:13: 'offset' must be a whole number, not '45x'",
-            "z.yaml:2:5: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence started at line 1, column 11)",
-        ])
+        #expect(
+            fixture.errors() == [
+                "a.yaml:3:13: 'offset' must be a whole number, not '45x'",
+                "z.yaml:2:5: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence started at line 1, column 11)",
+            ])
     }
 
     @Test("wrong types, misplaced catch-all, channels, remittance without bank")
@@ -103,21 +105,22 @@ struct RuleBookErrorTests {
 
             """
         let fixture = try RulesFixture(["x.yaml": x, "templates/t.email.mustache": "Subject: t\n\nt"])
-        #expect(fixture.errors() == [
-            "x.yaml:3:5: profile 'everyone' has no `when`, so it matches everyone and the profiles after it are never reached; only the last profile may omit `when`",
-            "x.yaml:5:5: the last profile must match everyone (no `when`)",
-            "x.yaml:5:32: 'late_payments_12m' must be a number or a comparison like \">= 700\" (operators >= > <= < == !=), not '=> 3'",
-            "x.yaml:8:13: 'offset' must be a whole number, not 'abc'",
-            "x.yaml:11:15: 'fallback' must be one of email, sms, letter, not 'fax'",
-            "x.yaml:14:17: step 'b' asks for a remittance but the rule book has no 'bank' section",
-            "x.yaml:16:5: give either 'profiles' or 'except_profiles', not both",
-            "x.yaml:20:15: template file templates/t.sms.mustache does not exist",
-            "x.yaml:21:15: template file templates/t.letter.mustache does not exist",
-            "x.yaml:22:5: step 'd e' needs 'channel' and 'template' (a message) or 'remittance' (a bank instruction)",
-            "x.yaml:22:9: 'id' must be 1 to 100 characters of letters, digits, '_', '.' and '-', not 'd e'",
-            "x.yaml:25:15: 'quiet_days' must be a list, e.g. [a, b], not text 'sunday'",
-            "x.yaml:26:24: 'max_segments' must be between 1 and 10, not 11",
-        ])
+        #expect(
+            fixture.errors() == [
+                "x.yaml:3:5: profile 'everyone' has no `when`, so it matches everyone and the profiles after it are never reached; only the last profile may omit `when`",
+                "x.yaml:5:5: the last profile must match everyone (no `when`)",
+                "x.yaml:5:32: 'late_payments_12m' must be a number or a comparison like \">= 700\" (operators >= > <= < == !=), not '=> 3'",
+                "x.yaml:8:13: 'offset' must be a whole number, not 'abc'",
+                "x.yaml:11:15: 'fallback' must be one of email, sms, letter, not 'fax'",
+                "x.yaml:14:17: step 'b' asks for a remittance but the rule book has no 'bank' section",
+                "x.yaml:16:5: give either 'profiles' or 'except_profiles', not both",
+                "x.yaml:20:15: template file templates/t.sms.mustache does not exist",
+                "x.yaml:21:15: template file templates/t.letter.mustache does not exist",
+                "x.yaml:22:5: step 'd e' needs 'channel' and 'template' (a message) or 'remittance' (a bank instruction)",
+                "x.yaml:22:9: 'id' must be 1 to 100 characters of letters, digits, '_', '.' and '-', not 'd e'",
+                "x.yaml:25:15: 'quiet_days' must be a list, e.g. [a, b], not text 'sunday'",
+                "x.yaml:26:24: 'max_segments' must be between 1 and 10, not 11",
+            ])
     }
 
     @Test("no rule file in the folder")
@@ -134,11 +137,12 @@ struct RuleBookErrorTests {
     @Test("no company and no profiles are reported at the first file")
     func missingSections() throws {
         let fixture = try RulesFixture(["a.yaml": "", "b.yaml": "version: 2\n"])
-        #expect(fixture.errors() == [
-            "a.yaml:1:1: the rule book has no 'company' section (its name and document are required)",
-            "a.yaml:1:1: the rule book has no profiles; add at least a last profile that matches everyone, e.g. `- id: standard`",
-            "b.yaml:1:10: rule book version 2 is not supported; this Regua reads version 1",
-        ])
+        #expect(
+            fixture.errors() == [
+                "a.yaml:1:1: the rule book has no 'company' section (its name and document are required)",
+                "a.yaml:1:1: the rule book has no profiles; add at least a last profile that matches everyone, e.g. `- id: standard`",
+                "b.yaml:1:10: rule book version 2 is not supported; this Regua reads version 1",
+            ])
     }
 
     @Test("a billion laughs through the loader is refused")
@@ -156,14 +160,16 @@ struct RuleBookErrorTests {
     @Test("a template that is not UTF-8 or too large is refused")
     func badTemplates() throws {
         let fixture = try RulesFixture([
-            "r.yaml": "company: { name: X, document: \"123.456.789-09\" }\nprofiles: [{ id: all }]\n",
+            "r.yaml": "company: { name: X, document: \"123.456.789-09\" }\nprofiles: [{ id: all }]\n"
         ])
         try fixture.write("templates/latin1.email.mustache", Array("Subject: Cobran".utf8) + [0xE7, 0x61])
-        try fixture.write("templates/huge.sms.mustache", Array(repeating: 0x61, count: RuleBookLoader.maxTemplateBytes + 1))
-        #expect(fixture.errors() == [
-            "templates/huge.sms.mustache:1:1: this template is larger than 256 KiB, the limit; refused",
-            "templates/latin1.email.mustache:1:16: this template is not UTF-8 (byte 0xE7 is not valid here); save it as UTF-8",
-        ])
+        try fixture.write(
+            "templates/huge.sms.mustache", Array(repeating: 0x61, count: RuleBookLoader.maxTemplateBytes + 1))
+        #expect(
+            fixture.errors() == [
+                "templates/huge.sms.mustache:1:1: this template is larger than 256 KiB, the limit; refused",
+                "templates/latin1.email.mustache:1:16: this template is not UTF-8 (byte 0xE7 is not valid here); save it as UTF-8",
+            ])
     }
 
     @Test("company and bank fields are checked")
@@ -182,13 +188,14 @@ struct RuleBookErrorTests {
             profiles: [{ id: all }]
 
             """
-        #expect(try RulesFixture(["r.yaml": text]).errors() == [
-            "r.yaml:3:13: 'document' is not a valid CPF or CNPJ (length or check digits)",
-            "r.yaml:4:10: 'email' is not an e-mail address (name@domain)",
-            "r.yaml:5:3: unknown key 'sobrenome' in company",
-            "r.yaml:8:11: 'agency' must be up to 5 digits with an optional check digit, like \"1234-5\", not '12a4'",
-            "r.yaml:9:12: 'account' must be up to 12 digits with an optional check digit, like \"1234-5\", not '56789-0-1'",
-        ])
+        #expect(
+            try RulesFixture(["r.yaml": text]).errors() == [
+                "r.yaml:3:13: 'document' is not a valid CPF or CNPJ (length or check digits)",
+                "r.yaml:4:10: 'email' is not an e-mail address (name@domain)",
+                "r.yaml:5:3: unknown key 'sobrenome' in company",
+                "r.yaml:8:11: 'agency' must be up to 5 digits with an optional check digit, like \"1234-5\", not '12a4'",
+                "r.yaml:9:12: 'account' must be up to 12 digits with an optional check digit, like \"1234-5\", not '56789-0-1'",
+            ])
     }
 
     @Test("duplicate keys in one map and duplicate profile ids")
@@ -200,10 +207,11 @@ struct RuleBookErrorTests {
               - id: all
 
             """
-        #expect(try RulesFixture(["r.yaml": text]).errors() == [
-            "r.yaml:1:21: 'name' is given twice in company (first at r.yaml:1:12)",
-            "r.yaml:3:5: profile 'all' has no `when`, so it matches everyone and the profiles after it are never reached; only the last profile may omit `when`",
-            "r.yaml:4:9: profile id 'all' is already defined at r.yaml:3:9",
-        ])
+        #expect(
+            try RulesFixture(["r.yaml": text]).errors() == [
+                "r.yaml:1:21: 'name' is given twice in company (first at r.yaml:1:12)",
+                "r.yaml:3:5: profile 'all' has no `when`, so it matches everyone and the profiles after it are never reached; only the last profile may omit `when`",
+                "r.yaml:4:9: profile id 'all' is already defined at r.yaml:3:9",
+            ])
     }
 }

@@ -79,21 +79,33 @@ struct RuleBookLoaderTests {
         #expect(book.timeZone == "America/Sao_Paulo")
         #expect(book.company.document == Document(kind: .cnpj, value: "12345678000195"))
         #expect(book.company.city == "São Paulo")
-        #expect(book.bank == BankAccount(code: "001", agency: "1234", agencyDigit: "5", account: "56789",
-                                         accountDigit: "0", agreement: "1234567", wallet: "17"))
+        #expect(
+            book.bank
+                == BankAccount(
+                    code: "001", agency: "1234", agencyDigit: "5", account: "56789",
+                    accountDigit: "0", agreement: "1234567", wallet: "17"))
         #expect(book.calendar == CalendarConfig(nationalHolidays: true, extra: [Day(year: 2026, month: 1, day: 25)!]))
-        #expect(book.policy == Policy(lateFeePercent: Percent(micros: 2_000_000),
-                                      interestPercentMonth: Percent(micros: 33_000), minAmount: Money(cents: 1000),
-                                      maxContactsPerWeek: 3, catchUpDays: 3, quietDays: [.sunday, .saturday],
-                                      smsMaxSegments: 3, smsTransliterate: false, backfill: false))
+        #expect(
+            book.policy
+                == Policy(
+                    lateFeePercent: Percent(micros: 2_000_000),
+                    interestPercentMonth: Percent(micros: 33_000), minAmount: Money(cents: 1000),
+                    maxContactsPerWeek: 3, catchUpDays: 3, quietDays: [.sunday, .saturday],
+                    smsMaxSegments: 3, smsTransliterate: false, backfill: false))
 
         #expect(book.profiles.map(\.id) == ["key_account", "good_payer", "big_debt", "standard"])
         #expect(book.profiles[0].conditions == [.segment(["B2B"]), .tagsAny(["key-account"])])
-        #expect(book.profiles[1].conditions == [.number(.score, .ge, hundredths: 70_000),
-                                                .number(.latePayments12m, .eq, hundredths: 0)])
-        #expect(book.profiles[2].conditions == [.segment(["B2B", "B2G"]),
-                                                .number(.totalOverdue, .gt, hundredths: 100_050),
-                                                .number(.oldestDaysOverdue, .eq, hundredths: 3_000)])
+        #expect(
+            book.profiles[1].conditions == [
+                .number(.score, .ge, hundredths: 70_000),
+                .number(.latePayments12m, .eq, hundredths: 0),
+            ])
+        #expect(
+            book.profiles[2].conditions == [
+                .segment(["B2B", "B2G"]),
+                .number(.totalOverdue, .gt, hundredths: 100_050),
+                .number(.oldestDaysOverdue, .eq, hundredths: 3_000),
+            ])
         #expect(book.profiles[3].conditions.isEmpty)
         #expect(book.profiles[2].location?.description == fixture.directory + "/20-ladder.yml:2:5")
 
@@ -107,10 +119,14 @@ struct RuleBookLoaderTests {
         #expect(book.steps[2].profiles == ["big_debt", "standard"])
         #expect(book.steps[0].location?.description == fixture.directory + "/10-base.yaml:33:5")
 
-        #expect(book.templates.keys.sorted() == ["atraso.email.html.mustache", "atraso.email.mustache",
-                                                  "atraso.letter.mustache", "lembrete.email.mustache"])
-        #expect(book.templates["atraso.letter.mustache"]
-            == TemplateSource(path: fixture.directory + "/templates/atraso.letter.mustache", text: "Prezado(a)\n"))
+        #expect(
+            book.templates.keys.sorted() == [
+                "atraso.email.html.mustache", "atraso.email.mustache",
+                "atraso.letter.mustache", "lembrete.email.mustache",
+            ])
+        #expect(
+            book.templates["atraso.letter.mustache"]
+                == TemplateSource(path: fixture.directory + "/templates/atraso.letter.mustache", text: "Prezado(a)\n"))
     }
 
     @Test("the hash covers rule files and templates, and only them")
@@ -132,31 +148,36 @@ struct RuleBookLoaderTests {
     func templateBOM() throws {
         let fixture = try RulesFixture(Self.files)
         try fixture.write("templates/atraso.letter.mustache", [0xEF, 0xBB, 0xBF] + Array("Prezado".utf8))
-        #expect(try RuleBookLoader.load(directory: fixture.directory).templates["atraso.letter.mustache"]?.text
-            == "Prezado")
+        #expect(
+            try RuleBookLoader.load(directory: fixture.directory).templates["atraso.letter.mustache"]?.text
+                == "Prezado")
     }
 
-    @Test("bank.code is text: 001 unquoted or quoted reads as \"001\"",
-          arguments: ["code: 001", "code: \"001\"", "code: '001'"])
+    @Test(
+        "bank.code is text: 001 unquoted or quoted reads as \"001\"",
+        arguments: ["code: 001", "code: \"001\"", "code: '001'"])
     func bankCodeStaysText(line: String) throws {
-        let fixture = try RulesFixture(Self.files.merging(
-            ["10-base.yaml": Self.base.replacingOccurrences(of: "code: 001", with: line)]) { $1 })
+        let fixture = try RulesFixture(
+            Self.files.merging(
+                ["10-base.yaml": Self.base.replacingOccurrences(of: "code: 001", with: line)]) { $1 })
         #expect(try RuleBookLoader.load(directory: fixture.directory).bank?.code == "001")
     }
 
     @Test("a bank code written as the number 1 is not silently padded")
     func bankCodeOne() throws {
-        let fixture = try RulesFixture(Self.files.merging(
-            ["10-base.yaml": Self.base.replacingOccurrences(of: "code: 001", with: "code: 1")]) { $1 })
-        #expect(fixture.errors() == [
-            "10-base.yaml:12:9: bank code '1' is not supported; use one of \"001\" (Banco do Brasil), \"341\" (Itaú), \"104\" (Caixa)",
-        ])
+        let fixture = try RulesFixture(
+            Self.files.merging(
+                ["10-base.yaml": Self.base.replacingOccurrences(of: "code: 001", with: "code: 1")]) { $1 })
+        #expect(
+            fixture.errors() == [
+                "10-base.yaml:12:9: bank code '1' is not supported; use one of \"001\" (Banco do Brasil), \"341\" (Itaú), \"104\" (Caixa)"
+            ])
     }
 
     @Test("policy defaults: catch-up 3 days, SMS of 2 segments transliterated, no cap")
     func policyDefaults() throws {
         let fixture = try RulesFixture([
-            "r.yaml": "company: { name: X, document: \"123.456.789-09\" }\nprofiles: [{ id: all }]\n",
+            "r.yaml": "company: { name: X, document: \"123.456.789-09\" }\nprofiles: [{ id: all }]\n"
         ])
         let book = try RuleBookLoader.load(directory: fixture.directory)
         #expect(book.policy == Policy(catchUpDays: 3))

@@ -49,8 +49,11 @@ struct YAMLReaderTests {
 
     @Test("a second document is refused at its marker")
     func secondDocument() {
-        #expect(throws: Diagnostic(SourceLocation(file: "r.yaml", line: 2, column: 1),
-                                   "a second YAML document ('---') in one rule file; put it in its own file")) {
+        #expect(
+            throws: Diagnostic(
+                SourceLocation(file: "r.yaml", line: 2, column: 1),
+                "a second YAML document ('---') in one rule file; put it in its own file")
+        ) {
             try parse("a: 1\n---\nb: 2\n")
         }
     }
@@ -58,12 +61,20 @@ struct YAMLReaderTests {
     @Test("syntax errors carry libyaml's problem mark and text")
     func syntaxErrors() {
         // Verified against libyaml 0.2.5 with a C driver: problem at 2:1, context at 1:4.
-        #expect(throws: Diagnostic(SourceLocation(file: "r.yaml", line: 2, column: 1),
-                                   "YAML syntax error: found a tab character that violates indentation (while scanning a plain scalar started at line 1, column 4)")) {
+        #expect(
+            throws: Diagnostic(
+                SourceLocation(file: "r.yaml", line: 2, column: 1),
+                "YAML syntax error: found a tab character that violates indentation (while scanning a plain scalar started at line 1, column 4)"
+            )
+        ) {
             try parse("a: 1\n\tb: 2\n")
         }
-        #expect(throws: Diagnostic(SourceLocation(file: "r.yaml", line: 2, column: 2),
-                                   "YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence started at line 1, column 4)")) {
+        #expect(
+            throws: Diagnostic(
+                SourceLocation(file: "r.yaml", line: 2, column: 2),
+                "YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence started at line 1, column 4)"
+            )
+        ) {
             try parse("a: [1, 2\nb: 3\n")
         }
     }
@@ -114,8 +125,11 @@ struct YAMLReaderTests {
     @Test("nesting deeper than 64 levels is refused")
     func deepNesting() {
         let deep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
-        #expect(throws: Diagnostic(SourceLocation(file: "r.yaml", line: 1, column: 65),
-                                   "lists and maps nested deeper than 64 levels; refused")) {
+        #expect(
+            throws: Diagnostic(
+                SourceLocation(file: "r.yaml", line: 1, column: 65),
+                "lists and maps nested deeper than 64 levels; refused")
+        ) {
             try parse(deep)
         }
         let ok = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
@@ -140,16 +154,21 @@ struct YAMLReaderTests {
     func tooLarge() throws {
         let fixture = try RulesFixture([:])
         try fixture.write("big.yaml", Array(repeating: UInt8(ascii: "#"), count: YAMLReader.maxFileBytes + 1))
-        #expect(throws: Diagnostic(SourceLocation(file: fixture.directory + "/big.yaml", line: 1, column: 1),
-                                   "this rule file is larger than 1024 KiB, the limit; refused")) {
+        #expect(
+            throws: Diagnostic(
+                SourceLocation(file: fixture.directory + "/big.yaml", line: 1, column: 1),
+                "this rule file is larger than 1024 KiB, the limit; refused")
+        ) {
             try YAMLReader.read(path: fixture.directory + "/big.yaml")
         }
     }
 
-    @Test("UTF-8 validation follows RFC 3629", arguments: [
-        ([0x61, 0xC3, 0xA3], nil), ([0xC0, 0x80], 0), ([0xED, 0xA0, 0x80], 0), ([0x61, 0xF4, 0x90, 0x80, 0x80], 1),
-        ([0xE2, 0x82], 0), ([0xF0, 0x9F, 0x98, 0x80], nil),
-    ] as [([UInt8], Int?)])
+    @Test(
+        "UTF-8 validation follows RFC 3629",
+        arguments: [
+            ([0x61, 0xC3, 0xA3], nil), ([0xC0, 0x80], 0), ([0xED, 0xA0, 0x80], 0), ([0x61, 0xF4, 0x90, 0x80, 0x80], 1),
+            ([0xE2, 0x82], 0), ([0xF0, 0x9F, 0x98, 0x80], nil),
+        ] as [([UInt8], Int?)])
     func utf8Validation(bytes: [UInt8], firstBad: Int?) {
         #expect(RuleFiles.firstInvalidUTF8(bytes) == firstBad)
     }
