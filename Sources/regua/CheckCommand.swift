@@ -22,6 +22,7 @@ struct CheckCommand: ParsableCommand {
             try printJSON(report)
         } else {
             for e in report.errors { FileHandle.standardError.write(Data((e + "\n").utf8)) }
+            for w in report.warnings { FileHandle.standardError.write(Data(("warning: " + w + "\n").utf8)) }
             if report.ok {
                 print(
                     "Rule book \(rules) is valid: \(report.rendered.count) step/channel templates rendered with sample data."

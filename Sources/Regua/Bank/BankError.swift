@@ -15,6 +15,7 @@ public struct BankError: Error, Hashable, Sendable, CustomStringConvertible {
         self.line = line
     }
 
+    /// `PATH:LINE: message`, or as much of it as is known.
     public var description: String {
         switch (path, line) {
         case let (p?, l?): return "\(p):\(l): \(message)"

@@ -26,19 +26,29 @@ public enum ActionKind: String, Sendable, Hashable, Codable {
 
 /// One decided (title, step) pair.
 public struct Action: Sendable, Hashable {
+    /// The title the step is for.
     public var titleID: TitleID
+    /// The title's customer.
     public var customerID: CustomerID
     /// The step id; for instructions that follow the data (`change_due`, `stop_protest`) the
     /// instruction's name prefixed with `bank:`.
     public var stepID: String
+    /// The step's offset in days from the effective due date.
     public var offset: Int
+    /// Sent, superseded or held.
     public var kind: ActionKind
+    /// The channel the message went (or would go) out on; nil for bank instructions.
     public var channel: Channel?
+    /// The bank instruction, for a remittance step.
     public var instruction: RemittanceInstruction?
+    /// Why the step was held back, when held.
     public var reason: HoldReason?
+    /// The message the step went out in, when sent as a message.
     public var messageID: String?
+    /// The customer's profile tonight.
     public var profile: String
 
+    /// Creates an action.
     public init(
         titleID: TitleID, customerID: CustomerID, stepID: String, offset: Int, kind: ActionKind,
         channel: Channel? = nil, instruction: RemittanceInstruction? = nil, reason: HoldReason? = nil,
@@ -62,12 +72,16 @@ public struct Action: Sendable, Hashable {
 
 /// One bank instruction of the night.
 public struct PlannedRemittance: Sendable {
+    /// The title the instruction is about.
     public var title: DunnedTitle
+    /// The title's customer.
     public var customer: Customer
+    /// What the bank is asked to do.
     public var instruction: RemittanceInstruction
     /// The rule step that asked for it, or nil when it follows the data.
     public var stepID: String?
 
+    /// Creates a planned bank instruction.
     public init(title: DunnedTitle, customer: Customer, instruction: RemittanceInstruction, stepID: String?) {
         self.title = title
         self.customer = customer

@@ -9,6 +9,7 @@ public struct CustomerFacts: Sendable, Hashable {
     /// The largest days overdue among them (0 if none).
     public var oldestDaysOverdue: Int
 
+    /// Creates the facts; zero by default.
     public init(latePayments12m: Int = 0, totalOverdue: Money = .zero, oldestDaysOverdue: Int = 0) {
         self.latePayments12m = latePayments12m
         self.totalOverdue = totalOverdue

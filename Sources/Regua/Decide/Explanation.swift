@@ -1,10 +1,14 @@
 /// Why a customer gets what tonight: the answer of `regua explain`.
 public struct CustomerExplanation: Sendable {
+    /// The customer explained.
     public var customerID: CustomerID
+    /// The profile the customer matched tonight.
     public var profile: String
     /// The conditions of the profiles tried before the match, each with whether it held.
     public var profileTrail: [(profile: String, matched: Bool)]
+    /// The facts the profiles were tested against.
     public var facts: CustomerFacts
+    /// The customer's titles, each with its steps' verdicts.
     public var titles: [TitleExplanation]
     /// Messages this customer gets tonight (or would, if not held).
     public var messages: [(id: String, channel: Channel, step: String, titles: [TitleID], heldBy: HoldReason?)]
@@ -12,15 +16,23 @@ public struct CustomerExplanation: Sendable {
 
 /// One title's place on the ladder tonight.
 public struct TitleExplanation: Sendable {
+    /// The title.
     public var titleID: TitleID
+    /// The title's status in the receivables.
     public var status: TitleStatus
+    /// The original due date.
     public var dueDate: Day
+    /// The due date moved to the next business day, if it fell on a holiday or weekend.
     public var effectiveDueDate: Day
+    /// Days from the effective due date to the as-of date (negative before it).
     public var daysOverdue: Int
+    /// What the title still owes, before fees.
     public var outstanding: Money
+    /// Outstanding plus late fee and interest.
     public var updatedAmount: Money
     /// Why the title is not dunned at all, if so (paid, cancelled, disputed, promised, nothing outstanding).
     public var suppressed: String?
+    /// Each step of the ladder with its verdict for this title, in book order.
     public var steps: [(stepID: String, verdict: StepVerdict)]
 }
 
@@ -37,6 +49,7 @@ public enum StepVerdict: Sendable, Hashable, CustomStringConvertible {
     case held(HoldReason)
     case backfill(channel: Channel?, messageID: String?)
 
+    /// The verdict in words, as `regua explain` prints it.
     public var description: String {
         switch self {
         case .notForProfile: "not for this profile"

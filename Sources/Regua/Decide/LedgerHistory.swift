@@ -3,9 +3,13 @@
 public struct LedgerHistory: Sendable {
     /// A step that went out for a title (message sent or remittance instruction recorded).
     public struct SentStep: Sendable, Hashable {
+        /// The step's id.
         public var stepID: String
+        /// The step's offset in days.
         public var offset: Int
+        /// The night the step went out.
         public var night: Day
+        /// Creates a sent step.
         public init(stepID: String, offset: Int, night: Day) {
             self.stepID = stepID
             self.offset = offset
@@ -27,6 +31,7 @@ public struct LedgerHistory: Sendable {
     /// Titles with a write-off instruction sent (no further remittance but stop-protest).
     public var writtenOff: Set<TitleID>
 
+    /// Creates a history; empty by default (no night before).
     public init(
         sent: [TitleID: [SentStep]] = [:], recentMessages: [CustomerID: [Day]] = [:],
         registeredDue: [TitleID: Day] = [:], protested: Set<TitleID> = [], writtenOff: Set<TitleID> = []

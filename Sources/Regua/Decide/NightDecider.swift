@@ -5,8 +5,11 @@ import Dispatch
 /// SPEC §3 is implemented here and only here; every side effect (reading, rendering, writing,
 /// recording) happens around it in `Night/`.
 public struct NightDecider: Sendable {
+    /// The rule book the night is decided under.
     public let book: RuleBook
+    /// Business days and holidays of the rule book.
     public let calendar: BusinessCalendar
+    /// The night decided.
     public let asOf: Day
 
     /// A decider for one night of a rule book.
@@ -135,7 +138,6 @@ public struct NightDecider: Sendable {
         return "R" + pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + "-" + String(h.prefix(16))
     }
 
-    // swiftlint:disable:next function_body_length cyclomatic_complexity
     func decide(
         customer c: Customer, titles: [Title], history h: LedgerHistory, into acc: inout CustomerOutcome,
         trace: UnsafeMutablePointer<CustomerExplanation>?

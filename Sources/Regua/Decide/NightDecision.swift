@@ -1,5 +1,6 @@
 /// Everything decided for one night: the pure result of ``NightDecider``.
 public struct NightDecision: Sendable {
+    /// The night decided.
     public var asOf: Day
     /// The as-of date is a quiet day or a holiday: every message is held back.
     public var quietDay: Bool
@@ -16,6 +17,7 @@ public struct NightDecision: Sendable {
     /// Aging and totals of the portfolio on the as-of date.
     public var portfolio: Portfolio
 
+    /// Creates a night's decision.
     public init(
         asOf: Day, quietDay: Bool, actions: [Action], messages: [PlannedMessage],
         heldMessages: [(message: PlannedMessage, reason: HoldReason)], remittances: [PlannedRemittance],
@@ -42,17 +44,22 @@ public struct Portfolio: Sendable, Hashable {
 
     /// Titles with something outstanding and not paid or cancelled.
     public var receivableCount = 0
+    /// Their total outstanding.
     public var receivable = Money.zero
     /// Of those, days overdue > 0.
     public var overdueCount = 0
+    /// Their total outstanding.
     public var overdue = Money.zero
     /// Titles that had or have a step on the ladder (in dunning).
     public var inDunningCount = 0
+    /// Their total outstanding.
     public var inDunning = Money.zero
     /// Per bucket label: count and outstanding, in `buckets` order.
     public var agingCounts: [Int] = Array(repeating: 0, count: Portfolio.buckets.count)
+    /// Per bucket, in `buckets` order: the total outstanding.
     public var agingAmounts: [Money] = Array(repeating: .zero, count: Portfolio.buckets.count)
 
+    /// Creates an empty portfolio.
     public init() {}
 
     mutating func add(daysOverdue: Int, outstanding: Money, inDunning dunning: Bool) {

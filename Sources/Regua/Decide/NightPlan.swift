@@ -1,10 +1,12 @@
 /// A title as it stands on the as-of date, with the amounts a message shows.
 public struct DunnedTitle: Sendable {
+    /// The title as read from the receivables.
     public var title: Title
     /// The due date moved to the next business day when it fell on a weekend or holiday.
     public var effectiveDueDate: Day
     /// as-of − effective due date (negative before it).
     public var daysOverdue: Int
+    /// What the title still owes, before fees.
     public var outstanding: Money
     /// Multa, once after due.
     public var lateFee: Money
@@ -14,8 +16,10 @@ public struct DunnedTitle: Sendable {
     public var updatedAmount: Money { outstanding + lateFee + interest }
     /// Payment data, filled by the bank stage when available.
     public var barcode: String?
+    /// Linha digitável of the boleto, filled by the bank stage when available.
     public var linhaDigitavel: String?
 
+    /// Creates a title as it stands on a night.
     public init(
         title: Title, effectiveDueDate: Day, daysOverdue: Int, outstanding: Money, lateFee: Money,
         interest: Money, barcode: String? = nil, linhaDigitavel: String? = nil
@@ -36,8 +40,11 @@ public struct DunnedTitle: Sendable {
 public struct PlannedMessage: Sendable {
     /// Deterministic id, safe as a file name: `R20261123-<16 hex>`.
     public var id: String
+    /// The customer the message goes to.
     public var customer: Customer
+    /// The customer's profile tonight.
     public var profile: String
+    /// The channel the message goes out on (after any fallback).
     public var channel: Channel
     /// The step whose template speaks (highest offset of the group).
     public var step: Step
@@ -45,11 +52,14 @@ public struct PlannedMessage: Sendable {
     public var template: String
     /// Titles in id order, each with the step it records.
     public var titles: [DunnedTitle]
+    /// For each title, in the same order, the step it records.
     public var titleSteps: [String]
     /// PIX copia-e-cola for the total updated amount, filled by the bank stage.
     public var pixCode: String?
+    /// The PIX transaction id (the message id).
     public var pixTxid: String?
 
+    /// Creates a planned message.
     public init(
         id: String, customer: Customer, profile: String, channel: Channel, step: Step, template: String,
         titles: [DunnedTitle], titleSteps: [String], pixCode: String? = nil, pixTxid: String? = nil

@@ -26,8 +26,11 @@ public protocol Ledger: AnyObject {
 
 /// A payment the bank reported in a return file.
 public struct Settlement: Sendable, Hashable {
+    /// The amount the bank says was paid.
     public var paidAmount: Money
+    /// The date the bank says it was paid.
     public var paidDate: Day
+    /// Creates a settlement of an amount paid on a date.
     public init(paidAmount: Money, paidDate: Day) {
         self.paidAmount = paidAmount
         self.paidDate = paidDate
@@ -36,12 +39,19 @@ public struct Settlement: Sendable, Hashable {
 
 /// A night as the ledger knows it.
 public struct NightRecord: Sendable, Hashable {
+    /// How far a night got: committed to the ledger, or also published in `out/`.
     public enum Status: String, Sendable { case committed, published }
+    /// The run's row id in the ledger.
     public var runID: Int64
+    /// The night (as-of date) of the run.
     public var night: Day
+    /// Hash of the rule book the night was decided with.
     public var rulesHash: String
+    /// Hash of the night's inputs.
     public var inputsHash: String
+    /// Whether the night is only committed or also published.
     public var status: Status
+    /// The night was run with `--force`.
     public var forced: Bool
     /// Remittance files of the night with their sequence numbers (reused by a rerun).
     public var remittanceFiles: [RemittanceFileRecord]
@@ -51,11 +61,17 @@ public struct NightRecord: Sendable, Hashable {
 
 /// A remittance file of a night.
 public struct RemittanceFileRecord: Sendable, Hashable {
+    /// The bank's code (`001`, `341`, …).
     public var bankCode: String
+    /// The collection agreement (convênio) the file was written for.
     public var agreement: String
+    /// The file's sequence number (NSA).
     public var nsa: Int
+    /// The file's name in `remessa/`.
     public var fileName: String
+    /// Detail records in the file.
     public var records: Int
+    /// Creates the record of a remittance file.
     public init(bankCode: String, agreement: String, nsa: Int, fileName: String, records: Int) {
         self.bankCode = bankCode
         self.agreement = agreement
@@ -67,12 +83,17 @@ public struct RemittanceFileRecord: Sendable, Hashable {
 
 /// A return file read on a night, with what it said.
 public struct ReturnFileRecord: Sendable {
+    /// SHA-256 of the file, so it is read only once.
     public var hash: String
+    /// The file's name as given.
     public var name: String
+    /// The bank's code in the file's header.
     public var bankCode: String
+    /// The file's sequence number (NSA).
     public var nsa: Int
     /// (title, movement code, kind, amount paid, occurrence date, reason codes)
     public var events: [ReturnEventRecord]
+    /// Creates the record of a return file and its occurrences.
     public init(hash: String, name: String, bankCode: String, nsa: Int, events: [ReturnEventRecord]) {
         self.hash = hash
         self.name = name
@@ -84,13 +105,21 @@ public struct ReturnFileRecord: Sendable {
 
 /// One occurrence of a return file, as recorded.
 public struct ReturnEventRecord: Sendable, Hashable {
+    /// The title the occurrence is about, when known.
     public var titleID: TitleID?
+    /// The title's nosso número as the bank sent it.
     public var nossoNumero: String
+    /// The CNAB movement (occurrence) code.
     public var movement: String
+    /// What the occurrence means (`settlement`, `entry_rejected`, …).
     public var kind: String
+    /// The amount paid, for a settlement.
     public var paidAmount: Money?
+    /// The date the bank gives for the occurrence.
     public var occurrenceDate: Day?
+    /// The bank's reason codes, as sent.
     public var reasons: String
+    /// Creates the record of one occurrence.
     public init(
         titleID: TitleID?, nossoNumero: String, movement: String, kind: String, paidAmount: Money?,
         occurrenceDate: Day?, reasons: String
@@ -107,21 +136,30 @@ public struct ReturnEventRecord: Sendable, Hashable {
 
 /// What one night records.
 public struct NightCommit: Sendable {
+    /// The night (as-of date).
     public var night: Day
+    /// Hash of the rule book the night was decided with.
     public var rulesHash: String
+    /// Hash of the night's inputs.
     public var inputsHash: String
+    /// The night was run with `--force`.
     public var forced: Bool
+    /// Exit code the night ended with.
     public var exitCode: Int
+    /// Every action of the night: sent, superseded and held.
     public var actions: [Action]
+    /// Remittance files of the night with their NSAs.
     public var remittanceFiles: [RemittanceFileRecord]
     /// Bank state after the night's instructions: (title, instruction, due date sent).
     public var instructions: [(titleID: TitleID, instruction: RemittanceInstruction, dueDate: Day)]
+    /// Return files read on the night.
     public var returnFiles: [ReturnFileRecord]
     /// Titles settled by the night's return files.
     public var settlements: [(titleID: TitleID, settlement: Settlement)]
     /// With `--force`: the earlier run of the same night, replaced in the same transaction.
     public var replacesRunID: Int64?
 
+    /// Creates the record of a night.
     public init(
         night: Day, rulesHash: String, inputsHash: String, forced: Bool, exitCode: Int, actions: [Action],
         remittanceFiles: [RemittanceFileRecord] = [],
@@ -152,17 +190,23 @@ extension Ledger {
 
 /// An action as stored, with its night.
 public struct LedgerAction: Sendable, Hashable {
+    /// The night the action was decided on.
     public var night: Day
+    /// The action.
     public var action: Action
 }
 
 /// Why the ledger cannot be used; the CLI maps these to exit 3.
 public struct LedgerError: Error, CustomStringConvertible, Sendable {
+    /// Path of the ledger file.
     public var path: String
+    /// What went wrong.
     public var message: String
+    /// Creates an error for the ledger at a path.
     public init(path: String, message: String) {
         self.path = path
         self.message = message
     }
+    /// The path and the problem, for the log.
     public var description: String { "ledger \(path): \(message)" }
 }

@@ -9,6 +9,7 @@ public final class SQLiteLedger: Ledger {
     /// 'RGUA' as a 32-bit integer.
     static let applicationID: Int32 = 0x5247_5541
     let dbQueue: DatabaseQueue
+    /// Path of the SQLite file.
     public let path: String
 
     /// Opens (creating when missing) the ledger at `path`, migrating an older schema.
@@ -92,6 +93,7 @@ public final class SQLiteLedger: Ledger {
 
     // MARK: - Queries
 
+    /// The record of a night, if it was committed and not replaced.
     public func night(_ day: Day) throws -> NightRecord? {
         try wrap {
             try dbQueue.read { db in
@@ -100,6 +102,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// The latest night committed and not replaced.
     public func lastNight() throws -> NightRecord? {
         try wrap {
             try dbQueue.read { db in try Self.nightRecord(db, sql: "WHERE status != 'replaced' ORDER BY night DESC", [])
@@ -126,6 +129,7 @@ public final class SQLiteLedger: Ledger {
             forced: row["forced"], remittanceFiles: files, exitCode: row["exit_code"])
     }
 
+    /// Everything the decider needs about nights before `day`.
     public func history(before day: Day) throws -> LedgerHistory {
         try wrap {
             try dbQueue.read { db in
@@ -170,6 +174,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// Settlements read from bank return files on or before `day`, by title.
     public func settlements(upTo day: Day) throws -> [TitleID: Settlement] {
         try wrap {
             try dbQueue.read { db in
@@ -185,6 +190,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// The night a return file (by SHA-256) was read, if it was.
     public func returnFileNight(hash: String) throws -> Day? {
         try wrap {
             try dbQueue.read { db in
@@ -194,6 +200,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// The next remittance file sequence number (NSA) for a bank and agreement.
     public func nextNSA(bankCode: String, agreement: String) throws -> Int {
         try wrap {
             try dbQueue.read { db in
@@ -204,6 +211,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// Actions of a range of nights; `sentOnly` keeps the steps that went out.
     public func actions(from: Day, to: Day, sentOnly: Bool) throws -> [LedgerAction] {
         try wrap {
             try dbQueue.read { db in
@@ -230,6 +238,7 @@ public final class SQLiteLedger: Ledger {
 
     // MARK: - Writes
 
+    /// Records a night in one transaction, replacing an earlier run of it with `--force`.
     public func commit(_ n: NightCommit) throws -> Int64 {
         try wrap {
             try dbQueue.write { db in
@@ -309,6 +318,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// Marks a committed night as published.
     public func markPublished(runID: Int64) throws {
         try wrap {
             try dbQueue.write { db in
@@ -317,6 +327,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// Deletes a committed night that was never published.
     public func discardUnpublished(runID: Int64) throws {
         try wrap {
             try dbQueue.write { db in

@@ -1,19 +1,25 @@
 /// A customer's identifier as given in customers.csv.
 public struct CustomerID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The identifier as written in the file.
     public let raw: String
+    /// Wraps an identifier as written in the file.
     public init(_ raw: String) { self.raw = raw }
+    /// The identifier as written in the file.
     public var description: String { raw }
+    /// Orders identifiers by their UTF-8 bytes.
     public static func < (a: CustomerID, b: CustomerID) -> Bool { a.raw.utf8.lexicographicallyPrecedes(b.raw.utf8) }
 }
 
 /// A Brazilian taxpayer number: CPF for people, CNPJ for companies.
 public struct Document: Hashable, Sendable {
+    /// CPF (a person) or CNPJ (a company).
     public enum Kind: String, Sendable { case cpf, cnpj }
     /// CPF or CNPJ.
     public let kind: Kind
     /// Digits (and, for the 2026 alphanumeric CNPJ, upper-case letters) without punctuation.
     public let value: String
 
+    /// Creates a document of a kind from its characters without punctuation.
     public init(kind: Kind, value: String) {
         self.kind = kind
         self.value = value
@@ -43,16 +49,22 @@ public struct Document: Hashable, Sendable {
 
 /// A postal address; complete when a letter can be sent to it.
 public struct PostalAddress: Hashable, Sendable {
+    /// Street name.
     public var street: String?
+    /// Street number.
     public var number: String?
+    /// Apartment, suite or other complement.
     public var complement: String?
+    /// District (bairro).
     public var district: String?
+    /// City.
     public var city: String?
     /// Unidade federativa, two upper-case letters.
     public var state: String?
     /// CEP, eight digits.
     public var zip: String?
 
+    /// Creates an address; absent parts are nil.
     public init(
         street: String? = nil, number: String? = nil, complement: String? = nil, district: String? = nil,
         city: String? = nil, state: String? = nil, zip: String? = nil
@@ -91,20 +103,30 @@ public struct PostalAddress: Hashable, Sendable {
 
 /// One row of customers.csv, validated.
 public struct Customer: Sendable {
+    /// The customer's id.
     public var id: CustomerID
+    /// The customer's full name.
     public var name: String
+    /// The customer's CPF or CNPJ.
     public var document: Document
+    /// The customer's e-mail address, if usable.
     public var email: String?
     /// E.164, e.g. `+5511987654321`.
     public var phone: String?
+    /// The customer's postal address.
     public var address: PostalAddress
+    /// The customer's segment (e.g. `B2B`), if any.
     public var segment: String?
+    /// The customer's credit score, if any.
     public var score: Int?
+    /// The customer's tags.
     public var tags: [String]
+    /// Channels the customer refused.
     public var optOut: Set<Channel>
     /// 1-based line of the row in its file (for messages to people).
     public var line: Int
 
+    /// Creates a customer.
     public init(
         id: CustomerID, name: String, document: Document, email: String? = nil, phone: String? = nil,
         address: PostalAddress = PostalAddress(), segment: String? = nil, score: Int? = nil,

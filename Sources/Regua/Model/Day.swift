@@ -87,6 +87,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return pad(c.day, 2) + pad(c.month, 2) + pad(c.year, 4)
     }
 
+    /// The ISO form, `2026-11-23`.
     public var description: String { iso }
 
     /// The day `n` days later (earlier when negative).
@@ -95,6 +96,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Calendar days from `other` to `self` (positive when `self` is later).
     public func days(since other: Day) -> Int { Int(ordinal) - Int(other.ordinal) }
 
+    /// Orders days by date.
     public static func < (a: Day, b: Day) -> Bool { a.ordinal < b.ordinal }
 
     /// Number of days in a month of a year.

@@ -73,11 +73,16 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
         return sign + groups.joined(separator: ".") + "," + pad(Int(a % 100), 2)
     }
 
+    /// The plain decimal form, `1234.56`.
     public var description: String { plain }
 
+    /// Orders amounts by cents.
     public static func < (a: Money, b: Money) -> Bool { a.cents < b.cents }
+    /// The sum of two amounts.
     public static func + (a: Money, b: Money) -> Money { Money(cents: a.cents + b.cents) }
+    /// The difference of two amounts.
     public static func - (a: Money, b: Money) -> Money { Money(cents: a.cents - b.cents) }
+    /// Adds an amount.
     public static func += (a: inout Money, b: Money) { a.cents += b.cents }
 }
 

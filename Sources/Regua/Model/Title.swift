@@ -1,8 +1,12 @@
 /// A receivable's key ("seu número") as given in receivables.csv.
 public struct TitleID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The identifier as written in the file.
     public let raw: String
+    /// Wraps an identifier as written in the file.
     public init(_ raw: String) { self.raw = raw }
+    /// The identifier as written in the file.
     public var description: String { raw }
+    /// Orders identifiers by their UTF-8 bytes.
     public static func < (a: TitleID, b: TitleID) -> Bool { a.raw.utf8.lexicographicallyPrecedes(b.raw.utf8) }
 }
 
@@ -13,16 +17,27 @@ public enum TitleStatus: String, Sendable, CaseIterable {
 
 /// One row of receivables.csv, validated.
 public struct Title: Sendable {
+    /// The title's id (seu número).
     public var id: TitleID
+    /// The customer who owes the title.
     public var customerID: CustomerID
+    /// The original due date.
     public var dueDate: Day
+    /// The title's face amount.
     public var amount: Money
+    /// The date the title was issued, if given.
     public var issueDate: Day?
+    /// The title's status.
     public var status: TitleStatus
+    /// The amount already paid.
     public var paidAmount: Money
+    /// The date it was paid, if paid.
     public var paidDate: Day?
+    /// The date the customer promised to pay by, for a promised title.
     public var promiseDate: Day?
+    /// The bank's nosso número, needed for boletos and remittances.
     public var nossoNumero: String?
+    /// The installment (parcela), e.g. `2/6`, if any.
     public var installment: String?
     /// A boleto barcode (44 digits) the ERP already issued, validated at ingest.
     public var barcode: String?
@@ -31,6 +46,7 @@ public struct Title: Sendable {
     /// 1-based line of the row in its file.
     public var line: Int
 
+    /// Creates a title.
     public init(
         id: TitleID, customerID: CustomerID, dueDate: Day, amount: Money, issueDate: Day? = nil,
         status: TitleStatus = .open, paidAmount: Money = .zero, paidDate: Day? = nil,

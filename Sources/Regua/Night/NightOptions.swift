@@ -2,11 +2,15 @@
 public struct NightOptions: Sendable {
     /// The night; nil = today in the rule book's time zone.
     public var asOf: Day?
+    /// The rule book folder.
     public var rulesDir: String
+    /// Path of `customers.csv`.
     public var customers: String
+    /// Path of `receivables.csv`.
     public var receivables: String
     /// CNAB 240 return files to read before deciding.
     public var returnFiles: [String]
+    /// The folder where `<date>/` is published.
     public var outDir: String
     /// The ledger file.
     public var statePath: String
@@ -15,6 +19,7 @@ public struct NightOptions: Sendable {
     /// Replace a published night whose inputs or rule book changed (recorded).
     public var force: Bool
 
+    /// Creates options; the defaults read the shipped example.
     public init(
         asOf: Day? = nil, rulesDir: String = "rules", customers: String = "fixtures/customers.csv",
         receivables: String = "fixtures/receivables.csv", returnFiles: [String] = [], outDir: String = "out",
@@ -34,6 +39,7 @@ public struct NightOptions: Sendable {
 
 /// How a run ended.
 public struct NightResult: Sendable {
+    /// What the run did with the night.
     public enum Outcome: String, Sendable {
         /// Decided, written, recorded and published.
         case published
@@ -47,11 +53,15 @@ public struct NightResult: Sendable {
         case dryRun = "dry_run"
     }
 
+    /// What the run did with the night.
     public var outcome: Outcome
+    /// The night run.
     public var asOf: Day
+    /// The night's numbers (nil when nothing was decided).
     public var summary: Summary?
     /// The published folder (nil for dry runs).
     public var folder: String?
+    /// Input rows rejected, with file, line, column and reason.
     public var rejects: [Reject]
     /// 0, or 1 when input rows were rejected.
     public var exitCode: Int32

@@ -26,9 +26,12 @@ import Logging
 /// 9. Mark the night `published`. A crash between 8 and 9 is recognised by the folder's
 ///    presence and finished by marking it.
 public struct NightRunner {
+    /// What the run was asked to do.
     public var options: NightOptions
+    /// Where progress and problems are logged.
     public var logger: Logger
 
+    /// Creates a runner for the given options.
     public init(options: NightOptions, logger: Logger = Logger(label: "regua")) {
         self.options = options
         self.logger = logger
@@ -42,7 +45,7 @@ public struct NightRunner {
         }
     }
 
-    // swiftlint:disable:next function_body_length
+    /// Runs the night in the order above and says how it ended.
     public func run() throws -> NightResult {
         umask(0o077)  // LGPD: every file we create is readable by its owner only.
 

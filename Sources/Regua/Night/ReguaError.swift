@@ -10,17 +10,21 @@ public struct ReguaError: Error, CustomStringConvertible, Sendable {
         case locked = 4
     }
 
+    /// The exit code the command ends with.
     public var code: Code
+    /// What happened, for the operator.
     public var message: String
     /// Rule book problems, one per line as `FILE:LINE:COLUMN: message`.
     public var diagnostics: [Diagnostic]
 
+    /// Creates a failure with its exit code, message and any rule book diagnostics.
     public init(_ code: Code, _ message: String, diagnostics: [Diagnostic] = []) {
         self.code = code
         self.message = message
         self.diagnostics = diagnostics
     }
 
+    /// The message, then each diagnostic on its own line.
     public var description: String {
         ([message] + diagnostics.map(\.description)).joined(separator: "\n")
     }

@@ -5,12 +5,17 @@ import Foundation
 public enum RuleCheck {
     /// What a check found.
     public struct Report: Codable, Sendable {
+        /// The rules folder checked.
         public var rulesDir: String
+        /// No errors were found.
         public var ok: Bool
+        /// Errors, as `FILE:LINE:COLUMN: message`.
         public var errors: [String]
+        /// Remarks that do not fail the check (an e-mail step without an HTML template, …).
         public var warnings: [String]
         /// Samples rendered: "step/channel".
         public var rendered: [String]
+        /// Files written with `--preview`.
         public var previewFiles: [String]
     }
 
@@ -48,6 +53,11 @@ public enum RuleCheck {
                 case .email:
                     if (r.subject ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
                         report.errors.append("\(where_): the e-mail has no subject")
+                    }
+                    if r.html == nil {
+                        report.warnings.append(
+                            "\(where_): no templates/\(template).email.html.mustache; the HTML part is made from the text"
+                        )
                     }
                     let input = EmailInput(
                         from: (book.company.name, book.company.email ?? "cobranca@localhost"),

@@ -62,7 +62,9 @@ public enum RuleDiff {
 
     /// Titles of one category.
     public struct CategorySummary: Codable, Sendable, Equatable {
+        /// The category.
         public var category: Category
+        /// Titles whose night changed this way.
         public var titles: Int
         /// Distinct customers of those titles.
         public var customers: Int
@@ -76,37 +78,53 @@ public enum RuleDiff {
 
     /// Titles of a category for one profile.
     public struct ProfileCount: Codable, Sendable, Equatable {
+        /// The profile's id under the new book.
         public var profile: String
+        /// Titles of the category for this profile.
         public var titles: Int
     }
 
     /// Titles that went from one outcome to another (``Outcome/label`` on each side).
     public struct Transition: Codable, Sendable, Equatable {
+        /// The outcome under the old book.
         public var from: String
+        /// The outcome under the new book.
         public var to: String
+        /// Titles that made this transition.
         public var titles: Int
     }
 
     /// Customers whose profile differs between the books (ids may differ between books).
     public struct ProfileChange: Codable, Sendable, Equatable {
+        /// The profile under the old book.
         public var from: String
+        /// The profile under the new book.
         public var to: String
+        /// Customers that moved from one profile to the other.
         public var customers: Int
     }
 
     /// Messages (or, for `bank`, remittance instructions) of the night under each book.
     public struct ChannelTotal: Codable, Sendable, Equatable {
+        /// `email`, `sms`, `letter` or `bank`.
         public var channel: String
+        /// Count under the old book.
         public var old: Int
+        /// Count under the new book.
         public var new: Int
     }
 
     /// The comparison of one night under two books.
     public struct Result: Codable, Sendable {
+        /// The night compared, as an ISO date.
         public var asOf: String
+        /// The old rules folder.
         public var oldRules: String
+        /// The new rules folder.
         public var newRules: String
+        /// Hash of the old rule book.
         public var oldHash: String
+        /// Hash of the new rule book.
         public var newHash: String
         /// Titles decided (every accepted title of the receivables).
         public var titles: Int

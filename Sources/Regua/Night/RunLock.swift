@@ -9,6 +9,7 @@ import Foundation
 /// and released by the kernel when the process ends, even by `kill -9`.
 public final class RunLock {
     private let fd: Int32
+    /// Path of the lock file, `<ledger>.lock`.
     public let path: String
 
     /// Takes the lock or throws ``ReguaError`` with exit code 4 when another run holds it.

@@ -6,18 +6,27 @@ import Logging
 public enum Simulation {
     /// One message (or bank instruction) of a simulated night.
     public struct Line: Codable, Sendable {
+        /// The night, as an ISO date.
         public var night: String
+        /// The customer's id.
         public var customerID: String
+        /// `email`, `sms`, `letter`, or `bank` for an instruction.
         public var channel: String
+        /// The step that speaks for the message, or the instruction's step.
         public var step: String
+        /// The titles of the message or instruction.
         public var titleIDs: [String]
+        /// The hold reason, for a held message shown with `--show-held`.
         public var held: String?
     }
 
     /// The simulated nights and totals per step and channel.
     public struct Result: Codable, Sendable {
+        /// The first night simulated, as an ISO date.
         public var from: String
+        /// The last night simulated, as an ISO date.
         public var to: String
+        /// Every message and instruction, night by night.
         public var lines: [Line]
         /// "step/channel" → messages sent.
         public var totals: [String: Int]

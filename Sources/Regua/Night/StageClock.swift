@@ -7,9 +7,11 @@ import Foundation
 public struct StageTimings: Codable, Sendable, Equatable {
     /// Stage name (ingest, ledger, decide, render, write) → seconds, summed over its laps.
     public var seconds: [String: Double] = [:]
+    /// Seconds of the whole run.
     public var total: Double = 0
     /// Peak resident set size of the process, in KiB (getrusage).
     public var peakRSSKiB: Int = 0
+    /// Creates empty timings.
     public init() {}
 
     enum CodingKeys: String, CodingKey {

@@ -8,12 +8,17 @@ import Foundation
 public final class StagingFolder {
     /// One file written, for `manifest.json`.
     public struct Entry: Codable, Sendable, Equatable {
+        /// The file's path relative to the night's folder.
         public var path: String
+        /// The file's size in bytes.
         public var size: Int
+        /// SHA-256 (hex) of the file's bytes.
         public var sha256: String
     }
 
+    /// Path of the staging folder.
     public let root: String
+    /// Files written so far, in order.
     public private(set) var entries: [Entry] = []
 
     /// Creates (after removing any leftover of a killed run) the staging folder.

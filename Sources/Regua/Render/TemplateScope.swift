@@ -99,7 +99,6 @@ final class TitleScope: MustacheParent {
 
     init(_ t: DunnedTitle) { self.t = t }
 
-    // swiftlint:disable:next cyclomatic_complexity
     func child(named name: String) -> Any? {
         let clean = TemplateContext.clean
         switch name {

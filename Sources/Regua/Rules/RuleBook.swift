@@ -2,13 +2,17 @@
 ///
 /// Built only by ``RuleBookLoader``; every value here has been checked, so the decider can trust it.
 public struct RuleBook: Sendable {
+    /// The rule book's format version (`version`).
     public var version: Int
     /// IANA time zone identifier (default `America/Sao_Paulo`).
     public var timeZone: String
+    /// The sender (`company` section).
     public var company: Company
     /// Beneficiary account for the remittance; required when a step asks for a remittance.
     public var bank: BankAccount?
+    /// Which days are holidays (`calendar` section).
     public var calendar: CalendarConfig
+    /// Fees, limits and sending rules (`policy` section).
     public var policy: Policy
     /// In book order; the last matches everyone.
     public var profiles: [Profile]
@@ -19,6 +23,7 @@ public struct RuleBook: Sendable {
     /// SHA-256 (hex) of every rule file and template, in byte order of their names.
     public var hash: String
 
+    /// Creates a rule book from values already validated.
     public init(
         version: Int = 1, timeZone: String = "America/Sao_Paulo", company: Company, bank: BankAccount? = nil,
         calendar: CalendarConfig = CalendarConfig(), policy: Policy = Policy(), profiles: [Profile],
@@ -42,8 +47,11 @@ public struct RuleBook: Sendable {
 
 /// A template file's text and where it came from (for `FILE:LINE:COLUMN` errors).
 public struct TemplateSource: Sendable, Hashable {
+    /// Path of the template file, for error locations.
     public var path: String
+    /// The template's text.
     public var text: String
+    /// Creates a template source from its path and text.
     public init(path: String, text: String) {
         self.path = path
         self.text = text
@@ -52,14 +60,22 @@ public struct TemplateSource: Sendable, Hashable {
 
 /// The sender: used in messages, letters, the PIX code and the remittance.
 public struct Company: Sendable, Hashable {
+    /// The company's name.
     public var name: String
+    /// The company's CNPJ or CPF.
     public var document: Document
+    /// The company's e-mail address, if any.
     public var email: String?
+    /// The company's phone number, if any.
     public var phone: String?
+    /// The company's PIX key, used in the PIX copia-e-cola.
     public var pixKey: String?
+    /// The company's city, if any.
     public var city: String?
+    /// The company's address, if any.
     public var address: String?
 
+    /// Creates the sender's data.
     public init(
         name: String, document: Document, email: String? = nil, phone: String? = nil, pixKey: String? = nil,
         city: String? = nil, address: String? = nil
@@ -80,15 +96,18 @@ public struct BankAccount: Sendable, Hashable {
     public var code: String
     /// Agency digits, without check digit.
     public var agency: String
+    /// The agency's check digit, if given.
     public var agencyDigit: String?
     /// Account digits, without check digit.
     public var account: String
+    /// The account's check digit, if given.
     public var accountDigit: String?
     /// Convênio.
     public var agreement: String
     /// Carteira.
     public var wallet: String
 
+    /// Creates a beneficiary account.
     public init(
         code: String, agency: String, agencyDigit: String? = nil, account: String, accountDigit: String? = nil,
         agreement: String, wallet: String
@@ -110,6 +129,7 @@ public struct CalendarConfig: Sendable, Hashable {
     /// `extra`: local holidays.
     public var extra: [Day]
 
+    /// Creates a holiday configuration.
     public init(nationalHolidays: Bool = true, extra: [Day] = []) {
         self.nationalHolidays = nationalHolidays
         self.extra = extra
@@ -118,17 +138,26 @@ public struct CalendarConfig: Sendable, Hashable {
 
 /// The `policy` section.
 public struct Policy: Sendable, Hashable {
+    /// Late fee (multa) on overdue titles, at most 2%.
     public var lateFeePercent: Percent
+    /// Interest per month on overdue titles.
     public var interestPercentMonth: Percent
+    /// Minimum total outstanding for a message to be sent (`min_amount`).
     public var minAmount: Money
     /// `nil` means no cap.
     public var maxContactsPerWeek: Int?
+    /// Nights a missed step's window stays open (`catch_up_days`).
     public var catchUpDays: Int
+    /// Weekdays on which every message is held (`quiet_days`).
     public var quietDays: Set<Weekday>
+    /// Segments above which an SMS is logged and refused by `regua check` (`sms.max_segments`).
     public var smsMaxSegments: Int
+    /// Accents outside GSM-7 become plain letters in SMS (`sms.transliterate`).
     public var smsTransliterate: Bool
+    /// Titles never reached get the latest step they passed, once (`backfill`).
     public var backfill: Bool
 
+    /// Creates a policy; the defaults are those of an absent key.
     public init(
         lateFeePercent: Percent = Percent(micros: 0), interestPercentMonth: Percent = Percent(micros: 0),
         minAmount: Money = .zero, maxContactsPerWeek: Int? = nil, catchUpDays: Int = 3,
@@ -149,11 +178,14 @@ public struct Policy: Sendable, Hashable {
 
 /// A customer profile: the first whose conditions all hold wins.
 public struct Profile: Sendable, Hashable {
+    /// The profile's id.
     public var id: String
     /// All must hold; empty matches everyone.
     public var conditions: [Condition]
+    /// Where the profile is defined in the rule book.
     public var location: SourceLocation?
 
+    /// Creates a profile.
     public init(id: String, conditions: [Condition] = [], location: SourceLocation? = nil) {
         self.id = id
         self.conditions = conditions
@@ -201,6 +233,7 @@ public enum Comparison: String, Sendable, Hashable, CaseIterable {
 
 /// A rung of the ladder.
 public struct Step: Sendable, Hashable {
+    /// What a step does: send a message or write a bank instruction.
     public enum Action: Sendable, Hashable {
         /// A message on a channel, with an optional fallback channel, rendered from a template.
         case message(channel: Channel, template: String, fallback: Channel?)
@@ -208,9 +241,11 @@ public struct Step: Sendable, Hashable {
         case remittance(RemittanceInstruction)
     }
 
+    /// The step's id.
     public var id: String
     /// Days from the effective due date (negative before it).
     public var offset: Int
+    /// The message or bank instruction the step sends.
     public var action: Action
     /// `profiles`: only these (nil = all).
     public var profiles: Set<String>?
@@ -218,8 +253,10 @@ public struct Step: Sendable, Hashable {
     public var exceptProfiles: Set<String>
     /// Position in the book (0-based), for ties.
     public var index: Int
+    /// Where the step is defined in the rule book.
     public var location: SourceLocation?
 
+    /// Creates a step.
     public init(
         id: String, offset: Int, action: Action, profiles: Set<String>? = nil, exceptProfiles: Set<String> = [],
         index: Int, location: SourceLocation? = nil

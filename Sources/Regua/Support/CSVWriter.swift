@@ -6,6 +6,7 @@ public struct CSVWriter: Sendable {
     /// Neutralise `=`, `+`, `-`, `@`, tab and CR at the start of a cell (OWASP CSV injection).
     public var neutraliseFormulas: Bool
 
+    /// Creates a CSV starting with its header row.
     public init(header: [String], neutraliseFormulas: Bool) {
         self.neutraliseFormulas = neutraliseFormulas
         row(header)

@@ -25,6 +25,7 @@ public enum Hashing {
 /// An incremental SHA-256 for several inputs (e.g. every rule file in order).
 public struct HashBuilder {
     private var hasher = SHA256()
+    /// Creates an empty hash.
     public init() {}
     /// Adds a labelled chunk; the label and length prefix keep ("ab","c") apart from ("a","bc").
     public mutating func add(label: String, _ bytes: some Collection<UInt8>) {

@@ -83,3 +83,14 @@ import Testing
         #expect(r2.errors.contains { $0.contains("overdue_d10") && $0.contains("segments") }, "\(r2.errors)")
     }
 }
+
+extension SeeingBeforeDoingTests {
+    @Test func checkWarnsAboutAnEmailWithoutHTMLTemplate() throws {
+        let w = try Workspace()
+        try FileManager.default.removeItem(atPath: w.root + "/rules/templates/lembrete.email.html.mustache")
+        let r = try RuleCheck.run(rulesDir: w.root + "/rules")
+        #expect(r.ok)
+        #expect(r.warnings.contains { $0.contains("reminder_d-5") && $0.contains("lembrete.email.html.mustache") })
+        #expect(!r.warnings.contains { $0.contains("overdue_d3") })
+    }
+}
