@@ -273,13 +273,14 @@ struct LetterComposer {
         let r = letter.reference
         var ref = r.messageID + " · cliente " + r.customerID + " · etapa " + r.step
         if !r.titleIDs.isEmpty { ref += " · títulos " + r.titleIDs.joined(separator: ", ") }
+        let refEncoded = WinAnsi.encode(ref)  // the same on every page; only its room varies
         let y = PDFUnit.mm(G.footerBaseline)
         for i in pages.indices {
             let label = WinAnsi.encode("página \(i + 1) de \(pages.count)")
             let labelWidth = WinAnsi.width(label, font: .helvetica, size: 7.5)
             pages[i].textRight(label, right: Self.right, y: y, font: .helvetica, size: 7.5)
             let refBytes = Self.truncate(
-                WinAnsi.encode(ref), font: .helvetica, size: 7,
+                refEncoded, font: .helvetica, size: 7,
                 maxWidth: Self.columnWidth - labelWidth - 12)
             pages[i].text(refBytes, x: Self.left, y: y, font: .helvetica, size: 7)
         }
@@ -290,16 +291,18 @@ struct LetterComposer {
     {
         if !mark, WinAnsi.width(bytes, font: font, size: size) <= maxWidth { return bytes }
         let ellipsis: UInt8 = 0x85
-        let room = maxWidth - WinAnsi.width([ellipsis], font: font, size: size)
+        let room = maxWidth - WinAnsi.width(ellipsis, font: font, size: size)
         var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 1)
         var used = 0.0
         for b in bytes {
-            let w = WinAnsi.width([b], font: font, size: size)
+            let w = WinAnsi.width(b, font: font, size: size)
             if used + w > room { break }
             out.append(b)
             used += w
         }
         while out.last == 0x20 { out.removeLast() }
-        return out + [ellipsis]
+        out.append(ellipsis)
+        return out
     }
 }

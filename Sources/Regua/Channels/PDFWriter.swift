@@ -24,16 +24,27 @@ enum PDFUnit {
 
 /// A page's content stream, built from text and rectangles. Coordinates are PDF points from
 /// the bottom-left corner; numbers are written with at most three decimals, no locale.
+///
+/// Operators are appended straight into the byte buffer (no intermediate `String`s): a
+/// letter's barcode alone is a hundred-odd rectangles of four numbers each.
 struct PDFContent {
     private(set) var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(4096) }
 
     /// Draws already-encoded WinAnsi text with its left end of baseline at (x, y).
     mutating func text(_ encoded: [UInt8], x: Double, y: Double, font: PDFFont, size: Double) {
         guard !encoded.isEmpty else { return }
-        append(
-            "BT /\(font.resourceName) \(PDFContent.number(size)) Tf \(PDFContent.number(x)) \(PDFContent.number(y)) Td "
-        )
-        bytes += PDFContent.literal(encoded)
+        append("BT /")
+        bytes += font.resourceName.utf8
+        append(" ")
+        Self.appendNumber(size, to: &bytes)
+        append(" Tf ")
+        Self.appendNumber(x, to: &bytes)
+        append(" ")
+        Self.appendNumber(y, to: &bytes)
+        append(" Td ")
+        Self.appendLiteral(encoded, to: &bytes)
         append(" Tj ET\n")
     }
 
@@ -44,44 +55,99 @@ struct PDFContent {
 
     /// Fills a rectangle in black.
     mutating func fillRect(x: Double, y: Double, width: Double, height: Double) {
-        let n = PDFContent.number
-        append("\(n(x)) \(n(y)) \(n(width)) \(n(height)) re f\n")
+        Self.appendNumber(x, to: &bytes)
+        bytes.append(0x20)
+        Self.appendNumber(y, to: &bytes)
+        bytes.append(0x20)
+        Self.appendNumber(width, to: &bytes)
+        bytes.append(0x20)
+        Self.appendNumber(height, to: &bytes)
+        append(" re f\n")
     }
 
     /// Strokes a straight line of the given width.
     mutating func line(from a: (Double, Double), to b: (Double, Double), width: Double) {
-        append("\(PDFContent.number(width)) w \(PDFContent.number(a.0)) \(PDFContent.number(a.1)) m ")
-        append("\(PDFContent.number(b.0)) \(PDFContent.number(b.1)) l S\n")
+        Self.appendNumber(width, to: &bytes)
+        append(" w ")
+        Self.appendNumber(a.0, to: &bytes)
+        bytes.append(0x20)
+        Self.appendNumber(a.1, to: &bytes)
+        append(" m ")
+        Self.appendNumber(b.0, to: &bytes)
+        bytes.append(0x20)
+        Self.appendNumber(b.1, to: &bytes)
+        append(" l S\n")
     }
 
-    private mutating func append(_ s: String) { bytes += Array(s.utf8) }
+    private mutating func append(_ s: StaticString) {
+        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
 
     /// A PDF literal string: `( ) \` escaped, bytes below 0x20 as octal escapes, others raw.
     static func literal(_ encoded: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [UInt8(ascii: "(")]
+        var out: [UInt8] = []
+        appendLiteral(encoded, to: &out)
+        return out
+    }
+
+    /// ``literal(_:)`` appended to `out`.
+    static func appendLiteral(_ encoded: [UInt8], to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + encoded.count + 2)
+        out.append(UInt8(ascii: "("))
         for b in encoded {
             switch b {
             case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"):
-                out += [UInt8(ascii: "\\"), b]
-            case 0..<0x20:
-                out += Array(("\\" + String(b, radix: 8).leftPadded(to: 3)).utf8)
+                out.append(UInt8(ascii: "\\"))
+                out.append(b)
+            case 0..<0x20:  // three octal digits: b < 0o40
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "0") + b >> 6)
+                out.append(UInt8(ascii: "0") + (b >> 3) & 7)
+                out.append(UInt8(ascii: "0") + b & 7)
             default:
                 out.append(b)
             }
         }
         out.append(UInt8(ascii: ")"))
-        return out
     }
 
     /// A real number with at most three decimals, trailing zeros dropped, e.g. `56.693`, `10`.
     static func number(_ v: Double) -> String {
+        var out: [UInt8] = []
+        appendNumber(v, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// ``number(_:)`` appended to `out` as ASCII.
+    static func appendNumber(_ v: Double, to out: inout [UInt8]) {
         let milli = Int64((v * 1000).rounded())
-        let sign = milli < 0 ? "-" : ""
+        if milli < 0 { out.append(UInt8(ascii: "-")) }
         let a = milli.magnitude
-        let whole = String(a / 1000)
-        var frac = String(a % 1000).leftPadded(to: 3)
-        while frac.hasSuffix("0") { frac.removeLast() }
-        return sign + whole + (frac.isEmpty ? "" : "." + frac)
+        appendDecimal(a / 1000, to: &out)
+        var frac = a % 1000
+        guard frac != 0 else { return }
+        out.append(UInt8(ascii: "."))
+        var digits = 3
+        while frac % 10 == 0 {
+            frac /= 10
+            digits -= 1
+        }
+        // `digits` fraction digits, leading zeros kept (0.05 is "05" of "050").
+        var divisor: UInt64 = digits == 3 ? 100 : digits == 2 ? 10 : 1
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(frac / divisor % 10))
+            divisor /= 10
+        }
+    }
+
+    /// A non-negative integer in decimal, appended to `out`.
+    static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
+        var divisor: UInt64 = 1
+        while value / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
     }
 }
 
@@ -100,14 +166,25 @@ struct PDFDocument {
 
     /// The file's bytes.
     func build() -> [UInt8] {
-        var out: [UInt8] = Array("%PDF-1.4\n%".utf8) + [0xE2, 0xE3, 0xCF, 0xD3, 0x0A]  // binary marker (§3.4.1)
+        var out: [UInt8] = []
+        // Content streams dominate the file: size it once instead of regrowing tens of MB.
+        out.reserveCapacity(pages.reduce(4096) { $0 + $1.count + 400 } + 20 * pages.count * 2)
+        out += "%PDF-1.4\n%".utf8
+        out += [0xE2, 0xE3, 0xCF, 0xD3, 0x0A]  // binary marker (§3.4.1)
         var offsets: [Int] = []
-        func object(_ n: Int, _ body: [UInt8]) {
+        offsets.reserveCapacity(Self.firstPage + 2 * pages.count)
+        // Objects are appended in place (no per-object temporaries: a content stream is copied once).
+        func begin(_ n: Int) {
             precondition(offsets.count == n - 1, "objects are written in number order")
             offsets.append(out.count)
-            out += Array("\(n) 0 obj\n".utf8) + body + Array("\nendobj\n".utf8)
+            out += "\(n) 0 obj\n".utf8
         }
-        func object(_ n: Int, _ body: String) { object(n, Array(body.utf8)) }
+        func end() { out += "\nendobj\n".utf8 }
+        func object(_ n: Int, _ body: String) {
+            begin(n)
+            out += body.utf8
+            end()
+        }
 
         let kids = pages.indices.map { "\(Self.firstPage + 2 * $0) 0 R" }.joined(separator: " ")
         object(Self.catalog, "<< /Type /Catalog /Pages \(Self.pageTree) 0 R >>")
@@ -115,8 +192,11 @@ struct PDFDocument {
         for (n, font) in [(Self.fontRegular, PDFFont.helvetica), (Self.fontBold, .helveticaBold)] {
             object(n, "<< /Type /Font /Subtype /Type1 /BaseFont /\(font.baseFont) /Encoding /WinAnsiEncoding >>")
         }
-        let safeTitle = PDFContent.literal(WinAnsi.encode(title).map { $0 < 0x80 ? $0 : UInt8(ascii: "?") })
-        object(Self.info, Array("<< /Title ".utf8) + safeTitle + Array(" /Producer (Regua) >>".utf8))
+        begin(Self.info)
+        out += "<< /Title ".utf8
+        PDFContent.appendLiteral(WinAnsi.encode(title).map { $0 < 0x80 ? $0 : UInt8(ascii: "?") }, to: &out)
+        out += " /Producer (Regua) >>".utf8
+        end()
         let box = "[0 0 \(PDFContent.number(PDFUnit.a4Width)) \(PDFContent.number(PDFUnit.a4Height))]"
         let resources = "<< /Font << /F1 \(Self.fontRegular) 0 R /F2 \(Self.fontBold) 0 R >> /ProcSet [/PDF /Text] >>"
         for (i, content) in pages.enumerated() {
@@ -125,18 +205,21 @@ struct PDFDocument {
                 page,
                 "<< /Type /Page /Parent \(Self.pageTree) 0 R /MediaBox \(box) /Resources \(resources) "
                     + "/Contents \(contents) 0 R >>")
-            object(
-                contents, Array("<< /Length \(content.count) >>\nstream\n".utf8) + content + Array("\nendstream".utf8))
+            begin(contents)
+            out += "<< /Length \(content.count) >>\nstream\n".utf8
+            out += content
+            out += "\nendstream".utf8
+            end()
         }
 
         let id = String(Hashing.sha256Hex(out).prefix(32))
         let xrefOffset = out.count
-        var xref = "xref\n0 \(offsets.count + 1)\n0000000000 65535 f\r\n"
-        for o in offsets { xref += String(o).leftPadded(to: 10) + " 00000 n\r\n" }
-        xref += "trailer\n<< /Size \(offsets.count + 1) /Root \(Self.catalog) 0 R /Info \(Self.info) 0 R "
-        xref += "/ID [<\(id)> <\(id)>] >>\n"
-        xref += "startxref\n\(xrefOffset)\n%%EOF\n"
-        out += Array(xref.utf8)
+        out += "xref\n0 \(offsets.count + 1)\n0000000000 65535 f\r\n".utf8
+        for o in offsets { out += (String(o).leftPadded(to: 10) + " 00000 n\r\n").utf8 }
+        var trailer = "trailer\n<< /Size \(offsets.count + 1) /Root \(Self.catalog) 0 R /Info \(Self.info) 0 R "
+        trailer += "/ID [<\(id)> <\(id)>] >>\n"
+        trailer += "startxref\n\(xrefOffset)\n%%EOF\n"
+        out += trailer.utf8
         return out
     }
 }

@@ -38,6 +38,9 @@ enum WinAnsi {
     /// The bytes of a string (canonically composed first, so `a` + combining tilde is `ã`).
     /// Invisible format characters (zero-width space and joiners, soft hyphen, BOM) vanish.
     static func encode(_ text: String) -> [UInt8] {
+        // Most letter text is ASCII: each UTF-8 byte is then its own scalar, needs no
+        // normalising and is no format character, so `code` applies byte by byte.
+        if let ascii = text.utf8.withContiguousStorageIfAvailable({ encodeASCII($0) }), let ascii { return ascii }
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
         // Normalising is costly and only needed when combining marks are present ("c" + U+0327).
@@ -49,51 +52,88 @@ enum WinAnsi {
         return out
     }
 
+    /// ``code(_:)`` of each byte of all-ASCII UTF-8; `nil` when a byte is not ASCII.
+    private static func encodeASCII(_ utf8: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var out = [UInt8](repeating: 0, count: utf8.count)
+        for (i, b) in utf8.enumerated() {
+            guard b < 0x80 else { return nil }
+            out[i] = b >= 0x20 && b != 0x7F ? b : 0x20
+        }
+        return out
+    }
+
+    /// Width of one encoded byte in 1/1000 em (codes below 0x20 have none).
+    @inline(__always)
+    private static func units(_ b: UInt8, _ table: UnsafeBufferPointer<UInt16>) -> Int {
+        b >= 0x20 ? Int(table[Int(b) - 0x20]) : 0
+    }
+
     /// Width of encoded text in points.
     static func width(_ bytes: some Sequence<UInt8>, font: PDFFont, size: Double) -> Double {
-        let table = font.widths
-        var units = 0
-        for b in bytes where b >= 0x20 { units += Int(table[Int(b) - 0x20]) }
-        return Double(units) * size / 1000
+        font.widths.withUnsafeBufferPointer { table in
+            var units = 0
+            for b in bytes { units += Self.units(b, table) }
+            return Double(units) * size / 1000
+        }
+    }
+
+    /// Width of one encoded byte in points: the same value as `width([b], …)`, without the array.
+    static func width(_ b: UInt8, font: PDFFont, size: Double) -> Double {
+        font.widths.withUnsafeBufferPointer { Double(units(b, $0)) * size / 1000 }
     }
 
     /// Breaks encoded text into lines no wider than `maxWidth`: at spaces where possible, and
     /// inside a word (between characters: one byte is one character) when the word alone is
     /// too wide, as a linha digitável or a PIX code may be. Runs of spaces collapse to one.
     static func wrap(_ bytes: [UInt8], font: PDFFont, size: Double, maxWidth: Double) -> [[UInt8]] {
-        let words = bytes.split(separator: 0x20).map(Array.init)
-        var lines: [[UInt8]] = []
-        var current: [UInt8] = []
-        let spaceWidth = width([0x20], font: font, size: size)
-        var currentWidth = 0.0
-        for word in words {
-            let w = width(word, font: font, size: size)
-            if !current.isEmpty, currentWidth + spaceWidth + w <= maxWidth {
-                current.append(0x20)
-                current += word
-                currentWidth += spaceWidth + w
-                continue
+        font.widths.withUnsafeBufferPointer { table in
+            var lines: [[UInt8]] = []
+            var current: [UInt8] = []
+            let spaceWidth = Double(units(0x20, table)) * size / 1000
+            var currentWidth = 0.0
+            var i = bytes.startIndex
+            // Words are scanned in place (no array per word); widths are summed in integer units
+            // and scaled once per word, exactly as `width(_:font:size:)` does.
+            while i < bytes.endIndex {
+                if bytes[i] == 0x20 {
+                    i += 1
+                    continue
+                }
+                let start = i
+                var wordUnits = 0
+                while i < bytes.endIndex, bytes[i] != 0x20 {
+                    wordUnits += units(bytes[i], table)
+                    i += 1
+                }
+                let word = bytes[start..<i]
+                let w = Double(wordUnits) * size / 1000
+                if !current.isEmpty, currentWidth + spaceWidth + w <= maxWidth {
+                    current.append(0x20)
+                    current += word
+                    currentWidth += spaceWidth + w
+                    continue
+                }
+                if !current.isEmpty { lines.append(current) }
+                current = []
+                currentWidth = 0
+                if w <= maxWidth {
+                    current += word
+                    currentWidth = w
+                    continue
+                }
+                for b in word {  // a word wider than the column: break it by characters
+                    let bw = Double(units(b, table)) * size / 1000
+                    if !current.isEmpty, currentWidth + bw > maxWidth {
+                        lines.append(current)
+                        current = []
+                        currentWidth = 0
+                    }
+                    current.append(b)
+                    currentWidth += bw
+                }
             }
             if !current.isEmpty { lines.append(current) }
-            current = []
-            currentWidth = 0
-            if w <= maxWidth {
-                current = word
-                currentWidth = w
-                continue
-            }
-            for b in word {  // a word wider than the column: break it by characters
-                let bw = width([b], font: font, size: size)
-                if !current.isEmpty, currentWidth + bw > maxWidth {
-                    lines.append(current)
-                    current = []
-                    currentWidth = 0
-                }
-                current.append(b)
-                currentWidth += bw
-            }
+            return lines
         }
-        if !current.isEmpty { lines.append(current) }
-        return lines
     }
 }

@@ -27,12 +27,42 @@ public struct NightDecider: Sendable {
     /// Decides the night for every customer. Work splits by customer over the machine's cores;
     /// the result is sorted, so it does not depend on the split.
     public func decide(customers: [Customer], titles: [Title], history: LedgerHistory) -> NightDecision {
-        var byCustomer: [CustomerID: [Int]] = [:]
-        byCustomer.reserveCapacity(customers.count)
-        // By index, not `enumerated()`: that copied every whole Title (strings and all) just to
-        // read its customer id, half of this serial loop's time at a million titles.
-        for i in titles.indices { byCustomer[titles[i].customerID, default: []].append(i) }
         let order = customers.indices.sorted { customers[$0].id < customers[$1].id }
+        // Titles grouped by customer without an array per customer: each customer id gets a
+        // group number (a repeated id shares its first sighting's group, so both see the same
+        // titles, as a dictionary lookup would), then one counting-sort pass lays the title
+        // indices out group by group, each group in file order.
+        var groupOfID: [CustomerID: Int32] = [:]
+        groupOfID.reserveCapacity(order.count)
+        var groupOfCustomer = [Int32](repeating: 0, count: order.count)  // by position in `order`
+        var groups: Int32 = 0
+        for k in order.indices {
+            let id = customers[order[k]].id
+            if let g = groupOfID[id] {
+                groupOfCustomer[k] = g
+            } else {
+                groupOfID[id] = groups
+                groupOfCustomer[k] = groups
+                groups += 1
+            }
+        }
+        // By index, not `enumerated()`: that copied every whole Title (strings and all) just to
+        // read its customer id.
+        var groupOfTitle = [Int32](repeating: -1, count: titles.count)
+        var start = [Int](repeating: 0, count: Int(groups) + 1)  // counts first, then offsets
+        for i in titles.indices {
+            guard let g = groupOfID[titles[i].customerID] else { continue }
+            groupOfTitle[i] = g
+            start[Int(g) + 1] += 1
+        }
+        for g in 0..<Int(groups) { start[g + 1] += start[g] }
+        var titleIndices = [Int](repeating: 0, count: start[Int(groups)])
+        var next = start
+        for i in titles.indices where groupOfTitle[i] >= 0 {
+            let g = Int(groupOfTitle[i])
+            titleIndices[next[g]] = i
+            next[g] += 1
+        }
 
         let chunks = max(1, min(8, order.count / 2048))
         var partials = [CustomerOutcome](repeating: CustomerOutcome(), count: chunks)
@@ -43,10 +73,12 @@ public struct NightDecider: Sendable {
                 let lo = order.count * chunk / chunks
                 let hi = order.count * (chunk + 1) / chunks
                 for k in lo..<hi {
-                    let c = customers[order[k]]
-                    guard let idx = byCustomer[c.id] else { continue }
-                    let ts = idx.map { titles[$0] }.sorted { $0.id < $1.id }
-                    decide(customer: c, titles: ts, history: history, into: &acc, trace: nil)
+                    let g = Int(groupOfCustomer[k])
+                    guard start[g] < start[g + 1] else { continue }
+                    // Sorted in place: `sorted` would copy every title once more.
+                    var ts = titleIndices[start[g]..<start[g + 1]].map { titles[$0] }
+                    if ts.count > 1 { ts.sort { $0.id < $1.id } }
+                    decide(customer: customers[order[k]], titles: ts, history: history, into: &acc, trace: nil)
                 }
                 out[chunk] = acc
             }
@@ -124,7 +156,8 @@ public struct NightDecider: Sendable {
         return days >= s.offset && days <= s.offset + book.policy.catchUpDays
     }
 
-    private func later(_ a: Step, than b: Step) -> Bool {
+    /// Static so the closures that use it do not copy the whole decider (rule book and all).
+    private static func later(_ a: Step, than b: Step) -> Bool {
         a.offset != b.offset ? a.offset > b.offset : a.index > b.index
     }
 
@@ -148,7 +181,6 @@ public struct NightDecider: Sendable {
         let f = facts(dunnedTitles)
         let profile = book.profile(for: c, facts: f)
         acc.profileCounts[profile.id, default: 0] += 1
-        let applicable = book.steps.filter { $0.applies(to: profile.id) }
         let policy = book.policy
 
         if let trace {
@@ -208,15 +240,18 @@ public struct NightDecider: Sendable {
                 }
                 var backfill = false
                 if due.isEmpty, policy.backfill, sent.isEmpty {
-                    let candidates = applicable.filter {
-                        $0.channel != nil && $0.offset <= d.daysOverdue && !superseded.contains($0.id)
+                    // The profile's steps, filtered here rather than once per customer: few
+                    // titles ever reach the backfill.
+                    let candidates = book.steps.filter {
+                        $0.applies(to: profile.id) && $0.channel != nil && $0.offset <= d.daysOverdue
+                            && !superseded.contains($0.id)
                     }
-                    if let best = candidates.max(by: { later($1, than: $0) }) {
+                    if let best = candidates.max(by: { Self.later($1, than: $0) }) {
                         due = [best]
                         backfill = true
                     }
                 }
-                if let top = due.max(by: { later($1, than: $0) }) {
+                if let top = due.max(by: { Self.later($1, than: $0) }) {
                     chosen.append((d, top, backfill))
                     for s in due where s.id != top.id {
                         acc.actions.append(
@@ -283,7 +318,7 @@ public struct NightDecider: Sendable {
         // One message per channel; the most advanced messages take the weekly cap first.
         var messages: [PlannedMessage] = []
         for (channel, items) in groups {
-            let speaking = items.map(\.step).max { later($1, than: $0) }!
+            let speaking = items.map(\.step).max { Self.later($1, than: $0) }!
             guard case .message(_, let template, _) = speaking.action else { continue }
             let sorted = items.sorted { $0.title.title.id < $1.title.title.id }
             messages.append(
