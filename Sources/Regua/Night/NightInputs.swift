@@ -13,15 +13,19 @@ struct NightInputs {
     /// Loads and validates; a rule book or template error is exit 2, an unreadable file exit 3.
     static func load(options: NightOptions, logger: Logger) throws -> NightInputs {
         let (book, templates) = try loadBook(rulesDir: options.rulesDir)
-        let inputs: Inputs
-        do {
-            inputs = try InputReader.read(customers: options.customers, receivables: options.receivables)
-        } catch let e as InputError {
-            throw ReguaError(.io, e.description + "; nothing was done")
-        }
+        let inputs = try readInputs(options)
         var loaded = NightInputs(book: book, templates: templates, inputs: inputs, options: options, logger: logger)
         loaded.validateIssuedBoletos()
         return loaded
+    }
+
+    /// customers.csv and receivables.csv; a file that cannot be read at all is exit 3.
+    static func readInputs(_ options: NightOptions) throws -> Inputs {
+        do {
+            return try InputReader.read(customers: options.customers, receivables: options.receivables)
+        } catch let e as InputError {
+            throw ReguaError(.io, e.description + "; nothing was done")
+        }
     }
 
     /// The rule book and its templates, or every problem at once (exit 2).

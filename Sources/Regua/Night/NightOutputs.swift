@@ -53,7 +53,7 @@ struct NightOutputs {
 
     /// Renders every output of the night into memory. Messages are independent, so they render
     /// on every core; the results keep the decision's order, so the bytes do not depend on it.
-    mutating func renderAll(nsaFor: (Int) -> Int) throws {
+    mutating func renderAll(firstNSA: Int) throws {
         var clock = StageClock()
         let messages = decision.messages
         let issuer = book.bank.flatMap { try? BoletoIssuer(bank: $0) }
@@ -109,7 +109,7 @@ struct NightOutputs {
         if !letters.isEmpty { files.append(("letters.pdf", pdf)) }
         files.append(("letters.csv", LettersPDF.lettersCSV(letters, pages: pages)))
         clock.lap("letters")
-        try renderRemittance(nsaFor: nsaFor)
+        try renderRemittance(firstNSA: firstNSA)
         clock.lap("remittance")
         files.append(("rejects.csv", InputReader.rejectsCSV(inputs.rejects)))
         let summary = makeSummary()
@@ -236,14 +236,13 @@ struct NightOutputs {
 
     // MARK: - Bank
 
-    private mutating func renderRemittance(nsaFor: (Int) -> Int) throws {
+    private mutating func renderRemittance(firstNSA nsa: Int) throws {
         guard let bank = book.bank, !decision.remittances.isEmpty else { return }
         let items = decision.remittances.map { r in
             RemittanceItem(
                 title: r.title.title, customer: r.customer, instruction: r.instruction, dueDate: r.title.title.dueDate,
                 lateFeePercent: book.policy.lateFeePercent, interestPercentMonth: book.policy.interestPercentMonth)
         }
-        let nsa = nsaFor(0)
         let built: [(name: String, bytes: [UInt8])]
         do {
             built = try CNAB240Remittance.buildFiles(

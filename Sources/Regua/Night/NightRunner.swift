@@ -144,13 +144,10 @@ public struct NightRunner {
         )
 
         // 6 (before 5, because the files carry them). NSAs: a rebuilt night reuses its own.
-        var nextNSA = try ledger.nextNSA(bankCode: book.bank?.code ?? "", agreement: book.bank?.agreement ?? "")
-        let recordedNSAs = rebuildOf?.remittanceFiles.map(\.nsa) ?? []
-        let nsaFor: (Int) -> Int = { i in
-            if i < recordedNSAs.count { return recordedNSAs[i] }
-            defer { nextNSA += 1 }
-            return nextNSA
-        }
+        // The night's files take consecutive NSAs from the first (buildFiles numbers them).
+        let firstNSA =
+            try rebuildOf?.remittanceFiles.first?.nsa
+            ?? ledger.nextNSA(bankCode: book.bank?.code ?? "", agreement: book.bank?.agreement ?? "")
 
         // Which steps paid off in the last 90 nights, for the report: from the ledger before
         // tonight only, so a rerun renders the same report.
@@ -162,7 +159,7 @@ public struct NightRunner {
             inputs: loaded.inputs, returns: returns, rulesHash: book.hash,
             inputsHash: inputsHash, effectiveness: effectiveness, logger: logger)
         clock.lap("ledger")
-        try outputs.renderAll(nsaFor: nsaFor)
+        try outputs.renderAll(firstNSA: firstNSA)
         clock.lap("render")
         logger.info("rendered \(outputs.files.count) files")
         if options.dryRun {

@@ -161,12 +161,7 @@ public enum RuleDiff {
         let (oldBook, newBook) = (old.book!, new.book!)
         let night = asOf ?? NightRunner.today(in: newBook.timeZone)
 
-        let read: Inputs
-        do {
-            read = try InputReader.read(customers: options.customers, receivables: options.receivables)
-        } catch let e as InputError {
-            throw ReguaError(.io, e.description)
-        }
+        let read = try NightInputs.readInputs(options)
         // The same titles `regua run` would decide: boletos with broken check digits are refused.
         var loaded = NightInputs(
             book: newBook, templates: new.templates!, inputs: read, options: options,

@@ -13,12 +13,7 @@ public enum Stats {
         guard FileManager.default.fileExists(atPath: options.statePath) else {
             throw ReguaError(.io, "no ledger at \(options.statePath)")
         }
-        let inputs: Inputs
-        do {
-            inputs = try InputReader.read(customers: options.customers, receivables: options.receivables)
-        } catch let e as InputError {
-            throw ReguaError(.io, e.description)
-        }
+        let inputs = try NightInputs.readInputs(options)
         do {
             let ledger = try SQLiteLedger(path: options.statePath)
             // Payments after `to` still count for steps sent before it: settlements are read to the end.

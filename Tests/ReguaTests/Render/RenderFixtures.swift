@@ -97,26 +97,9 @@ enum RenderFixtures {
         return dir
     }()
 
-    /// The steps of rules/10-regua.yaml, written out by hand (the YAML loader is tested elsewhere).
-    static let shippedSteps: [Step] = [
-        Step(
-            id: "reminder_d-5", offset: -5, action: .message(channel: .email, template: "lembrete", fallback: nil),
-            index: 0),
-        Step(
-            id: "due_today", offset: 0, action: .message(channel: .sms, template: "vence_hoje", fallback: nil),
-            profiles: ["chronic", "standard"], index: 1),
-        Step(
-            id: "overdue_d3", offset: 3, action: .message(channel: .email, template: "atraso", fallback: .letter),
-            index: 2),
-        Step(
-            id: "overdue_d10", offset: 10, action: .message(channel: .sms, template: "atraso_sms", fallback: nil),
-            exceptProfiles: ["key_account"], index: 3),
-        Step(
-            id: "letter_d30", offset: 30, action: .message(channel: .letter, template: "carta_cobranca", fallback: nil),
-            index: 4),
-        Step(
-            id: "protest_d45", offset: 45, action: .remittance(.protest), profiles: ["chronic", "standard"], index: 5),
-    ]
+    /// The steps of rules/10-regua.yaml, as the decider's fixtures write them by hand (the YAML
+    /// loader is tested elsewhere).
+    static let shippedSteps: [Step] = DeciderFixtures.defaultSteps
 
     /// The shipped templates read from rules/templates/.
     static func shippedBook() throws -> RuleBook {
