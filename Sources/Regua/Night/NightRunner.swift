@@ -211,6 +211,7 @@ public struct NightRunner {
         clock.lap("ledger")
         let outcome: NightResult.Outcome =
             rebuildOf == nil ? .published : (rebuildOf!.status == .published ? .republished : .completed)
+        logger.debug("laps: \(clock.lapsDescription)")
         logger.info("night \(asOf.iso) \(outcome.rawValue) in \(finalFolder)")
         return NightResult(
             outcome: outcome, asOf: asOf, summary: outputs.summary, folder: finalFolder,

@@ -25,11 +25,19 @@ struct StageClock {
     private let start = DispatchTime.now().uptimeNanoseconds
     private var last = DispatchTime.now().uptimeNanoseconds
     private var timings = StageTimings()
+    /// Every lap in order, for the debug log (`ledger 0.05s, decide 1.40s, ledger 0.02s, …`).
+    private(set) var laps: [(stage: String, seconds: Double)] = []
 
     mutating func lap(_ stage: String) {
         let now = DispatchTime.now().uptimeNanoseconds
         timings.seconds[stage, default: 0] += Double(now - last) / 1e9
+        laps.append((stage, Double(now - last) / 1e9))
         last = now
+    }
+
+    /// The laps as one line.
+    var lapsDescription: String {
+        laps.map { "\($0.stage) \(String(format: "%.2f", $0.seconds))s" }.joined(separator: ", ")
     }
 
     func finish() -> StageTimings {

@@ -1,5 +1,3 @@
-import Mustache
-
 /// The context of one message as Mustache objects that compute each value when a template asks
 /// for it, instead of formatting all ~35 values of every title up front.
 ///
@@ -10,7 +8,7 @@ import Mustache
 /// stack the same way), which `TemplateScopeTests` checks name by name. The parts that are the
 /// same for every message of a night (company, policy, as-of date) are built once in
 /// ``TemplateNight``.
-final class MessageScope: MustacheParent {
+final class MessageScope: TemplateObject {
     private let message: PlannedMessage
     private let night: TemplateNight
 
@@ -20,46 +18,53 @@ final class MessageScope: MustacheParent {
         self.night = night
     }
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue? {
         let m = message
         switch name {
-        case "customer": return CustomerScope(m.customer)
-        case "company": return night.company
+        case "customer": return .object(CustomerScope(m.customer))
+        case "company": return .object(night.company)
         case "step":
-            return [
-                "id": TemplateContext.clean(m.step.id), "offset": m.step.offset,
-                "channel": m.channel.rawValue,
-            ] as [String: Any]
-        case "policy": return night.policy
-        case "as_of": return night.asOf
-        case "as_of_br": return night.asOfBR
-        case "as_of_long": return night.asOfLong
-        case "titles": return m.titles.map(TitleScope.init)
-        case "totals": return TotalsScope(m.titles)
-        case "has_pix": return m.pixCode != nil
-        case "message_id": return TemplateContext.clean(m.id)
+            return .object(
+                TemplateGroup([
+                    "id": .text(TemplateContext.clean(m.step.id)), "offset": .number(m.step.offset),
+                    "channel": .text(m.channel.rawValue),
+                ]))
+        case "policy": return .object(night.policy)
+        case "as_of": return .text(night.asOf)
+        case "as_of_br": return .text(night.asOfBR)
+        case "as_of_long": return .text(night.asOfLong)
+        case "titles": return .list(m.titles.map { .object(TitleScope($0)) })
+        case "totals": return .object(TotalsScope(m.titles))
+        case "has_pix": return .flag(m.pixCode != nil)
+        case "message_id": return .text(TemplateContext.clean(m.id))
         case "pix":
-            var pix: [String: Any] = [:]
-            pix["copia_e_cola"] = m.pixCode.map(TemplateContext.clean)
-            pix["txid"] = m.pixTxid.map(TemplateContext.clean)
-            return pix
+            var pix: [String: TemplateValue] = [:]
+            pix["copia_e_cola"] = text(m.pixCode.map(TemplateContext.clean))
+            pix["txid"] = text(m.pixTxid.map(TemplateContext.clean))
+            return .object(TemplateGroup(pix))
         default: return nil
         }
     }
 }
 
+/// A text when there is one.
+private func text(_ s: String?) -> TemplateValue? { s.map(TemplateValue.text) }
+
 /// What every message of a night shares, formatted once.
-struct TemplateNight: @unchecked Sendable {  // immutable after init; Any holds only strings and dictionaries of them
-    let company: [String: Any]
-    let policy: [String: String]
+struct TemplateNight: @unchecked Sendable {  // immutable after init; the groups hold only texts
+    let company: TemplateGroup
+    let policy: TemplateGroup
     let asOf: String
     let asOfBR: String
     let asOfLong: String
 
     /// The shared values of a night of this company and policy on `asOf`.
     init(company: Company, asOf: Day, policy: Policy) {
-        self.company = TemplateContext.companyValues(company)
-        self.policy = TemplateContext.policyValues(policy)
+        // The same values as the dictionaries of TemplateContext (texts only; anything else there
+        // would be a new kind of variable that this conversion must learn).
+        self.company = TemplateGroup(
+            TemplateContext.companyValues(company).mapValues { .text($0 as! String) })
+        self.policy = TemplateGroup(TemplateContext.policyValues(policy).mapValues(TemplateValue.text))
         self.asOf = asOf.iso
         self.asOfBR = asOf.br
         self.asOfLong = BrazilianFormat.longDate(asOf)
@@ -67,78 +72,78 @@ struct TemplateNight: @unchecked Sendable {  // immutable after init; Any holds 
 }
 
 /// `customer.*`, computed on demand.
-final class CustomerScope: MustacheParent {
+final class CustomerScope: TemplateObject {
     private let c: Customer
 
     init(_ c: Customer) { self.c = c }
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue? {
         let clean = TemplateContext.clean
         switch name {
-        case "name": return clean(c.name)
-        case "first_name": return clean(BrazilianFormat.firstName(c.name, kind: c.document.kind))
-        case "document_masked": return BrazilianFormat.maskedDocument(c.document)
-        case "address_lines": return c.address.lines.map(clean)
-        case "email": return c.email.map(clean)
-        case "phone": return c.phone.map { clean(BrazilianFormat.phone($0)) }
-        case "street": return c.address.street.map(clean)
-        case "number": return c.address.number.map(clean)
-        case "complement": return c.address.complement.map(clean)
-        case "district": return c.address.district.map(clean)
-        case "city": return c.address.city.map(clean)
-        case "state": return c.address.state.map(clean)
-        case "zip": return c.address.formattedZip.map(clean)
+        case "name": return .text(clean(c.name))
+        case "first_name": return .text(clean(BrazilianFormat.firstName(c.name, kind: c.document.kind)))
+        case "document_masked": return .text(BrazilianFormat.maskedDocument(c.document))
+        case "address_lines": return .list(c.address.lines.map { .text(clean($0)) })
+        case "email": return text(c.email.map(clean))
+        case "phone": return text(c.phone.map { clean(BrazilianFormat.phone($0)) })
+        case "street": return text(c.address.street.map(clean))
+        case "number": return text(c.address.number.map(clean))
+        case "complement": return text(c.address.complement.map(clean))
+        case "district": return text(c.address.district.map(clean))
+        case "city": return text(c.address.city.map(clean))
+        case "state": return text(c.address.state.map(clean))
+        case "zip": return text(c.address.formattedZip.map(clean))
         default: return nil
         }
     }
 }
 
 /// One element of `titles`, computed on demand.
-final class TitleScope: MustacheParent {
+final class TitleScope: TemplateObject {
     private let t: DunnedTitle
 
     init(_ t: DunnedTitle) { self.t = t }
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue? {
         let clean = TemplateContext.clean
         switch name {
-        case "title_id": return clean(t.title.id.raw)
-        case "due_date": return t.title.dueDate.iso
-        case "due_date_br": return t.title.dueDate.br
-        case "effective_due_date": return t.effectiveDueDate.iso
-        case "effective_due_date_br": return t.effectiveDueDate.br
-        case "due_date_moved": return t.effectiveDueDate != t.title.dueDate
-        case "amount": return t.title.amount.plain
-        case "amount_br": return t.title.amount.br
-        case "outstanding": return t.outstanding.plain
-        case "outstanding_br": return t.outstanding.br
-        case "has_partial_payment": return t.outstanding < t.title.amount
-        case "late_fee": return t.lateFee.plain
-        case "late_fee_br": return t.lateFee.br
-        case "interest": return t.interest.plain
-        case "interest_br": return t.interest.br
-        case "updated_amount": return t.updatedAmount.plain
-        case "updated_amount_br": return t.updatedAmount.br
-        case "has_fees": return t.lateFee.cents + t.interest.cents > 0
-        case "days_overdue": return t.daysOverdue
-        case "days_overdue_abs": return Int(t.daysOverdue.magnitude)
-        case "is_overdue": return t.daysOverdue > 0
-        case "is_due_today": return t.daysOverdue == 0
-        case "situation_br": return BrazilianFormat.situation(daysOverdue: t.daysOverdue)
-        case "installment": return t.title.installment.map(clean)
-        case "nosso_numero": return t.title.nossoNumero.map(clean)
+        case "title_id": return .text(clean(t.title.id.raw))
+        case "due_date": return .text(t.title.dueDate.iso)
+        case "due_date_br": return .text(t.title.dueDate.br)
+        case "effective_due_date": return .text(t.effectiveDueDate.iso)
+        case "effective_due_date_br": return .text(t.effectiveDueDate.br)
+        case "due_date_moved": return .flag(t.effectiveDueDate != t.title.dueDate)
+        case "amount": return .text(t.title.amount.plain)
+        case "amount_br": return .text(t.title.amount.br)
+        case "outstanding": return .text(t.outstanding.plain)
+        case "outstanding_br": return .text(t.outstanding.br)
+        case "has_partial_payment": return .flag(t.outstanding < t.title.amount)
+        case "late_fee": return .text(t.lateFee.plain)
+        case "late_fee_br": return .text(t.lateFee.br)
+        case "interest": return .text(t.interest.plain)
+        case "interest_br": return .text(t.interest.br)
+        case "updated_amount": return .text(t.updatedAmount.plain)
+        case "updated_amount_br": return .text(t.updatedAmount.br)
+        case "has_fees": return .flag(t.lateFee.cents + t.interest.cents > 0)
+        case "days_overdue": return .number(t.daysOverdue)
+        case "days_overdue_abs": return .number(Int(t.daysOverdue.magnitude))
+        case "is_overdue": return .flag(t.daysOverdue > 0)
+        case "is_due_today": return .flag(t.daysOverdue == 0)
+        case "situation_br": return .text(BrazilianFormat.situation(daysOverdue: t.daysOverdue))
+        case "installment": return text(t.title.installment.map(clean))
+        case "nosso_numero": return text(t.title.nossoNumero.map(clean))
         // Payment data from the bank stage wins over what the ERP sent with the title.
         case "linha_digitavel":
-            return (t.linhaDigitavel ?? t.title.linhaDigitavel).map { clean(BrazilianFormat.linhaDigitavel($0)) }
-        case "barcode": return (t.barcode ?? t.title.barcode).map(clean)
-        case "has_boleto": return (t.linhaDigitavel ?? t.title.linhaDigitavel) != nil
+            return text((t.linhaDigitavel ?? t.title.linhaDigitavel).map { clean(BrazilianFormat.linhaDigitavel($0)) })
+        case "barcode": return text((t.barcode ?? t.title.barcode).map(clean))
+        case "has_boleto": return .flag((t.linhaDigitavel ?? t.title.linhaDigitavel) != nil)
         default: return nil
         }
     }
 }
 
 /// `totals.*`: the sums once, their formats on demand.
-final class TotalsScope: MustacheParent {
+final class TotalsScope: TemplateObject {
     private let count: Int
     private let amount: Money, outstanding: Money, fee: Money, interest: Money
 
@@ -155,18 +160,18 @@ final class TotalsScope: MustacheParent {
         )
     }
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "count": return count
-        case "has_many": return count > 1
-        case "amount_br": return amount.br
-        case "outstanding": return outstanding.plain
-        case "outstanding_br": return outstanding.br
-        case "late_fee_br": return fee.br
-        case "interest_br": return interest.br
-        case "updated_amount": return (outstanding + fee + interest).plain
-        case "updated_amount_br": return (outstanding + fee + interest).br
-        case "has_fees": return fee.cents + interest.cents > 0
+        case "count": return .number(count)
+        case "has_many": return .flag(count > 1)
+        case "amount_br": return .text(amount.br)
+        case "outstanding": return .text(outstanding.plain)
+        case "outstanding_br": return .text(outstanding.br)
+        case "late_fee_br": return .text(fee.br)
+        case "interest_br": return .text(interest.br)
+        case "updated_amount": return .text((outstanding + fee + interest).plain)
+        case "updated_amount_br": return .text((outstanding + fee + interest).br)
+        case "has_fees": return .flag(fee.cents + interest.cents > 0)
         default: return nil
         }
     }

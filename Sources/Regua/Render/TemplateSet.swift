@@ -38,6 +38,10 @@ public struct TemplateSet: Sendable {
         var subject: MustacheTemplate?
         var body: MustacheTemplate
         var html: MustacheTemplate?
+        /// The same three for the night's renderer (nil: that part renders through swift-mustache).
+        var fastSubject: CompiledTemplate?
+        var fastBody: CompiledTemplate?
+        var fastHTML: CompiledTemplate?
     }
 
     private var compiled: [Key: Compiled]
@@ -73,12 +77,15 @@ public struct TemplateSet: Sendable {
                     email.body.text, path: source.path, line: email.body.line, html: false,
                     problems: &problems)
                 if let subject, let body {
-                    compiled[Key(name: name, channel: .email)] = Compiled(subject: subject, body: body)
+                    compiled[Key(name: name, channel: .email)] = Compiled(
+                        subject: subject, body: body, fastSubject: CompiledTemplate(subject, html: false),
+                        fastBody: CompiledTemplate(body, html: false))
                 }
             case .sms, .letter:
                 let channel: Channel = kind == .sms ? .sms : .letter
                 if let body = Self.compile(source.text, path: source.path, line: 1, html: false, problems: &problems) {
-                    compiled[Key(name: name, channel: channel)] = Compiled(body: body)
+                    compiled[Key(name: name, channel: channel)] = Compiled(
+                        body: body, fastBody: CompiledTemplate(body, html: false))
                 }
             }
         }
@@ -86,6 +93,7 @@ public struct TemplateSet: Sendable {
             let key = Key(name: name, channel: .email)
             if compiled[key] != nil {
                 compiled[key]!.html = html
+                compiled[key]!.fastHTML = CompiledTemplate(html, html: true)
             } else if !book.templates.keys.contains(name + ".email.mustache") {
                 problems.append(
                     Diagnostic(
@@ -110,20 +118,35 @@ public struct TemplateSet: Sendable {
         try render(template: template, channel: channel, object: context)
     }
 
-    /// Renders a message from its lazily computed context (what a night uses; see ``MessageScope``).
+    /// Renders a message from its lazily computed context (what a night uses; see ``MessageScope``),
+    /// through the ``CompiledTemplate`` of each part; the same bytes as swift-mustache gives.
     func render(template: String, channel: Channel, scope: MessageScope) throws -> RenderedMessage {
-        try render(template: template, channel: channel, object: scope)
+        try render(template: template, channel: channel, object: scope, fast: scope)
     }
 
-    private func render(template: String, channel: Channel, object context: Any) throws -> RenderedMessage {
+    /// Whether every part of every template renders through ``CompiledTemplate`` (tests).
+    var allCompiled: Bool {
+        compiled.values.allSatisfy {
+            $0.fastBody != nil && ($0.subject == nil) == ($0.fastSubject == nil)
+                && ($0.html == nil) == ($0.fastHTML == nil)
+        }
+    }
+
+    private func render(template: String, channel: Channel, object context: Any, fast: (any TemplateObject)? = nil)
+        throws -> RenderedMessage
+    {
         guard let c = compiled[Key(name: template, channel: channel)] else {
             throw MissingTemplate(template: template, channel: channel)
         }
-        let text = c.body.render(context)
+        func run(_ t: MustacheTemplate, _ compiled: CompiledTemplate?) -> String {
+            if let fast, let compiled { return compiled.render(fast) }
+            return t.render(context)
+        }
+        let text = run(c.body, c.fastBody)
         switch channel {
         case .email:
-            let subject = c.subject.map { Self.oneLine($0.render(context)) }
-            return RenderedMessage(subject: subject, text: text, html: c.html?.render(context))
+            let subject = c.subject.map { Self.oneLine(run($0, c.fastSubject)) }
+            return RenderedMessage(subject: subject, text: text, html: c.html.map { run($0, c.fastHTML) })
         case .sms:
             return RenderedMessage(text: Self.trimmed(text))
         case .letter:

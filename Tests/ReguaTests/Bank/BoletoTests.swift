@@ -200,3 +200,34 @@ extension String {
         return String(a)
     }
 }
+
+/// ``BoletoIssuer/check(nossoNumero:)`` answers plain numbers without building the free field;
+/// it must refuse exactly what the free field refuses, for every layout and length.
+@Suite struct NossoNumeroCheckTests {
+    static let accounts: [BankAccount] = [
+        BankFixtures.bb,
+        BankAccount(code: "001", agency: "4042", account: "61900", agreement: "12387989", wallet: "17"),
+        BankAccount(code: "001", agency: "4042", account: "61900", agreement: "123879", wallet: "18"),
+        BankFixtures.itau,
+        // Accounts whose own fields do not fit: no shortcut, every number is refused.
+        BankAccount(code: "341", agency: "0810", account: "53678", agreement: "", wallet: "198"),
+        BankAccount(code: "001", agency: "4042", account: "61900", agreement: "12345", wallet: "17"),
+    ]
+
+    @Test(arguments: 0..<accounts.count)
+    func agreesWithTheFreeField(_ k: Int) throws {
+        let issuer = try BoletoIssuer(bank: Self.accounts[k])
+        var candidates = ["", "0", "a1", "12 34", "1.2-3", "١٢"]
+        for n in 1...20 {
+            candidates.append(String(repeating: "9", count: n))
+            candidates.append("0" + String(repeating: "7", count: n))
+            candidates.append(String(repeating: "0", count: n) + "5")
+        }
+        candidates.append("1238798" + "0000000042")  // 17 digits starting with the convênio
+        for nn in candidates {
+            let viaField = (try? Boleto.freeField(issuer.parts, nossoNumero: nn)) != nil
+            let viaCheck = (try? issuer.check(nossoNumero: nn)) != nil
+            #expect(viaField == viaCheck, "\(Self.accounts[k].code)/\(Self.accounts[k].agreement) nosso número \(nn)")
+        }
+    }
+}
