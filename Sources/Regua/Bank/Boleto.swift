@@ -120,7 +120,7 @@ public enum Boleto {
 /// Boletos of one account: the account's fields are split and checked once, not per title.
 public struct BoletoIssuer: Sendable {
     let parts: BankAccountParts
-    /// Nosso números of only ASCII digits, at most this long, always fit the layout (0 when the
+    /// Nosso números of only ASCII digits, at most this long after leading zeros, always fit the layout (0 when the
     /// account itself cannot issue boletos): ``check(nossoNumero:)`` answers them without
     /// building the free field, which at a million titles was a second of one core.
     private let alwaysFits: Int
@@ -154,8 +154,14 @@ public struct BoletoIssuer: Sendable {
 
     /// Throws a ``BankError`` when the nosso número cannot be expressed in this bank's layout.
     public func check(nossoNumero: String) throws {
+        // Leading zeros beyond the bank's width are padding (``Boleto/dropPaddingZeros(_:to:)``);
+        // 17 digits may be a whole Banco do Brasil nosso número and take the general rule.
         let utf8 = nossoNumero.utf8
-        if utf8.count <= alwaysFits, !utf8.isEmpty, utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return }
+        if alwaysFits > 0, utf8.count != 17, !utf8.isEmpty, utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            utf8.drop(while: { $0 == 0x30 }).count <= alwaysFits
+        {
+            return
+        }
         _ = try Boleto.freeField(parts, nossoNumero: nossoNumero)
     }
 }

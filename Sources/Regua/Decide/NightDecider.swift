@@ -75,10 +75,11 @@ public struct NightDecider: Sendable {
                 for k in lo..<hi {
                     let g = Int(groupOfCustomer[k])
                     guard start[g] < start[g + 1] else { continue }
-                    // Sorted in place: `sorted` would copy every title once more.
-                    var ts = titleIndices[start[g]..<start[g + 1]].map { titles[$0] }
-                    if ts.count > 1 { ts.sort { $0.id < $1.id } }
-                    decide(customer: customers[order[k]], titles: ts, history: history, into: &acc, trace: nil)
+                    // Each title copied once, straight into its DunnedTitle; sorted in place
+                    // (`sorted` would copy every title once more).
+                    var ds = titleIndices[start[g]..<start[g + 1]].map { dunned(titles[$0]) }
+                    if ds.count > 1 { ds.sort { $0.title.id < $1.title.id } }
+                    decide(customer: customers[order[k]], dunned: ds, history: history, into: &acc, trace: nil)
                 }
                 out[chunk] = acc
             }
@@ -177,7 +178,14 @@ public struct NightDecider: Sendable {
     ) {
         // A closure, not `map(dunned)`: the method reference copied the whole decider (rule
         // book and all) for every customer.
-        let dunnedTitles = titles.map { dunned($0) }
+        decide(customer: c, dunned: titles.map { dunned($0) }, history: h, into: &acc, trace: trace)
+    }
+
+    /// As ``decide(customer:titles:history:into:trace:)``, for titles already dunned (in title id order).
+    func decide(
+        customer c: Customer, dunned dunnedTitles: [DunnedTitle], history h: LedgerHistory,
+        into acc: inout CustomerOutcome, trace: UnsafeMutablePointer<CustomerExplanation>?
+    ) {
         let f = facts(dunnedTitles)
         let profile = book.profile(for: c, facts: f)
         acc.profileCounts[profile.id, default: 0] += 1
@@ -200,7 +208,7 @@ public struct NightDecider: Sendable {
         for d in dunnedTitles {
             let t = d.title
             let suppressed = suppression(t)
-            let sent = h.sent[t.id] ?? []
+            let sent = h.sent.isEmpty ? [] : h.sent[t.id] ?? []
             var ex = trace.map { _ in
                 TitleExplanation(
                     titleID: t.id, status: t.status, dueDate: t.dueDate, effectiveDueDate: d.effectiveDueDate,
@@ -210,7 +218,7 @@ public struct NightDecider: Sendable {
             bankFollowUps(d, customer: c, profile: profile.id, suppressed: suppressed, history: h, into: &acc)
             if suppressed == nil {
                 let maxSent = sent.max { $0.offset < $1.offset }
-                let superseded = h.superseded[t.id] ?? []
+                let superseded = h.superseded.isEmpty ? [] : h.superseded[t.id] ?? []
                 var due: [Step] = []
                 for s in book.steps {
                     let verdict: StepVerdict?
@@ -333,7 +341,9 @@ public struct NightDecider: Sendable {
                 : a.step.index != b.step.index ? a.step.index > b.step.index : a.channel < b.channel
         }
         let weekStart = asOf.adding(days: -6)
-        var contacts = (h.recentMessages[c.id] ?? []).filter { $0 >= weekStart && $0 < asOf }.count
+        var contacts = (h.recentMessages.isEmpty ? [] : h.recentMessages[c.id] ?? []).filter {
+            $0 >= weekStart && $0 < asOf
+        }.count
         var outgoing: [PlannedMessage] = []
         for m in messages {
             var reason: HoldReason?
@@ -375,7 +385,10 @@ public struct NightDecider: Sendable {
         var sentTonight = Set<TitleID>()
         for a in acc.actions[firstAction...] where a.kind == .sent { sentTonight.insert(a.titleID) }
         for d in dunnedTitles {
-            acc.portfolioAdd(d, inDunning: sentTonight.contains(d.title.id) || !(h.sent[d.title.id]?.isEmpty ?? true))
+            acc.portfolioAdd(
+                d,
+                inDunning: (!sentTonight.isEmpty && sentTonight.contains(d.title.id))
+                    || (!h.sent.isEmpty && !(h.sent[d.title.id]?.isEmpty ?? true)))
         }
     }
 
@@ -388,7 +401,7 @@ public struct NightDecider: Sendable {
     ) {
         guard book.bank != nil, d.title.nossoNumero != nil else { return }
         let t = d.title
-        if h.protested.contains(t.id) {
+        if !h.protested.isEmpty, h.protested.contains(t.id) {
             if suppressed != nil {
                 acc.actions.append(
                     Action(
@@ -398,7 +411,7 @@ public struct NightDecider: Sendable {
             }
             return
         }
-        if let registered = h.registeredDue[t.id], registered != t.dueDate, suppressed == nil,
+        if !h.registeredDue.isEmpty, let registered = h.registeredDue[t.id], registered != t.dueDate, suppressed == nil,
             !h.writtenOff.contains(t.id)
         {
             acc.actions.append(

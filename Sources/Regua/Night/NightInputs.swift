@@ -45,79 +45,105 @@ struct NightInputs {
     /// with a broken one is refused like any other bad row.
     ///
     /// Titles are independent, so runs of them are checked on every core (the nosso número
-    /// check alone was a second of one core at a million titles); the runs are joined in
-    /// order, so kept titles and rejects come out exactly as a single pass would give them.
+    /// check alone was a second of one core at a million titles). The runs only report what
+    /// changes (a boleto completed, a row refused), applied in input order afterwards, so a
+    /// million titles are not copied to keep them all, and the kept titles and rejects come out
+    /// exactly as a single pass would give them.
     mutating func validateIssuedBoletos() {
-        let titles = inputs.titles
         let issuer = book.bank.flatMap { try? BoletoIssuer(bank: $0) }
         let file = options.receivables
-        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, titles.count / 4096))
-        var parts = [(kept: [Title], rejects: [Reject])](repeating: ([], []), count: chunks)
-        parts.withUnsafeMutableBufferPointer { buffer in
-            let out = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let range = (titles.count * chunk / chunks)..<(titles.count * (chunk + 1) / chunks)
-                out[chunk] = Self.validateIssuedBoletos(titles[range], issuer: issuer, file: file)
+        let count = inputs.titles.count
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, count / 4096))
+        var parts = [[(index: Int, change: BoletoChange)]](repeating: [], count: chunks)
+        inputs.titles.withUnsafeBufferPointer { titles in
+            parts.withUnsafeMutableBufferPointer { buffer in
+                let out = buffer
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    let range = (count * chunk / chunks)..<(count * (chunk + 1) / chunks)
+                    out[chunk] = Self.boletoChanges(titles, range, issuer: issuer, file: file)
+                }
             }
         }
-        var kept: [Title] = []
-        kept.reserveCapacity(parts.reduce(0) { $0 + $1.kept.count })
-        for p in parts {
-            kept += p.kept
-            inputs.rejects += p.rejects
+        var refused: [Int] = []
+        for part in parts {
+            for (i, change) in part {
+                switch change {
+                case .completed(let barcode, let linha):
+                    inputs.titles[i].barcode = barcode
+                    inputs.titles[i].linhaDigitavel = linha
+                case .refused(let reject):
+                    inputs.rejects.append(reject)
+                    refused.append(i)
+                }
+            }
         }
-        inputs.titles = kept
-        inputs.rejects.sort { ($0.file, $0.line) < ($1.file, $1.line) }
+        if !refused.isEmpty {
+            // Drops the refused rows in one pass, keeping the order of the others.
+            var kept = 0
+            var next = 0
+            for i in inputs.titles.indices {
+                if next < refused.count, refused[next] == i {
+                    next += 1
+                    continue
+                }
+                if kept != i { inputs.titles.swapAt(kept, i) }
+                kept += 1
+            }
+            inputs.titles.removeLast(inputs.titles.count - kept)
+            inputs.rejects.sort { ($0.file, $0.line) < ($1.file, $1.line) }
+        }
     }
 
-    /// One run of ``validateIssuedBoletos()``: the titles kept (boleto data completed) and the
-    /// rows refused, both in input order.
-    private static func validateIssuedBoletos(
-        _ titles: ArraySlice<Title>, issuer: BoletoIssuer?,
-        file: String
-    ) -> (kept: [Title], rejects: [Reject]) {
-        var kept: [Title] = []
-        var rejects: [Reject] = []
-        kept.reserveCapacity(titles.count)
-        for var t in titles {
-            if let b = t.barcode, !Boleto.validate(barcode: b) {
-                rejects.append(
-                    Reject(
-                        file: file, line: t.line, column: "barcode",
-                        reason: "barcode check digits do not hold"))
+    /// What ``validateIssuedBoletos()`` changes in a title.
+    private enum BoletoChange {
+        /// Barcode and linha digitável, each made from the other where only one was given.
+        case completed(barcode: String, linha: String)
+        case refused(Reject)
+    }
+
+    /// One run of ``validateIssuedBoletos()``: the titles of `range` that change, in input order.
+    private static func boletoChanges(
+        _ titles: UnsafeBufferPointer<Title>, _ range: Range<Int>, issuer: BoletoIssuer?, file: String
+    ) -> [(index: Int, change: BoletoChange)] {
+        var changes: [(index: Int, change: BoletoChange)] = []
+        func refuse(_ i: Int, _ column: String, _ reason: String) {
+            changes.append((i, .refused(Reject(file: file, line: titles[i].line, column: column, reason: reason))))
+        }
+        for i in range {
+            let given = (barcode: titles[i].barcode, linha: titles[i].linhaDigitavel)
+            if let b = given.barcode, !Boleto.validate(barcode: b) {
+                refuse(i, "barcode", "barcode check digits do not hold")
                 continue
             }
-            if let l = t.linhaDigitavel {
+            var barcode = given.barcode
+            var linha = given.linha
+            if let l = linha {
                 guard Boleto.validate(linhaDigitavel: l), let fromLinha = Boleto.barcode(fromLinha: l) else {
-                    rejects.append(
-                        Reject(
-                            file: file, line: t.line, column: "linha_digitavel",
-                            reason: "linha digitável check digits do not hold"))
+                    refuse(i, "linha_digitavel", "linha digitável check digits do not hold")
                     continue
                 }
-                if let b = t.barcode, b != fromLinha {
-                    rejects.append(
-                        Reject(
-                            file: file, line: t.line, column: "linha_digitavel",
-                            reason: "linha digitável and barcode describe different boletos"))
+                if let b = barcode, b != fromLinha {
+                    refuse(i, "linha_digitavel", "linha digitável and barcode describe different boletos")
                     continue
                 }
-                t.barcode = fromLinha
+                barcode = fromLinha
             }
-            if let b = t.barcode, t.linhaDigitavel == nil { t.linhaDigitavel = Boleto.linha(fromBarcode: b) }
-            if let issuer, let nn = t.nossoNumero, t.barcode == nil {
+            if let b = barcode, linha == nil { linha = Boleto.linha(fromBarcode: b) }
+            if let issuer, let nn = titles[i].nossoNumero, barcode == nil {
                 // The nosso número must fit the bank's layout, or no boleto and no remittance
                 // record could carry it; refusing the row here keeps one title from stopping the night.
                 do {
                     try issuer.check(nossoNumero: nn)
                 } catch let e as BankError {
-                    rejects.append(Reject(file: file, line: t.line, column: "nosso_numero", reason: e.message))
+                    refuse(i, "nosso_numero", e.message)
                     continue
                 } catch {}
             }
-            kept.append(t)
+            if let barcode, let linha, barcode != given.barcode || linha != given.linha {
+                changes.append((i, .completed(barcode: barcode, linha: linha)))
+            }
         }
-        return (kept, rejects)
+        return changes
     }
 
     /// The night's input identity: customers, receivables and the return files, in order.

@@ -44,6 +44,11 @@ struct NightOutputs {
         self.templateNight = TemplateNight(company: book.company, asOf: asOf, policy: book.policy)
     }
 
+    /// How the e-mail thread ended; read only after waiting for it.
+    private final class WriteOutcome: @unchecked Sendable {
+        var result: Result<Void, Error> = .success(())
+    }
+
     /// One message, rendered for its channel.
     private enum Rendered {
         case email(path: String, bytes: [UInt8])
@@ -51,9 +56,18 @@ struct NightOutputs {
         case letter(Letter)
     }
 
+    /// How many of ``files`` (from the first) are already in staging.
+    private(set) var written = 0
+
     /// Renders every output of the night into memory. Messages are independent, so they render
     /// on every core; the results keep the decision's order, so the bytes do not depend on it.
-    mutating func renderAll(firstNSA: Int) throws {
+    ///
+    /// With a `staging` folder, the e-mails go to it on a thread of their own while the letters,
+    /// the bank file and the report render: creating thousands of files is the kernel's work,
+    /// and one thread does it best (two contend for the directory's lock). Nothing in staging is
+    /// visible or recorded before the night is synced and committed, so writing early changes
+    /// nothing else.
+    mutating func renderAll(firstNSA: Int, staging: StagingFolder? = nil) throws {
         var clock = StageClock()
         let messages = decision.messages
         let issuer = book.bank.flatMap { try? BoletoIssuer(bank: $0) }
@@ -101,6 +115,17 @@ struct NightOutputs {
             }
         }
         files.append(contentsOf: emails)
+        let emailWrite = WriteOutcome()
+        let emailsWritten = DispatchGroup()
+        if let staging, !emails.isEmpty {
+            let batch = files[..<emails.count]
+            DispatchQueue.global().async(group: emailsWritten) {
+                emailWrite.result = Result { try staging.write(batch, threads: 1) }
+            }
+            written = emails.count
+        }
+        // However rendering ends, the e-mail thread is done before this returns.
+        defer { emailsWritten.wait() }
         files.append(("sms.csv", SMS.csv(rows: smsRows)))
         // A PDF needs at least one page to be valid for every reader: a night without letters
         // has a header-only letters.csv and no letters.pdf.
@@ -120,17 +145,21 @@ struct NightOutputs {
         files.append(("summary.json", Array(try encoder.encode(summary)) + [10]))
         files.append(("report.html", Array(reportHTML(summary).utf8)))
         clock.lap("summary")
+        emailsWritten.wait()
+        try emailWrite.result.get()
+        clock.lap("e-mails written")
         let laps = clock.finish().seconds.sorted { $0.key < $1.key }.map {
             "\($0.key) \(String(format: "%.2f", $0.value))s"
         }
         logger.debug("render: \(laps.joined(separator: ", "))")
     }
 
-    /// Writes every file, then `manifest.json` listing them (size and SHA-256), last.
+    /// Writes every file not yet written, then `manifest.json` listing them all (size and
+    /// SHA-256), last.
     func write(to staging: StagingFolder, crashPoint: (String) -> Void) throws {
         // Two halves, so the crash tests can kill a run with half the night on disk.
-        let half = files.count / 2
-        try staging.write(files[..<half])
+        let half = written + (files.count - written) / 2
+        try staging.write(files[written..<half])
         crashPoint("mid-staging")
         try staging.write(files[half...])
         let manifest = Manifest(asOf: asOf.iso, files: staging.entries.sorted { $0.path < $1.path })

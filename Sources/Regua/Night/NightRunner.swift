@@ -159,20 +159,23 @@ public struct NightRunner {
             inputs: loaded.inputs, returns: returns, rulesHash: book.hash,
             inputsHash: inputsHash, effectiveness: effectiveness, logger: logger)
         clock.lap("ledger")
-        try outputs.renderAll(firstNSA: firstNSA)
-        clock.lap("render")
-        logger.info("rendered \(outputs.files.count) files")
         if options.dryRun {
+            try outputs.renderAll(firstNSA: firstNSA)
+            clock.lap("render")
             return NightResult(
                 outcome: .dryRun, asOf: asOf, summary: outputs.summary, folder: nil,
                 rejects: loaded.inputs.rejects, exitCode: exitCode, notes: returns.notes,
                 timings: clock.finish())
         }
 
-        // 5. Staging.
+        // 5. Staging: the night's files are written to a folder nobody reads (the e-mails
+        // while the rest renders), flushed to disk, and only then recorded.
         Self.crashPoint("before-staging")
         let staging = try StagingFolder(outDir: options.outDir, night: asOf)
         do {
+            try outputs.renderAll(firstNSA: firstNSA, staging: staging)
+            clock.lap("render")
+            logger.info("rendered \(outputs.files.count) files")
             try outputs.write(to: staging, crashPoint: Self.crashPoint)
             try staging.syncDirectories()
         } catch {

@@ -41,9 +41,9 @@ public final class StagingFolder {
         try write([(path: relative, bytes: bytes)][...])
     }
 
-    /// Writes many files on every core (they are independent); the manifest entries keep the
-    /// given order, so nothing depends on which thread wrote what.
-    public func write(_ files: ArraySlice<(path: String, bytes: [UInt8])>) throws {
+    /// Writes many files on every core (they are independent), or on `threads: 1` only; the
+    /// manifest lists entries by path, so nothing depends on which thread wrote what.
+    public func write(_ files: ArraySlice<(path: String, bytes: [UInt8])>, threads: Int? = nil) throws {
         let list = Array(files)
         let root = self.root
         let dirs = Set(list.map { (root + "/" + $0.path as NSString).deletingLastPathComponent }).subtracting([root])
@@ -57,7 +57,7 @@ public final class StagingFolder {
             }
         }
         var results = [Result<Entry, Error>?](repeating: nil, count: list.count)
-        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, list.count / 32))
+        let chunks = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount * 4, list.count / 32))
         results.withUnsafeMutableBufferPointer { buffer in
             let out = buffer
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
