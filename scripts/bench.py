@@ -40,6 +40,14 @@ def night(data, state, out):
 
 def main():
     os.makedirs(WORK, exist_ok=True)
+    # Deleting tens of thousands of files just before a run makes ext4 slow to create new ones
+    # for a while (its inode allocator skips recently freed inodes one by one), which no real
+    # night sees: earlier runs are moved aside now and deleted only after the last measurement.
+    trash = os.path.join(WORK, ".trash")
+    os.makedirs(trash, exist_ok=True)
+    for name in os.listdir(WORK):
+        if name.startswith("run-"):
+            os.rename(os.path.join(WORK, name), os.path.join(trash, f"{name}-{time.time_ns()}"))
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "0")
     print(f"machine: {os.cpu_count()} cores, {int(mem) // 1024 // 1024} GiB, {cpu}; {platform.system()} {platform.release()}")
@@ -55,14 +63,12 @@ def main():
                 sys.exit(p.stderr)
         size = os.path.getsize(data + "/customers.csv") + os.path.getsize(data + "/receivables.csv")
         runs = os.path.join(WORK, f"run-{titles}")
-        shutil.rmtree(runs, ignore_errors=True)
         os.makedirs(runs)
         first, wall1 = night(data, runs + "/regua.sqlite", runs + "/out")
         rerun, wall2 = night(data, runs + "/regua.sqlite", runs + "/out")
         read_floor = timed(f"cat {data}/customers.csv {data}/receivables.csv > /dev/null")
         copy = runs + "/copy"
         write_floor = timed(f"cp -r {runs}/out/{AS_OF} {copy} && sync")
-        shutil.rmtree(copy, ignore_errors=True)
         out_bytes = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(f"{runs}/out/{AS_OF}") for f in fs)
         files = sum(len(fs) for _, _, fs in os.walk(f"{runs}/out/{AS_OF}"))
         t = first["timings"]
@@ -82,6 +88,7 @@ def main():
                 [f"{r['wall']:.2f}", f"{r['rss']:.0f}", f"{r['titles'] / r['wall']:,.0f}", f"{r['ingest_mbs']:.0f}",
                  f"{r['rerun']:.2f}", f"{r['rerun_rss']:.0f}", f"{r['floor']:.2f}", f"{r['wall'] / max(r['floor'], 1e-9):.1f}"]
         print("| " + " | ".join(cells) + " |")
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 if __name__ == "__main__":

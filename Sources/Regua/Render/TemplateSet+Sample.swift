@@ -6,6 +6,13 @@ extension TemplateSet {
     /// titles (one exactly at the step's offset with a Banco do Brasil boleto, one riding along
     /// without), fees from the book's policy, and a PIX code; company values come from the book.
     public static func sampleContext(book: RuleBook, channel: Channel, step: Step) -> [String: Any] {
+        TemplateContext.make(
+            message: sampleMessage(book: book, channel: channel, step: step), company: book.company,
+            asOf: sampleAsOf, policy: book.policy)
+    }
+
+    /// The message behind ``sampleContext(book:channel:step:)``.
+    static func sampleMessage(book: RuleBook, channel: Channel, step: Step) -> PlannedMessage {
         let asOf = sampleAsOf
         let customer = Customer(
             id: CustomerID("C-EXEMPLO"), name: "Maria da Conceição Souza",
@@ -47,6 +54,6 @@ extension TemplateSet {
             pixCode:
                 "00020126360014br.gov.bcb.pix0114123456780001955204000053039865406150.005802BR5918EMPRESA TESTE LTDA6009SAO PAULO62150511FAT2025000163045D28",
             pixTxid: "FAT20250001")
-        return TemplateContext.make(message: message, company: book.company, asOf: asOf, policy: book.policy)
+        return message
     }
 }

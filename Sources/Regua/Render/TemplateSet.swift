@@ -105,6 +105,51 @@ public struct TemplateSet: Sendable {
         problems += Self.checkSteps(book)
         guard problems.isEmpty else { throw RuleBookErrors(problems) }
         self.compiled = compiled
+        crossCheck(book: book)
+    }
+
+    /// Renders every template with sample messages both ways (swift-mustache over the sample
+    /// dictionary, ``CompiledTemplate`` over the night's values); a template where they differ
+    /// in any byte renders through swift-mustache from then on. Tests hold them equal; this
+    /// keeps a template no test has seen from ever coming out otherwise than swift-mustache
+    /// would write it.
+    private mutating func crossCheck(book: RuleBook) {
+        var samples: [PlannedMessage] = []
+        for offset in [-3, 0, 5] {
+            for channel in Channel.allCases {
+                let step = Step(
+                    id: "sample_d\(offset)", offset: offset,
+                    action: .message(channel: channel, template: "", fallback: nil), index: 0)
+                var m = Self.sampleMessage(book: book, channel: channel, step: step)
+                if offset == 5 {
+                    // One title, no PIX, a customer without e-mail or complement.
+                    m.titles = [m.titles[0]]
+                    m.pixCode = nil
+                    m.pixTxid = nil
+                    m.customer.email = nil
+                    m.customer.address.complement = nil
+                }
+                samples.append(m)
+            }
+        }
+        let night = TemplateNight(company: book.company, asOf: Self.sampleAsOf, policy: book.policy)
+        for (key, c) in compiled {
+            for m in samples where m.channel == key.channel {
+                let dict = TemplateContext.make(
+                    message: m, company: book.company, asOf: Self.sampleAsOf, policy: book.policy)
+                let scope = MessageScope(message: m, night: night)
+                func same(_ t: MustacheTemplate?, _ f: CompiledTemplate?) -> Bool {
+                    guard let t, let f else { return true }
+                    return t.render(dict) == f.render(scope)
+                }
+                if !same(c.body, c.fastBody) || !same(c.subject, c.fastSubject) || !same(c.html, c.fastHTML) {
+                    compiled[key]!.fastBody = nil
+                    compiled[key]!.fastSubject = nil
+                    compiled[key]!.fastHTML = nil
+                    break
+                }
+            }
+        }
     }
 
     /// Whether the set can render this template on this channel.
@@ -138,6 +183,8 @@ public struct TemplateSet: Sendable {
         guard let c = compiled[Key(name: template, channel: channel)] else {
             throw MissingTemplate(template: template, channel: channel)
         }
+        // A part without its compiled form renders through swift-mustache: over the same
+        // values (MessageScope answers swift-mustache too) when the night passes them.
         func run(_ t: MustacheTemplate, _ compiled: CompiledTemplate?) -> String {
             if let fast, let compiled { return compiled.render(fast) }
             return t.render(context)

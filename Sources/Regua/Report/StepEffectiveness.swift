@@ -84,7 +84,11 @@ public enum EffectivenessStats {
                 stepOffset[a.stepID] = (la.night, a.offset)
             }
         }
-        let payments = paymentsByTitle(titles: titles, settlements: settlements)
+        // Nothing sent in the period (a first night): no row, and no pass over the portfolio.
+        guard !reached.isEmpty else { return [] }
+        var reachedTitles = Set<TitleID>()
+        for nights in reached.values { reachedTitles.formUnion(nights.keys) }
+        let payments = paymentsByTitle(titles: titles, settlements: settlements, only: reachedTitles)
         var rows: [StepEffectiveness] = []
         for (step, nights) in reached {
             var within = [0, 0, 0]
@@ -107,16 +111,19 @@ public enum EffectivenessStats {
     }
 
     /// When and how much each title was paid, by the rules of ``compute(actions:titles:settlements:from:to:)``.
-    static func paymentsByTitle(titles: [Title], settlements: [TitleID: Settlement]) -> [TitleID: (
-        date: Day, amount: Money
-    )] {
+    /// The payment of each title (the first row of an id), settlements from the bank winning;
+    /// `only` these titles when given.
+    static func paymentsByTitle(
+        titles: [Title], settlements: [TitleID: Settlement], only: Set<TitleID>? = nil
+    ) -> [TitleID: (date: Day, amount: Money)] {
         var out: [TitleID: (date: Day, amount: Money)] = [:]
         for t in titles where out[t.id] == nil {
+            if let only, !only.contains(t.id) { continue }
             guard t.status == .paid || t.paidAmount.cents > 0, let date = t.paidDate else { continue }
             let amount = t.paidAmount.cents > 0 ? t.paidAmount : t.amount
             out[t.id] = (date, amount)
         }
-        for (id, s) in settlements { out[id] = (s.paidDate, s.paidAmount) }
+        for (id, s) in settlements where only?.contains(id) ?? true { out[id] = (s.paidDate, s.paidAmount) }
         return out
     }
 
