@@ -40,8 +40,9 @@ public enum Boleto {
         guard withoutDV.utf8.count == 43, let dv = CheckDigits.mod11Boleto(withoutDV) else {
             throw BankError("internal: barcode of \(withoutDV.utf8.count + 1) digits")  // unreachable by construction
         }
-        let chars = Array(withoutDV)
-        let barcode = String(chars[0..<4]) + String(dv) + String(chars[4...])
+        var bytes = Array(withoutDV.utf8)  // 43 ASCII digits
+        bytes.insert(UInt8(ascii: "0") + UInt8(dv), at: 4)
+        let barcode = String(decoding: bytes, as: UTF8.self)
         guard let linha = linha(fromBarcode: barcode), let formatted = format(linha: linha) else {
             throw BankError("internal: could not derive the linha digitável of \(barcode)")
         }
@@ -75,12 +76,13 @@ public enum Boleto {
     /// The barcode a valid linha digitável stands for; nil when any check digit fails.
     public static func barcode(fromLinha linha: String) -> String? {
         guard let d = digits(linha), d.count == 47 else { return nil }
-        let field1 = String(d[0..<9]), field2 = String(d[10..<20]), field3 = String(d[21..<31])
-        guard CheckDigits.mod10(field1) == d[9].wholeNumberValue,
-            CheckDigits.mod10(field2) == d[20].wholeNumberValue,
-            CheckDigits.mod10(field3) == d[31].wholeNumberValue
+        func s(_ r: Range<Int>) -> String { String(decoding: d[r], as: UTF8.self) }
+        let field1 = s(0..<9), field2 = s(10..<20), field3 = s(21..<31)
+        guard CheckDigits.mod10(field1) == Int(d[9] - 48),
+            CheckDigits.mod10(field2) == Int(d[20] - 48),
+            CheckDigits.mod10(field3) == Int(d[31] - 48)
         else { return nil }
-        let barcode = String(d[0..<4]) + String(d[32]) + String(d[33..<47]) + String(d[4..<9]) + field2 + field3
+        let barcode = s(0..<4) + s(32..<33) + s(33..<47) + s(4..<9) + field2 + field3
         return validate(barcode: barcode) ? barcode : nil
     }
 
@@ -88,30 +90,36 @@ public enum Boleto {
     /// barcode is not 44 digits or its check digit fails.
     public static func linha(fromBarcode barcode: String) -> String? {
         guard validate(barcode: barcode) else { return nil }
-        let b = Array(barcode)
-        let free = b[19..<44]
-        let field1 = String(b[0..<4]) + String(free.prefix(5))
-        let field2 = String(free.dropFirst(5).prefix(10))
-        let field3 = String(free.suffix(10))
+        let b = Array(barcode.utf8)  // 44 ASCII digits, as validated
+        func s(_ r: Range<Int>) -> String { String(decoding: b[r], as: UTF8.self) }
+        // The free field is positions 19..<44: its first 5, next 10 and last 10 digits.
+        let field1 = s(0..<4) + s(19..<24)
+        let field2 = s(24..<34)
+        let field3 = s(34..<44)
         guard let dv1 = CheckDigits.mod10(field1), let dv2 = CheckDigits.mod10(field2),
             let dv3 = CheckDigits.mod10(field3)
         else { return nil }
-        return field1 + String(dv1) + field2 + String(dv2) + field3 + String(dv3) + String(b[4]) + String(b[5..<19])
+        return field1 + String(dv1) + field2 + String(dv2) + field3 + String(dv3) + s(4..<5) + s(5..<19)
     }
 
     /// `AAAAA.AAAAA BBBBB.BBBBBB CCCCC.CCCCCC D EEEEEEEEEEEEEE` from 47 digits; nil otherwise.
     public static func format(linha: String) -> String? {
         guard let d = digits(linha), d.count == 47 else { return nil }
-        func s(_ r: Range<Int>) -> String { String(d[r]) }
+        func s(_ r: Range<Int>) -> String { String(decoding: d[r], as: UTF8.self) }
         return s(0..<5) + "." + s(5..<10) + " " + s(10..<15) + "." + s(15..<21) + " "
             + s(21..<26) + "." + s(26..<32) + " " + s(32..<33) + " " + s(33..<47)
     }
 
-    /// The digits of a text where only digits, dots and spaces may appear.
-    private static func digits(_ text: String) -> [Character]? {
-        var out: [Character] = []
-        for c in text {
-            if c.isASCIIDigit { out.append(c) } else if c != "." && c != " " { return nil }
+    /// The digits (ASCII bytes) of a text where only digits, dots and spaces may appear.
+    private static func digits(_ text: String) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(48)
+        for b in text.utf8 {
+            if b >= 48 && b <= 57 {
+                out.append(b)
+            } else if b != UInt8(ascii: ".") && b != UInt8(ascii: " ") {
+                return nil
+            }
         }
         return out
     }

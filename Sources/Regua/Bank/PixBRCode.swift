@@ -68,6 +68,12 @@ public enum PixBRCode {
 
     /// The txid as written in field 62-05.
     static func txidValue(_ txid: String) -> String {
+        if txid.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII (every txid Regua makes): its letters and digits, byte for byte.
+            let kept = txid.utf8.filter(ASCIIBytes.isAlphanumeric)
+            guard (1...25).contains(kept.count) else { return "***" }
+            return String(decoding: kept, as: UTF8.self)
+        }
         var kept = ""
         for ch in txid {
             if ch.isASCII {

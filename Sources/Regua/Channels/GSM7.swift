@@ -16,9 +16,19 @@ enum GSM7 {
 
     /// Septets a scalar takes, or `nil` when GSM-7 cannot carry it.
     static func septets(_ s: Unicode.Scalar) -> Int? {
+        if s.value < 0x80 {
+            let n = asciiSeptets[Int(s.value)]
+            return n == 0 ? nil : Int(n)
+        }
         if basic.contains(s) { return 1 }
         if extensionTable.contains(s) { return 2 }
         return nil
+    }
+
+    /// ``septets(_:)`` of each ASCII scalar (0: not in GSM-7), read from the two tables once.
+    private static let asciiSeptets: [UInt8] = (0..<128).map { v -> UInt8 in
+        let s = Unicode.Scalar(UInt8(v))
+        return basic.contains(s) ? 1 : extensionTable.contains(s) ? 2 : 0
     }
 
     /// Closest GSM-7 spelling of characters that are not in it. Characters that ARE in the

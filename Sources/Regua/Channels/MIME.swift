@@ -37,6 +37,7 @@ enum MIME {
     static func isControlOrSpace(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
         if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) { return true }
+        if v < 0x80 { return v == 0x20 }  // the other ASCII white space is below 0x20
         if v == 0x2028 || v == 0x2029 { return true }
         return s.properties.isWhitespace
     }

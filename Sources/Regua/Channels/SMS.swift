@@ -74,12 +74,16 @@ public enum SMS {
     /// `transliterate`, characters outside GSM-7 get their closest GSM-7 spelling (ã → a,
     /// ç → c, “ → ", – → -, … → ...), while those GSM-7 has (é, à, ü, Ç, É) are kept.
     public static func prepare(_ text: String, transliterate: Bool) -> SMSText {
-        let nfc = text.precomposedStringWithCanonicalMapping
+        // ASCII text is its own NFC, and GSM-7 characters are kept as they are: only the
+        // others go through the (costly) normalisation and transliteration.
+        let nfc = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
         var out = String.UnicodeScalarView()
         var pendingSpace = false
         for s in nfc.unicodeScalars {
-            let piece = transliterate ? GSM7.transliterate(s) : String(s)
-            for p in piece.unicodeScalars {
+            let piece =
+                transliterate && GSM7.septets(s) == nil
+                ? GSM7.transliterate(s).unicodeScalars : String.UnicodeScalarView(CollectionOfOne(s))
+            for p in piece {
                 if MIME.isControlOrSpace(p) {
                     pendingSpace = !out.isEmpty
                     continue

@@ -27,7 +27,13 @@ public struct NightDecider: Sendable {
     /// Decides the night for every customer. Work splits by customer over the machine's cores;
     /// the result is sorted, so it does not depend on the split.
     public func decide(customers: [Customer], titles: [Title], history: LedgerHistory) -> NightDecision {
-        let order = customers.indices.sorted { customers[$0].id < customers[$1].id }
+        // Customers in id order; an export already in that order (the usual case) is not sorted again.
+        let order: [Int] = {
+            for k in customers.indices.dropFirst() where customers[k].id < customers[k - 1].id {
+                return customers.indices.sorted { customers[$0].id < customers[$1].id }
+            }
+            return Array(customers.indices)
+        }()
         // Titles grouped by customer without an array per customer: each customer id gets a
         // group number (a repeated id shares its first sighting's group, so both see the same
         // titles, as a dictionary lookup would), then one counting-sort pass lays the title
@@ -48,13 +54,21 @@ public struct NightDecider: Sendable {
         }
         // By index, not `enumerated()`: that copied every whole Title (strings and all) just to
         // read its customer id.
+        // The lookups (a million, hashing each customer id) on every core.
         var groupOfTitle = [Int32](repeating: -1, count: titles.count)
-        var start = [Int](repeating: 0, count: Int(groups) + 1)  // counts first, then offsets
-        for i in titles.indices {
-            guard let g = groupOfID[titles[i].customerID] else { continue }
-            groupOfTitle[i] = g
-            start[Int(g) + 1] += 1
+        let groupOf = groupOfID
+        groupOfTitle.withUnsafeMutableBufferPointer { buf in
+            let out = buf
+            let n = titles.count
+            let parts = max(1, min(8, n / 65_536))
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                for i in (n * p / parts)..<(n * (p + 1) / parts) {
+                    if let g = groupOf[titles[i].customerID] { out[i] = g }
+                }
+            }
         }
+        var start = [Int](repeating: 0, count: Int(groups) + 1)  // counts first, then offsets
+        for g in groupOfTitle where g >= 0 { start[Int(g) + 1] += 1 }
         for g in 0..<Int(groups) { start[g + 1] += start[g] }
         var titleIndices = [Int](repeating: 0, count: start[Int(groups)])
         var next = start
@@ -75,10 +89,11 @@ public struct NightDecider: Sendable {
                 for k in lo..<hi {
                     let g = Int(groupOfCustomer[k])
                     guard start[g] < start[g + 1] else { continue }
-                    // Each title copied once, straight into its DunnedTitle; sorted in place
-                    // (`sorted` would copy every title once more).
-                    var ds = titleIndices[start[g]..<start[g + 1]].map { dunned(titles[$0]) }
-                    if ds.count > 1 { ds.sort { $0.title.id < $1.title.id } }
+                    // The indices sorted by title id (moving ints, not titles), then each
+                    // title copied once, straight into its DunnedTitle.
+                    var idx = Array(titleIndices[start[g]..<start[g + 1]])
+                    if idx.count > 1 { idx.sort { titles[$0].id < titles[$1].id } }
+                    let ds = idx.map { dunned(titles[$0]) }
                     decide(customer: customers[order[k]], dunned: ds, history: history, into: &acc, trace: nil)
                 }
                 out[chunk] = acc

@@ -198,7 +198,10 @@ struct NightOutputs {
             }
         }
         if let pix {
-            let txid = String(m.id.filter { $0.isLetter || $0.isNumber }.suffix(25))
+            let txid =
+                m.id.utf8.allSatisfy({ $0 < 0x80 })
+                ? String(decoding: m.id.utf8.filter(ASCIIBytes.isAlphanumeric).suffix(25), as: UTF8.self)
+                : String(m.id.filter { $0.isLetter || $0.isNumber }.suffix(25))
             m.pixTxid = txid
             m.pixCode = pix.payload(amount: m.totalUpdated, txid: txid)
         }

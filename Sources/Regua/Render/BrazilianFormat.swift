@@ -41,9 +41,9 @@ public enum BrazilianFormat {
     /// `00190.00009 01238.798779 77700.168188 2 37690000013500` for a linha digitável of 47
     /// digits (spaces and dots ignored); anything else is returned as given.
     public static func linhaDigitavel(_ text: String) -> String {
-        let d = Array(text.filter { $0 != " " && $0 != "." })
-        guard d.count == 47, d.allSatisfy(\.isASCIIDigit) else { return text }
-        func s(_ r: Range<Int>) -> String { String(d[r]) }
+        let d = text.utf8.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: ".") }
+        guard d.count == 47, d.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return text }
+        func s(_ r: Range<Int>) -> String { String(decoding: d[r], as: UTF8.self) }
         return s(0..<5) + "." + s(5..<10) + " " + s(10..<15) + "." + s(15..<21) + " "
             + s(21..<26) + "." + s(26..<32) + " " + s(32..<33) + " " + s(33..<47)
     }
