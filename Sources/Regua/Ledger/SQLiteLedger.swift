@@ -240,6 +240,16 @@ public final class SQLiteLedger: Ledger {
 
     /// Records a night in one transaction, replacing an earlier run of it with `--force`.
     public func commit(_ n: NightCommit) throws -> Int64 {
+        try commit(n, before: {})
+    }
+
+    /// Records a night in one transaction whose rows are written first and whose COMMIT waits
+    /// for `beforeCommit` to return; if it throws, the transaction is rolled back and nothing
+    /// is recorded. A night inserts its rows on another thread while its files are flushed to
+    /// disk, and lets the transaction commit only once they are (the order of a night holds: a
+    /// crash before that point leaves SQLite's journal to undo the uncommitted rows).
+    /// Nothing else may use this ledger while `beforeCommit` waits.
+    public func commit(_ n: NightCommit, before beforeCommit: () throws -> Void) throws -> Int64 {
         try wrap {
             try dbQueue.write { db in
                 if let old = n.replacesRunID {
@@ -313,6 +323,7 @@ public final class SQLiteLedger: Ledger {
                             runID, night, s.titleID.raw, s.settlement.paidAmount.cents, s.settlement.paidDate.iso,
                         ])
                 }
+                try beforeCommit()
                 return runID
             }
         }

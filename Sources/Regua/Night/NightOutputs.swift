@@ -120,7 +120,10 @@ struct NightOutputs {
         if let staging, !emails.isEmpty {
             let batch = files[..<emails.count]
             DispatchQueue.global().async(group: emailsWritten) {
-                emailWrite.result = Result { try staging.write(batch, threads: 1) }
+                emailWrite.result = Result {
+                    try staging.write(batch, threads: 1)
+                    staging.flushEarly()
+                }
             }
             written = emails.count
         }

@@ -174,11 +174,39 @@ public struct NightRunner {
         let staging = try StagingFolder(outDir: options.outDir, night: asOf)
         do {
             try outputs.renderAll(firstNSA: firstNSA, staging: staging)
-            clock.lap("render")
-            logger.info("rendered \(outputs.files.count) files")
+        } catch {
+            staging.discard()
+            throw error
+        }
+        clock.lap("render")
+        logger.info("rendered \(outputs.files.count) files")
+
+        // 7 (its rows). The ledger transaction is filled on another thread while the files are
+        // written and flushed; it may COMMIT only when `gate` opens, after the flush.
+        let gate = CommitGate()
+        let committed = DispatchGroup()
+        let commitOutcome = CommitOutcome()
+        if rebuildOf == nil {
+            let night = NightCommit(
+                night: asOf, rulesHash: book.hash, inputsHash: inputsHash, forced: replaces != nil,
+                exitCode: Int(exitCode),
+                actions: decision.actions, remittanceFiles: outputs.remittanceFiles,
+                instructions: decision.remittances.map {
+                    ($0.title.title.id, $0.instruction, $0.title.title.dueDate)
+                },
+                returnFiles: returns.newFiles,
+                settlements: returns.newSettlements.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 },
+                replacesRunID: replaces)
+            DispatchQueue.global().async(group: committed) {
+                commitOutcome.result = Result { try ledger.commit(night, before: gate.waitUntilOpen) }
+            }
+        }
+        do {
             try outputs.write(to: staging, crashPoint: Self.crashPoint)
             try staging.syncDirectories()
         } catch {
+            gate.close()  // the transaction rolls back: nothing recorded
+            committed.wait()
             staging.discard()
             throw error
         }
@@ -187,20 +215,9 @@ public struct NightRunner {
         logger.info("staged in \(staging.root); recording the night in the ledger")
 
         // 7. Commit.
-        var runID = rebuildOf?.runID
-        if rebuildOf == nil {
-            runID = try ledger.commit(
-                NightCommit(
-                    night: asOf, rulesHash: book.hash, inputsHash: inputsHash, forced: replaces != nil,
-                    exitCode: Int(exitCode),
-                    actions: decision.actions, remittanceFiles: outputs.remittanceFiles,
-                    instructions: decision.remittances.map {
-                        ($0.title.title.id, $0.instruction, $0.title.title.dueDate)
-                    },
-                    returnFiles: returns.newFiles,
-                    settlements: returns.newSettlements.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 },
-                    replacesRunID: replaces))
-        }
+        gate.open()
+        committed.wait()
+        let runID = try commitOutcome.result?.get() ?? rebuildOf?.runID
         Self.crashPoint("after-commit")
         clock.lap("ledger")
 
@@ -228,4 +245,33 @@ public struct NightRunner {
         let c = cal.dateComponents([.year, .month, .day], from: Date())
         return Day(year: c.year!, month: c.month!, day: c.day!)!
     }
+}
+
+/// Holds a ledger transaction open until the night's files are on disk.
+final class CommitGate: @unchecked Sendable {  // the flag is written before the signal and read after the wait
+    private let signal = DispatchSemaphore(value: 0)
+    private var shouldCommit = false
+
+    /// Lets the transaction commit.
+    func open() {
+        shouldCommit = true
+        signal.signal()
+    }
+
+    /// Makes the transaction roll back.
+    func close() {
+        shouldCommit = false
+        signal.signal()
+    }
+
+    /// Waits for ``open()`` or ``close()``; throws after ``close()``.
+    func waitUntilOpen() throws {
+        signal.wait()
+        guard shouldCommit else { throw ReguaError(.io, "the night's files could not be written; nothing recorded") }
+    }
+}
+
+/// The ledger thread's result, read after waiting for it.
+final class CommitOutcome: @unchecked Sendable {
+    var result: Result<Int64, Error>?
 }
