@@ -7,7 +7,7 @@ public struct CustomerID: Hashable, Comparable, Sendable, CustomStringConvertibl
     /// The identifier as written in the file.
     public var description: String { raw }
     /// Orders identifiers by their UTF-8 bytes.
-    public static func < (a: CustomerID, b: CustomerID) -> Bool { a.raw.utf8.lexicographicallyPrecedes(b.raw.utf8) }
+    public static func < (a: CustomerID, b: CustomerID) -> Bool { UTF8Order.precedes(a.raw, b.raw) }
 }
 
 /// A Brazilian taxpayer number: CPF for people, CNPJ for companies.

@@ -7,7 +7,7 @@ public struct TitleID: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The identifier as written in the file.
     public var description: String { raw }
     /// Orders identifiers by their UTF-8 bytes.
-    public static func < (a: TitleID, b: TitleID) -> Bool { a.raw.utf8.lexicographicallyPrecedes(b.raw.utf8) }
+    public static func < (a: TitleID, b: TitleID) -> Bool { UTF8Order.precedes(a.raw, b.raw) }
 }
 
 /// The status column of receivables.csv.
