@@ -79,20 +79,22 @@ public enum SMS {
         let nfc = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
         var out = String.UnicodeScalarView()
         var pendingSpace = false
+        func emit(_ p: Unicode.Scalar) {
+            if MIME.isControlOrSpace(p) {
+                pendingSpace = !out.isEmpty
+                return
+            }
+            if pendingSpace {
+                out.append(" ")
+                pendingSpace = false
+            }
+            out.append(p)
+        }
         for s in nfc.unicodeScalars {
-            let piece =
-                transliterate && GSM7.septets(s) == nil
-                ? GSM7.transliterate(s).unicodeScalars : String.UnicodeScalarView(CollectionOfOne(s))
-            for p in piece {
-                if MIME.isControlOrSpace(p) {
-                    pendingSpace = !out.isEmpty
-                    continue
-                }
-                if pendingSpace {
-                    out.append(" ")
-                    pendingSpace = false
-                }
-                out.append(p)
+            if !transliterate || GSM7.septets(s) != nil {
+                emit(s)
+            } else {
+                for p in GSM7.transliterate(s).unicodeScalars { emit(p) }
             }
         }
         return measure(String(out))

@@ -240,16 +240,17 @@ public final class SQLiteLedger: Ledger {
 
     /// Records a night in one transaction, replacing an earlier run of it with `--force`.
     public func commit(_ n: NightCommit) throws -> Int64 {
-        try commit(n, before: {})
+        try commit(n, before: { [] })
     }
 
     /// Records a night in one transaction whose rows are written first and whose COMMIT waits
-    /// for `beforeCommit` to return; if it throws, the transaction is rolled back and nothing
-    /// is recorded. A night inserts its rows on another thread while its files are flushed to
+    /// for `beforeCommit` to return (with the remittance files known only then, recorded with
+    /// the others); if it throws, the transaction is rolled back and nothing is recorded. A
+    /// night inserts its rows on another thread while its files are rendered and flushed to
     /// disk, and lets the transaction commit only once they are (the order of a night holds: a
     /// crash before that point leaves SQLite's journal to undo the uncommitted rows).
     /// Nothing else may use this ledger while `beforeCommit` waits.
-    public func commit(_ n: NightCommit, before beforeCommit: () throws -> Void) throws -> Int64 {
+    public func commit(_ n: NightCommit, before beforeCommit: () throws -> [RemittanceFileRecord]) throws -> Int64 {
         try wrap {
             try dbQueue.write { db in
                 if let old = n.replacesRunID {
@@ -291,7 +292,8 @@ public final class SQLiteLedger: Ledger {
                         a.reason?.rawValue, a.messageID, a.profile, n.rulesHash, due,
                     ])
                 }
-                for f in n.remittanceFiles {
+                let lateFiles = try beforeCommit()
+                for f in n.remittanceFiles + lateFiles {
                     try db.execute(
                         sql: """
                             INSERT INTO remittance_files (run_id, night, bank_code, agreement, nsa, file_name, records)
@@ -323,7 +325,6 @@ public final class SQLiteLedger: Ledger {
                             runID, night, s.titleID.raw, s.settlement.paidAmount.cents, s.settlement.paidDate.iso,
                         ])
                 }
-                try beforeCommit()
                 return runID
             }
         }

@@ -172,17 +172,10 @@ public struct NightRunner {
         // while the rest renders), flushed to disk, and only then recorded.
         Self.crashPoint("before-staging")
         let staging = try StagingFolder(outDir: options.outDir, night: asOf)
-        do {
-            try outputs.renderAll(firstNSA: firstNSA, staging: staging)
-        } catch {
-            staging.discard()
-            throw error
-        }
-        clock.lap("render")
-        logger.info("rendered \(outputs.files.count) files")
 
         // 7 (its rows). The ledger transaction is filled on another thread while the files are
-        // written and flushed; it may COMMIT only when `gate` opens, after the flush.
+        // rendered, written and flushed; it may COMMIT only when `gate` opens, after the flush
+        // (the remittance files, known once rendered, come with the opening).
         let gate = CommitGate()
         let committed = DispatchGroup()
         let commitOutcome = CommitOutcome()
@@ -190,7 +183,7 @@ public struct NightRunner {
             let night = NightCommit(
                 night: asOf, rulesHash: book.hash, inputsHash: inputsHash, forced: replaces != nil,
                 exitCode: Int(exitCode),
-                actions: decision.actions, remittanceFiles: outputs.remittanceFiles,
+                actions: decision.actions, remittanceFiles: [],
                 instructions: decision.remittances.map {
                     ($0.title.title.id, $0.instruction, $0.title.title.dueDate)
                 },
@@ -202,6 +195,9 @@ public struct NightRunner {
             }
         }
         do {
+            try outputs.renderAll(firstNSA: firstNSA, staging: staging)
+            clock.lap("render")
+            logger.info("rendered \(outputs.files.count) files")
             try outputs.write(to: staging, crashPoint: Self.crashPoint)
             try staging.syncDirectories()
         } catch {
@@ -215,7 +211,7 @@ public struct NightRunner {
         logger.info("staged in \(staging.root); recording the night in the ledger")
 
         // 7. Commit.
-        gate.open()
+        gate.open(remittanceFiles: outputs.remittanceFiles)
         committed.wait()
         let runID = try commitOutcome.result?.get() ?? rebuildOf?.runID
         Self.crashPoint("after-commit")
@@ -248,26 +244,27 @@ public struct NightRunner {
 }
 
 /// Holds a ledger transaction open until the night's files are on disk.
-final class CommitGate: @unchecked Sendable {  // the flag is written before the signal and read after the wait
+final class CommitGate: @unchecked Sendable {  // written before the signal, read after the wait
     private let signal = DispatchSemaphore(value: 0)
-    private var shouldCommit = false
+    private var files: [RemittanceFileRecord]?
 
-    /// Lets the transaction commit.
-    func open() {
-        shouldCommit = true
+    /// Lets the transaction commit, with the night's remittance files.
+    func open(remittanceFiles: [RemittanceFileRecord]) {
+        files = remittanceFiles
         signal.signal()
     }
 
     /// Makes the transaction roll back.
     func close() {
-        shouldCommit = false
+        files = nil
         signal.signal()
     }
 
-    /// Waits for ``open()`` or ``close()``; throws after ``close()``.
-    func waitUntilOpen() throws {
+    /// Waits for ``open(remittanceFiles:)`` or ``close()``; throws after ``close()``.
+    func waitUntilOpen() throws -> [RemittanceFileRecord] {
         signal.wait()
-        guard shouldCommit else { throw ReguaError(.io, "the night's files could not be written; nothing recorded") }
+        guard let files else { throw ReguaError(.io, "the night's files could not be written; nothing recorded") }
+        return files
     }
 }
 
