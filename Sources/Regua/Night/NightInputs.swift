@@ -12,10 +12,15 @@ struct NightInputs {
 
     /// Loads and validates; a rule book or template error is exit 2, an unreadable file exit 3.
     static func load(options: NightOptions, logger: Logger) throws -> NightInputs {
+        var clock = StageClock()
         let (book, templates) = try loadBook(rulesDir: options.rulesDir)
+        clock.lap("rule book")
         let inputs = try readInputs(options)
+        clock.lap("files")
         var loaded = NightInputs(book: book, templates: templates, inputs: inputs, options: options, logger: logger)
         loaded.validateIssuedBoletos()
+        clock.lap("boletos")
+        logger.debug("ingest: \(clock.lapsDescription)")
         return loaded
     }
 
