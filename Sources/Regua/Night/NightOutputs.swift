@@ -116,10 +116,10 @@ struct NightOutputs {
         }
         files.append(contentsOf: emails)
         let emailWrite = WriteOutcome()
-        let emailsWritten = DispatchGroup()
+        var emailJob: BackgroundJob?
         if let staging, !emails.isEmpty {
             let batch = files[..<emails.count]
-            DispatchQueue.global().async(group: emailsWritten) {
+            emailJob = BackgroundJob("regua e-mails") {
                 emailWrite.result = Result {
                     try staging.write(batch, threads: 1)
                     staging.flushEarly()
@@ -128,7 +128,7 @@ struct NightOutputs {
             written = emails.count
         }
         // However rendering ends, the e-mail thread is done before this returns.
-        defer { emailsWritten.wait() }
+        defer { emailJob?.wait() }
         files.append(("sms.csv", SMS.csv(rows: smsRows)))
         // A PDF needs at least one page to be valid for every reader: a night without letters
         // has a header-only letters.csv and no letters.pdf.
@@ -148,7 +148,7 @@ struct NightOutputs {
         files.append(("summary.json", Array(try encoder.encode(summary)) + [10]))
         files.append(("report.html", Array(reportHTML(summary).utf8)))
         clock.lap("summary")
-        emailsWritten.wait()
+        emailJob?.wait()
         try emailWrite.result.get()
         clock.lap("e-mails written")
         let laps = clock.finish().seconds.sorted { $0.key < $1.key }.map {

@@ -14,14 +14,17 @@ import Logging
 /// 3. Open the ledger and classify the night: new, already published (same hashes → nothing to
 ///    do), committed but not published (a crash between steps 7 and 9), or refused.
 /// 4. Decide (pure). `--dry-run` stops here.
-/// 5. Build every file in `out/.staging-<date>/`, each fsync'ed, then the manifest, then the
-///    directories. A crash here leaves only a staging folder, removed by the next run, and
-///    nothing recorded.
+/// 5. Build every file in `out/.staging-<date>/` (the e-mails are written while the letters
+///    render), each fsync'ed, then the manifest, then the directories. A crash here leaves only
+///    a staging folder, removed by the next run, and nothing recorded.
 /// 6. Allocate NSAs, which were chosen before step 5 and are recorded in step 7.
-/// 7. Commit the night to the ledger in ONE transaction (status `committed`). A crash before the
-///    commit records nothing; a crash after it leaves a committed night whose output is in
-///    staging: the next run rebuilds it byte for byte (the decision is a function of the
-///    ledger *before* the night, which the commit did not change) and publishes it.
+/// 7. Commit the night to the ledger in ONE transaction (status `committed`). Its rows are
+///    inserted on another thread while step 5 runs, but the transaction may COMMIT only after
+///    step 5's flush (``CommitGate``); a failed step 5 rolls it back. A crash before the
+///    commit records nothing (SQLite's journal undoes the open transaction); a crash after it
+///    leaves a committed night whose output is in staging: the next run rebuilds it byte for
+///    byte (the decision is a function of the ledger *before* the night, which the commit did
+///    not change) and publishes it.
 /// 8. Rename the staging folder to `out/<date>/` and fsync `out/`. Readers see all or nothing.
 /// 9. Mark the night `published`. A crash between 8 and 9 is recognised by the folder's
 ///    presence and finished by marking it.
@@ -177,7 +180,7 @@ public struct NightRunner {
         // rendered, written and flushed; it may COMMIT only when `gate` opens, after the flush
         // (the remittance files, known once rendered, come with the opening).
         let gate = CommitGate()
-        let committed = DispatchGroup()
+        var committing: BackgroundJob?
         let commitOutcome = CommitOutcome()
         if rebuildOf == nil {
             let night = NightCommit(
@@ -190,7 +193,7 @@ public struct NightRunner {
                 returnFiles: returns.newFiles,
                 settlements: returns.newSettlements.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 },
                 replacesRunID: replaces)
-            DispatchQueue.global().async(group: committed) {
+            committing = BackgroundJob("regua ledger") {
                 commitOutcome.result = Result { try ledger.commit(night, before: gate.waitUntilOpen) }
             }
         }
@@ -202,7 +205,7 @@ public struct NightRunner {
             try staging.syncDirectories()
         } catch {
             gate.close()  // the transaction rolls back: nothing recorded
-            committed.wait()
+            committing?.wait()
             staging.discard()
             throw error
         }
@@ -212,7 +215,7 @@ public struct NightRunner {
 
         // 7. Commit.
         gate.open(remittanceFiles: outputs.remittanceFiles)
-        committed.wait()
+        committing?.wait()
         let runID = try commitOutcome.result?.get() ?? rebuildOf?.runID
         Self.crashPoint("after-commit")
         clock.lap("ledger")
