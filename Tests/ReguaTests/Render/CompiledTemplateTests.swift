@@ -40,6 +40,12 @@ import Testing
         // Tags at the very end with no newline, and a section closing on the last line.
         "{{#titles}}{{amount_br}}\n{{/titles}}",
         "linha\n{{#has_pix}}\n{{pix.txid}}\n{{/has_pix}}",
+        // Names looked up from inside sections over a text, a group and a list element: the
+        // pushed value has no names of its own, so the lookup climbs.
+        "{{#customer.email}}{{customer.name}} {{as_of_br}} {{first_name}}{{/customer.email}}|"
+            + "{{#totals}}{{count}} {{customer.first_name}} {{name}}{{/totals}}|"
+            + "{{#customer.address_lines}}{{customer.zip}}{{zip}}{{/customer.address_lines}}|"
+            + "{{#titles}}{{#customer}}{{title_id}}:{{name}}{{/customer}}{{/titles}}",
     ]
 
     static let customers: [Customer] = [
