@@ -189,29 +189,41 @@ enum MIME {
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
+    private static let fromSpace = Array("From ".utf8)
+
     private static func encodeLine(_ line: ArraySlice<UInt8>, into out: inout [UInt8]) {
         var length = 0
-        let bytes = Array(line)
-        for (i, b) in bytes.enumerated() {
-            let isLast = i == bytes.count - 1
+        let first = line.startIndex
+        let last = line.endIndex - 1
+        func startsFrom(_ i: Int) -> Bool { line[i...].starts(with: fromSpace) }
+        func appendEncoded(_ b: UInt8) {
+            out.append(UInt8(ascii: "="))
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 15)])
+        }
+        for i in first..<line.endIndex {
+            let b = line[i]
+            let isLast = i == last
             let startsLine = length == 0
-            let fromLine = startsLine && b == UInt8(ascii: "F") && bytes[i...].starts(with: Array("From ".utf8))
             let literal: Bool
             switch b {
             case 32, 9: literal = !isLast
             case UInt8(ascii: "="): literal = false
             case UInt8(ascii: "."): literal = !startsLine
-            case 33...126: literal = !fromLine
+            case UInt8(ascii: "F"): literal = !(startsLine && startsFrom(i))
+            case 33...126: literal = true
             default: literal = false
             }
             let width = literal ? 1 : 3
             // Leave room for the soft-break "=" unless this is the line's last byte.
             if length + width > (isLast ? qpWidth : qpWidth - 1) {
-                out += [UInt8(ascii: "="), 13, 10]
+                out.append(UInt8(ascii: "="))
+                out.append(13)
+                out.append(10)
                 length = 0
                 // A byte that now starts a physical line may need encoding after all.
-                if b == UInt8(ascii: ".") || (b == UInt8(ascii: "F") && bytes[i...].starts(with: Array("From ".utf8))) {
-                    out += [UInt8(ascii: "="), hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]]
+                if b == UInt8(ascii: ".") || (b == UInt8(ascii: "F") && startsFrom(i)) {
+                    appendEncoded(b)
                     length = 3
                     continue
                 }
@@ -219,7 +231,7 @@ enum MIME {
             if literal {
                 out.append(b)
             } else {
-                out += [UInt8(ascii: "="), hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]]
+                appendEncoded(b)
             }
             length += width
         }
