@@ -17,12 +17,21 @@ enum MIME {
     ///
     /// This is the header-injection guard: after it, a value cannot end a header line.
     static func sanitize(_ value: String) -> String {
-        var out = String.UnicodeScalarView()
-        var pendingSpace = false
-        for s in value.unicodeScalars {
-            if isControlOrSpace(s) {
+        var out = SpaceCollapser()
+        for s in value.unicodeScalars { out.add(s) }
+        return out.text
+    }
+
+    /// Builds a text in which every run of control characters and white space becomes one
+    /// space, none at either end (``sanitize(_:)``, and SMS texts).
+    struct SpaceCollapser {
+        private var out = String.UnicodeScalarView()
+        private var pendingSpace = false
+
+        mutating func add(_ s: Unicode.Scalar) {
+            if MIME.isControlOrSpace(s) {
                 pendingSpace = !out.isEmpty
-                continue
+                return
             }
             if pendingSpace {
                 out.append(" ")
@@ -30,7 +39,8 @@ enum MIME {
             }
             out.append(s)
         }
-        return String(out)
+
+        var text: String { String(out) }
     }
 
     /// Control characters and white space that must not survive into a header as-is.

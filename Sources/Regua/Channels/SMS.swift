@@ -77,27 +77,15 @@ public enum SMS {
         // ASCII text is its own NFC, and GSM-7 characters are kept as they are: only the
         // others go through the (costly) normalisation and transliteration.
         let nfc = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
-        var out = String.UnicodeScalarView()
-        var pendingSpace = false
-        func emit(_ p: Unicode.Scalar) {
-            if MIME.isControlOrSpace(p) {
-                pendingSpace = !out.isEmpty
-                return
-            }
-            if pendingSpace {
-                out.append(" ")
-                pendingSpace = false
-            }
-            out.append(p)
-        }
+        var out = MIME.SpaceCollapser()
         for s in nfc.unicodeScalars {
             if !transliterate || GSM7.septets(s) != nil {
-                emit(s)
+                out.add(s)
             } else {
-                for p in GSM7.transliterate(s).unicodeScalars { emit(p) }
+                for p in GSM7.transliterate(s).unicodeScalars { out.add(p) }
             }
         }
-        return measure(String(out))
+        return measure(out.text)
     }
 
     /// Encoding, length and segments of a text as it is (no clean-up).

@@ -210,7 +210,9 @@ struct CompiledTemplate: @unchecked Sendable {  // immutable after init; nodes h
         return value
     }
 
-    /// swift-mustache's HTML escape (`<`, `>`, `&`, `"`, `'`, compared as whole characters).
+    /// swift-mustache's HTML escape (`<`, `>`, `&`, `"`, `'`, compared as whole characters) —
+    /// not ``EmailWriter/escapeHTML(_:)``, which also drops control characters: the night must
+    /// give exactly swift-mustache's bytes.
     private static func appendEscaped(_ s: String, to out: inout String) {
         let special = s.utf8.contains { (b: UInt8) -> Bool in
             switch b {
