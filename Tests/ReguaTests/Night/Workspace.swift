@@ -1,8 +1,9 @@
 import Foundation
 @testable import Regua
 
-/// A throwaway copy of the shipped example (rules + fixtures) with its own out/ and ledger.
-struct Workspace {
+/// A throwaway copy of the shipped example (rules + fixtures) with its own out/ and ledger,
+/// removed when the test lets go of it (`KEEP_TEST_WORKSPACES=1` keeps them for a post-mortem).
+final class Workspace: @unchecked Sendable {  // `root` is immutable; the files are the test's own
     static let repoRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" {
@@ -15,6 +16,12 @@ struct Workspace {
     }()
 
     let root: String
+
+    deinit {
+        if ProcessInfo.processInfo.environment["KEEP_TEST_WORKSPACES"] == nil {
+            try? FileManager.default.removeItem(atPath: root)
+        }
+    }
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("regua-night-\(UUID().uuidString)").path
