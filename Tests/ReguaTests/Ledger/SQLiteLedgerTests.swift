@@ -21,6 +21,7 @@ import Testing
 
     @Test func commitsAndReopensWithHistory() throws {
         let path = Self.tempPath()
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         let night = Day(iso: "2026-11-20")!
         do {
             let l = try SQLiteLedger(path: path)
@@ -60,6 +61,7 @@ import Testing
 
     @Test func refusesGarbageAndLeavesItUntouched() throws {
         let path = Self.tempPath()
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let garbage = Data("this is not a database, it is somebody's notes\n".utf8)
@@ -70,6 +72,7 @@ import Testing
 
     @Test func refusesForeignSQLiteDatabase() throws {
         let path = Self.tempPath()
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let p = Process()
@@ -122,6 +125,7 @@ import Testing
     /// keeps its history.
     @Test func olderLedgerIsMigratedAndKeepsHistory() throws {
         let path = Self.tempPath()
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         do {
