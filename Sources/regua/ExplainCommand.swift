@@ -18,9 +18,7 @@ struct ExplainCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let options = NightOptions(
-            rulesDir: data.rules, customers: data.customers, receivables: data.receivables,
-            statePath: data.state)
+        let options = data.nightOptions
         let e = try Simulation.explain(
             options: options, customerID: customerID,
             asOf: try asOf.map { try parseDay($0, flag: "--as-of") })

@@ -50,6 +50,11 @@ struct DataOptions: ParsableArguments {
     var receivables = "fixtures/receivables.csv"
     @Option(help: "The ledger (SQLite file).")
     var state = "var/regua.sqlite"
+
+    /// These paths as the library's options (defaults for everything else).
+    var nightOptions: NightOptions {
+        NightOptions(rulesDir: rules, customers: customers, receivables: receivables, statePath: state)
+    }
 }
 
 /// Logging to stderr at the chosen level.

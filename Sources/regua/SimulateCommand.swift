@@ -20,9 +20,7 @@ struct SimulateCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let options = NightOptions(
-            rulesDir: data.rules, customers: data.customers, receivables: data.receivables,
-            statePath: data.state)
+        let options = data.nightOptions
         let r = try Simulation.run(
             options: options, from: try parseDay(from, flag: "--from"),
             to: try parseDay(to, flag: "--to"), includeHeld: showHeld)

@@ -22,9 +22,7 @@ struct StatsCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let options = NightOptions(
-            rulesDir: data.rules, customers: data.customers, receivables: data.receivables,
-            statePath: data.state)
+        let options = data.nightOptions
         let (first, last) = (
             try from.map { try parseDay($0, flag: "--from") }, try to.map { try parseDay($0, flag: "--to") }
         )
