@@ -158,34 +158,10 @@ enum CellText {
     /// Most digits before the decimal point in an amount: CNAB carries 13 (R$ 9.999.999.999.999,99).
     static let maxAmountWholeDigits = 13
 
-    /// `1234.56`, `1234.5` or `1234`, the semantics of `Money(decimalBytes:)`, read in place
+    /// `1234.56`, `1234.5` or `1234` (``Money/cents(decimal:maxWholeDigits:)``), read in place
     /// and bounded to 13 whole digits so that no cell can overflow the cents.
     static func money(_ b: CellBytes) -> Money? {
-        var whole: Int64 = 0
-        var frac: Int64 = 0
-        var wholeDigits = 0
-        var fracDigits = 0
-        var seenDot = false
-        for c in b {
-            if c == 46 {
-                guard !seenDot else { return nil }
-                seenDot = true
-            } else if isDigit(c) {
-                if seenDot {
-                    fracDigits += 1
-                    guard fracDigits <= 2 else { return nil }
-                    frac = frac * 10 + Int64(c - 48)
-                } else {
-                    wholeDigits += 1
-                    guard wholeDigits <= maxAmountWholeDigits else { return nil }
-                    whole = whole * 10 + Int64(c - 48)
-                }
-            } else {
-                return nil
-            }
-        }
-        guard wholeDigits > 0, !(seenDot && fracDigits == 0) else { return nil }
-        return Money(cents: whole * 100 + (fracDigits == 1 ? frac * 10 : frac))
+        Money.cents(decimal: b, maxWholeDigits: maxAmountWholeDigits).map(Money.init(cents:))
     }
 
     /// Reads a money cell or says, in plain words, what is wrong with it.

@@ -15,9 +15,16 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(decimalBytes: ArraySlice(Array(text.utf8)))
     }
 
-    /// Byte-level form of ``init(decimal:)`` used by the CSV ingest.
+    /// Byte-level form of ``init(decimal:)``.
     public init?(decimalBytes b: ArraySlice<UInt8>) {
-        guard !b.isEmpty, b.count <= 18 else { return nil }
+        // Beyond 16 digits of reais the cents would overflow Int64: refuse, never trap.
+        guard b.count <= 18, let cents = Self.cents(decimal: b, maxWholeDigits: 16) else { return nil }
+        self.cents = cents
+    }
+
+    /// The cents of `1234.56`, `1234.5` or `1234` with at most `maxWholeDigits` digits before
+    /// the dot; nil for anything else (sign, comma, three decimals, a bare dot, nothing).
+    static func cents<C: Collection<UInt8>>(decimal b: C, maxWholeDigits: Int) -> Int64? {
         var whole: Int64 = 0
         var frac: Int64 = 0
         var fracDigits = 0
@@ -34,8 +41,7 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
                     frac = frac * 10 + Int64(c - 48)
                 } else {
                     wholeDigits += 1
-                    // Beyond 16 digits of reais the cents would overflow Int64: refuse, never trap.
-                    guard wholeDigits <= 16 else { return nil }
+                    guard wholeDigits <= maxWholeDigits else { return nil }
                     whole = whole * 10 + Int64(c - 48)
                 }
             } else {
@@ -43,8 +49,7 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
             }
         }
         guard wholeDigits > 0, !(seenDot && fracDigits == 0) else { return nil }
-        if fracDigits == 1 { frac *= 10 }
-        self.cents = whole * 100 + frac
+        return whole * 100 + (fracDigits == 1 ? frac * 10 : frac)
     }
 
     /// `1234.56`: the plain machine form (JSON, CSV).
