@@ -8,16 +8,7 @@ extension CNAB240Writer {
         try r.literal(4, 7, "0000")
         try r.literal(8, 8, "0")
         try companyDocument(&r, to: 32)
-        switch dialect {
-        case .bancoDoBrasil:
-            try bbAgreement(&r, at: 33)
-            try r.digits(53, 57, parts.agency, "agency")
-            try r.literal(58, 58, agencyDigit)
-            try r.digits(59, 70, parts.account, "account")
-            try r.literal(71, 71, accountDigit)
-        case .itau:
-            try itauAccount(&r, at: 53)
-        }
+        try companyAccount(&r, at: 33)
         try r.alpha(73, 102, company.name, "company name")
         try r.alpha(103, 132, dialect.bankName)
         try r.literal(143, 143, "1")
@@ -41,16 +32,7 @@ extension CNAB240Writer {
         if dialect == .itau { try r.zeros(12, 13) }
         try r.literal(14, 16, dialect.batchLayoutVersion)
         try companyDocument(&r, to: 33)
-        switch dialect {
-        case .bancoDoBrasil:
-            try bbAgreement(&r, at: 34)
-            try r.digits(54, 58, parts.agency, "agency")
-            try r.literal(59, 59, agencyDigit)
-            try r.digits(60, 71, parts.account, "account")
-            try r.literal(72, 72, accountDigit)
-        case .itau:
-            try itauAccount(&r, at: 54)
-        }
+        try companyAccount(&r, at: 34)
         try r.alpha(74, 103, company.name, "company name")
         try r.num(184, 191, Int64(nsa), "remittance number")
         try r.date(192, date, "recording date")
@@ -150,6 +132,22 @@ extension CNAB240Writer {
     }
 
     // MARK: Account fields
+
+    /// The company's bank identity, the same 40 positions in the file header (from 33) and the
+    /// batch header (from 34): BB's agreement, then agency (5) + digit and account (12) + digit;
+    /// Itaú's 20 blank positions, then its account block.
+    private func companyAccount(_ r: inout CNABRecord, at start: Int) throws {
+        switch dialect {
+        case .bancoDoBrasil:
+            try bbAgreement(&r, at: start)
+            try r.digits(start + 20, start + 24, parts.agency, "agency")
+            try r.literal(start + 25, start + 25, agencyDigit)
+            try r.digits(start + 26, start + 37, parts.account, "account")
+            try r.literal(start + 38, start + 38, accountDigit)
+        case .itau:
+            try itauAccount(&r, at: start + 20)
+        }
+    }
 
     /// BB's 20-position agreement: convênio (9), `0014` cobrança cedente, carteira (2),
     /// variation (3), two blanks.
