@@ -104,6 +104,17 @@ public struct CSVReader {
     /// 1-based line at ``position``.
     var currentLine: Int { line }
 
+    /// Length of the line end at `p`: 1 for LF, 2 for CR LF, 1 for a CR that ends the input;
+    /// 0 when there is none (a lone CR inside a line is data).
+    @inline(__always)
+    private static func lineEnd(_ base: UnsafePointer<UInt8>, _ p: Int, _ n: Int) -> Int {
+        switch base[p] {
+        case 10: 1
+        case 13: p + 1 == n ? 1 : base[p + 1] == 10 ? 2 : 0
+        default: 0
+        }
+    }
+
     /// Reads the next record into `record` (reusing its storage); false at the end of input.
     public mutating func next(into record: inout CSVRecord) -> Bool {
         let n = buffer.count
@@ -113,15 +124,10 @@ public struct CSVReader {
         guard p < stop else { return false }
         // Blank lines carry no record; a file may end with one.
         while p < n {
-            if base[p] == 10 {
-                p += 1
-                line += 1
-            } else if base[p] == 13, p + 1 == n || base[p + 1] == 10 {
-                p += p + 1 == n ? 1 : 2
-                line += 1
-            } else {
-                break
-            }
+            let eol = Self.lineEnd(base, p, n)
+            if eol == 0 { break }
+            p += eol
+            line += 1
         }
         record.fields.removeAll(keepingCapacity: true)
         scratch.count = 0
@@ -183,14 +189,12 @@ public struct CSVReader {
                 }
                 p += 1
                 if p < n {
+                    let eol = Self.lineEnd(base, p, n)
                     if base[p] == 44 {
                         p += 1
                         more = true
-                    } else if base[p] == 10 {
-                        p += 1
-                        line += 1
-                    } else if base[p] == 13, p + 1 == n || base[p + 1] == 10 {
-                        p += p + 1 == n ? 1 : 2
+                    } else if eol > 0 {
+                        p += eol
                         line += 1
                     } else {
                         recover(.strayQuote(field: fieldCount))
