@@ -202,16 +202,23 @@ public struct CSVReader {
                     }
                 }
             } else {
-                // Eight bytes at a time while none is below 45 (every byte that needs a look —
-                // LF, CR, quote, comma — is at most 44): the common case of plain text.
+                // Eight bytes at a time up to the first comma, LF or quote (the bytes that end
+                // or spoil an unquoted cell); the byte loop below then handles that byte.
                 var wide: UInt64 = 0
                 while p + 8 <= n {
                     let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
-                    if (w &- 0x2D2D_2D2D_2D2D_2D2D) & ~w & 0x8080_8080_8080_8080 != 0 { break }
+                    let stops = SWAR.equalMask(w, SWAR.commas) | SWAR.equalMask(w, SWAR.lineFeeds)
+                        | SWAR.equalMask(w, SWAR.quotes)
+                    if stops != 0 {
+                        let before = stops.trailingZeroBitCount >> 3
+                        wide |= w & SWAR.lowBytes(before)
+                        p += before
+                        break
+                    }
                     wide |= w
                     p += 8
                 }
-                if wide & 0x8080_8080_8080_8080 != 0 { high = 0x80 }
+                if wide & SWAR.highBits != 0 { high = 0x80 }
                 while p < n {
                     let c = base[p]
                     // Every byte that needs a look (LF, CR, quote, comma) is at most 44.
@@ -367,4 +374,34 @@ private final class Scratch {
     }
 
     deinit { base.deallocate() }
+}
+
+/// Byte tests on eight bytes at once (little-endian loads: byte 0 is the lowest).
+enum SWAR {
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highBits: UInt64 = 0x8080_8080_8080_8080
+    static let commas = ones &* 44
+    static let lineFeeds = ones &* 10
+    static let quotes = ones &* 34
+
+    /// High bit set in each byte of `w` equal to the byte repeated in `pattern`. Exact for the
+    /// lowest such byte (a borrow can only mark bytes above a true match), which is all the
+    /// callers use: `trailingZeroBitCount >> 3` is the index of the first match.
+    @inline(__always)
+    static func equalMask(_ w: UInt64, _ pattern: UInt64) -> UInt64 {
+        let x = w ^ pattern
+        return (x &- ones) & ~x & highBits
+    }
+
+    /// High bit set in the bytes of `w` below `n` (n ≤ 128); nonzero exactly when one is.
+    @inline(__always)
+    static func lessMask(_ w: UInt64, _ n: UInt8) -> UInt64 {
+        (w &- ones &* UInt64(n)) & ~w & highBits
+    }
+
+    /// A mask of the lowest `k` bytes (0 ≤ k < 8).
+    @inline(__always)
+    static func lowBytes(_ k: Int) -> UInt64 {
+        (1 << UInt64(k &* 8)) &- 1
+    }
 }

@@ -46,6 +46,16 @@ enum CellText {
     static func hasControl(_ b: CellBytes) -> Bool {
         let n = b.count
         var i = 0
+        // Eight bytes at a time while none is a control, DEL, or a lead byte of C1 or U+2028/9.
+        if let base = b.baseAddress {
+            while i + 8 <= n {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                let suspect = SWAR.lessMask(w, 32) | SWAR.equalMask(w, SWAR.ones &* 127)
+                    | SWAR.equalMask(w, SWAR.ones &* 0xC2) | SWAR.equalMask(w, SWAR.ones &* 0xE2)
+                if suspect != 0 { break }
+                i += 8
+            }
+        }
         while i < n {
             let c = b[i]
             // Fast path: most bytes are printable ASCII or UTF-8 that cannot start a control.

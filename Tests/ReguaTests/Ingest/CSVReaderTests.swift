@@ -94,4 +94,76 @@ import Testing
             }
         }
     }
+
+    /// The word-at-a-time scan must split cells exactly where a byte loop would: cells of every
+    /// length, with spaces, signs, CR and non-ASCII bytes around every stop position.
+    @Test func wordScanSplitsCellsLikeAByteLoop() {
+        var rng = SplitMix64(seed: 7)
+        let alphabet: [UInt8] = Array("ab +-.09\r\t".utf8) + [0xC3, 0xA7, 0x80, 0x7F, 0x2D, 0x2B, 0x20]
+        var expected: [[[UInt8]]] = []
+        var text: [UInt8] = []
+        for _ in 0..<400 {
+            var row: [[UInt8]] = []
+            for _ in 0..<Int(rng.next() % 6 + 1) {
+                row.append((0..<Int(rng.next() % 20)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
+            }
+            while row[row.count - 1].last == 13 { row[row.count - 1].removeLast() }  // a CR before LF ends the line
+            if row.allSatisfy(\.isEmpty) { row[0] = [65] }  // an all-empty row of one cell is a blank line
+            expected.append(row)
+            text += Array(row.joined(separator: [44])) + [10]
+        }
+        text.withUnsafeBufferPointer { buf in
+            var reader = CSVReader(buf)
+            var record = CSVRecord()
+            for row in expected {
+                let more = reader.next(into: &record)
+                #expect(more)
+                #expect(record.problem == nil)
+                let cells = record.fields.map { Array(reader.bytes($0)) }
+                #expect(cells == row)
+                #expect(record.fields.map(\.isASCII) == row.map { $0.allSatisfy { $0 < 0x80 } })
+            }
+            let more = reader.next(into: &record)
+            #expect(!more)
+        }
+    }
+
+    @Test func wordMasksFindTheFirstMatchingByte() {
+        var rng = SplitMix64(seed: 11)
+        let interesting: [UInt8] = [0, 1, 9, 10, 13, 31, 32, 33, 34, 43, 44, 45, 126, 127, 128, 0xC2, 0xE2, 0xFF]
+        for _ in 0..<20_000 {
+            let bytes = (0..<8).map { _ in
+                rng.next() % 2 == 0 ? interesting[Int(rng.next() % UInt64(interesting.count))] : UInt8(truncatingIfNeeded: rng.next())
+            }
+            let w = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            for target: UInt8 in [10, 34, 44, 127, 0xC2] {
+                let m = SWAR.equalMask(w, SWAR.ones &* UInt64(target))
+                let first = bytes.firstIndex(of: target)
+                #expect((m == 0) == (first == nil))
+                if let first { #expect(m.trailingZeroBitCount >> 3 == first) }
+            }
+            #expect((SWAR.lessMask(w, 32) != 0) == bytes.contains { $0 < 32 })
+        }
+    }
+
+    @Test func controlCharactersAreFoundAtEveryPosition() {
+        let controls: [[UInt8]] = [[9], [0], [31], [127], [0xC2, 0x85], [0xE2, 0x80, 0xA8], [0xE2, 0x80, 0xA9]]
+        let harmless: [[UInt8]] = [[0xC3, 0xA7], [0xE2, 0x82, 0xAC], [0xC2, 0xA0]]
+        for length in 0..<20 {
+            for position in 0...length {
+                for c in controls {
+                    let bytes = Array(repeating: UInt8(ascii: "x"), count: position) + c
+                        + Array(repeating: UInt8(ascii: "y"), count: length - position)
+                    let found = bytes.withUnsafeBufferPointer(CellText.hasControl)
+                    #expect(found, "\(bytes)")
+                }
+                for h in harmless {
+                    let bytes = Array(repeating: UInt8(ascii: "x"), count: position) + h
+                        + Array(repeating: UInt8(ascii: "y"), count: length - position)
+                    let found = bytes.withUnsafeBufferPointer(CellText.hasControl)
+                    #expect(!found, "\(bytes)")
+                }
+            }
+        }
+    }
 }
