@@ -20,22 +20,27 @@ enum Chunking {
     /// The 1-based line at `offset`: one more than the LF bytes before it (as the reader counts,
     /// LFs inside quoted cells included).
     static func line(at offset: Int, in b: UnsafeBufferPointer<UInt8>) -> Int {
-        guard let base = b.baseAddress else { return 1 }
+        lineFeeds(in: b, from: 0, to: offset) + 1
+    }
+
+    /// The LF bytes in `b[from..<to]`, eight at a time.
+    static func lineFeeds(in b: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
+        guard let base = b.baseAddress else { return 0 }
         var count = 0
-        var p = 0
+        var p = from
         let ones: UInt64 = 0x0101_0101_0101_0101
-        while p + 8 <= offset {
+        while p + 8 <= to {
             let x = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self) ^ (ones &* 10)
             // High bit set exactly in the bytes of x that are zero, i.e. the LFs.
             let nonzero = ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x
             count += (~nonzero & 0x8080_8080_8080_8080).nonzeroBitCount
             p += 8
         }
-        while p < offset {
+        while p < to {
             if base[p] == 10 { count += 1 }
             p += 1
         }
-        return count + 1
+        return count
     }
 
     /// Runs two pieces of work at once and returns both results.
@@ -52,46 +57,80 @@ enum Chunking {
     }
 
     /// Reads every row of a table, in two chunks on two threads when the file is large.
+    ///
+    /// A record starts on a line of its own, so the line starts of each chunk bound its
+    /// records: the final arrays are allocated once at that size, the first chunk fills them
+    /// from the front and the second from behind the first chunk's bound, and joining them
+    /// moves the second chunk's part down (nothing when every line was a record).
     static func read<P: RowParser>(
-        _ table: CSVTable, file: String, bytesPerRow: Int,
-        minimumSplitBytes: Int = minimumSplitBytes, parser: () -> P
+        _ table: CSVTable, file: String, minimumSplitBytes: Int = minimumSplitBytes, parser: () -> P
     ) -> RowChunk<P.Item> {
         let b = table.buffer
         let start = table.position
         let startLine = table.positionLine
-        let rows = (b.count - start) / bytesPerRow + 16
-        guard let middle = split(b, dataStart: start, minimum: minimumSplitBytes) else {
-            var t = table
-            var p = parser()
-            var chunk = RowChunk<P.Item>(expectedRows: rows, reserveItems: rows)
-            chunk.read(&t, &p, file: file)
-            return chunk
-        }
-        var (first, second): (RowChunk<P.Item>, RowChunk<P.Item>) = both(
-            {
-                var t = table.rows(from: start, stop: middle, line: startLine)
-                var p = parser()
-                var chunk = RowChunk<P.Item>(expectedRows: rows / 2, reserveItems: rows)
-                chunk.read(&t, &p, file: file)
-                return chunk
-            },
-            {
-                var t = table.rows(from: middle, stop: b.count, line: line(at: middle, in: b))
-                var p = parser()
-                var chunk = RowChunk<P.Item>(expectedRows: rows / 2, reserveItems: rows / 2 + 16)
-                chunk.read(&t, &p, file: file)
-                return chunk
-            })
-        if first.endOffset == middle {
-            first.append(second)
+        let middle = split(b, dataStart: start, minimum: minimumSplitBytes)
+        let (firstStarts, secondStarts): (Int, Int)
+        if let middle {
+            (firstStarts, secondStarts) = both(
+                { lineFeeds(in: b, from: start, to: middle) + 1 }, { lineFeeds(in: b, from: middle, to: b.count) + 1 })
         } else {
-            // A quoted cell ran across the middle: the second chunk started inside a row.
-            second = RowChunk(expectedRows: 0, reserveItems: 0)  // free it before reading on
-            var t = table.rows(from: first.endOffset, stop: b.count, line: first.endLine)
-            var p = parser()
-            first.read(&t, &p, file: file)
+            (firstStarts, secondStarts) = (lineFeeds(in: b, from: start, to: b.count) + 1, 0)
         }
-        return first
+        let capacity = firstStarts + secondStarts
+        var items: [P.Item] = []
+        var links: [Int] = []
+        var rejects: [Reject] = []
+        let sightings = [Sighting](unsafeUninitializedCapacity: capacity) { sightingBuffer, sightingCount in
+            items = [P.Item](unsafeUninitializedCapacity: capacity) { itemBuffer, itemCount in
+                links = [Int](unsafeUninitializedCapacity: P.hasLink ? capacity : 0) { linkBuffer, linkCount in
+                    let front = ChunkWriter<P.Item>(
+                        items: itemBuffer.baseAddress!, links: P.hasLink ? linkBuffer.baseAddress! : nil,
+                        sightings: sightingBuffer.baseAddress!, capacity: firstStarts)
+                    var all: ChunkWriter<P.Item>
+                    if let middle {
+                        var (first, second) = both(
+                            {
+                                var t = table.rows(from: start, stop: middle, line: startLine)
+                                var p = parser()
+                                var w = front
+                                w.read(&t, &p, file: file)
+                                return w
+                            },
+                            {
+                                var t = table.rows(from: middle, stop: b.count, line: startLine + firstStarts - 1)
+                                var p = parser()
+                                var w = ChunkWriter<P.Item>(
+                                    items: itemBuffer.baseAddress! + firstStarts,
+                                    links: P.hasLink ? linkBuffer.baseAddress! + firstStarts : nil,
+                                    sightings: sightingBuffer.baseAddress! + firstStarts, capacity: secondStarts)
+                                w.read(&t, &p, file: file)
+                                return w
+                            })
+                        if first.endOffset == middle {
+                            first.append(second)
+                        } else {
+                            // A quoted cell ran across the middle: the second chunk started inside a row.
+                            second.discard()
+                            first = first.widened(to: capacity)
+                            var t = table.rows(from: first.endOffset, stop: b.count, line: first.endLine)
+                            var p = parser()
+                            first.read(&t, &p, file: file)
+                        }
+                        all = first
+                    } else {
+                        var t = table
+                        var p = parser()
+                        all = front
+                        all.read(&t, &p, file: file)
+                    }
+                    linkCount = P.hasLink ? all.itemCount : 0
+                    itemCount = all.itemCount
+                    sightingCount = all.sightingCount
+                    rejects = all.rejects
+                }
+            }
+        }
+        return RowChunk(items: items, linkHashes: links, rejects: rejects, sightings: sightings)
     }
 }
 

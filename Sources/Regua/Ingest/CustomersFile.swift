@@ -55,7 +55,7 @@ struct CustomerRowParser: RowParser {
             complement: try t.text(C.complement.rawValue),
             district: try t.text(C.district.rawValue),
             city: try t.text(C.city.rawValue),
-            state: try t.cell(C.state.rawValue).flatMap { ContactFields.state(String(decoding: $0, as: UTF8.self)) },
+            state: try t.cell(C.state.rawValue).flatMap(ContactFields.state(bytes:)),
             zip: try t.cell(C.zip.rawValue).flatMap(ContactFields.zip(bytes:)))
         let segment = try t.text(C.segment.rawValue)
         var score: Int?
@@ -92,8 +92,7 @@ struct CustomerRowParser: RowParser {
 
     /// A CPF or CNPJ, or a reason that says what is wrong without echoing the number (LGPD).
     static func document(_ b: CellBytes) throws(RowReject) -> Document {
-        let text = String(decoding: b, as: UTF8.self)
-        if let d = Document.parse(text) { return d }
+        if let d = Document.parse(bytes: b) { return d }
         var chars: [UInt8] = []
         for c in b {
             switch c {

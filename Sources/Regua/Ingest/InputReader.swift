@@ -39,29 +39,25 @@ public enum InputReader {
         let receivableTable = try CSVTable(
             buffer: receivableBytes.bytes, path: receivables, file: receivablesName,
             names: ReceivableColumn.names, required: ReceivableColumn.required)
-
-        var customerRows = Chunking.read(
-            customerTable, file: customersName, bytesPerRow: 96,
-            minimumSplitBytes: minimumSplitBytes
-        ) {
+        var customerRows = Chunking.read(customerTable, file: customersName, minimumSplitBytes: minimumSplitBytes) {
             CustomerRowParser()
         }
-        var titleRows = Chunking.read(
-            receivableTable, file: receivablesName, bytesPerRow: 56,
-            minimumSplitBytes: minimumSplitBytes
-        ) {
+        var titleRows = Chunking.read(receivableTable, file: receivablesName, minimumSplitBytes: minimumSplitBytes) {
             TitleRowParser()
         }
-        let (customerFirsts, _) = Chunking.both(
+        // Repeated titles on one thread; repeated customers, then the grouping of the customer
+        // keys for the titles to be matched against, on the other.
+        let bits = KeyGroups.bits(for: titleRows.items.count)
+        let (known, _) = Chunking.both(
             {
-                customerRows.refuseRepeatedKeys(file: customersName, keyName: CustomerRowParser.keyName)
+                let firsts = customerRows.refuseRepeatedKeys(file: customersName, keyName: CustomerRowParser.keyName)
+                return TitleRowParser.knownCustomers(customerRows, firstSightings: firsts, bits: bits)
             },
             {
                 titleRows.refuseRepeatedKeys(file: receivablesName, keyName: TitleRowParser.keyName)
             })
         TitleRowParser.checkCustomers(
-            &titleRows, file: receivablesName, customersFile: customersName,
-            customers: customerRows, firstSightings: customerFirsts)
+            &titleRows, file: receivablesName, customersFile: customersName, customers: customerRows, known: known)
         let rejects = sortedRejects(customerRows.rejects + titleRows.rejects)
         hashing.wait()
         return Inputs(

@@ -30,27 +30,30 @@ struct KeyGroups {
         bits == 0 ? 0 : Int(UInt64(bitPattern: Int64(hash)) >> UInt64(64 - bits))
     }
 
-    /// Groups keys `0..<count` given by `key`.
-    init(count: Int, bits: Int, key: (Int) -> String) {
+    /// Groups keys `0..<count` given by `key`, whose `hashValue` is `hash` (computed by the
+    /// caller, usually while reading the rows on two threads).
+    init(count: Int, bits: Int, hash: (Int) -> Int, key: (Int) -> String) {
         self.bits = bits
         let groups = 1 << bits
-        var hashes = [Int](repeating: 0, count: count)
         var next = [Int](repeating: 0, count: groups + 1)
-        for i in 0..<count {
-            let h = key(i).hashValue
-            hashes[i] = h
-            next[Self.group(h, bits) + 1] += 1
-        }
+        for i in 0..<count { next[Self.group(hash(i), bits) + 1] += 1 }
         for g in 0..<groups { next[g + 1] += next[g] }
         starts = next
         records = [Record](unsafeUninitializedCapacity: count) { buffer, initialized in
             for i in 0..<count {
-                let g = Self.group(hashes[i], bits)
-                (buffer.baseAddress! + next[g]).initialize(to: Record(hash: hashes[i], key: key(i), id: Int32(i)))
+                let h = hash(i)
+                let g = Self.group(h, bits)
+                (buffer.baseAddress! + next[g]).initialize(to: Record(hash: h, key: key(i), id: Int32(i)))
                 next[g] += 1
             }
             initialized = count
         }
+    }
+
+    /// Groups keys `0..<count` given by `key`, hashing them here.
+    init(count: Int, bits: Int, key: (Int) -> String) {
+        let hashes = (0..<count).map { key($0).hashValue }
+        self.init(count: count, bits: bits, hash: { hashes[$0] }, key: key)
     }
 
     /// For each key, the id of the first key equal to it (its own id when it is the first).

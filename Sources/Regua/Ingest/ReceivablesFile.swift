@@ -26,7 +26,7 @@ enum ReceivableColumn: Int, CaseIterable {
 }
 
 /// Reads one row of receivables.csv. Whether its customer exists is checked afterwards for
-/// all titles at once (``checkCustomers(_:file:customersFile:customers:)``).
+/// all titles at once (``checkCustomers(_:file:customersFile:customers:known:)``).
 struct TitleRowParser: RowParser {
     static var keyColumn: Int { ReceivableColumn.titleID.rawValue }
     static var keyName: String { ReceivableColumn.titleID.header }
@@ -35,35 +35,58 @@ struct TitleRowParser: RowParser {
         try title(t, id: key)
     }
 
+    static var hasLink: Bool { true }
+    static func link(_ item: Title) -> String { item.customerID.raw }
+
+    /// The customer_ids of customers.csv, each row that first had its key, grouped to be
+    /// matched by ``checkCustomers(_:file:customersFile:customers:known:)``.
+    struct KnownCustomers {
+        /// Sighting index of each key's first row.
+        var firsts: [Int]
+        var groups: KeyGroups
+    }
+
+    /// Groups the customer keys; `bits` must be the grouping of the titles to match.
+    static func knownCustomers(_ customers: RowChunk<Customer>, firstSightings: [Int32], bits: Int) -> KnownCustomers {
+        var firsts: [Int] = []
+        for (i, f) in firstSightings.enumerated() where f == Int32(i) { firsts.append(i) }
+        let groups = customers.sightings.withUnsafeBufferPointer { list in
+            KeyGroups(count: firsts.count, bits: bits, hash: { list[firsts[$0]].hash }) { list[firsts[$0]].key }
+        }
+        return KnownCustomers(firsts: firsts, groups: groups)
+    }
+
     /// Refuses the titles whose customer_id is not in customers.csv or whose customer row was
     /// refused there. `customers` must have had its repeated keys refused already.
     static func checkCustomers(
         _ titles: inout RowChunk<Title>, file: String, customersFile: String,
-        customers: RowChunk<Customer>, firstSightings: [Int32]
+        customers: RowChunk<Customer>, known: KnownCustomers
     ) {
-        let firsts = firstSightings.enumerated().filter { $0.element == Int32($0.offset) }.map { Int($0.offset) }
-        let bits = KeyGroups.bits(for: titles.items.count)
-        let known = customers.sightings.withUnsafeBufferPointer { list in
-            KeyGroups(count: firsts.count, bits: bits) { list[firsts[$0]].key }
-        }
+        let bits = known.groups.bits
         // Each half of the titles is grouped and matched on its own thread.
         let found: [Int32] = titles.items.withUnsafeBufferPointer { list in
-            let half = list.count / 2
-            let (a, b) = Chunking.both(
-                {
-                    known.match(KeyGroups(count: half, bits: bits) { list[$0].customerID.raw })
-                },
-                {
-                    known.match(KeyGroups(count: list.count - half, bits: bits) { list[half + $0].customerID.raw })
-                })
-            return a + b
+            titles.linkHashes.withUnsafeBufferPointer { hashes in
+                let half = list.count / 2
+                let (a, b) = Chunking.both(
+                    {
+                        known.groups.match(
+                            KeyGroups(count: half, bits: bits, hash: { hashes[$0] }) { list[$0].customerID.raw })
+                    },
+                    {
+                        known.groups.match(
+                            KeyGroups(count: list.count - half, bits: bits, hash: { hashes[half + $0] }) {
+                                list[half + $0].customerID.raw
+                            })
+                    })
+                return a + b
+            }
         }
         var dropped: [Bool] = []
         let column = ReceivableColumn.customerID.header
         for (i, f) in found.enumerated() {
             let reason: String
             if f >= 0 {
-                let s = customers.sightings[firsts[Int(f)]]
+                let s = customers.sightings[known.firsts[Int(f)]]
                 if s.accepted { continue }
                 reason =
                     "customer_id \(echo(titles.items[i].customerID.raw)) was refused in \(customersFile) "
@@ -86,7 +109,7 @@ struct TitleRowParser: RowParser {
         let issue = try optionalDay(t, .issueDate)
         var status = TitleStatus.open
         if let b = try t.cell(R.status.rawValue) {
-            guard let s = TitleStatus(rawValue: String(decoding: b, as: UTF8.self).lowercased()) else {
+            guard let s = Self.status(b) else {
                 throw RowReject(
                     column: R.status.header,
                     reason: "status \(CellText.echo(b)) is not one of "
@@ -160,19 +183,53 @@ struct TitleRowParser: RowParser {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `3/12` (leading zeros dropped), part between 1 and the total.
+    /// `3/12` (leading zeros dropped, spaces around each number allowed), part between 1 and
+    /// the total, each of 1–3 digits.
     static func installment(_ b: CellBytes) -> String? {
-        let parts = b.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return nil }
-        var numbers: [Int] = []
-        for p in parts {
-            let t = CellText.trimmed(CellBytes(rebasing: p))
-            guard (1...3).contains(t.count), t.allSatisfy(CellText.isDigit) else { return nil }
-            numbers.append(t.reduce(0) { $0 * 10 + Int($1 - 48) })
+        guard let slash = b.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        @inline(__always) func number(_ from: Int, _ to: Int) -> Int? {
+            let t = CellText.trimmed(CellBytes(rebasing: b[from..<to]))
+            guard (1...3).contains(t.count) else { return nil }
+            var v = 0
+            for c in t {
+                guard CellText.isDigit(c) else { return nil }
+                v = v * 10 + Int(c - 48)
+            }
+            return v
         }
-        guard numbers[0] >= 1, numbers[0] <= numbers[1] else { return nil }
-        return "\(numbers[0])/\(numbers[1])"
+        guard let part = number(0, slash), let total = number(slash + 1, b.count), part >= 1, part <= total
+        else { return nil }
+        // At most "999/999": written into a small string without interpolation.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 7) { out in
+            var n = 0
+            func put(_ v: Int) {
+                if v >= 100 { out[n] = UInt8(48 + v / 100); n += 1 }
+                if v >= 10 { out[n] = UInt8(48 + v / 10 % 10); n += 1 }
+                out[n] = UInt8(48 + v % 10)
+                n += 1
+            }
+            put(part)
+            out[n] = UInt8(ascii: "/")
+            n += 1
+            put(total)
+            return String(decoding: UnsafeBufferPointer(rebasing: out[0..<n]), as: UTF8.self)
+        }
     }
+
+    /// The status written in any letter case (`Open`, `PAID`), as bytes: no String per row.
+    static func status(_ b: CellBytes) -> TitleStatus? {
+        for (status, name) in statusNames where name.count == b.count {
+            var same = true
+            for i in 0..<b.count where b[i] | 0x20 != name[i] {  // names are lower-case letters
+                same = false
+                break
+            }
+            if same { return status }
+        }
+        return nil
+    }
+
+    private static let statusNames = TitleStatus.allCases.map { ($0, Array($0.rawValue.utf8)) }
 
     private static func echo(_ s: String) -> String {
         let copy = Array(s.utf8)

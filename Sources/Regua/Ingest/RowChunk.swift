@@ -2,6 +2,8 @@
 struct Sighting: Sendable {
     /// The key as read.
     var key: String
+    /// `key.hashValue`, computed while the rows are read on two threads.
+    var hash: Int
     /// Line of the row.
     var line: Int
     /// Index of the row's item when accepted (≥ 0), else `-(index of its reject) - 1`.
@@ -19,69 +21,30 @@ protocol RowParser {
     /// Column number and name of the key.
     static var keyColumn: Int { get }
     static var keyName: String { get }
+    /// Whether items refer to another file's key (a title's customer_id), whose hash is then
+    /// kept next to each item (``RowChunk/linkHashes``).
+    static var hasLink: Bool { get }
+    /// The other file's key an item refers to (only called when ``hasLink``).
+    static func link(_ item: Item) -> String
     /// The row's item, or why the row is refused.
     mutating func parse(_ t: CSVTable, key: String) throws(RowReject) -> Item
 }
 
-/// The rows of (a chunk of) a file, read in order: accepted items, rejects, and every key seen.
+extension RowParser {
+    static var hasLink: Bool { false }
+    static func link(_ item: Item) -> String { "" }
+}
+
+/// The rows of a file, read in order: accepted items, rejects, and every key seen.
 ///
 /// Keys are checked for repeats afterwards (``RowChunk/refuseRepeatedKeys(file:keyName:)``),
-/// so that a file can be read as two chunks on two threads and joined with plain appends.
+/// so that a file can be read as two chunks on two threads (``Chunking/read(_:file:minimumSplitBytes:parser:)``).
 struct RowChunk<Item: Sendable>: Sendable {
     var items: [Item] = []
+    /// For a parser with a link, the hash of each item's link key (same order as `items`).
+    var linkHashes: [Int] = []
     var rejects: [Reject] = []
     var sightings: [Sighting] = []
-    /// Where reading stopped: offset and line.
-    var endOffset = 0
-    var endLine = 1
-
-    init(expectedRows: Int, reserveItems: Int) {
-        sightings.reserveCapacity(expectedRows)
-        items.reserveCapacity(reserveItems)
-    }
-
-    /// Reads the table's rows until its end.
-    mutating func read<P: RowParser>(_ t: inout CSVTable, _ parser: inout P, file: String) where P.Item == Item {
-        while t.next() {
-            let line = t.line
-            if let problem = t.rowProblem() {
-                if let key = t.readableKey(P.keyColumn) {
-                    sightings.append(Sighting(key: key, line: line, outcome: -rejects.count - 1, broken: true))
-                }
-                rejects.append(Reject(file: file, line: line, column: problem.column, reason: problem.reason))
-                continue
-            }
-            do throws(RowReject) {
-                let key = try t.key(P.keyColumn)
-                do throws(RowReject) {
-                    items.append(try parser.parse(t, key: key))
-                    sightings.append(Sighting(key: key, line: line, outcome: items.count - 1, broken: false))
-                } catch {
-                    sightings.append(Sighting(key: key, line: line, outcome: -rejects.count - 1, broken: false))
-                    throw error
-                }
-            } catch {
-                rejects.append(Reject(file: file, line: line, column: error.column, reason: error.reason))
-            }
-        }
-        endOffset = t.position
-        endLine = t.positionLine
-    }
-
-    /// Appends the chunk that follows this one in the file.
-    mutating func append(_ next: RowChunk) {
-        let itemBase = items.count
-        let rejectBase = rejects.count
-        items.append(contentsOf: next.items)
-        rejects.append(contentsOf: next.rejects)
-        sightings.reserveCapacity(sightings.count + next.sightings.count)
-        for var s in next.sightings {
-            s.outcome = s.outcome >= 0 ? s.outcome + itemBase : s.outcome - rejectBase
-            sightings.append(s)
-        }
-        endOffset = next.endOffset
-        endLine = next.endLine
-    }
 
     /// Refuses every row whose key an earlier row had, as "duplicate KEY (first seen on line N)";
     /// this reason wins over any other of the row's cells. A row refused as a whole keeps its
@@ -89,7 +52,9 @@ struct RowChunk<Item: Sendable>: Sendable {
     @discardableResult
     mutating func refuseRepeatedKeys(file: String, keyName: String) -> [Int32] {
         let groups = sightings.withUnsafeBufferPointer { list in
-            KeyGroups(count: list.count, bits: KeyGroups.bits(for: list.count)) { list[$0].key }
+            KeyGroups(count: list.count, bits: KeyGroups.bits(for: list.count), hash: { list[$0].hash }) {
+                list[$0].key
+            }
         }
         let first = groups.firstOccurrences()
         var dropped: [Bool] = []
@@ -110,11 +75,17 @@ struct RowChunk<Item: Sendable>: Sendable {
         return first
     }
 
-    /// Removes the items marked, keeping the order of the rest. Items are large structs: they
-    /// are moved bitwise, not copied and released one by one.
+    /// Removes the items marked (and their link hashes), keeping the order of the rest.
     mutating func dropItems(_ dropped: [Bool]) {
+        Self.remove(dropped, from: &items)
+        if !linkHashes.isEmpty { Self.remove(dropped, from: &linkHashes) }
+    }
+
+    /// Removes the marked elements, keeping the order of the rest. Items are large structs:
+    /// they are moved bitwise, not copied and released one by one.
+    static func remove<T>(_ dropped: [Bool], from array: inout [T]) {
         var kept = 0
-        items.withUnsafeMutableBufferPointer { buffer in
+        array.withUnsafeMutableBufferPointer { buffer in
             guard let p = buffer.baseAddress else { return }
             for i in 0..<buffer.count where !dropped[i] {
                 if kept != i {
@@ -125,6 +96,114 @@ struct RowChunk<Item: Sendable>: Sendable {
                 kept += 1
             }
         }
-        items.removeLast(items.count - kept)
+        array.removeLast(array.count - kept)
+    }
+}
+
+/// Where one thread writes what it reads of a chunk: items, link hashes and sightings go into
+/// regions of the file's final arrays (no copy when the chunks are joined), rejects into an
+/// array of its own.
+struct ChunkWriter<Item: Sendable> {
+    private let items: UnsafeMutablePointer<Item>
+    private let links: UnsafeMutablePointer<Int>?
+    private let sightings: UnsafeMutablePointer<Sighting>
+    /// Most records this chunk may write (its number of line starts).
+    let capacity: Int
+    private(set) var itemCount = 0
+    private(set) var sightingCount = 0
+    var rejects: [Reject] = []
+    /// Where reading stopped: offset and line.
+    private(set) var endOffset = 0
+    private(set) var endLine = 1
+
+    init(
+        items: UnsafeMutablePointer<Item>, links: UnsafeMutablePointer<Int>?,
+        sightings: UnsafeMutablePointer<Sighting>, capacity: Int
+    ) {
+        self.items = items
+        self.links = links
+        self.sightings = sightings
+        self.capacity = capacity
+    }
+
+    private mutating func see(_ s: Sighting) {
+        precondition(sightingCount < capacity, "more records than line starts")
+        (sightings + sightingCount).initialize(to: s)
+        sightingCount += 1
+    }
+
+    /// Reads the table's rows until its end (of the file or of the chunk).
+    mutating func read<P: RowParser>(_ t: inout CSVTable, _ parser: inout P, file: String) where P.Item == Item {
+        while t.next() {
+            let line = t.line
+            if let problem = t.rowProblem() {
+                if let key = t.readableKey(P.keyColumn) {
+                    see(Sighting(key: key, hash: key.hashValue, line: line, outcome: -rejects.count - 1, broken: true))
+                }
+                rejects.append(Reject(file: file, line: line, column: problem.column, reason: problem.reason))
+                continue
+            }
+            do throws(RowReject) {
+                let key = try t.key(P.keyColumn)
+                do throws(RowReject) {
+                    precondition(itemCount < capacity, "more records than line starts")
+                    // Built in place: a title or customer is a large struct, not worth a copy.
+                    (items + itemCount).initialize(to: try parser.parse(t, key: key))
+                    if let links { (links + itemCount).initialize(to: P.link(items[itemCount]).hashValue) }
+                    itemCount += 1
+                    see(Sighting(key: key, hash: key.hashValue, line: line, outcome: itemCount - 1, broken: false))
+                } catch {
+                    see(Sighting(key: key, hash: key.hashValue, line: line, outcome: -rejects.count - 1, broken: false))
+                    throw error
+                }
+            } catch {
+                rejects.append(Reject(file: file, line: line, column: error.column, reason: error.reason))
+            }
+        }
+        endOffset = t.position
+        endLine = t.positionLine
+    }
+
+    /// Moves the next chunk's items, link hashes and sightings right behind this chunk's (they
+    /// were written further on in the same arrays) and takes over its rejects and end.
+    mutating func append(_ next: consuming ChunkWriter<Item>) {
+        let itemBase = itemCount
+        let rejectBase = rejects.count
+        if next.items != items + itemCount {
+            (items + itemCount).moveInitialize(from: next.items, count: next.itemCount)
+            if let links, let nextLinks = next.links {
+                (links + itemCount).moveInitialize(from: nextLinks, count: next.itemCount)
+            }
+        }
+        if next.sightings != sightings + sightingCount {
+            (sightings + sightingCount).moveInitialize(from: next.sightings, count: next.sightingCount)
+        }
+        for i in sightingCount..<(sightingCount + next.sightingCount) {
+            let o = sightings[i].outcome
+            sightings[i].outcome = o >= 0 ? o + itemBase : o - rejectBase
+        }
+        itemCount += next.itemCount
+        sightingCount += next.sightingCount
+        rejects.append(contentsOf: next.rejects)
+        endOffset = next.endOffset
+        endLine = next.endLine
+    }
+
+    /// Destroys what this chunk wrote (a chunk whose reading turned out to be wrong).
+    func discard() {
+        items.deinitialize(count: itemCount)
+        links?.deinitialize(count: itemCount)
+        sightings.deinitialize(count: sightingCount)
+    }
+
+    /// Continues reading with room for `capacity` records in all.
+    func widened(to capacity: Int) -> ChunkWriter<Item> {
+        var w = ChunkWriter(items: items, links: links, sightings: sightings, capacity: capacity)
+        w.itemCount = itemCount
+        w.sightingCount = sightingCount
+        w.rejects = rejects
+        w.endOffset = endOffset
+        w.endLine = endLine
+        return w
     }
 }

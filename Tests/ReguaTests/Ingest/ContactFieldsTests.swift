@@ -94,3 +94,33 @@ import Testing
         #expect(reject.reason == reason)
     }
 }
+
+@Suite struct TitleCellTests {
+    private func installment(_ text: String) -> String? {
+        Array(text.utf8).withUnsafeBufferPointer(TitleRowParser.installment)
+    }
+
+    private func status(_ text: String) -> TitleStatus? {
+        Array(text.utf8).withUnsafeBufferPointer(TitleRowParser.status)
+    }
+
+    @Test func installmentsAreNormalisedOrRefused() {
+        let cases: [(String, String?)] = [
+            ("3/12", "3/12"), ("03/12", "3/12"), (" 1 / 1 ", "1/1"), ("999/999", "999/999"), ("10/100", "10/100"),
+            ("007/010", "7/10"), ("0/3", nil), ("4/3", nil), ("1000/1000", nil), ("3-12", nil), ("3/12/1", nil),
+            ("/12", nil), ("3/", nil), ("a/b", nil), ("3/1 2", nil), ("", nil), ("/", nil),
+        ]
+        for (text, expected) in cases { #expect(installment(text) == expected, "\(text)") }
+    }
+
+    @Test func statusIsReadInAnyLetterCase() {
+        for s in TitleStatus.allCases {
+            #expect(status(s.rawValue) == s)
+            #expect(status(s.rawValue.uppercased()) == s)
+            #expect(status(s.rawValue.prefix(1).uppercased() + s.rawValue.dropFirst()) == s)
+        }
+        for bad in ["sold", "opened", "ope", "op3n", "open ", "\u{212A}", "paÍd", "PAID!", "", "OPEN\u{0}"] {
+            #expect(status(bad) == nil, "\(bad)")
+        }
+    }
+}
