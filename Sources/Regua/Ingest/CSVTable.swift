@@ -105,18 +105,26 @@ struct CSVTable {
     /// A cell that is not UTF-8 refuses the row.
     @inline(__always)
     func cell(_ column: Int) throws(RowReject) -> CellBytes? {
+        guard let (b, ascii) = unchecked(column) else { return nil }
+        if !ascii, !UTF8Check.isValid(b) { throw notUTF8(column, b) }
+        return b
+    }
+
+    /// The trimmed cell of a known column and whether it is ASCII, its UTF-8 not yet checked.
+    @inline(__always)
+    private func unchecked(_ column: Int) -> (CellBytes, ascii: Bool)? {
         let i = index[column]
         guard i >= 0, i < record.fields.count else { return nil }
         let field = record.fields[i]
         let b = CellText.trimmed(reader.bytes(field))
-        if b.isEmpty { return nil }
-        if !field.isASCII, !UTF8Check.isValid(b) {
-            throw RowReject(
-                column: names[column],
-                reason: "\(names[column]) holds bytes that are not UTF-8 "
-                    + "\(CellText.echo(b)) (was the file saved as Latin-1 or Windows-1252?)")
-        }
-        return b
+        return b.isEmpty ? nil : (b, field.isASCII)
+    }
+
+    private func notUTF8(_ column: Int, _ b: CellBytes) -> RowReject {
+        RowReject(
+            column: names[column],
+            reason: "\(names[column]) holds bytes that are not UTF-8 "
+                + "\(CellText.echo(b)) (was the file saved as Latin-1 or Windows-1252?)")
     }
 
     /// The cell of a required column; an absent or empty one refuses the row.
@@ -155,7 +163,13 @@ struct CSVTable {
     /// Free text (name, address part, segment): controls become spaces; over 200 characters
     /// refuses the row.
     func text(_ column: Int) throws(RowReject) -> String? {
-        guard let b = try cell(column) else { return nil }
+        guard let (b, ascii) = unchecked(column) else { return nil }
+        if !ascii, b.count <= CellText.maxTextScalars, !CellText.hasControl(b) {
+            // The common accented name or street: the String's own check is the only one.
+            guard let s = String(validating: b, as: UTF8.self) else { throw notUTF8(column, b) }
+            return s
+        }
+        if !ascii, !UTF8Check.isValid(b) { throw notUTF8(column, b) }
         return try Self.text(b, column: names[column])
     }
 

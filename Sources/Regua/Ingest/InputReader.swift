@@ -18,10 +18,16 @@ public enum InputReader {
     /// ``read(customers:receivables:)`` splitting files from `minimumSplitBytes` on (tests use a
     /// small value to check that two chunks give exactly what one pass gives).
     static func read(customers: String, receivables: String, minimumSplitBytes: Int) throws -> Inputs {
+        // customers.csv is the smaller file: its thread hashes it while the other still reads.
         let (customerLoad, receivableLoad) = Chunking.both(
-            { Result { () throws(InputError) in try load(customers) } },
+            {
+                Result { () throws(InputError) in
+                    let bytes = try load(customers)
+                    return (bytes, sha256Hex(bytes.bytes))
+                }
+            },
             { Result { () throws(InputError) in try load(receivables) } })
-        let customerBytes = try customerLoad.get()
+        let (customerBytes, customersHash) = try customerLoad.get()
         let receivableBytes = try receivableLoad.get()
         let customersName = fileName(customers)
         let receivablesName = fileName(receivables)
@@ -29,7 +35,6 @@ public enum InputReader {
         let hashes = Hashes()
         let hashing = DispatchGroup()
         DispatchQueue.global().async(group: hashing) {
-            hashes.customers = sha256Hex(customerBytes.bytes)
             hashes.receivables = sha256Hex(receivableBytes.bytes)
         }
         defer { hashing.wait() }  // the buffers must outlive the hashing, even on a throw
@@ -45,29 +50,30 @@ public enum InputReader {
         var titleRows = Chunking.read(receivableTable, file: receivablesName, minimumSplitBytes: minimumSplitBytes) {
             TitleRowParser()
         }
-        // Repeated titles on one thread; repeated customers, then the grouping of the customer
-        // keys for the titles to be matched against, on the other.
+        // Repeated customers, then the grouping of their keys for the titles to be matched
+        // against, on one thread; the grouping of the title keys on the other; then the title
+        // repeats on both.
         let bits = KeyGroups.bits(for: titleRows.items.count)
-        let (known, _) = Chunking.both(
+        let (known, titleGroups) = Chunking.both(
             {
                 let firsts = customerRows.refuseRepeatedKeys(file: customersName, keyName: CustomerRowParser.keyName)
                 return TitleRowParser.knownCustomers(customerRows, firstSightings: firsts, bits: bits)
             },
-            {
-                titleRows.refuseRepeatedKeys(file: receivablesName, keyName: TitleRowParser.keyName)
-            })
+            { titleRows.keyGroups() })
+        titleRows.refuseRepeatedKeys(
+            firstOccurrences: titleGroups.firstOccurrences(split: true), file: receivablesName,
+            keyName: TitleRowParser.keyName)
         TitleRowParser.checkCustomers(
             &titleRows, file: receivablesName, customersFile: customersName, customers: customerRows, known: known)
         let rejects = sortedRejects(customerRows.rejects + titleRows.rejects)
         hashing.wait()
         return Inputs(
             customers: customerRows.items, titles: titleRows.items, rejects: rejects,
-            customersHash: hashes.customers, receivablesHash: hashes.receivables)
+            customersHash: customersHash, receivablesHash: hashes.receivables)
     }
 
-    /// The two files' hashes, written by the hashing thread before the group is left.
+    /// receivables.csv's hash, written by the hashing thread before the group is left.
     private final class Hashes: @unchecked Sendable {
-        var customers = ""
         var receivables = ""
     }
 

@@ -50,17 +50,26 @@ struct KeyGroups {
         }
     }
 
-    /// Groups keys `0..<count` given by `key`, hashing them here.
-    init(count: Int, bits: Int, key: (Int) -> String) {
-        let hashes = (0..<count).map { key($0).hashValue }
-        self.init(count: count, bits: bits, hash: { hashes[$0] }, key: key)
+    /// For each key, the id of the first key equal to it (its own id when it is the first).
+    /// With `split`, the two halves of the groups are done on two threads.
+    func firstOccurrences(split: Bool = false) -> [Int32] {
+        let groups = starts.count - 1
+        return [Int32](unsafeUninitializedCapacity: records.count) { first, initialized in
+            if split, groups >= 2 {
+                _ = Chunking.both(
+                    { firstOccurrences(groups: 0..<(groups / 2), into: first) },
+                    { firstOccurrences(groups: (groups / 2)..<groups, into: first) })
+            } else {
+                firstOccurrences(groups: 0..<groups, into: first)
+            }
+            initialized = records.count
+        }
     }
 
-    /// For each key, the id of the first key equal to it (its own id when it is the first).
-    func firstOccurrences() -> [Int32] {
-        var first = [Int32](repeating: -1, count: records.count)
+    /// ``firstOccurrences(split:)`` for the keys of some groups: writes only their ids' entries.
+    private func firstOccurrences(groups: Range<Int>, into first: UnsafeMutableBufferPointer<Int32>) {
         var table: [Int32] = []
-        for g in 0..<(starts.count - 1) where starts[g + 1] > starts[g] {
+        for g in groups where starts[g + 1] > starts[g] {
             let range = starts[g]..<starts[g + 1]
             let mask = Self.prepare(&table, for: range.count)
             for r in range {
@@ -82,7 +91,6 @@ struct KeyGroups {
                 }
             }
         }
-        return first
     }
 
     /// For each key of `probes`, the id of the first equal key here, or -1. Both groupings

@@ -51,12 +51,23 @@ struct RowChunk<Item: Sendable>: Sendable {
     /// reason. Returns, for each sighting, the sighting that first had its key.
     @discardableResult
     mutating func refuseRepeatedKeys(file: String, keyName: String) -> [Int32] {
-        let groups = sightings.withUnsafeBufferPointer { list in
+        let first = keyGroups().firstOccurrences()
+        refuseRepeatedKeys(firstOccurrences: first, file: file, keyName: keyName)
+        return first
+    }
+
+    /// The keys of every sighting, grouped (``KeyGroups/firstOccurrences(split:)`` then finds
+    /// the repeats).
+    func keyGroups() -> KeyGroups {
+        sightings.withUnsafeBufferPointer { list in
             KeyGroups(count: list.count, bits: KeyGroups.bits(for: list.count), hash: { list[$0].hash }) {
                 list[$0].key
             }
         }
-        let first = groups.firstOccurrences()
+    }
+
+    /// ``refuseRepeatedKeys(file:keyName:)`` given, for each sighting, the first with its key.
+    mutating func refuseRepeatedKeys(firstOccurrences first: [Int32], file: String, keyName: String) {
         var dropped: [Bool] = []
         for (later, earliest) in first.enumerated() where earliest != Int32(later) {
             let s = sightings[later]
@@ -72,7 +83,6 @@ struct RowChunk<Item: Sendable>: Sendable {
             }
         }
         if !dropped.isEmpty { dropItems(dropped) }
-        return first
     }
 
     /// Removes the items marked (and their link hashes), keeping the order of the rest.
