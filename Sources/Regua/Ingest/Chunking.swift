@@ -80,6 +80,7 @@ enum Chunking {
         var items: [P.Item] = []
         var links: [Int] = []
         var rejects: [Reject] = []
+        var increasing = false
         let sightings = [Sighting](unsafeUninitializedCapacity: capacity) { sightingBuffer, sightingCount in
             items = [P.Item](unsafeUninitializedCapacity: capacity) { itemBuffer, itemCount in
                 links = [Int](unsafeUninitializedCapacity: P.hasLink ? capacity : 0) { linkBuffer, linkCount in
@@ -127,10 +128,12 @@ enum Chunking {
                     itemCount = all.itemCount
                     sightingCount = all.sightingCount
                     rejects = all.rejects
+                    increasing = all.keysIncreasing
                 }
             }
         }
-        return RowChunk(items: items, linkHashes: links, rejects: rejects, sightings: sightings)
+        return RowChunk(
+            items: items, linkHashes: links, rejects: rejects, sightings: sightings, keysIncreasing: increasing)
     }
 }
 

@@ -59,10 +59,12 @@ public enum InputReader {
                 let firsts = customerRows.refuseRepeatedKeys(file: customersName, keyName: CustomerRowParser.keyName)
                 return TitleRowParser.knownCustomers(customerRows, firstSightings: firsts, bits: bits)
             },
-            { titleRows.keyGroups() })
-        titleRows.refuseRepeatedKeys(
-            firstOccurrences: titleGroups.firstOccurrences(split: true), file: receivablesName,
-            keyName: TitleRowParser.keyName)
+            { titleRows.keysIncreasing ? nil : titleRows.keyGroups() })
+        if let titleGroups {
+            titleRows.refuseRepeatedKeys(
+                firstOccurrences: titleGroups.firstOccurrences(split: true), file: receivablesName,
+                keyName: TitleRowParser.keyName)
+        }
         TitleRowParser.checkCustomers(
             &titleRows, file: receivablesName, customersFile: customersName, customers: customerRows, known: known)
         let rejects = sortedRejects(customerRows.rejects + titleRows.rejects)

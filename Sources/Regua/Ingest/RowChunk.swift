@@ -45,12 +45,17 @@ struct RowChunk<Item: Sendable>: Sendable {
     var linkHashes: [Int] = []
     var rejects: [Reject] = []
     var sightings: [Sighting] = []
+    /// Every key is ASCII and comes after the one before in byte order (an export sorted by
+    /// its key, as ERPs usually write them): then no key can repeat and the check is skipped.
+    /// (Only for ASCII: two different non-ASCII byte strings can be the same String.)
+    var keysIncreasing = false
 
     /// Refuses every row whose key an earlier row had, as "duplicate KEY (first seen on line N)";
     /// this reason wins over any other of the row's cells. A row refused as a whole keeps its
     /// reason. Returns, for each sighting, the sighting that first had its key.
     @discardableResult
     mutating func refuseRepeatedKeys(file: String, keyName: String) -> [Int32] {
+        if keysIncreasing { return (0..<Int32(sightings.count)).map { $0 } }
         let first = keyGroups().firstOccurrences()
         refuseRepeatedKeys(firstOccurrences: first, file: file, keyName: keyName)
         return first
@@ -125,6 +130,10 @@ struct ChunkWriter<Item: Sendable> {
     /// Where reading stopped: offset and line.
     private(set) var endOffset = 0
     private(set) var endLine = 1
+    /// The keys seen so far are ASCII and strictly increasing (``RowChunk/keysIncreasing``).
+    private(set) var keysIncreasing = true
+    private(set) var firstKey: String?
+    private(set) var lastKey: String?
 
     init(
         items: UnsafeMutablePointer<Item>, links: UnsafeMutablePointer<Int>?,
@@ -138,6 +147,15 @@ struct ChunkWriter<Item: Sendable> {
 
     private mutating func see(_ s: Sighting) {
         precondition(sightingCount < capacity, "more records than line starts")
+        if keysIncreasing {
+            if let last = lastKey {
+                keysIncreasing = Self.isASCII(s.key) && UTF8Order.precedes(last, s.key)
+            } else {
+                keysIncreasing = Self.isASCII(s.key)
+                firstKey = s.key
+            }
+            lastKey = s.key
+        }
         (sightings + sightingCount).initialize(to: s)
         sightingCount += 1
     }
@@ -195,8 +213,17 @@ struct ChunkWriter<Item: Sendable> {
         itemCount += next.itemCount
         sightingCount += next.sightingCount
         rejects.append(contentsOf: next.rejects)
+        if let nextFirst = next.firstKey {
+            keysIncreasing = keysIncreasing && next.keysIncreasing && lastKey.map { UTF8Order.precedes($0, nextFirst) } ?? true
+            firstKey = firstKey ?? nextFirst
+            lastKey = next.lastKey
+        }
         endOffset = next.endOffset
         endLine = next.endLine
+    }
+
+    private static func isASCII(_ key: String) -> Bool {
+        key.utf8.allSatisfy { $0 < 0x80 }
     }
 
     /// Destroys what this chunk wrote (a chunk whose reading turned out to be wrong).
@@ -214,6 +241,9 @@ struct ChunkWriter<Item: Sendable> {
         w.rejects = rejects
         w.endOffset = endOffset
         w.endLine = endLine
+        w.keysIncreasing = keysIncreasing
+        w.firstKey = firstKey
+        w.lastKey = lastKey
         return w
     }
 }

@@ -133,6 +133,34 @@ import Testing
         #expect(two.customers[11].line == 13 + 1_999)
     }
 
+    /// Keys in increasing order skip the repeat check; any break in the order (inside a chunk
+    /// or across the two chunks' seam) or a non-ASCII key must fall back to it.
+    @Test func sortedKeysSkipTheRepeatCheckOnlyWhenNoRepeatIsPossible() throws {
+        let customers = F.customersHeader + "\n" + ["C1", "C2"].map { F.customer($0) }.joined(separator: "\n") + "\n"
+        func titles(_ keys: [String]) -> String {
+            "title_id,customer_id,due_date,amount,notes\n"
+                + keys.enumerated().map { i, k in
+                    // A long first row puts the middle of the file at the start of the second.
+                    "\(k),C1,2026-11-25,10.00,\(i == 0 ? String(repeating: "x", count: 400) : "")"
+                }.joined(separator: "\n") + "\n"
+        }
+        let cases: [([String], [Int])] = [
+            (["T001", "T002", "T003"], []),
+            (["T001", "T001"], [3]),  // equal across the seam of the two chunks
+            (["T001", "T002", "T002"], [4]),  // equal neighbours in one chunk
+            (["T001", "T003", "T002", "T001"], [5]),  // order broken, repeat later
+            (["Jose\u{301}", "Jos\u{E9}"], [3]),  // increasing bytes, the same String
+        ]
+        for (keys, lines) in cases {
+            for split in [1, Int.max] {
+                let inputs = try F.read(customers: customers, receivables: titles(keys), minimumSplitBytes: split)
+                #expect(inputs.rejects.map(\.line) == lines, "\(keys) split \(split)")
+                #expect(inputs.rejects.allSatisfy { $0.reason.hasPrefix("duplicate title_id") })
+                #expect(inputs.titles.count == keys.count - lines.count)
+            }
+        }
+    }
+
     @Test func generatedDataAgrees() throws {
         let data = DataGenerator(customers: 500, titles: 3_000, seed: 11, asOf: Day(iso: "2026-11-23")!).generate()
         try expectSameInOneAndTwoPasses(
