@@ -173,14 +173,29 @@ struct CSVTable {
         return try Self.text(b, column: names[column])
     }
 
-    /// Free text from bytes, as ``text(_:)``.
-    static func text(_ b: CellBytes, column: String) throws(RowReject) -> String? {
+    /// Free text as ``text(_:)`` gives it, appended to `out` as bytes; false (nothing
+    /// appended) when absent.
+    func appendText(_ column: Int, to out: inout [UInt8]) throws(RowReject) -> Bool {
+        guard let (b, ascii) = unchecked(column) else { return false }
+        if !ascii, !UTF8Check.isValid(b) { throw notUTF8(column, b) }
+        try Self.checkLength(b, column: names[column])
+        return CellText.appendPlainText(b, to: &out)
+    }
+
+    /// Refuses free text over ``CellText/maxTextScalars`` characters.
+    @inline(__always)
+    static func checkLength(_ b: CellBytes, column: String) throws(RowReject) {
         if b.count > CellText.maxTextScalars, CellText.scalarCount(b) > CellText.maxTextScalars {
             throw RowReject(
                 column: column,
                 reason: "\(column) is longer than \(CellText.maxTextScalars) characters "
                     + "(\(CellText.scalarCount(b)))")
         }
+    }
+
+    /// Free text from bytes, as ``text(_:)``.
+    static func text(_ b: CellBytes, column: String) throws(RowReject) -> String? {
+        try checkLength(b, column: column)
         let s = CellText.plainText(b)
         return s.isEmpty ? nil : s
     }

@@ -75,6 +75,25 @@ enum CellText {
     /// a space, so no cell can break a header, a CSV row or a line of a letter.
     static func plainText(_ b: CellBytes) -> String {
         guard hasControl(b) else { return String(decoding: b, as: UTF8.self) }
+        return spaced(b).withUnsafeBufferPointer { String(decoding: trimmed($0), as: UTF8.self) }
+    }
+
+    /// ``plainText(_:)`` appended to `out` as bytes; false (nothing appended) when it is empty.
+    static func appendPlainText(_ b: CellBytes, to out: inout [UInt8]) -> Bool {
+        guard hasControl(b) else {
+            out.append(contentsOf: b)
+            return !b.isEmpty
+        }
+        let plain = spaced(b)
+        return plain.withUnsafeBufferPointer { p in
+            let t = trimmed(p)
+            out.append(contentsOf: t)
+            return !t.isEmpty
+        }
+    }
+
+    /// The bytes with every control character written as one space.
+    private static func spaced(_ b: CellBytes) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
         var i = 0
@@ -94,7 +113,7 @@ enum CellText {
                 i += 1
             }
         }
-        return out.withUnsafeBufferPointer { String(decoding: trimmed($0), as: UTF8.self) }
+        return out
     }
 
     /// A cell quoted for a reject reason: at most 60 characters, controls and bytes that are

@@ -20,8 +20,13 @@ public enum ContactFields {
     }
 
     static func email(bytes b: CellBytes) -> String? {
+        isEmail(bytes: b) ? String(decoding: b, as: UTF8.self) : nil
+    }
+
+    /// Whether trimmed bytes are an address ``email(_:)`` accepts.
+    static func isEmail(bytes b: CellBytes) -> Bool {
         let n = b.count
-        guard n >= 3, n <= 254 else { return nil }
+        guard n >= 3, n <= 254 else { return false }
         var at = -1
         var nonASCII = false
         var previous: UInt8 = 0
@@ -30,27 +35,27 @@ public enum ContactFields {
         for i in 0..<n {
             let c = b[i]
             if c == UInt8(ascii: "@") {
-                guard at < 0, i >= 1, i <= 64, previous != UInt8(ascii: ".") else { return nil }
+                guard at < 0, i >= 1, i <= 64, previous != UInt8(ascii: ".") else { return false }
                 at = i
                 labelStart = i + 1
             } else if at < 0 {
                 // Local part: printable, no specials, no leading or doubled dot.
-                if c < 33 || c == 127 || Self.localSpecial(c) { return nil }
-                if c == UInt8(ascii: "."), i == 0 || previous == UInt8(ascii: ".") { return nil }
+                if c < 33 || c == 127 || Self.localSpecial(c) { return false }
+                if c == UInt8(ascii: "."), i == 0 || previous == UInt8(ascii: ".") { return false }
             } else if c == UInt8(ascii: ".") {
-                guard Self.labelOK(b, labelStart, i) else { return nil }
+                guard Self.labelOK(b, labelStart, i) else { return false }
                 labels += 1
                 labelStart = i + 1
             } else {
                 let alnum = (c >= 48 && c <= 57) || (c | 0x20 >= 97 && c | 0x20 <= 122)
-                guard alnum || c == UInt8(ascii: "-") || c >= 0x80 else { return nil }
+                guard alnum || c == UInt8(ascii: "-") || c >= 0x80 else { return false }
             }
             if c >= 0x80 { nonASCII = true }
             previous = c
         }
-        guard at > 0, n - at - 1 <= 253, Self.labelOK(b, labelStart, n), labels >= 1 else { return nil }
-        if nonASCII, !UTF8Check.isValid(b) || CellText.hasControl(b) { return nil }
-        return String(decoding: b, as: UTF8.self)
+        guard at > 0, n - at - 1 <= 253, Self.labelOK(b, labelStart, n), labels >= 1 else { return false }
+        if nonASCII, !UTF8Check.isValid(b) || CellText.hasControl(b) { return false }
+        return true
     }
 
     /// Characters an unquoted local part may not hold.

@@ -41,23 +41,42 @@ struct CustomerRowParser: RowParser {
         try customer(t, id: key)
     }
 
-    private func customer(_ t: CSVTable, id: String) throws(RowReject) -> Customer {
+    /// The name, contacts, address and segment of the row being read, packed as they are read.
+    private var text = CustomerText.Builder()
+
+    private mutating func customer(_ t: CSVTable, id: String) throws(RowReject) -> Customer {
         typealias C = CustomerColumn
-        guard let name = try t.text(C.name.rawValue) else {
+        typealias F = CustomerText.Field
+        text.reset()
+        // Free text straight into the customer's buffer, in field order.
+        func appendText(_ column: CustomerColumn, _ field: F) throws(RowReject) {
+            let start = text.open(field)
+            _ = try t.appendText(column.rawValue, to: &text.bytes)
+            text.close(field, start: start)
+        }
+        func append(_ field: F, _ value: String?) {
+            let start = text.open(field)
+            if let value { text.bytes.append(contentsOf: value.utf8) }
+            text.close(field, start: start)
+        }
+        let nameStart = text.open(.name)
+        guard try t.appendText(C.name.rawValue, to: &text.bytes) else {
             throw RowReject(column: C.name.header, reason: "name is empty (it is required)")
         }
+        text.close(.name, start: nameStart)
         let document = try Self.document(try t.required(C.document.rawValue))
-        let email = try t.cell(C.email.rawValue).flatMap(ContactFields.email(bytes:))
-        let phone = try t.cell(C.phone.rawValue).flatMap(BrazilianPhone.e164(bytes:))
-        let address = PostalAddress(
-            street: try t.text(C.street.rawValue),
-            number: try t.text(C.number.rawValue),
-            complement: try t.text(C.complement.rawValue),
-            district: try t.text(C.district.rawValue),
-            city: try t.text(C.city.rawValue),
-            state: try t.cell(C.state.rawValue).flatMap(ContactFields.state(bytes:)),
-            zip: try t.cell(C.zip.rawValue).flatMap(ContactFields.zip(bytes:)))
-        let segment = try t.text(C.segment.rawValue)
+        let emailStart = text.open(.email)
+        if let b = try t.cell(C.email.rawValue), ContactFields.isEmail(bytes: b) { text.bytes.append(contentsOf: b) }
+        text.close(.email, start: emailStart)
+        append(.phone, try t.cell(C.phone.rawValue).flatMap(BrazilianPhone.e164(bytes:)))
+        try appendText(.street, .street)
+        try appendText(.number, .number)
+        try appendText(.complement, .complement)
+        try appendText(.district, .district)
+        try appendText(.city, .city)
+        append(.state, try t.cell(C.state.rawValue).flatMap(ContactFields.state(bytes:)))
+        append(.zip, try t.cell(C.zip.rawValue).flatMap(ContactFields.zip(bytes:)))
+        try appendText(.segment, .segment)
         var score: Int?
         if let b = try t.cell(C.score.rawValue) {
             guard let s = Self.integer(b) else {
@@ -86,8 +105,8 @@ struct CustomerRowParser: RowParser {
             }
         }
         return Customer(
-            id: CustomerID(id), name: name, document: document, email: email, phone: phone,
-            address: address, segment: segment, score: score, tags: tags, optOut: optOut, line: t.line)
+            id: CustomerID(id), text: text.finish(), document: document, score: score, tags: tags, optOut: optOut,
+            line: t.line)
     }
 
     /// A CPF or CNPJ, or a reason that says what is wrong without echoing the number (LGPD).

@@ -102,21 +102,15 @@ public struct PostalAddress: Hashable, Sendable {
 }
 
 /// One row of customers.csv, validated.
+///
+/// The name, contacts, address and segment are kept together in one buffer
+/// (``CustomerText``): a quarter of a million customers cost one allocation each instead of up
+/// to eleven, and a copy of a customer retains one buffer. They read and write as Strings.
 public struct Customer: Sendable {
     /// The customer's id.
     public var id: CustomerID
-    /// The customer's full name.
-    public var name: String
     /// The customer's CPF or CNPJ.
     public var document: Document
-    /// The customer's e-mail address, if usable.
-    public var email: String?
-    /// E.164, e.g. `+5511987654321`.
-    public var phone: String?
-    /// The customer's postal address.
-    public var address: PostalAddress
-    /// The customer's segment (e.g. `B2B`), if any.
-    public var segment: String?
     /// The customer's credit score, if any.
     public var score: Int?
     /// The customer's tags.
@@ -125,6 +119,38 @@ public struct Customer: Sendable {
     public var optOut: Set<Channel>
     /// 1-based line of the row in its file (for messages to people).
     public var line: Int
+    /// Name, e-mail, phone, address parts and segment.
+    var text: CustomerText
+
+    /// The customer's full name.
+    public var name: String {
+        get { text[.name] ?? "" }
+        set { text[.name] = newValue }
+    }
+    /// The customer's e-mail address, if usable.
+    public var email: String? {
+        get { text[.email] }
+        set { text[.email] = newValue }
+    }
+    /// E.164, e.g. `+5511987654321`.
+    public var phone: String? {
+        get { text[.phone] }
+        set { text[.phone] = newValue }
+    }
+    /// The customer's segment (e.g. `B2B`), if any.
+    public var segment: String? {
+        get { text[.segment] }
+        set { text[.segment] = newValue }
+    }
+    /// The customer's postal address.
+    public var address: PostalAddress {
+        get {
+            PostalAddress(
+                street: text[.street], number: text[.number], complement: text[.complement],
+                district: text[.district], city: text[.city], state: text[.state], zip: text[.zip])
+        }
+        set { text = CustomerText(name: name, email: email, phone: phone, address: newValue, segment: segment) }
+    }
 
     /// Creates a customer.
     public init(
@@ -132,13 +158,19 @@ public struct Customer: Sendable {
         address: PostalAddress = PostalAddress(), segment: String? = nil, score: Int? = nil,
         tags: [String] = [], optOut: Set<Channel> = [], line: Int = 0
     ) {
+        self.init(
+            id: id, text: CustomerText(name: name, email: email, phone: phone, address: address, segment: segment),
+            document: document, score: score, tags: tags, optOut: optOut, line: line)
+    }
+
+    /// Creates a customer whose text fields are already packed.
+    init(
+        id: CustomerID, text: CustomerText, document: Document, score: Int?, tags: [String],
+        optOut: Set<Channel>, line: Int
+    ) {
         self.id = id
-        self.name = name
+        self.text = text
         self.document = document
-        self.email = email
-        self.phone = phone
-        self.address = address
-        self.segment = segment
         self.score = score
         self.tags = tags
         self.optOut = optOut
@@ -148,9 +180,117 @@ public struct Customer: Sendable {
     /// Whether the customer has what the channel needs (an e-mail, a phone, a complete address).
     public func hasContact(for channel: Channel) -> Bool {
         switch channel {
-        case .email: email != nil
-        case .sms: phone != nil
-        case .letter: address.isComplete
+        case .email: text.has(.email)
+        case .sms: text.has(.phone)
+        case .letter: text.has(.street) && text.has(.number) && text.has(.city) && text.has(.state) && text.has(.zip)
+        }
+    }
+}
+
+/// A customer's text fields, one after the other in one String, each read back on demand.
+struct CustomerText: Sendable {
+    /// The fields, in the order they are stored.
+    enum Field: Int, CaseIterable {
+        case name, email, phone, street, number, complement, district, city, state, zip, segment
+    }
+
+    /// Every present field's UTF-8, in field order.
+    private var storage: String
+    /// `ends[i]`: offset in `storage` one past field i (an absent field ends where the one
+    /// before it does).
+    private var ends: SIMD16<UInt32>
+    /// Bit i set when field i is present.
+    private var present: UInt16
+
+    /// Whether a field is present.
+    @inline(__always)
+    func has(_ field: Field) -> Bool { present & (1 << UInt16(field.rawValue)) != 0 }
+
+    /// A field as a String, nil when absent.
+    subscript(field: Field) -> String? {
+        get {
+            guard has(field) else { return nil }
+            let start = field.rawValue == 0 ? 0 : Int(ends[field.rawValue - 1])
+            let end = Int(ends[field.rawValue])
+            var s = storage
+            return s.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+        }
+        set {
+            var b = Builder()
+            for f in Field.allCases { b.append(f, f == field ? newValue : self[f]) }
+            self = b.finish()
+        }
+    }
+
+    init(name: String, email: String?, phone: String?, address a: PostalAddress, segment: String?) {
+        var b = Builder()
+        for (f, v) in zip(
+            Field.allCases,
+            [name, email, phone, a.street, a.number, a.complement, a.district, a.city, a.state, a.zip, segment])
+        {
+            b.append(f, v)
+        }
+        self = b.finish()
+    }
+
+    private init(storage: String, ends: SIMD16<UInt32>, present: UInt16) {
+        self.storage = storage
+        self.ends = ends
+        self.present = present
+    }
+
+    /// Packs fields given in field order (each at most once; the ones not given are absent).
+    struct Builder {
+        /// The bytes so far; a parser keeps one and passes it to every row (``reset()``).
+        var bytes: [UInt8] = []
+        private var ends = SIMD16<UInt32>()
+        private var present: UInt16 = 0
+        private var next = 0
+
+        /// Empties the builder, keeping its capacity.
+        mutating func reset() {
+            bytes.removeAll(keepingCapacity: true)
+            ends = SIMD16<UInt32>()
+            present = 0
+            next = 0
+        }
+
+        /// Marks the fields before `field` absent (at its place, nothing stored).
+        private mutating func skip(to field: Field) {
+            precondition(field.rawValue >= next, "fields out of order")
+            while next < field.rawValue {
+                ends[next] = UInt32(bytes.count)
+                next += 1
+            }
+        }
+
+        /// Ends `field` at the bytes appended since ``open(_:)`` gave `start`; present when any
+        /// byte was appended, or when `presentIfEmpty`.
+        mutating func close(_ field: Field, start: Int, presentIfEmpty: Bool = false) {
+            ends[field.rawValue] = UInt32(bytes.count)
+            if bytes.count > start || presentIfEmpty { present |= 1 << UInt16(field.rawValue) }
+            next = field.rawValue + 1
+        }
+
+        /// Where the bytes of `field` start: call, append its bytes to ``bytes``, then ``close(_:start:presentIfEmpty:)``.
+        mutating func open(_ field: Field) -> Int {
+            skip(to: field)
+            precondition(bytes.count + 65_536 < Int(UInt32.max), "customer text too long")
+            return bytes.count
+        }
+
+        /// Appends a whole field (nil: absent; the name is present even when empty).
+        mutating func append(_ field: Field, _ value: String?) {
+            let start = open(field)
+            if let value { bytes.append(contentsOf: value.utf8) }
+            close(field, start: start, presentIfEmpty: value != nil)
+        }
+
+        /// The packed text; fields not given are absent.
+        func finish() -> CustomerText {
+            var ends = self.ends
+            for i in next..<Field.allCases.count { ends[i] = UInt32(bytes.count) }
+            return CustomerText(storage: String(decoding: bytes, as: UTF8.self), ends: ends, present: present)
         }
     }
 }

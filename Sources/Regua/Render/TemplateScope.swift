@@ -86,12 +86,12 @@ final class CustomerScope: TemplateObject {
         case "address_lines": return .list(c.address.lines.map { .text(clean($0)) })
         case "email": return text(c.email.map(clean))
         case "phone": return text(c.phone.map { clean(BrazilianFormat.phone($0)) })
-        case "street": return text(c.address.street.map(clean))
-        case "number": return text(c.address.number.map(clean))
-        case "complement": return text(c.address.complement.map(clean))
-        case "district": return text(c.address.district.map(clean))
-        case "city": return text(c.address.city.map(clean))
-        case "state": return text(c.address.state.map(clean))
+        case "street": return text(c.text[.street].map(clean))
+        case "number": return text(c.text[.number].map(clean))
+        case "complement": return text(c.text[.complement].map(clean))
+        case "district": return text(c.text[.district].map(clean))
+        case "city": return text(c.text[.city].map(clean))
+        case "state": return text(c.text[.state].map(clean))
         case "zip": return text(c.address.formattedZip.map(clean))
         default: return nil
         }
