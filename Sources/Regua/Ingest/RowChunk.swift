@@ -92,26 +92,8 @@ struct RowChunk<Item: Sendable>: Sendable {
 
     /// Removes the items marked (and their link hashes), keeping the order of the rest.
     mutating func dropItems(_ dropped: [Bool]) {
-        Self.remove(dropped, from: &items)
-        if !linkHashes.isEmpty { Self.remove(dropped, from: &linkHashes) }
-    }
-
-    /// Removes the marked elements, keeping the order of the rest. Items are large structs:
-    /// they are moved bitwise, not copied and released one by one.
-    static func remove<T>(_ dropped: [Bool], from array: inout [T]) {
-        var kept = 0
-        array.withUnsafeMutableBufferPointer { buffer in
-            guard let p = buffer.baseAddress else { return }
-            for i in 0..<buffer.count where !dropped[i] {
-                if kept != i {
-                    let keep = (p + i).move()
-                    (p + i).moveInitialize(from: p + kept, count: 1)
-                    (p + kept).initialize(to: keep)
-                }
-                kept += 1
-            }
-        }
-        array.removeLast(array.count - kept)
+        items.removeMarked(dropped)
+        if !linkHashes.isEmpty { linkHashes.removeMarked(dropped) }
     }
 }
 

@@ -83,18 +83,9 @@ struct NightInputs {
             }
         }
         if !refused.isEmpty {
-            // Drops the refused rows in one pass, keeping the order of the others.
-            var kept = 0
-            var next = 0
-            for i in inputs.titles.indices {
-                if next < refused.count, refused[next] == i {
-                    next += 1
-                    continue
-                }
-                if kept != i { inputs.titles.swapAt(kept, i) }
-                kept += 1
-            }
-            inputs.titles.removeLast(inputs.titles.count - kept)
+            var dropped = [Bool](repeating: false, count: inputs.titles.count)
+            for i in refused { dropped[i] = true }
+            inputs.titles.removeMarked(dropped)
             inputs.rejects.sort { ($0.file, $0.line) < ($1.file, $1.line) }
         }
     }
