@@ -5,27 +5,41 @@
 public struct BusinessCalendar: Sendable {
     private let national: Bool
     private let extra: Set<Day>
-    /// Holidays of the years we have computed, built once for a span of years around "now".
-    private let cache: [Int: Set<Day>]
+    /// One bit per day from ``tableStart`` on, set for a holiday (national or extra): the
+    /// decision asks for the effective due date of every title, a bit test instead of a year
+    /// computation and two hash lookups.
+    private let holidayBits: [UInt64]
+    /// First day of the table (1990-01-01); it covers 1990 through 2100.
+    private static let tableStart = Day(year: 1990, month: 1, day: 1)!
+    private static let tableEnd = Day(year: 2101, month: 1, day: 1)!
 
     /// Builds the calendar of a rule book.
     public init(_ config: CalendarConfig) {
         self.national = config.nationalHolidays
         self.extra = Set(config.extra)
-        var c: [Int: Set<Day>] = [:]
-        if config.nationalHolidays {
-            for y in 1990...2100 { c[y] = Set(BusinessCalendar.nationalHolidays(year: y).map(\.day)) }
+        let days = Int(Self.tableEnd.ordinal - Self.tableStart.ordinal)
+        var bits = [UInt64](repeating: 0, count: (days + 63) / 64)
+        func mark(_ day: Day) {
+            let i = Int(day.ordinal - Self.tableStart.ordinal)
+            guard i >= 0, i < days else { return }
+            bits[i >> 6] |= 1 << UInt64(i & 63)
         }
-        self.cache = c
+        if config.nationalHolidays {
+            for y in 1990...2100 { BusinessCalendar.nationalHolidays(year: y).forEach { mark($0.day) } }
+        }
+        config.extra.forEach(mark)
+        self.holidayBits = bits
     }
 
     /// Whether a day is a holiday (national or extra); weekends are not holidays by themselves.
     public func isHoliday(_ day: Day) -> Bool {
+        let i = Int(day.ordinal - Self.tableStart.ordinal)
+        if i >= 0, i < Int(Self.tableEnd.ordinal - Self.tableStart.ordinal) {
+            return holidayBits[i >> 6] & (1 << UInt64(i & 63)) != 0
+        }
         if extra.contains(day) { return true }
         guard national else { return false }
-        let y = day.components.year
-        if let set = cache[y] { return set.contains(day) }
-        return BusinessCalendar.nationalHolidays(year: y).contains { $0.day == day }
+        return BusinessCalendar.nationalHolidays(year: day.components.year).contains { $0.day == day }
     }
 
     /// Not Saturday, not Sunday, not a holiday.

@@ -217,8 +217,11 @@ public struct NightDecider: Sendable {
         }
 
         let firstAction = acc.actions.count
+        // Steps are named by their index in the rule book and read in place (`steps[k]`), not
+        // copied: a Step holds strings and sets, and copies of steps were a sixth of deciding.
+        let steps = book.steps
         // Per title: the step chosen tonight, and the verdicts for explain.
-        var chosen: [(title: DunnedTitle, step: Step, backfill: Bool)] = []
+        var chosen: [(title: DunnedTitle, step: Int, backfill: Bool)] = []
         var explanations: [TitleID: Int] = [:]
         for d in dunnedTitles {
             let t = d.title
@@ -234,10 +237,7 @@ public struct NightDecider: Sendable {
             if suppressed == nil {
                 let maxSent = sent.max { $0.offset < $1.offset }
                 let superseded = h.superseded.isEmpty ? [] : h.superseded[t.id] ?? []
-                var due: [Step] = []
-                // Each step read in place (`steps[k]`), not copied: a Step holds strings and
-                // sets, and copying every step for every title was a fifth of deciding.
-                let steps = book.steps
+                var due: [Int] = []
                 for k in steps.indices {
                     let verdict: StepVerdict?
                     if !steps[k].applies(to: profile.id) {
@@ -249,7 +249,7 @@ public struct NightDecider: Sendable {
                     } else if let m = maxSent, m.offset > steps[k].offset {
                         verdict = .higherAlreadySent(step: m.stepID)
                     } else if inWindow(steps[k], days: d.daysOverdue) {
-                        due.append(steps[k])
+                        due.append(k)
                         verdict = nil
                     } else if d.daysOverdue < steps[k].offset {
                         verdict = .notYet(opensOn: d.effectiveDueDate.adding(days: steps[k].offset))
@@ -269,23 +269,23 @@ public struct NightDecider: Sendable {
                 if due.isEmpty, policy.backfill, sent.isEmpty {
                     // The profile's steps, filtered here rather than once per customer: few
                     // titles ever reach the backfill.
-                    let candidates = book.steps.filter {
-                        $0.applies(to: profile.id) && $0.channel != nil && $0.offset <= d.daysOverdue
-                            && !superseded.contains($0.id)
+                    let candidates = steps.indices.filter {
+                        steps[$0].applies(to: profile.id) && steps[$0].channel != nil
+                            && steps[$0].offset <= d.daysOverdue && !superseded.contains(steps[$0].id)
                     }
-                    if let best = candidates.max(by: { Self.later($1, than: $0) }) {
+                    if let best = candidates.max(by: { Self.later(steps[$1], than: steps[$0]) }) {
                         due = [best]
                         backfill = true
                     }
                 }
-                if let top = due.max(by: { Self.later($1, than: $0) }) {
+                if let top = due.max(by: { Self.later(steps[$1], than: steps[$0]) }) {
                     chosen.append((d, top, backfill))
-                    for s in due where s.id != top.id {
+                    for k in due where k != top {
                         acc.actions.append(
                             Action(
-                                titleID: t.id, customerID: c.id, stepID: s.id, offset: s.offset,
+                                titleID: t.id, customerID: c.id, stepID: steps[k].id, offset: steps[k].offset,
                                 kind: .superseded, profile: profile.id))
-                        ex?.steps.append((s.id, .superseded(by: top.id)))
+                        ex?.steps.append((steps[k].id, .superseded(by: steps[top].id)))
                     }
                 }
             }
@@ -307,25 +307,26 @@ public struct NightDecider: Sendable {
         }
 
         // Remittance steps go to the bank whatever the night; message steps pick a channel.
-        var groups: [Channel: [(title: DunnedTitle, step: Step, backfill: Bool)]] = [:]
+        var groups: [Channel: [(title: DunnedTitle, step: Int, backfill: Bool)]] = [:]
         for item in chosen {
-            let (d, s) = (item.title, item.step)
-            switch s.action {
+            let d = item.title
+            let k = item.step
+            switch steps[k].action {
             case .remittance(let instruction):
                 if d.title.nossoNumero == nil {
                     acc.actions.append(
                         Action(
-                            titleID: d.title.id, customerID: c.id, stepID: s.id, offset: s.offset,
+                            titleID: d.title.id, customerID: c.id, stepID: steps[k].id, offset: steps[k].offset,
                             kind: .held, instruction: instruction, reason: .noBankData, profile: profile.id))
-                    record(d.title.id, s.id, .held(.noBankData))
+                    record(d.title.id, steps[k].id, .held(.noBankData))
                 } else {
                     acc.actions.append(
                         Action(
-                            titleID: d.title.id, customerID: c.id, stepID: s.id, offset: s.offset,
+                            titleID: d.title.id, customerID: c.id, stepID: steps[k].id, offset: steps[k].offset,
                             kind: .sent, instruction: instruction, profile: profile.id))
                     acc.remittances.append(
-                        PlannedRemittance(title: d, customer: c, instruction: instruction, stepID: s.id))
-                    record(d.title.id, s.id, .sent(channel: nil, messageID: nil))
+                        PlannedRemittance(title: d, customer: c, instruction: instruction, stepID: steps[k].id))
+                    record(d.title.id, steps[k].id, .sent(channel: nil, messageID: nil))
                 }
             case .message(let channel, _, let fallback):
                 let pick: Channel? = usable(channel, c) ? channel : fallback.flatMap { usable($0, c) ? $0 : nil }
@@ -335,9 +336,9 @@ public struct NightDecider: Sendable {
                     let reason: HoldReason = c.optOut.contains(channel) ? .optOut : .noContact
                     acc.actions.append(
                         Action(
-                            titleID: d.title.id, customerID: c.id, stepID: s.id, offset: s.offset,
+                            titleID: d.title.id, customerID: c.id, stepID: steps[k].id, offset: steps[k].offset,
                             kind: .held, channel: channel, reason: reason, profile: profile.id))
-                    record(d.title.id, s.id, .held(reason))
+                    record(d.title.id, steps[k].id, .held(reason))
                 }
             }
         }
@@ -345,14 +346,14 @@ public struct NightDecider: Sendable {
         // One message per channel; the most advanced messages take the weekly cap first.
         var messages: [PlannedMessage] = []
         for (channel, items) in groups {
-            let speaking = items.map(\.step).max { Self.later($1, than: $0) }!
-            guard case .message(_, let template, _) = speaking.action else { continue }
+            let speaking = items.map(\.step).max { Self.later(steps[$1], than: steps[$0]) }!
+            guard case .message(_, let template, _) = steps[speaking].action else { continue }
             let sorted = items.sorted { $0.title.title.id < $1.title.title.id }
             messages.append(
                 PlannedMessage(
                     id: messageID(customer: c.id, channel: channel), customer: c,
-                    profile: profile.id, channel: channel, step: speaking, template: template,
-                    titles: sorted.map(\.title), titleSteps: sorted.map(\.step.id)))
+                    profile: profile.id, channel: channel, step: steps[speaking], template: template,
+                    titles: sorted.map(\.title), titleSteps: sorted.map { steps[$0.step].id }))
         }
         messages.sort { a, b in
             a.step.offset != b.step.offset
@@ -374,16 +375,18 @@ public struct NightDecider: Sendable {
                 reason = .contactCap
             }
             if reason == nil { contacts += 1 }
-            for (i, d) in m.titles.enumerated() {
-                let s = book.step(m.titleSteps[i])!
+            for d in m.titles {
+                // Every title of a message was chosen above, with its step.
+                let pick = chosen.first { $0.title.title.id == d.title.id }!
+                let k = pick.step
                 acc.actions.append(
                     Action(
-                        titleID: d.title.id, customerID: c.id, stepID: s.id, offset: s.offset,
+                        titleID: d.title.id, customerID: c.id, stepID: steps[k].id, offset: steps[k].offset,
                         kind: reason == nil ? .sent : .held, channel: m.channel, reason: reason,
                         messageID: reason == nil ? m.id : nil, profile: profile.id))
-                let isBackfill = chosen.first { $0.title.title.id == d.title.id }?.backfill ?? false
+                let isBackfill = pick.backfill
                 record(
-                    d.title.id, s.id,
+                    d.title.id, steps[k].id,
                     reason.map { .held($0) }
                         ?? (isBackfill
                             ? .backfill(channel: m.channel, messageID: m.id)

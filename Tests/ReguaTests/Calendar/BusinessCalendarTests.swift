@@ -48,4 +48,25 @@ import Testing
         #expect(cal.effectiveDueDate(Day(iso: "2026-01-26")!) == Day(iso: "2026-01-27")!)
         #expect(!cal.isHoliday(Day(iso: "2026-12-25")!))
     }
+
+    /// The day table agrees with the holiday lists for every day it covers, and days outside
+    /// it (extra ones included) are still answered.
+    @Test func theDayTableAgreesWithTheHolidayListsEverywhere() {
+        let extra = [Day(iso: "2026-01-25")!, Day(iso: "1985-07-09")!, Day(iso: "2150-03-01")!, Day(iso: "1990-01-02")!]
+        for national in [true, false] {
+            let cal = BusinessCalendar(CalendarConfig(nationalHolidays: national, extra: extra))
+            var expected = Set(extra)
+            if national {
+                for y in 1985...2155 { expected.formUnion(BusinessCalendar.nationalHolidays(year: y).map(\.day)) }
+            }
+            var d = Day(iso: "1985-01-01")!
+            while d <= Day(iso: "2155-12-31")! {
+                if cal.isHoliday(d) != expected.contains(d) {
+                    Issue.record("\(d.iso) national \(national)")
+                    break
+                }
+                d = d.adding(days: 1)
+            }
+        }
+    }
 }
