@@ -146,7 +146,7 @@ struct CSVTable {
         }
         // Output files list ids separated by ";" (sms.csv, letters.csv) and "," (X-Regua-Titles):
         // an id holding either could not be told apart from two ids.
-        if b.contains(UInt8(ascii: ";")) || b.contains(UInt8(ascii: ",")) {
+        if CellText.hasListSeparator(b) {
             throw RowReject(
                 column: name,
                 reason: "\(name) \(CellText.echo(b)) holds ';' or ',', which the output files use to separate ids")

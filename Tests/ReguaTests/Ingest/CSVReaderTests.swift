@@ -166,4 +166,21 @@ import Testing
             }
         }
     }
+
+    @Test func listSeparatorsAreFoundAtEveryPosition() {
+        for length in 0..<20 {
+            for position in 0...length {
+                for c: UInt8 in [59, 44] {
+                    let bytes = Array(repeating: UInt8(ascii: "x"), count: position) + [c]
+                        + Array(repeating: UInt8(ascii: "y"), count: length - position)
+                    let found = bytes.withUnsafeBufferPointer(CellText.hasListSeparator)
+                    #expect(found, "\(bytes)")
+                }
+            }
+            let printable: [UInt8] = (0..<length).map { UInt8(32 + $0 % 90) }
+            let clean: [UInt8] = printable.filter { $0 != 59 && $0 != 44 } + [0xC3, 0xA9, 43, 45]
+            let found = clean.withUnsafeBufferPointer(CellText.hasListSeparator)
+            #expect(!found, "\(clean)")
+        }
+    }
 }
