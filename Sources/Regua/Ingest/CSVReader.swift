@@ -399,6 +399,16 @@ enum SWAR {
         (w &- ones &* UInt64(n)) & ~w & highBits
     }
 
+    /// The offset of the first eight-byte word of `b` in which `suspect` marks a byte (or of
+    /// the tail shorter than a word): the bytes before it need no closer look.
+    @inline(__always)
+    static func cleanWords(_ b: UnsafeBufferPointer<UInt8>, _ suspect: (UInt64) -> UInt64) -> Int {
+        guard let base = b.baseAddress else { return 0 }
+        var i = 0
+        while i + 8 <= b.count, suspect(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) == 0 { i += 8 }
+        return i
+    }
+
     /// A mask of the lowest `k` bytes (0 ≤ k < 8).
     @inline(__always)
     static func lowBytes(_ k: Int) -> UInt64 {

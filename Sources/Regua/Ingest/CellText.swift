@@ -45,16 +45,10 @@ enum CellText {
     /// Whether the bytes hold a C0 control, DEL, a C1 control or a line/paragraph separator.
     static func hasControl(_ b: CellBytes) -> Bool {
         let n = b.count
-        var i = 0
-        // Eight bytes at a time while none is a control, DEL, or a lead byte of C1 or U+2028/9.
-        if let base = b.baseAddress {
-            while i + 8 <= n {
-                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                let suspect = SWAR.lessMask(w, 32) | SWAR.equalMask(w, SWAR.ones &* 127)
-                    | SWAR.equalMask(w, SWAR.ones &* 0xC2) | SWAR.equalMask(w, SWAR.ones &* 0xE2)
-                if suspect != 0 { break }
-                i += 8
-            }
+        // Whole words while none holds a control, DEL, or a lead byte of C1 or U+2028/9.
+        var i = SWAR.cleanWords(b) {
+            SWAR.lessMask($0, 32) | SWAR.equalMask($0, SWAR.ones &* 127) | SWAR.equalMask($0, SWAR.ones &* 0xC2)
+                | SWAR.equalMask($0, SWAR.ones &* 0xE2)
         }
         while i < n {
             let c = b[i]
@@ -75,14 +69,7 @@ enum CellText {
     /// eight bytes at a time (every key of a million rows is checked).
     static func hasListSeparator(_ b: CellBytes) -> Bool {
         let n = b.count
-        var i = 0
-        if let base = b.baseAddress {
-            while i + 8 <= n {
-                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if SWAR.equalMask(w, SWAR.ones &* 59) | SWAR.equalMask(w, SWAR.commas) != 0 { return true }
-                i += 8
-            }
-        }
+        var i = SWAR.cleanWords(b) { SWAR.equalMask($0, SWAR.ones &* 59) | SWAR.equalMask($0, SWAR.commas) }
         while i < n {
             if b[i] == 59 || b[i] == 44 { return true }
             i += 1
