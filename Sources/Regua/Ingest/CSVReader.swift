@@ -207,7 +207,8 @@ public struct CSVReader {
                 var wide: UInt64 = 0
                 while p + 8 <= n {
                     let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
-                    let stops = SWAR.equalMask(w, SWAR.commas) | SWAR.equalMask(w, SWAR.lineFeeds)
+                    let stops =
+                        SWAR.equalMask(w, SWAR.commas) | SWAR.equalMask(w, SWAR.lineFeeds)
                         | SWAR.equalMask(w, SWAR.quotes)
                     if stops != 0 {
                         let before = stops.trailingZeroBitCount >> 3

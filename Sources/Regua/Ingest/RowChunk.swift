@@ -196,7 +196,8 @@ struct ChunkWriter<Item: Sendable> {
         sightingCount += next.sightingCount
         rejects.append(contentsOf: next.rejects)
         if let nextFirst = next.firstKey {
-            keysIncreasing = keysIncreasing && next.keysIncreasing && lastKey.map { UTF8Order.precedes($0, nextFirst) } ?? true
+            keysIncreasing =
+                keysIncreasing && next.keysIncreasing && lastKey.map { UTF8Order.precedes($0, nextFirst) } ?? true
             firstKey = firstKey ?? nextFirst
             lastKey = next.lastKey
         }

@@ -52,7 +52,9 @@ import Testing
     /// The day table agrees with the holiday lists for every day it covers, and days outside
     /// it (extra ones included) are still answered.
     @Test func theDayTableAgreesWithTheHolidayListsEverywhere() {
-        let extra = [Day(iso: "2026-01-25")!, Day(iso: "1985-07-09")!, Day(iso: "2150-03-01")!, Day(iso: "1990-01-02")!]
+        let extra = [
+            Day(iso: "2026-01-25")!, Day(iso: "1985-07-09")!, Day(iso: "2150-03-01")!, Day(iso: "1990-01-02")!,
+        ]
         for national in [true, false] {
             let cal = BusinessCalendar(CalendarConfig(nationalHolidays: national, extra: extra))
             var expected = Set(extra)

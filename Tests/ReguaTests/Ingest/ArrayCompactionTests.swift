@@ -25,7 +25,9 @@ import Testing
         for n in [0, 1, 2, 3, 10, 100, 1_000] {
             for share in [0, 1, 5, 50, 95, 100] {
                 do {
-                    var rows = (0..<n).map { Row(id: $0, name: "linha \($0) " + String(repeating: "x", count: $0 % 20), tracked: Tracked($0)) }
+                    var rows = (0..<n).map {
+                        Row(id: $0, name: "linha \($0) " + String(repeating: "x", count: $0 % 20), tracked: Tracked($0))
+                    }
                     let dropped = (0..<n).map { _ in Int(rng.next() % 100) < share }
                     rows.removeMarked(dropped)
                     let expected = (0..<n).filter { !dropped[$0] }

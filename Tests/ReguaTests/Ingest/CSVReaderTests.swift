@@ -133,7 +133,8 @@ import Testing
         let interesting: [UInt8] = [0, 1, 9, 10, 13, 31, 32, 33, 34, 43, 44, 45, 126, 127, 128, 0xC2, 0xE2, 0xFF]
         for _ in 0..<20_000 {
             let bytes = (0..<8).map { _ in
-                rng.next() % 2 == 0 ? interesting[Int(rng.next() % UInt64(interesting.count))] : UInt8(truncatingIfNeeded: rng.next())
+                rng.next() % 2 == 0
+                    ? interesting[Int(rng.next() % UInt64(interesting.count))] : UInt8(truncatingIfNeeded: rng.next())
             }
             let w = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
             for target: UInt8 in [10, 34, 44, 127, 0xC2] {
@@ -152,13 +153,15 @@ import Testing
         for length in 0..<20 {
             for position in 0...length {
                 for c in controls {
-                    let bytes = Array(repeating: UInt8(ascii: "x"), count: position) + c
+                    let bytes =
+                        Array(repeating: UInt8(ascii: "x"), count: position) + c
                         + Array(repeating: UInt8(ascii: "y"), count: length - position)
                     let found = bytes.withUnsafeBufferPointer(CellText.hasControl)
                     #expect(found, "\(bytes)")
                 }
                 for h in harmless {
-                    let bytes = Array(repeating: UInt8(ascii: "x"), count: position) + h
+                    let bytes =
+                        Array(repeating: UInt8(ascii: "x"), count: position) + h
                         + Array(repeating: UInt8(ascii: "y"), count: length - position)
                     let found = bytes.withUnsafeBufferPointer(CellText.hasControl)
                     #expect(!found, "\(bytes)")
@@ -171,7 +174,8 @@ import Testing
         for length in 0..<20 {
             for position in 0...length {
                 for c: UInt8 in [59, 44] {
-                    let bytes = Array(repeating: UInt8(ascii: "x"), count: position) + [c]
+                    let bytes =
+                        Array(repeating: UInt8(ascii: "x"), count: position) + [c]
                         + Array(repeating: UInt8(ascii: "y"), count: length - position)
                     let found = bytes.withUnsafeBufferPointer(CellText.hasListSeparator)
                     #expect(found, "\(bytes)")

@@ -8,7 +8,9 @@ import Testing
     /// in comes out, field by field.
     @Test func everyCombinationOfFieldsReadsBack() {
         var rng = SplitMix64(seed: 3)
-        let samples = ["", "Ana", "Conceição Araújo", "x@exemplo.com.br", String(repeating: "Rua longa ", count: 40), "SP"]
+        let samples = [
+            "", "Ana", "Conceição Araújo", "x@exemplo.com.br", String(repeating: "Rua longa ", count: 40), "SP",
+        ]
         for _ in 0..<2_000 {
             func pick() -> String? {
                 let r = Int(rng.next() % UInt64(samples.count + 1))
