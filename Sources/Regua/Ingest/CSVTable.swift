@@ -160,21 +160,9 @@ struct CSVTable {
     /// The key of the current row if it can be read, even from a row refused as a whole.
     func readableKey(_ column: Int) -> String? { try? key(column) }
 
-    /// Free text (name, address part, segment): controls become spaces; over 200 characters
-    /// refuses the row.
-    func text(_ column: Int) throws(RowReject) -> String? {
-        guard let (b, ascii) = unchecked(column) else { return nil }
-        if !ascii, b.count <= CellText.maxTextScalars, !CellText.hasControl(b) {
-            // The common accented name or street: the String's own check is the only one.
-            guard let s = String(validating: b, as: UTF8.self) else { throw notUTF8(column, b) }
-            return s
-        }
-        if !ascii, !UTF8Check.isValid(b) { throw notUTF8(column, b) }
-        return try Self.text(b, column: names[column])
-    }
-
-    /// Free text as ``text(_:)`` gives it, appended to `out` as bytes; false (nothing
-    /// appended) when absent.
+    /// Free text (name, address part, segment) appended to `out` as bytes, as
+    /// ``text(_:column:)`` gives it: controls become spaces; over 200 characters refuses the
+    /// row; a cell that is not UTF-8 refuses the row. False (nothing appended) when absent.
     func appendText(_ column: Int, to out: inout [UInt8]) throws(RowReject) -> Bool {
         guard let (b, ascii) = unchecked(column) else { return false }
         if !ascii, !UTF8Check.isValid(b) { throw notUTF8(column, b) }
@@ -193,7 +181,8 @@ struct CSVTable {
         }
     }
 
-    /// Free text from bytes, as ``text(_:)``.
+    /// Free text from bytes (a tag): controls become spaces; over 200 characters refuses the
+    /// row; nil when nothing is left.
     static func text(_ b: CellBytes, column: String) throws(RowReject) -> String? {
         try checkLength(b, column: column)
         let s = CellText.plainText(b)

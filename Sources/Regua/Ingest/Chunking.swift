@@ -112,7 +112,7 @@ enum Chunking {
                         } else {
                             // A quoted cell ran across the middle: the second chunk started inside a row.
                             second.discard()
-                            first = first.widened(to: capacity)
+                            first.widen(to: capacity)
                             var t = table.rows(from: first.endOffset, stop: b.count, line: first.endLine)
                             var p = parser()
                             first.read(&t, &p, file: file)

@@ -54,11 +54,6 @@ struct CustomerRowParser: RowParser {
             _ = try t.appendText(column.rawValue, to: &text.bytes)
             text.close(field, start: start)
         }
-        func append(_ field: F, _ value: String?) {
-            let start = text.open(field)
-            if let value { text.bytes.append(contentsOf: value.utf8) }
-            text.close(field, start: start)
-        }
         let nameStart = text.open(.name)
         guard try t.appendText(C.name.rawValue, to: &text.bytes) else {
             throw RowReject(column: C.name.header, reason: "name is empty (it is required)")
@@ -68,14 +63,14 @@ struct CustomerRowParser: RowParser {
         let emailStart = text.open(.email)
         if let b = try t.cell(C.email.rawValue), ContactFields.isEmail(bytes: b) { text.bytes.append(contentsOf: b) }
         text.close(.email, start: emailStart)
-        append(.phone, try t.cell(C.phone.rawValue).flatMap(BrazilianPhone.e164(bytes:)))
+        text.append(.phone, try t.cell(C.phone.rawValue).flatMap(BrazilianPhone.e164(bytes:)))
         try appendText(.street, .street)
         try appendText(.number, .number)
         try appendText(.complement, .complement)
         try appendText(.district, .district)
         try appendText(.city, .city)
-        append(.state, try t.cell(C.state.rawValue).flatMap(ContactFields.state(bytes:)))
-        append(.zip, try t.cell(C.zip.rawValue).flatMap(ContactFields.zip(bytes:)))
+        text.append(.state, try t.cell(C.state.rawValue).flatMap(ContactFields.state(bytes:)))
+        text.append(.zip, try t.cell(C.zip.rawValue).flatMap(ContactFields.zip(bytes:)))
         try appendText(.segment, .segment)
         var score: Int?
         if let b = try t.cell(C.score.rawValue) {

@@ -105,7 +105,7 @@ struct ChunkWriter<Item: Sendable> {
     private let links: UnsafeMutablePointer<Int>?
     private let sightings: UnsafeMutablePointer<Sighting>
     /// Most records this chunk may write (its number of line starts).
-    let capacity: Int
+    private(set) var capacity: Int
     private(set) var itemCount = 0
     private(set) var sightingCount = 0
     var rejects: [Reject] = []
@@ -127,16 +127,18 @@ struct ChunkWriter<Item: Sendable> {
         self.capacity = capacity
     }
 
-    private mutating func see(_ s: Sighting) {
+    /// Records a row's key, in file order.
+    private mutating func see(_ key: String, line: Int, outcome: Int, broken: Bool) {
         precondition(sightingCount < capacity, "more records than line starts")
+        let s = Sighting(key: key, hash: key.hashValue, line: line, outcome: outcome, broken: broken)
         if keysIncreasing {
             if let last = lastKey {
-                keysIncreasing = Self.isASCII(s.key) && UTF8Order.precedes(last, s.key)
+                keysIncreasing = Self.isASCII(key) && UTF8Order.precedes(last, key)
             } else {
-                keysIncreasing = Self.isASCII(s.key)
-                firstKey = s.key
+                keysIncreasing = Self.isASCII(key)
+                firstKey = key
             }
-            lastKey = s.key
+            lastKey = key
         }
         (sightings + sightingCount).initialize(to: s)
         sightingCount += 1
@@ -148,7 +150,7 @@ struct ChunkWriter<Item: Sendable> {
             let line = t.line
             if let problem = t.rowProblem() {
                 if let key = t.readableKey(P.keyColumn) {
-                    see(Sighting(key: key, hash: key.hashValue, line: line, outcome: -rejects.count - 1, broken: true))
+                    see(key, line: line, outcome: -rejects.count - 1, broken: true)
                 }
                 rejects.append(Reject(file: file, line: line, column: problem.column, reason: problem.reason))
                 continue
@@ -161,9 +163,9 @@ struct ChunkWriter<Item: Sendable> {
                     (items + itemCount).initialize(to: try parser.parse(t, key: key))
                     if let links { (links + itemCount).initialize(to: P.link(items[itemCount]).hashValue) }
                     itemCount += 1
-                    see(Sighting(key: key, hash: key.hashValue, line: line, outcome: itemCount - 1, broken: false))
+                    see(key, line: line, outcome: itemCount - 1, broken: false)
                 } catch {
-                    see(Sighting(key: key, hash: key.hashValue, line: line, outcome: -rejects.count - 1, broken: false))
+                    see(key, line: line, outcome: -rejects.count - 1, broken: false)
                     throw error
                 }
             } catch {
@@ -216,17 +218,8 @@ struct ChunkWriter<Item: Sendable> {
         sightings.deinitialize(count: sightingCount)
     }
 
-    /// Continues reading with room for `capacity` records in all.
-    func widened(to capacity: Int) -> ChunkWriter<Item> {
-        var w = ChunkWriter(items: items, links: links, sightings: sightings, capacity: capacity)
-        w.itemCount = itemCount
-        w.sightingCount = sightingCount
-        w.rejects = rejects
-        w.endOffset = endOffset
-        w.endLine = endLine
-        w.keysIncreasing = keysIncreasing
-        w.firstKey = firstKey
-        w.lastKey = lastKey
-        return w
+    /// Lets the chunk read on past its own range, with room for `capacity` records in all.
+    mutating func widen(to capacity: Int) {
+        self.capacity = capacity
     }
 }

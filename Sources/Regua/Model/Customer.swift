@@ -182,6 +182,7 @@ public struct Customer: Sendable {
         switch channel {
         case .email: text.has(.email)
         case .sms: text.has(.phone)
+        // `address.isComplete`, read from the presence mask: no address Strings per call.
         case .letter: text.has(.street) && text.has(.number) && text.has(.city) && text.has(.state) && text.has(.zip)
         }
     }
