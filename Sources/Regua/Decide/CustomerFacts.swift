@@ -51,12 +51,7 @@ extension Condition {
     /// always are) the same answer byte by byte, without Foundation's per-call cost.
     static func sameIgnoringCase(_ a: String, _ b: String) -> Bool {
         let x = a.utf8, y = b.utf8
-        if x.allSatisfy({ $0 < 0x80 }), y.allSatisfy({ $0 < 0x80 }) {
-            guard x.count == y.count else { return false }
-            return zip(x, y).allSatisfy { p, q in
-                p == q || (p | 0x20 == q | 0x20 && (p | 0x20) >= 0x61 && (p | 0x20) <= 0x7A)
-            }
-        }
+        if x.allSatisfy({ $0 < 0x80 }), y.allSatisfy({ $0 < 0x80 }) { return ASCIIBytes.equalIgnoringCase(x, y) }
         return a.caseInsensitiveCompare(b) == .orderedSame
     }
 }

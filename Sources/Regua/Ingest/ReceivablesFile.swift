@@ -218,15 +218,7 @@ struct TitleRowParser: RowParser {
 
     /// The status written in any letter case (`Open`, `PAID`), as bytes: no String per row.
     static func status(_ b: CellBytes) -> TitleStatus? {
-        for (status, name) in statusNames where name.count == b.count {
-            var same = true
-            for i in 0..<b.count where b[i] | 0x20 != name[i] {  // names are lower-case letters
-                same = false
-                break
-            }
-            if same { return status }
-        }
-        return nil
+        statusNames.first { ASCIIBytes.equalIgnoringCase(b, $0.1) }?.0
     }
 
     private static let statusNames = TitleStatus.allCases.map { ($0, Array($0.rawValue.utf8)) }

@@ -5,4 +5,14 @@ enum ASCIIBytes {
     static func isAlphanumeric(_ b: UInt8) -> Bool {
         (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
     }
+
+    /// Whether two ASCII byte strings are equal but for the case of their letters (what
+    /// `caseInsensitiveCompare` says of ASCII text).
+    @inline(__always)
+    static func equalIgnoringCase<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).allSatisfy { p, q in
+            p == q || (p | 0x20 == q | 0x20 && (p | 0x20) >= 0x61 && (p | 0x20) <= 0x7A)
+        }
+    }
 }
