@@ -141,19 +141,15 @@ public enum EmailWriter {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for s in text.unicodeScalars {
-            switch s {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                let v = s.value
-                if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) {
-                    out += " "
-                } else {
-                    out.unicodeScalars.append(s)
-                }
+            if let entity = HTMLEntity.of(s) {
+                out += entity
+                continue
+            }
+            let v = s.value
+            if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) {
+                out += " "
+            } else {
+                out.unicodeScalars.append(s)
             }
         }
         return out

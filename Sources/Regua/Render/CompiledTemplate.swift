@@ -225,14 +225,10 @@ struct CompiledTemplate: @unchecked Sendable {  // immutable after init; nodes h
             return
         }
         for c in s {
-            switch c {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
+            // A character is `<` only as that scalar alone: `<` with a combining mark is another
+            // character, which swift-mustache leaves as it is.
+            let scalars = c.unicodeScalars
+            if scalars.count == 1, let entity = HTMLEntity.of(scalars.first!) { out += entity } else { out.append(c) }
         }
     }
 }
