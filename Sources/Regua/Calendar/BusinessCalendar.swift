@@ -11,13 +11,13 @@ public struct BusinessCalendar: Sendable {
     private let holidayBits: [UInt64]
     /// First day of the table (1990-01-01); it covers 1990 through 2100.
     private static let tableStart = Day(year: 1990, month: 1, day: 1)!
-    private static let tableEnd = Day(year: 2101, month: 1, day: 1)!
+    private static let tableDays = Int(Day(year: 2101, month: 1, day: 1)!.ordinal - tableStart.ordinal)
 
     /// Builds the calendar of a rule book.
     public init(_ config: CalendarConfig) {
         self.national = config.nationalHolidays
         self.extra = Set(config.extra)
-        let days = Int(Self.tableEnd.ordinal - Self.tableStart.ordinal)
+        let days = Self.tableDays
         var bits = [UInt64](repeating: 0, count: (days + 63) / 64)
         func mark(_ day: Day) {
             let i = Int(day.ordinal - Self.tableStart.ordinal)
@@ -34,7 +34,7 @@ public struct BusinessCalendar: Sendable {
     /// Whether a day is a holiday (national or extra); weekends are not holidays by themselves.
     public func isHoliday(_ day: Day) -> Bool {
         let i = Int(day.ordinal - Self.tableStart.ordinal)
-        if i >= 0, i < Int(Self.tableEnd.ordinal - Self.tableStart.ordinal) {
+        if i >= 0, i < Self.tableDays {
             return holidayBits[i >> 6] & (1 << UInt64(i & 63)) != 0
         }
         if extra.contains(day) { return true }
