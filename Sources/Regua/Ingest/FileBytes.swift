@@ -20,8 +20,18 @@ enum FileBytes {
         String(cString: strerror(errno))
     }
 
-    /// Reads a regular file whole into a ``FileBuffer``; refuses one larger than `limit` bytes.
-    static func read(_ path: String, limit: Int) throws(Failure) -> FileBuffer {
+    /// From this size on, a regular file is mapped instead of copied (``read(_:limit:mapFrom:)``).
+    static let mapThreshold = 4 << 20
+
+    /// A regular file's bytes whole, as a ``FileBuffer``; refuses one larger than `limit` bytes.
+    ///
+    /// A regular file of `mapFrom` bytes or more is mapped read-only: its pages are the page
+    /// cache's, so 100 MB cost neither a copy nor 25,000 freshly zeroed pages. Anything else
+    /// (a small file, a pipe) is read into memory. Either way the file's size and modification
+    /// time are kept, so that ``FileBuffer/change()`` can tell whether it was rewritten while
+    /// being read. A mapped file cut short meanwhile would raise SIGBUS, which ends the process
+    /// with a message and exit 3 (``BusError``): nothing is written before the inputs are read.
+    static func read(_ path: String, limit: Int, mapFrom: Int = mapThreshold) throws(Failure) -> FileBuffer {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw Failure(cause: osCause()) }
         defer { _ = posixClose(fd) }
@@ -32,8 +42,15 @@ enum FileBytes {
         if expected > limit {
             throw Failure(cause: "it has \(expected) bytes, over the limit of \(limit)", tooLarge: true)
         }
+        let state = FileState(info)
+        if (info.st_mode & S_IFMT) == S_IFREG, expected >= max(mapFrom, 1),
+            let mapped = FileBuffer(mapping: fd, count: expected, path: path, state: state)
+        {
+            return mapped
+        }
         // The size is a hint (pipes report 0, files may grow): read until end of file.
         let buffer = FileBuffer(capacity: expected + 1)
+        buffer.origin = (path, state)
         while true {
             if buffer.count == buffer.capacity {
                 if buffer.count > limit {
@@ -93,51 +110,151 @@ private func posixRead(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> I
 private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p, n) }
 private func posixClose(_ fd: Int32) -> Int32 { close(fd) }
 
-/// A whole file in memory. A large one is mapped with its pages populated in one call (on
-/// Linux), cheaper than 25,000 page faults for 100 MB. Unmapped when released.
+/// What tells a file's content changed: its inode, size and modification time.
+struct FileState: Equatable {
+    var device: UInt64
+    var inode: UInt64
+    var size: Int
+    var modified: Int128
+
+    init(_ info: stat) {
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int(info.st_size)
+        #if os(Linux)
+            let m = info.st_mtim
+        #else
+            let m = info.st_mtimespec
+        #endif
+        modified = Int128(m.tv_sec) * 1_000_000_000 + Int128(m.tv_nsec)
+    }
+
+    /// The state of the file now at `path`, or nil when it cannot be looked at.
+    static func now(_ path: String) -> FileState? {
+        var info = stat()
+        return stat(path, &info) == 0 ? FileState(info) : nil
+    }
+}
+
+/// A whole file in memory: read into an allocation, or (a large regular file) mapped. Released
+/// (freed or unmapped) with the buffer.
 final class FileBuffer: @unchecked Sendable {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var capacity: Int
-    private var mapped: Bool
+    private var storage: Storage
     /// Bytes read so far.
     var count = 0
+    /// The file read and its state when it was opened.
+    fileprivate(set) var origin: (path: String, state: FileState)?
+
+    private enum Storage {
+        /// `UnsafeMutablePointer.allocate`.
+        case heap
+        /// An anonymous mapping, its pages populated at once (cheaper than a fault per page).
+        case anonymous
+        /// The file itself, mapped read-only.
+        case file
+    }
 
     init(capacity: Int) {
         self.capacity = max(capacity, 1)
-        (base, mapped) = FileBuffer.allocate(self.capacity)
+        (base, storage) = FileBuffer.allocate(self.capacity)
+    }
+
+    /// Maps `count` bytes of an open regular file read-only; nil when the system refuses.
+    fileprivate init?(mapping fd: Int32, count: Int, path: String, state: FileState) {
+        #if os(Linux)
+            BusError.installHandler()
+            guard let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else { return nil }
+            // Reading starts at once and goes through the whole file: ask for it all now (a
+            // file not yet in the page cache is then read ahead while the first rows are parsed).
+            _ = madvise(p, count, MADV_WILLNEED)
+            base = p.bindMemory(to: UInt8.self, capacity: count)
+            capacity = count
+            storage = .file
+            self.count = count
+            origin = (path, state)
+        #else
+            return nil
+        #endif
     }
 
     /// The bytes read (immutable once reading is done; shared by readers on several threads).
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
-    func grow(to newCapacity: Int) {
-        let (bigger, biggerMapped) = FileBuffer.allocate(newCapacity)
-        bigger.update(from: base, count: count)
-        FileBuffer.free(base, capacity, mapped)
-        (base, capacity, mapped) = (bigger, newCapacity, biggerMapped)
+    /// Whether the file was rewritten since it was opened (same file, other size or modification
+    /// time): then the bytes may be part old, part new. A file replaced by another (renamed over
+    /// it) or deleted is no change: these bytes are all the old file's.
+    func change() -> String? {
+        guard let (path, then) = origin, let now = FileState.now(path) else { return nil }
+        guard now.device == then.device, now.inode == then.inode else { return nil }
+        if now.size != then.size { return "its size went from \(then.size) to \(now.size) bytes" }
+        if now.modified != then.modified { return "its modification time changed" }
+        return nil
     }
 
-    deinit { FileBuffer.free(base, capacity, mapped) }
+    func grow(to newCapacity: Int) {
+        precondition(storage != .file, "a mapped file does not grow")
+        let (bigger, biggerStorage) = FileBuffer.allocate(newCapacity)
+        bigger.update(from: base, count: count)
+        FileBuffer.free(base, capacity, storage)
+        (base, capacity, storage) = (bigger, newCapacity, biggerStorage)
+    }
 
-    private static func allocate(_ size: Int) -> (UnsafeMutablePointer<UInt8>, Bool) {
+    deinit { FileBuffer.free(base, capacity, storage) }
+
+    private static func allocate(_ size: Int) -> (UnsafeMutablePointer<UInt8>, Storage) {
         #if os(Linux)
             if size >= 4 << 20,
                 let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0),
                 p != MAP_FAILED
             {
-                return (p.bindMemory(to: UInt8.self, capacity: size), true)
+                return (p.bindMemory(to: UInt8.self, capacity: size), .anonymous)
             }
         #endif
-        return (UnsafeMutablePointer<UInt8>.allocate(capacity: size), false)
+        return (UnsafeMutablePointer<UInt8>.allocate(capacity: size), .heap)
     }
 
-    private static func free(_ p: UnsafeMutablePointer<UInt8>, _ size: Int, _ mapped: Bool) {
-        #if os(Linux)
-            if mapped {
+    private static func free(_ p: UnsafeMutablePointer<UInt8>, _ size: Int, _ storage: Storage) {
+        switch storage {
+        case .heap:
+            p.deallocate()
+        case .anonymous, .file:
+            #if os(Linux)
                 _ = munmap(p, size)
-                return
+            #endif
+        }
+    }
+}
+
+/// SIGBUS: a mapped input file was cut short while it was being read (the only way Regua can
+/// get one). Nothing is written before the inputs are read, so the process ends with a message
+/// and exit 3 (unreadable input) instead of a bare crash.
+enum BusError {
+    /// Installs the handler, once per process.
+    static func installHandler() { _ = installed }
+
+    private static let installed: Void = {
+        var action = sigaction()
+        #if os(Linux)
+            action.__sigaction_handler.sa_handler = { _ in
+                // Only async-signal-safe calls here: write(2) of a constant, then _exit(2).
+                let message: StaticString =
+                    "regua: an input file was cut short while it was being read (SIGBUS); nothing was done: run again once the file is complete\n"
+                _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
+                _exit(3)
+            }
+        #else
+            action.__sigaction_u.__sa_handler = { _ in
+                // Only async-signal-safe calls here: write(2) of a constant, then _exit(2).
+                let message: StaticString =
+                    "regua: an input file was cut short while it was being read (SIGBUS); nothing was done: run again once the file is complete\n"
+                _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
+                _exit(3)
             }
         #endif
-        p.deallocate()
-    }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        _ = sigaction(SIGBUS, &action, nil)
+    }()
 }

@@ -9,24 +9,28 @@ public enum InputReader {
     /// Reads both files, hashes their bytes, and validates every row.
     ///
     /// Throws when a file cannot be read, is over ``CSVLimits/maxFileBytes``, has no readable
-    /// header, or lacks a required column (customers.csv's error first). Rejects are sorted by
+    /// header, lacks a required column (customers.csv's error first), or was written to while it
+    /// was being read (``FileBuffer/change()``). Rejects are sorted by
     /// file name, then line. Large files are read on two threads; the result is the same.
     public static func read(customers: String, receivables: String) throws -> Inputs {
         try read(customers: customers, receivables: receivables, minimumSplitBytes: Chunking.minimumSplitBytes)
     }
 
-    /// ``read(customers:receivables:)`` splitting files from `minimumSplitBytes` on (tests use a
-    /// small value to check that two chunks give exactly what one pass gives).
-    static func read(customers: String, receivables: String, minimumSplitBytes: Int) throws -> Inputs {
+    /// ``read(customers:receivables:)`` splitting files from `minimumSplitBytes` on and mapping
+    /// them from `mapFrom` bytes on (tests use small values to check that two chunks give exactly
+    /// what one pass gives, and a mapped file what a file read into memory gives).
+    static func read(
+        customers: String, receivables: String, minimumSplitBytes: Int, mapFrom: Int = FileBytes.mapThreshold
+    ) throws -> Inputs {
         // customers.csv is the smaller file: its thread hashes it while the other still reads.
         let (customerLoad, receivableLoad) = Chunking.both(
             {
                 Result { () throws(InputError) in
-                    let bytes = try load(customers)
+                    let bytes = try load(customers, mapFrom: mapFrom)
                     return (bytes, sha256Hex(bytes.bytes))
                 }
             },
-            { Result { () throws(InputError) in try load(receivables) } })
+            { Result { () throws(InputError) in try load(receivables, mapFrom: mapFrom) } })
         let (customerBytes, customersHash) = try customerLoad.get()
         let receivableBytes = try receivableLoad.get()
         let customersName = fileName(customers)
@@ -69,6 +73,14 @@ public enum InputReader {
             &titleRows, file: receivablesName, customersFile: customersName, customers: customerRows, known: known)
         let rejects = sortedRejects(customerRows.rejects + titleRows.rejects)
         hashing.wait()
+        // Rows and hashes are of one version of each file only if nobody wrote to it meanwhile.
+        for (buffer, path) in [(customerBytes, customers), (receivableBytes, receivables)] {
+            if let change = buffer.change() {
+                throw InputError(
+                    path: path, kind: .unreadable,
+                    message: "it changed while it was being read (\(change)); run again once it is complete")
+            }
+        }
         return Inputs(
             customers: customerRows.items, titles: titleRows.items, rejects: rejects,
             customersHash: customersHash, receivablesHash: hashes.receivables)
@@ -94,9 +106,9 @@ public enum InputReader {
     }
 
     /// A file's bytes, or an error that names the path and the cause.
-    static func load(_ path: String) throws(InputError) -> FileBuffer {
+    static func load(_ path: String, mapFrom: Int = FileBytes.mapThreshold) throws(InputError) -> FileBuffer {
         do throws(FileBytes.Failure) {
-            return try FileBytes.read(path, limit: CSVLimits.maxFileBytes)
+            return try FileBytes.read(path, limit: CSVLimits.maxFileBytes, mapFrom: mapFrom)
         } catch {
             if error.tooLarge {
                 throw InputError(

@@ -40,14 +40,17 @@ enum IngestFixtures {
         "\(id),Maria Silva,\(document),maria@exemplo.com.br,(11) 98765-4321,Rua A,10,São Paulo,SP,01310-100,B2C,700,vip,"
     }
 
-    /// Reads customers and receivables given as text.
-    static func read(customers: String, receivables: String, minimumSplitBytes: Int = Chunking.minimumSplitBytes)
-        throws -> Inputs
-    {
+    /// Reads customers and receivables given as text; by default the files are mapped, however
+    /// small (`mapFrom: Int.max` reads them into memory instead).
+    static func read(
+        customers: String, receivables: String, minimumSplitBytes: Int = Chunking.minimumSplitBytes,
+        mapFrom: Int = 1
+    ) throws -> Inputs {
         let dir = directory()
         defer { remove(dir) }
         let c = try write(Array(customers.utf8), "customers.csv", in: dir)
         let r = try write(Array(receivables.utf8), "receivables.csv", in: dir)
-        return try InputReader.read(customers: c, receivables: r, minimumSplitBytes: minimumSplitBytes)
+        return try InputReader.read(
+            customers: c, receivables: r, minimumSplitBytes: minimumSplitBytes, mapFrom: mapFrom)
     }
 }
