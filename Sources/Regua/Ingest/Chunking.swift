@@ -81,6 +81,7 @@ enum Chunking {
         var links: [Int] = []
         var rejects: [Reject] = []
         var increasing = false
+        var ascii = false
         let sightings = [Sighting](unsafeUninitializedCapacity: capacity) { sightingBuffer, sightingCount in
             items = [P.Item](unsafeUninitializedCapacity: capacity) { itemBuffer, itemCount in
                 links = [Int](unsafeUninitializedCapacity: P.hasLink ? capacity : 0) { linkBuffer, linkCount in
@@ -129,11 +130,13 @@ enum Chunking {
                     sightingCount = all.sightingCount
                     rejects = all.rejects
                     increasing = all.keysIncreasing
+                    ascii = all.allASCII
                 }
             }
         }
         return RowChunk(
-            items: items, linkHashes: links, rejects: rejects, sightings: sightings, keysIncreasing: increasing)
+            items: items, linkHashes: links, rejects: rejects, sightings: sightings, keysIncreasing: increasing,
+            allASCII: ascii)
     }
 }
 

@@ -54,6 +54,11 @@ public enum InputReader {
         var titleRows = Chunking.read(receivableTable, file: receivablesName, minimumSplitBytes: minimumSplitBytes) {
             TitleRowParser()
         }
+        // The byte hashes of the keys hold only if no key of either file is other than ASCII.
+        if !(customerRows.allASCII && titleRows.allASCII) {
+            customerRows.rehashAsStrings(link: nil)
+            titleRows.rehashAsStrings(link: TitleRowParser.link)
+        }
         // Repeated customers, then the grouping of their keys for the titles to be matched
         // against, on one thread; the grouping of the title keys on the other; then the title
         // repeats on both.

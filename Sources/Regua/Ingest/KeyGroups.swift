@@ -2,8 +2,9 @@
 /// matching titles to customers run in cache instead of paying a memory miss per key in a
 /// table of a million (the cost that dominated ingest with a `Dictionary`).
 ///
-/// Hashes are the standard library's seeded SipHash, so crafted keys cannot pile into one
-/// group on purpose; results never depend on the seed (they are per key, not per order).
+/// Hashes are seeded (``KeyHash``'s random secret, or the standard library's SipHash), so
+/// crafted keys cannot pile into one group on purpose; results never depend on the seed (they
+/// are per key, not per order). All keys grouped and matched must have the same kind of hash.
 struct KeyGroups {
     struct Record {
         var hash: Int
@@ -30,8 +31,8 @@ struct KeyGroups {
         bits == 0 ? 0 : Int(UInt64(bitPattern: Int64(hash)) >> UInt64(64 - bits))
     }
 
-    /// Groups keys `0..<count` given by `key`, whose `hashValue` is `hash` (computed by the
-    /// caller, usually while reading the rows on two threads).
+    /// Groups keys `0..<count` given by `key`, whose hash is `hash` (computed by the caller,
+    /// usually while reading the rows on two threads).
     init(count: Int, bits: Int, hash: (Int) -> Int, key: (Int) -> String) {
         self.bits = bits
         let groups = 1 << bits

@@ -1,18 +1,34 @@
-/// A row of a file that has a readable key (customer_id, title_id), in file order.
+/// A row of a file that has a readable key (customer_id, title_id), in file order. 32 bytes: a
+/// file of a million rows has as many.
 struct Sighting: Sendable {
     /// The key as read.
     var key: String
-    /// `key.hashValue`, computed while the rows are read on two threads.
+    /// The key's hash (``KeyHash``, or `hashValue` once a non-ASCII key was seen), computed while
+    /// the rows are read on two threads.
     var hash: Int
+    /// The line, negated for a row refused as a whole.
+    private var signedLine: Int32
+    private var outcome32: Int32
+
+    init(key: String, hash: Int, line: Int, outcome: Int, broken: Bool) {
+        self.key = key
+        self.hash = hash
+        signedLine = broken ? -Int32(line) : Int32(line)
+        outcome32 = Int32(outcome)
+    }
+
     /// Line of the row.
-    var line: Int
+    var line: Int { Int(signedLine.magnitude) }
     /// Index of the row's item when accepted (≥ 0), else `-(index of its reject) - 1`.
-    var outcome: Int
+    var outcome: Int {
+        get { Int(outcome32) }
+        set { outcome32 = Int32(newValue) }
+    }
     /// The row was refused as a whole (syntax, limits): it never counts as a duplicate.
-    var broken: Bool
+    var broken: Bool { signedLine < 0 }
 
     /// The row was accepted.
-    var accepted: Bool { outcome >= 0 }
+    var accepted: Bool { outcome32 >= 0 }
 }
 
 /// Turns one valid row of a file into its item.
@@ -21,8 +37,8 @@ protocol RowParser {
     /// Column number and name of the key.
     static var keyColumn: Int { get }
     static var keyName: String { get }
-    /// Whether items refer to another file's key (a title's customer_id), whose hash is then
-    /// kept next to each item (``RowChunk/linkHashes``).
+    /// Whether items refer to another file's key (a title's customer_id), whose hash (as
+    /// ``Sighting/hash``) is then kept next to each item (``RowChunk/linkHashes``).
     static var hasLink: Bool { get }
     /// The other file's key an item refers to (only called when ``hasLink``).
     static func link(_ item: Item) -> String
@@ -49,6 +65,9 @@ struct RowChunk<Item: Sendable>: Sendable {
     /// its key, as ERPs usually write them): then no key can repeat and the check is skipped.
     /// (Only for ASCII: two different non-ASCII byte strings can be the same String.)
     var keysIncreasing = false
+    /// Every key and link is ASCII: the hashes are ``KeyHash``'s, else they must be made again
+    /// with ``rehashAsStrings(link:)`` before keys are compared.
+    var allASCII = false
 
     /// Refuses every row whose key an earlier row had, as "duplicate KEY (first seen on line N)";
     /// this reason wins over any other of the row's cells. A row refused as a whole keeps its
@@ -90,6 +109,15 @@ struct RowChunk<Item: Sendable>: Sendable {
         if !dropped.isEmpty { dropItems(dropped) }
     }
 
+    /// Hashes every key (and every item's link, given `link`) with `hashValue`: the hash that
+    /// agrees with String equality for any text.
+    mutating func rehashAsStrings(link: ((Item) -> String)?) {
+        for i in sightings.indices { sightings[i].hash = sightings[i].key.hashValue }
+        if let link {
+            for i in items.indices { linkHashes[i] = link(items[i]).hashValue }
+        }
+    }
+
     /// Removes the items marked (and their link hashes), keeping the order of the rest.
     mutating func dropItems(_ dropped: [Bool]) {
         items.removeMarked(dropped)
@@ -114,6 +142,8 @@ struct ChunkWriter<Item: Sendable> {
     private(set) var endLine = 1
     /// The keys seen so far are ASCII and strictly increasing (``RowChunk/keysIncreasing``).
     private(set) var keysIncreasing = true
+    /// Every key and link seen so far is ASCII (``RowChunk/allASCII``).
+    private(set) var allASCII = true
     private(set) var firstKey: String?
     private(set) var lastKey: String?
 
@@ -130,12 +160,14 @@ struct ChunkWriter<Item: Sendable> {
     /// Records a row's key, in file order.
     private mutating func see(_ key: String, line: Int, outcome: Int, broken: Bool) {
         precondition(sightingCount < capacity, "more records than line starts")
-        let s = Sighting(key: key, hash: key.hashValue, line: line, outcome: outcome, broken: broken)
+        let (hash, ascii) = KeyHash.of(key)
+        allASCII = allASCII && ascii
+        let s = Sighting(key: key, hash: hash, line: line, outcome: outcome, broken: broken)
         if keysIncreasing {
             if let last = lastKey {
-                keysIncreasing = Self.isASCII(key) && UTF8Order.precedes(last, key)
+                keysIncreasing = ascii && UTF8Order.precedes(last, key)
             } else {
-                keysIncreasing = Self.isASCII(key)
+                keysIncreasing = ascii
                 firstKey = key
             }
             lastKey = key
@@ -161,7 +193,11 @@ struct ChunkWriter<Item: Sendable> {
                     precondition(itemCount < capacity, "more records than line starts")
                     // Built in place: a title or customer is a large struct, not worth a copy.
                     (items + itemCount).initialize(to: try parser.parse(t, key: key))
-                    if let links { (links + itemCount).initialize(to: P.link(items[itemCount]).hashValue) }
+                    if let links {
+                        let (hash, ascii) = KeyHash.of(P.link(items[itemCount]))
+                        allASCII = allASCII && ascii
+                        (links + itemCount).initialize(to: hash)
+                    }
                     itemCount += 1
                     see(key, line: line, outcome: itemCount - 1, broken: false)
                 } catch {
@@ -203,12 +239,9 @@ struct ChunkWriter<Item: Sendable> {
             firstKey = firstKey ?? nextFirst
             lastKey = next.lastKey
         }
+        allASCII = allASCII && next.allASCII
         endOffset = next.endOffset
         endLine = next.endLine
-    }
-
-    private static func isASCII(_ key: String) -> Bool {
-        key.utf8.allSatisfy { $0 < 0x80 }
     }
 
     /// Destroys what this chunk wrote (a chunk whose reading turned out to be wrong).

@@ -1,0 +1,69 @@
+import Testing
+
+@testable import Regua
+
+/// The byte hash of ASCII keys, and the fall-back to String hashing when any key is not ASCII.
+@Suite struct KeyHashTests {
+    typealias F = IngestFixtures
+
+    @Test func asciiIsToldForEveryLengthAndPosition() {
+        for length in 0...40 {
+            let plain = String(repeating: "a", count: length)
+            #expect(KeyHash.of(plain).ascii, "length \(length)")
+            for position in 0..<length {
+                var bytes = Array(plain.utf8)
+                bytes[position] = 0xC3
+                let r = bytes.withUnsafeBufferPointer { KeyHash.of(bytes: $0) }
+                #expect(!r.ascii, "length \(length), 0xC3 at \(position)")
+            }
+        }
+    }
+
+    @Test func equalKeysHashAlikeAndDifferentOnesApart() {
+        // Every key differs from the others in one byte, or in length only.
+        var keys: [String] = []
+        for length in 1...33 {
+            for position in 0..<length {
+                for c in ["0", "1", "Z"] {
+                    keys.append(String(repeating: "A", count: position) + c + String(repeating: "A", count: length - position - 1))
+                }
+            }
+        }
+        keys = Array(Set(keys))
+        let hashes = keys.map { KeyHash.of($0).hash }
+        #expect(Set(hashes).count == keys.count)
+        for k in keys.prefix(50) {
+            let copy = String(decoding: Array(k.utf8), as: UTF8.self)
+            #expect(KeyHash.of(copy).hash == KeyHash.of(k).hash)
+        }
+    }
+
+    @Test func idsLikeAnERPsSpreadOverTheGroups() {
+        let bits = 8
+        var counts = [Int](repeating: 0, count: 1 << bits)
+        let n = 200_000
+        for i in 0..<n {
+            let id = "C" + String(i + 1_000_000)
+            let h = UInt64(bitPattern: Int64(KeyHash.of(id).hash))
+            counts[Int(h >> UInt64(64 - bits))] += 1
+        }
+        let mean = n >> bits
+        #expect(counts.max()! < mean * 3 / 2 && counts.min()! > mean / 2, "\(counts.min()!)...\(counts.max()!)")
+    }
+
+    /// A customer_id written as ASCII in one file and as a canonically equal non-ASCII text in
+    /// the other (Kelvin sign for K; e + combining acute for é) is the same customer.
+    @Test(arguments: [("K1", "\u{212A}1"), ("\u{212A}1", "K1"), ("Jos\u{E9}", "Jose\u{301}"), ("Jose\u{301}", "Jos\u{E9}")])
+    func customerIdsMatchAsTextAcrossTheFiles(pair: (String, String)) throws {
+        let (inCustomers, inTitles) = pair
+        let customers = F.customersHeader + "\n" + F.customer(inCustomers) + "\n" + F.customer("C2") + "\n"
+        let receivables =
+            "title_id,customer_id,due_date,amount\nT1,\(inTitles),2026-11-25,10.00\nT2,C2,2026-11-25,10.00\n"
+            + "T3,C3,2026-11-25,10.00\n"
+        for split in [1, Int.max] {
+            let inputs = try F.read(customers: customers, receivables: receivables, minimumSplitBytes: split)
+            #expect(inputs.titles.map(\.id.raw) == ["T1", "T2"])
+            #expect(inputs.rejects.map(\.line) == [4])
+        }
+    }
+}
