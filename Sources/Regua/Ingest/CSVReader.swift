@@ -58,13 +58,64 @@ public struct CSVField: Sendable, Hashable {
 public struct CSVRecord: Sendable {
     /// 1-based line on which the record starts (a quoted cell may span lines).
     public var line: Int = 0
-    /// The cells read (at most ``CSVLimits/maxFields``; partial when `problem` is a syntax error).
-    public var fields: [CSVField] = []
     /// The first problem found in the row, if any; such a row must not be trusted.
     public var problem: CSVProblem?
+    /// The cells, reused from record to record: appending one is a store, with no uniqueness
+    /// or capacity check of an array per cell (the reader checks once per record).
+    fileprivate var cells = CellList()
 
     /// An empty record to be filled by ``CSVReader/next(into:)``.
     public init() {}
+
+    /// The cells read (at most ``CSVLimits/maxFields``; partial when `problem` is a syntax error).
+    public var fields: [CSVField] { Array(UnsafeBufferPointer(start: cells.base, count: cells.count)) }
+
+    /// Number of cells read.
+    var fieldCount: Int { cells.count }
+
+    /// Cell `i` (`0..<fieldCount`).
+    @inline(__always)
+    func field(_ i: Int) -> CSVField {
+        precondition(i >= 0 && i < cells.count, "no such cell")
+        return cells.base[i]
+    }
+}
+
+/// A growable list of cell positions owned by one ``CSVRecord`` (copied before a write when
+/// shared, so records stay values).
+private final class CellList: @unchecked Sendable {
+    private(set) var base: UnsafeMutablePointer<CSVField>
+    private var capacity: Int
+    var count = 0
+
+    init(capacity: Int = 32) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }  // CSVField is plain data: nothing to deinitialize
+
+    func copy() -> CellList {
+        let c = CellList(capacity: capacity)
+        c.base.initialize(from: base, count: count)
+        c.count = count
+        return c
+    }
+
+    @inline(__always)
+    func append(_ field: CSVField) {
+        if count == capacity { grow() }
+        (base + count).initialize(to: field)
+        count += 1
+    }
+
+    private func grow() {
+        let bigger = UnsafeMutablePointer<CSVField>.allocate(capacity: capacity * 2)
+        bigger.initialize(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity *= 2
+    }
 }
 
 /// An RFC 4180 reader over a byte buffer: one pass, no String per cell.
@@ -129,7 +180,9 @@ public struct CSVReader {
             p += eol
             line += 1
         }
-        record.fields.removeAll(keepingCapacity: true)
+        if !isKnownUniquelyReferenced(&record.cells) { record.cells = record.cells.copy() }
+        let cells = record.cells
+        cells.count = 0
         scratch.count = 0
         record.problem = nil
         record.line = line
@@ -248,7 +301,7 @@ public struct CSVReader {
                 }
             }
             if fieldCount < CSVLimits.maxFields {
-                record.fields.append(
+                cells.append(
                     CSVField(
                         start: start, end: end, isQuoted: quoted, isUnescaped: escapedCell,
                         isASCII: high < 0x80))

@@ -92,10 +92,10 @@ struct CSVTable {
                 return RowReject(column: "", reason: Self.describe(p))
             }
         }
-        if record.fields.count != headerNames.count {
+        if record.fieldCount != headerNames.count {
             return RowReject(
                 column: "",
-                reason: "the row has \(record.fields.count) cells but the header has "
+                reason: "the row has \(record.fieldCount) cells but the header has "
                     + "\(headerNames.count) (a cell holding a comma must be quoted)")
         }
         return nil
@@ -114,8 +114,8 @@ struct CSVTable {
     @inline(__always)
     private func unchecked(_ column: Int) -> (CellBytes, ascii: Bool)? {
         let i = index[column]
-        guard i >= 0, i < record.fields.count else { return nil }
-        let field = record.fields[i]
+        guard i >= 0, i < record.fieldCount else { return nil }
+        let field = record.field(i)
         let b = CellText.trimmed(reader.bytes(field))
         return b.isEmpty ? nil : (b, field.isASCII)
     }
