@@ -43,6 +43,8 @@ struct TitleRowParser: RowParser {
     struct KnownCustomers {
         /// Sighting index of each key's first row.
         var firsts: [Int]
+        /// Whether that row was accepted (a title of a refused customer is refused too).
+        var accepted: [Bool]
         var groups: KeyGroups
     }
 
@@ -50,10 +52,11 @@ struct TitleRowParser: RowParser {
     static func knownCustomers(_ customers: RowChunk<Customer>, firstSightings: [Int32], bits: Int) -> KnownCustomers {
         var firsts: [Int] = []
         for (i, f) in firstSightings.enumerated() where f == Int32(i) { firsts.append(i) }
+        let accepted = firsts.map { customers.sightings[$0].accepted }
         let groups = customers.sightings.withUnsafeBufferPointer { list in
             KeyGroups(count: firsts.count, bits: bits, hash: { list[firsts[$0]].hash }) { list[firsts[$0]].key }
         }
-        return KnownCustomers(firsts: firsts, groups: groups)
+        return KnownCustomers(firsts: firsts, accepted: accepted, groups: groups)
     }
 
     /// Refuses the titles whose customer_id is not in customers.csv or whose customer row was
@@ -63,42 +66,43 @@ struct TitleRowParser: RowParser {
         customers: RowChunk<Customer>, known: KnownCustomers
     ) {
         let bits = known.groups.bits
-        // Each half of the titles is grouped and matched on its own thread.
-        let found: [Int32] = titles.items.withUnsafeBufferPointer { list in
+        // Each half of the titles is grouped and matched on its own thread, which keeps only the
+        // titles to refuse (title index, customer index or -1): usually none.
+        let refused: [(Int, Int)] = titles.items.withUnsafeBufferPointer { list in
             titles.linkHashes.withUnsafeBufferPointer { hashes in
+                func refusals(_ range: Range<Int>) -> [(Int, Int)] {
+                    let found = known.groups.match(
+                        KeyGroups(count: range.count, bits: bits, hash: { hashes[range.lowerBound + $0] }) {
+                            list[range.lowerBound + $0].customerID.raw
+                        })
+                    var out: [(Int, Int)] = []
+                    for (i, f) in found.enumerated() where f < 0 || !known.accepted[Int(f)] {
+                        out.append((range.lowerBound + i, Int(f)))
+                    }
+                    return out
+                }
                 let half = list.count / 2
-                let (a, b) = Chunking.both(
-                    {
-                        known.groups.match(
-                            KeyGroups(count: half, bits: bits, hash: { hashes[$0] }) { list[$0].customerID.raw })
-                    },
-                    {
-                        known.groups.match(
-                            KeyGroups(count: list.count - half, bits: bits, hash: { hashes[half + $0] }) {
-                                list[half + $0].customerID.raw
-                            })
-                    })
+                let (a, b) = Chunking.both({ refusals(0..<half) }, { refusals(half..<list.count) })
                 return a + b
             }
         }
-        var dropped: [Bool] = []
+        guard !refused.isEmpty else { return }
+        var dropped = [Bool](repeating: false, count: titles.items.count)
         let column = ReceivableColumn.customerID.header
-        for (i, f) in found.enumerated() {
+        for (i, f) in refused {
             let reason: String
             if f >= 0 {
-                let s = customers.sightings[known.firsts[Int(f)]]
-                if s.accepted { continue }
+                let s = customers.sightings[known.firsts[f]]
                 reason =
                     "customer_id \(echo(titles.items[i].customerID.raw)) was refused in \(customersFile) "
                     + "(line \(s.line)), so its titles are refused too"
             } else {
                 reason = "customer_id \(echo(titles.items[i].customerID.raw)) is not in \(customersFile)"
             }
-            if dropped.isEmpty { dropped = [Bool](repeating: false, count: titles.items.count) }
             dropped[i] = true
             titles.rejects.append(Reject(file: file, line: titles.items[i].line, column: column, reason: reason))
         }
-        if !dropped.isEmpty { titles.dropItems(dropped) }
+        titles.dropItems(dropped)
     }
 
     private func title(_ t: CSVTable, id: String) throws(RowReject) -> Title {
