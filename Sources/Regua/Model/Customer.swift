@@ -195,8 +195,9 @@ struct CustomerText: Sendable {
         case name, email, phone, street, number, complement, district, city, state, zip, segment
     }
 
-    /// Every present field's UTF-8, in field order.
-    private var storage: String
+    /// Every present field's UTF-8, in field order: bytes, checked as UTF-8 where they were read
+    /// (a String here would check them all again for each of a quarter of a million customers).
+    private var storage: [UInt8]
     /// `ends[i]`: offset in `storage` one past field i (an absent field ends where the one
     /// before it does).
     private var ends: SIMD16<UInt32>
@@ -213,8 +214,9 @@ struct CustomerText: Sendable {
             guard has(field) else { return nil }
             let start = field.rawValue == 0 ? 0 : Int(ends[field.rawValue - 1])
             let end = Int(ends[field.rawValue])
-            var s = storage
-            return s.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+            return storage.withUnsafeBufferPointer {
+                String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)
+            }
         }
         set {
             var b = Builder()
@@ -234,7 +236,7 @@ struct CustomerText: Sendable {
         self = b.finish()
     }
 
-    private init(storage: String, ends: SIMD16<UInt32>, present: UInt16) {
+    private init(storage: [UInt8], ends: SIMD16<UInt32>, present: UInt16) {
         self.storage = storage
         self.ends = ends
         self.present = present
@@ -291,7 +293,8 @@ struct CustomerText: Sendable {
         func finish() -> CustomerText {
             var ends = self.ends
             for i in next..<Field.allCases.count { ends[i] = UInt32(bytes.count) }
-            return CustomerText(storage: String(decoding: bytes, as: UTF8.self), ends: ends, present: present)
+            // A copy of its own size: the builder's buffer is reused for the next row.
+            return CustomerText(storage: Array(bytes[...]), ends: ends, present: present)
         }
     }
 }
