@@ -34,39 +34,16 @@ public struct NightDecider: Sendable {
             }
             return Array(customers.indices)
         }()
-        // Titles grouped by customer without an array per customer: each customer id gets a
-        // group number (a repeated id shares its first sighting's group, so both see the same
-        // titles, as a dictionary lookup would), then one counting-sort pass lays the title
-        // indices out group by group, each group in file order.
-        var groupOfID: [CustomerID: Int32] = [:]
-        groupOfID.reserveCapacity(order.count)
-        var groupOfCustomer = [Int32](repeating: 0, count: order.count)  // by position in `order`
-        var groups: Int32 = 0
-        for k in order.indices {
-            let id = customers[order[k]].id
-            if let g = groupOfID[id] {
-                groupOfCustomer[k] = g
-            } else {
-                groupOfID[id] = groups
-                groupOfCustomer[k] = groups
-                groups += 1
-            }
-        }
-        // By index, not `enumerated()`: that copied every whole Title (strings and all) just to
-        // read its customer id.
-        // The lookups (a million, hashing each customer id) on every core.
-        var groupOfTitle = [Int32](repeating: -1, count: titles.count)
-        let groupOf = groupOfID
-        groupOfTitle.withUnsafeMutableBufferPointer { buf in
-            let out = buf
-            let n = titles.count
-            let parts = max(1, min(8, n / 65_536))
-            DispatchQueue.concurrentPerform(iterations: parts) { p in
-                for i in (n * p / parts)..<(n * (p + 1) / parts) {
-                    if let g = groupOf[titles[i].customerID] { out[i] = g }
-                }
-            }
-        }
+        // Titles grouped by customer without an array per customer: each customer is the group
+        // of the first customer (in id order) with its id, so that a repeated id shares its
+        // first sighting's titles, as a dictionary lookup would; then one counting-sort pass
+        // lays the title indices out group by group, each group in file order. The ids are
+        // matched by hash groups on both cores (``KeyGroups/firstMatches``), not through a
+        // dictionary that hashed a million ids with SipHash.
+        let (groupOfCustomer, groupOfTitle) = KeyGroups.firstMatches(
+            count: order.count, key: { customers[order[$0]].id.raw },
+            probes: titles.count, probe: { titles[$0].customerID.raw })
+        let groups = Int32(order.count)
         var start = [Int](repeating: 0, count: Int(groups) + 1)  // counts first, then offsets
         for g in groupOfTitle where g >= 0 { start[Int(g) + 1] += 1 }
         for g in 0..<Int(groups) { start[g + 1] += start[g] }

@@ -138,3 +138,58 @@ struct KeyGroups {
         return size - 1
     }
 }
+
+extension KeyGroups {
+    /// Matches texts as Strings without a dictionary: for each of the keys `0..<count` (given
+    /// by `key`), the index of the first key equal to it; for each of the probes
+    /// `0..<probes`, the index of the first key equal to it, or -1. Hashed and matched on both
+    /// cores, with ``KeyHash`` when every key and probe is ASCII and `hashValue` otherwise.
+    static func firstMatches(
+        count: Int, key: (Int) -> String, probes: Int, probe: (Int) -> String
+    ) -> (keys: [Int32], probes: [Int32]) {
+        var keyHashes = [Int](repeating: 0, count: count)
+        var probeHashes = [Int](repeating: 0, count: probes)
+        let half = probes / 2
+        // The keys and the first half of the probes on one thread, the other half on the other.
+        func hash(_ strings: Bool) -> Bool {
+            keyHashes.withUnsafeMutableBufferPointer { kh in
+                probeHashes.withUnsafeMutableBufferPointer { ph in
+                    func fill(_ out: UnsafeMutableBufferPointer<Int>, _ range: Range<Int>, _ text: (Int) -> String)
+                        -> Bool
+                    {
+                        var ascii = true
+                        for i in range {
+                            if strings {
+                                out[i] = text(i).hashValue
+                            } else {
+                                let (h, a) = KeyHash.of(text(i))
+                                out[i] = h
+                                ascii = ascii && a
+                            }
+                        }
+                        return ascii
+                    }
+                    let (a, b) = Chunking.both(
+                        { fill(kh, 0..<count, key) && fill(ph, 0..<half, probe) },
+                        { fill(ph, half..<probes, probe) })
+                    return a && b
+                }
+            }
+        }
+        if !hash(false) { _ = hash(true) }
+        let bits = KeyGroups.bits(for: count)
+        let groups = keyHashes.withUnsafeBufferPointer { kh in
+            KeyGroups(count: count, bits: bits, hash: { kh[$0] }, key: key)
+        }
+        let firsts = groups.firstOccurrences(split: true)
+        let (a, b) = probeHashes.withUnsafeBufferPointer { ph in
+            Chunking.both(
+                { groups.match(KeyGroups(count: half, bits: bits, hash: { ph[$0] }, key: probe)) },
+                {
+                    groups.match(
+                        KeyGroups(count: probes - half, bits: bits, hash: { ph[half + $0] }) { probe(half + $0) })
+                })
+        }
+        return (firsts, a + b)
+    }
+}

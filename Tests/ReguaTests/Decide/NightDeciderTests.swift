@@ -246,3 +246,37 @@ import Testing
         #expect(p.agingCounts == [1, 2, 0, 1, 0, 0, 0])
     }
 }
+
+/// How titles find their customer in the decider: by id as text, whatever the order of either
+/// list, and never a customer that is not there.
+@Suite struct DeciderCustomerMatchTests {
+    typealias F = DeciderFixtures
+
+    @Test func titlesFindTheirCustomerByIdAsText() {
+        // Kelvin sign K and combining acute: the same ids as "K1" and "José" written otherwise.
+        let customers = [F.customer("C2"), F.customer("K1"), F.customer("Jos\u{E9}")]
+        let titles = [
+            F.title("T1", "\u{212A}1", due: "2026-11-23"), F.title("T2", "C2", due: "2026-11-23"),
+            F.title("T3", "C9", due: "2026-11-23"), F.title("T4", "Jose\u{301}", due: "2026-11-23"),
+        ]
+        let d = F.decide(customers, titles, asOf: "2026-11-23")
+        #expect(d.sentPairs == ["T1": "due_today", "T2": "due_today", "T4": "due_today"])
+        // The same answer whatever the order of the lists (the decision is sorted).
+        let r = F.decide(customers.reversed(), titles.reversed(), asOf: "2026-11-23")
+        #expect(r.actions.map(\.titleID) == d.actions.map(\.titleID))
+        #expect(r.messages.map(\.customer.id) == d.messages.map(\.customer.id))
+    }
+
+    @Test func manyCustomersEachGetOnlyTheirOwnTitles() {
+        // Enough customers for several hash groups and both threads.
+        let customers = (0..<3_000).map { F.customer("C\($0)") }
+        let titles = (0..<9_000).map { F.title("T\($0)", "C\(($0 * 7) % 3_100)", due: "2026-11-23") }
+        let d = F.decide(customers.shuffled(), titles.shuffled(), asOf: "2026-11-23")
+        let known = Set(customers.map(\.id))
+        let expected = Set(titles.filter { known.contains($0.customerID) }.map(\.id))
+        #expect(Set(d.actions.filter { $0.kind == .sent }.map(\.titleID)) == expected)
+        for m in d.messages {
+            #expect(m.titles.allSatisfy { $0.title.customerID == m.customer.id })
+        }
+    }
+}
