@@ -166,15 +166,17 @@ public struct BoletoIssuer: Sendable {
         // 17 digits may be a whole Banco do Brasil nosso número and take the general rule.
         // Over the bytes at once: half a million titles of a night carry a nosso número.
         var text = nossoNumero
-        let fits = alwaysFits > 0 && text.withUTF8 { b in
-            guard b.count != 17, !b.isEmpty else { return false }
-            var significant = 0
-            for c in b {
-                guard c >= 0x30, c <= 0x39 else { return false }
-                if significant > 0 || c != 0x30 { significant += 1 }
+        let fits =
+            alwaysFits > 0
+            && text.withUTF8 { b in
+                guard b.count != 17, !b.isEmpty else { return false }
+                var significant = 0
+                for c in b {
+                    guard c >= 0x30, c <= 0x39 else { return false }
+                    if significant > 0 || c != 0x30 { significant += 1 }
+                }
+                return significant <= alwaysFits
             }
-            return significant <= alwaysFits
-        }
         if fits { return }
         _ = try Boleto.freeField(parts, nossoNumero: nossoNumero)
     }

@@ -235,23 +235,18 @@ enum BusError {
     static func installHandler() { _ = installed }
 
     private static let installed: Void = {
+        let handler: @convention(c) (Int32) -> Void = { _ in
+            // Only async-signal-safe calls here: write(2) of a constant, then _exit(2).
+            let message: StaticString =
+                "regua: an input file was cut short while it was being read (SIGBUS); nothing was done: run again once the file is complete\n"
+            _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
+            _exit(3)
+        }
         var action = sigaction()
         #if os(Linux)
-            action.__sigaction_handler.sa_handler = { _ in
-                // Only async-signal-safe calls here: write(2) of a constant, then _exit(2).
-                let message: StaticString =
-                    "regua: an input file was cut short while it was being read (SIGBUS); nothing was done: run again once the file is complete\n"
-                _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
-                _exit(3)
-            }
+            action.__sigaction_handler.sa_handler = handler
         #else
-            action.__sigaction_u.__sa_handler = { _ in
-                // Only async-signal-safe calls here: write(2) of a constant, then _exit(2).
-                let message: StaticString =
-                    "regua: an input file was cut short while it was being read (SIGBUS); nothing was done: run again once the file is complete\n"
-                _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
-                _exit(3)
-            }
+            action.__sigaction_u.__sa_handler = handler
         #endif
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0

@@ -170,7 +170,10 @@ extension KeyGroups {
                         return ascii
                     }
                     let (a, b) = Chunking.both(
-                        { fill(kh, 0..<count, key) && fill(ph, 0..<half, probe) },
+                        {
+                            let keys = fill(kh, 0..<count, key)
+                            return fill(ph, 0..<half, probe) && keys
+                        },
                         { fill(ph, half..<probes, probe) })
                     return a && b
                 }

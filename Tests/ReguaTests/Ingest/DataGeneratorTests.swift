@@ -90,7 +90,8 @@ import Testing
     /// Both files read in one pass and in two chunks on two threads must agree exactly (and
     /// read into memory or mapped).
     private func expectSameInOneAndTwoPasses(customers: String, receivables: String) throws {
-        let one = try F.read(customers: customers, receivables: receivables, minimumSplitBytes: Int.max, mapFrom: Int.max)
+        let one = try F.read(
+            customers: customers, receivables: receivables, minimumSplitBytes: Int.max, mapFrom: Int.max)
         let two = try F.read(customers: customers, receivables: receivables, minimumSplitBytes: 1, mapFrom: 1)
         #expect(one.rejects == two.rejects)
         #expect(one.customers.map(\.id) == two.customers.map(\.id))

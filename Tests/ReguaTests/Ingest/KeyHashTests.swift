@@ -25,7 +25,9 @@ import Testing
         for length in 1...33 {
             for position in 0..<length {
                 for c in ["0", "1", "Z"] {
-                    keys.append(String(repeating: "A", count: position) + c + String(repeating: "A", count: length - position - 1))
+                    keys.append(
+                        String(repeating: "A", count: position) + c
+                            + String(repeating: "A", count: length - position - 1))
                 }
             }
         }
@@ -53,7 +55,9 @@ import Testing
 
     /// A customer_id written as ASCII in one file and as a canonically equal non-ASCII text in
     /// the other (Kelvin sign for K; e + combining acute for é) is the same customer.
-    @Test(arguments: [("K1", "\u{212A}1"), ("\u{212A}1", "K1"), ("Jos\u{E9}", "Jose\u{301}"), ("Jose\u{301}", "Jos\u{E9}")])
+    @Test(arguments: [
+        ("K1", "\u{212A}1"), ("\u{212A}1", "K1"), ("Jos\u{E9}", "Jose\u{301}"), ("Jose\u{301}", "Jos\u{E9}"),
+    ])
     func customerIdsMatchAsTextAcrossTheFiles(pair: (String, String)) throws {
         let (inCustomers, inTitles) = pair
         let customers = F.customersHeader + "\n" + F.customer(inCustomers) + "\n" + F.customer("C2") + "\n"
