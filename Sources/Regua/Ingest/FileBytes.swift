@@ -43,14 +43,16 @@ enum FileBytes {
             throw Failure(cause: "it has \(expected) bytes, over the limit of \(limit)", tooLarge: true)
         }
         let state = FileState(info)
-        if (info.st_mode & S_IFMT) == S_IFREG, expected >= max(mapFrom, 1),
+        let regular = (info.st_mode & S_IFMT) == S_IFREG
+        if regular, expected >= max(mapFrom, 1),
             let mapped = FileBuffer(mapping: fd, count: expected, path: path, state: state)
         {
             return mapped
         }
         // The size is a hint (pipes report 0, files may grow): read until end of file.
         let buffer = FileBuffer(capacity: expected + 1)
-        buffer.origin = (path, state)
+        // A pipe's times change as it is written: only a regular file can be checked afterwards.
+        if regular { buffer.origin = (path, state) }
         while true {
             if buffer.count == buffer.capacity {
                 if buffer.count > limit {

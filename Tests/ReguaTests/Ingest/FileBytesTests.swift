@@ -67,3 +67,27 @@ import Testing
         #expect(throws: FileBytes.Failure.self) { try FileBytes.read(dir, limit: 1 << 20, mapFrom: 1) }
     }
 }
+
+/// A pipe (`--customers /dev/stdin`, `<(zcat …)`) is read whole and is no change, though its
+/// times move while it is written.
+@Suite struct FileBytesPipeTests {
+    @Test func aPipeWrittenWhileReadIsReadWhole() throws {
+        let dir = IngestFixtures.directory()
+        defer { IngestFixtures.remove(dir) }
+        let path = dir + "/fifo"
+        #expect(mkfifo(path, 0o600) == 0)
+        let chunk = Array(repeating: UInt8(ascii: "x"), count: 64 * 1024)
+        let writer = Thread {
+            let fd = open(path, O_WRONLY)
+            for _ in 0..<16 {
+                chunk.withUnsafeBytes { _ = write(fd, $0.baseAddress!, $0.count) }
+                usleep(2_000)
+            }
+            close(fd)
+        }
+        writer.start()
+        let buffer = try FileBytes.read(path, limit: 1 << 30, mapFrom: 1)
+        #expect(buffer.count == 16 * chunk.count)
+        #expect(buffer.change() == nil)
+    }
+}
