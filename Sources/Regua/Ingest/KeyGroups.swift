@@ -186,13 +186,23 @@ extension KeyGroups {
         }
         let firsts = groups.firstOccurrences(split: true)
         let (a, b) = probeHashes.withUnsafeBufferPointer { ph in
-            Chunking.both(
-                { groups.match(KeyGroups(count: half, bits: bits, hash: { ph[$0] }, key: probe)) },
-                {
-                    groups.match(
-                        KeyGroups(count: probes - half, bits: bits, hash: { ph[half + $0] }) { probe(half + $0) })
-                })
+            groups.matchInHalves(count: probes, hash: { ph[$0] }, key: probe) { _, found in found }
         }
         return (firsts, a + b)
+    }
+
+    /// Matches the probes `0..<count` (their hashes and texts given by index, hashed as the
+    /// keys here were) in two halves, each grouped and matched (``match(_:)``) on a thread of its
+    /// own, which then hands its range and matches to `result`.
+    func matchInHalves<R>(
+        count: Int, hash: (Int) -> Int, key: (Int) -> String, _ result: (Range<Int>, [Int32]) -> R
+    ) -> (R, R) {
+        func half(_ range: Range<Int>) -> R {
+            let probes = KeyGroups(count: range.count, bits: bits, hash: { hash(range.lowerBound + $0) }) {
+                key(range.lowerBound + $0)
+            }
+            return result(range, match(probes))
+        }
+        return Chunking.both({ half(0..<(count / 2)) }, { half((count / 2)..<count) })
     }
 }

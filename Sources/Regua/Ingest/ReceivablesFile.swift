@@ -65,24 +65,19 @@ struct TitleRowParser: RowParser {
         _ titles: inout RowChunk<Title>, file: String, customersFile: String,
         customers: RowChunk<Customer>, known: KnownCustomers
     ) {
-        let bits = known.groups.bits
         // Each half of the titles is grouped and matched on its own thread, which keeps only the
         // titles to refuse (title index, customer index or -1): usually none.
         let refused: [(Int, Int)] = titles.items.withUnsafeBufferPointer { list in
             titles.linkHashes.withUnsafeBufferPointer { hashes in
-                func refusals(_ range: Range<Int>) -> [(Int, Int)] {
-                    let found = known.groups.match(
-                        KeyGroups(count: range.count, bits: bits, hash: { hashes[range.lowerBound + $0] }) {
-                            list[range.lowerBound + $0].customerID.raw
-                        })
+                let (a, b) = known.groups.matchInHalves(
+                    count: list.count, hash: { hashes[$0] }, key: { list[$0].customerID.raw }
+                ) { range, found in
                     var out: [(Int, Int)] = []
                     for (i, f) in found.enumerated() where f < 0 || !known.accepted[Int(f)] {
                         out.append((range.lowerBound + i, Int(f)))
                     }
                     return out
                 }
-                let half = list.count / 2
-                let (a, b) = Chunking.both({ refusals(0..<half) }, { refusals(half..<list.count) })
                 return a + b
             }
         }
