@@ -81,6 +81,7 @@ public struct NightRunner {
         } catch let e as LedgerError {
             throw ReguaError(.io, e.description + "; nothing was done")
         }
+        clock.lap("ledger")  // the lock and the ledger's opening (its schema, on a first night)
         let returns = try loaded.readReturnFiles(ledger: ledger, asOf: asOf)
         clock.lap("ingest")
         let inputsHash = loaded.inputsHash(returnHashes: returns.allHashes)
