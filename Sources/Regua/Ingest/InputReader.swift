@@ -22,16 +22,10 @@ public enum InputReader {
     static func read(
         customers: String, receivables: String, minimumSplitBytes: Int, mapFrom: Int = FileBytes.mapThreshold
     ) throws -> Inputs {
-        // customers.csv is the smaller file: its thread hashes it while the other still reads.
         let (customerLoad, receivableLoad) = Chunking.both(
-            {
-                Result { () throws(InputError) in
-                    let bytes = try load(customers, mapFrom: mapFrom)
-                    return (bytes, sha256Hex(bytes.bytes))
-                }
-            },
+            { Result { () throws(InputError) in try load(customers, mapFrom: mapFrom) } },
             { Result { () throws(InputError) in try load(receivables, mapFrom: mapFrom) } })
-        let (customerBytes, customersHash) = try customerLoad.get()
+        let customerBytes = try customerLoad.get()
         let receivableBytes = try receivableLoad.get()
         let customersName = fileName(customers)
         let receivablesName = fileName(receivables)
@@ -39,6 +33,7 @@ public enum InputReader {
         let hashes = Hashes()
         let hashing = DispatchGroup()
         DispatchQueue.global().async(group: hashing) {
+            hashes.customers = sha256Hex(customerBytes.bytes)
             hashes.receivables = sha256Hex(receivableBytes.bytes)
         }
         defer { hashing.wait() }  // the buffers must outlive the hashing, even on a throw
@@ -88,11 +83,12 @@ public enum InputReader {
         }
         return Inputs(
             customers: customerRows.items, titles: titleRows.items, rejects: rejects,
-            customersHash: customersHash, receivablesHash: hashes.receivables)
+            customersHash: hashes.customers, receivablesHash: hashes.receivables)
     }
 
-    /// receivables.csv's hash, written by the hashing thread before the group is left.
+    /// The files' hashes, written by the hashing thread before the group is left.
     private final class Hashes: @unchecked Sendable {
+        var customers = ""
         var receivables = ""
     }
 
