@@ -87,7 +87,8 @@ enum Chunking {
                 links = [Int](unsafeUninitializedCapacity: P.hasLink ? capacity : 0) { linkBuffer, linkCount in
                     let front = ChunkWriter<P.Item>(
                         items: itemBuffer.baseAddress!, links: P.hasLink ? linkBuffer.baseAddress! : nil,
-                        sightings: sightingBuffer.baseAddress!, capacity: firstStarts)
+                        sightings: sightingBuffer.baseAddress!, capacity: firstStarts,
+                        deferring: !P.needsSightingsWhenSorted)
                     var all: ChunkWriter<P.Item>
                     if let middle {
                         var (first, second) = both(
@@ -95,6 +96,7 @@ enum Chunking {
                                 var t = table.rows(from: start, stop: middle, line: startLine)
                                 var p = parser()
                                 var w = front
+                                w.prefault()
                                 w.read(&t, &p, file: file)
                                 return w
                             },
@@ -104,12 +106,14 @@ enum Chunking {
                                 var w = ChunkWriter<P.Item>(
                                     items: itemBuffer.baseAddress! + firstStarts,
                                     links: P.hasLink ? linkBuffer.baseAddress! + firstStarts : nil,
-                                    sightings: sightingBuffer.baseAddress! + firstStarts, capacity: secondStarts)
+                                    sightings: sightingBuffer.baseAddress! + firstStarts, capacity: secondStarts,
+                                    deferring: !P.needsSightingsWhenSorted)
+                                w.prefault()
                                 w.read(&t, &p, file: file)
                                 return w
                             })
                         if first.endOffset == middle {
-                            first.append(second)
+                            first.append(second, P.self)
                         } else {
                             // A quoted cell ran across the middle: the second chunk started inside a row.
                             second.discard()
@@ -123,8 +127,10 @@ enum Chunking {
                         var t = table
                         var p = parser()
                         all = front
+                        all.prefault()
                         all.read(&t, &p, file: file)
                     }
+                    precondition(!all.deferring || all.keysIncreasing, "sightings left unwritten")
                     linkCount = P.hasLink ? all.itemCount : 0
                     itemCount = all.itemCount
                     sightingCount = all.sightingCount

@@ -36,6 +36,8 @@ enum CustomerColumn: Int, CaseIterable {
 struct CustomerRowParser: RowParser {
     static var keyColumn: Int { CustomerColumn.customerID.rawValue }
     static var keyName: String { CustomerColumn.customerID.header }
+    static func key(_ item: Customer) -> String { item.id.raw }
+    static func line(_ item: Customer) -> Int { item.line }
 
     mutating func parse(_ t: CSVTable, key: String) throws(RowReject) -> Customer {
         try customer(t, id: key)

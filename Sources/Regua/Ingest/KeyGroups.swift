@@ -41,6 +41,7 @@ struct KeyGroups {
         for g in 0..<groups { next[g + 1] += next[g] }
         starts = next
         records = [Record](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if let base = buffer.baseAddress { Prefault.forWriting(base, count: count) }
             for i in 0..<count {
                 let h = hash(i)
                 let g = Self.group(h, bits)

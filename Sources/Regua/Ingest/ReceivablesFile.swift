@@ -37,6 +37,10 @@ struct TitleRowParser: RowParser {
 
     static var hasLink: Bool { true }
     static func link(_ item: Title) -> String { item.customerID.raw }
+    static func key(_ item: Title) -> String { item.id.raw }
+    static func line(_ item: Title) -> Int { item.line }
+    /// Title keys are only looked at for repeats.
+    static var needsSightingsWhenSorted: Bool { false }
 
     /// The customer_ids of customers.csv, each row that first had its key, grouped to be
     /// matched by ``checkCustomers(_:file:customersFile:customers:known:)``.

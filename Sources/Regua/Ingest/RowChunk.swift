@@ -42,6 +42,14 @@ protocol RowParser {
     static var hasLink: Bool { get }
     /// The other file's key an item refers to (only called when ``hasLink``).
     static func link(_ item: Item) -> String
+    /// Whether the sightings of accepted rows are used even when the keys turn out increasing
+    /// (customers: for the title check). When not (titles: only to find repeats, which
+    /// increasing keys cannot have), they are written only once the order breaks, made again
+    /// from the items with ``key(_:)`` and ``line(_:)``.
+    static var needsSightingsWhenSorted: Bool { get }
+    /// An accepted item's key and line, as its row had them.
+    static func key(_ item: Item) -> String
+    static func line(_ item: Item) -> Int
     /// The row's item, or why the row is refused.
     mutating func parse(_ t: CSVTable, key: String) throws(RowReject) -> Item
 }
@@ -49,6 +57,7 @@ protocol RowParser {
 extension RowParser {
     static var hasLink: Bool { false }
     static func link(_ item: Item) -> String { "" }
+    static var needsSightingsWhenSorted: Bool { true }
 }
 
 /// The rows of a file, read in order: accepted items, rejects, and every key seen.
@@ -60,6 +69,9 @@ struct RowChunk<Item: Sendable>: Sendable {
     /// For a parser with a link, the hash of each item's link key (same order as `items`).
     var linkHashes: [Int] = []
     var rejects: [Reject] = []
+    /// Every row that had a readable key, in file order; for a parser that does not need them
+    /// when the keys are increasing (``RowParser/needsSightingsWhenSorted``), only the refused
+    /// rows' as long as ``keysIncreasing``.
     var sightings: [Sighting] = []
     /// Every key is ASCII and comes after the one before in byte order (an export sorted by
     /// its key, as ERPs usually write them): then no key can repeat and the check is skipped.
@@ -146,24 +158,27 @@ struct ChunkWriter<Item: Sendable> {
     private(set) var allASCII = true
     private(set) var firstKey: String?
     private(set) var lastKey: String?
+    /// The accepted rows' sightings are not written while the keys are increasing (only the
+    /// refused rows' are): ``RowParser/needsSightingsWhenSorted`` is false.
+    private(set) var deferring: Bool
 
     init(
         items: UnsafeMutablePointer<Item>, links: UnsafeMutablePointer<Int>?,
-        sightings: UnsafeMutablePointer<Sighting>, capacity: Int
+        sightings: UnsafeMutablePointer<Sighting>, capacity: Int, deferring: Bool = false
     ) {
         self.items = items
         self.links = links
         self.sightings = sightings
         self.capacity = capacity
+        self.deferring = deferring
     }
 
     /// Records a row's key, in file order.
-    private mutating func see(_ key: String, line: Int, outcome: Int, broken: Bool) {
-        precondition(sightingCount < capacity, "more records than line starts")
-        let (hash, ascii) = KeyHash.of(key)
-        allASCII = allASCII && ascii
-        let s = Sighting(key: key, hash: hash, line: line, outcome: outcome, broken: broken)
+    private mutating func see<P: RowParser>(
+        _ parser: P.Type, _ key: String, line: Int, outcome: Int, broken: Bool
+    ) where P.Item == Item {
         if keysIncreasing {
+            let ascii = ASCIIBytes.isASCII(key)
             if let last = lastKey {
                 keysIncreasing = ascii && UTF8Order.precedes(last, key)
             } else {
@@ -171,9 +186,59 @@ struct ChunkWriter<Item: Sendable> {
                 firstKey = key
             }
             lastKey = key
+            if deferring {
+                // Increasing keys are ASCII, so `allASCII` holds; an accepted row's sighting
+                // can be made again from its item if the order breaks later.
+                if keysIncreasing, outcome >= 0 { return }
+                // This row's own item (the last one, if accepted) is seen just below.
+                if !keysIncreasing { writeDeferredSightings(P.self, items: outcome >= 0 ? itemCount - 1 : itemCount) }
+            }
         }
-        (sightings + sightingCount).initialize(to: s)
+        precondition(sightingCount < capacity, "more records than line starts")
+        let (hash, ascii) = KeyHash.of(key)
+        allASCII = allASCII && ascii
+        (sightings + sightingCount).initialize(
+            to: Sighting(key: key, hash: hash, line: line, outcome: outcome, broken: broken))
         sightingCount += 1
+    }
+
+    /// Ends ``deferring``: writes the sightings of the first `items` items (all by default)
+    /// among the refused rows' already written, in file order (a merge by line from the back,
+    /// in place).
+    mutating func writeDeferredSightings<P: RowParser>(_ parser: P.Type, items count: Int? = nil)
+    where P.Item == Item {
+        guard deferring else { return }
+        deferring = false
+        let written = count ?? itemCount
+        let total = sightingCount + written
+        precondition(total <= capacity, "more records than line starts")
+        var refused = sightingCount - 1
+        var item = written - 1
+        var out = total - 1
+        while item >= 0 {
+            let line = P.line(items[item])
+            if refused >= 0, sightings[refused].line > line {
+                (sightings + out).moveInitialize(from: sightings + refused, count: 1)
+                refused -= 1
+            } else {
+                let key = P.key(items[item])
+                let (hash, _) = KeyHash.of(key)
+                (sightings + out).initialize(
+                    to: Sighting(key: key, hash: hash, line: line, outcome: item, broken: false))
+                item -= 1
+            }
+            out -= 1
+        }
+        // The refused rows before the first item are already in place.
+        sightingCount = total
+    }
+
+    /// Faults in this chunk's regions of the arrays at once (see ``Prefault``); the sightings'
+    /// only when they are all written.
+    func prefault() {
+        Prefault.forWriting(items, count: capacity)
+        if !deferring { Prefault.forWriting(sightings, count: capacity) }
+        if let links { Prefault.forWriting(links, count: capacity) }
     }
 
     /// Reads the table's rows until its end (of the file or of the chunk).
@@ -182,7 +247,7 @@ struct ChunkWriter<Item: Sendable> {
             let line = t.line
             if let problem = t.rowProblem() {
                 if let key = t.readableKey(P.keyColumn) {
-                    see(key, line: line, outcome: -rejects.count - 1, broken: true)
+                    see(P.self, key, line: line, outcome: -rejects.count - 1, broken: true)
                 }
                 rejects.append(Reject(file: file, line: line, column: problem.column, reason: problem.reason))
                 continue
@@ -199,9 +264,9 @@ struct ChunkWriter<Item: Sendable> {
                         (links + itemCount).initialize(to: hash)
                     }
                     itemCount += 1
-                    see(key, line: line, outcome: itemCount - 1, broken: false)
+                    see(P.self, key, line: line, outcome: itemCount - 1, broken: false)
                 } catch {
-                    see(key, line: line, outcome: -rejects.count - 1, broken: false)
+                    see(P.self, key, line: line, outcome: -rejects.count - 1, broken: false)
                     throw error
                 }
             } catch {
@@ -214,7 +279,15 @@ struct ChunkWriter<Item: Sendable> {
 
     /// Moves the next chunk's items, link hashes and sightings right behind this chunk's (they
     /// were written further on in the same arrays) and takes over its rejects and end.
-    mutating func append(_ next: consuming ChunkWriter<Item>) {
+    mutating func append<P: RowParser>(_ next: consuming ChunkWriter<Item>, _ parser: P.Type) where P.Item == Item {
+        var next = next
+        let increasing =
+            keysIncreasing && next.keysIncreasing
+            && lastKey.flatMap { last in next.firstKey.map { UTF8Order.precedes(last, $0) } } ?? true
+        if !increasing {
+            writeDeferredSightings(P.self)
+            next.writeDeferredSightings(P.self)
+        }
         let itemBase = itemCount
         let rejectBase = rejects.count
         if next.items != items + itemCount {
@@ -234,8 +307,7 @@ struct ChunkWriter<Item: Sendable> {
         sightingCount += next.sightingCount
         rejects.append(contentsOf: next.rejects)
         if let nextFirst = next.firstKey {
-            keysIncreasing =
-                keysIncreasing && next.keysIncreasing && lastKey.map { UTF8Order.precedes($0, nextFirst) } ?? true
+            keysIncreasing = increasing
             firstKey = firstKey ?? nextFirst
             lastKey = next.lastKey
         }

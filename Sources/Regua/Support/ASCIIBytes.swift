@@ -2,6 +2,12 @@
 /// table lookup per character.
 enum ASCIIBytes {
     /// `A`–`Z`, `a`–`z`, `0`–`9`: what `Character.isLetter || .isNumber` says of an ASCII character.
+    /// Whether every byte of a text's UTF-8 is below 0x80.
+    static func isASCII(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { b in b.reduce(0, |) < 0x80 }
+    }
+
     static func isAlphanumeric(_ b: UInt8) -> Bool {
         (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
     }

@@ -163,6 +163,95 @@ import Testing
         }
     }
 
+    /// While the title keys increase, only refused rows' keys are kept; when the order breaks
+    /// (inside a chunk or at the seam), the accepted rows' keys are put back among them in file
+    /// order, so a repeat names the same first line as if every key had been kept.
+    @Test func repeatsAfterALongSortedRunNameTheirFirstLine() throws {
+        let customers = F.customersHeader + "\n" + F.customer("C1") + "\n"
+        let rows = [
+            "T001,C1,2026-11-25,10.00,",  // line 2
+            "T002,C1,2026-11-25,ten,",  // 3: refused (amount)
+            "T003,C1,2026-11-25,10.00,",  // 4
+            "T004,C1,2026-11-25,10.00,,extra",  // 5: refused as a whole (cells)
+            "T005,C1,2026-11-25,10.00,",  // 6
+            "T006,C9,2026-11-25,10.00,",  // 7: refused later (unknown customer)
+            "T007,C1,2026-11-25,10.00,",  // 8
+            "T002,C1,2026-11-25,10.00,",  // 9: the order breaks; repeats a refused row
+            "T001,C1,2026-11-25,10.00,",  // 10: repeats an accepted row
+            "T004,C1,2026-11-25,10.00,",  // 11: repeats a row refused as a whole
+            "T006,C1,2026-11-25,10.00,",  // 12: repeats a row refused for its customer
+            "T008,C1,2026-11-25,10.00,",  // 13
+        ]
+        for cut in [0, 3, 6, 9] {
+            // Padding the first rows moves the middle of the file, so the seam falls in turn
+            // before, inside and after the sorted run.
+            let padded = rows.enumerated().map { i, r in i < cut ? r + String(repeating: "x", count: 300) : r }
+            let receivables = "title_id,customer_id,due_date,amount,notes\n" + padded.joined(separator: "\n") + "\n"
+            try expectSameInOneAndTwoPasses(customers: customers, receivables: receivables)
+            let inputs = try F.read(customers: customers, receivables: receivables, minimumSplitBytes: 1)
+            let said = inputs.rejects.map { "\($0.line) \($0.column): \($0.reason)" }
+            #expect(
+                said == [
+                    "3 amount: amount 'ten' is not a number like 1234.56",
+                    "5 : the row has 6 cells but the header has 5 (a cell holding a comma must be quoted)",
+                    "7 customer_id: customer_id 'C9' is not in customers.csv",
+                    "9 title_id: duplicate title_id (first seen on line 3)",
+                    "10 title_id: duplicate title_id (first seen on line 2)",
+                    "11 title_id: duplicate title_id (first seen on line 5)",
+                    "12 title_id: duplicate title_id (first seen on line 7)",
+                ], "cut \(cut)")
+            #expect(inputs.titles.map(\.id.raw) == ["T001", "T003", "T005", "T007", "T008"])
+        }
+    }
+
+    /// A title parser that keeps every sighting, as parsers did before title sightings were
+    /// deferred while the keys increase.
+    private struct EagerTitles: RowParser {
+        var inner = TitleRowParser()
+        static var keyColumn: Int { TitleRowParser.keyColumn }
+        static var keyName: String { TitleRowParser.keyName }
+        static var hasLink: Bool { true }
+        static func link(_ item: Title) -> String { TitleRowParser.link(item) }
+        static func key(_ item: Title) -> String { TitleRowParser.key(item) }
+        static func line(_ item: Title) -> Int { TitleRowParser.line(item) }
+        mutating func parse(_ t: CSVTable, key: String) throws(RowReject) -> Title { try inner.parse(t, key: key) }
+    }
+
+    /// Deferred sightings, once written, are exactly those an eager reader keeps: key, hash,
+    /// line, outcome and whether the row was refused as a whole, in the same order.
+    @Test func deferredSightingsAreWhatAnEagerReaderKeeps() throws {
+        var rows: [String] = []
+        for i in 1...40 {
+            switch i % 5 {
+            case 1: rows.append("T\(1000 + i),C1,2026-11-25,ten,")  // refused (amount)
+            case 2: rows.append("T\(1000 + i),C1,2026-11-25,1.00,,extra")  // refused as a whole
+            default: rows.append("T\(1000 + i),C1,2026-11-25,1.00,")
+            }
+        }
+        for breakAt in [3, 20, 21, 39] {
+            var keys = rows
+            keys.insert("T0001,C1,2026-11-25,1.00,", at: breakAt)  // the order breaks here
+            let text = "title_id,customer_id,due_date,amount,notes\n" + keys.joined(separator: "\n") + "\n"
+            let bytes = Array(text.utf8)
+            try bytes.withUnsafeBufferPointer { b in
+                let table = try CSVTable(
+                    buffer: b, path: "r.csv", file: "r.csv", names: ReceivableColumn.names,
+                    required: ReceivableColumn.required)
+                for split in [1, Int.max] {
+                    let lazy = Chunking.read(table, file: "r.csv", minimumSplitBytes: split) { TitleRowParser() }
+                    let eager = Chunking.read(table, file: "r.csv", minimumSplitBytes: split) { EagerTitles() }
+                    #expect(!lazy.keysIncreasing && !eager.keysIncreasing)
+                    func describe(_ c: RowChunk<Title>) -> [String] {
+                        c.sightings.map { "\($0.key) \($0.hash) \($0.line) \($0.outcome) \($0.broken)" }
+                    }
+                    #expect(describe(lazy) == describe(eager), "break at \(breakAt), split \(split)")
+                    #expect(lazy.sightings.count == 41)
+                    #expect(lazy.items.map(\.id) == eager.items.map(\.id))
+                }
+            }
+        }
+    }
+
     @Test func generatedDataAgrees() throws {
         let data = DataGenerator(customers: 500, titles: 3_000, seed: 11, asOf: Day(iso: "2026-11-23")!).generate()
         try expectSameInOneAndTwoPasses(
