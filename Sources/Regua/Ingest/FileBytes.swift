@@ -168,11 +168,10 @@ final class FileBuffer: @unchecked Sendable {
         #if os(Linux)
             BusError.installHandler()
             guard let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else { return nil }
-            // Reading starts at once and goes through the whole file: ask for it all now (a
-            // file not yet in the page cache is then read ahead while the first rows are parsed).
+            // Reading goes through the whole file at once (the line count first): ask for all of
+            // it (read ahead when not yet in the page cache), then map every page in one call,
+            // as a fault each 64 KiB costs more on a virtual machine.
             _ = madvise(p, count, MADV_WILLNEED)
-            // And map every page now, in one call: the line count reads them all first anyway,
-            // a fault each 64 KiB costing more on a virtual machine.
             _ = madvise(p, count, 22)  // MADV_POPULATE_READ (Linux 5.14); a failure changes nothing
             base = p.bindMemory(to: UInt8.self, capacity: count)
             capacity = count
