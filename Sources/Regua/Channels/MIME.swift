@@ -25,7 +25,8 @@ enum MIME {
     /// Builds a text in which every run of control characters and white space becomes one
     /// space, none at either end (``sanitize(_:)``, and SMS texts).
     struct SpaceCollapser {
-        private var out = String.UnicodeScalarView()
+        /// UTF-8 of the text so far (a scalar view grows more slowly, one scalar at a time).
+        private var out: [UInt8] = []
         private var pendingSpace = false
 
         mutating func add(_ s: Unicode.Scalar) {
@@ -34,13 +35,17 @@ enum MIME {
                 return
             }
             if pendingSpace {
-                out.append(" ")
+                out.append(UInt8(ascii: " "))
                 pendingSpace = false
             }
-            out.append(s)
+            if s.isASCII {
+                out.append(UInt8(s.value))
+            } else {
+                UTF8.encode(s) { out.append($0) }
+            }
         }
 
-        var text: String { String(out) }
+        var text: String { String(decoding: out, as: UTF8.self) }
     }
 
     /// Control characters and white space that must not survive into a header as-is.

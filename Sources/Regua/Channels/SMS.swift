@@ -74,9 +74,10 @@ public enum SMS {
     /// `transliterate`, characters outside GSM-7 get their closest GSM-7 spelling (ã → a,
     /// ç → c, “ → ", – → -, … → ...), while those GSM-7 has (é, à, ü, Ç, É) are kept.
     public static func prepare(_ text: String, transliterate: Bool) -> SMSText {
-        // ASCII text is its own NFC, and GSM-7 characters are kept as they are: only the
-        // others go through the (costly) normalisation and transliteration.
-        let nfc = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
+        // Text below U+0300 (ASCII, Latin-1, Latin Extended: all of Portuguese) is its own NFC,
+        // and GSM-7 characters are kept as they are: only the others go through the (costly)
+        // normalisation and transliteration.
+        let nfc = isNFCAsIs(text) ? text : text.precomposedStringWithCanonicalMapping
         var out = MIME.SpaceCollapser()
         for s in nfc.unicodeScalars {
             if !transliterate || GSM7.septets(s) != nil {
@@ -86,6 +87,13 @@ public enum SMS {
             }
         }
         return measure(out.text)
+    }
+
+    /// Whether every scalar is below U+0300, where no character has a canonical decomposition
+    /// that NFC would not compose back and none combines with its neighbour (combining marks,
+    /// Hangul jamo and the singletons all lie above): such a text is already in NFC.
+    static func isNFCAsIs(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 < 0x80 } || text.unicodeScalars.allSatisfy { $0.value < 0x300 }
     }
 
     /// Encoding, length and segments of a text as it is (no clean-up).

@@ -51,6 +51,30 @@ struct SMSTests {
         #expect(s.encoding == .gsm7)
     }
 
+    /// `prepare` skips the NFC pass for text below U+0300: that text must be its own NFC,
+    /// scalar for scalar (String's `==` would hide a difference: it compares canonically).
+    @Test("text below U+0300 is already NFC: every scalar, and random runs of them")
+    func belowCombiningMarksIsNFC() {
+        func nfcScalars(_ s: String) -> [Unicode.Scalar] {
+            Array(s.precomposedStringWithCanonicalMapping.unicodeScalars)
+        }
+        let below = (1..<0x300).compactMap(Unicode.Scalar.init)
+        for c in below {
+            let s = String(String.UnicodeScalarView([c]))
+            #expect(SMS.isNFCAsIs(s))
+            #expect(nfcScalars(s) == [c], "U+\(String(c.value, radix: 16))")
+        }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let run = (0..<Int.random(in: 2...6, using: &rng)).map { _ in below.randomElement(using: &rng)! }
+            let s = String(String.UnicodeScalarView(run))
+            #expect(nfcScalars(s) == run, "\(run.map { String($0.value, radix: 16) })")
+        }
+        // From U+0300 on the shortcut does not apply: a combining mark composes with its base.
+        #expect(!SMS.isNFCAsIs("a\u{0303}"))
+        #expect(SMS.prepare("a\u{0303}o", transliterate: false).text == "ão")
+    }
+
     @Test("characters with no GSM-7 form are kept and make the text UCS-2")
     func untransliterable() {
         let s = SMS.prepare("Pague já 😀", transliterate: true)
