@@ -175,14 +175,30 @@ enum MIME {
     /// ``qpWidth``; CRLF, CR or LF in the text become hard CRLF breaks. A `.` or `From ` at the
     /// start of a line is encoded too, so no transport can mistake or mangle it.
     static func quotedPrintable(_ text: String) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + text.utf8.count / 8)
-        let lines = splitLines(Array(text.utf8))
-        for (i, line) in lines.enumerated() {
-            if i > 0 { out += [13, 10] }
-            encodeLine(line, into: &out)
+        var text = text
+        return text.withUTF8 { src in
+            // Each byte gives at most 3 (`=XX`, or CR LF for a lone LF), and a soft break (3)
+            // comes after at least 25 of them (a line holds 73 before one): 4 a byte is room
+            // enough, written once.
+            [UInt8](unsafeUninitializedCapacity: 4 * src.count + 8) { out, written in
+                var w = 0
+                var start = 0
+                while true {
+                    // Lines end at CRLF, CR or LF (as ``splitLines(_:)`` splits them).
+                    var end = start
+                    while end < src.count, src[end] != 13, src[end] != 10 { end += 1 }
+                    if start > 0 {
+                        out[w] = 13
+                        out[w + 1] = 10
+                        w += 2
+                    }
+                    encodeLine(src, start..<end, into: out, at: &w)
+                    if end == src.count { break }
+                    start = src[end] == 13 && end + 1 < src.count && src[end + 1] == 10 ? end + 2 : end + 1
+                }
+                written = w
+            }
         }
-        return out
     }
 
     /// Splits bytes on CRLF, CR or LF.
@@ -202,22 +218,28 @@ enum MIME {
         return lines
     }
 
-    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+    private static let hexDigits: (UInt8, UInt8) = (UInt8(ascii: "0"), UInt8(ascii: "A") - 10)
 
-    private static let fromSpace = Array("From ".utf8)
-
-    private static func encodeLine(_ line: ArraySlice<UInt8>, into out: inout [UInt8]) {
+    /// One line (no line break in `range`) of ``quotedPrintable(_:)``, written at `w`.
+    private static func encodeLine(
+        _ src: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: UnsafeMutableBufferPointer<UInt8>,
+        at w: inout Int
+    ) {
         var length = 0
-        let first = line.startIndex
-        let last = line.endIndex - 1
-        func startsFrom(_ i: Int) -> Bool { line[i...].starts(with: fromSpace) }
-        func appendEncoded(_ b: UInt8) {
-            out.append(UInt8(ascii: "="))
-            out.append(hexDigits[Int(b >> 4)])
-            out.append(hexDigits[Int(b & 15)])
+        let last = range.upperBound - 1
+        @inline(__always) func startsFrom(_ i: Int) -> Bool {
+            i + 5 <= range.upperBound && src[i] == UInt8(ascii: "F") && src[i + 1] == UInt8(ascii: "r")
+                && src[i + 2] == UInt8(ascii: "o") && src[i + 3] == UInt8(ascii: "m") && src[i + 4] == 32
         }
-        for i in first..<line.endIndex {
-            let b = line[i]
+        @inline(__always) func appendEncoded(_ b: UInt8) {
+            let high = b >> 4, low = b & 15
+            out[w] = UInt8(ascii: "=")
+            out[w + 1] = high < 10 ? hexDigits.0 + high : hexDigits.1 + high
+            out[w + 2] = low < 10 ? hexDigits.0 + low : hexDigits.1 + low
+            w += 3
+        }
+        for i in range {
+            let b = src[i]
             let isLast = i == last
             let startsLine = length == 0
             let literal: Bool
@@ -232,9 +254,10 @@ enum MIME {
             let width = literal ? 1 : 3
             // Leave room for the soft-break "=" unless this is the line's last byte.
             if length + width > (isLast ? qpWidth : qpWidth - 1) {
-                out.append(UInt8(ascii: "="))
-                out.append(13)
-                out.append(10)
+                out[w] = UInt8(ascii: "=")
+                out[w + 1] = 13
+                out[w + 2] = 10
+                w += 3
                 length = 0
                 // A byte that now starts a physical line may need encoding after all.
                 if b == UInt8(ascii: ".") || (b == UInt8(ascii: "F") && startsFrom(i)) {
@@ -244,7 +267,8 @@ enum MIME {
                 }
             }
             if literal {
-                out.append(b)
+                out[w] = b
+                w += 1
             } else {
                 appendEncoded(b)
             }

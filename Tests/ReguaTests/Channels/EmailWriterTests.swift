@@ -187,6 +187,74 @@ struct EmailWriterTests {
         #expect(String(decoding: MIME.quotedPrintable(text), as: UTF8.self) == encoded)
     }
 
+    /// The encoder as first written (line by line over an array, byte by byte), kept as the
+    /// reference the faster one must match byte for byte.
+    private static func referenceQP(_ text: String) -> [UInt8] {
+        let bytes = Array(text.utf8)
+        var lines: [ArraySlice<UInt8>] = []
+        var start = 0
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 13 || bytes[i] == 10 {
+                lines.append(bytes[start..<i])
+                if bytes[i] == 13, i + 1 < bytes.count, bytes[i + 1] == 10 { i += 1 }
+                start = i + 1
+            }
+            i += 1
+        }
+        lines.append(bytes[start..<bytes.count])
+        var out: [UInt8] = []
+        let hex = Array("0123456789ABCDEF".utf8)
+        for (n, line) in lines.enumerated() {
+            if n > 0 { out += [13, 10] }
+            var length = 0
+            func startsFrom(_ i: Int) -> Bool { line[i...].starts(with: Array("From ".utf8)) }
+            for i in line.indices {
+                let b = line[i]
+                let isLast = i == line.endIndex - 1
+                let literal: Bool
+                switch b {
+                case 32, 9: literal = !isLast
+                case UInt8(ascii: "="): literal = false
+                case UInt8(ascii: "."): literal = length != 0
+                case UInt8(ascii: "F"): literal = !(length == 0 && startsFrom(i))
+                case 33...126: literal = true
+                default: literal = false
+                }
+                let width = literal ? 1 : 3
+                if length + width > (isLast ? 76 : 75) {
+                    out += Array("=\r\n".utf8)
+                    length = 0
+                    if b == UInt8(ascii: ".") || (b == UInt8(ascii: "F") && startsFrom(i)) {
+                        out += [UInt8(ascii: "="), hex[Int(b >> 4)], hex[Int(b & 15)]]
+                        length = 3
+                        continue
+                    }
+                }
+                out += literal ? [b] : [UInt8(ascii: "="), hex[Int(b >> 4)], hex[Int(b & 15)]]
+                length += width
+            }
+        }
+        return out
+    }
+
+    @Test("quoted-printable gives the reference encoder's bytes on random text")
+    func qpMatchesReference() {
+        let pieces = [
+            "a", "Z", " ", "\t", "=", ".", "F", "From ", "From", "\n", "\r", "\r\n", "é", "ção", "€", "😀", "\u{0}",
+            "\u{7F}", "~", String(repeating: "x", count: 70), String(repeating: "é", count: 30),
+        ]
+        var rng = SystemRandomNumberGenerator()
+        for round in 0..<4_000 {
+            let text = (0..<Int.random(in: 0...40, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }
+                .joined()
+            #expect(MIME.quotedPrintable(text) == Self.referenceQP(text), "round \(round): \(Array(text.utf8))")
+        }
+        for text in ["", "\n", "\r\n", "x\n", "\nx", "\r", "\r\r\n\n", ".", "From x"] {
+            #expect(MIME.quotedPrintable(text) == Self.referenceQP(text), "\(Array(text.utf8))")
+        }
+    }
+
     @Test("a soft break never splits an =XX escape")
     func qpSoftBreak() {
         let qp = String(decoding: MIME.quotedPrintable(String(repeating: "é", count: 40)), as: UTF8.self)
