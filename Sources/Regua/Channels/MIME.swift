@@ -61,8 +61,19 @@ enum MIME {
     /// be folded onto a line of its own, and without `=?` (which a reader would decode).
     static func isPlainFoldable(_ value: String, reserve: Int) -> Bool {
         guard value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return false }
-        if value.contains("=?") { return false }
-        return value.split(separator: " ").allSatisfy { $0.utf8.count + 1 + reserve <= foldWidth }
+        // Printable ASCII from here on: a byte is a character, so bytes are looked at.
+        if zip(value.utf8, value.utf8.dropFirst()).contains(where: {
+            $0 == UInt8(ascii: "=") && $1 == UInt8(ascii: "?")
+        }) {
+            return false
+        }
+        return asciiWords(value).allSatisfy { $0.utf8.count + 1 + reserve <= foldWidth }
+    }
+
+    /// The space-separated words of printable ASCII text (what `split(separator: " ")` gives,
+    /// without breaking it into characters).
+    static func asciiWords(_ value: String) -> [String] {
+        value.utf8.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
     }
 
     // MARK: Encoded-words
@@ -83,25 +94,49 @@ enum MIME {
 
         func flush() {
             guard !chunk.isEmpty else { return }
-            words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=")
+            words.append("=?UTF-8?B?" + base64(chunk) + "?=")
             chunk.removeAll(keepingCapacity: true)
             limit = fullLimit
         }
-        func add(_ piece: [UInt8]) {
+        func add<C: Collection<UInt8>>(_ piece: C) {
             if chunk.count + piece.count > limit { flush() }
             chunk += piece
         }
         for g in text {
-            let bytes = Array(String(g).utf8)
-            if bytes.count <= fullLimit {
-                add(bytes)
+            if g.utf8.count <= fullLimit {
+                add(g.utf8)
             } else {
-                for s in g.unicodeScalars { add(Array(String(s).utf8)) }
+                for s in g.unicodeScalars { add(String(s).utf8) }
             }
         }
         flush()
         return words
     }
+
+    /// Standard base64 with padding (RFC 4648 §4), as `Data.base64EncodedString()` writes it.
+    static func base64(_ bytes: [UInt8]) -> String {
+        let alphabet = base64Alphabet
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var i = 0
+        while i + 3 <= bytes.count {
+            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+            out += [
+                alphabet[Int(n >> 18)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)],
+            ]
+            i += 3
+        }
+        let rest = bytes.count - i
+        if rest > 0 {
+            let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+            out += [alphabet[Int(n >> 18)], alphabet[Int(n >> 12 & 63)]]
+            out +=
+                rest == 2 ? [alphabet[Int(n >> 6 & 63)], UInt8(ascii: "=")] : [UInt8(ascii: "="), UInt8(ascii: "=")]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     // MARK: Folding
 
@@ -133,7 +168,7 @@ enum MIME {
         let value = sanitize(raw)
         if value.isEmpty { return [] }
         if isPlainFoldable(value, reserve: 0) {
-            return value.split(separator: " ").map(String.init)
+            return asciiWords(value)
         }
         return encodedWords(value, firstRoom: foldWidth - nameLength - 2)
     }
@@ -144,8 +179,8 @@ enum MIME {
         let value = sanitize(raw)
         if value.isEmpty { return [] }
         if isPlainFoldable(value, reserve: 2) {
-            let words = value.split(separator: " ")
-            if words.allSatisfy({ $0.utf8.allSatisfy(isAtext) }) { return words.map(String.init) }
+            let words = asciiWords(value)
+            if words.allSatisfy({ $0.utf8.allSatisfy(isAtext) }) { return words }
             var quoted = "\""
             for c in value.unicodeScalars {
                 if c == "\"" || c == "\\" { quoted.unicodeScalars.append("\\") }
@@ -163,8 +198,13 @@ enum MIME {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
             UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"),
+            UInt8(ascii: "="), UInt8(ascii: "?"), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
+            UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"), UInt8(ascii: "~"):
+            return true
         default:
-            return Array("!#$%&'*+-/=?^_`{|}~".utf8).contains(c)
+            return false
         }
     }
 

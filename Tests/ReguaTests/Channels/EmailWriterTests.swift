@@ -255,6 +255,69 @@ struct EmailWriterTests {
         }
     }
 
+    /// The header helpers as first written (through `Character`s, `Data` and Foundation's
+    /// `contains`), kept as references the byte-level ones must match.
+    private static func referenceEncodedWords(_ text: String, firstRoom: Int) -> [String] {
+        let overhead = "=?UTF-8?B?".utf8.count + "?=".utf8.count
+        func maxBytes(room: Int) -> Int { max(0, (min(room, MIME.encodedWordMax) - overhead) / 4 * 3) }
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        var limit = maxBytes(room: firstRoom)
+        if limit < 12 { limit = maxBytes(room: MIME.encodedWordMax) }
+        let fullLimit = maxBytes(room: MIME.encodedWordMax)
+        func flush() {
+            guard !chunk.isEmpty else { return }
+            words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=")
+            chunk.removeAll(keepingCapacity: true)
+            limit = fullLimit
+        }
+        func add(_ piece: [UInt8]) {
+            if chunk.count + piece.count > limit { flush() }
+            chunk += piece
+        }
+        for g in text {
+            let bytes = Array(String(g).utf8)
+            if bytes.count <= fullLimit {
+                add(bytes)
+            } else {
+                for s in g.unicodeScalars { add(Array(String(s).utf8)) }
+            }
+        }
+        flush()
+        return words
+    }
+
+    @Test("header encoding gives the reference helpers' results on random text")
+    func headerHelpersMatchReferences() {
+        var rng = SystemRandomNumberGenerator()
+        for n in 0..<200 {
+            let bytes = (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            #expect(MIME.base64(bytes) == Data(bytes).base64EncodedString())
+        }
+        for c in UInt8.min...UInt8.max {
+            #expect(MIME.isAtext(c) == (ASCIIBytes.isAlphanumeric(c) || Array("!#$%&'*+-/=?^_`{|}~".utf8).contains(c)))
+        }
+        let pieces = [
+            "a", "Fatura", " ", "  ", "é", "ção", "€", "😀", "👩‍👩‍👧", "e\u{301}", "=?", "=", "?", "\"", "x",
+            "e" + String(repeating: "\u{301}", count: 40), String(repeating: "y", count: 80),
+        ]
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }
+                .joined()
+            let room = Int.random(in: 0...80, using: &rng)
+            #expect(MIME.encodedWords(text, firstRoom: room) == Self.referenceEncodedWords(text, firstRoom: room))
+            let ascii = String(decoding: text.utf8.filter { $0 >= 0x20 && $0 < 0x7F }, as: UTF8.self)
+            #expect(MIME.asciiWords(ascii) == ascii.split(separator: " ").map(String.init))
+            for reserve in [0, 2] {
+                let expected =
+                    ascii.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } && !ascii.contains("=?")
+                    && ascii.split(separator: " ").allSatisfy { $0.utf8.count + 1 + reserve <= MIME.foldWidth }
+                #expect(MIME.isPlainFoldable(ascii, reserve: reserve) == expected)
+                #expect(!MIME.isPlainFoldable(text, reserve: reserve) || text == ascii)
+            }
+        }
+    }
+
     @Test("a soft break never splits an =XX escape")
     func qpSoftBreak() {
         let qp = String(decoding: MIME.quotedPrintable(String(repeating: "é", count: 40)), as: UTF8.self)
