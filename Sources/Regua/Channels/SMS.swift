@@ -93,7 +93,7 @@ public enum SMS {
     /// that NFC would not compose back and none combines with its neighbour (combining marks,
     /// Hangul jamo and the singletons all lie above): such a text is already in NFC.
     static func isNFCAsIs(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 < 0x80 } || text.unicodeScalars.allSatisfy { $0.value < 0x300 }
+        ASCIIBytes.isASCII(text) || text.unicodeScalars.allSatisfy { $0.value < 0x300 }
     }
 
     /// Encoding, length and segments of a text as it is (no clean-up).

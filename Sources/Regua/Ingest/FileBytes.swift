@@ -150,17 +150,16 @@ final class FileBuffer: @unchecked Sendable {
     fileprivate(set) var origin: (path: String, state: FileState)?
 
     private enum Storage {
-        /// `UnsafeMutablePointer.allocate`.
+        /// `UnsafeMutablePointer.allocate`, its pages faulted in at once (``Prefault``).
         case heap
-        /// An anonymous mapping, its pages populated at once (cheaper than a fault per page).
-        case anonymous
         /// The file itself, mapped read-only.
         case file
     }
 
     init(capacity: Int) {
         self.capacity = max(capacity, 1)
-        (base, storage) = FileBuffer.allocate(self.capacity)
+        base = FileBuffer.allocate(self.capacity)
+        storage = .heap
     }
 
     /// Maps `count` bytes of an open regular file read-only; nil when the system refuses.
@@ -199,35 +198,28 @@ final class FileBuffer: @unchecked Sendable {
 
     func grow(to newCapacity: Int) {
         precondition(storage != .file, "a mapped file does not grow")
-        let (bigger, biggerStorage) = FileBuffer.allocate(newCapacity)
+        let bigger = FileBuffer.allocate(newCapacity)
         bigger.update(from: base, count: count)
-        FileBuffer.free(base, capacity, storage)
-        (base, capacity, storage) = (bigger, newCapacity, biggerStorage)
+        base.deallocate()
+        (base, capacity) = (bigger, newCapacity)
     }
 
-    deinit { FileBuffer.free(base, capacity, storage) }
-
-    private static func allocate(_ size: Int) -> (UnsafeMutablePointer<UInt8>, Storage) {
-        #if os(Linux)
-            if size >= 4 << 20,
-                let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0),
-                p != MAP_FAILED
-            {
-                return (p.bindMemory(to: UInt8.self, capacity: size), .anonymous)
-            }
-        #endif
-        return (UnsafeMutablePointer<UInt8>.allocate(capacity: size), .heap)
-    }
-
-    private static func free(_ p: UnsafeMutablePointer<UInt8>, _ size: Int, _ storage: Storage) {
+    deinit {
         switch storage {
         case .heap:
-            p.deallocate()
-        case .anonymous, .file:
+            base.deallocate()
+        case .file:
             #if os(Linux)
-                _ = munmap(p, size)
+                _ = munmap(base, capacity)
             #endif
         }
+    }
+
+    /// Room for `size` bytes, its pages present at once: the whole of it is about to be written.
+    private static func allocate(_ size: Int) -> UnsafeMutablePointer<UInt8> {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        Prefault.forWriting(p, count: size)
+        return p
     }
 }
 
@@ -265,7 +257,7 @@ enum Prefault {
     /// unchanged). Only an optimisation: ignored below 1 MiB, and where the system cannot.
     static func forWriting(_ p: UnsafeMutableRawPointer, count: Int) {
         #if os(Linux)
-            let page = 4096
+            let page = Int(getpagesize())
             let start = (Int(bitPattern: p) + page - 1) & ~(page - 1)
             let end = (Int(bitPattern: p) + count) & ~(page - 1)
             guard end - start >= 1 << 20, let from = UnsafeMutableRawPointer(bitPattern: start) else { return }

@@ -177,8 +177,10 @@ struct ChunkWriter<Item: Sendable> {
     private mutating func see<P: RowParser>(
         _ parser: P.Type, _ key: String, line: Int, outcome: Int, broken: Bool
     ) where P.Item == Item {
+        // The hash tells whether the key is ASCII too; only a deferred sighting goes without it.
+        let hashed = deferring ? nil : KeyHash.of(key)
         if keysIncreasing {
-            let ascii = ASCIIBytes.isASCII(key)
+            let ascii = hashed?.ascii ?? ASCIIBytes.isASCII(key)
             if let last = lastKey {
                 keysIncreasing = ascii && UTF8Order.precedes(last, key)
             } else {
@@ -195,7 +197,7 @@ struct ChunkWriter<Item: Sendable> {
             }
         }
         precondition(sightingCount < capacity, "more records than line starts")
-        let (hash, ascii) = KeyHash.of(key)
+        let (hash, ascii) = hashed ?? KeyHash.of(key)
         allASCII = allASCII && ascii
         (sightings + sightingCount).initialize(
             to: Sighting(key: key, hash: hash, line: line, outcome: outcome, broken: broken))
