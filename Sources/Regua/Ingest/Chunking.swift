@@ -1,20 +1,41 @@
 import Dispatch
+import Foundation
 
-/// Splitting a CSV file in two so that both cores read it, with a result identical to one pass.
+/// Reading CSV files in pieces on every core, with a result identical to one pass.
 ///
-/// The second chunk starts at a line start near the middle. The first chunk's reader must stop
-/// exactly there (no record running across it); otherwise the second chunk's work is thrown
-/// away and the first chunk simply reads on.
+/// A file's rows are cut at line starts into pieces of about ``pieceBytes``. The pieces of the
+/// files read together go to the cores in file order, each core taking the next piece as soon as
+/// it is free, so that no core waits while another still has a long share (the hashing thread,
+/// the rest of the machine and the rows themselves make equal shares end at different times).
+/// Each piece writes into its own region of the file's final arrays, sized by its line starts;
+/// a file's pieces are joined in file order as soon as the pieces before them are, by whichever
+/// core finished last, moving each piece's part down behind the part before it.
+///
+/// A piece's reader starts at a line start, which is a record start unless a quoted cell of the
+/// pieces before holds line ends across the cut: then the joined reader did not stop exactly at
+/// the cut, the piece's work is thrown away, and the joined reader simply reads on.
 enum Chunking {
-    /// Below this many bytes of rows a file is read in one pass.
-    static let minimumSplitBytes = 4 << 20
+    /// Bytes of rows in a piece (about 2 MiB: a few milliseconds of reading, so the cores end
+    /// within one piece of each other); a file with fewer is read in one piece.
+    static let pieceBytes = 2 << 20
+    /// Most pieces a file is cut into.
+    static let maxPieces = 256
 
-    /// The line start nearest after the middle of the rows, or nil when not worth splitting.
-    static func split(_ b: UnsafeBufferPointer<UInt8>, dataStart: Int, minimum: Int = minimumSplitBytes) -> Int? {
-        guard b.count - dataStart >= max(minimum, 2) else { return nil }
-        var p = dataStart + (b.count - dataStart) / 2
-        while p < b.count, b[p] != 10 { p += 1 }
-        return p + 1 < b.count ? p + 1 : nil
+    /// Line starts cutting the rows `b[dataStart...]` into pieces of about `size` bytes: the
+    /// first is `dataStart`; each next one is the line start after the next multiple of the
+    /// piece size. Piece `k` holds the records that start in `cuts[k]..<cuts[k + 1]` (the last
+    /// one up to the end).
+    static func cuts(_ b: UnsafeBufferPointer<UInt8>, dataStart: Int, pieceBytes size: Int) -> [Int] {
+        let rows = b.count - dataStart
+        let count = min(maxPieces, max(1, rows / max(size, 1)))
+        var cuts = [dataStart]
+        for k in 1..<max(count, 1) {
+            var p = dataStart + rows / count * k
+            while p < b.count, b[p] != 10 { p += 1 }
+            p += 1
+            if p < b.count, p > cuts[cuts.count - 1] { cuts.append(p) }
+        }
+        return cuts
     }
 
     /// The 1-based line at `offset`: one more than the LF bytes before it (as the reader counts,
@@ -56,93 +77,183 @@ enum Chunking {
         return (slots.a!, slots.b!)
     }
 
-    /// Reads every row of a table, in two chunks on two threads when the file is large.
-    ///
-    /// A record starts on a line of its own, so the line starts of each chunk bound its
-    /// records: the final arrays are allocated once at that size, the first chunk fills them
-    /// from the front and the second from behind the first chunk's bound, and joining them
-    /// moves the second chunk's part down (nothing when every line was a record).
+    /// Reads every row of a table, in pieces on every core when the file is large.
     static func read<P: RowParser>(
-        _ table: CSVTable, file: String, minimumSplitBytes: Int = minimumSplitBytes, parser: () -> P
+        _ table: CSVTable, file: String, pieceBytes: Int = pieceBytes, parser: @escaping () -> P
     ) -> RowChunk<P.Item> {
-        let b = table.buffer
-        let start = table.position
-        let startLine = table.positionLine
-        let middle = split(b, dataStart: start, minimum: minimumSplitBytes)
-        let (firstStarts, secondStarts): (Int, Int)
-        if let middle {
-            (firstStarts, secondStarts) = both(
-                { lineFeeds(in: b, from: start, to: middle) + 1 }, { lineFeeds(in: b, from: middle, to: b.count) + 1 })
-        } else {
-            (firstStarts, secondStarts) = (lineFeeds(in: b, from: start, to: b.count) + 1, 0)
+        let reading = PieceReading(table, file: file, pieceBytes: pieceBytes, parser: parser)
+        run([reading]) { reading.count(piece: $0) }
+        return reading.withArrays { run([reading]) { reading.read(piece: $0) } }
+    }
+
+    /// Reads every row of two tables, the pieces of both shared by the cores (the first table's
+    /// first).
+    static func read<P: RowParser, Q: RowParser>(
+        _ first: CSVTable, file firstFile: String, parser firstParser: @escaping () -> P,
+        _ second: CSVTable, file secondFile: String, parser secondParser: @escaping () -> Q,
+        pieceBytes: Int = pieceBytes
+    ) -> (RowChunk<P.Item>, RowChunk<Q.Item>) {
+        let a = PieceReading(first, file: firstFile, pieceBytes: pieceBytes, parser: firstParser)
+        let b = PieceReading(second, file: secondFile, pieceBytes: pieceBytes, parser: secondParser)
+        run([a, b]) { $0 < a.pieces ? a.count(piece: $0) : b.count(piece: $0 - a.pieces) }
+        var rowsB: RowChunk<Q.Item>?
+        let rowsA = a.withArrays {
+            rowsB = b.withArrays {
+                run([a, b]) { $0 < a.pieces ? a.read(piece: $0) : b.read(piece: $0 - a.pieces) }
+            }
         }
-        let capacity = firstStarts + secondStarts
-        var items: [P.Item] = []
-        var links: [Int] = []
-        var rejects: [Reject] = []
-        var increasing = false
-        var ascii = false
-        let sightings = [Sighting](unsafeUninitializedCapacity: capacity) { sightingBuffer, sightingCount in
-            items = [P.Item](unsafeUninitializedCapacity: capacity) { itemBuffer, itemCount in
-                links = [Int](unsafeUninitializedCapacity: P.hasLink ? capacity : 0) { linkBuffer, linkCount in
-                    let front = ChunkWriter<P.Item>(
-                        items: itemBuffer.baseAddress!, links: P.hasLink ? linkBuffer.baseAddress! : nil,
-                        sightings: sightingBuffer.baseAddress!, capacity: firstStarts,
-                        deferring: !P.needsSightingsWhenSorted)
-                    var all: ChunkWriter<P.Item>
-                    if let middle {
-                        var (first, second) = both(
-                            {
-                                var t = table.rows(from: start, stop: middle, line: startLine)
-                                var p = parser()
-                                var w = front
-                                w.prefault()
-                                w.read(&t, &p, file: file)
-                                return w
-                            },
-                            {
-                                var t = table.rows(from: middle, stop: b.count, line: startLine + firstStarts - 1)
-                                var p = parser()
-                                var w = ChunkWriter<P.Item>(
-                                    items: itemBuffer.baseAddress! + firstStarts,
-                                    links: P.hasLink ? linkBuffer.baseAddress! + firstStarts : nil,
-                                    sightings: sightingBuffer.baseAddress! + firstStarts, capacity: secondStarts,
-                                    deferring: !P.needsSightingsWhenSorted)
-                                w.prefault()
-                                w.read(&t, &p, file: file)
-                                return w
-                            })
-                        if first.endOffset == middle {
-                            first.append(second, P.self)
-                        } else {
-                            // A quoted cell ran across the middle: the second chunk started inside a row.
-                            second.discard()
-                            first.widen(to: capacity)
-                            var t = table.rows(from: first.endOffset, stop: b.count, line: first.endLine)
-                            var p = parser()
-                            first.read(&t, &p, file: file)
-                        }
-                        all = first
-                    } else {
-                        var t = table
-                        var p = parser()
-                        all = front
-                        all.prefault()
-                        all.read(&t, &p, file: file)
-                    }
+        return (rowsA, rowsB!)
+    }
+
+    /// Runs `work` for every piece of the readings, each core taking the next as it is free.
+    private static func run(_ readings: [any PieceCount], _ work: (Int) -> Void) {
+        let total = readings.reduce(0) { $0 + $1.pieces }
+        if total == 1 {
+            work(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: total, execute: work)
+        }
+    }
+}
+
+/// A reading's number of pieces, whatever its row type.
+private protocol PieceCount: AnyObject {
+    var pieces: Int { get }
+}
+
+/// One file read in pieces: where they start, their room in the final arrays, and the join.
+private final class PieceReading<P: RowParser>: PieceCount, @unchecked Sendable {
+    private let table: CSVTable
+    private let file: String
+    private let parser: () -> P
+    /// Where each piece's records start (``Chunking/cuts(_:dataStart:pieceBytes:)``).
+    private let cuts: [Int]
+    /// LF bytes in each piece, counted by the pieces' threads (each writes its own).
+    private let lineFeeds: UnsafeMutableBufferPointer<Int>
+    /// The line at each cut, and each piece's first slot in the arrays (its line starts bound its
+    /// records); the last slot bound is the arrays' capacity.
+    private var lines: [Int] = []
+    private var slots: [Int] = []
+    private var items: UnsafeMutablePointer<P.Item>?
+    private var links: UnsafeMutablePointer<Int>?
+    private var sightings: UnsafeMutablePointer<Sighting>?
+
+    /// The join, under `lock`: pieces read and not yet joined, the next to join, and whether a
+    /// thread is joining (only that thread touches `joined`).
+    private let lock = NSLock()
+    private var waiting: [ChunkWriter<P.Item>?]
+    private var nextToJoin = 0
+    private var joining = false
+    /// The pieces before `nextToJoin`, joined.
+    private var joined: ChunkWriter<P.Item>?
+
+    var pieces: Int { cuts.count }
+
+    init(_ table: CSVTable, file: String, pieceBytes: Int, parser: @escaping () -> P) {
+        self.table = table
+        self.file = file
+        self.parser = parser
+        cuts = Chunking.cuts(table.buffer, dataStart: table.position, pieceBytes: pieceBytes)
+        lineFeeds = .allocate(capacity: cuts.count)
+        lineFeeds.initialize(repeating: 0)
+        waiting = Array(repeating: nil, count: cuts.count)
+    }
+
+    deinit { lineFeeds.deallocate() }
+
+    /// Offset one past piece `k`'s record starts.
+    private func end(_ k: Int) -> Int { k + 1 < cuts.count ? cuts[k + 1] : table.buffer.count }
+
+    /// Counts piece `k`'s LF bytes.
+    func count(piece k: Int) {
+        lineFeeds[k] = Chunking.lineFeeds(in: table.buffer, from: cuts[k], to: end(k))
+    }
+
+    /// Allocates the final arrays from the counts, runs `body` (which reads every piece) and
+    /// returns what the joined pieces wrote.
+    func withArrays(_ body: () -> Void) -> RowChunk<P.Item> {
+        lines = [table.positionLine]
+        slots = [0]
+        for k in 0..<cuts.count {
+            lines.append(lines[k] + lineFeeds[k])
+            // Line starts in the piece: at most one after each LF, plus its first.
+            slots.append(slots[k] + lineFeeds[k] + 1)
+        }
+        let capacity = slots[cuts.count]
+        var itemArray: [P.Item] = []
+        var linkArray: [Int] = []
+        var all: ChunkWriter<P.Item>!
+        let sightingArray = [Sighting](unsafeUninitializedCapacity: capacity) { sightingBuffer, sightingCount in
+            itemArray = [P.Item](unsafeUninitializedCapacity: capacity) { itemBuffer, itemCount in
+                linkArray = [Int](unsafeUninitializedCapacity: P.hasLink ? capacity : 0) { linkBuffer, linkCount in
+                    items = itemBuffer.baseAddress!
+                    links = P.hasLink ? linkBuffer.baseAddress! : nil
+                    sightings = sightingBuffer.baseAddress!
+                    body()
+                    precondition(nextToJoin == cuts.count && !joining, "pieces left unjoined")
+                    all = joined!
                     precondition(!all.deferring || all.keysIncreasing, "sightings left unwritten")
                     linkCount = P.hasLink ? all.itemCount : 0
                     itemCount = all.itemCount
                     sightingCount = all.sightingCount
-                    rejects = all.rejects
-                    increasing = all.keysIncreasing
-                    ascii = all.allASCII
                 }
             }
         }
         return RowChunk(
-            items: items, linkHashes: links, rejects: rejects, sightings: sightings, keysIncreasing: increasing,
-            allASCII: ascii)
+            items: itemArray, linkHashes: linkArray, rejects: all.rejects, sightings: sightingArray,
+            keysIncreasing: all.keysIncreasing, allASCII: all.allASCII)
+    }
+
+    /// Reads piece `k` into its region of the arrays, then joins what can be joined.
+    func read(piece k: Int) {
+        let slot = slots[k]
+        var w = ChunkWriter<P.Item>(
+            items: items! + slot, links: links.map { $0 + slot }, sightings: sightings! + slot,
+            capacity: slots[k + 1] - slot, deferring: !P.needsSightingsWhenSorted)
+        w.prefault()
+        var t = table.rows(from: cuts[k], stop: end(k), line: lines[k])
+        var p = parser()
+        w.read(&t, &p, file: file)
+        lock.lock()
+        waiting[k] = w
+        if joining {
+            // The joining thread will take this piece in its turn.
+            lock.unlock()
+            return
+        }
+        joining = true
+        while nextToJoin < cuts.count, let next = waiting[nextToJoin] {
+            waiting[nextToJoin] = nil
+            let j = nextToJoin
+            nextToJoin += 1
+            lock.unlock()
+            join(j, next)
+            lock.lock()
+        }
+        joining = false
+        lock.unlock()
+    }
+
+    /// Joins piece `j` behind the pieces before it.
+    private func join(_ j: Int, _ piece: ChunkWriter<P.Item>) {
+        guard var all = joined else {
+            joined = piece
+            return
+        }
+        if all.endOffset == cuts[j] {
+            all.append(piece, P.self)
+        } else {
+            // A record of the pieces before ran across the cut (a quoted cell holding line ends):
+            // this piece's reader started inside it. Its region is the joined reader's to go on.
+            piece.discard()
+            all.widen(to: slots[j + 1])
+            if all.endOffset < end(j) {
+                var t = table.rows(from: all.endOffset, stop: end(j), line: all.endLine)
+                var p = parser()
+                all.read(&t, &p, file: file)
+            }
+        }
+        joined = all
     }
 }
 

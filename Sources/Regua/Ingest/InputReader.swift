@@ -11,16 +11,16 @@ public enum InputReader {
     /// Throws when a file cannot be read, is over ``CSVLimits/maxFileBytes``, has no readable
     /// header, lacks a required column (customers.csv's error first), or was written to while it
     /// was being read (``FileBuffer/change()``). Rejects are sorted by
-    /// file name, then line. Large files are read on two threads; the result is the same.
+    /// file name, then line. Large files are read in pieces on every core; the result is the same.
     public static func read(customers: String, receivables: String) throws -> Inputs {
-        try read(customers: customers, receivables: receivables, minimumSplitBytes: Chunking.minimumSplitBytes)
+        try read(customers: customers, receivables: receivables, pieceBytes: Chunking.pieceBytes)
     }
 
-    /// ``read(customers:receivables:)`` splitting files from `minimumSplitBytes` on and mapping
-    /// them from `mapFrom` bytes on (tests use small values to check that two chunks give exactly
-    /// what one pass gives, and a mapped file what a file read into memory gives).
+    /// ``read(customers:receivables:)`` cutting files into pieces of `pieceBytes` and mapping
+    /// them from `mapFrom` bytes on (tests use small values to check that many pieces give
+    /// exactly what one pass gives, and a mapped file what a file read into memory gives).
     static func read(
-        customers: String, receivables: String, minimumSplitBytes: Int, mapFrom: Int = FileBytes.mapThreshold
+        customers: String, receivables: String, pieceBytes: Int, mapFrom: Int = FileBytes.mapThreshold
     ) throws -> Inputs {
         let (customerLoad, receivableLoad) = Chunking.both(
             { Result { () throws(InputError) in try load(customers, mapFrom: mapFrom) } },
@@ -43,12 +43,9 @@ public enum InputReader {
         let receivableTable = try CSVTable(
             buffer: receivableBytes.bytes, path: receivables, file: receivablesName,
             names: ReceivableColumn.names, required: ReceivableColumn.required)
-        var customerRows = Chunking.read(customerTable, file: customersName, minimumSplitBytes: minimumSplitBytes) {
-            CustomerRowParser()
-        }
-        var titleRows = Chunking.read(receivableTable, file: receivablesName, minimumSplitBytes: minimumSplitBytes) {
-            TitleRowParser()
-        }
+        var (customerRows, titleRows) = Chunking.read(
+            customerTable, file: customersName, parser: { CustomerRowParser() },
+            receivableTable, file: receivablesName, parser: { TitleRowParser() }, pieceBytes: pieceBytes)
         // The byte hashes of the keys hold only if no key of either file is other than ASCII.
         if !(customerRows.allASCII && titleRows.allASCII) {
             customerRows.rehashAsStrings(link: nil)

@@ -4,7 +4,7 @@ struct Sighting: Sendable {
     /// The key as read.
     var key: String
     /// The key's hash (``KeyHash``, or `hashValue` once a non-ASCII key was seen), computed while
-    /// the rows are read on two threads.
+    /// the rows are read in pieces on every core.
     var hash: Int
     /// The line, negated for a row refused as a whole.
     private var signedLine: Int32
@@ -63,7 +63,7 @@ extension RowParser {
 /// The rows of a file, read in order: accepted items, rejects, and every key seen.
 ///
 /// Keys are checked for repeats afterwards (``RowChunk/refuseRepeatedKeys(file:keyName:)``),
-/// so that a file can be read as two chunks on two threads (``Chunking/read(_:file:minimumSplitBytes:parser:)``).
+/// so that a file can be read in pieces on every core (``Chunking/read(_:file:pieceBytes:parser:)``).
 struct RowChunk<Item: Sendable>: Sendable {
     var items: [Item] = []
     /// For a parser with a link, the hash of each item's link key (same order as `items`).
@@ -280,7 +280,8 @@ struct ChunkWriter<Item: Sendable> {
     }
 
     /// Moves the next chunk's items, link hashes and sightings right behind this chunk's (they
-    /// were written further on in the same arrays) and takes over its rejects and end.
+    /// were written further on in the same arrays, in the region right after this chunk's) and
+    /// takes over its region, rejects and end.
     mutating func append<P: RowParser>(_ next: consuming ChunkWriter<Item>, _ parser: P.Type) where P.Item == Item {
         var next = next
         let increasing =
@@ -307,6 +308,7 @@ struct ChunkWriter<Item: Sendable> {
         }
         itemCount += next.itemCount
         sightingCount += next.sightingCount
+        capacity += next.capacity
         rejects.append(contentsOf: next.rejects)
         if let nextFirst = next.firstKey {
             keysIncreasing = increasing

@@ -87,20 +87,24 @@ import Testing
 @Suite struct ChunkedReadTests {
     typealias F = IngestFixtures
 
-    /// Both files read in one pass and in two chunks on two threads must agree exactly (and
-    /// read into memory or mapped).
-    private func expectSameInOneAndTwoPasses(customers: String, receivables: String) throws {
+    /// Both files read in one pass and in pieces on every core must agree exactly (and read into
+    /// memory or mapped): pieces of one line or so (up to ``Chunking/maxPieces``), of a few
+    /// lines, and of many.
+    private func expectSameInOnePassAndInPieces(customers: String, receivables: String) throws {
         let one = try F.read(
-            customers: customers, receivables: receivables, minimumSplitBytes: Int.max, mapFrom: Int.max)
-        let two = try F.read(customers: customers, receivables: receivables, minimumSplitBytes: 1, mapFrom: 1)
-        #expect(one.rejects == two.rejects)
-        #expect(one.customers.map(\.id) == two.customers.map(\.id))
-        #expect(one.customers.map(\.line) == two.customers.map(\.line))
-        #expect(one.titles.map(\.id) == two.titles.map(\.id))
-        #expect(one.titles.map(\.line) == two.titles.map(\.line))
+            customers: customers, receivables: receivables, pieceBytes: Int.max, mapFrom: Int.max)
+        for size in [1, 100, 1_000] {
+            let many = try F.read(customers: customers, receivables: receivables, pieceBytes: size, mapFrom: 1)
+            #expect(one.rejects == many.rejects, "pieces of \(size) bytes")
+            #expect(one.customers.map(\.id) == many.customers.map(\.id), "pieces of \(size) bytes")
+            #expect(one.customers.map(\.line) == many.customers.map(\.line), "pieces of \(size) bytes")
+            #expect(one.titles.map(\.id) == many.titles.map(\.id), "pieces of \(size) bytes")
+            #expect(one.titles.map(\.line) == many.titles.map(\.line), "pieces of \(size) bytes")
+            #expect(one.titles.map(\.amount) == many.titles.map(\.amount), "pieces of \(size) bytes")
+        }
     }
 
-    @Test func duplicatesAcrossTheMiddleAreFoundAsInOnePass() throws {
+    @Test func duplicatesAcrossPiecesAreFoundAsInOnePass() throws {
         var customers = [F.customersHeader]
         var titles = ["title_id,customer_id,due_date,amount"]
         for i in 0..<400 {
@@ -108,35 +112,35 @@ import Testing
             let customer = i == 399 ? "C999" : "C\(i % 300)"
             titles.append("T\(i % 250),\(customer),2026-11-\(i % 7 == 0 ? "31" : "25"),\(i).00")
         }
-        try expectSameInOneAndTwoPasses(
+        try expectSameInOnePassAndInPieces(
             customers: customers.joined(separator: "\n") + "\n",
             receivables: titles.joined(separator: "\r\n"))
         let two = try F.read(
             customers: customers.joined(separator: "\n") + "\n",
-            receivables: titles.joined(separator: "\r\n"), minimumSplitBytes: 1)
+            receivables: titles.joined(separator: "\r\n"), pieceBytes: 1)
         #expect(two.customers.count == 300)
         #expect(two.rejects.contains { $0.line == 302 && $0.reason == "duplicate customer_id (first seen on line 2)" })
     }
 
-    @Test func aQuotedCellAcrossTheMiddleFallsBackToOnePass() throws {
+    @Test func aQuotedCellAcrossCutsIsReadOnAsInOnePass() throws {
         var customers = ["customer_id,name,document,notes"]
         for i in 0..<10 { customers.append("C\(i),Ana,529.982.247-25,") }
-        // An ignored cell of 2,000 lines puts the middle of the file inside one quoted cell, where
-        // a second reader starting at a line start would see rows that are not there.
+        // An ignored cell of 2,000 lines puts most cuts of the file inside one quoted cell, where
+        // a reader starting at a line start would see rows that are not there.
         let notes = Array(repeating: "C99,Forged,529.982.247-25,", count: 2_000).joined(separator: "\n")
         customers.append("C10,Ana,529.982.247-25,\"\(notes)\"")
         for i in 11..<20 { customers.append("C\(i),Ana,529.982.247-25,") }
         let text = customers.joined(separator: "\n") + "\n"
-        try expectSameInOneAndTwoPasses(customers: text, receivables: "title_id,customer_id,due_date,amount\n")
+        try expectSameInOnePassAndInPieces(customers: text, receivables: "title_id,customer_id,due_date,amount\n")
         let two = try F.read(
-            customers: text, receivables: "title_id,customer_id,due_date,amount\n", minimumSplitBytes: 1)
+            customers: text, receivables: "title_id,customer_id,due_date,amount\n", pieceBytes: 1)
         #expect(two.customers.map(\.id.raw) == (0..<20).map { "C\($0)" })
         #expect(two.rejects == [])
         #expect(two.customers[11].line == 13 + 1_999)
     }
 
-    /// Keys in increasing order skip the repeat check; any break in the order (inside a chunk
-    /// or across the two chunks' seam) or a non-ASCII key must fall back to it.
+    /// Keys in increasing order skip the repeat check; any break in the order (inside a piece
+    /// or across a cut) or a non-ASCII key must fall back to it.
     @Test func sortedKeysSkipTheRepeatCheckOnlyWhenNoRepeatIsPossible() throws {
         let customers = F.customersHeader + "\n" + ["C1", "C2"].map { F.customer($0) }.joined(separator: "\n") + "\n"
         func titles(_ keys: [String]) -> String {
@@ -148,14 +152,14 @@ import Testing
         }
         let cases: [([String], [Int])] = [
             (["T001", "T002", "T003"], []),
-            (["T001", "T001"], [3]),  // equal across the seam of the two chunks
+            (["T001", "T001"], [3]),  // equal across a cut
             (["T001", "T002", "T002"], [4]),  // equal neighbours in one chunk
             (["T001", "T003", "T002", "T001"], [5]),  // order broken, repeat later
             (["Jose\u{301}", "Jos\u{E9}"], [3]),  // increasing bytes, the same String
         ]
         for (keys, lines) in cases {
             for split in [1, Int.max] {
-                let inputs = try F.read(customers: customers, receivables: titles(keys), minimumSplitBytes: split)
+                let inputs = try F.read(customers: customers, receivables: titles(keys), pieceBytes: split)
                 #expect(inputs.rejects.map(\.line) == lines, "\(keys) split \(split)")
                 #expect(inputs.rejects.allSatisfy { $0.reason.hasPrefix("duplicate title_id") })
                 #expect(inputs.titles.count == keys.count - lines.count)
@@ -164,7 +168,7 @@ import Testing
     }
 
     /// While the title keys increase, only refused rows' keys are kept; when the order breaks
-    /// (inside a chunk or at the seam), the accepted rows' keys are put back among them in file
+    /// (inside a piece or at a cut), the accepted rows' keys are put back among them in file
     /// order, so a repeat names the same first line as if every key had been kept.
     @Test func repeatsAfterALongSortedRunNameTheirFirstLine() throws {
         let customers = F.customersHeader + "\n" + F.customer("C1") + "\n"
@@ -187,8 +191,8 @@ import Testing
             // before, inside and after the sorted run.
             let padded = rows.enumerated().map { i, r in i < cut ? r + String(repeating: "x", count: 300) : r }
             let receivables = "title_id,customer_id,due_date,amount,notes\n" + padded.joined(separator: "\n") + "\n"
-            try expectSameInOneAndTwoPasses(customers: customers, receivables: receivables)
-            let inputs = try F.read(customers: customers, receivables: receivables, minimumSplitBytes: 1)
+            try expectSameInOnePassAndInPieces(customers: customers, receivables: receivables)
+            let inputs = try F.read(customers: customers, receivables: receivables, pieceBytes: 1)
             let said = inputs.rejects.map { "\($0.line) \($0.column): \($0.reason)" }
             #expect(
                 said == [
@@ -238,8 +242,8 @@ import Testing
                     buffer: b, path: "r.csv", file: "r.csv", names: ReceivableColumn.names,
                     required: ReceivableColumn.required)
                 for split in [1, Int.max] {
-                    let lazy = Chunking.read(table, file: "r.csv", minimumSplitBytes: split) { TitleRowParser() }
-                    let eager = Chunking.read(table, file: "r.csv", minimumSplitBytes: split) { EagerTitles() }
+                    let lazy = Chunking.read(table, file: "r.csv", pieceBytes: split) { TitleRowParser() }
+                    let eager = Chunking.read(table, file: "r.csv", pieceBytes: split) { EagerTitles() }
                     #expect(!lazy.keysIncreasing && !eager.keysIncreasing)
                     func describe(_ c: RowChunk<Title>) -> [String] {
                         c.sightings.map { "\($0.key) \($0.hash) \($0.line) \($0.outcome) \($0.broken)" }
@@ -252,9 +256,40 @@ import Testing
         }
     }
 
+    /// Cuts are line starts, increasing, one per piece of the asked size (at most
+    /// ``Chunking/maxPieces``), the first at the rows' start.
+    @Test func cutsAreLineStartsOnePerPiece() {
+        let text = Array((0..<2_000).map { "row\($0),\(String(repeating: "x", count: $0 % 37))\n" }.joined().utf8)
+        text.withUnsafeBufferPointer { b in
+            for size in [1, 10, 1_000, 20_000, b.count, Int.max] {
+                let cuts = Chunking.cuts(b, dataStart: 5, pieceBytes: size)
+                #expect(cuts.first == 5)
+                #expect(zip(cuts, cuts.dropFirst()).allSatisfy { $0 < $1 })
+                #expect(cuts.dropFirst().allSatisfy { $0 < b.count && b[$0 - 1] == 10 })
+                #expect(cuts.count == min(Chunking.maxPieces, max(1, (b.count - 5) / size)), "size \(size)")
+            }
+        }
+    }
+
+    /// Blank lines (LF or CR LF) around the cuts and a last row without a line end: pieces read
+    /// exactly what one pass reads.
+    @Test func blankLinesAroundTheCutsAreSkippedAsInOnePass() throws {
+        var customers = F.customersHeader + "\n"
+        for i in 0..<60 { customers += F.customer("C\(i)") + (i % 3 == 0 ? "\n\n\r\n\n" : "\r\n") }
+        var receivables = "title_id,customer_id,due_date,amount\n"
+        for i in 0..<200 { receivables += "T\(i),C\(i % 70),2026-11-25,1\(i).00" + (i % 4 == 0 ? "\n\n\n" : "\n") }
+        receivables += "T999,C1,2026-11-25,5.00"
+        try expectSameInOnePassAndInPieces(customers: customers, receivables: receivables)
+        let inputs = try F.read(customers: customers, receivables: receivables, pieceBytes: 1)
+        #expect(inputs.customers.count == 60)
+        #expect(inputs.titles.count == 181)  // C60–C69 are unknown: 20 titles refused
+        #expect(inputs.rejects.count == 20)
+        #expect(inputs.titles.last?.line == 2 + 200 + 2 * 50)
+    }
+
     @Test func generatedDataAgrees() throws {
         let data = DataGenerator(customers: 500, titles: 3_000, seed: 11, asOf: Day(iso: "2026-11-23")!).generate()
-        try expectSameInOneAndTwoPasses(
+        try expectSameInOnePassAndInPieces(
             customers: String(decoding: data.customers, as: UTF8.self),
             receivables: String(decoding: data.receivables, as: UTF8.self))
     }

@@ -43,7 +43,7 @@ enum IngestFixtures {
     /// Reads customers and receivables given as text; by default the files are mapped, however
     /// small (`mapFrom: Int.max` reads them into memory instead).
     static func read(
-        customers: String, receivables: String, minimumSplitBytes: Int = Chunking.minimumSplitBytes,
+        customers: String, receivables: String, pieceBytes: Int = Chunking.pieceBytes,
         mapFrom: Int = 1
     ) throws -> Inputs {
         let dir = directory()
@@ -51,6 +51,6 @@ enum IngestFixtures {
         let c = try write(Array(customers.utf8), "customers.csv", in: dir)
         let r = try write(Array(receivables.utf8), "receivables.csv", in: dir)
         return try InputReader.read(
-            customers: c, receivables: r, minimumSplitBytes: minimumSplitBytes, mapFrom: mapFrom)
+            customers: c, receivables: r, pieceBytes: pieceBytes, mapFrom: mapFrom)
     }
 }

@@ -65,7 +65,7 @@ import Testing
             "title_id,customer_id,due_date,amount\nT1,\(inTitles),2026-11-25,10.00\nT2,C2,2026-11-25,10.00\n"
             + "T3,C3,2026-11-25,10.00\n"
         for split in [1, Int.max] {
-            let inputs = try F.read(customers: customers, receivables: receivables, minimumSplitBytes: split)
+            let inputs = try F.read(customers: customers, receivables: receivables, pieceBytes: split)
             #expect(inputs.titles.map(\.id.raw) == ["T1", "T2"])
             #expect(inputs.rejects.map(\.line) == [4])
         }
