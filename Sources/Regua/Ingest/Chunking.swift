@@ -44,18 +44,26 @@ enum Chunking {
         lineFeeds(in: b, from: 0, to: offset) + 1
     }
 
-    /// The LF bytes in `b[from..<to]`, eight at a time.
+    /// The LF bytes in `b[from..<to]`, sixteen at a time: each lane of a byte vector counts
+    /// the LFs it saw, for at most 255 vectors before the lanes are added up (every byte of
+    /// both files is counted once, to size the arrays before they are read).
     static func lineFeeds(in b: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
         guard let base = b.baseAddress else { return 0 }
         var count = 0
         var p = from
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        while p + 8 <= to {
-            let x = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self) ^ (ones &* 10)
-            // High bit set exactly in the bytes of x that are zero, i.e. the LFs.
-            let nonzero = ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x
-            count += (~nonzero & 0x8080_8080_8080_8080).nonzeroBitCount
-            p += 8
+        let lineFeed = SIMD16<UInt8>(repeating: 10)
+        let one = SIMD16<UInt8>(repeating: 1)
+        while p + 16 <= to {
+            var lanes = SIMD16<UInt8>()
+            var vectors = 0
+            while vectors < 255, p + 16 <= to {
+                let v = UnsafeRawPointer(base + p).loadUnaligned(as: SIMD16<UInt8>.self)
+                // A true lane of the mask is all ones: keep its lowest bit.
+                lanes &+= SIMD16<UInt8>(truncatingIfNeeded: unsafeBitCast(v .== lineFeed, to: SIMD16<Int8>.self)) & one
+                p += 16
+                vectors += 1
+            }
+            for i in 0..<16 { count += Int(lanes[i]) }
         }
         while p < to {
             if base[p] == 10 { count += 1 }

@@ -95,6 +95,28 @@ import Testing
         }
     }
 
+    /// The vector count of LFs agrees with a byte loop over any range: ranges shorter than a
+    /// vector, unaligned ones, and ranges past the 255 vectors after which the lanes are added.
+    @Test func lineFeedsAreCountedLikeAByteLoop() {
+        var rng = SystemRandomNumberGenerator()
+        let bytes: [UInt8] = (0..<20_000).map { _ in
+            // Dense LFs in some stretches (a lane may count up to 255), sparse in others.
+            Int.random(in: 0..<100, using: &rng) < 30 ? 10 : UInt8.random(in: 0...255, using: &rng)
+        }
+        let dense = [UInt8](repeating: 10, count: 16 * 300)
+        for text in [bytes, dense] {
+            text.withUnsafeBufferPointer { b in
+                for _ in 0..<200 {
+                    let from = Int.random(in: 0...b.count, using: &rng)
+                    let to = Int.random(in: from...b.count, using: &rng)
+                    let expected = b[from..<to].filter { $0 == 10 }.count
+                    #expect(Chunking.lineFeeds(in: b, from: from, to: to) == expected, "\(from)..<\(to)")
+                }
+                #expect(Chunking.lineFeeds(in: b, from: 0, to: b.count) == b.filter { $0 == 10 }.count)
+            }
+        }
+    }
+
     /// The word-at-a-time scan must split cells exactly where a byte loop would: cells of every
     /// length, with spaces, signs, CR and non-ASCII bytes around every stop position.
     @Test func wordScanSplitsCellsLikeAByteLoop() {
