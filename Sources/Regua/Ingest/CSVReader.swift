@@ -60,8 +60,8 @@ public struct CSVRecord: Sendable {
     public var line: Int = 0
     /// The first problem found in the row, if any; such a row must not be trusted.
     public var problem: CSVProblem?
-    /// The cells, reused from record to record: appending one is a store, with no uniqueness
-    /// or capacity check of an array per cell (the reader checks once per record).
+    /// The cells, reused from record to record: keeping one is a store, with no uniqueness or
+    /// capacity check of an array per cell (the reader checks once per record).
     fileprivate var cells = CellList()
 
     /// An empty record to be filled by ``CSVReader/next(into:)``.
@@ -81,40 +81,24 @@ public struct CSVRecord: Sendable {
     }
 }
 
-/// A growable list of cell positions owned by one ``CSVRecord`` (copied before a write when
+/// The cell positions of one ``CSVRecord``, room for ``CSVLimits/maxFields`` of them (24 KiB)
+/// so that keeping a cell is a store, with no capacity check (copied before a write when
 /// shared, so records stay values).
 private final class CellList: @unchecked Sendable {
-    private(set) var base: UnsafeMutablePointer<CSVField>
-    private var capacity: Int
+    let base: UnsafeMutablePointer<CSVField>
     var count = 0
 
-    init(capacity: Int = 32) {
-        self.capacity = capacity
-        base = .allocate(capacity: capacity)
+    init() {
+        base = .allocate(capacity: CSVLimits.maxFields)
     }
 
     deinit { base.deallocate() }  // CSVField is plain data: nothing to deinitialize
 
     func copy() -> CellList {
-        let c = CellList(capacity: capacity)
+        let c = CellList()
         c.base.initialize(from: base, count: count)
         c.count = count
         return c
-    }
-
-    @inline(__always)
-    func append(_ field: CSVField) {
-        if count == capacity { grow() }
-        (base + count).initialize(to: field)
-        count += 1
-    }
-
-    private func grow() {
-        let bigger = UnsafeMutablePointer<CSVField>.allocate(capacity: capacity * 2)
-        bigger.initialize(from: base, count: count)
-        base.deallocate()
-        base = bigger
-        capacity *= 2
     }
 }
 
@@ -182,6 +166,7 @@ public struct CSVReader {
         }
         if !isKnownUniquelyReferenced(&record.cells) { record.cells = record.cells.copy() }
         let cells = record.cells
+        let cellBase = cells.base
         cells.count = 0
         scratch.count = 0
         record.problem = nil
@@ -196,6 +181,7 @@ public struct CSVReader {
 
         /// Syntax error: give up this row and resume on the line after its first line.
         func recover(_ problem: CSVProblem) {
+            cells.count = min(fieldCount, CSVLimits.maxFields)
             record.problem = problem
             var q = recordStart
             while q < n, base[q] != 10 { q += 1 }
@@ -203,15 +189,28 @@ public struct CSVReader {
             self.line = record.line + 1
         }
 
-        while true {
+        /// Keeps cell `start..<end` (quotes excluded), or notes the row's limit it breaks.
+        @inline(__always)
+        func add(_ start: Int, _ end: Int, quoted: Bool, unescaped: Bool, ascii: Bool) {
+            if fieldCount < CSVLimits.maxFields {
+                (cellBase + fieldCount).initialize(
+                    to:
+                        CSVField(start: start, end: end, isQuoted: quoted, isUnescaped: unescaped, isASCII: ascii))
+            } else if record.problem == nil {
+                record.problem = .tooManyFields
+            }
+            if end - start > CSVLimits.maxCellBytes, record.problem == nil {
+                record.problem = .cellTooLong(field: fieldCount)
+            }
+            fieldCount += 1
+        }
+
+        cellLoop: while true {
             var start = p
             var end: Int
-            var quoted = false
-            var escapedCell = false
             var high: UInt8 = 0
             var more = false  // a comma ended the cell: another cell follows
             if p < n, base[p] == 34 {
-                quoted = true
                 p += 1
                 start = p
                 var escaped = false
@@ -231,7 +230,6 @@ public struct CSVReader {
                     high |= c
                     p += 1
                 }
-                escapedCell = escaped
                 guard closed else {
                     recover(.unterminatedQuote)
                     return true
@@ -254,66 +252,90 @@ public struct CSVReader {
                         return true
                     }
                 }
-            } else {
-                // Eight bytes at a time up to the first comma, LF or quote (the bytes that end
-                // or spoil an unquoted cell); the byte loop below then handles that byte.
-                var wide: UInt64 = 0
-                while p + 8 <= n {
-                    let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
-                    let stops =
-                        SWAR.equalMask(w, SWAR.commas) | SWAR.equalMask(w, SWAR.lineFeeds)
-                        | SWAR.equalMask(w, SWAR.quotes)
-                    if stops != 0 {
-                        let before = stops.trailingZeroBitCount >> 3
-                        wide |= w & SWAR.lowBytes(before)
-                        p += before
-                        break
-                    }
+                add(start, end, quoted: true, unescaped: escaped, ascii: high < 0x80)
+                if !more { break }
+                continue
+            }
+            // Unquoted cells, eight bytes at a time: one mask marks every comma, LF and quote of
+            // a word, and each marked byte ends the cell it closes, so that a word holding the
+            // ends of several cells is read once. `p` is the word's offset; the cell starts at it
+            // or in an earlier word, whose bytes of the cell `wide` holds.
+            var wide: UInt64 = 0
+            while p + 8 <= n {
+                let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+                var stops = SWAR.stopMask(w)
+                if stops == 0 {
                     wide |= w
                     p += 8
+                    continue
                 }
-                if wide & SWAR.highBits != 0 { high = 0x80 }
-                while p < n {
-                    let c = base[p]
-                    // Every byte that needs a look (LF, CR, quote, comma) is at most 44.
-                    if c > 44 {
-                        high |= c
-                        p += 1
-                        continue
-                    }
-                    if c == 44 || c == 10 { break }
-                    if c == 34 {
-                        recover(.strayQuote(field: fieldCount))
-                        return true
-                    }
-                    p += 1
-                }
-                end = p
-                if p < n, base[p] == 44 {
-                    p += 1
-                    more = true
-                } else {
-                    if end > start, base[end - 1] == 13 { end -= 1 }
-                    if p < n {
-                        p += 1
+                // Bytes of the word before the cell's start (0 while it started at or before p).
+                var before = 0
+                repeat {
+                    let at = stops.trailingZeroBitCount >> 3
+                    let stop = p + at
+                    let cellHigh = (wide | (w & SWAR.lowBytes(at) & ~SWAR.lowBytes(before))) & SWAR.highBits
+                    switch base[stop] {
+                    case 44:
+                        add(start, stop, quoted: false, unescaped: false, ascii: cellHigh == 0)
+                    case 10:
+                        end = stop > start && base[stop - 1] == 13 ? stop - 1 : stop
+                        add(start, end, quoted: false, unescaped: false, ascii: cellHigh == 0)
+                        p = stop + 1
                         line += 1
+                        break cellLoop
+                    default:  // a quote: a quoted cell if it opens one, else a stray one
+                        guard stop == start else {
+                            recover(.strayQuote(field: fieldCount))
+                            return true
+                        }
+                        p = stop
+                        continue cellLoop
                     }
+                    start = stop + 1
+                    wide = 0
+                    before = at + 1
+                    stops &= stops &- 1
+                } while stops != 0
+                // The next cell starts in this word (its bytes from `start` on) or at the next.
+                wide = start < p + 8 ? w & ~SWAR.lowBytes(start - p) : 0
+                p += 8
+            }
+            // The last bytes of the buffer (fewer than eight), one at a time; a cell starting
+            // there may be quoted (a quote inside the words read was a stop).
+            if p == start, p < n, base[p] == 34 { continue cellLoop }
+            if wide & SWAR.highBits != 0 { high = 0x80 }
+            while p < n {
+                let c = base[p]
+                // Every byte that needs a look (LF, CR, quote, comma) is at most 44.
+                if c > 44 {
+                    high |= c
+                    p += 1
+                    continue
+                }
+                if c == 44 || c == 10 { break }
+                if c == 34 {
+                    recover(.strayQuote(field: fieldCount))
+                    return true
+                }
+                p += 1
+            }
+            end = p
+            if p < n, base[p] == 44 {
+                p += 1
+                more = true
+            } else {
+                if end > start, base[end - 1] == 13 { end -= 1 }
+                if p < n {
+                    p += 1
+                    line += 1
                 }
             }
-            if fieldCount < CSVLimits.maxFields {
-                cells.append(
-                    CSVField(
-                        start: start, end: end, isQuoted: quoted, isUnescaped: escapedCell,
-                        isASCII: high < 0x80))
-            } else if record.problem == nil {
-                record.problem = .tooManyFields
-            }
-            if end - start > CSVLimits.maxCellBytes, record.problem == nil {
-                record.problem = .cellTooLong(field: fieldCount)
-            }
-            fieldCount += 1
+            add(start, end, quoted: false, unescaped: false, ascii: high < 0x80)
             if !more { break }
         }
+        // The cells kept: their count lives in a register while the row is read.
+        cells.count = min(fieldCount, CSVLimits.maxFields)
         if p - recordStart > CSVLimits.maxRowBytes {
             // The row limit is the more basic refusal: report it over a cell or field count.
             record.problem = .rowTooLong
@@ -445,6 +467,16 @@ enum SWAR {
     static func equalMask(_ w: UInt64, _ pattern: UInt64) -> UInt64 {
         let x = w ^ pattern
         return (x &- ones) & ~x & highBits
+    }
+
+    /// High bit set in every byte of `w` that is a comma, an LF or a quote (exact for every
+    /// byte, not only the lowest: the sums cannot carry from one byte into the next).
+    @inline(__always)
+    static func stopMask(_ w: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        // High bit set in each byte of x that is not zero.
+        @inline(__always) func nonzero(_ x: UInt64) -> UInt64 { ((x & low7) &+ low7) | x }
+        return ~(nonzero(w ^ commas) & nonzero(w ^ lineFeeds) & nonzero(w ^ quotes)) & highBits
     }
 
     /// High bit set in the bytes of `w` below `n` (n ≤ 128); nonzero exactly when one is.

@@ -150,6 +150,57 @@ import Testing
         }
     }
 
+    /// The word-at-a-time reader reads exactly what the rules say byte by byte (``ByteReader``):
+    /// random files of quoted and unquoted cells, doubled quotes, CR, LF, blank lines, accents,
+    /// and noise that makes stray and unterminated quotes; every record's line, problem, cells,
+    /// quoting and ASCII flag, and where reading goes on.
+    @Test func readsWhatAByteByByteReaderReads() {
+        var rng = SplitMix64(seed: 2026)
+        func pick<T>(_ xs: [T]) -> T { xs[Int(rng.next() % UInt64(xs.count))] }
+        let pieces: [[UInt8]] = ["a", "bc", "12.50", " ", "\u{E9}", "\u{E7}\u{E3}o", "\r", "x\r", "\u{2028}"].map {
+            Array($0.utf8)
+        }
+        for _ in 0..<3_000 {
+            var text: [UInt8] = []
+            for _ in 0..<Int(rng.next() % 12) {
+                let cells = Int(rng.next() % 14)
+                for c in 0..<cells {
+                    if c > 0 { text.append(44) }
+                    var cell: [UInt8] = []
+                    for _ in 0..<Int(rng.next() % 5) { cell += pick(pieces) }
+                    switch rng.next() % 10 {
+                    case 0, 1:  // quoted, maybe holding commas, line ends and doubled quotes
+                        let inner = cell + pick([[], [44], [10], [13, 10], [34, 34], [34, 34, 97, 34, 34]]) + cell
+                        text += [34] + inner + [34]
+                    case 2:  // noise
+                        text += cell + [pick([34, 44, 10, 13, 0xC3])] + cell
+                    default:
+                        text += cell
+                    }
+                }
+                text += pick([[10], [13, 10], [10, 10], [13, 10, 13, 10], []])
+            }
+            var reference = ByteReader(text)
+            text.withUnsafeBufferPointer { b in
+                var reader = CSVReader(b)
+                var record = CSVRecord()
+                while true {
+                    let expected = reference.next()
+                    let more = reader.next(into: &record)
+                    #expect(more == (expected != nil))
+                    guard more, let expected else { break }
+                    let got = ByteReader.Record(
+                        line: record.line, problem: record.problem,
+                        cells: record.fields.map { Array(reader.bytes($0)) },
+                        quoted: record.fields.map(\.isQuoted), ascii: record.fields.map(\.isASCII))
+                    #expect(got == expected, "\(String(decoding: text, as: UTF8.self).debugDescription)")
+                    if got != expected { return }
+                    #expect(reader.position == reference.offset && reader.currentLine == reference.line)
+                }
+            }
+        }
+    }
+
     @Test func wordMasksFindTheFirstMatchingByte() {
         var rng = SplitMix64(seed: 11)
         let interesting: [UInt8] = [0, 1, 9, 10, 13, 31, 32, 33, 34, 43, 44, 45, 126, 127, 128, 0xC2, 0xE2, 0xFF]
@@ -208,5 +259,122 @@ import Testing
             let found = clean.withUnsafeBufferPointer(CellText.hasListSeparator)
             #expect(!found, "\(clean)")
         }
+    }
+}
+
+/// The CSV rules one byte at a time, as the reader applied them before it read whole words: the
+/// reference that ``CSVReaderTests/readsWhatAByteByByteReaderReads()`` holds the reader to.
+private struct ByteReader {
+    struct Record: Equatable {
+        var line: Int
+        var problem: CSVProblem?
+        var cells: [[UInt8]]
+        var quoted: [Bool]
+        var ascii: [Bool]
+    }
+
+    let b: [UInt8]
+    private(set) var offset = 0
+    private(set) var line = 1
+
+    init(_ b: [UInt8]) {
+        self.b = b
+        offset = b.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    }
+
+    private func lineEnd(_ p: Int) -> Int {
+        switch b[p] {
+        case 10: 1
+        case 13: p + 1 == b.count ? 1 : b[p + 1] == 10 ? 2 : 0
+        default: 0
+        }
+    }
+
+    mutating func next() -> Record? {
+        let n = b.count
+        var p = offset
+        var line = self.line
+        while p < n, lineEnd(p) > 0 {
+            p += lineEnd(p)
+            line += 1
+        }
+        guard p < n else {
+            offset = p
+            self.line = line
+            return nil
+        }
+        var record = Record(line: line, problem: nil, cells: [], quoted: [], ascii: [])
+        let recordStart = p
+        func keep(_ cell: [UInt8], quoted: Bool) {
+            record.cells.append(cell)
+            record.quoted.append(quoted)
+            record.ascii.append(cell.allSatisfy { $0 < 0x80 })
+        }
+        func recovered(_ problem: CSVProblem) -> Record {
+            record.problem = problem
+            var q = recordStart
+            while q < n, b[q] != 10 { q += 1 }
+            offset = q < n ? q + 1 : n
+            self.line = record.line + 1
+            return record
+        }
+        while true {
+            var more = false
+            if p < n, b[p] == 34 {
+                p += 1
+                var cell: [UInt8] = []
+                var closed = false
+                while p < n {
+                    if b[p] == 34 {
+                        if p + 1 < n, b[p + 1] == 34 {
+                            cell.append(34)
+                            p += 2
+                            continue
+                        }
+                        closed = true
+                        break
+                    }
+                    if b[p] == 10 { line += 1 }
+                    cell.append(b[p])
+                    p += 1
+                }
+                guard closed else { return recovered(.unterminatedQuote) }
+                p += 1
+                if p < n {
+                    if b[p] == 44 {
+                        p += 1
+                        more = true
+                    } else if lineEnd(p) > 0 {
+                        p += lineEnd(p)
+                        line += 1
+                    } else {
+                        return recovered(.strayQuote(field: record.cells.count))
+                    }
+                }
+                keep(cell, quoted: true)
+            } else {
+                let start = p
+                while p < n, b[p] != 44, b[p] != 10 {
+                    if b[p] == 34 { return recovered(.strayQuote(field: record.cells.count)) }
+                    p += 1
+                }
+                var end = p
+                if p < n, b[p] == 44 {
+                    p += 1
+                    more = true
+                } else {
+                    if end > start, b[end - 1] == 13 { end -= 1 }
+                    if p < n {
+                        p += 1
+                        line += 1
+                    }
+                }
+                keep(Array(b[start..<end]), quoted: false)
+            }
+            if !more { break }
+        }
+        offset = p
+        self.line = line
+        return record
     }
 }
