@@ -163,11 +163,16 @@ struct CSVTable {
     /// Free text (name, address part, segment) appended to `out` as bytes, as
     /// ``text(_:column:)`` gives it: controls become spaces; over 200 characters refuses the
     /// row; a cell that is not UTF-8 refuses the row. False (nothing appended) when absent.
-    func appendText(_ column: Int, to out: inout [UInt8]) throws(RowReject) -> Bool {
+    func appendText(_ column: Int, to out: TextBytes) throws(RowReject) -> Bool {
         guard let (b, ascii) = unchecked(column) else { return false }
-        if !ascii, !UTF8Check.isValid(b) { throw notUTF8(column, b) }
+        if ascii {
+            // At most 200 bytes, each a character: no length to count.
+            if b.count > CellText.maxTextScalars { try Self.checkLength(b, column: names[column]) }
+            return CellText.appendPlainASCII(b, to: out)
+        }
+        if !UTF8Check.isValid(b) { throw notUTF8(column, b) }
         try Self.checkLength(b, column: names[column])
-        return CellText.appendPlainText(b, to: &out)
+        return CellText.appendPlainText(b, to: out)
     }
 
     /// Refuses free text over ``CellText/maxTextScalars`` characters.

@@ -85,17 +85,44 @@ enum CellText {
     }
 
     /// ``plainText(_:)`` appended to `out` as bytes; false (nothing appended) when it is empty.
-    static func appendPlainText(_ b: CellBytes, to out: inout [UInt8]) -> Bool {
+    static func appendPlainText(_ b: CellBytes, to out: TextBytes) -> Bool {
         guard hasControl(b) else {
-            out.append(contentsOf: b)
+            out.append(b)
             return !b.isEmpty
         }
         let plain = spaced(b)
         return plain.withUnsafeBufferPointer { p in
             let t = trimmed(p)
-            out.append(contentsOf: t)
+            out.append(t)
             return !t.isEmpty
         }
+    }
+
+    /// ``appendPlainText(_:to:)`` for ASCII bytes, copied and checked for controls (C0 and DEL,
+    /// the only ones ASCII has) in one pass of eight bytes at a time; a cell holding one is
+    /// taken back and appended the long way.
+    static func appendPlainASCII(_ b: CellBytes, to out: TextBytes) -> Bool {
+        guard let from = b.baseAddress else { return false }
+        let n = b.count
+        // Room for the cell and for the last word's bytes past it (written, then not counted).
+        let to = out.reserve(n + 8)
+        var controls: UInt64 = 0
+        var i = 0
+        while i + 8 <= n {
+            let w = UnsafeRawPointer(from + i).loadUnaligned(as: UInt64.self)
+            UnsafeMutableRawPointer(to + i).storeBytes(of: w, as: UInt64.self)
+            controls |= SWAR.lessMask(w, 32) | SWAR.equalMask(w, SWAR.ones &* 127)
+            i += 8
+        }
+        while i < n {
+            let c = from[i]
+            to[i] = c
+            if c < 32 || c == 127 { controls = 1 }
+            i += 1
+        }
+        if controls != 0 { return appendPlainText(b, to: out) }
+        out.didAppend(n)
+        return n > 0
     }
 
     /// The bytes with every control character written as one space.

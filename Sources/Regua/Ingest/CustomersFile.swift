@@ -53,17 +53,17 @@ struct CustomerRowParser: RowParser {
         // Free text straight into the customer's buffer, in field order.
         func appendText(_ column: CustomerColumn, _ field: F) throws(RowReject) {
             let start = text.open(field)
-            _ = try t.appendText(column.rawValue, to: &text.bytes)
+            _ = try t.appendText(column.rawValue, to: text.bytes)
             text.close(field, start: start)
         }
         let nameStart = text.open(.name)
-        guard try t.appendText(C.name.rawValue, to: &text.bytes) else {
+        guard try t.appendText(C.name.rawValue, to: text.bytes) else {
             throw RowReject(column: C.name.header, reason: "name is empty (it is required)")
         }
         text.close(.name, start: nameStart)
         let document = try Self.document(try t.required(C.document.rawValue))
         let emailStart = text.open(.email)
-        if let b = try t.cell(C.email.rawValue), ContactFields.isEmail(bytes: b) { text.bytes.append(contentsOf: b) }
+        if let b = try t.cell(C.email.rawValue), ContactFields.isEmail(bytes: b) { text.bytes.append(b) }
         text.close(.email, start: emailStart)
         text.append(.phone, try t.cell(C.phone.rawValue).flatMap(BrazilianPhone.e164(bytes:)))
         try appendText(.street, .street)

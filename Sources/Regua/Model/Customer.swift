@@ -245,14 +245,14 @@ struct CustomerText: Sendable {
     /// Packs fields given in field order (each at most once; the ones not given are absent).
     struct Builder {
         /// The bytes so far; a parser keeps one and passes it to every row (``reset()``).
-        var bytes: [UInt8] = []
+        let bytes = TextBytes()
         private var ends = SIMD16<UInt32>()
         private var present: UInt16 = 0
         private var next = 0
 
         /// Empties the builder, keeping its capacity.
         mutating func reset() {
-            bytes.removeAll(keepingCapacity: true)
+            bytes.removeAll()
             ends = SIMD16<UInt32>()
             present = 0
             next = 0
@@ -285,7 +285,7 @@ struct CustomerText: Sendable {
         /// Appends a whole field (nil: absent; the name is present even when empty).
         mutating func append(_ field: Field, _ value: String?) {
             let start = open(field)
-            if let value { bytes.append(contentsOf: value.utf8) }
+            if let value { bytes.append(value) }
             close(field, start: start, presentIfEmpty: value != nil)
         }
 
@@ -294,7 +294,60 @@ struct CustomerText: Sendable {
             var ends = self.ends
             for i in next..<Field.allCases.count { ends[i] = UInt32(bytes.count) }
             // A copy of its own size: the builder's buffer is reused for the next row.
-            return CustomerText(storage: Array(bytes[...]), ends: ends, present: present)
+            return CustomerText(storage: Array(bytes.buffer), ends: ends, present: present)
         }
+    }
+}
+
+/// Growable bytes that a row's text is appended to: one capacity check and a copy per append,
+/// not the generic path of an array (a quarter of a million customers, a dozen cells each).
+final class TextBytes {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int = 1_024) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes so far (valid until the next append).
+    var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// Empties the buffer, keeping its room.
+    func removeAll() { count = 0 }
+
+    /// Room for `extra` more bytes, and where they go.
+    @inline(__always)
+    func reserve(_ extra: Int) -> UnsafeMutablePointer<UInt8> {
+        if count + extra > capacity { grow(count + extra) }
+        return base + count
+    }
+
+    /// Counts `n` bytes written after ``reserve(_:)``.
+    @inline(__always)
+    func didAppend(_ n: Int) { count += n }
+
+    @inline(__always)
+    func append(_ b: UnsafeBufferPointer<UInt8>) {
+        guard let from = b.baseAddress else { return }
+        reserve(b.count).update(from: from, count: b.count)
+        count += b.count
+    }
+
+    func append(_ s: String) {
+        var s = s
+        s.withUTF8 { append($0) }
+    }
+
+    private func grow(_ needed: Int) {
+        let bigger = max(capacity * 2, needed)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        moved.update(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = bigger
     }
 }

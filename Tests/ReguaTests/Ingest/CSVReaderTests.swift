@@ -243,6 +243,30 @@ import Testing
         }
     }
 
+    /// ASCII text copied and checked a word at a time appends what the general path appends:
+    /// every length up to 24, a control (C0, DEL) at every position or none, after text
+    /// already in the buffer and with more appended behind it.
+    @Test func asciiTextAppendsLikeTheGeneralPath() {
+        for length in 0..<25 {
+            for position in -1..<length {
+                for control: UInt8 in [9, 0, 13, 31, 127] {
+                    var bytes = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+                    if position >= 0 { bytes[position] = control }
+                    if length > 2, position == 0 { bytes[length - 1] = 10 }  // controls at both ends
+                    let fast = TextBytes(capacity: 4)
+                    let general = TextBytes(capacity: 4)
+                    for out in [fast, general] { out.append("prefix") }
+                    let (a, b) = bytes.withUnsafeBufferPointer {
+                        (CellText.appendPlainASCII($0, to: fast), CellText.appendPlainText($0, to: general))
+                    }
+                    for out in [fast, general] { out.append("!") }
+                    #expect(a == b, "\(bytes)")
+                    #expect(Array(fast.buffer) == Array(general.buffer), "\(bytes)")
+                }
+            }
+        }
+    }
+
     @Test func listSeparatorsAreFoundAtEveryPosition() {
         for length in 0..<20 {
             for position in 0...length {
