@@ -85,6 +85,27 @@ enum Chunking {
         return (slots.a!, slots.b!)
     }
 
+    /// Runs `work` for `0..<count` on every core, each core taking the next index as it is free.
+    static func each(_ count: Int, _ work: (Int) -> Void) {
+        if count == 1 {
+            work(0)
+        } else if count > 1 {
+            DispatchQueue.concurrentPerform(iterations: count, execute: work)
+        }
+    }
+
+    /// ``each(_:_:)`` returning the results in index order.
+    static func map<T>(_ count: Int, _ work: (Int) -> T) -> [T] {
+        let slots = UnsafeMutablePointer<T?>.allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+        defer {
+            slots.deinitialize(count: count)
+            slots.deallocate()
+        }
+        each(count) { slots[$0] = work($0) }
+        return (0..<count).map { slots[$0]! }
+    }
+
     /// Reads every row of a table, in pieces on every core when the file is large.
     static func read<P: RowParser>(
         _ table: CSVTable, file: String, pieceBytes: Int = pieceBytes, parser: @escaping () -> P
@@ -115,12 +136,7 @@ enum Chunking {
 
     /// Runs `work` for every piece of the readings, each core taking the next as it is free.
     private static func run(_ readings: [any PieceCount], _ work: (Int) -> Void) {
-        let total = readings.reduce(0) { $0 + $1.pieces }
-        if total == 1 {
-            work(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: total, execute: work)
-        }
+        each(readings.reduce(0) { $0 + $1.pieces }, work)
     }
 }
 

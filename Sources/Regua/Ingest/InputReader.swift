@@ -52,22 +52,35 @@ public enum InputReader {
             titleRows.rehashAsStrings(link: TitleRowParser.link)
         }
         // Repeated customers, then the grouping of their keys for the titles to be matched
-        // against, on one thread; the grouping of the title keys on the other; then the title
-        // repeats on both.
+        // against, beside the grouping of the titles' customer_ids in parts: all on every core.
+        // Titles whose keys may repeat are grouped by key instead, their repeats refused, and
+        // only then the customer_ids of the titles left grouped.
         let bits = KeyGroups.bits(for: titleRows.items.count)
-        let (known, titleGroups) = Chunking.both(
-            {
+        let parts = TitleRowParser.linkParts(count: titleRows.items.count)
+        let linksNow = titleRows.keysIncreasing
+        var known: TitleRowParser.KnownCustomers?
+        var titleGroups: KeyGroups?
+        let early = Chunking.map(1 + (linksNow ? parts : 1)) { i -> KeyGroups? in
+            if i == 0 {
                 let firsts = customerRows.refuseRepeatedKeys(file: customersName, keyName: CustomerRowParser.keyName)
-                return TitleRowParser.knownCustomers(customerRows, firstSightings: firsts, bits: bits)
-            },
-            { titleRows.keysIncreasing ? nil : titleRows.keyGroups() })
+                known = TitleRowParser.knownCustomers(customerRows, firstSightings: firsts, bits: bits)
+            } else if linksNow {
+                return TitleRowParser.linkPart(titleRows, i - 1, of: parts, bits: bits)
+            } else {
+                titleGroups = titleRows.keyGroups()
+            }
+            return nil
+        }
+        var links = early.dropFirst().compactMap { $0 }
         if let titleGroups {
             titleRows.refuseRepeatedKeys(
                 firstOccurrences: titleGroups.firstOccurrences(split: true), file: receivablesName,
                 keyName: TitleRowParser.keyName)
+            links = Chunking.map(parts) { TitleRowParser.linkPart(titleRows, $0, of: parts, bits: bits) }
         }
         TitleRowParser.checkCustomers(
-            &titleRows, file: receivablesName, customersFile: customersName, customers: customerRows, known: known)
+            &titleRows, file: receivablesName, customersFile: customersName, customers: customerRows, known: known!,
+            links: links)
         let rejects = sortedRejects(customerRows.rejects + titleRows.rejects)
         hashing.wait()
         // Rows and hashes are of one version of each file only if nobody wrote to it meanwhile.

@@ -127,6 +127,71 @@ struct KeyGroups {
         return found
     }
 
+    /// The probes `0..<count` cut into `parts` parts, each grouped on its own (as
+    /// ``match(parts:count:)`` wants them), the parts grouped on every core.
+    static func parts(count: Int, parts: Int, bits: Int, hash: (Int) -> Int, key: (Int) -> String) -> [KeyGroups] {
+        Chunking.map(parts) { part(count: count, $0, of: parts, bits: bits, hash: hash, key: key) }
+    }
+
+    /// Part `k` of `parts` of the probes `0..<count`: the probes of ``partRange(_:of:count:)``,
+    /// grouped, their ids counted from the part's start.
+    static func part(
+        count: Int, _ k: Int, of parts: Int, bits: Int, hash: (Int) -> Int, key: (Int) -> String
+    ) -> KeyGroups {
+        let range = partRange(k, of: parts, count: count)
+        return KeyGroups(count: range.count, bits: bits, hash: { hash(range.lowerBound + $0) }) {
+            key(range.lowerBound + $0)
+        }
+    }
+
+    /// The probes of part `k` of `parts`.
+    static func partRange(_ k: Int, of parts: Int, count: Int) -> Range<Int> {
+        (count * k / parts)..<(count * (k + 1) / parts)
+    }
+
+    /// For each of the probes `0..<count`, grouped in parts (``parts(count:parts:bits:hash:key:)``),
+    /// the id of the first equal key here, or -1. Each group's keys are put in a table once and
+    /// every part's probes of the group looked up in it; ranges of groups go to every core.
+    func match(parts: [KeyGroups], count: Int) -> [Int32] {
+        precondition(parts.allSatisfy { $0.bits == bits }, "groupings differ")
+        let groups = starts.count - 1
+        let offsets = (0..<parts.count).map { Self.partRange($0, of: parts.count, count: count).lowerBound }
+        return [Int32](unsafeUninitializedCapacity: count) { found, initialized in
+            found.initialize(repeating: -1)
+            let jobs = min(groups, 32)
+            Chunking.each(jobs) { job in
+                var table: [Int32] = []
+                for g in (groups * job / jobs)..<(groups * (job + 1) / jobs) {
+                    guard parts.contains(where: { $0.starts[g + 1] > $0.starts[g] }) else { continue }
+                    let range = starts[g]..<starts[g + 1]
+                    let mask = Self.prepare(&table, for: range.count)
+                    for r in range {
+                        var i = records[r].hash & mask
+                        while table[i] >= 0 { i = (i + 1) & mask }  // the first of equal keys stays in front
+                        table[i] = Int32(r)
+                    }
+                    for (k, part) in parts.enumerated() {
+                        for p in part.starts[g]..<part.starts[g + 1] {
+                            let probe = part.records[p]
+                            var i = probe.hash & mask
+                            while true {
+                                let slot = Int(table[i])
+                                if slot < 0 { break }
+                                let rec = records[slot]
+                                if rec.hash == probe.hash, rec.key == probe.key {
+                                    found[offsets[k] + Int(probe.id)] = rec.id
+                                    break
+                                }
+                                i = (i + 1) & mask
+                            }
+                        }
+                    }
+                }
+            }
+            initialized = count
+        }
+    }
+
     /// Clears `table` to hold `count` entries at most half full; returns the index mask.
     private static func prepare(_ table: inout [Int32], for count: Int) -> Int {
         var size = 16

@@ -43,7 +43,7 @@ struct TitleRowParser: RowParser {
     static var needsSightingsWhenSorted: Bool { false }
 
     /// The customer_ids of customers.csv, each row that first had its key, grouped to be
-    /// matched by ``checkCustomers(_:file:customersFile:customers:known:)``.
+    /// matched by ``checkCustomers(_:file:customersFile:customers:known:links:)``.
     struct KnownCustomers {
         /// Sighting index of each key's first row.
         var firsts: [Int]
@@ -63,28 +63,32 @@ struct TitleRowParser: RowParser {
         return KnownCustomers(firsts: firsts, accepted: accepted, groups: groups)
     }
 
-    /// Refuses the titles whose customer_id is not in customers.csv or whose customer row was
-    /// refused there. `customers` must have had its repeated keys refused already.
-    static func checkCustomers(
-        _ titles: inout RowChunk<Title>, file: String, customersFile: String,
-        customers: RowChunk<Customer>, known: KnownCustomers
-    ) {
-        // Each half of the titles is grouped and matched on its own thread, which keeps only the
-        // titles to refuse (title index, customer index or -1): usually none.
-        let refused: [(Int, Int)] = titles.items.withUnsafeBufferPointer { list in
+    /// How many parts the titles' customer_ids are grouped in (``linkPart(_:_:of:bits:)``): one
+    /// for every 16,384 titles, at most eight, so that both cores share the grouping evenly.
+    static func linkParts(count: Int) -> Int { min(8, max(1, count / 16_384)) }
+
+    /// Part `k` of `parts` of the titles' customer_ids, grouped with `bits` to be matched by
+    /// ``checkCustomers(_:file:customersFile:customers:known:links:)``.
+    static func linkPart(_ titles: RowChunk<Title>, _ k: Int, of parts: Int, bits: Int) -> KeyGroups {
+        titles.items.withUnsafeBufferPointer { list in
             titles.linkHashes.withUnsafeBufferPointer { hashes in
-                let (a, b) = known.groups.matchInHalves(
-                    count: list.count, hash: { hashes[$0] }, key: { list[$0].customerID.raw }
-                ) { range, found in
-                    var out: [(Int, Int)] = []
-                    for (i, f) in found.enumerated() where f < 0 || !known.accepted[Int(f)] {
-                        out.append((range.lowerBound + i, Int(f)))
-                    }
-                    return out
-                }
-                return a + b
+                KeyGroups.part(
+                    count: list.count, k, of: parts, bits: bits, hash: { hashes[$0] }, key: { list[$0].customerID.raw })
             }
         }
+    }
+
+    /// Refuses the titles whose customer_id is not in customers.csv or whose customer row was
+    /// refused there. `customers` must have had its repeated keys refused already, and `links`
+    /// be every ``linkPart(_:_:of:bits:)`` of the titles as they are.
+    static func checkCustomers(
+        _ titles: inout RowChunk<Title>, file: String, customersFile: String,
+        customers: RowChunk<Customer>, known: KnownCustomers, links: [KeyGroups]
+    ) {
+        // Usually no title is refused: the list of (title index, customer index or -1) is empty.
+        let found = known.groups.match(parts: links, count: titles.items.count)
+        var refused: [(Int, Int)] = []
+        for (i, f) in found.enumerated() where f < 0 || !known.accepted[Int(f)] { refused.append((i, Int(f))) }
         guard !refused.isEmpty else { return }
         var dropped = [Bool](repeating: false, count: titles.items.count)
         let column = ReceivableColumn.customerID.header

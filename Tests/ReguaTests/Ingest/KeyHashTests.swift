@@ -53,6 +53,28 @@ import Testing
         #expect(counts.max()! < mean * 3 / 2 && counts.min()! > mean / 2, "\(counts.min()!)...\(counts.max()!)")
     }
 
+    /// Probes grouped in parts and matched group by group on every core find what a dictionary
+    /// of first occurrences finds: repeated keys (the first wins), unknown probes, groups with
+    /// probes in some parts only, one part to many, few groups to many.
+    @Test func probesMatchedInPartsFindTheFirstEqualKey() {
+        var rng = SplitMix64(seed: 5)
+        let keys = (0..<3_000).map { _ in "C\(rng.next() % 2_000)" }
+        let probes = (0..<5_000).map { _ in "C\(rng.next() % 2_600)" }
+        var first: [String: Int32] = [:]
+        for (i, k) in keys.enumerated() where first[k] == nil { first[k] = Int32(i) }
+        let expected = probes.map { first[$0] ?? -1 }
+        for bits in [0, 3, 8] {
+            let groups = KeyGroups(count: keys.count, bits: bits, hash: { KeyHash.of(keys[$0]).hash }) { keys[$0] }
+            for parts in [1, 2, 7, 64] {
+                let grouped = KeyGroups.parts(
+                    count: probes.count, parts: parts, bits: bits, hash: { KeyHash.of(probes[$0]).hash },
+                    key: { probes[$0] })
+                #expect(grouped.map(\.records.count).reduce(0, +) == probes.count)
+                #expect(groups.match(parts: grouped, count: probes.count) == expected, "bits \(bits), parts \(parts)")
+            }
+        }
+    }
+
     /// A customer_id written as ASCII in one file and as a canonically equal non-ASCII text in
     /// the other (Kelvin sign for K; e + combining acute for é) is the same customer.
     @Test(arguments: [
