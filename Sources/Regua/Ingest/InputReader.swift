@@ -56,7 +56,7 @@ public enum InputReader {
         // Titles whose keys may repeat are grouped by key instead, their repeats refused, and
         // only then the customer_ids of the titles left grouped.
         let bits = KeyGroups.bits(for: titleRows.items.count)
-        let parts = TitleRowParser.linkParts(count: titleRows.items.count)
+        let parts = KeyGroups.partCount(for: titleRows.items.count)
         let linksNow = titleRows.keysIncreasing
         var known: TitleRowParser.KnownCustomers?
         var titleGroups: KeyGroups?

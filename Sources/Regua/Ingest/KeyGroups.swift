@@ -32,7 +32,7 @@ struct KeyGroups {
     }
 
     /// Groups keys `0..<count` given by `key`, whose hash is `hash` (computed by the caller,
-    /// usually while reading the rows on two threads).
+    /// usually while reading the rows on every core).
     init(count: Int, bits: Int, hash: (Int) -> Int, key: (Int) -> String) {
         self.bits = bits
         let groups = 1 << bits
@@ -95,37 +95,9 @@ struct KeyGroups {
         }
     }
 
-    /// For each key of `probes`, the id of the first equal key here, or -1. Both groupings
-    /// must use the same `bits`.
-    func match(_ probes: KeyGroups) -> [Int32] {
-        precondition(probes.bits == bits, "groupings differ")
-        var found = [Int32](repeating: -1, count: probes.records.count)
-        var table: [Int32] = []
-        for g in 0..<(starts.count - 1) where probes.starts[g + 1] > probes.starts[g] {
-            let range = starts[g]..<starts[g + 1]
-            let mask = Self.prepare(&table, for: range.count)
-            for r in range {
-                var i = records[r].hash & mask
-                while table[i] >= 0 { i = (i + 1) & mask }  // the first of equal keys stays in front
-                table[i] = Int32(r)
-            }
-            for p in probes.starts[g]..<probes.starts[g + 1] {
-                let probe = probes.records[p]
-                var i = probe.hash & mask
-                while true {
-                    let slot = Int(table[i])
-                    if slot < 0 { break }
-                    let rec = records[slot]
-                    if rec.hash == probe.hash, rec.key == probe.key {
-                        found[Int(probe.id)] = rec.id
-                        break
-                    }
-                    i = (i + 1) & mask
-                }
-            }
-        }
-        return found
-    }
+    /// How many parts `count` probes are grouped in: one for every 16,384, at most eight, so
+    /// that the cores share the grouping evenly.
+    static func partCount(for count: Int) -> Int { min(8, max(1, count / 16_384)) }
 
     /// The probes `0..<count` cut into `parts` parts, each grouped on its own (as
     /// ``match(parts:count:)`` wants them), the parts grouped on every core.
@@ -247,28 +219,19 @@ extension KeyGroups {
         }
         if !hash(false) { _ = hash(true) }
         let bits = KeyGroups.bits(for: count)
-        let groups = keyHashes.withUnsafeBufferPointer { kh in
-            KeyGroups(count: count, bits: bits, hash: { kh[$0] }, key: key)
+        let parts = partCount(for: probes)
+        // The keys' grouping beside the probes' parts, on every core.
+        let grouped = keyHashes.withUnsafeBufferPointer { kh in
+            probeHashes.withUnsafeBufferPointer { ph in
+                Chunking.map(1 + parts) { i in
+                    i == 0
+                        ? KeyGroups(count: count, bits: bits, hash: { kh[$0] }, key: key)
+                        : KeyGroups.part(count: probes, i - 1, of: parts, bits: bits, hash: { ph[$0] }, key: probe)
+                }
+            }
         }
-        let firsts = groups.firstOccurrences(split: true)
-        let (a, b) = probeHashes.withUnsafeBufferPointer { ph in
-            groups.matchInHalves(count: probes, hash: { ph[$0] }, key: probe) { _, found in found }
-        }
-        return (firsts, a + b)
+        let groups = grouped[0]
+        return (groups.firstOccurrences(split: true), groups.match(parts: Array(grouped.dropFirst()), count: probes))
     }
 
-    /// Matches the probes `0..<count` (their hashes and texts given by index, hashed as the
-    /// keys here were) in two halves, each grouped and matched (``match(_:)``) on a thread of its
-    /// own, which then hands its range and matches to `result`.
-    func matchInHalves<R>(
-        count: Int, hash: (Int) -> Int, key: (Int) -> String, _ result: (Range<Int>, [Int32]) -> R
-    ) -> (R, R) {
-        func half(_ range: Range<Int>) -> R {
-            let probes = KeyGroups(count: range.count, bits: bits, hash: { hash(range.lowerBound + $0) }) {
-                key(range.lowerBound + $0)
-            }
-            return result(range, match(probes))
-        }
-        return Chunking.both({ half(0..<(count / 2)) }, { half((count / 2)..<count) })
-    }
 }

@@ -63,10 +63,6 @@ struct TitleRowParser: RowParser {
         return KnownCustomers(firsts: firsts, accepted: accepted, groups: groups)
     }
 
-    /// How many parts the titles' customer_ids are grouped in (``linkPart(_:_:of:bits:)``): one
-    /// for every 16,384 titles, at most eight, so that both cores share the grouping evenly.
-    static func linkParts(count: Int) -> Int { min(8, max(1, count / 16_384)) }
-
     /// Part `k` of `parts` of the titles' customer_ids, grouped with `bits` to be matched by
     /// ``checkCustomers(_:file:customersFile:customers:known:links:)``.
     static func linkPart(_ titles: RowChunk<Title>, _ k: Int, of parts: Int, bits: Int) -> KeyGroups {
