@@ -111,8 +111,8 @@ enum Chunking {
         _ table: CSVTable, file: String, pieceBytes: Int = pieceBytes, parser: @escaping () -> P
     ) -> RowChunk<P.Item> {
         let reading = PieceReading(table, file: file, pieceBytes: pieceBytes, parser: parser)
-        run([reading]) { reading.count(piece: $0) }
-        return reading.withArrays { run([reading]) { reading.read(piece: $0) } }
+        each(reading.pieces) { reading.count(piece: $0) }
+        return reading.withArrays { each(reading.pieces) { reading.read(piece: $0) } }
     }
 
     /// Reads every row of two tables, the pieces of both shared by the cores (the first table's
@@ -124,29 +124,19 @@ enum Chunking {
     ) -> (RowChunk<P.Item>, RowChunk<Q.Item>) {
         let a = PieceReading(first, file: firstFile, pieceBytes: pieceBytes, parser: firstParser)
         let b = PieceReading(second, file: secondFile, pieceBytes: pieceBytes, parser: secondParser)
-        run([a, b]) { $0 < a.pieces ? a.count(piece: $0) : b.count(piece: $0 - a.pieces) }
+        each(a.pieces + b.pieces) { $0 < a.pieces ? a.count(piece: $0) : b.count(piece: $0 - a.pieces) }
         var rowsB: RowChunk<Q.Item>?
         let rowsA = a.withArrays {
             rowsB = b.withArrays {
-                run([a, b]) { $0 < a.pieces ? a.read(piece: $0) : b.read(piece: $0 - a.pieces) }
+                each(a.pieces + b.pieces) { $0 < a.pieces ? a.read(piece: $0) : b.read(piece: $0 - a.pieces) }
             }
         }
         return (rowsA, rowsB!)
     }
-
-    /// Runs `work` for every piece of the readings, each core taking the next as it is free.
-    private static func run(_ readings: [any PieceCount], _ work: (Int) -> Void) {
-        each(readings.reduce(0) { $0 + $1.pieces }, work)
-    }
-}
-
-/// A reading's number of pieces, whatever its row type.
-private protocol PieceCount: AnyObject {
-    var pieces: Int { get }
 }
 
 /// One file read in pieces: where they start, their room in the final arrays, and the join.
-private final class PieceReading<P: RowParser>: PieceCount, @unchecked Sendable {
+private final class PieceReading<P: RowParser>: @unchecked Sendable {
     private let table: CSVTable
     private let file: String
     private let parser: () -> P
@@ -264,6 +254,7 @@ private final class PieceReading<P: RowParser>: PieceCount, @unchecked Sendable 
             joined = piece
             return
         }
+        joined = nil  // `all` alone holds the rejects, so appending to them copies nothing
         if all.endOffset == cuts[j] {
             all.append(piece, P.self)
         } else {

@@ -244,7 +244,8 @@ struct CustomerText: Sendable {
 
     /// Packs fields given in field order (each at most once; the ones not given are absent).
     struct Builder {
-        /// The bytes so far; a parser keeps one and passes it to every row (``reset()``).
+        /// The bytes so far; a parser keeps one builder for all its rows (``reset()``). A buffer
+        /// object: copies of a builder would share it, so each parser makes its own.
         let bytes = TextBytes()
         private var ends = SIMD16<UInt32>()
         private var present: UInt16 = 0
