@@ -26,7 +26,7 @@ enum ReceivableColumn: Int, CaseIterable {
 }
 
 /// Reads one row of receivables.csv. Whether its customer exists is checked afterwards for
-/// all titles at once (``checkCustomers(_:file:customersFile:customers:known:)``).
+/// all titles at once (``checkCustomers(_:file:customersFile:customers:known:links:)``).
 struct TitleRowParser: RowParser {
     static var keyColumn: Int { ReceivableColumn.titleID.rawValue }
     static var keyName: String { ReceivableColumn.titleID.header }
