@@ -23,39 +23,61 @@ public enum ContactFields {
         isEmail(bytes: b) ? String(decoding: b, as: UTF8.self) : nil
     }
 
-    /// Whether trimmed bytes are an address ``email(_:)`` accepts.
+    /// Whether trimmed bytes are an address ``email(_:)`` accepts: the local part up to the
+    /// first `@`, then the domain's labels, each byte looked up in ``emailBytes``.
     static func isEmail(bytes b: CellBytes) -> Bool {
         let n = b.count
-        guard n >= 3, n <= 254 else { return false }
-        var at = -1
-        var nonASCII = false
-        var previous: UInt8 = 0
-        var labelStart = 0
-        var labels = 0
-        for i in 0..<n {
-            let c = b[i]
-            if c == UInt8(ascii: "@") {
-                guard at < 0, i >= 1, i <= 64, previous != UInt8(ascii: ".") else { return false }
-                at = i
-                labelStart = i + 1
-            } else if at < 0 {
-                // Local part: printable, no specials, no leading or doubled dot.
-                if c < 33 || c == 127 || Self.localSpecial(c) { return false }
+        guard n >= 3, n <= 254, let p = b.baseAddress else { return false }
+        return emailBytes.withUnsafeBufferPointer { kind in
+            var high: UInt8 = 0
+            var previous: UInt8 = 0
+            var i = 0
+            // Local part: printable, no specials, no leading or doubled dot.
+            while i < n {
+                let c = p[i]
+                if c == UInt8(ascii: "@") { break }
+                if kind[Int(c)] & local == 0 { return false }
                 if c == UInt8(ascii: "."), i == 0 || previous == UInt8(ascii: ".") { return false }
-            } else if c == UInt8(ascii: ".") {
-                guard Self.labelOK(b, labelStart, i) else { return false }
-                labels += 1
-                labelStart = i + 1
-            } else {
-                let alnum = (c >= 48 && c <= 57) || (c | 0x20 >= 97 && c | 0x20 <= 122)
-                guard alnum || c == UInt8(ascii: "-") || c >= 0x80 else { return false }
+                high |= c
+                previous = c
+                i += 1
             }
-            if c >= 0x80 { nonASCII = true }
-            previous = c
+            let at = i
+            guard at >= 1, at <= 64, at < n, previous != UInt8(ascii: "."), n - at - 1 <= 253 else { return false }
+            // Domain: labels of letters, digits and hyphens (non-ASCII allowed for IDN), at least two.
+            var labelStart = at + 1
+            var labels = 0
+            i = at + 1
+            while i < n {
+                let c = p[i]
+                if c == UInt8(ascii: ".") {
+                    guard Self.labelOK(b, labelStart, i) else { return false }
+                    labels += 1
+                    labelStart = i + 1
+                } else if kind[Int(c)] & label == 0 {
+                    return false
+                }
+                high |= c
+                i += 1
+            }
+            guard Self.labelOK(b, labelStart, n), labels >= 1 else { return false }
+            return high < 0x80 || (UTF8Check.isValid(b) && !CellText.hasControl(b))
         }
-        guard at > 0, n - at - 1 <= 253, Self.labelOK(b, labelStart, n), labels >= 1 else { return false }
-        if nonASCII, !UTF8Check.isValid(b) || CellText.hasControl(b) { return false }
-        return true
+    }
+
+    /// ``emailBytes`` bits: the byte may stand in a local part (the dot included); in a domain
+    /// label (the dot, which separates labels, not).
+    private static let local: UInt8 = 1
+    private static let label: UInt8 = 2
+
+    /// The kind of each byte value for ``isEmail(bytes:)``.
+    private static let emailBytes: [UInt8] = (0..<256).map { value in
+        let c = UInt8(value)
+        var kind: UInt8 = 0
+        if c >= 33, c != 127, c != UInt8(ascii: "@"), !localSpecial(c) { kind |= local }
+        let alnum = (c >= 48 && c <= 57) || (c | 0x20 >= 97 && c | 0x20 <= 122)
+        if alnum || c == UInt8(ascii: "-") || c >= 0x80 { kind |= label }
+        return kind
     }
 
     /// Characters an unquoted local part may not hold.

@@ -44,6 +44,82 @@ import Testing
         #expect((ContactFields.email(text) != nil) == valid)
     }
 
+    /// The table-driven check accepts exactly what the byte-by-byte check it replaced accepted
+    /// (kept here as the reference), on random addresses built from the characters that matter
+    /// and around the 64- and 254-byte limits.
+    @Test func emailCheckAgreesWithTheByteByByteReference() {
+        var rng = SplitMix64(seed: 9)
+        func pick(_ xs: [String]) -> [UInt8] { Array(xs[Int(rng.next() % UInt64(xs.count))].utf8) }
+        let locals = [
+            "maria", "a.b", "a.", ".a", "a..b", "jo\u{E3}o", "a+tag", "a_b", "x", "", "a b", "<a>", "a,b", "\"a\"",
+        ]
+        let domains = [
+            "exemplo.com", "exemplo.com.br", "-ex.com", "ex-.com", "ex..com", "\u{E9}.com.br", "sub.ex.org",
+            "exemplo", "ex.c", ".com", "com.", "ex_ample.com", "e@x.com", "ex.com-", "a-b.c-d",
+        ]
+        let noise: [[UInt8]] =
+            ["@", ".", "-", " ", "\u{85}", "\u{2028}", "\r\n"].map { Array($0.utf8) } + [[0xFF], [0xC3], [0x7F]]
+        var cases: [[UInt8]] = []
+        for _ in 0..<20_000 {
+            var bytes = pick(locals) + (rng.next() % 8 == 0 ? [] : [64]) + pick(domains)
+            if rng.next() % 3 == 0 {
+                bytes.insert(
+                    contentsOf: noise[Int(rng.next() % UInt64(noise.count))],
+                    at: Int(rng.next() % UInt64(bytes.count + 1)))
+            }
+            cases.append(bytes)
+        }
+        for l in 60...66 {
+            for d in [4, 188, 189, 190, 191, 250] {
+                let domain = Array(repeating: UInt8(ascii: "b"), count: d - 4) + Array(".com".utf8)
+                cases.append(Array(repeating: UInt8(ascii: "a"), count: l) + [64] + domain)
+            }
+        }
+        for bytes in cases {
+            bytes.withUnsafeBufferPointer { b in
+                #expect(ContactFields.isEmail(bytes: b) == Self.referenceIsEmail(b), "\(bytes)")
+            }
+        }
+    }
+
+    /// The byte-by-byte check as it was before the table.
+    private static func referenceIsEmail(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        func special(_ c: UInt8) -> Bool { Array("<>()[],;:\\\"".utf8).contains(c) }
+        func labelOK(_ start: Int, _ end: Int) -> Bool {
+            end - start >= 1 && end - start <= 63 && b[start] != UInt8(ascii: "-") && b[end - 1] != UInt8(ascii: "-")
+        }
+        let n = b.count
+        guard n >= 3, n <= 254 else { return false }
+        var at = -1
+        var nonASCII = false
+        var previous: UInt8 = 0
+        var labelStart = 0
+        var labels = 0
+        for i in 0..<n {
+            let c = b[i]
+            if c == UInt8(ascii: "@") {
+                guard at < 0, i >= 1, i <= 64, previous != UInt8(ascii: ".") else { return false }
+                at = i
+                labelStart = i + 1
+            } else if at < 0 {
+                if c < 33 || c == 127 || special(c) { return false }
+                if c == UInt8(ascii: "."), i == 0 || previous == UInt8(ascii: ".") { return false }
+            } else if c == UInt8(ascii: ".") {
+                guard labelOK(labelStart, i) else { return false }
+                labels += 1
+                labelStart = i + 1
+            } else {
+                let alnum = (c >= 48 && c <= 57) || (c | 0x20 >= 97 && c | 0x20 <= 122)
+                guard alnum || c == UInt8(ascii: "-") || c >= 0x80 else { return false }
+            }
+            if c >= 0x80 { nonASCII = true }
+            previous = c
+        }
+        guard at > 0, n - at - 1 <= 253, labelOK(labelStart, n), labels >= 1 else { return false }
+        if nonASCII, !UTF8Check.isValid(b) || CellText.hasControl(b) { return false }
+        return true
+    }
+
     @Test func statesAndZips() {
         #expect(ContactFields.state("sp") == "SP")
         #expect(ContactFields.state(" DF ") == "DF")
