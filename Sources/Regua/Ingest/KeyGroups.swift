@@ -99,14 +99,9 @@ struct KeyGroups {
     /// that the cores share the grouping evenly.
     static func partCount(for count: Int) -> Int { min(8, max(1, count / 16_384)) }
 
-    /// The probes `0..<count` cut into `parts` parts, each grouped on its own (as
-    /// ``match(parts:count:)`` wants them), the parts grouped on every core.
-    static func parts(count: Int, parts: Int, bits: Int, hash: (Int) -> Int, key: (Int) -> String) -> [KeyGroups] {
-        Chunking.map(parts) { part(count: count, $0, of: parts, bits: bits, hash: hash, key: key) }
-    }
-
     /// Part `k` of `parts` of the probes `0..<count`: the probes of ``partRange(_:of:count:)``,
-    /// grouped, their ids counted from the part's start.
+    /// grouped, their ids counted from the part's start (the parts are grouped on every core,
+    /// each a job of its own, and matched by ``match(parts:count:)``).
     static func part(
         count: Int, _ k: Int, of parts: Int, bits: Int, hash: (Int) -> Int, key: (Int) -> String
     ) -> KeyGroups {
@@ -121,8 +116,8 @@ struct KeyGroups {
         (count * k / parts)..<(count * (k + 1) / parts)
     }
 
-    /// For each of the probes `0..<count`, grouped in parts (``parts(count:parts:bits:hash:key:)``),
-    /// the id of the first equal key here, or -1. Each group's keys are put in a table once and
+    /// For each of the probes `0..<count`, grouped in parts (every ``part(count:_:of:bits:hash:key:)``
+    /// in order), the id of the first equal key here, or -1. Each group's keys are put in a table once and
     /// every part's probes of the group looked up in it; ranges of groups go to every core.
     func match(parts: [KeyGroups], count: Int) -> [Int32] {
         precondition(parts.allSatisfy { $0.bits == bits }, "groupings differ")

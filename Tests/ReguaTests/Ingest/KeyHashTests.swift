@@ -66,9 +66,11 @@ import Testing
         for bits in [0, 3, 8] {
             let groups = KeyGroups(count: keys.count, bits: bits, hash: { KeyHash.of(keys[$0]).hash }) { keys[$0] }
             for parts in [1, 2, 7, 64] {
-                let grouped = KeyGroups.parts(
-                    count: probes.count, parts: parts, bits: bits, hash: { KeyHash.of(probes[$0]).hash },
-                    key: { probes[$0] })
+                let grouped = (0..<parts).map {
+                    KeyGroups.part(
+                        count: probes.count, $0, of: parts, bits: bits, hash: { KeyHash.of(probes[$0]).hash },
+                        key: { probes[$0] })
+                }
                 #expect(grouped.map(\.records.count).reduce(0, +) == probes.count)
                 #expect(groups.match(parts: grouped, count: probes.count) == expected, "bits \(bits), parts \(parts)")
             }
