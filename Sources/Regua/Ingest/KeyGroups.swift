@@ -53,19 +53,21 @@ struct KeyGroups {
     }
 
     /// For each key, the id of the first key equal to it (its own id when it is the first).
-    /// With `split`, the two halves of the groups are done on two threads.
+    /// With `split`, ranges of the groups are done on every core.
     func firstOccurrences(split: Bool = false) -> [Int32] {
-        let groups = starts.count - 1
-        return [Int32](unsafeUninitializedCapacity: records.count) { first, initialized in
-            if split, groups >= 2 {
-                _ = Chunking.both(
-                    { firstOccurrences(groups: 0..<(groups / 2), into: first) },
-                    { firstOccurrences(groups: (groups / 2)..<groups, into: first) })
-            } else {
-                firstOccurrences(groups: 0..<groups, into: first)
-            }
+        [Int32](unsafeUninitializedCapacity: records.count) { first, initialized in
+            eachGroupRange(split: split) { firstOccurrences(groups: $0, into: first) }
             initialized = records.count
         }
+    }
+
+    /// Runs `body` for ranges of the groups that together cover them all, each core taking the
+    /// next range as it is free (one range, on this thread, when not `split`). Keys of one
+    /// group are only ever compared with each other, so the ranges are independent.
+    private func eachGroupRange(split: Bool = true, _ body: (Range<Int>) -> Void) {
+        let groups = starts.count - 1
+        let jobs = split ? min(groups, 32) : 1
+        Chunking.each(jobs) { body((groups * $0 / jobs)..<(groups * ($0 + 1) / jobs)) }
     }
 
     /// ``firstOccurrences(split:)`` for the keys of some groups: writes only their ids' entries.
@@ -121,14 +123,12 @@ struct KeyGroups {
     /// every part's probes of the group looked up in it; ranges of groups go to every core.
     func match(parts: [KeyGroups], count: Int) -> [Int32] {
         precondition(parts.allSatisfy { $0.bits == bits }, "groupings differ")
-        let groups = starts.count - 1
         let offsets = (0..<parts.count).map { Self.partRange($0, of: parts.count, count: count).lowerBound }
         return [Int32](unsafeUninitializedCapacity: count) { found, initialized in
             found.initialize(repeating: -1)
-            let jobs = min(groups, 32)
-            Chunking.each(jobs) { job in
+            eachGroupRange { groups in
                 var table: [Int32] = []
-                for g in (groups * job / jobs)..<(groups * (job + 1) / jobs) {
+                for g in groups {
                     guard parts.contains(where: { $0.starts[g + 1] > $0.starts[g] }) else { continue }
                     let range = starts[g]..<starts[g + 1]
                     let mask = Self.prepare(&table, for: range.count)
