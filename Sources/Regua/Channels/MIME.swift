@@ -222,19 +222,13 @@ enum MIME {
             // enough, written once.
             [UInt8](unsafeUninitializedCapacity: 4 * src.count + 8) { out, written in
                 var w = 0
-                var start = 0
-                while true {
-                    // Lines end at CRLF, CR or LF (as ``splitLines(_:)`` splits them).
-                    var end = start
-                    while end < src.count, src[end] != 13, src[end] != 10 { end += 1 }
-                    if start > 0 {
+                eachLine(src) { line in
+                    if line.lowerBound > 0 {
                         out[w] = 13
                         out[w + 1] = 10
                         w += 2
                     }
-                    encodeLine(src, start..<end, into: out, at: &w)
-                    if end == src.count { break }
-                    start = src[end] == 13 && end + 1 < src.count && src[end + 1] == 10 ? end + 2 : end + 1
+                    encodeLine(src, line, into: out, at: &w)
                 }
                 written = w
             }
@@ -244,18 +238,22 @@ enum MIME {
     /// Splits bytes on CRLF, CR or LF.
     static func splitLines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
         var lines: [ArraySlice<UInt8>] = []
-        var start = 0
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == 13 || bytes[i] == 10 {
-                lines.append(bytes[start..<i])
-                if bytes[i] == 13, i + 1 < bytes.count, bytes[i + 1] == 10 { i += 1 }
-                start = i + 1
-            }
-            i += 1
-        }
-        lines.append(bytes[start..<bytes.count])
+        bytes.withUnsafeBufferPointer { b in eachLine(b) { lines.append(bytes[$0]) } }
         return lines
+    }
+
+    /// Calls `body` with the range of each line of `bytes`, in order: lines end at CRLF, CR or
+    /// LF (not included), and there is always a last one after the last line end, maybe empty.
+    @inline(__always)
+    static func eachLine(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
+        var start = 0
+        while true {
+            var end = start
+            while end < bytes.count, bytes[end] != 13, bytes[end] != 10 { end += 1 }
+            body(start..<end)
+            if end == bytes.count { return }
+            start = bytes[end] == 13 && end + 1 < bytes.count && bytes[end + 1] == 10 ? end + 2 : end + 1
+        }
     }
 
     private static let hexDigits: (UInt8, UInt8) = (UInt8(ascii: "0"), UInt8(ascii: "A") - 10)

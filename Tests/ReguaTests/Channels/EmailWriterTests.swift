@@ -88,6 +88,18 @@ struct EmailWriterTests {
         #expect(html.contains("<p>Olá, João.</p>"))
     }
 
+    @Test("lines split at CRLF, CR and LF, with a last line after the last break")
+    func linesSplitAtEveryKindOfBreak() {
+        let cases: [(String, [String])] = [
+            ("", [""]), ("a", ["a"]), ("a\r", ["a", ""]), ("a\n", ["a", ""]), ("a\r\n", ["a", ""]),
+            ("\r\r\n\n", ["", "", "", ""]), ("a\rb\nc\r\nd", ["a", "b", "c", "d"]), ("\n\r", ["", "", ""]),
+        ]
+        for (text, lines) in cases {
+            let split = MIME.splitLines(Array(text.utf8)).map { String(decoding: $0, as: UTF8.self) }
+            #expect(split == lines, "\(text.debugDescription)")
+        }
+    }
+
     @Test("long non-ASCII subjects fold into encoded-words of at most 75 characters")
     func encodedWordLimits() throws {
         let subject = String(repeating: "Cobrança ação não-paga çãõé ", count: 12)
