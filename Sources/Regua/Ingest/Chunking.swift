@@ -29,7 +29,7 @@ enum Chunking {
         let rows = b.count - dataStart
         let count = min(maxPieces, max(1, rows / max(size, 1)))
         var cuts = [dataStart]
-        for k in 1..<max(count, 1) {
+        for k in 1..<count {
             var p = dataStart + rows / count * k
             while p < b.count, b[p] != 10 { p += 1 }
             p += 1
