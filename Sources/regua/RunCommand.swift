@@ -10,8 +10,10 @@ struct RunCommand: ParsableCommand {
         discussion: """
             With no flags it runs the shipped example (rules/, fixtures/). A published night is final: \
             rerunning it with the same inputs does nothing; with different inputs it is refused (exit 2) \
-            unless --force, which replaces the night and is recorded. Exit 1 when input rows were rejected \
-            (see rejects.csv).
+            unless --force, which replaces the night and is recorded. Guards (exit 2, nothing done): a night \
+            more than catch_up_days + 1 days after the last one (it would lose the nights between) unless \
+            --accept-gap; a file with more rejected rows than policy.max_rejected_percent; a night over \
+            policy.max_messages unless --force. Exit 1 when input rows were rejected (see rejects.csv).
             """)
 
     @Option(help: "The night (YYYY-MM-DD); default: today in the rule book's time zone.")
@@ -23,8 +25,16 @@ struct RunCommand: ParsableCommand {
     var out = "out"
     @Flag(help: "Decide and report, write and record nothing.")
     var dryRun = false
-    @Flag(help: "Replace a published night whose inputs or rule book changed (recorded in the ledger).")
+    @Flag(
+        help:
+            "Replace a published night whose inputs or rule book changed, or send more than policy.max_messages (recorded in the ledger)."
+    )
     var force = false
+    @Flag(
+        help:
+            "Run a night more than catch_up_days + 1 days after the last one, letting the steps of the nights between go (recorded in the ledger)."
+    )
+    var acceptGap = false
     @Flag(help: "Print one JSON document on stdout.")
     var json = false
     @OptionGroup var log: LogOptions
@@ -33,7 +43,7 @@ struct RunCommand: ParsableCommand {
         let options = NightOptions(
             asOf: try asOf.map { try parseDay($0, flag: "--as-of") }, rulesDir: data.rules,
             customers: data.customers, receivables: data.receivables, returnFiles: retorno,
-            outDir: out, statePath: data.state, dryRun: dryRun, force: force)
+            outDir: out, statePath: data.state, dryRun: dryRun, force: force, acceptGap: acceptGap)
         let result = try NightRunner(options: options, logger: log.logger()).run()
         if json {
             try printJSON(RunJSON(result))
@@ -104,12 +114,35 @@ enum RunText {
                         + s.remittance.files.map { "\($0.name) (NSA \($0.nsa))" }.joined(separator: ", "))
             }
             if s.quietDay { lines.append("  quiet day: every message is held back to the next allowed day") }
+            if s.portfolio.feesReceivedTitles > 0 {
+                lines.append(
+                    "  fees received: \(Money(decimal: s.portfolio.feesReceived)?.br ?? s.portfolio.feesReceived) paid beyond the amount of \(s.portfolio.feesReceivedTitles) titles"
+                )
+            }
+            if let o = s.overrides {
+                if let gap = o.acceptedGap {
+                    lines.append(
+                        "  accepted gap: the steps of \(o.lostNights ?? 0) nights (\(gap)) after \(o.lastNightBefore ?? "") were let go (--accept-gap, recorded)"
+                    )
+                }
+                if let max = o.forcedOverMaxMessages {
+                    lines.append("  forced: more messages than policy.max_messages (\(max)) (--force, recorded)")
+                }
+            }
         }
         for n in r.notes { lines.append("  note: \(n)") }
         if !r.rejects.isEmpty {
-            lines.append(
-                "  \(r.rejects.count) input rows rejected; see \(r.folder.map { $0 + "/rejects.csv" } ?? "rejects.csv") (exit 1)"
-            )
+            if let folder = r.folder {
+                lines.append("  \(r.rejects.count) input rows rejected; see \(folder)/rejects.csv (exit 1)")
+            } else {
+                // A dry run writes no rejects.csv: show the rows here.
+                lines.append("  \(r.rejects.count) input rows rejected (exit 1; a dry run writes no rejects.csv):")
+                for reject in r.rejects.prefix(20) {
+                    let column = reject.column.isEmpty ? "" : ", \(reject.column)"
+                    lines.append("    \(reject.file):\(reject.line)\(column): \(reject.reason)")
+                }
+                if r.rejects.count > 20 { lines.append("    … and \(r.rejects.count - 20) more (--json lists them all)") }
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -95,8 +95,8 @@ struct CSVTable {
         if record.fieldCount != headerNames.count {
             return RowReject(
                 column: "",
-                reason: "the row has \(record.fieldCount) cells but the header has "
-                    + "\(headerNames.count) (a cell holding a comma must be quoted)")
+                reason: "a linha tem \(record.fieldCount) células, mas o cabeçalho tem "
+                    + "\(headerNames.count) (uma célula com vírgula precisa estar entre aspas)")
         }
         return nil
     }
@@ -123,15 +123,15 @@ struct CSVTable {
     private func notUTF8(_ column: Int, _ b: CellBytes) -> RowReject {
         RowReject(
             column: names[column],
-            reason: "\(names[column]) holds bytes that are not UTF-8 "
-                + "\(CellText.echo(b)) (was the file saved as Latin-1 or Windows-1252?)")
+            reason: "\(names[column]) tem bytes que não são UTF-8 "
+                + "\(CellText.echo(b)) (o arquivo foi salvo em Latin-1 ou Windows-1252? exporte em UTF-8)")
     }
 
     /// The cell of a required column; an absent or empty one refuses the row.
     @inline(__always)
     func required(_ column: Int) throws(RowReject) -> CellBytes {
         guard let b = try cell(column) else {
-            throw RowReject(column: names[column], reason: "\(names[column]) is empty (it is required)")
+            throw RowReject(column: names[column], reason: "\(names[column]) está vazio (é obrigatório)")
         }
         return b
     }
@@ -142,17 +142,17 @@ struct CSVTable {
         let name = names[column]
         if CellText.hasControl(b) {
             throw RowReject(
-                column: name, reason: "\(name) \(CellText.echo(b)) holds a control character (line break, tab…)")
+                column: name, reason: "\(name) \(CellText.echo(b)) tem um caractere de controle (quebra de linha, tabulação…)")
         }
         // Output files list ids separated by ";" (sms.csv, letters.csv) and "," (X-Regua-Titles):
         // an id holding either could not be told apart from two ids.
         if CellText.hasListSeparator(b) {
             throw RowReject(
                 column: name,
-                reason: "\(name) \(CellText.echo(b)) holds ';' or ',', which the output files use to separate ids")
+                reason: "\(name) \(CellText.echo(b)) tem ';' ou ',', que os arquivos de saída usam para separar códigos")
         }
         if b.count > CellText.maxKeyScalars, CellText.scalarCount(b) > CellText.maxKeyScalars {
-            throw RowReject(column: name, reason: "\(name) is longer than \(CellText.maxKeyScalars) characters")
+            throw RowReject(column: name, reason: "\(name) tem mais de \(CellText.maxKeyScalars) caracteres")
         }
         return String(decoding: b, as: UTF8.self)
     }
@@ -181,7 +181,7 @@ struct CSVTable {
         if b.count > CellText.maxTextScalars, CellText.scalarCount(b) > CellText.maxTextScalars {
             throw RowReject(
                 column: column,
-                reason: "\(column) is longer than \(CellText.maxTextScalars) characters "
+                reason: "\(column) tem mais de \(CellText.maxTextScalars) caracteres "
                     + "(\(CellText.scalarCount(b)))")
         }
     }
@@ -205,16 +205,16 @@ struct CSVTable {
     static func describe(_ p: CSVProblem) -> String {
         switch p {
         case .unterminatedQuote:
-            return "a quoted cell is never closed (a \" is missing); reading resumed on the next line"
+            return "uma célula entre aspas nunca é fechada (falta um \"); a leitura continuou na linha seguinte"
         case .strayQuote:
             return
-                "stray quote (\") in a cell: a cell with quotes must be wholly quoted and its inner quotes doubled (\"\")"
+                "aspas (\") soltas numa célula: uma célula com aspas deve estar toda entre aspas, com as aspas internas dobradas (\"\")"
         case .cellTooLong:
-            return "a cell is longer than 64 KiB, the limit for a cell"
+            return "uma célula passa de 64 KiB, o limite de uma célula"
         case .rowTooLong:
-            return "the row is longer than 1 MiB, the limit for a row"
+            return "a linha passa de 1 MiB, o limite de uma linha"
         case .tooManyFields:
-            return "the row has more than \(CSVLimits.maxFields) cells, the limit for a row"
+            return "a linha tem mais de \(CSVLimits.maxFields) células, o limite de uma linha"
         }
     }
 }

@@ -228,27 +228,27 @@ enum CellText {
         if let m = money(b) { return m }
         let e = echo(b)
         if b.first == 45, money(CellBytes(rebasing: b.dropFirst())) != nil {
-            throw RowReject(column: column, reason: "\(column) \(e) is negative")
+            throw RowReject(column: column, reason: "\(column) \(e) é negativo")
         }
         let digitsOnly = b.allSatisfy { isDigit($0) || $0 == 46 }
         let whole = b.prefix { $0 != 46 }.count
         if digitsOnly, whole > maxAmountWholeDigits {
-            throw RowReject(column: column, reason: "\(column) \(e) is too large (at most 13 digits before the point)")
+            throw RowReject(column: column, reason: "\(column) \(e) é grande demais (no máximo 13 dígitos antes do ponto)")
         }
         if digitsOnly, b.split(separator: 46, omittingEmptySubsequences: false).count == 2,
             b.count - whole - 1 > 2
         {
-            throw RowReject(column: column, reason: "\(column) \(e) has more than two decimals")
+            throw RowReject(column: column, reason: "\(column) \(e) tem mais de duas casas decimais")
         }
-        throw RowReject(column: column, reason: "\(column) \(e) is not a number like 1234.56")
+        throw RowReject(column: column, reason: "\(column) \(e) não é um valor como 1234.56 (ponto decimal, sem separador de milhar)")
     }
 
     /// Reads a date cell or says what is wrong with it.
     static func dayOrReject(_ b: CellBytes, column: String) throws(RowReject) -> Day {
         if let d = day(b) { return d }
         if looksLikeISODate(b) {
-            throw RowReject(column: column, reason: "\(column) \(echo(b)) is not a real date")
+            throw RowReject(column: column, reason: "\(column) \(echo(b)) não é uma data que existe")
         }
-        throw RowReject(column: column, reason: "\(column) \(echo(b)) is not a date like 2026-11-25")
+        throw RowReject(column: column, reason: "\(column) \(echo(b)) não é uma data como 2026-11-25 (AAAA-MM-DD)")
     }
 }

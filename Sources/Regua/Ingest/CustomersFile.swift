@@ -37,6 +37,11 @@ struct CustomerRowParser: RowParser {
     static var keyColumn: Int { CustomerColumn.customerID.rawValue }
     static var keyName: String { CustomerColumn.customerID.header }
     static func key(_ item: Customer) -> String { item.id.raw }
+    /// Channels SPEC §1 allows in `opt_out` that have no ``Channel`` yet (read, nothing to hold).
+    static let channelsWithoutSteps: Set<String> = Set(["call", "whatsapp"]).subtracting(Channel.allCases.map(\.rawValue))
+    static func rejectIDs(_ t: CSVTable) -> (customer: String?, title: String?) {
+        (t.readableKey(CustomerColumn.customerID.rawValue), nil)
+    }
     static func line(_ item: Customer) -> Int { item.line }
 
     mutating func parse(_ t: CSVTable, key: String) throws(RowReject) -> Customer {
@@ -58,7 +63,7 @@ struct CustomerRowParser: RowParser {
         }
         let nameStart = text.open(.name)
         guard try t.appendText(C.name.rawValue, to: text.bytes) else {
-            throw RowReject(column: C.name.header, reason: "name is empty (it is required)")
+            throw RowReject(column: C.name.header, reason: "name está vazio (é obrigatório)")
         }
         text.close(.name, start: nameStart)
         let document = try Self.document(try t.required(C.document.rawValue))
@@ -77,7 +82,7 @@ struct CustomerRowParser: RowParser {
         var score: Int?
         if let b = try t.cell(C.score.rawValue) {
             guard let s = Self.integer(b) else {
-                throw RowReject(column: C.score.header, reason: "score \(CellText.echo(b)) is not a whole number")
+                throw RowReject(column: C.score.header, reason: "score \(CellText.echo(b)) não é um número inteiro")
             }
             score = s
         }
@@ -93,10 +98,14 @@ struct CustomerRowParser: RowParser {
             for part in b.split(separator: UInt8(ascii: ";")) {
                 let piece = CellText.trimmed(CellBytes(rebasing: part))
                 if piece.isEmpty { continue }
-                guard let channel = Channel(rawValue: String(decoding: piece, as: UTF8.self).lowercased()) else {
+                let name = String(decoding: piece, as: UTF8.self).lowercased()
+                // SPEC §1 lists these too; no step of this release speaks on them, so refusing
+                // them is kept (no message can go out on a channel that does not exist yet).
+                if Self.channelsWithoutSteps.contains(name) { continue }
+                guard let channel = Channel(rawValue: name) else {
                     throw RowReject(
                         column: C.optOut.header,
-                        reason: "opt_out \(CellText.echo(piece)) is not a channel (email, sms, letter)")
+                        reason: "opt_out \(CellText.echo(piece)) não é um canal (email, sms, letter, call, whatsapp)")
                 }
                 optOut.insert(channel)
             }
@@ -119,26 +128,26 @@ struct CustomerRowParser: RowParser {
             default:
                 throw RowReject(
                     column: "document",
-                    reason: "document holds characters other than digits, letters and the punctuation . - /")
+                    reason: "document tem caracteres além de dígitos, letras e da pontuação . - /")
             }
         }
         let allDigits = chars.allSatisfy(CellText.isDigit)
         let reason: String
         switch chars.count {
         case 11 where !allDigits:
-            reason = "document has 11 characters but a CPF is digits only"
+            reason = "document tem 11 caracteres, mas um CPF tem só dígitos"
         case 11 where Set(chars).count == 1:
-            reason = "document is not a valid CPF (all its digits are the same)"
+            reason = "document não é um CPF válido (todos os dígitos são iguais)"
         case 11:
-            reason = "document is not a valid CPF: its check digits do not match"
+            reason = "document não é um CPF válido: os dígitos verificadores não conferem"
         case 14 where !CellText.isDigit(chars[12]) || !CellText.isDigit(chars[13]):
-            reason = "document is not a valid CNPJ: its last two characters (check digits) must be digits"
+            reason = "document não é um CNPJ válido: os dois últimos caracteres (dígitos verificadores) devem ser dígitos"
         case 14 where allDigits && Set(chars).count == 1:
-            reason = "document is not a valid CNPJ (all its digits are the same)"
+            reason = "document não é um CNPJ válido (todos os dígitos são iguais)"
         case 14:
-            reason = "document is not a valid CNPJ: its check digits do not match"
+            reason = "document não é um CNPJ válido: os dígitos verificadores não conferem"
         default:
-            reason = "document has \(chars.count) characters; a CPF has 11 digits and a CNPJ 14 characters"
+            reason = "document tem \(chars.count) caracteres; um CPF tem 11 dígitos e um CNPJ 14 caracteres"
         }
         throw RowReject(column: "document", reason: reason)
     }

@@ -62,7 +62,8 @@ public enum InputReader {
         var titleGroups: KeyGroups?
         let early = Chunking.map(1 + (linksNow ? parts : 1)) { i -> KeyGroups? in
             if i == 0 {
-                let firsts = customerRows.refuseRepeatedKeys(file: customersName, keyName: CustomerRowParser.keyName)
+                let firsts = customerRows.refuseRepeatedKeys(
+                    file: customersName, keyName: CustomerRowParser.keyName, ids: { ($0.id.raw, nil) })
                 known = TitleRowParser.knownCustomers(customerRows, firstSightings: firsts, bits: bits)
             } else if linksNow {
                 return TitleRowParser.linkPart(titleRows, i - 1, of: parts, bits: bits)
@@ -75,7 +76,7 @@ public enum InputReader {
         if let titleGroups {
             titleRows.refuseRepeatedKeys(
                 firstOccurrences: titleGroups.firstOccurrences(split: true), file: receivablesName,
-                keyName: TitleRowParser.keyName)
+                keyName: TitleRowParser.keyName, ids: { ($0.customerID.raw, $0.id.raw) })
             links = Chunking.map(parts) { TitleRowParser.linkPart(titleRows, $0, of: parts, bits: bits) }
         }
         TitleRowParser.checkCustomers(

@@ -38,6 +38,9 @@ struct TitleRowParser: RowParser {
     static var hasLink: Bool { true }
     static func link(_ item: Title) -> String { item.customerID.raw }
     static func key(_ item: Title) -> String { item.id.raw }
+    static func rejectIDs(_ t: CSVTable) -> (customer: String?, title: String?) {
+        (t.readableKey(ReceivableColumn.customerID.rawValue), t.readableKey(ReceivableColumn.titleID.rawValue))
+    }
     static func line(_ item: Title) -> Int { item.line }
     /// Title keys are only looked at for repeats.
     static var needsSightingsWhenSorted: Bool { false }
@@ -93,13 +96,16 @@ struct TitleRowParser: RowParser {
             if f >= 0 {
                 let s = customers.sightings[known.firsts[f]]
                 reason =
-                    "customer_id \(echo(titles.items[i].customerID.raw)) was refused in \(customersFile) "
-                    + "(line \(s.line)), so its titles are refused too"
+                    "customer_id \(echo(titles.items[i].customerID.raw)) foi recusado em \(customersFile) "
+                    + "(linha \(s.line)), por isso seus títulos também são recusados"
             } else {
-                reason = "customer_id \(echo(titles.items[i].customerID.raw)) is not in \(customersFile)"
+                reason = "customer_id \(echo(titles.items[i].customerID.raw)) não está em \(customersFile)"
             }
             dropped[i] = true
-            titles.rejects.append(Reject(file: file, line: titles.items[i].line, column: column, reason: reason))
+            titles.rejects.append(
+                Reject(
+                    file: file, line: titles.items[i].line, column: column, reason: reason,
+                    customerID: titles.items[i].customerID.raw, titleID: titles.items[i].id.raw))
         }
         titles.dropItems(dropped)
     }
@@ -115,32 +121,29 @@ struct TitleRowParser: RowParser {
             guard let s = Self.status(b) else {
                 throw RowReject(
                     column: R.status.header,
-                    reason: "status \(CellText.echo(b)) is not one of "
+                    reason: "status \(CellText.echo(b)) não é um destes: "
                         + TitleStatus.allCases.map(\.rawValue).joined(separator: ", "))
             }
             status = s
         }
         var paid = Money.zero
         if let b = try t.cell(R.paidAmount.rawValue) {
+            // More than the amount is the normal late payment (multa and juros paid with the
+            // boleto): nothing is outstanding, and the excess is counted as fees received.
             paid = try CellText.moneyOrReject(b, column: R.paidAmount.header)
-            if paid > amount {
-                throw RowReject(
-                    column: R.paidAmount.header,
-                    reason: "paid_amount \(paid.plain) is more than amount \(amount.plain)")
-            }
         }
         let paidDate = try optionalDay(t, .paidDate)
         let promise = try optionalDay(t, .promiseDate)
         if status == .promised, promise == nil {
             throw RowReject(
-                column: R.promiseDate.header, reason: "promise_date is empty (it is required when status is promised)")
+                column: R.promiseDate.header, reason: "promise_date está vazio (é obrigatório quando o status é promised)")
         }
         var nosso: String?
         if let b = try t.cell(R.nossoNumero.rawValue) {
             guard b.count <= 20, b.allSatisfy(CellText.isDigit) else {
                 throw RowReject(
                     column: R.nossoNumero.header,
-                    reason: "nosso_numero \(CellText.echo(b)) must be digits only, at most 20")
+                    reason: "nosso_numero \(CellText.echo(b)) deve ter só dígitos, no máximo 20")
             }
             nosso = String(decoding: b, as: UTF8.self)
         }
@@ -148,7 +151,7 @@ struct TitleRowParser: RowParser {
         if let b = try t.cell(R.installment.rawValue) {
             guard let i = Self.installment(b) else {
                 throw RowReject(
-                    column: R.installment.header, reason: "installment \(CellText.echo(b)) is not like 3/12")
+                    column: R.installment.header, reason: "installment \(CellText.echo(b)) não é como 3/12")
             }
             installment = i
         }
@@ -176,12 +179,12 @@ struct TitleRowParser: RowParser {
                 out.append(c)
             } else if c != UInt8(ascii: " "), c != UInt8(ascii: "."), c != UInt8(ascii: "-") {
                 throw RowReject(
-                    column: column.header, reason: "\(column.header) \(CellText.echo(b)) must hold digits only")
+                    column: column.header, reason: "\(column.header) \(CellText.echo(b)) deve ter só dígitos")
             }
         }
         guard out.count == count else {
             throw RowReject(
-                column: column.header, reason: "\(column.header) has \(out.count) digits; it must have \(count)")
+                column: column.header, reason: "\(column.header) tem \(out.count) dígitos; deve ter \(count)")
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -8,13 +8,21 @@ public struct Reject: Sendable, Hashable {
     public var column: String
     /// A reason a finance analyst understands.
     public var reason: String
+    /// The row's customer_id, when it could be read (what the analyst looks the row up by).
+    public var customerID: String?
+    /// The row's title_id (receivables only), when it could be read.
+    public var titleID: String?
 
     /// Creates a reject.
-    public init(file: String, line: Int, column: String, reason: String) {
+    public init(
+        file: String, line: Int, column: String, reason: String, customerID: String? = nil, titleID: String? = nil
+    ) {
         self.file = file
         self.line = line
         self.column = column
         self.reason = reason
+        self.customerID = customerID
+        self.titleID = titleID
     }
 }
 

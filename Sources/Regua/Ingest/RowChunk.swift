@@ -42,6 +42,8 @@ protocol RowParser {
     static var hasLink: Bool { get }
     /// The other file's key an item refers to (only called when ``hasLink``).
     static func link(_ item: Item) -> String
+    /// The ids a reject of the current row names, as far as they can be read.
+    static func rejectIDs(_ t: CSVTable) -> (customer: String?, title: String?)
     /// Whether the sightings of accepted rows are used even when the keys turn out increasing
     /// (customers: for the title check). When not (titles: only to find repeats, which
     /// increasing keys cannot have), they are written only once the order breaks, made again
@@ -64,6 +66,11 @@ extension RowParser {
 ///
 /// Keys are checked for repeats afterwards (``RowChunk/refuseRepeatedKeys(file:keyName:)``),
 /// so that a file can be read in pieces on every core (``Chunking/read(_:file:pieceBytes:parser:)``).
+extension RowParser {
+    /// A parser whose rows name no ids.
+    static func rejectIDs(_ t: CSVTable) -> (customer: String?, title: String?) { (nil, nil) }
+}
+
 struct RowChunk<Item: Sendable>: Sendable {
     var items: [Item] = []
     /// For a parser with a link, the hash of each item's link key (same order as `items`).
@@ -85,10 +92,12 @@ struct RowChunk<Item: Sendable>: Sendable {
     /// this reason wins over any other of the row's cells. A row refused as a whole keeps its
     /// reason. Returns, for each sighting, the sighting that first had its key.
     @discardableResult
-    mutating func refuseRepeatedKeys(file: String, keyName: String) -> [Int32] {
+    mutating func refuseRepeatedKeys(
+        file: String, keyName: String, ids: (Item) -> (customer: String?, title: String?)
+    ) -> [Int32] {
         if keysIncreasing { return (0..<Int32(sightings.count)).map { $0 } }
         let first = keyGroups().firstOccurrences()
-        refuseRepeatedKeys(firstOccurrences: first, file: file, keyName: keyName)
+        refuseRepeatedKeys(firstOccurrences: first, file: file, keyName: keyName, ids: ids)
         return first
     }
 
@@ -103,16 +112,23 @@ struct RowChunk<Item: Sendable>: Sendable {
     }
 
     /// ``refuseRepeatedKeys(file:keyName:)`` given, for each sighting, the first with its key.
-    mutating func refuseRepeatedKeys(firstOccurrences first: [Int32], file: String, keyName: String) {
+    mutating func refuseRepeatedKeys(
+        firstOccurrences first: [Int32], file: String, keyName: String,
+        ids: (Item) -> (customer: String?, title: String?)
+    ) {
         var dropped: [Bool] = []
         for (later, earliest) in first.enumerated() where earliest != Int32(later) {
             let s = sightings[later]
             if s.broken { continue }
-            let reason = "duplicate \(keyName) (first seen on line \(sightings[Int(earliest)].line))"
+            let reason = "\(keyName) repetido (já visto na linha \(sightings[Int(earliest)].line))"
             if s.accepted {
                 if dropped.isEmpty { dropped = [Bool](repeating: false, count: items.count) }
                 dropped[s.outcome] = true
-                rejects.append(Reject(file: file, line: s.line, column: keyName, reason: reason))
+                let named = ids(items[s.outcome])
+                rejects.append(
+                    Reject(
+                        file: file, line: s.line, column: keyName, reason: reason, customerID: named.customer,
+                        titleID: named.title))
             } else {
                 rejects[-s.outcome - 1].column = keyName
                 rejects[-s.outcome - 1].reason = reason
@@ -251,7 +267,11 @@ struct ChunkWriter<Item: Sendable> {
                 if let key = t.readableKey(P.keyColumn) {
                     see(P.self, key, line: line, outcome: -rejects.count - 1, broken: true)
                 }
-                rejects.append(Reject(file: file, line: line, column: problem.column, reason: problem.reason))
+                let ids = P.rejectIDs(t)
+                rejects.append(
+                    Reject(
+                        file: file, line: line, column: problem.column, reason: problem.reason,
+                        customerID: ids.customer, titleID: ids.title))
                 continue
             }
             do throws(RowReject) {
@@ -272,7 +292,11 @@ struct ChunkWriter<Item: Sendable> {
                     throw error
                 }
             } catch {
-                rejects.append(Reject(file: file, line: line, column: error.column, reason: error.reason))
+                let ids = P.rejectIDs(t)
+                rejects.append(
+                    Reject(
+                        file: file, line: line, column: error.column, reason: error.reason,
+                        customerID: ids.customer, titleID: ids.title))
             }
         }
         endOffset = t.position

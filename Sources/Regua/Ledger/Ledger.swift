@@ -6,6 +6,8 @@ public protocol Ledger: AnyObject {
     func night(_ day: Day) throws -> NightRecord?
     /// The latest night committed.
     func lastNight() throws -> NightRecord?
+    /// The latest night committed before `day` (the night a gap is measured from).
+    func lastNight(before day: Day) throws -> NightRecord?
     /// Everything the decider needs about nights before `day`.
     func history(before day: Day) throws -> LedgerHistory
     /// Settlements read from bank return files on or before `day`, by title.
@@ -22,6 +24,35 @@ public protocol Ledger: AnyObject {
     func discardUnpublished(runID: Int64) throws
     /// Actions of a range of nights (for stats and audits); `sentOnly` keeps the steps that went out.
     func actions(from: Day, to: Day, sentOnly: Bool) throws -> [LedgerAction]
+}
+
+/// Nights between the last recorded night and tonight that no run will ever decide: their
+/// steps, past the catch-up window tonight, are lost (SPEC §5).
+public struct NightGap: Sendable, Hashable, CustomStringConvertible {
+    /// The last night recorded before tonight.
+    public var lastNight: Day
+    /// The first night whose steps are lost.
+    public var firstLost: Day
+    /// The last night whose steps are lost.
+    public var lastLost: Day
+
+    /// The gap between `last` and `night`, when `night` is more than `catchUpDays` + 1 days after it.
+    public init?(after last: Day, night: Day, catchUpDays: Int) {
+        let firstLost = last.adding(days: 1)
+        let lastLost = night.adding(days: -(catchUpDays + 1))
+        guard firstLost <= lastLost else { return nil }
+        self.lastNight = last
+        self.firstLost = firstLost
+        self.lastLost = lastLost
+    }
+
+    /// How many nights are lost.
+    public var count: Int { lastLost.days(since: firstLost) + 1 }
+
+    /// `2026-11-24..2026-11-28` (or one date).
+    public var description: String {
+        firstLost == lastLost ? firstLost.iso : firstLost.iso + ".." + lastLost.iso
+    }
 }
 
 /// A payment the bank reported in a return file.
@@ -158,6 +189,10 @@ public struct NightCommit: Sendable {
     public var settlements: [(titleID: TitleID, settlement: Settlement)]
     /// With `--force`: the earlier run of the same night, replaced in the same transaction.
     public var replacesRunID: Int64?
+    /// With `--accept-gap`: the nights the operator let go without running them.
+    public var acceptedGap: NightGap?
+    /// The night sends more than `policy.max_messages` and `--force` let it through.
+    public var forcedVolume = false
 
     /// Creates the record of a night.
     public init(
@@ -165,9 +200,11 @@ public struct NightCommit: Sendable {
         remittanceFiles: [RemittanceFileRecord] = [],
         instructions: [(titleID: TitleID, instruction: RemittanceInstruction, dueDate: Day)] = [],
         returnFiles: [ReturnFileRecord] = [], settlements: [(titleID: TitleID, settlement: Settlement)] = [],
-        replacesRunID: Int64? = nil
+        replacesRunID: Int64? = nil, acceptedGap: NightGap? = nil, forcedVolume: Bool = false
     ) {
         self.replacesRunID = replacesRunID
+        self.acceptedGap = acceptedGap
+        self.forcedVolume = forcedVolume
         self.night = night
         self.rulesHash = rulesHash
         self.inputsHash = inputsHash

@@ -87,6 +87,16 @@ extension SQLiteLedger {
                     CREATE INDEX actions_kind_night ON actions(kind, night);
                     """)
         }
+        m.registerMigration("v3-run-guards") { db in
+            // `--accept-gap` (the nights a run let go, e.g. "2026-11-24..2026-11-28") and a night
+            // let through over `policy.max_messages` by `--force`: both are operator decisions
+            // that an audit must be able to find.
+            try db.execute(
+                sql: """
+                    ALTER TABLE runs ADD COLUMN accepted_gap TEXT;
+                    ALTER TABLE runs ADD COLUMN forced_volume BOOLEAN NOT NULL DEFAULT 0;
+                    """)
+        }
         return m
     }
 }

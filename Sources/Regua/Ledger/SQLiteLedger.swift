@@ -110,6 +110,16 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// The latest night before `day` committed and not replaced.
+    public func lastNight(before day: Day) throws -> NightRecord? {
+        try wrap {
+            try dbQueue.read { db in
+                try Self.nightRecord(
+                    db, sql: "WHERE status != 'replaced' AND night < ? ORDER BY night DESC", [day.iso])
+            }
+        }
+    }
+
     private static func nightRecord(_ db: Database, sql: String, _ args: StatementArguments) throws -> NightRecord? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs \(sql) LIMIT 1", arguments: args) else {
             return nil
@@ -267,12 +277,13 @@ public final class SQLiteLedger: Ledger {
                 }
                 try db.execute(
                     sql: """
-                        INSERT INTO runs (night, rules_hash, inputs_hash, status, forced, exit_code, recorded_at)
-                        VALUES (?, ?, ?, 'committed', ?, ?, ?)
+                        INSERT INTO runs (night, rules_hash, inputs_hash, status, forced, exit_code, recorded_at,
+                                          accepted_gap, forced_volume)
+                        VALUES (?, ?, ?, 'committed', ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         n.night.iso, n.rulesHash, n.inputsHash, n.forced, n.exitCode,
-                        ISO8601DateFormatter().string(from: Date()),
+                        ISO8601DateFormatter().string(from: Date()), n.acceptedGap?.description, n.forcedVolume,
                     ])
                 let runID = db.lastInsertedRowID
                 var dueByTitle: [TitleID: Day] = [:]

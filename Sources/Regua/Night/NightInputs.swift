@@ -24,6 +24,40 @@ struct NightInputs {
         return loaded
     }
 
+    /// An export gone wrong (wrong encoding, shifted columns) must not become a night: when a
+    /// file's rejected rows are more than `policy.max_rejected_percent` of its data rows, the
+    /// night is refused (exit 2) before anything is written or recorded (SPEC §1). The titles
+    /// refused because their customer's row was refused are receivables rows like any other.
+    func refuseBrokenExport() throws {
+        let limit = book.policy.maxRejectedPercent
+        let files = [
+            (path: options.customers, accepted: inputs.customers.count),
+            (path: options.receivables, accepted: inputs.titles.count),
+        ]
+        var problems: [String] = []
+        for (i, f) in files.enumerated() {
+            let name = (f.path as NSString).lastPathComponent
+            // Both files may share a name in different folders; then the rejects are one list.
+            if i == 1, name == (files[0].path as NSString).lastPathComponent { continue }
+            let rejected = inputs.rejects.reduce(0) { $0 + ($1.file == name ? 1 : 0) }
+            let accepted = i == 0 && name == (files[1].path as NSString).lastPathComponent
+                ? files[0].accepted + files[1].accepted : f.accepted
+            let rows = accepted + rejected
+            guard rows > 0, Int64(rejected) * 100_000_000 > limit.micros * Int64(rows) else { continue }
+            let share = Double(rejected) * 100 / Double(rows)
+            problems.append(
+                "\(f.path): \(rejected) of \(rows) rows rejected (\(String(format: "%.1f", share))%)")
+        }
+        guard !problems.isEmpty else { return }
+        let first = inputs.rejects.first.map { " First reject: \($0.file) line \($0.line): \($0.reason)." } ?? ""
+        throw ReguaError(
+            .refused,
+            "the night is refused: more rows were rejected than policy.max_rejected_percent (\(limit)%) allows — "
+                + problems.joined(separator: "; ")
+                + ". Nothing was written or recorded. Is the export broken (encoding other than UTF-8, shifted columns)? Fix it and run again, or raise max_rejected_percent in the rule book."
+                + first)
+    }
+
     /// customers.csv and receivables.csv; a file that cannot be read at all is exit 3.
     static func readInputs(_ options: NightOptions) throws -> Inputs {
         do {
@@ -103,23 +137,30 @@ struct NightInputs {
     ) -> [(index: Int, change: BoletoChange)] {
         var changes: [(index: Int, change: BoletoChange)] = []
         func refuse(_ i: Int, _ column: String, _ reason: String) {
-            changes.append((i, .refused(Reject(file: file, line: titles[i].line, column: column, reason: reason))))
+            changes.append(
+                (
+                    i,
+                    .refused(
+                        Reject(
+                            file: file, line: titles[i].line, column: column, reason: reason,
+                            customerID: titles[i].customerID.raw, titleID: titles[i].id.raw))
+                ))
         }
         for i in range {
             let given = (barcode: titles[i].barcode, linha: titles[i].linhaDigitavel)
             if let b = given.barcode, !Boleto.validate(barcode: b) {
-                refuse(i, "barcode", "barcode check digits do not hold")
+                refuse(i, "barcode", "os dígitos verificadores do código de barras (barcode) não conferem")
                 continue
             }
             var barcode = given.barcode
             var linha = given.linha
             if let l = linha {
                 guard Boleto.validate(linhaDigitavel: l), let fromLinha = Boleto.barcode(fromLinha: l) else {
-                    refuse(i, "linha_digitavel", "linha digitável check digits do not hold")
+                    refuse(i, "linha_digitavel", "os dígitos verificadores da linha digitável não conferem")
                     continue
                 }
                 if let b = barcode, b != fromLinha {
-                    refuse(i, "linha_digitavel", "linha digitável and barcode describe different boletos")
+                    refuse(i, "linha_digitavel", "a linha digitável e o código de barras descrevem boletos diferentes")
                     continue
                 }
                 barcode = fromLinha

@@ -16,15 +16,20 @@ public struct NightOptions: Sendable {
     public var statePath: String
     /// Decide and report; write and record nothing.
     public var dryRun: Bool
-    /// Replace a published night whose inputs or rule book changed (recorded).
+    /// Replace a published night whose inputs or rule book changed, or let a night pass
+    /// `policy.max_messages` (recorded).
     public var force: Bool
+    /// Run a night more than `catch_up_days` + 1 days after the last one, letting the steps of
+    /// the nights between go (recorded).
+    public var acceptGap: Bool = false
 
     /// Creates options; the defaults read the shipped example.
     public init(
         asOf: Day? = nil, rulesDir: String = "rules", customers: String = "fixtures/customers.csv",
         receivables: String = "fixtures/receivables.csv", returnFiles: [String] = [], outDir: String = "out",
-        statePath: String = "var/regua.sqlite", dryRun: Bool = false, force: Bool = false
+        statePath: String = "var/regua.sqlite", dryRun: Bool = false, force: Bool = false, acceptGap: Bool = false
     ) {
+        self.acceptGap = acceptGap
         self.asOf = asOf
         self.rulesDir = rulesDir
         self.customers = customers

@@ -83,11 +83,17 @@ extension NightOutputs {
             portfolio: .init(
                 receivableTitles: p.receivableCount, receivable: p.receivable.plain,
                 overdueTitles: p.overdueCount, overdue: p.overdue.plain,
-                inDunningTitles: p.inDunningCount, inDunning: p.inDunning.plain),
+                inDunningTitles: p.inDunningCount, inDunning: p.inDunning.plain,
+                feesReceivedTitles: feesReceived.titles, feesReceived: feesReceived.amount.plain),
             aging: Portfolio.buckets.indices.map { i in
                 .init(
                     bucket: Portfolio.buckets[i].label, titles: p.agingCounts[i], outstanding: p.agingAmounts[i].plain)
-            })
+            },
+            overrides: acceptedGap == nil && forcedOverMaxMessages == nil
+                ? nil
+                : .init(
+                    acceptedGap: acceptedGap?.description, lostNights: acceptedGap?.count,
+                    lastNightBefore: acceptedGap?.lastNight.iso, forcedOverMaxMessages: forcedOverMaxMessages))
     }
 
     func reportHTML(_ summary: Summary) -> String {

@@ -25,6 +25,12 @@ struct NightOutputs {
     private(set) var summary: Summary?
     var letterPages = 0
     var smsSegments = 0
+    /// Titles paid beyond their amount and the excess (fees received), for the summary.
+    var feesReceived: (titles: Int, amount: Money) = (0, .zero)
+    /// The gap `--accept-gap` let through, shown in the summary.
+    var acceptedGap: NightGap?
+    /// The `policy.max_messages` that `--force` let the night pass.
+    var forcedOverMaxMessages: Int?
 
     init(
         book: RuleBook, templates: TemplateSet, decision: NightDecision, asOf: Day, inputs: Inputs,

@@ -55,6 +55,7 @@ public struct NightRunner {
         var clock = StageClock()
         // 1. Rule book, templates, inputs: read only, so a bad book stops before anything exists.
         let loaded = try NightInputs.load(options: options, logger: logger)
+        try loaded.refuseBrokenExport()
         clock.lap("ingest")
 
         // 2. One run at a time.
@@ -96,6 +97,14 @@ public struct NightRunner {
                 "night \(asOf.iso) is before the last recorded night \(last.night.iso); a past night cannot be run again"
             )
         }
+        // A night too far after the last one loses the steps of the nights between (SPEC §5).
+        let gap = try ledger.lastNight(before: asOf).flatMap {
+            NightGap(after: $0.night, night: asOf, catchUpDays: book.policy.catchUpDays)
+        }
+        let refuseGap = {
+            guard let gap, !options.acceptGap else { return }
+            throw ReguaError(.refused, Self.gapMessage(gap, night: asOf, catchUpDays: book.policy.catchUpDays))
+        }
         if let existing = try ledger.night(asOf) {
             let same = existing.rulesHash == book.hash && existing.inputsHash == inputsHash
             let visible = existing.status == .published || folderExists
@@ -124,10 +133,16 @@ public struct NightRunner {
             case (false, true):
                 rebuildOf = existing  // committed, not published: finish it
             case (false, false):
+                try refuseGap()  // decided again: the same guard as a new night
                 logger.warning(
                     "night \(asOf.iso) was committed but never published and its inputs changed; discarding it")
                 if !options.dryRun { try ledger.discardUnpublished(runID: existing.runID) }
             }
+        } else {
+            try refuseGap()
+        }
+        if let gap, options.acceptGap, rebuildOf == nil {
+            logger.warning("--accept-gap: the steps of nights \(gap) (\(gap.count)) are let go")
         }
 
         // 4. Decide.
@@ -143,9 +158,20 @@ public struct NightRunner {
             .decide(customers: loaded.inputs.customers, titles: titles, history: history)
         let exitCode: Int32 = loaded.inputs.rejects.isEmpty ? 0 : 1
         clock.lap("decide")
-        logger.info(
-            "decided: \(decision.messages.count) messages, \(decision.heldMessages.count) held back, \(decision.remittances.count) bank instructions"
-        )
+        logger.info("decided: \(Self.decisionCounts(decision))")
+        // The volume guard: a night far bigger than the company ever sends is more likely a
+        // broken export (every title overdue, a wrong as-of date) than a night to send.
+        var forcedOverMax: Int?
+        if let max = book.policy.maxMessages, decision.messages.count > max {
+            if rebuildOf == nil, !options.force {
+                throw ReguaError(
+                    .refused,
+                    "night \(asOf.iso) would send \(decision.messages.count) messages, more than policy.max_messages (\(max)); nothing was done. Check the inputs (an export with every title overdue? a wrong --as-of?), then raise max_messages in the rule book or rerun with --force (recorded)"
+                )
+            }
+            forcedOverMax = max
+            if rebuildOf == nil { logger.warning("--force: sending \(decision.messages.count) messages, over policy.max_messages \(max)") }
+        }
 
         // 6 (before 5, because the files carry them). NSAs: a rebuilt night reuses its own.
         // The night's files take consecutive NSAs from the first (buildFiles numbers them).
@@ -162,6 +188,9 @@ public struct NightRunner {
             book: book, templates: loaded.templates, decision: decision, asOf: asOf,
             inputs: loaded.inputs, returns: returns, rulesHash: book.hash,
             inputsHash: inputsHash, effectiveness: effectiveness, logger: logger)
+        outputs.feesReceived = Self.feesReceived(titles)
+        outputs.acceptedGap = gap
+        outputs.forcedOverMaxMessages = forcedOverMax
         clock.lap("ledger")
         if options.dryRun {
             try outputs.renderAll(firstNSA: firstNSA)
@@ -193,7 +222,7 @@ public struct NightRunner {
                 },
                 returnFiles: returns.newFiles,
                 settlements: returns.newSettlements.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 },
-                replacesRunID: replaces)
+                replacesRunID: replaces, acceptedGap: gap, forcedVolume: forcedOverMax != nil)
             committing = BackgroundJob("regua ledger") {
                 commitOutcome.result = Result { try ledger.commit(night, before: gate.waitUntilOpen) }
             }
@@ -236,6 +265,47 @@ public struct NightRunner {
         return NightResult(
             outcome: outcome, asOf: asOf, summary: outputs.summary, folder: finalFolder,
             rejects: loaded.inputs.rejects, exitCode: exitCode, notes: returns.notes, timings: clock.finish())
+    }
+
+    /// Why a night after a gap is refused, naming the nights whose steps would be lost and
+    /// what the operator can do instead.
+    static func gapMessage(_ gap: NightGap, night: Day, catchUpDays: Int) -> String {
+        let nights = gap.count == 1 ? "night \(gap.firstLost.iso)" : "the \(gap.count) nights \(gap.firstLost.iso) to \(gap.lastLost.iso)"
+        return """
+            night \(night.iso) is \(night.days(since: gap.lastNight)) days after the last recorded night \
+            \(gap.lastNight.iso), more than catch_up_days (\(catchUpDays)) + 1: the steps due on \(nights) \
+            would be lost, and those nights could never be run afterwards; nothing was done. Run the \
+            missed nights first, oldest first (regua run --as-of \(gap.firstLost.iso), and so on), or \
+            rerun with --accept-gap to let them go (recorded in the ledger and shown in the summary)
+            """
+    }
+
+    /// What the decider decided, counted as the summary counts it (so logs and summary agree).
+    static func decisionCounts(_ d: NightDecision) -> String {
+        var heldTitles = 0
+        var superseded = 0
+        for a in d.actions {
+            switch a.kind {
+            case .held: heldTitles += 1
+            case .superseded: superseded += 1
+            case .sent: break
+            }
+        }
+        let titles = d.messages.reduce(0) { $0 + $1.titles.count }
+        return "\(d.messages.count) messages for \(titles) titles, \(heldTitles) (title, step) pairs held back "
+            + "(\(d.heldMessages.count) messages), \(superseded) superseded, \(d.remittances.count) bank instructions"
+    }
+
+    /// Titles paid with more than their amount, and the excess: the late fee and interest a
+    /// customer paid with a late boleto (SPEC §1: not an error).
+    static func feesReceived(_ titles: [Title]) -> (titles: Int, amount: Money) {
+        var count = 0
+        var sum = Money.zero
+        for t in titles where t.paidAmount > t.amount {
+            count += 1
+            sum += t.paidAmount - t.amount
+        }
+        return (count, sum)
     }
 
     /// Today in the rule book's time zone (a 02:00 run in São Paulo is that day's night).

@@ -31,6 +31,21 @@ public struct Summary: Codable, Sendable, Equatable {
     public var portfolio: PortfolioLine
     /// Outstanding titles by days overdue, in bucket order.
     public var aging: [AgingLine]
+    /// What the operator let through that the guards would have refused (`--accept-gap`,
+    /// `--force` over `policy.max_messages`); absent on an ordinary night.
+    public var overrides: Overrides?
+
+    /// Operator decisions recorded with the night (SPEC §5).
+    public struct Overrides: Codable, Sendable, Equatable {
+        /// `--accept-gap`: the nights whose steps were let go (`2026-11-24..2026-11-28`).
+        public var acceptedGap: String?
+        /// How many nights that gap holds.
+        public var lostNights: Int?
+        /// The last night recorded before the gap.
+        public var lastNightBefore: String?
+        /// `--force` let the night send more messages than this `policy.max_messages`.
+        public var forcedOverMaxMessages: Int?
+    }
 
     /// Rows read from the input files.
     public struct Inputs: Codable, Sendable, Equatable {
@@ -159,6 +174,10 @@ public struct Summary: Codable, Sendable, Equatable {
         public var inDunningTitles: Int
         /// Their total outstanding.
         public var inDunning: String
+        /// Titles paid with more than their amount (a late boleto paid with multa and juros).
+        public var feesReceivedTitles: Int
+        /// What those payments brought beyond the titles' amounts: fees received.
+        public var feesReceived: String
     }
 
     /// One aging bucket of the outstanding titles.

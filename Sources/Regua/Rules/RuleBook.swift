@@ -156,6 +156,12 @@ public struct Policy: Sendable, Hashable {
     public var smsTransliterate: Bool
     /// Titles never reached get the latest step they passed, once (`backfill`).
     public var backfill: Bool
+    /// A file whose rejected rows pass this share of its data rows refuses the night
+    /// (`max_rejected_percent`, default 5): an export gone wrong must not become a night.
+    public var maxRejectedPercent: Percent = Percent(micros: 5_000_000)
+    /// A night that would send more messages than this is refused unless `--force`
+    /// (`max_messages`); `nil` means no limit.
+    public var maxMessages: Int?
 
     /// Creates a policy; the defaults are those of an absent key.
     public init(

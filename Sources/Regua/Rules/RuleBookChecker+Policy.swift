@@ -3,7 +3,7 @@ extension RuleBookChecker {
     /// Keys `policy` knows.
     static let policyKeys = [
         "late_fee_percent", "interest_percent_month", "min_amount", "max_contacts_per_week", "catch_up_days",
-        "quiet_days", "sms", "backfill",
+        "quiet_days", "sms", "backfill", "max_rejected_percent", "max_messages",
     ]
 
     /// Highest late fee (multa de mora) on consumer debts: Código de Defesa do Consumidor
@@ -55,6 +55,14 @@ extension RuleBookChecker {
             if let s = sms["transliterate"], let v = bool(s, "transliterate") { p.smsTransliterate = v }
         }
         if let n = f["backfill"], let v = bool(n, "backfill") { p.backfill = v }
+        if let n = f["max_rejected_percent"], let v = percent(n, "max_rejected_percent") {
+            if v.micros > 100_000_000 {
+                error(n, "'max_rejected_percent' é uma porcentagem de 0 a 100, não \(v)")
+            } else {
+                p.maxRejectedPercent = v
+            }
+        }
+        if let n = f["max_messages"], let v = int(n, "max_messages", in: 1...100_000_000) { p.maxMessages = v }
         return p
     }
 

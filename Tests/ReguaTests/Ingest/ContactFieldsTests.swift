@@ -152,14 +152,14 @@ import Testing
     }
 
     @Test(arguments: [
-        ("529.982.247-24", "document is not a valid CPF: its check digits do not match"),
-        ("111.111.111-11", "document is not a valid CPF (all its digits are the same)"),
-        ("11.222.333/0001-80", "document is not a valid CNPJ: its check digits do not match"),
-        ("12.ABC.345/01DE-36", "document is not a valid CNPJ: its check digits do not match"),
-        ("12.ABC.345/01DE-3X", "document is not a valid CNPJ: its last two characters (check digits) must be digits"),
-        ("5299822472", "document has 10 characters; a CPF has 11 digits and a CNPJ 14 characters"),
-        ("529.982.247_25", "document holds characters other than digits, letters and the punctuation . - /"),
-        ("52998224A25", "document has 11 characters but a CPF is digits only"),
+        ("529.982.247-24", "document não é um CPF válido: os dígitos verificadores não conferem"),
+        ("111.111.111-11", "document não é um CPF válido (todos os dígitos são iguais)"),
+        ("11.222.333/0001-80", "document não é um CNPJ válido: os dígitos verificadores não conferem"),
+        ("12.ABC.345/01DE-36", "document não é um CNPJ válido: os dígitos verificadores não conferem"),
+        ("12.ABC.345/01DE-3X", "document não é um CNPJ válido: os dois últimos caracteres (dígitos verificadores) devem ser dígitos"),
+        ("5299822472", "document tem 10 caracteres; um CPF tem 11 dígitos e um CNPJ 14 caracteres"),
+        ("529.982.247_25", "document tem caracteres além de dígitos, letras e da pontuação . - /"),
+        ("52998224A25", "document tem 11 caracteres, mas um CPF tem só dígitos"),
     ])
     func invalidDocumentsSayWhyWithoutEchoingTheNumber(text: String, reason: String) {
         guard case .failure(let reject) = document(text) else {

@@ -32,7 +32,7 @@ import Testing
         let share = Double(inputs.rejects.count) / Double(summary.customers + summary.titles)
         #expect(share > 0.002 && share < 0.01)
         let reasons = Set(inputs.rejects.map { $0.reason.split(separator: "'").first.map(String.init) ?? "" })
-        #expect(reasons.contains("document is not a valid CPF: its check digits do not match"))
+        #expect(reasons.contains("document não é um CPF válido: os dígitos verificadores não conferem"))
         #expect(reasons.contains("due_date "))
         #expect(reasons.contains("amount "))
         #expect(reasons.contains("customer_id "))
@@ -119,7 +119,7 @@ import Testing
             customers: customers.joined(separator: "\n") + "\n",
             receivables: titles.joined(separator: "\r\n"), pieceBytes: 1)
         #expect(two.customers.count == 300)
-        #expect(two.rejects.contains { $0.line == 302 && $0.reason == "duplicate customer_id (first seen on line 2)" })
+        #expect(two.rejects.contains { $0.line == 302 && $0.reason == "customer_id repetido (já visto na linha 2)" })
     }
 
     @Test func aQuotedCellAcrossCutsIsReadOnAsInOnePass() throws {
@@ -161,7 +161,7 @@ import Testing
             for split in [1, Int.max] {
                 let inputs = try F.read(customers: customers, receivables: titles(keys), pieceBytes: split)
                 #expect(inputs.rejects.map(\.line) == lines, "\(keys) split \(split)")
-                #expect(inputs.rejects.allSatisfy { $0.reason.hasPrefix("duplicate title_id") })
+                #expect(inputs.rejects.allSatisfy { $0.reason.hasPrefix("title_id repetido") })
                 #expect(inputs.titles.count == keys.count - lines.count)
             }
         }
@@ -196,13 +196,13 @@ import Testing
             let said = inputs.rejects.map { "\($0.line) \($0.column): \($0.reason)" }
             #expect(
                 said == [
-                    "3 amount: amount 'ten' is not a number like 1234.56",
-                    "5 : the row has 6 cells but the header has 5 (a cell holding a comma must be quoted)",
-                    "7 customer_id: customer_id 'C9' is not in customers.csv",
-                    "9 title_id: duplicate title_id (first seen on line 3)",
-                    "10 title_id: duplicate title_id (first seen on line 2)",
-                    "11 title_id: duplicate title_id (first seen on line 5)",
-                    "12 title_id: duplicate title_id (first seen on line 7)",
+                    "3 amount: amount 'ten' não é um valor como 1234.56 (ponto decimal, sem separador de milhar)",
+                    "5 : a linha tem 6 células, mas o cabeçalho tem 5 (uma célula com vírgula precisa estar entre aspas)",
+                    "7 customer_id: customer_id \'C9\' não está em customers.csv",
+                    "9 title_id: title_id repetido (já visto na linha 3)",
+                    "10 title_id: title_id repetido (já visto na linha 2)",
+                    "11 title_id: title_id repetido (já visto na linha 5)",
+                    "12 title_id: title_id repetido (já visto na linha 7)",
                 ], "cut \(cut)")
             #expect(inputs.titles.map(\.id.raw) == ["T001", "T003", "T005", "T007", "T008"])
         }

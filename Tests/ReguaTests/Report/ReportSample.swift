@@ -53,7 +53,8 @@ enum ReportSample {
             // overdue / receivable = 4.530.000,00 / 10.000.000,00 = 45,3%.
             portfolio: .init(
                 receivableTitles: 12_345, receivable: "10000000.00", overdueTitles: 4_210,
-                overdue: "4530000.00", inDunningTitles: 5_102, inDunning: "5234567.89"),
+                overdue: "4530000.00", inDunningTitles: 5_102, inDunning: "5234567.89",
+                feesReceivedTitles: 12, feesReceived: "310.40"),
             aging: [
                 .init(bucket: "not_due", titles: 8_135, outstanding: "5470000.00"),
                 .init(bucket: "1-15", titles: 1_902, outstanding: "1234567.89"),
