@@ -61,6 +61,7 @@ struct RunJSON: Encodable {
     var folder: String?
     var exitCode: Int32
     var rejectedRows: Int
+    var rejects: [RejectJSON]
     var notes: [String]
     var summary: Summary?
     var timings: StageTimings
@@ -72,8 +73,32 @@ struct RunJSON: Encodable {
         folder = r.folder
         exitCode = r.exitCode
         rejectedRows = r.rejects.count
+        rejects = r.rejects.map(RejectJSON.init)
         notes = r.notes
         summary = r.summary
+    }
+}
+
+/// One refused input row in `run --json`.
+struct RejectJSON: Encodable {
+    var file: String
+    var line: Int
+    var column: String
+    var customerID: String?
+    var titleID: String?
+    var reason: String
+
+    init(_ r: Reject) {
+        file = r.file
+        line = r.line
+        column = r.column
+        customerID = r.customerID
+        titleID = r.titleID
+        reason = r.reason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case file, line, column, customerID = "customerId", titleID = "titleId", reason
     }
 }
 

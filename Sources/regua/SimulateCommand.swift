@@ -28,10 +28,11 @@ struct SimulateCommand: ParsableCommand {
             try printJSON(r)
             return
         }
+        for n in r.notes { print("note: \(n)") }
         for l in r.lines {
             print(
                 "\(l.night)  \(l.channel.padding(toLength: 6, withPad: " ", startingAt: 0))  \(l.step.padding(toLength: 16, withPad: " ", startingAt: 0))  customer \(l.customerID)  titles \(l.titleIDs.joined(separator: ","))"
-                    + (l.held.map { "  (held: \($0))" } ?? ""))
+                    + (l.held.map { "  (held: \($0))" } ?? "") + (l.recorded == true ? "  (recorded)" : ""))
         }
         print("Totals \(r.from) … \(r.to):")
         for k in r.totals.keys.sorted() { print("  \(k): \(r.totals[k]!)") }

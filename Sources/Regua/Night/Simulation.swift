@@ -18,6 +18,14 @@ public enum Simulation {
         public var titleIDs: [String]
         /// The hold reason, for a held message shown with `--show-held`.
         public var held: String?
+        /// True for a night already in the ledger: what was really sent, not a replay.
+        public var recorded: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            // Spelled so that JSONEncoder's snake_case gives `customer_id` and `title_ids`
+            // (from `titleIDs` it would give `title_i_ds`).
+            case night, customerID = "customerId", channel, step, titleIDs = "titleIds", held, recorded
+        }
     }
 
     /// The simulated nights and totals per step and channel.
@@ -30,6 +38,8 @@ public enum Simulation {
         public var lines: [Line]
         /// "step/channel" → messages sent.
         public var totals: [String: Int]
+        /// What the operator should know about the range (nights already in the ledger…).
+        public var notes: [String] = []
     }
 
     /// Plays every night from `from` to `to` on an in-memory copy of the ledger.
@@ -45,11 +55,25 @@ public enum Simulation {
         let titles = NightInputs.applying(settlements: settlements, to: inputs.titles)
         var lines: [Line] = []
         var totals: [String: Int] = [:]
+        var notes: [String] = []
+        // Nights already in the ledger were decided for real: they are shown as recorded (what
+        // went out), and the play goes on from the night after the last one.
+        if let last = try ledger.lastNight(), last.night >= from {
+            let end = min(last.night, to)
+            let recorded = recordedLines(try ledger.actions(from: from, to: end, sentOnly: true), book: book)
+            for l in recorded where l.channel != "bank" { totals["\(l.step)/\(l.channel)", default: 0] += 1 }
+            for l in recorded where l.channel == "bank" { totals["\(l.step)/bank", default: 0] += 1 }
+            lines += recorded
+            notes.append(
+                (from == end ? "night \(from.iso) is" : "nights \(from.iso) to \(end.iso) are")
+                    + " already in the ledger (last night \(last.night.iso)): "
+                    + "they are shown as recorded, not replayed; the simulation plays the nights after it")
+        }
         var night = from
         while night <= to {
             if let last = try ledger.lastNight(), last.night >= night {
                 night = night.adding(days: 1)
-                continue  // already decided for real: the scratch ledger has it
+                continue  // already decided for real: shown above as recorded
             }
             let history = try ledger.history(before: night)
             let d = NightDecider(book: book, asOf: night).decide(
@@ -58,23 +82,16 @@ public enum Simulation {
                 lines.append(
                     Line(
                         night: night.iso, customerID: m.customer.id.raw, channel: m.channel.rawValue,
-                        step: m.step.id, titleIDs: m.titles.map(\.title.id.raw), held: nil))
+                        step: m.step.id, titleIDs: m.titles.map(\.title.id.raw), held: nil, recorded: nil))
                 totals["\(m.step.id)/\(m.channel.rawValue)", default: 0] += 1
             }
-            if includeHeld {
-                for (m, r) in d.heldMessages {
-                    lines.append(
-                        Line(
-                            night: night.iso, customerID: m.customer.id.raw, channel: m.channel.rawValue,
-                            step: m.step.id, titleIDs: m.titles.map(\.title.id.raw), held: r.rawValue))
-                }
-            }
+            if includeHeld { lines += heldLines(d, night: night, book: book) }
             for r in d.remittances {
                 lines.append(
                     Line(
                         night: night.iso, customerID: r.customer.id.raw, channel: "bank",
-                        step: r.stepID ?? "bank:\(r.instruction.rawValue)", titleIDs: [r.title.title.id.raw], held: nil)
-                )
+                        step: r.stepID ?? "bank:\(r.instruction.rawValue)", titleIDs: [r.title.title.id.raw], held: nil,
+                        recorded: nil))
                 totals["\(r.stepID ?? r.instruction.rawValue)/bank", default: 0] += 1
             }
             _ = try ledger.commit(
@@ -84,7 +101,78 @@ public enum Simulation {
                     instructions: d.remittances.map { ($0.title.title.id, $0.instruction, $0.title.title.dueDate) }))
             night = night.adding(days: 1)
         }
-        return Result(from: from.iso, to: to.iso, lines: lines, totals: totals)
+        return Result(from: from.iso, to: to.iso, lines: lines, totals: totals, notes: notes)
+    }
+
+    /// The held lines of a night as `run` reports them: the messages held whole (quiet day,
+    /// minimum, cap…) and the (title, step) pairs held before any message existed (`opt_out`,
+    /// `no_contact`, …), one line per customer, step and reason.
+    static func heldLines(_ d: NightDecision, night: Day, book: RuleBook) -> [Line] {
+        var lines: [Line] = []
+        var inHeldMessage: Set<String> = []
+        for (m, r) in d.heldMessages {
+            lines.append(
+                Line(
+                    night: night.iso, customerID: m.customer.id.raw, channel: m.channel.rawValue,
+                    step: m.step.id, titleIDs: m.titles.map(\.title.id.raw), held: r.rawValue))
+            for t in m.titles { inHeldMessage.insert(m.customer.id.raw + "\u{0}" + t.title.id.raw) }
+        }
+        struct Key: Hashable {
+            var customer: String
+            var step: String
+            var reason: String
+        }
+        var groups: [Key: [String]] = [:]
+        var order: [Key] = []
+        for a in d.actions where a.kind == .held {
+            guard let reason = a.reason, !inHeldMessage.contains(a.customerID.raw + "\u{0}" + a.titleID.raw) else {
+                continue
+            }
+            let key = Key(customer: a.customerID.raw, step: a.stepID, reason: reason.rawValue)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(a.titleID.raw)
+        }
+        for k in order {
+            let step = book.step(k.step)
+            let channel = step?.channel?.rawValue ?? "bank"
+            lines.append(
+                Line(
+                    night: night.iso, customerID: k.customer, channel: channel, step: k.step,
+                    titleIDs: groups[k]!, held: k.reason))
+        }
+        return lines
+    }
+
+    /// Lines for nights already in the ledger: one per message sent (its titles, spoken for by
+    /// the most advanced of their steps) and one per bank instruction.
+    static func recordedLines(_ actions: [LedgerAction], book: RuleBook) -> [Line] {
+        var lines: [Line] = []
+        var byMessage: [String: Int] = [:]
+        for la in actions where la.action.kind == .sent {
+            let a = la.action
+            if let id = a.messageID, let c = a.channel {
+                if let i = byMessage[id] {
+                    lines[i].titleIDs.append(a.titleID.raw)
+                    if let current = book.step(lines[i].step), let next = book.step(a.stepID),
+                        (next.offset, next.index) > (current.offset, current.index)
+                    {
+                        lines[i].step = a.stepID
+                    }
+                } else {
+                    byMessage[id] = lines.count
+                    lines.append(
+                        Line(
+                            night: la.night.iso, customerID: a.customerID.raw, channel: c.rawValue, step: a.stepID,
+                            titleIDs: [a.titleID.raw], held: nil, recorded: true))
+                }
+            } else if a.instruction != nil {
+                lines.append(
+                    Line(
+                        night: la.night.iso, customerID: a.customerID.raw, channel: "bank", step: a.stepID,
+                        titleIDs: [a.titleID.raw], held: nil, recorded: true))
+            }
+        }
+        return lines
     }
 
     /// Why one customer gets what on a night, against the real ledger's history (read only).
