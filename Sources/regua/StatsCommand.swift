@@ -27,12 +27,21 @@ struct StatsCommand: ParsableCommand {
             try from.map { try parseDay($0, flag: "--from") }, try to.map { try parseDay($0, flag: "--to") }
         )
         let rows = try Stats.run(options: options, from: first, to: last)
+        let fees = Stats.feesReceived(try Regua.InputReader.read(
+            customers: options.customers, receivables: options.receivables).titles, from: first, to: last)
         if json {
-            try printJSON(StatsJSON(from: first?.iso, to: last?.iso, steps: rows))
-        } else if rows.isEmpty {
+            try printJSON(StatsJSON(from: first?.iso, to: last?.iso, steps: rows, feesReceived: fees))
+            return
+        }
+        if rows.isEmpty {
             print("No step was sent in the period.")
         } else {
             print(EffectivenessStats.table(rows), terminator: "")
+        }
+        if fees.titles > 0 {
+            print(
+                "Fees received (paid beyond the amount, multa and juros): \(Money(decimal: fees.amount)?.br ?? fees.amount) on \(fees.titles) titles"
+            )
         }
     }
 }
@@ -42,13 +51,15 @@ struct StatsJSON: Encodable {
     var from: String?
     var to: String?
     var steps: [StepEffectiveness]
+    var feesReceived: Stats.FeesReceived
 
-    enum CodingKeys: String, CodingKey { case from, to, steps }
+    enum CodingKeys: String, CodingKey { case from, to, steps, feesReceived }
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(from, forKey: .from)
         try c.encode(to, forKey: .to)
         try c.encode(steps, forKey: .steps)
+        try c.encode(feesReceived, forKey: .feesReceived)
     }
 }

@@ -43,10 +43,23 @@ enum ExternalTool {
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 
-    /// Writes bytes to a fresh temporary file and returns its path.
-    static func temporaryFile(_ bytes: [UInt8], suffix: String) throws -> String {
+    /// This test process's folder for ``temporaryFile(_:suffix:)``, removed when the process exits.
+    static let scratchFolder: URL = {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "regua-channels-tests", isDirectory: true)
+            "regua-channels-tests-\(getpid())", isDirectory: true)
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        atexit {
+            if ProcessInfo.processInfo.environment["KEEP_TEST_WORKSPACES"] == nil {
+                try? FileManager.default.removeItem(at: ExternalTool.scratchFolder)
+            }
+        }
+        return dir
+    }()
+
+    /// Writes bytes to a fresh temporary file and returns its path (the folder goes when the
+    /// test process ends; `KEEP_TEST_WORKSPACES=1` keeps it for a post-mortem).
+    static func temporaryFile(_ bytes: [UInt8], suffix: String) throws -> String {
+        let dir = scratchFolder
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let url = dir.appendingPathComponent(UUID().uuidString + suffix)
         try Data(bytes).write(to: url)

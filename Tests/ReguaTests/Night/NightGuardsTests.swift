@@ -187,6 +187,24 @@ import Testing
         #expect(s.inputs.titles == 318)  // the same titles as without the fees
     }
 
+    @Test func statsCountFeesReceivedByPaidDate() {
+        func title(_ id: String, _ amount: Int64, paid: Int64, on day: String?) -> Title {
+            Title(
+                id: TitleID(id), customerID: CustomerID("C1"), dueDate: Day(iso: "2026-10-01")!,
+                amount: Money(cents: amount), status: .paid, paidAmount: Money(cents: paid),
+                paidDate: day.flatMap(Day.init(iso:)))
+        }
+        let titles = [
+            title("T1", 41_000, paid: 41_902, on: "2026-11-05"),  // 9.02 of fees
+            title("T2", 10_000, paid: 10_000, on: "2026-11-06"),  // paid exactly: no fees
+            title("T3", 20_000, paid: 20_410, on: "2026-12-01"),  // after the period
+            title("T4", 5_000, paid: 5_100, on: nil),  // no date: only in an open period
+        ]
+        let nov = Stats.feesReceived(titles, from: Day(iso: "2026-11-01"), to: Day(iso: "2026-11-30"))
+        #expect(nov == Stats.FeesReceived(titles: 1, amount: "9.02"))
+        #expect(Stats.feesReceived(titles, from: nil, to: nil) == Stats.FeesReceived(titles: 3, amount: "14.12"))
+    }
+
     // MARK: the lock
 
     @Test func theLockedMessageSaysWhatCanBeDone() throws {
