@@ -12,6 +12,12 @@ public enum HoldReason: String, Sendable, Hashable, CaseIterable, Codable {
     case noContact = "no_contact"
     /// A remittance step for a title without a nosso número (the bank cannot identify it).
     case noBankData = "no_bank_data"
+    /// The customer has a `hold` (litigation, judicial recovery, …): nothing goes out.
+    case customerHold = "customer_hold"
+    /// The customer's open credits cover everything it owes.
+    case coveredByCredit = "covered_by_credit"
+    /// The step's `requires` was not met: the required step was not sent long enough before.
+    case requirementNotMet = "requirement_not_met"
 }
 
 /// What was decided for one (title, step) pair: the unit the ledger records.

@@ -118,6 +118,7 @@ public struct NightDecider: Sendable {
         case .paid: return "paid"
         case .cancelled: return "cancelled"
         case .disputed: return "disputed"
+        case .renegotiated: return "renegotiated"
         case .promised:
             if let p = t.promiseDate, asOf <= p { return "promised to pay by \(p.iso)" }
         case .open: break
@@ -178,6 +179,12 @@ public struct NightDecider: Sendable {
         customer c: Customer, dunned dunnedTitles: [DunnedTitle], history h: LedgerHistory,
         into acc: inout CustomerOutcome, trace: UnsafeMutablePointer<CustomerExplanation>?
     ) {
+        // Credits are not titles: not for facts, aging or the ladder; only netted (SPEC §3).
+        let hasCredits = dunnedTitles.contains { $0.title.kind == .credit }
+        let creditRows = hasCredits ? dunnedTitles.filter { $0.title.kind == .credit } : []
+        let dunnedTitles = hasCredits ? dunnedTitles.filter { $0.title.kind != .credit } : dunnedTitles
+        let standing = CustomerStanding(
+            customer: c, credits: creditRows, owed: dunnedTitles, isDunnable: { suppression($0) == nil })
         let f = facts(dunnedTitles)
         let profile = book.profile(for: c, facts: f)
         acc.profileCounts[profile.id, default: 0] += 1
@@ -210,7 +217,8 @@ public struct NightDecider: Sendable {
                     daysOverdue: d.daysOverdue, outstanding: d.outstanding, updatedAmount: d.updatedAmount,
                     suppressed: suppressed, steps: [])
             }
-            bankFollowUps(d, customer: c, profile: profile.id, suppressed: suppressed, history: h, into: &acc)
+            bankFollowUps(
+                d, customer: c, profile: profile.id, suppressed: suppressed, history: h, standing: standing, into: &acc)
             if suppressed == nil {
                 let maxSent = sent.max { $0.offset < $1.offset }
                 let superseded = h.superseded.isEmpty ? [] : h.superseded[t.id] ?? []
@@ -242,13 +250,45 @@ public struct NightDecider: Sendable {
                     }
                     if let v = verdict, ex != nil { ex!.steps.append((steps[k].id, v)) }
                 }
+                // A hold or covering credits hold every step due, before anything else; nothing
+                // is superseded (SPEC §3 Order of the reasons).
+                if let reason = standing.holdsEverything {
+                    for k in due {
+                        acc.actions.append(
+                            Action(
+                                titleID: t.id, customerID: c.id, stepID: steps[k].id, offset: steps[k].offset,
+                                kind: .held, channel: steps[k].channel, instruction: steps[k].instruction,
+                                reason: reason, profile: profile.id))
+                        ex?.steps.append((steps[k].id, .held(reason)))
+                    }
+                    due = []
+                }
+                // Requires: a step whose required step was not sent long enough before is held
+                // (and due again inside its window); the title's step is chosen among the rest.
+                if standing.holdsEverything == nil, due.contains(where: { steps[$0].requires != nil }) {
+                    var candidates: [Int] = []
+                    for k in due {
+                        if Requirements.met(steps[k], sent: sent, asOf: asOf) {
+                            candidates.append(k)
+                        } else {
+                            acc.actions.append(
+                                Action(
+                                    titleID: t.id, customerID: c.id, stepID: steps[k].id, offset: steps[k].offset,
+                                    kind: .held, channel: steps[k].channel, instruction: steps[k].instruction,
+                                    reason: .requirementNotMet, profile: profile.id))
+                            ex?.steps.append((steps[k].id, .held(.requirementNotMet)))
+                        }
+                    }
+                    due = candidates
+                }
                 var backfill = false
-                if due.isEmpty, policy.backfill, sent.isEmpty {
+                if due.isEmpty, policy.backfill, sent.isEmpty, standing.holdsEverything == nil {
                     // The profile's steps, filtered here rather than once per customer: few
                     // titles ever reach the backfill.
                     let candidates = steps.indices.filter {
                         steps[$0].applies(to: profile.id) && steps[$0].channel != nil
                             && steps[$0].offset <= d.daysOverdue && !superseded.contains(steps[$0].id)
+                            && Requirements.met(steps[$0], sent: sent, asOf: asOf)
                     }
                     if let best = candidates.max(by: { Self.later(steps[$1], than: steps[$0]) }) {
                         due = [best]
@@ -330,7 +370,8 @@ public struct NightDecider: Sendable {
                 PlannedMessage(
                     id: messageID(customer: c.id, channel: channel), customer: c,
                     profile: profile.id, channel: channel, step: steps[speaking], template: template,
-                    titles: sorted.map(\.title), titleSteps: sorted.map { steps[$0.step].id }))
+                    titles: sorted.map(\.title), titleSteps: sorted.map { steps[$0.step].id },
+                    credits: standing.credits))
         }
         messages.sort { a, b in
             a.step.offset != b.step.offset
@@ -346,7 +387,7 @@ public struct NightDecider: Sendable {
             var reason: HoldReason?
             if isQuietDay {
                 reason = .quietDay
-            } else if m.totalOutstanding < policy.minAmount {
+            } else if m.totalOutstanding - standing.credits < policy.minAmount {
                 reason = .belowMinAmount
             } else if let cap = policy.maxContactsPerWeek, contacts >= cap {
                 reason = .contactCap
@@ -396,7 +437,7 @@ public struct NightDecider: Sendable {
     /// cancelled gets `stop_protest`.
     private func bankFollowUps(
         _ d: DunnedTitle, customer c: Customer, profile: String, suppressed: String?,
-        history h: LedgerHistory, into acc: inout CustomerOutcome
+        history h: LedgerHistory, standing: CustomerStanding, into acc: inout CustomerOutcome
     ) {
         guard book.bank != nil, d.title.nossoNumero != nil else { return }
         let t = d.title
@@ -411,7 +452,7 @@ public struct NightDecider: Sendable {
             return
         }
         if !h.registeredDue.isEmpty, let registered = h.registeredDue[t.id], registered != t.dueDate, suppressed == nil,
-            !h.writtenOff.contains(t.id)
+            !h.writtenOff.contains(t.id), standing.allows(.changeDue)
         {
             acc.actions.append(
                 Action(

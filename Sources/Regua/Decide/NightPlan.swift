@@ -58,12 +58,16 @@ public struct PlannedMessage: Sendable {
     public var pixCode: String?
     /// The PIX transaction id (the message id).
     public var pixTxid: String?
+    /// The customer's open credits, shown whole on each of its messages (SPEC §3 Credits).
+    public var credits: Money = .zero
 
     /// Creates a planned message.
     public init(
         id: String, customer: Customer, profile: String, channel: Channel, step: Step, template: String,
-        titles: [DunnedTitle], titleSteps: [String], pixCode: String? = nil, pixTxid: String? = nil
+        titles: [DunnedTitle], titleSteps: [String], pixCode: String? = nil, pixTxid: String? = nil,
+        credits: Money = .zero
     ) {
+        self.credits = credits
         self.id = id
         self.customer = customer
         self.profile = profile
@@ -78,6 +82,12 @@ public struct PlannedMessage: Sendable {
 
     /// Sum of the titles' outstanding amounts.
     public var totalOutstanding: Money { titles.reduce(.zero) { $0 + $1.outstanding } }
+    /// What the message asks to pay: its updated total less the customer's credits, never
+    /// below zero (`totals.net_amount`).
+    public var netAmount: Money {
+        let n = totalUpdated - credits
+        return n.cents > 0 ? n : .zero
+    }
     /// Sum of the titles' updated amounts.
     public var totalUpdated: Money { titles.reduce(.zero) { $0 + $1.updatedAmount } }
 }

@@ -3,6 +3,7 @@ enum CustomerColumn: Int, CaseIterable {
     case customerID, name, document, email, phone
     case street, number, complement, district, city, state, zip
     case segment, score, tags, optOut
+    case hold
 
     var header: String {
         switch self {
@@ -22,6 +23,7 @@ enum CustomerColumn: Int, CaseIterable {
         case .score: "score"
         case .tags: "tags"
         case .optOut: "opt_out"
+        case .hold: "hold"
         }
     }
 
@@ -110,9 +112,13 @@ struct CustomerRowParser: RowParser {
                 optOut.insert(channel)
             }
         }
-        return Customer(
+        var customer = Customer(
             id: CustomerID(id), text: text.finish(), document: document, score: score, tags: tags, optOut: optOut,
             line: t.line)
+        if let b = try t.cell(C.hold.rawValue) {
+            customer.hold = try CSVTable.text(CellText.trimmed(b), column: C.hold.header)
+        }
+        return customer
     }
 
     /// A CPF or CNPJ, or a reason that says what is wrong without echoing the number (LGPD).

@@ -2,6 +2,7 @@
 enum ReceivableColumn: Int, CaseIterable {
     case titleID, customerID, dueDate, amount, issueDate, status, paidAmount, paidDate, promiseDate
     case nossoNumero, installment, barcode, linhaDigitavel
+    case kind
 
     var header: String {
         switch self {
@@ -18,6 +19,7 @@ enum ReceivableColumn: Int, CaseIterable {
         case .installment: "installment"
         case .barcode: "barcode"
         case .linhaDigitavel: "linha_digitavel"
+        case .kind: "kind"
         }
     }
 
@@ -157,11 +159,22 @@ struct TitleRowParser: RowParser {
         }
         let barcode = try digits(t, .barcode, count: 44)
         let linha = try digits(t, .linhaDigitavel, count: 47)
-        return Title(
+        var title = Title(
             id: TitleID(id), customerID: CustomerID(customerID), dueDate: due, amount: amount,
             issueDate: issue, status: status, paidAmount: paid, paidDate: paidDate, promiseDate: promise,
             nossoNumero: nosso, installment: installment, barcode: barcode, linhaDigitavel: linha,
             line: t.line)
+        if let b = try t.cell(R.kind.rawValue) {
+            guard let k = TitleKind.allCases.first(where: { ASCIIBytes.equalIgnoringCase(b, Array($0.rawValue.utf8)) })
+            else {
+                throw RowReject(
+                    column: R.kind.header,
+                    reason: "kind \(CellText.echo(b)) não é um destes: "
+                        + TitleKind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            title.kind = k
+        }
+        return title
     }
 
     private func optionalDay(_ t: CSVTable, _ column: ReceivableColumn) throws(RowReject) -> Day? {

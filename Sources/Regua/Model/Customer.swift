@@ -119,6 +119,9 @@ public struct Customer: Sendable {
     public var optOut: Set<Channel>
     /// 1-based line of the row in its file (for messages to people).
     public var line: Int
+    /// A reason that stops all collection for this customer (`litigation`,
+    /// `judicial_recovery`, …), or nil (SPEC §3 Holds).
+    public var hold: String?
     /// Name, e-mail, phone, address parts and segment.
     var text: CustomerText
 

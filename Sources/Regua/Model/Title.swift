@@ -13,6 +13,17 @@ public struct TitleID: Hashable, Comparable, Sendable, CustomStringConvertible {
 /// The status column of receivables.csv.
 public enum TitleStatus: String, Sendable, CaseIterable {
     case open, paid, cancelled, disputed, promised
+    /// Closed by a renegotiation agreement; the agreement's installments are titles of their own.
+    case renegotiated
+}
+
+/// What a row of receivables.csv is: a title the customer owes, or a credit the customer has.
+public enum TitleKind: String, Sendable, CaseIterable {
+    /// A receivable (the default).
+    case invoice
+    /// An open credit of the customer (credit note, advance, overpayment), amount positive:
+    /// netted from what the customer's messages ask, never dunned (SPEC §3 Credits).
+    case credit
 }
 
 /// One row of receivables.csv, validated.
@@ -42,6 +53,8 @@ public struct Title: Sendable {
     private var line32: Int32
     /// The title's status.
     public var status: TitleStatus
+    /// A title owed, or a credit of the customer.
+    public var kind: TitleKind = .invoice
 
     /// Creates a title.
     public init(

@@ -301,7 +301,7 @@ public struct NightRunner {
     static func feesReceived(_ titles: [Title]) -> (titles: Int, amount: Money) {
         var count = 0
         var sum = Money.zero
-        for t in titles where t.paidAmount > t.amount {
+        for t in titles where t.kind == .invoice && t.paidAmount > t.amount {
             count += 1
             sum += t.paidAmount - t.amount
         }

@@ -14,7 +14,7 @@ extension Stats {
     public static func feesReceived(_ titles: [Title], from: Day?, to: Day?) -> FeesReceived {
         var count = 0
         var sum = Money.zero
-        for t in titles where t.paidAmount > t.amount {
+        for t in titles where t.kind == .invoice && t.paidAmount > t.amount {
             if from != nil || to != nil {
                 guard let paid = t.paidDate else { continue }
                 if let from, paid < from { continue }

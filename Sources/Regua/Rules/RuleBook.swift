@@ -261,6 +261,22 @@ public struct Step: Sendable, Hashable {
     public var index: Int
     /// Where the step is defined in the rule book.
     public var location: SourceLocation?
+    /// `requires`: the step is a candidate for a title only once another step was sent for it
+    /// at least some days before (SPEC §3 Requires).
+    public var requires: Requirement?
+
+    /// A step that must have gone out for the title, and how many days before.
+    public struct Requirement: Sendable, Hashable {
+        /// The id of the step that must have been sent.
+        public var step: String
+        /// Days at least between that step's night and tonight.
+        public var days: Int
+        /// Creates a requirement.
+        public init(step: String, days: Int) {
+            self.step = step
+            self.days = days
+        }
+    }
 
     /// Creates a step.
     public init(
@@ -285,6 +301,12 @@ public struct Step: Sendable, Hashable {
     /// The message channel, or nil for a remittance step.
     public var channel: Channel? {
         if case .message(let c, _, _) = action { return c }
+        return nil
+    }
+
+    /// The bank instruction, or nil for a message step.
+    public var instruction: RemittanceInstruction? {
+        if case .remittance(let i) = action { return i }
         return nil
     }
 }

@@ -3,6 +3,7 @@ extension RuleBookChecker {
     /// Keys a step knows.
     static let stepKeys = [
         "id", "offset", "channel", "template", "fallback", "remittance", "profiles", "except_profiles",
+        "requires",
     ]
 
     /// Furthest a step may sit from the due date, in days (ten years).
@@ -30,6 +31,7 @@ extension RuleBookChecker {
     func steps(_ items: [YAMLNode], context: StepContext) -> [Step] {
         var out: [Step] = []
         var seen: [String: SourceLocation] = [:]
+        var requiresNodes: [Int: (Step.Requirement, YAMLNode)] = [:]
         for item in items {
             guard let f = fields(item, of: "a step", known: Self.stepKeys) else { continue }
             let idNode = require(f, "id")
@@ -46,13 +48,49 @@ extension RuleBookChecker {
             let offset = require(f, "offset").flatMap { int($0, "offset", in: -Self.maxOffset...Self.maxOffset) }
             let action = self.action(f, step: Self.shownID(f), context: context)
             let audience = self.audience(f, context: context)
+            let requires = f["requires"].flatMap { requirement($0) }
             guard let id, let offset, let action, let audience, seen[id] == idNode?.location else { continue }
-            out.append(
-                Step(
-                    id: id, offset: offset, action: action, profiles: audience.only.map(Set.init),
-                    exceptProfiles: Set(audience.except ?? []), index: out.count, location: item.location))
+            if f["requires"] != nil, requires == nil { continue }  // its error is reported
+            var step = Step(
+                id: id, offset: offset, action: action, profiles: audience.only.map(Set.init),
+                exceptProfiles: Set(audience.except ?? []), index: out.count, location: item.location)
+            step.requires = requires
+            if let r = step.requires, let node = f["requires"] { requiresNodes[out.count] = (r, node) }
+            out.append(step)
         }
+        checkRequirements(out, requiresNodes)
         return out
+    }
+
+    /// `requires: {step: S, days: D}`: the step waits until S was sent for the title D days before.
+    private func requirement(_ node: YAMLNode) -> Step.Requirement? {
+        guard let f = fields(node, of: "requires", known: ["step", "days"]) else { return nil }
+        let s = require(f, "step").flatMap { text($0, "step") }
+        let days: Int? = f["days"].map { int($0, "days", in: 0...Self.maxOffset) } ?? 0
+        guard let s, let days else { return nil }
+        return Step.Requirement(step: s, days: days)
+    }
+
+    /// A required step must exist, be another step, and come no later on the ladder (a title
+    /// that got a later step never gets an earlier one, so the requirement could never be met).
+    private func checkRequirements(_ steps: [Step], _ nodes: [Int: (Step.Requirement, YAMLNode)]) {
+        for (i, (r, node)) in nodes.sorted(by: { $0.key < $1.key }) {
+            let step = steps[i]
+            guard let target = steps.first(where: { $0.id == r.step }) else {
+                error(
+                    node, "'requires' de '\(step.id)' cita o degrau '\(YAMLNode.excerpt(r.step))', que não existe nesta régua",
+                    hint: KeySuggestion.hint(for: r.step, in: steps.map(\.id)))
+                continue
+            }
+            if target.id == step.id {
+                error(node, "o degrau '\(step.id)' não pode exigir a si mesmo em 'requires'")
+            } else if target.offset > step.offset {
+                error(
+                    node,
+                    "'requires' de '\(step.id)' (offset \(step.offset)) cita '\(target.id)', que vem depois na régua (offset \(target.offset)): um título que recebeu um degrau posterior nunca volta a este, então a exigência nunca seria cumprida"
+                )
+            }
+        }
     }
 
     /// A message (channel, template, optional fallback) or a remittance, never both.
