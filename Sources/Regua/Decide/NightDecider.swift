@@ -366,12 +366,16 @@ public struct NightDecider: Sendable {
             let speaking = items.map(\.step).max { Self.later(steps[$1], than: steps[$0]) }!
             guard case .message(_, let template, _) = steps[speaking].action else { continue }
             let sorted = items.sorted { $0.title.title.id < $1.title.title.id }
-            messages.append(
-                PlannedMessage(
+            var message = PlannedMessage(
                     id: messageID(customer: c.id, channel: channel), customer: c,
                     profile: profile.id, channel: channel, step: steps[speaking], template: template,
                     titles: sorted.map(\.title), titleSteps: sorted.map { steps[$0.step].id },
-                    credits: standing.credits))
+                    credits: standing.credits)
+            if let terms = steps[speaking].offer {
+                message.offer = Offer.make(
+                    terms, titles: message.titles, credits: standing.credits, asOf: asOf, calendar: calendar)
+            }
+            messages.append(message)
         }
         messages.sort { a, b in
             a.step.offset != b.step.offset

@@ -60,6 +60,8 @@ public struct PlannedMessage: Sendable {
     public var pixTxid: String?
     /// The customer's open credits, shown whole on each of its messages (SPEC §3 Credits).
     public var credits: Money = .zero
+    /// The settlement offer of the speaking step, computed for the message's titles.
+    public var offer: Offer?
 
     /// Creates a planned message.
     public init(

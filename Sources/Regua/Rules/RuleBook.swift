@@ -264,6 +264,8 @@ public struct Step: Sendable, Hashable {
     /// `requires`: the step is a candidate for a title only once another step was sent for it
     /// at least some days before (SPEC §3 Requires).
     public var requires: Requirement?
+    /// `offer`: the settlement terms the step's message carries (SPEC §3 Offers).
+    public var offer: OfferTerms?
 
     /// A step that must have gone out for the title, and how many days before.
     public struct Requirement: Sendable, Hashable {

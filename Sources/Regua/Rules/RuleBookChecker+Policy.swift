@@ -67,7 +67,7 @@ extension RuleBookChecker {
     }
 
     /// A non-negative decimal percentage with up to six decimals.
-    private func percent(_ node: YAMLNode, _ name: String) -> Percent? {
+    func percent(_ node: YAMLNode, _ name: String) -> Percent? {
         guard let text = text(node, name) else { return nil }
         guard let p = Percent(decimal: text) else {
             error(

@@ -3,7 +3,7 @@ extension RuleBookChecker {
     /// Keys a step knows.
     static let stepKeys = [
         "id", "offset", "channel", "template", "fallback", "remittance", "profiles", "except_profiles",
-        "requires",
+        "requires", "offer",
     ]
 
     /// Furthest a step may sit from the due date, in days (ten years).
@@ -55,11 +55,69 @@ extension RuleBookChecker {
                 id: id, offset: offset, action: action, profiles: audience.only.map(Set.init),
                 exceptProfiles: Set(audience.except ?? []), index: out.count, location: item.location)
             step.requires = requires
+            if let node = f["offer"] {
+                guard step.channel != nil else {
+                    error(node, "'offer' vai numa mensagem (channel e template); o degrau '\(id)' não envia mensagem")
+                    continue
+                }
+                guard let terms = offer(node) else { continue }
+                step.offer = terms
+            }
             if let r = step.requires, let node = f["requires"] { requiresNodes[out.count] = (r, node) }
             out.append(step)
         }
         checkRequirements(out, requiresNodes)
         return out
+    }
+
+    /// Keys of `offer` and of its `installments`.
+    static let offerKeys = ["discount_percent", "waive_fee_percent", "waive_interest_percent", "valid_days", "installments"]
+    static let installmentKeys = ["max", "min_amount", "interest_percent_month"]
+
+    /// `offer`: a settlement the message carries (SPEC §3 Offers).
+    private func offer(_ node: YAMLNode) -> OfferTerms? {
+        guard let f = fields(node, of: "offer", known: Self.offerKeys) else { return nil }
+        var ok = true
+        func share(_ key: String) -> Percent {
+            guard let n = f[key] else { return Percent(micros: 0) }
+            guard let p = percent(n, key) else {
+                ok = false
+                return Percent(micros: 0)
+            }
+            if p.micros > 100_000_000 {
+                error(n, "'\(key)' é uma porcentagem de 0 a 100, não \(p)")
+                ok = false
+            }
+            return p
+        }
+        let discount = share("discount_percent")
+        let fee = share("waive_fee_percent")
+        let interest = share("waive_interest_percent")
+        let valid = require(f, "valid_days").flatMap { int($0, "valid_days", in: 0...365) }
+        var plans: OfferTerms.InstallmentTerms?
+        if let n = f["installments"] {
+            guard let i = fields(n, of: "offer.installments", known: Self.installmentKeys) else { return nil }
+            let max = require(i, "max").flatMap { int($0, "max", in: 1...120) }
+            if let max, max < 2, let m = i["max"] {
+                error(m, "'installments.max' de \(max) não oferece parcela nenhuma (as parcelas vão de 2 até max); use 2 ou mais, ou tire 'installments'")
+                ok = false
+            }
+            var minimum = Money.zero
+            if let m = i["min_amount"], let t = text(m, "min_amount") {
+                if let v = Money(decimal: t), v.cents > 0 {
+                    minimum = v
+                } else {
+                    error(m, "'min_amount' deve ser um valor em reais maior que zero, como 50.00, não '\(YAMLNode.excerpt(t))'")
+                    ok = false
+                }
+            }
+            let rate = i["interest_percent_month"].flatMap { percent($0, "interest_percent_month") } ?? Percent(micros: 0)
+            if let max { plans = .init(max: max, minAmount: minimum, interestPercentMonth: rate) } else { ok = false }
+        }
+        guard ok, let valid else { return nil }
+        return OfferTerms(
+            discountPercent: discount, waiveFeePercent: fee, waiveInterestPercent: interest, validDays: valid,
+            installments: plans)
     }
 
     /// `requires: {step: S, days: D}`: the step waits until S was sent for the title D days before.
