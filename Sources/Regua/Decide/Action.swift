@@ -53,6 +53,9 @@ public struct Action: Sendable, Hashable {
     public var messageID: String?
     /// The customer's profile tonight.
     public var profile: String
+    /// The customer's arm in each experiment of the book, `id=arm` joined by `;` in book order
+    /// (nil when the book has none), so that results can be compared per arm.
+    public var arms: String?
 
     /// Creates an action.
     public init(

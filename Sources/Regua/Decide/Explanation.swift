@@ -39,6 +39,7 @@ public struct TitleExplanation: Sendable {
 /// The verdict on one step for one title.
 public enum StepVerdict: Sendable, Hashable, CustomStringConvertible {
     case notForProfile
+    case otherArm(experiment: String, arm: Experiment.Arm)
     case notYet(opensOn: Day)
     case windowClosed(closedOn: Day)
     case alreadySent(night: Day)
@@ -53,6 +54,7 @@ public enum StepVerdict: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notForProfile: "not for this profile"
+        case .otherArm(let e, let arm): "only for the \(arm.rawValue) arm of experiment \(e)"
         case .notYet(let d): "not yet (window opens \(d.iso))"
         case .windowClosed(let d): "window closed on \(d.iso)"
         case .alreadySent(let d): "already sent on \(d.iso)"

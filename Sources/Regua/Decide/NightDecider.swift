@@ -187,6 +187,7 @@ public struct NightDecider: Sendable {
             customer: c, credits: creditRows, owed: dunnedTitles, isDunnable: { suppression($0) == nil })
         let f = facts(dunnedTitles)
         let profile = book.profile(for: c, facts: f)
+        let arms = book.experiments.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: book.experiments.map { ($0.id, $0.arm(for: c.id)) })
         acc.profileCounts[profile.id, default: 0] += 1
         let policy = book.policy
 
@@ -227,6 +228,8 @@ public struct NightDecider: Sendable {
                     let verdict: StepVerdict?
                     if !steps[k].applies(to: profile.id) {
                         verdict = .notForProfile
+                    } else if let e = steps[k].experiment, arms[e.id] != e.arm {
+                        verdict = .otherArm(experiment: e.id, arm: e.arm)
                     } else if !sent.isEmpty, let prior = sent.first(where: { $0.stepID == steps[k].id }) {
                         verdict = .alreadySent(night: prior.night)
                     } else if !superseded.isEmpty, superseded.contains(steps[k].id) {
@@ -287,6 +290,7 @@ public struct NightDecider: Sendable {
                     // titles ever reach the backfill.
                     let candidates = steps.indices.filter {
                         steps[$0].applies(to: profile.id) && steps[$0].channel != nil
+                            && (steps[$0].experiment.map { arms[$0.id] == $0.arm } ?? true)
                             && steps[$0].offset <= d.daysOverdue && !superseded.contains(steps[$0].id)
                             && Requirements.met(steps[$0], sent: sent, asOf: asOf)
                     }
@@ -423,6 +427,11 @@ public struct NightDecider: Sendable {
         }
         outgoing.sort { $0.channel < $1.channel }
         acc.messages.append(contentsOf: outgoing)
+        // Every action records the customer's arm in each experiment (SPEC §3 Experiments).
+        if !arms.isEmpty {
+            let text = book.experiments.map { "\($0.id)=\(arms[$0.id]!.rawValue)" }.joined(separator: ";")
+            for i in firstAction..<acc.actions.count { acc.actions[i].arms = text }
+        }
 
         // The portfolio: every receivable title; "in dunning" once a step went out for it,
         // on an earlier night or tonight.

@@ -20,6 +20,8 @@ public struct RuleBook: Sendable {
     public var steps: [Step]
     /// Template sources keyed by file name without the folder, e.g. `atraso.email.mustache`.
     public var templates: [String: TemplateSource]
+    /// Champion/challenger experiments (`experiments`), in book order.
+    public var experiments: [Experiment] = []
     /// SHA-256 (hex) of every rule file and template, in byte order of their names.
     public var hash: String
 
@@ -266,6 +268,8 @@ public struct Step: Sendable, Hashable {
     public var requires: Requirement?
     /// `offer`: the settlement terms the step's message carries (SPEC §3 Offers).
     public var offer: OfferTerms?
+    /// `experiment`: the step exists only for customers in this arm of the experiment.
+    public var experiment: StepExperiment?
 
     /// A step that must have gone out for the title, and how many days before.
     public struct Requirement: Sendable, Hashable {

@@ -3,7 +3,7 @@ extension RuleBookChecker {
     /// Keys a step knows.
     static let stepKeys = [
         "id", "offset", "channel", "template", "fallback", "remittance", "profiles", "except_profiles",
-        "requires", "offer",
+        "requires", "offer", "experiment",
     ]
 
     /// Furthest a step may sit from the due date, in days (ten years).
@@ -25,6 +25,8 @@ extension RuleBookChecker {
         var templateFiles: Set<String>
         /// The `templates/` folder as the user named it, for messages.
         var templatesFolder: String
+        /// The book's experiments, which a step's `experiment` must name.
+        var experiments: [Experiment] = []
     }
 
     /// Reads the merged step list.
@@ -55,6 +57,10 @@ extension RuleBookChecker {
                 id: id, offset: offset, action: action, profiles: audience.only.map(Set.init),
                 exceptProfiles: Set(audience.except ?? []), index: out.count, location: item.location)
             step.requires = requires
+            if let node = f["experiment"] {
+                guard let e = stepExperiment(node, experiments: context.experiments) else { continue }
+                step.experiment = e
+            }
             if let node = f["offer"] {
                 guard step.channel != nil else {
                     error(node, "'offer' vai numa mensagem (channel e template); o degrau '\(id)' não envia mensagem")

@@ -5,7 +5,7 @@ public enum RuleBookLoader {
     public static let maxTemplateBytes = 256 * 1024
 
     /// Sections that are maps: each may be defined in one file only.
-    static let mapSections = ["version", "timezone", "company", "bank", "calendar", "policy"]
+    static let mapSections = ["version", "timezone", "company", "bank", "calendar", "policy", "experiments"]
     /// Sections that are lists: concatenated across files.
     static let listSections = ["profiles", "steps"]
 
@@ -56,20 +56,24 @@ public enum RuleBookLoader {
         let calendar = merged["calendar"].map { checker.calendar($0) } ?? CalendarConfig()
         let policy = checker.policy(merged["policy"])
         let profiles = checker.profiles(merged.profiles, place: bookPlace, broken: broken)
-        let context = RuleBookChecker.StepContext(
+        let experiments = checker.experiments(merged["experiments"])
+        var context = RuleBookChecker.StepContext(
             profileIDs: profiles.map(\.id), hasBank: merged["bank"] != nil,
             returnOnlyBank: bank.flatMap { $0.code == "104" ? $0.code : nil }, complete: broken.isEmpty,
             templateFiles: Set(templates.keys), templatesFolder: folder + "/templates")
+        context.experiments = experiments
         let steps = checker.steps(merged.steps, context: context)
 
         let diagnostics = sorted(checker.diagnostics)
         guard diagnostics.isEmpty, let company else {
             throw RuleBookErrors(diagnostics)
         }
-        return RuleBook(
+        var book = RuleBook(
             version: version, timeZone: timeZone, company: company, bank: bank, calendar: calendar,
             policy: policy, profiles: profiles, steps: steps, templates: templates,
             hash: hash(hashed))
+        book.experiments = experiments
+        return book
     }
 
     /// Every `templates/*.mustache` file, keyed by file name; each UTF-8 (a BOM is dropped) and
