@@ -18,6 +18,8 @@ public enum HoldReason: String, Sendable, Hashable, CaseIterable, Codable {
     case coveredByCredit = "covered_by_credit"
     /// The step's `requires` was not met: the required step was not sent long enough before.
     case requirementNotMet = "requirement_not_met"
+    /// The title was handed to an agency or lawyer on an earlier night.
+    case handedOff = "handed_off"
 }
 
 /// What was decided for one (title, step) pair: the unit the ledger records.
@@ -56,13 +58,19 @@ public struct Action: Sendable, Hashable {
     /// The customer's arm in each experiment of the book, `id=arm` joined by `;` in book order
     /// (nil when the book has none), so that results can be compared per arm.
     public var arms: String?
+    /// A record of the credit bureau's file (include, or the exclusion that follows the data).
+    public var bureau: BureauAction?
+    /// The `handoffs` id the title was handed to.
+    public var handoff: String?
 
     /// Creates an action.
     public init(
         titleID: TitleID, customerID: CustomerID, stepID: String, offset: Int, kind: ActionKind,
         channel: Channel? = nil, instruction: RemittanceInstruction? = nil, reason: HoldReason? = nil,
-        messageID: String? = nil, profile: String
+        messageID: String? = nil, profile: String, bureau: BureauAction? = nil, handoff: String? = nil
     ) {
+        self.bureau = bureau
+        self.handoff = handoff
         self.titleID = titleID
         self.customerID = customerID
         self.stepID = stepID

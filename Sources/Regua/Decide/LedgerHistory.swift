@@ -9,11 +9,14 @@ public struct LedgerHistory: Sendable {
         public var offset: Int
         /// The night the step went out.
         public var night: Day
+        /// The channel it went out on (nil for a bank, bureau or hand-off step).
+        public var channel: Channel?
         /// Creates a sent step.
-        public init(stepID: String, offset: Int, night: Day) {
+        public init(stepID: String, offset: Int, night: Day, channel: Channel? = nil) {
             self.stepID = stepID
             self.offset = offset
             self.night = night
+            self.channel = channel
         }
     }
 
@@ -30,6 +33,12 @@ public struct LedgerHistory: Sendable {
     public var protested: Set<TitleID>
     /// Titles with a write-off instruction sent (no further remittance but stop-protest).
     public var writtenOff: Set<TitleID>
+    /// Titles in the credit bureau's register, with the night they were included.
+    public var bureauIncluded: [TitleID: Day] = [:]
+    /// Titles excluded from the bureau's register: never included again.
+    public var bureauExcluded: Set<TitleID> = []
+    /// Titles handed to an agency or lawyer: nothing more goes out but what ends a claim.
+    public var handedOff: Set<TitleID> = []
 
     /// Creates a history; empty by default (no night before).
     public init(

@@ -79,10 +79,13 @@ public struct NightDecider: Sendable {
         var all = CustomerOutcome()
         all.reserve(for: partials)
         for p in partials { all.append(p) }
-        return NightDecision(
+        var decision = NightDecision(
             asOf: asOf, quietDay: isQuietDay, actions: all.actions, messages: all.messages,
             heldMessages: all.held, remittances: all.remittances,
             profileCounts: all.profileCounts, portfolio: all.portfolio)
+        decision.bureauRecords = all.bureau
+        decision.handoffs = all.handoffs
+        return decision
     }
 
     /// Explains one customer's night, step by step.
@@ -220,6 +223,7 @@ public struct NightDecider: Sendable {
             }
             bankFollowUps(
                 d, customer: c, profile: profile.id, suppressed: suppressed, history: h, standing: standing, into: &acc)
+            bureauFollowUp(d, customer: c, profile: profile.id, suppressed: suppressed, history: h, into: &acc)
             if suppressed == nil {
                 let maxSent = sent.max { $0.offset < $1.offset }
                 let superseded = h.superseded.isEmpty ? [] : h.superseded[t.id] ?? []
@@ -230,6 +234,8 @@ public struct NightDecider: Sendable {
                         verdict = .notForProfile
                     } else if let e = steps[k].experiment, arms[e.id] != e.arm {
                         verdict = .otherArm(experiment: e.id, arm: e.arm)
+                    } else if case .bureauInclude = steps[k].action, h.bureauExcluded.contains(t.id) {
+                        verdict = .higherAlreadySent(step: "bureau:exclude")  // never included again
                     } else if !sent.isEmpty, let prior = sent.first(where: { $0.stepID == steps[k].id }) {
                         verdict = .alreadySent(night: prior.night)
                     } else if !superseded.isEmpty, superseded.contains(steps[k].id) {
@@ -253,9 +259,9 @@ public struct NightDecider: Sendable {
                     }
                     if let v = verdict, ex != nil { ex!.steps.append((steps[k].id, v)) }
                 }
-                // A hold or covering credits hold every step due, before anything else; nothing
-                // is superseded (SPEC §3 Order of the reasons).
-                if let reason = standing.holdsEverything {
+                // A title handed off, a hold or covering credits hold every step due, before
+                // anything else; nothing is superseded (SPEC §3 Order of the reasons).
+                if let reason = h.handedOff.contains(t.id) ? .handedOff : standing.holdsEverything {
                     for k in due {
                         acc.actions.append(
                             Action(
@@ -268,7 +274,7 @@ public struct NightDecider: Sendable {
                 }
                 // Requires: a step whose required step was not sent long enough before is held
                 // (and due again inside its window); the title's step is chosen among the rest.
-                if standing.holdsEverything == nil, due.contains(where: { steps[$0].requires != nil }) {
+                if due.contains(where: { steps[$0].requires != nil }) {
                     var candidates: [Int] = []
                     for k in due {
                         if Requirements.met(steps[k], sent: sent, asOf: asOf) {
@@ -285,7 +291,9 @@ public struct NightDecider: Sendable {
                     due = candidates
                 }
                 var backfill = false
-                if due.isEmpty, policy.backfill, sent.isEmpty, standing.holdsEverything == nil {
+                if due.isEmpty, policy.backfill, sent.isEmpty, standing.holdsEverything == nil,
+                    !h.handedOff.contains(t.id)
+                {
                     // The profile's steps, filtered here rather than once per customer: few
                     // titles ever reach the backfill.
                     let candidates = steps.indices.filter {
@@ -349,6 +357,24 @@ public struct NightDecider: Sendable {
                         PlannedRemittance(title: d, customer: c, instruction: instruction, stepID: steps[k].id))
                     record(d.title.id, steps[k].id, .sent(channel: nil, messageID: nil))
                 }
+            case .bureauInclude:
+                acc.actions.append(
+                    Action(
+                        titleID: d.title.id, customerID: c.id, stepID: steps[k].id, offset: steps[k].offset,
+                        kind: .sent, profile: profile.id, bureau: .include))
+                acc.bureau.append(
+                    PlannedBureauRecord(
+                        title: d, customer: c, action: .include, stepID: steps[k].id, includedOn: asOf, excludeBy: nil))
+                record(d.title.id, steps[k].id, .sent(channel: nil, messageID: nil))
+            case .handoff(let id):
+                acc.actions.append(
+                    Action(
+                        titleID: d.title.id, customerID: c.id, stepID: steps[k].id, offset: steps[k].offset,
+                        kind: .sent, profile: profile.id, handoff: id))
+                let before = (h.sent[d.title.id] ?? []).sorted { ($0.night, $0.offset) < ($1.night, $1.offset) }
+                acc.handoffs.append(
+                    PlannedHandoff(title: d, customer: c, handoff: id, stepID: steps[k].id, history: before))
+                record(d.title.id, steps[k].id, .sent(channel: nil, messageID: nil))
             case .message(let channel, _, let fallback):
                 let pick: Channel? = usable(channel, c) ? channel : fallback.flatMap { usable($0, c) ? $0 : nil }
                 if let pick {
@@ -465,7 +491,7 @@ public struct NightDecider: Sendable {
             return
         }
         if !h.registeredDue.isEmpty, let registered = h.registeredDue[t.id], registered != t.dueDate, suppressed == nil,
-            !h.writtenOff.contains(t.id), standing.allows(.changeDue)
+            !h.writtenOff.contains(t.id), standing.allows(.changeDue), !h.handedOff.contains(t.id)
         {
             acc.actions.append(
                 Action(
@@ -476,12 +502,41 @@ public struct NightDecider: Sendable {
     }
 }
 
+extension NightDecider {
+    /// The exclusion that follows the data (SPEC §3 Bureau steps): a title in the bureau's
+    /// register leaves it on the first night it meets a stop_protest condition, or on the first
+    /// night on or after five years past its due date; the exclusion carries its Súmula 548
+    /// deadline and is late when written after it.
+    func bureauFollowUp(
+        _ d: DunnedTitle, customer c: Customer, profile: String, suppressed: String?, history h: LedgerHistory,
+        into acc: inout CustomerOutcome
+    ) {
+        guard !h.bureauIncluded.isEmpty, let included = h.bureauIncluded[d.title.id],
+            !h.bureauExcluded.contains(d.title.id)
+        else { return }
+        let expired = asOf >= BureauDates.fiveYearLimit(d.title.dueDate)
+        guard suppressed != nil || expired else { return }
+        let base = suppressed != nil ? (d.title.paidDate ?? asOf) : asOf
+        let deadline = BureauDates.fiveBusinessDays(after: base, calendar: calendar)
+        acc.actions.append(
+            Action(
+                titleID: d.title.id, customerID: c.id, stepID: "bureau:exclude", offset: 0, kind: .sent,
+                profile: profile, bureau: .exclude))
+        acc.bureau.append(
+            PlannedBureauRecord(
+                title: d, customer: c, action: .exclude, stepID: nil, includedOn: included, excludeBy: deadline,
+                isLate: asOf > deadline))
+    }
+}
+
 /// The decisions of a run of customers, merged in customer order.
 struct CustomerOutcome: Sendable {
     var actions: [Action] = []
     var messages: [PlannedMessage] = []
     var held: [(message: PlannedMessage, reason: HoldReason)] = []
     var remittances: [PlannedRemittance] = []
+    var bureau: [PlannedBureauRecord] = []
+    var handoffs: [PlannedHandoff] = []
     var profileCounts: [String: Int] = [:]
     var portfolio = Portfolio()
 
@@ -503,6 +558,8 @@ struct CustomerOutcome: Sendable {
         messages.append(contentsOf: o.messages)
         held.append(contentsOf: o.held)
         remittances.append(contentsOf: o.remittances)
+        bureau.append(contentsOf: o.bureau)
+        handoffs.append(contentsOf: o.handoffs)
         for (k, v) in o.profileCounts { profileCounts[k, default: 0] += v }
         portfolio.merge(o.portfolio)
     }

@@ -12,6 +12,10 @@ public struct NightDecision: Sendable {
     public var heldMessages: [(message: PlannedMessage, reason: HoldReason)]
     /// Bank instructions, sorted by customer id then title id.
     public var remittances: [PlannedRemittance]
+    /// Tonight's records of the credit bureau's file.
+    public var bureauRecords: [PlannedBureauRecord] = []
+    /// Titles handed to agencies or lawyers tonight.
+    public var handoffs: [PlannedHandoff] = []
     /// Profile of each customer that has at least one title.
     public var profileCounts: [String: Int]
     /// Aging and totals of the portfolio on the as-of date.

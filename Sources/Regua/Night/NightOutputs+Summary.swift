@@ -1,6 +1,25 @@
 /// `summary.json` and `report.html` from the decision.
 extension NightOutputs {
     func makeSummary() -> Summary {
+        var summary = baseSummary()
+        let d = decision
+        if let b = book.bureau {
+            summary.bureau = .init(
+                name: b.name, includes: d.bureauRecords.filter { $0.action == .include }.count,
+                excludes: d.bureauRecords.filter { $0.action == .exclude }.count,
+                lateExclusions: d.bureauRecords.filter(\.isLate).count)
+        }
+        if !book.handoffs.isEmpty {
+            summary.handoffs = book.handoffs.map { h in
+                let mine = d.handoffs.filter { $0.handoff == h.id }
+                return .init(
+                    handoff: h.id, titles: mine.count, outstanding: mine.reduce(Money.zero) { $0 + $1.title.outstanding }.plain)
+            }
+        }
+        return summary
+    }
+
+    private func baseSummary() -> Summary {
         let d = decision
         var byChannel: [Channel: Int] = [:]
         var outstanding = Money.zero

@@ -144,6 +144,10 @@ struct NightOutputs {
         files.append(("letters.csv", LettersPDF.lettersCSV(letters, pages: pages)))
         clock.lap("letters")
         try renderRemittance(firstNSA: firstNSA)
+        if let bureau = book.bureau, let bytes = Self.bureauCSV(decision.bureauRecords) {
+            files.append(("bureau/\(bureau.name).csv", bytes))
+        }
+        files.append(contentsOf: Self.handoffCSVs(decision.handoffs, receivers: book.handoffs))
         clock.lap("remittance")
         files.append(("rejects.csv", InputReader.rejectsCSV(inputs.rejects)))
         let summary = makeSummary()

@@ -35,6 +35,33 @@ public struct Summary: Codable, Sendable, Equatable {
     /// `--force` over `policy.max_messages`); absent on an ordinary night.
     public var overrides: Overrides?
 
+    /// The credit bureau's file tonight (when the book has a `bureau` section).
+    public var bureau: Bureau?
+    /// Titles handed off tonight, per receiver of `handoffs` (when the book has any).
+    public var handoffs: [HandoffLine]?
+
+    /// Tonight's records of the credit bureau's file.
+    public struct Bureau: Codable, Sendable, Equatable {
+        /// The bureau's name (`bureau/<name>.csv`).
+        public var name: String
+        /// Titles included (negativação).
+        public var includes: Int
+        /// Titles excluded.
+        public var excludes: Int
+        /// Exclusions written after their Súmula 548 deadline.
+        public var lateExclusions: Int
+    }
+
+    /// Titles handed to one agency or lawyer tonight.
+    public struct HandoffLine: Codable, Sendable, Equatable {
+        /// The receiver's id (`handoff/<id>.csv`).
+        public var handoff: String
+        /// Titles handed to it tonight.
+        public var titles: Int
+        /// Their total outstanding.
+        public var outstanding: String
+    }
+
     /// Operator decisions recorded with the night (SPEC §5).
     public struct Overrides: Codable, Sendable, Equatable {
         /// `--accept-gap`: the nights whose steps were let go (`2026-11-24..2026-11-28`).

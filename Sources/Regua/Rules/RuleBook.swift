@@ -22,6 +22,10 @@ public struct RuleBook: Sendable {
     public var templates: [String: TemplateSource]
     /// Champion/challenger experiments (`experiments`), in book order.
     public var experiments: [Experiment] = []
+    /// The credit bureau `bureau: include` steps write to.
+    public var bureau: BureauConfig?
+    /// Agencies and lawyers `handoff` steps hand titles to.
+    public var handoffs: [Handoff] = []
     /// SHA-256 (hex) of every rule file and template, in byte order of their names.
     public var hash: String
 
@@ -247,6 +251,10 @@ public struct Step: Sendable, Hashable {
         case message(channel: Channel, template: String, fallback: Channel?)
         /// A bank instruction, no message.
         case remittance(RemittanceInstruction)
+        /// An `include` record of the credit bureau's file (negativação), no message.
+        case bureauInclude
+        /// The title's dossier handed to an agency or lawyer (`handoffs` id), no message.
+        case handoff(String)
     }
 
     /// The step's id.

@@ -3,7 +3,7 @@ extension RuleBookChecker {
     /// Keys a step knows.
     static let stepKeys = [
         "id", "offset", "channel", "template", "fallback", "remittance", "profiles", "except_profiles",
-        "requires", "offer", "experiment",
+        "requires", "offer", "experiment", "bureau", "handoff",
     ]
 
     /// Furthest a step may sit from the due date, in days (ten years).
@@ -27,6 +27,10 @@ extension RuleBookChecker {
         var templatesFolder: String
         /// The book's experiments, which a step's `experiment` must name.
         var experiments: [Experiment] = []
+        /// Whether the book has a `bureau` section (a `bureau: include` step needs one).
+        var hasBureau = false
+        /// Ids of `handoffs`, which a `handoff` step must name.
+        var handoffIDs: [String] = []
     }
 
     /// Reads the merged step list.
@@ -160,6 +164,35 @@ extension RuleBookChecker {
     /// A message (channel, template, optional fallback) or a remittance, never both.
     private func action(_ f: RuleFields, step: String, context: StepContext) -> Step.Action? {
         let isMessage = f["channel"] != nil || f["template"] != nil || f["fallback"] != nil
+        let kinds = ["channel", "remittance", "bureau", "handoff"].filter { f[$0] != nil }
+        if kinds.count > 1, let node = f[kinds[1]] {
+            error(
+                node,
+                "o degrau '\(step)' tem ao mesmo tempo \(kinds.map { "'\($0)'" }.joined(separator: " e ")); um degrau faz uma coisa só: separe em degraus")
+            return nil
+        }
+        if let node = f["bureau"] {
+            guard choice(node, "bureau", [("include", ())]) != nil else { return nil }
+            if !context.hasBureau {
+                if context.complete {
+                    error(node, "o degrau '\(step)' inclui no birô de crédito, mas a régua não tem a seção 'bureau' (bureau: { name: serasa })")
+                }
+                return nil
+            }
+            return .bureauInclude
+        }
+        if let node = f["handoff"] {
+            guard let id = text(node, "handoff") else { return nil }
+            guard context.handoffIDs.contains(id) else {
+                if context.complete {
+                    error(
+                        node, "o degrau '\(step)' passa para '\(YAMLNode.excerpt(id))', que não está em 'handoffs'",
+                        hint: KeySuggestion.hint(for: id, in: context.handoffIDs))
+                }
+                return nil
+            }
+            return .handoff(id)
+        }
         if let node = f["remittance"] {
             if isMessage {
                 error(

@@ -5,7 +5,9 @@ public enum RuleBookLoader {
     public static let maxTemplateBytes = 256 * 1024
 
     /// Sections that are maps: each may be defined in one file only.
-    static let mapSections = ["version", "timezone", "company", "bank", "calendar", "policy", "experiments"]
+    static let mapSections = [
+        "version", "timezone", "company", "bank", "calendar", "policy", "experiments", "bureau", "handoffs",
+    ]
     /// Sections that are lists: concatenated across files.
     static let listSections = ["profiles", "steps"]
 
@@ -62,6 +64,10 @@ public enum RuleBookLoader {
             returnOnlyBank: bank.flatMap { $0.code == "104" ? $0.code : nil }, complete: broken.isEmpty,
             templateFiles: Set(templates.keys), templatesFolder: folder + "/templates")
         context.experiments = experiments
+        let bureau = merged["bureau"].flatMap { checker.bureau($0) }
+        let handoffs = checker.handoffs(merged["handoffs"])
+        context.hasBureau = merged["bureau"] != nil
+        context.handoffIDs = handoffs.map(\.id)
         let steps = checker.steps(merged.steps, context: context)
 
         let diagnostics = sorted(checker.diagnostics)
@@ -73,6 +79,8 @@ public enum RuleBookLoader {
             policy: policy, profiles: profiles, steps: steps, templates: templates,
             hash: hash(hashed))
         book.experiments = experiments
+        book.bureau = bureau
+        book.handoffs = handoffs
         return book
     }
 
