@@ -44,8 +44,14 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
 public struct RuleBookErrors: Error, Sendable, CustomStringConvertible {
     /// The problems found, in order.
     public var diagnostics: [Diagnostic]
-    /// Wraps the problems found.
-    public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+    /// The template files read before the book failed, so that their own problems are
+    /// reported in the same pass (empty when the failure came after the templates were checked).
+    public var templates: [String: TemplateSource]
+    /// Wraps the problems found (and the templates read, if any).
+    public init(_ diagnostics: [Diagnostic], templates: [String: TemplateSource] = [:]) {
+        self.diagnostics = diagnostics
+        self.templates = templates
+    }
     /// Every problem, one per line.
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }

@@ -16,7 +16,7 @@ enum KeySuggestion {
 
     /// The hint text for a suggestion, or nil.
     static func hint(for word: String, in candidates: [String]) -> String? {
-        nearest(to: word, in: candidates).map { "did you mean '\($0)'?" }
+        nearest(to: word, in: candidates).map { "você quis dizer '\($0)'?" }
     }
 
     /// Optimal string alignment distance: insertions, deletions, substitutions and swaps of
