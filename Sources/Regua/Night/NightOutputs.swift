@@ -25,6 +25,8 @@ struct NightOutputs {
     private(set) var summary: Summary?
     var letterPages = 0
     var smsSegments = 0
+    /// The input files' paths, so the report can name the customer of a rejected row.
+    var inputFiles: [String] = []
 
     init(
         book: RuleBook, templates: TemplateSet, decision: NightDecision, asOf: Day, inputs: Inputs,

@@ -162,6 +162,7 @@ public struct NightRunner {
             book: book, templates: loaded.templates, decision: decision, asOf: asOf,
             inputs: loaded.inputs, returns: returns, rulesHash: book.hash,
             inputsHash: inputsHash, effectiveness: effectiveness, logger: logger)
+        outputs.inputFiles = [options.customers, options.receivables]
         clock.lap("ledger")
         if options.dryRun {
             try outputs.renderAll(firstNSA: firstNSA)
