@@ -171,6 +171,15 @@ struct TemplateChecker {
             ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
                 || $0 == "."
         }
+        let accentedOnly = name.unicodeScalars.allSatisfy {
+            $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == "."
+        }
+        if !allowed, accentedOnly, !name.hasSuffix("."), !name.contains("..") {
+            // `{{saudação}}`: a Portuguese word with its accents; say what it means.
+            let meaning = suggestion(for: name, candidates: schema.rootNames).map { "; " + $0 } ?? ""
+            return Diagnostic(
+                tag.location, "nome malformado '\(name)'", hint: "os nomes das variáveis não levam acento" + meaning)
+        }
         if !allowed || name.hasSuffix(".") || name.contains("..") {
             return Diagnostic(
                 tag.location, "nome malformado '\(name)'",

@@ -74,18 +74,20 @@ public enum TemplateGlossary {
     ]
 
     /// The variables meant by a name written in Portuguese, or empty: the whole name first
-    /// (`data_vencimento`), then its last dotted part (`cliente.nome` → `nome`), then each of
-    /// its `_` words (`valor_total` → `valor`). Accents and case are ignored.
+    /// (`data_vencimento`), then its last dotted part (`cliente.nome` → `nome`), then the
+    /// meanings of its `_` words together, at most four (`valor_total` → `valor`, `total`).
+    /// Accents and case are ignored.
     public static func meanings(of name: String) -> [String] {
         let table = Dictionary(entries.map { ($0.word, $0.variables) }, uniquingKeysWith: { a, _ in a })
         let whole = normalized(name)
         if let hit = table[String(whole.map { $0 == "." ? "_" : $0 })] { return hit }
         let last = whole.split(separator: ".").last.map(String.init) ?? whole
         if let hit = table[last] { return hit }
+        var out: [String] = []
         for word in last.split(separator: "_") {
-            if let hit = table[String(word)] { return hit }
+            for v in table[String(word)] ?? [] where !out.contains(v) { out.append(v) }
         }
-        return []
+        return Array(out.prefix(4))
     }
 
     /// Lower case, without accents, `-` and spaces as `_`.
