@@ -70,8 +70,10 @@ struct ExplainJSON: Encodable {
                 titleId: t.titleID.raw, status: t.status.rawValue, dueDate: t.dueDate.iso,
                 effectiveDueDate: t.effectiveDueDate.iso,
                 daysOverdue: t.daysOverdue, outstanding: t.outstanding.plain, updatedAmount: t.updatedAmount.plain,
-                suppressed: t.suppressed, steps: t.steps.map { StepV(step: $0.stepID, verdict: $0.verdict.description) },
-                dueDateBr: t.dueDate.br, situationBr: t.suppressed == nil ? BrazilianFormat.situation(daysOverdue: t.daysOverdue) : nil
+                suppressed: t.suppressed,
+                steps: t.steps.map { StepV(step: $0.stepID, verdict: $0.verdict.description) },
+                dueDateBr: t.dueDate.br,
+                situationBr: t.suppressed == nil ? BrazilianFormat.situation(daysOverdue: t.daysOverdue) : nil
             )
         }
         messages = e.messages.map {
@@ -80,7 +82,9 @@ struct ExplainJSON: Encodable {
                 titleIds: $0.titles.map(\.raw), heldBack: $0.heldBy?.rawValue)
         }
         profileConditions = e.profileChecks.map {
-            P(profile: $0.profile, matched: $0.matched, failed: $0.failed.map { Failed(condition: $0.condition, value: $0.value) })
+            P(
+                profile: $0.profile, matched: $0.matched,
+                failed: $0.failed.map { Failed(condition: $0.condition, value: $0.value) })
         }
         rejectedRows = e.rejectedRows.map {
             R(file: $0.file, line: $0.line, column: $0.column, reason: $0.reason, titleId: $0.titleID)

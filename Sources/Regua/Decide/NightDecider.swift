@@ -195,7 +195,8 @@ public struct NightDecider: Sendable {
                 trace.pointee.profileChecks.append(
                     ProfileCheck(
                         profile: p.id, matched: ok,
-                        failed: failed.map { ConditionCheck(condition: $0.ruleText, value: $0.value(for: c, facts: f)) }))
+                        failed: failed.map { ConditionCheck(condition: $0.ruleText, value: $0.value(for: c, facts: f)) }
+                    ))
                 if ok { break }
             }
         }

@@ -33,7 +33,8 @@ enum ExplainAccount {
             let title = r.titleID.map { " (título \($0))" } ?? ""
             let column = r.column.isEmpty ? "" : ", coluna \(r.column)"
             out.append(
-                "  atenção: a linha \(r.line) de \(r.file)\(title) foi rejeitada\(column) e não entra nesta noite: \(r.reason)")
+                "  atenção: a linha \(r.line) de \(r.file)\(title) foi rejeitada\(column) e não entra nesta noite: \(r.reason)"
+            )
         }
         for t in e.titles {
             out.append("  " + titleLine(t))
@@ -44,8 +45,10 @@ enum ExplainAccount {
         if e.titles.isEmpty { out.append("  nenhum título deste cliente em receivables.csv") }
         for m in e.messages {
             let titles = m.titles.map(\.raw).joined(separator: ", ")
-            let fate = m.heldBy.map { "retida: " + hold($0, step: book.step(m.step), e: e, book: book) } ?? "sai nesta noite"
-            out.append("  mensagem \(m.id) por \(channelName(m.channel)) (degrau \(m.step)), títulos \(titles) — \(fate)")
+            let fate =
+                m.heldBy.map { "retida: " + hold($0, step: book.step(m.step), e: e, book: book) } ?? "sai nesta noite"
+            out.append(
+                "  mensagem \(m.id) por \(channelName(m.channel)) (degrau \(m.step)), títulos \(titles) — \(fate)")
         }
         if e.messages.isEmpty { out.append("  nenhuma mensagem para este cliente nesta noite") }
         return out
@@ -121,7 +124,8 @@ enum ExplainAccount {
         case .belowMinAmount:
             return "o total em aberto da mensagem fica abaixo de min_amount (\(book.policy.minAmount.br))"
         case .contactCap:
-            return "o cliente já recebeu max_contacts_per_week (\(book.policy.maxContactsPerWeek.map(String.init) ?? "-")) mensagens em 7 dias"
+            return
+                "o cliente já recebeu max_contacts_per_week (\(book.policy.maxContactsPerWeek.map(String.init) ?? "-")) mensagens em 7 dias"
         case .noBankData: return "o título não tem nosso_numero, e o banco precisa dele para a instrução"
         case .optOut, .noContact:
             guard case .message(let channel, _, let fallback)? = step?.action, let c = e.customer else {

@@ -107,7 +107,8 @@ public enum Simulation {
             throw ReguaError(
                 .refused,
                 "o cliente '\(customerID)' não entra nesta noite: " + rows.joined(separator: "; ")
-                    + ". Corrija a linha em \(file) e rode de novo; os títulos dele também ficam de fora enquanto isso.")
+                    + ". Corrija a linha em \(file) e rode de novo; os títulos dele também ficam de fora enquanto isso."
+            )
         }
         let night = asOf ?? NightRunner.today(in: book.timeZone)
         let ledger = try scratchLedger(options.statePath)

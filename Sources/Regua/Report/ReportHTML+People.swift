@@ -19,7 +19,8 @@ extension ReportHTML {
         h += "</tbody>\n</table>\n"
         if people.heldTotal > people.held.count {
             h +=
-                "<p class=\"muted\">e mais " + count(people.heldTotal - people.held.count, "cliente retido", "clientes retidos")
+                "<p class=\"muted\">e mais "
+                + count(people.heldTotal - people.held.count, "cliente retido", "clientes retidos")
                 + " (o <code>regua explain CLIENTE</code> mostra cada um)</p>\n"
         }
         return h + "</section>\n"

@@ -40,8 +40,9 @@ public struct ReportPeople: Sendable, Hashable {
         public var whatToFix: String
 
         /// Creates a line.
-        public init(customerID: String, name: String, reason: String, steps: [String], titleIDs: [String], whatToFix: String)
-        {
+        public init(
+            customerID: String, name: String, reason: String, steps: [String], titleIDs: [String], whatToFix: String
+        ) {
             self.customerID = customerID
             self.name = name
             self.reason = reason

@@ -32,7 +32,9 @@ extension RuleBookChecker {
                 p.minAmount = m
             } else {
                 error(
-                    n, "'min_amount' deve ser um valor em reais como 10.00 (ponto antes dos centavos), não '\(YAMLNode.excerpt(text))'")
+                    n,
+                    "'min_amount' deve ser um valor em reais como 10.00 (ponto antes dos centavos), não '\(YAMLNode.excerpt(text))'"
+                )
             }
         }
         if let n = f["max_contacts_per_week"], let v = int(n, "max_contacts_per_week", in: 1...1_000) {
@@ -46,7 +48,8 @@ extension RuleBookChecker {
                     p.quietDays.insert(day)
                 } else {
                     error(
-                        item, "'\(YAMLNode.excerpt(text))' em 'quiet_days' não é um dia da semana (em inglês: monday … sunday)",
+                        item,
+                        "'\(YAMLNode.excerpt(text))' em 'quiet_days' não é um dia da semana (segunda … domingo, ou monday … sunday)",
                         hint: KeySuggestion.hint(for: text, in: Weekday.allCases.map(\.name)))
                 }
             }
@@ -65,7 +68,8 @@ extension RuleBookChecker {
         guard let p = Percent(decimal: text) else {
             error(
                 node,
-                "'\(name)' deve ser um número decimal não negativo como 2.0 (até 6 casas), não '\(YAMLNode.excerpt(text))'")
+                "'\(name)' deve ser um número decimal não negativo como 2.0 (até 6 casas), não '\(YAMLNode.excerpt(text))'"
+            )
             return nil
         }
         return p

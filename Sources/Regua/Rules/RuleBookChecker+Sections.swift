@@ -61,7 +61,8 @@ extension RuleBookChecker {
 
     /// `bank`: the beneficiary account.
     func bank(_ node: YAMLNode) -> BankAccount? {
-        guard let f = fields(node, of: "a seção bank", known: ["code", "agency", "account", "agreement", "wallet"]) else {
+        guard let f = fields(node, of: "a seção bank", known: ["code", "agency", "account", "agreement", "wallet"])
+        else {
             return nil
         }
         var code: String?

@@ -70,7 +70,9 @@ extension RuleBookChecker {
             guard let instruction = choice(node, "remittance", options) else { return nil }
             if !context.hasBank {
                 if context.complete {
-                    error(node, "o degrau '\(step)' pede uma remessa ao banco, mas o livro de regras não tem a seção 'bank'")
+                    error(
+                        node,
+                        "o degrau '\(step)' pede uma remessa ao banco, mas o livro de regras não tem a seção 'bank'")
                 }
                 return nil
             }

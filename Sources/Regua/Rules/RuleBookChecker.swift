@@ -73,7 +73,8 @@ final class RuleBookChecker {
         var seen: [String: SourceLocation] = [:]
         for pair in pairs {
             guard let name = pair.key.scalar, !pair.key.isNull else {
-                error(pair.key, "uma chave \(RuleFields.in(section)) deve ser um nome simples, não \(pair.key.typeName)")
+                error(
+                    pair.key, "uma chave \(RuleFields.in(section)) deve ser um nome simples, não \(pair.key.typeName)")
                 continue
             }
             if let first = seen[name] {

@@ -33,7 +33,8 @@ public enum RuleBookLoader {
         for name in names {
             let path = folder + "/" + name
             do throws(Diagnostic) {
-                let bytes = try RuleFiles.readUTF8(path: path, limit: YAMLReader.maxFileBytes, what: "arquivo de regras")
+                let bytes = try RuleFiles.readUTF8(
+                    path: path, limit: YAMLReader.maxFileBytes, what: "arquivo de regras")
                 hashed.append((name, bytes))
                 merged.add(try YAMLReader.parse(bytes, file: path), checker: checker)
             } catch {
@@ -50,7 +51,9 @@ public enum RuleBookLoader {
         if let node = merged["company"] {
             company = checker.company(node)
         } else if broken.isEmpty {
-            checker.error(at: bookPlace, "o livro de regras não tem a seção 'company' (o nome e o documento da empresa são obrigatórios)")
+            checker.error(
+                at: bookPlace,
+                "o livro de regras não tem a seção 'company' (o nome e o documento da empresa são obrigatórios)")
         }
         let bank = merged["bank"].flatMap { checker.bank($0) }
         let calendar = merged["calendar"].map { checker.calendar($0) } ?? CalendarConfig()

@@ -78,13 +78,15 @@ enum YAMLHints {
             hint = tabHint
         } else if let comparison = nearby.lazy.compactMap({ unquotedComparison(in: line($0)) }).first {
             hint = comparison
-        } else if problem == "could not find expected ':'" || problem == "mapping values are not allowed in this context"
+        } else if problem == "could not find expected ':'"
+            || problem == "mapping values are not allowed in this context"
             || problem == "did not find expected key",
             let n = nearby.reversed().first(where: { missingSpaceKey(in: line($0)) != nil })
         {
             let (key, value) = missingSpaceKey(in: line(n))!
             hint = "falta um espaço depois de ':' na linha \(n): escreva '\(key): \(value)'"
-        } else if problem == "mapping values are not allowed in this context", let value = valueWithColon(line(at.line)) {
+        } else if problem == "mapping values are not allowed in this context", let value = valueWithColon(line(at.line))
+        {
             hint = "o valor contém ': '; ponha-o entre aspas: \"\(value)\""
         } else if nearby.contains(where: { line($0).prefix(while: { $0 == " " || $0 == "\t" }).contains("\t") }) {
             hint = tabHint

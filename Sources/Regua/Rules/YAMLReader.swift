@@ -102,7 +102,8 @@ private struct TreeBuilder {
         case YAML_DOCUMENT_START_EVENT:
             documents += 1
             if documents > 1 {
-                throw Diagnostic(at, "um segundo documento YAML ('---') no mesmo arquivo de regras; coloque-o num arquivo próprio")
+                throw Diagnostic(
+                    at, "um segundo documento YAML ('---') no mesmo arquivo de regras; coloque-o num arquivo próprio")
             }
         case YAML_SCALAR_EVENT:
             let s = event.data.scalar
@@ -145,7 +146,8 @@ private struct TreeBuilder {
         case YAML_ALIAS_EVENT:
             let name = string(event.data.alias.anchor) ?? ""
             guard var built = anchors[name] else {
-                throw Diagnostic(at, "o alias '*\(YAMLNode.excerpt(name))' não nomeia nenhuma âncora definida antes dele")
+                throw Diagnostic(
+                    at, "o alias '*\(YAMLNode.excerpt(name))' não nomeia nenhuma âncora definida antes dele")
             }
             if stack.count + built.height > YAMLReader.maxDepth {
                 throw Diagnostic(
@@ -204,7 +206,8 @@ private struct TreeBuilder {
             }
             for source in sources {
                 guard case .mapping(let merged) = source.kind else {
-                    throw Diagnostic(source.location, "'<<' junta um mapa ou uma lista de mapas, não \(source.typeName)")
+                    throw Diagnostic(
+                        source.location, "'<<' junta um mapa ou uma lista de mapas, não \(source.typeName)")
                 }
                 for p in merged {
                     if let k = p.key.scalar {

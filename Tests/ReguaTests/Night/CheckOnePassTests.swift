@@ -24,7 +24,9 @@ import Testing
         #expect(!r.ok)
         let errors = r.errors.map { $0.replacingOccurrences(of: w.root + "/rules/", with: "") }
         // The YAML errors …
-        #expect(errors.contains { $0.hasPrefix("10-regua.yaml:") && $0.contains("chave desconhecida 'ofset'") }, "\(errors)")
+        #expect(
+            errors.contains { $0.hasPrefix("10-regua.yaml:") && $0.contains("chave desconhecida 'ofset'") }, "\(errors)"
+        )
         #expect(errors.contains { $0.hasPrefix("20-extra.yaml:1:1: 'policy' já foi definida em") }, "\(errors)")
         // … and the templates', in the same report.
         #expect(
@@ -33,7 +35,9 @@ import Testing
                     && $0.contains("due_date_br")
             }, "\(errors)")
         #expect(
-            errors.contains { $0.hasPrefix("templates/vence_hoje.sms.mustache:1:18: variável desconhecida 'customer.nmae'") },
+            errors.contains {
+                $0.hasPrefix("templates/vence_hoje.sms.mustache:1:18: variável desconhecida 'customer.nmae'")
+            },
             "\(errors)")
         // Every error is FILE:LINE:COLUMN: message, sorted by file then line.
         for e in errors { #expect(e.range(of: #"^[^:]+:\d+:\d+: "#, options: .regularExpression) != nil, "\(e)") }

@@ -8,7 +8,8 @@ import Testing
 
     /// customers.csv's cells by customer id and column, read here without Regua's reader.
     static func customerCells(_ w: Workspace) throws -> [String: [String: String]] {
-        let rows = RenderFixtures.csvRows(try String(contentsOfFile: w.root + "/fixtures/customers.csv", encoding: .utf8))
+        let rows = RenderFixtures.csvRows(
+            try String(contentsOfFile: w.root + "/fixtures/customers.csv", encoding: .utf8))
         let header = rows[0]
         var out: [String: [String: String]] = [:]
         for row in rows.dropFirst() where row.count == header.count {
@@ -59,11 +60,15 @@ import Testing
         let book = try RuleBookLoader.load(directory: w.root + "/rules")
         let e = try Simulation.explain(options: w.options(), customerID: "C006", asOf: Day(iso: "2026-11-23"))
         let text = e.account.joined(separator: "\n")
-        #expect(e.account.first?.hasPrefix("Cliente C006 — \(cells["C006"]!["name"]!), noite de 23/11/2026: perfil standard") == true)
+        #expect(
+            e.account.first?.hasPrefix(
+                "Cliente C006 — \(cells["C006"]!["name"]!), noite de 23/11/2026: perfil standard") == true)
         // Each profile that did not match names the condition that failed, with the customer's value.
         let score = cells["C006"]!["score"]!
         #expect(text.contains("perfil good_payer: não vale — falhou score >= 700 (o cliente: \(score))"), "\(text)")
-        #expect(text.contains("perfil key_account: não vale — falhou segment: B2B (o cliente: \(cells["C006"]!["segment"]!))"))
+        #expect(
+            text.contains(
+                "perfil key_account: não vale — falhou segment: B2B (o cliente: \(cells["C006"]!["segment"]!))"))
         #expect(e.profileChecks.map(\.profile) == book.profiles.map(\.id))
         #expect(e.profileChecks.last?.matched == true && e.profileChecks.dropLast().allSatisfy { !$0.matched })
         // The opted-out e-mail goes by letter, and the account says why.
@@ -94,7 +99,8 @@ import Testing
         let open = try #require(e0.titles.first { $0.status == .open && $0.dueDate == $0.effectiveDueDate })
         let due = open.effectiveDueDate
         let cases: [(Int, String)] = [
-            (-3, "vence em 3 dias"), (-1, "vence amanhã"), (0, "vence hoje"), (1, "venceu ontem"), (4, "vencido há 4 dias"),
+            (-3, "vence em 3 dias"), (-1, "vence amanhã"), (0, "vence hoje"), (1, "venceu ontem"),
+            (4, "vencido há 4 dias"),
         ]
         for (days, words) in cases {
             let e = try Simulation.explain(options: w.options(), customerID: "C006", asOf: due.adding(days: days))

@@ -55,7 +55,9 @@ import Testing
             print(str(m['from']))
             print(m.get_body(preferencelist=('plain',)).get_content())
             """
-        let (status, out) = try OutputsReadBackTests.capture(["python3", "-c", script, preview + "/overdue_d3.email.eml"])
+        let (status, out) = try OutputsReadBackTests.capture([
+            "python3", "-c", script, preview + "/overdue_d3.email.eml",
+        ])
         #expect(status == 0)
         let from = out.prefix { $0 != "\n" }
         #expect(from.contains("Ângela Atacadista S.A.") && from.hasSuffix("<cobranca@exemplo.com.br>"), "\(from)")

@@ -18,10 +18,12 @@ import Testing
             guard case .message(let channel, let template, _) = step.action, channel != .letter else { continue }
             var m = TemplateSet.sampleMessage(book: book, channel: channel, step: step)
             m.customer = Customer(id: CustomerID("C-ANG"), name: name, document: Self.company)
-            let dict = TemplateContext.make(message: m, company: book.company, asOf: TemplateSet.sampleAsOf, policy: book.policy)
+            let dict = TemplateContext.make(
+                message: m, company: book.company, asOf: TemplateSet.sampleAsOf, policy: book.policy)
             let viaMustache = try set.render(template: template, channel: channel, context: dict)
             let scope = MessageScope(
-                message: m, night: TemplateNight(company: book.company, asOf: TemplateSet.sampleAsOf, policy: book.policy))
+                message: m,
+                night: TemplateNight(company: book.company, asOf: TemplateSet.sampleAsOf, policy: book.policy))
             let viaNight = try set.render(template: template, channel: channel, scope: scope)
             #expect(viaMustache == viaNight, "\(template): both renderers agree")
             for text in [viaNight.text, viaNight.html ?? viaNight.text] {

@@ -41,9 +41,11 @@ import Testing
                     #expect(m.text.contains("NF-2026-0041") && m.text.contains("NF-2026-0042"))
                     // The boleto of the book's own bank (001) for the first title's 1.234,56.
                     let linha = try #require(
-                        m.text.split(separator: "\n").first { $0.contains("Linha digitável do boleto:") }, "\(template): \(m.text)")
+                        m.text.split(separator: "\n").first { $0.contains("Linha digitável do boleto:") },
+                        "\(template): \(m.text)")
                     let digits = linha.filter(\.isNumber)
-                    #expect(digits.count == 47 && digits.hasPrefix("0019") && digits.hasSuffix("0000123456"), "\(linha)")
+                    #expect(
+                        digits.count == 47 && digits.hasPrefix("0019") && digits.hasSuffix("0000123456"), "\(linha)")
                     #expect(m.text.contains("br.gov.bcb.pix") && m.text.contains("cobranca@exemplo.com.br"))
                     let html = try #require(m.html, "\(template) has an HTML body")
                     #expect(

@@ -29,13 +29,22 @@ import Testing
 
     @Test(arguments: [
         // A Portuguese word outside {{#titles}}: the variable, and where it lives.
-        ("Vence em {{vencimento}}", "variável desconhecida 'vencimento' (você quis dizer 'due_date_br' (dentro de {{#titles}}…{{/titles}})"),
+        (
+            "Vence em {{vencimento}}",
+            "variável desconhecida 'vencimento' (você quis dizer 'due_date_br' (dentro de {{#titles}}…{{/titles}})"
+        ),
         // Inside {{#titles}} the element's names are in reach.
-        ("{{#titles}}{{valor}}{{/titles}}", "(você quis dizer 'amount_br', 'updated_amount_br' ou 'totals.updated_amount_br'?)"),
+        (
+            "{{#titles}}{{valor}}{{/titles}}",
+            "(você quis dizer 'amount_br', 'updated_amount_br' ou 'totals.updated_amount_br'?)"
+        ),
         ("{{#titles}}{{Vencimento}}{{/titles}}", "(você quis dizer 'due_date_br' ou 'effective_due_date_br'?)"),
         ("Olá {{nome}}", "(você quis dizer 'customer.name' ou 'customer.first_name'?)"),
         ("Olá {{cliente.nome}}", "(você quis dizer 'customer.name' ou 'customer.first_name'?)"),
-        ("{{saudação}}", "nome malformado 'saudação' (os nomes das variáveis não levam acento; você quis dizer 'customer.greeting'?)"),
+        (
+            "{{saudação}}",
+            "nome malformado 'saudação' (os nomes das variáveis não levam acento; você quis dizer 'customer.greeting'?)"
+        ),
         ("{{#titles}}{{juros}}{{/titles}}", "'interest_br'"),
         // Each word's meaning, the total among them.
         ("Total {{valor_total}}", "'totals.updated_amount_br'"),

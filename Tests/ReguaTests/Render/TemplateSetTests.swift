@@ -109,7 +109,8 @@ import Testing
                 "rules/templates/x.email.mustache:1:1: um modelo de e-mail deve começar com a linha 'Subject: …' (o assunto) (escreva 'Subject: …', depois uma linha em branco, depois o corpo)"
             ])
         let noBlank = RenderFixtures.errors(["x.email.mustache": "Subject: Oi\nCorpo"])
-        #expect(noBlank == ["rules/templates/x.email.mustache:2:1: esperava uma linha em branco depois da linha Subject"])
+        #expect(
+            noBlank == ["rules/templates/x.email.mustache:2:1: esperava uma linha em branco depois da linha Subject"])
     }
 
     @Test func unbalancedSectionsAreErrors() {
@@ -135,7 +136,10 @@ import Testing
         ("{{customer}}", "'customer' é um grupo de variáveis"),
         ("{{titles}}", "'titles' é uma lista"),
         ("{{has_pix}}", "'has_pix' é um valor sim/não"),
-        ("{{#totals.count}}x{{/totals.count}}", "'totals.count' é um número, e uma seção sobre um número sempre aparece"),
+        (
+            "{{#totals.count}}x{{/totals.count}}",
+            "'totals.count' é um número, e uma seção sobre um número sempre aparece"
+        ),
         ("{{reversed(customer.name)}}", "transformação desconhecida 'reversed'"),
         ("{{customer.name", "a marcação nunca é fechada"),
     ])
@@ -187,8 +191,10 @@ import Testing
                 "errado.fax.mustache": "",
             ], steps: steps)
         #expect(errors.count == 7, "\(errors)")
-        #expect(errors.contains { $0.hasPrefix("rules/templates/atraso.email.mustache:1:10: variável desconhecida 'a'") })
-        #expect(errors.contains { $0.hasPrefix("rules/templates/atraso.email.mustache:3:1: variável desconhecida 'b'") })
+        #expect(
+            errors.contains { $0.hasPrefix("rules/templates/atraso.email.mustache:1:10: variável desconhecida 'a'") })
+        #expect(
+            errors.contains { $0.hasPrefix("rules/templates/atraso.email.mustache:3:1: variável desconhecida 'b'") })
         #expect(errors.contains { $0.hasPrefix("rules/templates/outro.sms.mustache:1:1: variável desconhecida 'c'") })
         #expect(
             errors.contains {
@@ -196,9 +202,13 @@ import Testing
             })
         #expect(
             errors.contains {
-                $0.hasPrefix("rules/templates/solto.email.html.mustache:1:1: corpo HTML sem o modelo de e-mail em texto")
+                $0.hasPrefix(
+                    "rules/templates/solto.email.html.mustache:1:1: corpo HTML sem o modelo de e-mail em texto")
             })
-        #expect(errors.contains { $0.hasPrefix("rules/templates/errado.fax.mustache:1:1: o nome do arquivo de modelo deve ser") })
+        #expect(
+            errors.contains {
+                $0.hasPrefix("rules/templates/errado.fax.mustache:1:1: o nome do arquivo de modelo deve ser")
+            })
         #expect(errors.contains { $0.contains("o degrau 'd3' precisa do modelo templates/atraso.letter.mustache") })
     }
 }

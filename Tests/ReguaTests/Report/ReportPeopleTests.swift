@@ -22,7 +22,8 @@ import Testing
         let r = try w.run()
         let html = try String(contentsOfFile: r.folder! + "/report.html", encoding: .utf8)
         let rejects = try String(contentsOfFile: r.folder! + "/rejects.csv", encoding: .utf8)
-        let customers = RenderFixtures.csvRows(try String(contentsOfFile: w.root + "/fixtures/customers.csv", encoding: .utf8))
+        let customers = RenderFixtures.csvRows(
+            try String(contentsOfFile: w.root + "/fixtures/customers.csv", encoding: .utf8))
         let receivables = RenderFixtures.csvRows(
             try String(contentsOfFile: w.root + "/fixtures/receivables.csv", encoding: .utf8))
         let nameOf = Dictionary(customers.dropFirst().map { ($0[0], $0[1]) }, uniquingKeysWith: { a, _ in a })

@@ -126,7 +126,8 @@ struct RuleBookErrorTests {
     @Test("no rule file in the folder")
     func noRuleFile() throws {
         let fixture = try RulesFixture(["rules.txt": "version: 1"])
-        #expect(fixture.errors() == ["\(fixture.directory):1:1: nenhum arquivo de regras (*.yaml ou *.yml) nesta pasta"])
+        #expect(
+            fixture.errors() == ["\(fixture.directory):1:1: nenhum arquivo de regras (*.yaml ou *.yml) nesta pasta"])
     }
 
     @Test("a missing folder")

@@ -9,33 +9,54 @@ struct YAMLHintsTests {
 
     @Test(arguments: [
         // An unquoted comparison, in a flow map (libyaml: "found character that cannot start any token").
-        ("profiles:\n  - id: bons\n    when: { score: >= 700 }\n  - id: todos\n", "r.yaml:3:20:",
-         "escreva score: \">= 700\""),
+        (
+            "profiles:\n  - id: bons\n    when: { score: >= 700 }\n  - id: todos\n", "r.yaml:3:20:",
+            "escreva score: \">= 700\""
+        ),
         // The same in a block map (libyaml reads '>' as a folded text).
-        ("profiles:\n  - id: bons\n    when:\n      score: >= 700\n  - id: todos\n", "r.yaml:4:",
-         "escreva score: \">= 700\""),
-        ("profiles:\n  - id: bons\n    when:\n      late_payments_12m: > 2\n  - id: todos\n", "r.yaml:4:",
-         "escreva late_payments_12m: \"> 2\""),
+        (
+            "profiles:\n  - id: bons\n    when:\n      score: >= 700\n  - id: todos\n", "r.yaml:4:",
+            "escreva score: \">= 700\""
+        ),
+        (
+            "profiles:\n  - id: bons\n    when:\n      late_payments_12m: > 2\n  - id: todos\n", "r.yaml:4:",
+            "escreva late_payments_12m: \"> 2\""
+        ),
         // `!=` unquoted is a YAML tag: refused, never read as "== 700".
-        ("profiles:\n  - id: bons\n    when: { score: != 700 }\n  - id: todos\n", "r.yaml:3:",
-         "ponha a comparação entre aspas: \"!= 700\""),
+        (
+            "profiles:\n  - id: bons\n    when: { score: != 700 }\n  - id: todos\n", "r.yaml:3:",
+            "ponha a comparação entre aspas: \"!= 700\""
+        ),
         // A tab in the indentation.
         ("profiles:\n\t- id: todos\n", "r.yaml:2:1:", "use espaços, não tabulação (TAB)"),
-        ("policy:\n  catch_up_days: 3\n\tmin_amount: 10.00\nprofiles: [{ id: todos }]\n", "r.yaml:3:1:",
-         "use espaços, não tabulação (TAB)"),
+        (
+            "policy:\n  catch_up_days: 3\n\tmin_amount: 10.00\nprofiles: [{ id: todos }]\n", "r.yaml:3:1:",
+            "use espaços, não tabulação (TAB)"
+        ),
         // A missing space after ':' (in the middle of a map, and as its last key).
-        ("policy:\n  min_amount:10\n  catch_up_days: 3\nprofiles: [{ id: todos }]\n", "r.yaml:",
-         "falta um espaço depois de ':' na linha 3: escreva 'min_amount: 10'"),
-        ("profiles: [{ id: todos }]\npolicy:\n  min_amount:10\n", "r.yaml:",
-         "escreva 'min_amount: 10'"),
+        (
+            "policy:\n  min_amount:10\n  catch_up_days: 3\nprofiles: [{ id: todos }]\n", "r.yaml:",
+            "falta um espaço depois de ':' na linha 3: escreva 'min_amount: 10'"
+        ),
+        (
+            "profiles: [{ id: todos }]\npolicy:\n  min_amount:10\n", "r.yaml:",
+            "escreva 'min_amount: 10'"
+        ),
         // A list written as text.
-        ("profiles: [{ id: a, when: { segment: B2B } }, { id: b }]\nsteps:\n  - id: s\n    offset: 1\n    remittance: protest\n    profiles: a, b\n",
-         "r.yaml:6:15:", "escreva a lista entre colchetes: [a, b]"),
+        (
+            "profiles: [{ id: a, when: { segment: B2B } }, { id: b }]\nsteps:\n  - id: s\n    offset: 1\n    remittance: protest\n    profiles: a, b\n",
+            "r.yaml:6:15:", "escreva a lista entre colchetes: [a, b]"
+        ),
         // A value holding ': '.
-        ("profiles: [{ id: todos }]\nsteps:\n  - id: s\n    offset: 1\n    template: aviso: urgente\n", "r.yaml:5:",
-         "ponha-o entre aspas: \"aviso: urgente\""),
+        (
+            "profiles: [{ id: todos }]\nsteps:\n  - id: s\n    offset: 1\n    template: aviso: urgente\n", "r.yaml:5:",
+            "ponha-o entre aspas: \"aviso: urgente\""
+        ),
         // A comparison with the operator written backwards.
-        ("profiles:\n  - id: a\n    when: { score: \"=> 700\" }\n  - id: b\n", "r.yaml:3:", "você quis dizer \">= 700\"?"),
+        (
+            "profiles:\n  - id: a\n    when: { score: \"=> 700\" }\n  - id: b\n", "r.yaml:3:",
+            "você quis dizer \">= 700\"?"
+        ),
     ])
     func hint(yaml: String, place: String, hint: String) throws {
         let errors = try RulesFixture(["r.yaml": Self.head + yaml]).errors()
