@@ -108,3 +108,44 @@ struct YAMLHintsTests {
         }
     }
 }
+
+/// An unknown key written in Portuguese is answered with the key it means.
+@Suite("Rule book: keys by their Portuguese names")
+struct RuleKeyGlossaryTests {
+    @Test func portugueseKeysAreAnsweredByMeaning() throws {
+        let text = """
+            company: { name: X, documento: "123.456.789-09" }
+            policy: { multa: 2.0, dias_sem_envio: [domingo] }
+            profiles:
+              - { id: bons, quando: { pontuação: ">= 700" } }
+              - { id: todos }
+            steps:
+              - { id: a, dias: 3, canal: email, modelo: t }
+
+            """
+        let errors = try RulesFixture(["r.yaml": text]).errors()
+        for (key, meant) in [
+            ("documento", "document"), ("multa", "late_fee_percent"), ("dias_sem_envio", "quiet_days"),
+            ("quando", "when"), ("dias", "offset"), ("canal", "channel"), ("modelo", "template"),
+        ] {
+            #expect(
+                errors.contains {
+                    $0.contains("chave desconhecida '\(key)'") && $0.hasSuffix("(você quis dizer '\(meant)'?)")
+                },
+                "\(key): \(errors)")
+        }
+        // Only keys the section knows are suggested: `banco` in a step is not `bank`.
+        #expect(RuleKeyGlossary.meaning(of: "banco", in: RuleBookChecker.stepKeys) == nil)
+        #expect(RuleKeyGlossary.meaning(of: "Convênio", in: ["code", "agreement"]) == "agreement")
+        for (_, keys) in RuleKeyGlossary.entries {
+            let known = Set(
+                RuleBookLoader.mapSections + RuleBookLoader.listSections + RuleBookChecker.stepKeys
+                    + RuleBookChecker.policyKeys + RuleBookChecker.whenKeys
+                    + [
+                        "name", "document", "email", "phone", "pix_key", "city", "address", "code", "agency",
+                        "account", "agreement", "wallet", "holidays", "extra", "max_segments", "transliterate", "when",
+                    ])
+            for k in keys { #expect(known.contains(k), "\(k) is no key of the rule book") }
+        }
+    }
+}
