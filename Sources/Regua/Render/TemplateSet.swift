@@ -56,6 +56,13 @@ public struct TemplateSet: Sendable {
         crossCheck(book: book)
     }
 
+    /// The templates of a book that compile, the others left out, without throwing: what
+    /// `regua check` renders samples with when the book has problems elsewhere.
+    init(compilingWhatItCan book: RuleBook) {
+        compiled = Self.compileFiles(book.templates).compiled
+        crossCheck(book: book)
+    }
+
     /// Every problem of the template files themselves (names, syntax, variables, the e-mail
     /// Subject line), without the rule book: what `regua check` reports beside the YAML errors
     /// of a book that does not load.

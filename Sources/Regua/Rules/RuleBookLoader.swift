@@ -67,7 +67,12 @@ public enum RuleBookLoader {
 
         let diagnostics = sorted(checker.diagnostics)
         guard diagnostics.isEmpty, let company else {
-            throw RuleBookErrors(diagnostics, templates: templates)
+            let partial = company.map {
+                RuleBook(
+                    version: version, timeZone: timeZone, company: $0, bank: bank, calendar: calendar, policy: policy,
+                    profiles: profiles, steps: steps, templates: templates)
+            }
+            throw RuleBookErrors(diagnostics, templates: templates, partial: partial)
         }
         return RuleBook(
             version: version, timeZone: timeZone, company: company, bank: bank, calendar: calendar,

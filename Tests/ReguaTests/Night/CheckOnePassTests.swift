@@ -19,6 +19,9 @@ import Testing
             .write(toFile: rules + "templates/atraso.email.mustache", atomically: true, encoding: .utf8)
         try "{{company.name}} {{customer.nmae}}".write(
             toFile: rules + "templates/vence_hoje.sms.mustache", atomically: true, encoding: .utf8)
+        // And an SMS that is valid alone but far above max_segments with sample data.
+        try String(repeating: "Texto longo da cobrança com acentuação, {{customer.name}}. ", count: 12)
+            .write(toFile: rules + "templates/atraso_sms.sms.mustache", atomically: true, encoding: .utf8)
 
         let r = try RuleCheck.run(rulesDir: w.root + "/rules")
         #expect(!r.ok)
@@ -39,6 +42,11 @@ import Testing
                 $0.hasPrefix("templates/vence_hoje.sms.mustache:1:18: variável desconhecida 'customer.nmae'")
             },
             "\(errors)")
+        // … and what rendering the valid steps with sample data finds, in the same pass.
+        #expect(
+            errors.contains {
+                $0.hasPrefix("10-regua.yaml:") && $0.contains("degrau overdue_d10 (atraso_sms.sms): o SMS precisa de")
+            }, "\(errors)")
         // Every error is FILE:LINE:COLUMN: message, sorted by file then line.
         for e in errors { #expect(e.range(of: #"^[^:]+:\d+:\d+: "#, options: .regularExpression) != nil, "\(e)") }
         let places = errors.map { e -> (String, Int) in
@@ -55,7 +63,8 @@ import Testing
             Issue.record("a book that does not validate ran")
         } catch let e as ReguaError {
             #expect(e.code == .refused)
-            #expect(e.diagnostics.count == r.errors.count)
+            // The night needs no sample rendering to refuse: it reports the load errors.
+            #expect(e.diagnostics.count == r.errors.count - 1)
         }
     }
 }
