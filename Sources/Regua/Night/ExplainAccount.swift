@@ -1,5 +1,3 @@
-import Foundation
-
 /// `regua explain` in words: one customer's night told to the finance analyst in Brazilian
 /// Portuguese — which profile and why the ones before it did not match (the condition and the
 /// customer's value), each title's situation ("vence amanhã", "vencido há 3 dias"; nothing of
@@ -48,7 +46,8 @@ enum ExplainAccount {
             let fate =
                 m.heldBy.map { "retida: " + hold($0, step: book.step(m.step), e: e, book: book) } ?? "sai nesta noite"
             out.append(
-                "  mensagem \(m.id) por \(channelName(m.channel)) (degrau \(m.step)), títulos \(titles) — \(fate)")
+                "  mensagem \(m.id) por \(HoldText.channelName(m.channel)) (degrau \(m.step)), títulos \(titles) — \(fate)"
+            )
         }
         if e.messages.isEmpty { out.append("  nenhuma mensagem para este cliente nesta noite") }
         return out
@@ -105,14 +104,14 @@ enum ExplainAccount {
         case .superseded(let s): return "devido, mas superado nesta noite por \(s), mais avançado"
         case .sent(let c, let m):
             guard let c else { return "devido: vai ao banco no arquivo de remessa desta noite" }
-            var text = "devido: sai por \(channelName(c))" + (m.map { " na mensagem \($0)" } ?? "")
+            var text = "devido: sai por \(HoldText.channelName(c))" + (m.map { " na mensagem \($0)" } ?? "")
             if case .message(let own, _, _)? = step?.action, own != c, let customer = e.customer {
-                text += " (canal alternativo, fallback: \(contactProblem(own, customer)))"
+                text += " (canal alternativo, fallback: \(HoldText.contactProblem(own, customer)))"
             }
             return text
         case .held(let r): return "devido, mas retido: " + hold(r, step: step, e: e, book: book)
         case .backfill(let c, let m):
-            return "recuperação (backfill): sai" + (c.map { " por \(channelName($0))" } ?? "")
+            return "recuperação (backfill): sai" + (c.map { " por \(HoldText.channelName($0))" } ?? "")
                 + (m.map { " na mensagem \($0)" } ?? "")
         }
     }
@@ -131,16 +130,10 @@ enum ExplainAccount {
             guard case .message(let channel, _, let fallback)? = step?.action, let c = e.customer else {
                 return r == .optOut ? "o cliente recusou o canal (opt_out)" : "falta o contato do canal (no_contact)"
             }
-            let reasons = ([channel] + (fallback.map { [$0] } ?? [])).map { contactProblem($0, c) }
+            let reasons = ([channel] + (fallback.map { [$0] } ?? [])).map { HoldText.contactProblem($0, c) }
             return (r == .optOut ? "opt_out: " : "no_contact: ") + reasons.joined(separator: "; ")
         }
     }
-
-    /// `e-mail`, `SMS`, `carta`.
-    static func channelName(_ c: Channel) -> String { HoldText.channelName(c) }
-
-    /// What stops a channel for a customer (see ``HoldText/contactProblem(_:_:)``).
-    static func contactProblem(_ channel: Channel, _ c: Customer) -> String { HoldText.contactProblem(channel, c) }
 
     /// `em aberto`, `pago`, `cancelado`, `em disputa`, `prometido`.
     static func statusName(_ s: TitleStatus) -> String {
@@ -150,35 +143,6 @@ enum ExplainAccount {
         case .cancelled: "cancelado"
         case .disputed: "em disputa"
         case .promised: "prometido"
-        }
-    }
-}
-
-/// The rows of an input file that carry a given id, found by reading the file again: how
-/// `explain` ties a rejected row to the customer asked about, whatever the reject says.
-enum RejectedRowLookup {
-    /// The rejects of `file` whose row has `value` in column `column`, with the row's
-    /// `title_id` when the file has one.
-    static func rows(path: String, column: String, value: String, rejects: [Reject]) -> [RejectedRow] {
-        let name = (path as NSString).lastPathComponent
-        let mine = rejects.filter { $0.file == name }
-        guard !mine.isEmpty, let data = FileManager.default.contents(atPath: path) else { return [] }
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        let rows = CSVReader.rows(bytes)
-        guard let header = rows.first else { return [] }
-        let names = header.cells.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        guard let k = names.firstIndex(of: column) else { return [] }
-        let titleColumn = names.firstIndex(of: "title_id")
-        var titleOfLine: [Int: String?] = [:]
-        for row in rows.dropFirst() where k < row.cells.count {
-            guard row.cells[k].trimmingCharacters(in: .whitespaces) == value else { continue }
-            // `.some`: assigning a nil String? would remove the key instead of storing "no title".
-            titleOfLine[row.line] = .some(titleColumn.flatMap { $0 < row.cells.count ? row.cells[$0] : nil })
-        }
-        return mine.compactMap { r in
-            guard let title = titleOfLine[r.line] else { return nil }
-            return RejectedRow(file: r.file, line: r.line, column: r.column, reason: r.reason, titleID: title)
         }
     }
 }

@@ -68,37 +68,3 @@ extension ReportPeople {
         return ReportPeople(rejects: rejects, rejectsTotal: inputs.rejects.count, held: held, heldTotal: sorted.count)
     }
 }
-
-/// Cells of chosen rows of a CSV file, read again by line number.
-enum RowCells {
-    /// For each wanted line (where a row starts), the trimmed cells of the wanted columns the
-    /// file has. Empty when the path is not a regular file or cannot be read.
-    static func read(path: String, lines: Set<Int>, columns: [String]) -> [Int: [String: String]] {
-        guard let last = lines.max(), RuleFiles.isRegularFile(path),
-            let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        else { return [:] }
-        return data.withUnsafeBytes { raw -> [Int: [String: String]] in
-            let buffer = raw.bindMemory(to: UInt8.self)
-            var reader = CSVReader(buffer)
-            var record = CSVRecord()
-            guard reader.next(into: &record) else { return [:] }
-            var index: [String: Int] = [:]
-            for (i, field) in record.fields.enumerated() {
-                var name = reader.string(field)
-                if name.hasPrefix("\u{FEFF}") { name.removeFirst() }
-                name = name.trimmingCharacters(in: .whitespaces).lowercased()
-                if columns.contains(name), index[name] == nil { index[name] = i }
-            }
-            var out: [Int: [String: String]] = [:]
-            while reader.next(into: &record), record.line <= last {
-                guard lines.contains(record.line) else { continue }
-                var row: [String: String] = [:]
-                for (name, i) in index where i < record.fields.count {
-                    row[name] = reader.string(record.fields[i]).trimmingCharacters(in: .whitespaces)
-                }
-                out[record.line] = row
-            }
-            return out
-        }
-    }
-}
