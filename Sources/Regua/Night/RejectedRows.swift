@@ -12,23 +12,13 @@ enum RejectedRowLookup {
     static func rows(path: String, column: String, value: String, rejects: [Reject]) -> [RejectedRow] {
         let name = (path as NSString).lastPathComponent
         let mine = rejects.filter { $0.file == name }
-        guard !mine.isEmpty, let data = FileManager.default.contents(atPath: path) else { return [] }
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        let rows = CSVReader.rows(bytes)
-        guard let header = rows.first else { return [] }
-        let names = header.cells.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        guard let k = names.firstIndex(of: column) else { return [] }
-        let titleColumn = names.firstIndex(of: "title_id")
-        var titleOfLine: [Int: String?] = [:]
-        for row in rows.dropFirst() where k < row.cells.count {
-            guard row.cells[k].trimmingCharacters(in: .whitespaces) == value else { continue }
-            // `.some`: assigning a nil String? would remove the key instead of storing "no title".
-            titleOfLine[row.line] = .some(titleColumn.flatMap { $0 < row.cells.count ? row.cells[$0] : nil })
-        }
+        guard !mine.isEmpty else { return [] }
+        let cells = RowCells.read(path: path, lines: Set(mine.map(\.line)), columns: [column, "title_id"])
         return mine.compactMap { r in
-            guard let title = titleOfLine[r.line] else { return nil }
-            return RejectedRow(file: r.file, line: r.line, column: r.column, reason: r.reason, titleID: title)
+            guard let row = cells[r.line], row[column] == value else { return nil }
+            return RejectedRow(
+                file: r.file, line: r.line, column: r.column, reason: r.reason,
+                titleID: row["title_id"].flatMap { $0.isEmpty ? nil : $0 })
         }
     }
 }
