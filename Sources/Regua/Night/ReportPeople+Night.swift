@@ -1,16 +1,19 @@
 import Foundation
 
 extension ReportPeople {
-    /// The people of a night's report: the first customers held (by reason, then id) with what
-    /// to fix, and the first rejected rows with the customer each names.
+    /// The people of a night's report: the first customers held (by reason, those the finance
+    /// team can fix first, then id) with what to fix, and the first rejected rows with the
+    /// customer each names.
     ///
     /// - Parameter inputFiles: the paths of the night's input files: a rejected row's cells are
     ///   read again from its file (a regular file only; a pipe cannot be read twice, and then
     ///   the row is shown without its customer), up to the last line shown.
     static func make(decision: NightDecision, inputs: Inputs, book: RuleBook, inputFiles: [String]) -> ReportPeople {
         // Held: one line per (customer, reason), steps and titles gathered in decision order.
+        // A missing contact or bank datum can be fixed; a quiet day or the weekly cap only waits.
+        let fixableFirst: [HoldReason] = [.noContact, .optOut, .noBankData, .belowMinAmount, .contactCap, .quietDay]
         var order: [HoldReason: Int] = [:]
-        for (i, r) in HoldReason.allCases.enumerated() { order[r] = i }
+        for r in HoldReason.allCases { order[r] = fixableFirst.firstIndex(of: r) ?? fixableFirst.count }
         var groups: [String: (customer: CustomerID, reason: HoldReason, steps: [String], titles: [String])] = [:]
         for a in decision.actions where a.kind == .held {
             guard let reason = a.reason else { continue }
