@@ -15,22 +15,30 @@ struct CheckCommand: ParsableCommand {
     var preview: String?
     @Flag(help: "Print one JSON document on stdout.")
     var json = false
+    @Flag(help: "Print the Portuguese glossary of template variables (a Markdown table) and exit.")
+    var glossary = false
 
     func run() throws {
+        if glossary {
+            print(TemplateGlossary.markdownTable, terminator: "")
+            return
+        }
         let report = try RuleCheck.run(rulesDir: rules, previewDir: preview)
         if json {
             try printJSON(report)
         } else {
             for e in report.errors { FileHandle.standardError.write(Data((e + "\n").utf8)) }
-            for w in report.warnings { FileHandle.standardError.write(Data(("warning: " + w + "\n").utf8)) }
+            // What the finance analyst reads: in Portuguese, like every error above.
+            for w in report.warnings { FileHandle.standardError.write(Data(("aviso: " + w + "\n").utf8)) }
             if report.ok {
                 print(
-                    "Rule book \(rules) is valid: \(report.rendered.count) step/channel templates rendered with sample data."
+                    "Livro de regras \(rules) válido: \(report.rendered.count) modelos (degrau/canal) montados com dados de exemplo."
                 )
             } else {
-                print("Rule book \(rules): \(report.errors.count) error(s).")
+                let n = report.errors.count
+                print("Livro de regras \(rules): \(n) \(n == 1 ? "erro" : "erros").")
             }
-            for f in report.previewFiles { print("  preview: \(f)") }
+            for f in report.previewFiles { print("  prévia: \(f)") }
         }
         if !report.ok { throw ExitCode(2) }
     }

@@ -26,23 +26,8 @@ struct ExplainCommand: ParsableCommand {
             try printJSON(ExplainJSON(e))
             return
         }
-        print("Customer \(e.customerID.raw): profile \(e.profile)")
-        for (p, ok) in e.profileTrail { print("  profile \(p): \(ok ? "matches" : "does not match")") }
-        print(
-            "  facts: late_payments_12m=\(e.facts.latePayments12m) total_overdue=\(e.facts.totalOverdue.br) oldest_days_overdue=\(e.facts.oldestDaysOverdue)"
-        )
-        for t in e.titles {
-            print(
-                "  title \(t.titleID.raw) [\(t.status.rawValue)] due \(t.dueDate.br), effective \(t.effectiveDueDate.br), \(t.daysOverdue) days overdue, outstanding \(t.outstanding.br), updated \(t.updatedAmount.br)"
-            )
-            if let s = t.suppressed { print("    not dunned: \(s)") }
-            for (step, v) in t.steps { print("    \(step): \(v)") }
-        }
-        for m in e.messages {
-            print(
-                "  message \(m.id) by \(m.channel.rawValue), step \(m.step), titles \(m.titles.map(\.raw).joined(separator: ","))"
-                    + (m.heldBy.map { " — held back: \($0.rawValue)" } ?? ""))
-        }
+        // The account is for the finance analyst: Brazilian Portuguese, dates dd/mm/aaaa.
+        for line in e.account { print(line) }
     }
 }
 
@@ -52,7 +37,12 @@ struct ExplainJSON: Encodable {
     struct T: Encodable {
         var titleId: String, status: String, dueDate: String, effectiveDueDate: String, daysOverdue: Int
         var outstanding: String, updatedAmount: String, suppressed: String?, steps: [StepV]
+        /// Added: the due date as dd/mm/aaaa, and the situation in words (nil when not dunned).
+        var dueDateBr: String, situationBr: String?
     }
+    struct Failed: Encodable { var condition: String, value: String }
+    struct P: Encodable { var profile: String, matched: Bool, failed: [Failed] }
+    struct R: Encodable { var file: String, line: Int, column: String, reason: String, titleId: String? }
     struct M: Encodable { var messageId: String, channel: String, step: String, titleIds: [String], heldBack: String? }
     var customerId: String
     var profile: String
@@ -60,6 +50,12 @@ struct ExplainJSON: Encodable {
     var facts: [String: String]
     var titles: [T]
     var messages: [M]
+    /// Added: every profile tried with the conditions that failed and the customer's values.
+    var profileConditions: [P]
+    /// Added: rows of receivables.csv for this customer that were rejected.
+    var rejectedRows: [R]
+    /// Added: the account as `regua explain` prints it, in Brazilian Portuguese.
+    var account: [String]
 
     init(_ e: CustomerExplanation) {
         customerId = e.customerID.raw
@@ -74,7 +70,10 @@ struct ExplainJSON: Encodable {
                 titleId: t.titleID.raw, status: t.status.rawValue, dueDate: t.dueDate.iso,
                 effectiveDueDate: t.effectiveDueDate.iso,
                 daysOverdue: t.daysOverdue, outstanding: t.outstanding.plain, updatedAmount: t.updatedAmount.plain,
-                suppressed: t.suppressed, steps: t.steps.map { StepV(step: $0.stepID, verdict: $0.verdict.description) }
+                suppressed: t.suppressed,
+                steps: t.steps.map { StepV(step: $0.stepID, verdict: $0.verdict.description) },
+                dueDateBr: t.dueDate.br,
+                situationBr: t.suppressed == nil ? BrazilianFormat.situation(daysOverdue: t.daysOverdue) : nil
             )
         }
         messages = e.messages.map {
@@ -82,5 +81,14 @@ struct ExplainJSON: Encodable {
                 messageId: $0.id, channel: $0.channel.rawValue, step: $0.step,
                 titleIds: $0.titles.map(\.raw), heldBack: $0.heldBy?.rawValue)
         }
+        profileConditions = e.profileChecks.map {
+            P(
+                profile: $0.profile, matched: $0.matched,
+                failed: $0.failed.map { Failed(condition: $0.condition, value: $0.value) })
+        }
+        rejectedRows = e.rejectedRows.map {
+            R(file: $0.file, line: $0.line, column: $0.column, reason: $0.reason, titleId: $0.titleID)
+        }
+        account = e.account
     }
 }

@@ -29,6 +29,8 @@ enum LetterGeometry {
     static let foldMarks = [105.0, 210.0]
     /// Top of the body on the first page and on continuation pages.
     static let bodyTopFirst = 110.0, bodyTopNext = 20.0
+    /// Baseline of the head of a continuation page (company name), above `bodyTopNext`.
+    static let continuationHeadBaseline = 13.0
     /// The body and payment block end above this distance from the bottom.
     static let bodyBottom = 25.0
     /// Baseline of the page footer, from the bottom.

@@ -116,10 +116,16 @@ struct LetterComposer {
     /// Distance from the top of the page to the top of the next line, in points.
     private var cursor = PDFUnit.mm(G.bodyTopFirst)
     private var pageIsEmpty = true
+    /// The head of every page after the first: the company's name, and whom the letter is for.
+    private var continuationHead: (company: [UInt8], recipient: [UInt8]) = ([], [])
 
     /// The letter's pages, footers included.
     static func compose(_ letter: Letter) -> [PDFContent] {
         var c = LetterComposer()
+        c.continuationHead = (
+            WinAnsi.encode(letter.senderLines.first ?? ""),
+            WinAnsi.encode("continuação da carta a " + letter.customer.name)
+        )
         c.drawFirstPageHead(letter)
         let body = bodyLines(letter.body)
         c.flow(body)
@@ -232,8 +238,24 @@ struct LetterComposer {
     private mutating func newPage() {
         pages.append(current)
         current = PDFContent()
+        drawContinuationHead()
         cursor = PDFUnit.mm(G.bodyTopNext)
         pageIsEmpty = true
+    }
+
+    /// A continuation page says whose letter it is, above the body: the company's name in bold
+    /// on the left, "continuação da carta a …" on the right, and a thin rule under both.
+    private mutating func drawContinuationHead() {
+        let baseline = Self.pageHeight - PDFUnit.mm(G.continuationHeadBaseline)
+        let company = Self.truncate(
+            continuationHead.company, font: .helveticaBold, size: 9, maxWidth: Self.columnWidth / 2 - 6)
+        current.text(company, x: Self.left, y: baseline, font: .helveticaBold, size: 9)
+        let companyWidth = WinAnsi.width(company, font: .helveticaBold, size: 9)
+        let recipient = Self.truncate(
+            continuationHead.recipient, font: .helvetica, size: 8, maxWidth: Self.columnWidth - companyWidth - 12)
+        current.textRight(recipient, right: Self.right, y: baseline, font: .helvetica, size: 8)
+        let rule = baseline - 4
+        current.line(from: (Self.left, rule), to: (Self.right, rule), width: 0.3)
     }
 
     // MARK: Payment block

@@ -66,3 +66,34 @@ extension RuleBook {
         return profiles.last ?? Profile(id: "default")
     }
 }
+
+extension Condition {
+    /// The condition as the rule book writes it: `score >= 700`, `segment: B2B`,
+    /// `tags_any: [key-account]`, `total_overdue > 1000.00`.
+    public var ruleText: String {
+        switch self {
+        case .segment(let values): "segment: " + (values.count == 1 ? values[0] : "[\(values.joined(separator: ", "))]")
+        case .tagsAny(let tags): "tags_any: [\(tags.joined(separator: ", "))]"
+        case .tagsAll(let tags): "tags_all: [\(tags.joined(separator: ", "))]"
+        case .number(let field, let op, let n): "\(field.rawValue) \(op.rawValue) \(Self.number(n, field))"
+        }
+    }
+
+    /// What the customer has for this condition, in Portuguese: `640`, `sem score`, `B2C`,
+    /// `sem etiquetas`, `R$ 1.234,56`.
+    public func value(for customer: Customer, facts: CustomerFacts) -> String {
+        switch self {
+        case .segment: return customer.segment ?? "sem segmento"
+        case .tagsAny, .tagsAll: return customer.tags.isEmpty ? "sem etiquetas" : customer.tags.joined(separator: ", ")
+        case .number(let field, _, _):
+            guard let v = facts.hundredths(field, customer: customer) else { return "sem \(field.rawValue)" }
+            return field == .totalOverdue ? Money(cents: v).br : String(v / 100)
+        }
+    }
+
+    /// A number of the rule book as written: whole for counts, two decimals for money.
+    private static func number(_ hundredths: Int64, _ field: NumberField) -> String {
+        if field != .totalOverdue, hundredths % 100 == 0 { return String(hundredths / 100) }
+        return Money(cents: hundredths).plain
+    }
+}

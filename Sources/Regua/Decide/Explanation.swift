@@ -12,6 +12,49 @@ public struct CustomerExplanation: Sendable {
     public var titles: [TitleExplanation]
     /// Messages this customer gets tonight (or would, if not held).
     public var messages: [(id: String, channel: Channel, step: String, titles: [TitleID], heldBy: HoldReason?)]
+    /// The customer explained (name, contacts, opt-outs), for an account that names what is missing.
+    public var customer: Customer? = nil
+    /// The night explained.
+    public var night: Day? = nil
+    /// Each profile tried, in book order up to the match, with the conditions that failed.
+    public var profileChecks: [ProfileCheck] = []
+    /// Rows of receivables.csv for this customer that were rejected (filled by `Simulation`).
+    public var rejectedRows: [RejectedRow] = []
+    /// The account in Brazilian Portuguese, one line each, as `regua explain` prints it
+    /// (filled by `Simulation`, which knows the rule book).
+    public var account: [String] = []
+}
+
+/// One profile tried for a customer: whether it matched and, if not, which conditions failed.
+public struct ProfileCheck: Sendable, Hashable {
+    /// The profile's id.
+    public var profile: String
+    /// Whether every condition held.
+    public var matched: Bool
+    /// The conditions that did not hold, in book order.
+    public var failed: [ConditionCheck]
+}
+
+/// A condition of a profile and what the customer had.
+public struct ConditionCheck: Sendable, Hashable {
+    /// The condition as the rule book writes it: `score >= 700`, `segment: B2B`.
+    public var condition: String
+    /// The customer's value for it, as written in the account: `640`, `sem score`, `B2C`.
+    public var value: String
+}
+
+/// An input row refused on the night's reading: where it is and why.
+public struct RejectedRow: Sendable, Hashable {
+    /// The input file's name.
+    public var file: String
+    /// 1-based line.
+    public var line: Int
+    /// The column at fault, or "".
+    public var column: String
+    /// The reason, as `rejects.csv` gives it.
+    public var reason: String
+    /// The row's title id, when it is a receivables row that has one.
+    public var titleID: String?
 }
 
 /// One title's place on the ladder tonight.
@@ -34,6 +77,8 @@ public struct TitleExplanation: Sendable {
     public var suppressed: String?
     /// Each step of the ladder with its verdict for this title, in book order.
     public var steps: [(stepID: String, verdict: StepVerdict)]
+    /// The day the customer promised to pay, for a `promised` title.
+    public var promiseDate: Day? = nil
 }
 
 /// The verdict on one step for one title.

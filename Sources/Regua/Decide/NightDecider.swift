@@ -197,9 +197,17 @@ public struct NightDecider: Sendable {
         if let trace {
             trace.pointee.profile = profile.id
             trace.pointee.facts = f
+            trace.pointee.customer = c
+            trace.pointee.night = asOf
             for p in book.profiles {
-                let ok = p.conditions.allSatisfy { $0.holds(for: c, facts: f) }
+                let failed = p.conditions.filter { !$0.holds(for: c, facts: f) }
+                let ok = failed.isEmpty
                 trace.pointee.profileTrail.append((p.id, ok))
+                trace.pointee.profileChecks.append(
+                    ProfileCheck(
+                        profile: p.id, matched: ok,
+                        failed: failed.map { ConditionCheck(condition: $0.ruleText, value: $0.value(for: c, facts: f)) }
+                    ))
                 if ok { break }
             }
         }
@@ -219,7 +227,7 @@ public struct NightDecider: Sendable {
                 TitleExplanation(
                     titleID: t.id, status: t.status, dueDate: t.dueDate, effectiveDueDate: d.effectiveDueDate,
                     daysOverdue: d.daysOverdue, outstanding: d.outstanding, updatedAmount: d.updatedAmount,
-                    suppressed: suppressed, steps: [])
+                    suppressed: suppressed, steps: [], promiseDate: t.promiseDate)
             }
             bankFollowUps(
                 d, customer: c, profile: profile.id, suppressed: suppressed, history: h, standing: standing, into: &acc)

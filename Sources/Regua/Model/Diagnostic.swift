@@ -44,8 +44,19 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
 public struct RuleBookErrors: Error, Sendable, CustomStringConvertible {
     /// The problems found, in order.
     public var diagnostics: [Diagnostic]
-    /// Wraps the problems found.
-    public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+    /// The template files read before the book failed, so that their own problems are
+    /// reported in the same pass (empty when the failure came after the templates were checked).
+    public var templates: [String: TemplateSource]
+    /// What could be read of the book despite the problems (its company, and the profiles and
+    /// steps that validate), so that `regua check` can still render the templates with sample
+    /// data; nil when not even the company could be read.
+    public var partial: RuleBook?
+    /// Wraps the problems found (and the templates and partial book read, if any).
+    public init(_ diagnostics: [Diagnostic], templates: [String: TemplateSource] = [:], partial: RuleBook? = nil) {
+        self.diagnostics = diagnostics
+        self.templates = templates
+        self.partial = partial
+    }
     /// Every problem, one per line.
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }

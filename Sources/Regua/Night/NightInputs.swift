@@ -70,7 +70,15 @@ struct NightInputs {
     /// The rule book and its templates, or every problem at once (exit 2).
     static func loadBook(rulesDir: String) throws -> (RuleBook, TemplateSet) {
         do {
-            let book = try RuleBookLoader.load(directory: rulesDir)
+            let book: RuleBook
+            do {
+                book = try RuleBookLoader.load(directory: rulesDir)
+            } catch var e as RuleBookErrors {
+                // The YAML did not validate: the templates' own problems are reported with it,
+                // so that one `regua check` shows every error of every kind.
+                e.diagnostics = RuleBookLoader.sorted(e.diagnostics + TemplateSet.problems(in: e.templates))
+                throw e
+            }
             return (book, try TemplateSet(book: book))
         } catch let e as RuleBookErrors {
             throw ReguaError(

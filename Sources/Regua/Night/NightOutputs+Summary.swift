@@ -125,6 +125,7 @@ extension NightOutputs {
                     instruction: $0.instruction.rawValue, dueDate: $0.title.title.dueDate.br,
                     amount: $0.title.outstanding)
             },
-            effectiveness: effectiveness, companyName: book.company.name)
+            effectiveness: effectiveness, companyName: book.company.name,
+            people: ReportPeople.make(decision: decision, inputs: inputs, book: book, inputFiles: inputFiles))
     }
 }

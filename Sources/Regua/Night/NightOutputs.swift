@@ -31,6 +31,8 @@ struct NightOutputs {
     var acceptedGap: NightGap?
     /// The `policy.max_messages` that `--force` let the night pass.
     var forcedOverMaxMessages: Int?
+    /// The input files' paths, so the report can name the customer of a rejected row.
+    var inputFiles: [String] = []
 
     init(
         book: RuleBook, templates: TemplateSet, decision: NightDecision, asOf: Day, inputs: Inputs,
@@ -197,28 +199,7 @@ struct NightOutputs {
     private func withPaymentData(_ message: PlannedMessage, issuer: BoletoIssuer?, pix: PixBRCode.Merchant?)
         -> PlannedMessage
     {
-        var m = message
-        if let issuer {
-            for k in m.titles.indices where m.titles[k].barcode == nil {
-                guard let nosso = m.titles[k].title.nossoNumero else { continue }
-                if let code = try? issuer.make(
-                    nossoNumero: nosso, dueDate: m.titles[k].title.dueDate,
-                    amount: m.titles[k].outstanding)
-                {
-                    m.titles[k].barcode = code.barcode
-                    m.titles[k].linhaDigitavel = code.linhaDigitavel
-                }
-            }
-        }
-        if let pix {
-            let txid =
-                m.id.utf8.allSatisfy({ $0 < 0x80 })
-                ? String(decoding: m.id.utf8.filter(ASCIIBytes.isAlphanumeric).suffix(25), as: UTF8.self)
-                : String(m.id.filter { $0.isLetter || $0.isNumber }.suffix(25))
-            m.pixTxid = txid
-            m.pixCode = pix.payload(amount: m.totalUpdated, txid: txid)
-        }
-        return m
+        PaymentData.apply(to: message, issuer: issuer, pix: pix)
     }
 
     /// Renders one message's template and lays it out for its channel.

@@ -191,6 +191,7 @@ public struct NightRunner {
         outputs.feesReceived = Self.feesReceived(titles)
         outputs.acceptedGap = gap
         outputs.forcedOverMaxMessages = forcedOverMax
+        outputs.inputFiles = [options.customers, options.receivables]
         clock.lap("ledger")
         if options.dryRun {
             try outputs.renderAll(firstNSA: firstNSA)

@@ -19,32 +19,61 @@ public enum RuleCheck {
         public var previewFiles: [String]
     }
 
+    /// The book and its templates, with every load problem; when the book has problems, what
+    /// could be read of it (nil when not even its company could).
+    private static func load(_ rulesDir: String) -> (book: (RuleBook, TemplateSet)?, errors: [Diagnostic]) {
+        do {
+            let book = try RuleBookLoader.load(directory: rulesDir)
+            do {
+                return ((book, try TemplateSet(book: book)), [])
+            } catch let e as RuleBookErrors {
+                return ((book, TemplateSet(compilingWhatItCan: book)), e.diagnostics)
+            } catch {
+                return (nil, [Diagnostic(SourceLocation(file: rulesDir, line: 1, column: 1), "\(error)")])
+            }
+        } catch let e as RuleBookErrors {
+            let errors = RuleBookLoader.sorted(e.diagnostics + TemplateSet.problems(in: e.templates))
+            return (e.partial.map { ($0, TemplateSet(compilingWhatItCan: $0)) }, errors)
+        } catch {
+            return (nil, [Diagnostic(SourceLocation(file: rulesDir, line: 1, column: 1), "\(error)")])
+        }
+    }
+
     /// Runs the check; never throws for rule problems (they are in the report), only for I/O.
+    ///
+    /// Every problem comes in one pass: the YAML files', the rules', the template files', and
+    /// what rendering each step's templates with sample data finds (an empty subject, an SMS
+    /// over `max_segments`) — also when the book has errors elsewhere, as long as its company
+    /// can be read (the samples speak for it); then with the steps and templates that validate.
+    /// Previews are written only for a book without load errors.
     public static func run(rulesDir: String, previewDir: String? = nil) throws -> Report {
         var report = Report(rulesDir: rulesDir, ok: true, errors: [], warnings: [], rendered: [], previewFiles: [])
-        let book: RuleBook
-        let templates: TemplateSet
-        do {
-            (book, templates) = try NightInputs.loadBook(rulesDir: rulesDir)
-        } catch let e as ReguaError {
+        let (loaded, loadErrors) = load(rulesDir)
+        guard let (book, templates) = loaded else {
             report.ok = false
-            report.errors = e.diagnostics.map(\.description)
-            if report.errors.isEmpty { report.errors = [e.message] }
+            report.errors = loadErrors.map(\.description)
             return report
         }
+        var renderErrors: [Diagnostic] = []
         var previews: [(String, [UInt8])] = []
         var smsRows: [SMSRow] = []
         var letters: [Letter] = []
         for step in book.steps {
             guard case .message(let channel, let template, let fallback) = step.action else { continue }
-            for c in [channel] + (fallback.map { [$0] } ?? []) {
-                let where_ = "\(step.location.map { "\($0): " } ?? "")step \(step.id) (\(template).\(c.rawValue))"
-                let context = TemplateSet.sampleContext(book: book, channel: c, step: step)
+            // A template with its own errors is already reported; its samples cannot render.
+            for c in [channel] + (fallback.map { [$0] } ?? []) where templates.has(template: template, channel: c) {
+                let place = step.location ?? SourceLocation(file: rulesDir, line: 1, column: 1)
+                let where_ = "degrau \(step.id) (\(template).\(c.rawValue))"
+                let sample = TemplateSet.sampleMessage(book: book, channel: c, step: step)
+                let context = TemplateContext.make(
+                    message: sample, company: book.company, asOf: TemplateSet.sampleAsOf, policy: book.policy)
+                let titleIDs = sample.titles.map(\.title.id.raw)
                 let r: RenderedMessage
                 do {
                     r = try templates.render(template: template, channel: c, context: context)
                 } catch {
-                    report.errors.append("\(where_): rendering failed: \(error)")
+                    renderErrors.append(
+                        Diagnostic(place, "\(where_): o modelo falhou com os dados de exemplo: \(error)"))
                     continue
                 }
                 report.rendered.append("\(step.id)/\(c.rawValue)")
@@ -52,50 +81,51 @@ public enum RuleCheck {
                 switch c {
                 case .email:
                     if (r.subject ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-                        report.errors.append("\(where_): the e-mail has no subject")
+                        renderErrors.append(
+                            Diagnostic(place, "\(where_): o e-mail fica sem assunto (a linha Subject está vazia)"))
                     }
                     if r.html == nil {
                         report.warnings.append(
-                            "\(where_): no templates/\(template).email.html.mustache; the HTML part is made from the text"
+                            "\(place): \(where_): não há templates/\(template).email.html.mustache; a parte HTML é feita a partir do texto"
                         )
                     }
                     let input = EmailInput(
                         from: (book.company.name, book.company.email ?? "cobranca@localhost"),
-                        to: ("Maria da Conceição", "maria@example.com"), subject: r.subject ?? "",
+                        to: (sample.customer.name, sample.customer.email ?? "cliente@example.com"),
+                        subject: r.subject ?? "",
                         text: r.text, html: r.html ?? EmailWriter.htmlFromText(r.text, title: r.subject),
-                        messageID: "PREVIEW-\(step.id)", domain: "preview.invalid", date: Day(iso: "2026-11-23")!,
-                        headers: EmailInput.reguaHeaders(customerID: "PREVIEW", step: step.id, titleIDs: ["PREVIEW-1"]))
+                        messageID: "PREVIEW-\(step.id)", domain: "preview.invalid", date: TemplateSet.sampleAsOf,
+                        headers: EmailInput.reguaHeaders(
+                            customerID: sample.customer.id.raw, step: step.id, titleIDs: titleIDs))
                     previews.append(("\(name).eml", EmailWriter.render(input)))
                 case .sms:
                     let sms = SMS.prepare(r.text, transliterate: book.policy.smsTransliterate)
                     if sms.segments > book.policy.smsMaxSegments {
-                        report.errors.append(
-                            "\(where_): the SMS needs \(sms.segments) segments (\(sms.encoding.rawValue), \(sms.length) characters with sample data); max_segments is \(book.policy.smsMaxSegments)"
-                        )
+                        renderErrors.append(
+                            Diagnostic(
+                                place,
+                                "\(where_): o SMS precisa de \(sms.segments) partes (\(sms.encoding.rawValue), \(sms.length) caracteres com os dados de exemplo); max_segments é \(book.policy.smsMaxSegments)"
+                            ))
                     }
                     smsRows.append(
                         SMSRow(
-                            messageID: "PREVIEW-\(step.id)", customerID: "PREVIEW", phone: "+5511987654321",
-                            step: step.id, titleIDs: ["PREVIEW-1"], sms: sms))
+                            messageID: "PREVIEW-\(step.id)", customerID: sample.customer.id.raw,
+                            phone: sample.customer.phone ?? "+5511987654321", step: step.id, titleIDs: titleIDs,
+                            sms: sms))
                     previews.append(("\(name).txt", Array((sms.text + "\n").utf8)))
                 case .letter:
-                    let customer = Customer(
-                        id: CustomerID("PREVIEW"), name: "Maria da Conceição",
-                        document: Document(kind: .cpf, value: "52998224725"),
-                        address: PostalAddress(
-                            street: "Rua das Acácias", number: "123", complement: "apto 45",
-                            district: "Jardim Paulista", city: "São Paulo", state: "SP", zip: "01415000"))
                     letters.append(
                         Letter(
-                            customer: customer,
+                            customer: sample.customer,
                             senderLines: [book.company.name] + (book.company.address.map { [$0] } ?? []),
-                            date: Day(iso: "2026-11-23")!, city: book.company.city ?? "São Paulo", body: r.text,
-                            reference: ("PREVIEW-\(step.id)", "PREVIEW", step.id, ["PREVIEW-1"])))
+                            date: TemplateSet.sampleAsOf, city: book.company.city ?? "São Paulo", body: r.text,
+                            reference: ("PREVIEW-\(step.id)", sample.customer.id.raw, step.id, titleIDs)))
                 }
             }
         }
+        report.errors = RuleBookLoader.sorted(loadErrors + renderErrors).map(\.description)
         report.ok = report.errors.isEmpty
-        if let dir = previewDir {
+        if let dir = previewDir, loadErrors.isEmpty {
             if !letters.isEmpty { previews.append(("letters.pdf", LettersPDF.render(letters).pdf)) }
             if !smsRows.isEmpty { previews.append(("sms.csv", SMS.csv(rows: smsRows))) }
             do {

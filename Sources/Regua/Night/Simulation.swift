@@ -182,20 +182,34 @@ public enum Simulation {
         let loaded = try NightInputs.load(options: options, logger: Logger(label: "regua"))
         let (book, inputs) = (loaded.book, loaded.inputs)
         guard let customer = inputs.customers.first(where: { $0.id.raw == customerID }) else {
-            let rejected = inputs.rejects.first { $0.file == options.customers && $0.reason.contains(customerID) }
+            let rejected = RejectedRowLookup.rows(
+                path: options.customers, column: "customer_id", value: customerID, rejects: inputs.rejects)
+            let file = (options.customers as NSString).lastPathComponent
+            guard !rejected.isEmpty else {
+                throw ReguaError(.refused, "o cliente '\(customerID)' não está em \(file)")
+            }
+            let rows = rejected.map { r in
+                "a linha \(r.line) de \(r.file) foi rejeitada" + (r.column.isEmpty ? "" : " (coluna \(r.column))")
+                    + ": \(r.reason)"
+            }
             throw ReguaError(
                 .refused,
-                "customer '\(customerID)' is not in \(options.customers)"
-                    + (rejected.map { " (a row was rejected: line \($0.line): \($0.reason))" } ?? ""))
+                "o cliente '\(customerID)' não entra nesta noite: " + rows.joined(separator: "; ")
+                    + ". Corrija a linha em \(file) e rode de novo; os títulos dele também ficam de fora enquanto isso."
+            )
         }
         let night = asOf ?? NightRunner.today(in: book.timeZone)
         let ledger = try scratchLedger(options.statePath)
         let titles = NightInputs.applying(
             settlements: try ledger.settlements(upTo: night),
             to: inputs.titles.filter { $0.customerID == customer.id })
-        return NightDecider(book: book, asOf: night).explain(
+        var e = NightDecider(book: book, asOf: night).explain(
             customer: customer, titles: titles,
             history: try ledger.history(before: night))
+        e.rejectedRows = RejectedRowLookup.rows(
+            path: options.receivables, column: "customer_id", value: customerID, rejects: inputs.rejects)
+        e.account = ExplainAccount.lines(e, book: book)
+        return e
     }
 
     static func scratchLedger(_ path: String) throws -> SQLiteLedger {

@@ -71,6 +71,20 @@ public enum BrazilianFormat {
         return name.split(whereSeparator: { $0 == " " }).first.map(String.init) ?? name
     }
 
+    /// A name without the final period (or periods) and trailing spaces it may end with, for
+    /// a sentence that puts its own period after it: `Ângela Atacadista S.A.` → `Ângela Atacadista S.A`.
+    public static func withoutFinalPeriod(_ name: String) -> String {
+        var s = Substring(name)
+        while let last = s.last, last == "." || last == " " { s.removeLast() }
+        return s.isEmpty ? name : String(s)
+    }
+
+    /// `Olá, Maria.` — `Olá, Ângela Atacadista S.A.`: a greeting ending with exactly one period,
+    /// whether or not the name ends with one.
+    public static func greeting(_ firstName: String) -> String {
+        "Olá, " + withoutFinalPeriod(firstName) + "."
+    }
+
     /// Replaces control characters (CR, LF, tab, NUL, bidi overrides, line separators) with a
     /// space, so a value can never start a new header, line or row in what it is rendered into.
     public static func clean(_ text: String) -> String {

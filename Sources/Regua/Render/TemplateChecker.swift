@@ -28,13 +28,13 @@ struct TemplateChecker {
             case .comment:
                 continue
             case .unsupported(let what):
-                problems.append(Diagnostic(tag.location, "\(what) are not supported in Regua templates"))
+                problems.append(Diagnostic(tag.location, "\(what) não são aceitos nos modelos do Regua"))
             case .variable, .unescaped:
                 if tag.kind == .unescaped, !allowUnescaped {
                     problems.append(
                         Diagnostic(
-                            tag.location, "unescaped output is not allowed in an HTML template",
-                            hint: "write {{\(tag.name)}} so the value is escaped"))
+                            tag.location, "saída sem escape não é permitida num modelo HTML",
+                            hint: "escreva {{\(tag.name)}} para o valor ser escapado"))
                     continue
                 }
                 if let p = checkVariable(tag, frames: frames) { problems.append(p) }
@@ -44,7 +44,7 @@ struct TemplateChecker {
                 frames.append(frame)
             case .close:
                 guard let top = frames.last else {
-                    problems.append(Diagnostic(tag.location, "{{/\(tag.name)}} closes no open section"))
+                    problems.append(Diagnostic(tag.location, "{{/\(tag.name)}} não fecha nenhuma seção aberta"))
                     continue
                 }
                 if top.name == tag.name {
@@ -53,23 +53,23 @@ struct TemplateChecker {
                     problems.append(
                         Diagnostic(
                             tag.location,
-                            "{{/\(tag.name)}} closes a section while {{#\(top.name)}} (line \(top.location.line), column \(top.location.column)) is still open",
-                            hint: "close {{#\(top.name)}} first"))
+                            "{{/\(tag.name)}} fecha uma seção enquanto {{#\(top.name)}} (linha \(top.location.line), coluna \(top.location.column)) ainda está aberta",
+                            hint: "feche {{#\(top.name)}} antes"))
                     frames.removeSubrange(k...)
                 } else {
                     problems.append(
                         Diagnostic(
                             tag.location,
-                            "{{/\(tag.name)}} does not match the open section {{#\(top.name)}} (line \(top.location.line), column \(top.location.column))",
-                            hint: "write {{/\(top.name)}}"))
+                            "{{/\(tag.name)}} não corresponde à seção aberta {{#\(top.name)}} (linha \(top.location.line), coluna \(top.location.column))",
+                            hint: "escreva {{/\(top.name)}}"))
                 }
             }
         }
         for frame in frames.reversed() {
             problems.append(
                 Diagnostic(
-                    frame.location, "section {{#\(frame.name)}} is never closed",
-                    hint: "add {{/\(frame.name)}}"))
+                    frame.location, "a seção {{#\(frame.name)}} nunca é fechada",
+                    hint: "acrescente {{/\(frame.name)}}"))
         }
         return problems
     }
@@ -78,20 +78,20 @@ struct TemplateChecker {
         var name = tag.name
         var applied: [String] = []
         while let open = name.firstIndex(of: "(") {
-            guard name.last == ")" else { return Diagnostic(tag.location, "malformed tag {{\(tag.name)}}") }
+            guard name.last == ")" else { return Diagnostic(tag.location, "marcação malformada {{\(tag.name)}}") }
             applied.append(String(name[..<open]))
             name = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
         }
         for t in applied where !Self.transforms.contains(t) {
             return Diagnostic(
-                tag.location, "unknown transform '\(t)'",
-                hint: "use one of " + Self.transforms.sorted().joined(separator: ", "))
+                tag.location, "transformação desconhecida '\(t)'",
+                hint: "use uma destas: " + Self.transforms.sorted().joined(separator: ", "))
         }
         if name == "." {
             guard frames.last?.dotIsValue == true else {
                 return Diagnostic(
-                    tag.location, "{{.}} is only allowed inside a section over a text or a list of texts",
-                    hint: "name the variable, e.g. {{customer.name}}")
+                    tag.location, "{{.}} só é permitido dentro de uma seção sobre um texto ou uma lista de textos",
+                    hint: "escreva o nome da variável, por exemplo {{customer.name}}")
             }
             return nil
         }
@@ -100,25 +100,27 @@ struct TemplateChecker {
         switch kind {
         case .text, .number:
             if !applied.isEmpty, kind != .text {
-                return Diagnostic(tag.location, "transforms apply to text variables only")
+                return Diagnostic(tag.location, "transformações só se aplicam a variáveis de texto")
             }
             return nil
         case .flag:
             return Diagnostic(
-                tag.location, "'\(name)' is a yes/no value",
-                hint: "use it as a section: {{#\(name)}}…{{/\(name)}}")
+                tag.location, "'\(name)' é um valor sim/não",
+                hint: "use-o como seção: {{#\(name)}}…{{/\(name)}}")
         case .records, .texts:
-            return Diagnostic(tag.location, "'\(name)' is a list", hint: "repeat over it: {{#\(name)}}…{{/\(name)}}")
+            return Diagnostic(
+                tag.location, "'\(name)' é uma lista", hint: "repita sobre ela: {{#\(name)}}…{{/\(name)}}")
         case .group(let children):
             let example = TemplateSchema.names(in: children, prefix: name).first ?? name
-            return Diagnostic(tag.location, "'\(name)' is a group of variables", hint: "name one, e.g. {{\(example)}}")
+            return Diagnostic(
+                tag.location, "'\(name)' é um grupo de variáveis", hint: "escolha uma, por exemplo {{\(example)}}")
         }
     }
 
     private func open(_ tag: MustacheTag, frames: [Frame]) -> (Frame, Diagnostic?) {
         var frame = Frame(name: tag.name, location: tag.location, names: nil, dotIsValue: false)
         if tag.name.contains("(") {
-            return (frame, Diagnostic(tag.location, "transforms are not supported on sections"))
+            return (frame, Diagnostic(tag.location, "transformações não são aceitas em seções"))
         }
         if let problem = malformed(tag.name, tag) { return (frame, problem) }
         guard let kind = resolve(tag.name, frames: frames) else {
@@ -130,8 +132,8 @@ struct TemplateChecker {
             return (
                 frame,
                 Diagnostic(
-                    tag.location, "'\(tag.name)' is a number and is always shown as a section",
-                    hint: "use a yes/no variable such as is_overdue or has_boleto")
+                    tag.location, "'\(tag.name)' é um número, e uma seção sobre um número sempre aparece",
+                    hint: "use uma variável sim/não, como is_overdue ou has_boleto")
             )
         case .flag:
             break
@@ -159,18 +161,29 @@ struct TemplateChecker {
     }
 
     private func malformed(_ name: String, _ tag: MustacheTag) -> Diagnostic? {
-        if name.isEmpty { return Diagnostic(tag.location, "empty tag") }
+        if name.isEmpty { return Diagnostic(tag.location, "marcação vazia") }
         if name.first == "." {
             return Diagnostic(
-                tag.location, "names starting with '.' are not supported",
-                hint: "write {{\(name.dropFirst())}}")
+                tag.location, "nomes que começam com '.' não são aceitos",
+                hint: "escreva {{\(name.dropFirst())}}")
         }
         let allowed = name.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
                 || $0 == "."
         }
+        let accentedOnly = name.unicodeScalars.allSatisfy {
+            $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == "."
+        }
+        if !allowed, accentedOnly, !name.hasSuffix("."), !name.contains("..") {
+            // `{{saudação}}`: a Portuguese word with its accents; say what it means.
+            let meaning = suggestion(for: name, candidates: schema.rootNames).map { "; " + $0 } ?? ""
+            return Diagnostic(
+                tag.location, "nome malformado '\(name)'", hint: "os nomes das variáveis não levam acento" + meaning)
+        }
         if !allowed || name.hasSuffix(".") || name.contains("..") {
-            return Diagnostic(tag.location, "malformed name '\(name)'", hint: "names are letters, digits, '_' and dots")
+            return Diagnostic(
+                tag.location, "nome malformado '\(name)'",
+                hint: "os nomes têm letras sem acento, dígitos, '_' e pontos")
         }
         return nil
     }
@@ -191,21 +204,45 @@ struct TemplateChecker {
     private func unknown(_ name: String, _ tag: MustacheTag, frames: [Frame]) -> Diagnostic {
         if frames.allSatisfy({ $0.names == nil }), let list = listHolding(name) {
             return Diagnostic(
-                tag.location, "'\(name)' belongs to each element of '\(list)'",
-                hint: "use it inside {{#\(list)}}…{{/\(list)}}")
+                tag.location, "'\(name)' pertence a cada item de '\(list)'",
+                hint: "use-a dentro de {{#\(list)}}…{{/\(list)}}")
         }
         var candidates: [String] = []
         for frame in frames.reversed() {
             if let names = frame.names { candidates += TemplateSchema.names(in: names) }
         }
         candidates += schema.rootNames
-        var best: (String, Int)?
-        let typed = Array(name.unicodeScalars)
-        for c in candidates {
-            let d = KeySuggestion.distance(typed, Array(c.unicodeScalars))
-            if best == nil || d < best!.1 { best = (c, d) }
+        return Diagnostic(
+            tag.location, "variável desconhecida '\(name)'", hint: suggestion(for: name, candidates: candidates))
+    }
+
+    /// "você quis dizer …?": by meaning first (the Portuguese glossary: `vencimento` →
+    /// `due_date_br`), else the nearest name by spelling when it is near enough to be a typo.
+    private func suggestion(for name: String, candidates: [String]) -> String? {
+        var meant: [String] = []
+        for v in TemplateGlossary.meanings(of: name) {
+            if v.hasPrefix("titles.") {
+                let short = String(v.dropFirst("titles.".count))
+                meant.append(
+                    candidates.contains(short) ? "'\(short)'" : "'\(short)' (dentro de {{#titles}}…{{/titles}})")
+            } else {
+                meant.append("'\(v)'")
+            }
         }
-        let hint = best.map { "did you mean '\($0.0)'?" }
-        return Diagnostic(tag.location, "unknown variable '\(name)'", hint: hint)
+        if !meant.isEmpty { return "você quis dizer " + Self.alternatives(meant) + "?" }
+        let typed = Array(name.lowercased().unicodeScalars)
+        let limit = max(2, typed.count / 3)
+        var best: (String, Int)?
+        for c in candidates {
+            let d = KeySuggestion.distance(typed, Array(c.lowercased().unicodeScalars))
+            if d <= limit, best == nil || d < best!.1 { best = (c, d) }
+        }
+        return best.map { "você quis dizer '\($0.0)'?" }
+    }
+
+    /// `a`, `a ou b`, `a, b ou c`.
+    static func alternatives(_ items: [String]) -> String {
+        guard items.count > 1 else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " ou " + items.last!
     }
 }

@@ -43,6 +43,7 @@ public enum TemplateContext {
     /// The top-level schema; ``make(message:company:asOf:policy:)`` produces exactly these names.
     static let entries: [(String, VariableKind)] = [
         ("customer.name", .text), ("customer.first_name", .text), ("customer.document_masked", .text),
+        ("customer.greeting", .text), ("customer.name_no_period", .text), ("customer.first_name_no_period", .text),
         ("customer.email", .text), ("customer.phone", .text),
         ("customer.address_lines", .texts),
         ("customer.street", .text), ("customer.number", .text), ("customer.complement", .text),
@@ -88,9 +89,13 @@ public enum TemplateContext {
     static func clean(_ s: String) -> String { BrazilianFormat.clean(s) }
 
     private static func customer(_ c: Customer) -> [String: Any] {
+        let firstName = clean(BrazilianFormat.firstName(c.name, kind: c.document.kind))
         var v: [String: Any] = [
             "name": clean(c.name),
-            "first_name": clean(BrazilianFormat.firstName(c.name, kind: c.document.kind)),
+            "first_name": firstName,
+            "greeting": BrazilianFormat.greeting(firstName),
+            "name_no_period": BrazilianFormat.withoutFinalPeriod(clean(c.name)),
+            "first_name_no_period": BrazilianFormat.withoutFinalPeriod(firstName),
             "document_masked": BrazilianFormat.maskedDocument(c.document),
             "address_lines": c.address.lines.map(clean),
         ]

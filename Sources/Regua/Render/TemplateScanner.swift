@@ -65,7 +65,7 @@ enum TemplateScanner {
             let closer = triple ? "}}}" : "}}"
             let bodyStart = i + (triple ? 3 : 2)
             guard let end = find(closer, from: bodyStart) else {
-                problems.append(Diagnostic(here, "tag is never closed", hint: "close it with `\(closer)`"))
+                problems.append(Diagnostic(here, "a marcação nunca é fechada", hint: "feche-a com `\(closer)`"))
                 break
             }
             let body = String(chars[bodyStart..<end])
@@ -82,13 +82,14 @@ enum TemplateScanner {
             case "^": tags.append(MustacheTag(kind: .inverted, name: rest, location: here))
             case "/": tags.append(MustacheTag(kind: .close, name: rest, location: here))
             case "!": tags.append(MustacheTag(kind: .comment, name: "", location: here))
-            case ">": tags.append(MustacheTag(kind: .unsupported("partials ({{>…}})"), name: rest, location: here))
+            case ">": tags.append(MustacheTag(kind: .unsupported("parciais ({{>…}})"), name: rest, location: here))
             case "=":
-                tags.append(MustacheTag(kind: .unsupported("delimiter changes ({{=…=}})"), name: rest, location: here))
+                tags.append(
+                    MustacheTag(kind: .unsupported("trocas de delimitador ({{=…=}})"), name: rest, location: here))
             case "%": tags.append(MustacheTag(kind: .unsupported("pragmas ({{%…}})"), name: rest, location: here))
             case "$", "<":
                 tags.append(
-                    MustacheTag(kind: .unsupported("template inheritance ({{\(sigil!)…}})"), name: rest, location: here)
+                    MustacheTag(kind: .unsupported("heranças de modelo ({{\(sigil!)…}})"), name: rest, location: here)
                 )
             default: tags.append(MustacheTag(kind: .variable, name: trimmed(body), location: here))
             }

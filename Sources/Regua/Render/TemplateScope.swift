@@ -82,6 +82,12 @@ final class CustomerScope: TemplateObject {
         switch name {
         case "name": return .text(clean(c.name))
         case "first_name": return .text(clean(BrazilianFormat.firstName(c.name, kind: c.document.kind)))
+        case "greeting":
+            return .text(BrazilianFormat.greeting(clean(BrazilianFormat.firstName(c.name, kind: c.document.kind))))
+        case "name_no_period": return .text(BrazilianFormat.withoutFinalPeriod(clean(c.name)))
+        case "first_name_no_period":
+            return .text(
+                BrazilianFormat.withoutFinalPeriod(clean(BrazilianFormat.firstName(c.name, kind: c.document.kind))))
         case "document_masked": return .text(BrazilianFormat.maskedDocument(c.document))
         case "address_lines": return .list(c.address.lines.map { .text(clean($0)) })
         case "email": return text(c.email.map(clean))

@@ -3,8 +3,10 @@ extension TemplateSet {
     public static let sampleAsOf = Day(year: 2026, month: 11, day: 23)!
 
     /// A realistic context for previews and `regua check`: a customer with every contact, two
-    /// titles (one exactly at the step's offset with a Banco do Brasil boleto, one riding along
-    /// without), fees from the book's policy, and a PIX code; company values come from the book.
+    /// titles (one exactly at the step's offset with a boleto of the book's bank, one riding
+    /// along without), fees from the book's policy, and the PIX code of the book's company for
+    /// the message's total; the payment data are made as a night makes them (``PaymentData``),
+    /// so every amount a preview shows agrees with its titles.
     public static func sampleContext(book: RuleBook, channel: Channel, step: Step) -> [String: Any] {
         TemplateContext.make(
             message: sampleMessage(book: book, channel: channel, step: step), company: book.company,
@@ -32,7 +34,7 @@ extension TemplateSet {
             let title = Title(
                 id: TitleID("NF-2026-00\(41 + i)"), customerID: customer.id, dueDate: due,
                 amount: Money(cents: amounts[i]), issueDate: due.adding(days: -30),
-                nossoNumero: "00000000\(41 + i)", installment: "\(2 + i)/6")
+                nossoNumero: i == 0 ? "00000000\(41 + i)" : nil, installment: "\(2 + i)/6")
             let outstanding = title.outstanding
             let fee = days > 0 ? book.policy.lateFeePercent.applied(to: outstanding) : .zero
             let interest =
@@ -40,20 +42,16 @@ extension TemplateSet {
             titles.append(
                 DunnedTitle(
                     title: title, effectiveDueDate: due, daysOverdue: days, outstanding: outstanding,
-                    lateFee: fee, interest: interest,
-                    barcode: i == 0 ? "00192376900000135000000001238798777770016818" : nil,
-                    linhaDigitavel: i == 0 ? "00190000090123879877977700168188237690000013500" : nil))
+                    lateFee: fee, interest: interest))
         }
         var template = ""
         if case .message(_, let name, _) = step.action { template = name }
         let message = PlannedMessage(
             id: "R20261123-0123456789abcdef", customer: customer, profile: book.profiles.last?.id ?? "standard",
             channel: channel, step: step, template: template, titles: titles,
-            titleSteps: titles.map { _ in step.id },
-            // The published BR Code example of domain/BANKING.md: well-formed, clearly a sample.
-            pixCode:
-                "00020126360014br.gov.bcb.pix0114123456780001955204000053039865406150.005802BR5918EMPRESA TESTE LTDA6009SAO PAULO62150511FAT2025000163045D28",
-            pixTxid: "FAT20250001")
-        return message
+            titleSteps: titles.map { _ in step.id })
+        return PaymentData.apply(
+            to: message, issuer: book.bank.flatMap { try? BoletoIssuer(bank: $0) },
+            pix: PaymentData.merchant(book.company))
     }
 }

@@ -49,18 +49,43 @@ public struct TemplateSet: Sendable {
     /// Checks every template (names, variables, sections, the e-mail Subject line) and every
     /// message step's templates, then compiles them; throws every problem at once.
     public init(book: RuleBook) throws {
+        var (compiled, problems) = Self.compileFiles(book.templates)
+        problems += Self.checkSteps(book)
+        guard problems.isEmpty else { throw RuleBookErrors(problems) }
+        self.compiled = compiled
+        crossCheck(book: book)
+    }
+
+    /// The templates of a book that compile, the others left out, without throwing: what
+    /// `regua check` renders samples with when the book has problems elsewhere.
+    init(compilingWhatItCan book: RuleBook) {
+        compiled = Self.compileFiles(book.templates).compiled
+        crossCheck(book: book)
+    }
+
+    /// Every problem of the template files themselves (names, syntax, variables, the e-mail
+    /// Subject line), without the rule book: what `regua check` reports beside the YAML errors
+    /// of a book that does not load.
+    static func problems(in templates: [String: TemplateSource]) -> [Diagnostic] {
+        compileFiles(templates).problems
+    }
+
+    /// Checks and compiles each template file; an HTML body joins its text e-mail template.
+    private static func compileFiles(_ templates: [String: TemplateSource]) -> (
+        compiled: [Key: Compiled], problems: [Diagnostic]
+    ) {
         var problems: [Diagnostic] = []
         var compiled: [Key: Compiled] = [:]
         var htmlBodies: [String: (TemplateSource, MustacheTemplate)] = [:]
 
-        for fileName in book.templates.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-            let source = book.templates[fileName]!
+        for fileName in templates.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            let source = templates[fileName]!
             guard let (name, kind) = Self.parseFileName(fileName) else {
                 problems.append(
                     Diagnostic(
                         SourceLocation(file: source.path, line: 1, column: 1),
-                        "template file name must be <template>.<channel>.mustache",
-                        hint: "channels: email, sms, letter; HTML e-mail bodies: <template>.email.html.mustache"))
+                        "o nome do arquivo de modelo deve ser <modelo>.<canal>.mustache",
+                        hint: "canais: email, sms, letter; corpo HTML de e-mail: <modelo>.email.html.mustache"))
                 continue
             }
             switch kind {
@@ -94,18 +119,15 @@ public struct TemplateSet: Sendable {
             if compiled[key] != nil {
                 compiled[key]!.html = html
                 compiled[key]!.fastHTML = CompiledTemplate(html, html: true)
-            } else if !book.templates.keys.contains(name + ".email.mustache") {
+            } else if !templates.keys.contains(name + ".email.mustache") {
                 problems.append(
                     Diagnostic(
                         SourceLocation(file: source.path, line: 1, column: 1),
-                        "HTML body without a text e-mail template",
-                        hint: "add \(name).email.mustache with the Subject line and the text body"))
+                        "corpo HTML sem o modelo de e-mail em texto",
+                        hint: "crie \(name).email.mustache com a linha Subject e o corpo em texto"))
             }
         }
-        problems += Self.checkSteps(book)
-        guard problems.isEmpty else { throw RuleBookErrors(problems) }
-        self.compiled = compiled
-        crossCheck(book: book)
+        return (compiled, problems)
     }
 
     /// Renders every template with sample messages both ways (swift-mustache over the sample
@@ -121,6 +143,18 @@ public struct TemplateSet: Sendable {
                     id: "sample_d\(offset)", offset: offset,
                     action: .message(channel: channel, template: "", fallback: nil), index: 0)
                 var m = Self.sampleMessage(book: book, channel: channel, step: step)
+                // Both renderers must meet a boleto and a PIX code even when the book has no
+                // bank or PIX key: a title from the ERP may bring its own boleto.
+                if m.titles[0].barcode == nil {
+                    m.titles[0].barcode = "00192376900000135000000001238798777770016818"
+                    m.titles[0].linhaDigitavel = "00190000090123879877977700168188237690000013500"
+                }
+                if m.pixCode == nil {
+                    m.pixCode = PixBRCode.payload(
+                        key: "cobranca@exemplo.com.br", merchantName: book.company.name, merchantCity: "SAO PAULO",
+                        amount: m.totalUpdated, txid: "SAMPLE")
+                    m.pixTxid = "SAMPLE"
+                }
                 if offset == 5 {
                     // One title, no PIX, a customer without e-mail or complement.
                     m.titles = [m.titles[0]]
@@ -245,12 +279,12 @@ public struct TemplateSet: Sendable {
             let at = SourceLocation(
                 file: path, line: line + relative,
                 column: (relative == 0 ? column - 1 : 0) + error.context.columnNumber)
-            problems.append(Diagnostic(at, "template does not parse: \(error.error)"))
+            problems.append(Diagnostic(at, "o modelo não pôde ser lido: \(error.error)"))
         } catch {
             problems.append(
                 Diagnostic(
                     SourceLocation(file: path, line: line, column: column),
-                    "template does not parse: \(error)"))
+                    "o modelo não pôde ser lido: \(error)"))
         }
         return nil
     }
@@ -273,8 +307,8 @@ public struct TemplateSet: Sendable {
             problems.append(
                 Diagnostic(
                     SourceLocation(file: source.path, line: 1, column: 1),
-                    "an e-mail template must start with a 'Subject: …' line",
-                    hint: "write 'Subject: …', then a blank line, then the body"))
+                    "um modelo de e-mail deve começar com a linha 'Subject: …' (o assunto)",
+                    hint: "escreva 'Subject: …', depois uma linha em branco, depois o corpo"))
             return (Part(text: "", line: 1, column: 1), Part(text: text, line: 1, column: 1))
         }
         var subject = first.dropFirst(label.count)
@@ -287,7 +321,7 @@ public struct TemplateSet: Sendable {
             problems.append(
                 Diagnostic(
                     SourceLocation(file: source.path, line: 1, column: first.count + 1),
-                    "e-mail template has no body", hint: "add a blank line and the body"))
+                    "o modelo de e-mail não tem corpo", hint: "acrescente uma linha em branco e o corpo"))
             return (Part(text: String(subject), line: 1, column: column), Part(text: "", line: 3, column: 1))
         }
         let (second, afterSecond) = splitLine(rest)
@@ -295,7 +329,7 @@ public struct TemplateSet: Sendable {
             problems.append(
                 Diagnostic(
                     SourceLocation(file: source.path, line: 2, column: 1),
-                    "expected a blank line after the Subject line"))
+                    "esperava uma linha em branco depois da linha Subject"))
             return (Part(text: String(subject), line: 1, column: column), Part(text: String(rest), line: 2, column: 1))
         }
         return (
@@ -320,7 +354,7 @@ public struct TemplateSet: Sendable {
                 if book.templates[file] == nil {
                     let at = step.location ?? SourceLocation(file: "rules", line: 1, column: 1)
                     problems.append(
-                        Diagnostic(at, "step '\(step.id)' needs the template templates/\(file), which does not exist"))
+                        Diagnostic(at, "o degrau '\(step.id)' precisa do modelo templates/\(file), que não existe"))
                 }
             }
         }

@@ -33,7 +33,7 @@ public enum ReportHTML {
     /// Renders the report of one night.
     public static func render(
         summary: Summary, rejects: [Reject], remittances: [RemittanceLine],
-        effectiveness: [StepEffectiveness]?, companyName: String
+        effectiveness: [StepEffectiveness]?, companyName: String, people: ReportPeople? = nil
     ) -> String {
         let night = date(summary.asOf)
         var h = "<!DOCTYPE html>\n<html lang=\"pt-BR\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -57,11 +57,12 @@ public enum ReportHTML {
         h += agingSection(summary.aging)
         h += funnelSection(summary)
         h += heldSection(summary.heldBack)
+        if let people { h += heldCustomersSection(people) }
         if let effectiveness { h += effectivenessSection(effectiveness) }
         h += remittanceSection(summary.remittance, remittances)
         h += returnsSection(summary.returns)
         h += profilesSection(summary.profiles)
-        h += rejectsSection(summary, rejects)
+        h += rejectsSection(summary, rejects, people: people)
         h +=
             "<footer><div>Regras (SHA-256): <code>" + escape(summary.rulesHash, limit: 80) + "</code></div>"
             + "<div>Entradas (SHA-256): <code>" + escape(summary.inputsHash, limit: 80) + "</code></div></footer>\n"
@@ -318,7 +319,7 @@ public enum ReportHTML {
         return h + "</tbody>\n</table>\n</section>\n"
     }
 
-    static func rejectsSection(_ s: Summary, _ rejects: [Reject]) -> String {
+    static func rejectsSection(_ s: Summary, _ rejects: [Reject], people: ReportPeople? = nil) -> String {
         var h = "<section id=\"rejeitadas\">\n<h2>Linhas rejeitadas</h2>\n"
         guard !rejects.isEmpty || s.inputs.rejectedRows > 0 else {
             return h + "<p class=\"empty\">Nenhuma linha rejeitada.</p>\n</section>\n"
@@ -332,6 +333,7 @@ public enum ReportHTML {
             }
             h += "</ul>\n"
         }
+        if let people, !people.rejects.isEmpty { return h + rejectedPeopleTable(people) + "</section>\n" }
         h +=
             "<table class=\"rejects\">\n<thead><tr><th>Arquivo</th><th class=\"n\">Linha</th><th>Coluna</th>"
             + "<th>Motivo</th></tr></thead>\n<tbody>\n"

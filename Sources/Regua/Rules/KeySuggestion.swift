@@ -14,9 +14,11 @@ enum KeySuggestion {
         return best?.name
     }
 
-    /// The hint text for a suggestion, or nil.
+    /// The hint text for a suggestion, or nil: the key a Portuguese word means
+    /// (``RuleKeyGlossary``), else the nearest by spelling.
     static func hint(for word: String, in candidates: [String]) -> String? {
-        nearest(to: word, in: candidates).map { "did you mean '\($0)'?" }
+        if let meant = RuleKeyGlossary.meaning(of: word, in: candidates) { return "você quis dizer '\(meant)'?" }
+        return nearest(to: word, in: candidates).map { "você quis dizer '\($0)'?" }
     }
 
     /// Optimal string alignment distance: insertions, deletions, substitutions and swaps of

@@ -13,12 +13,12 @@ extension RuleBookChecker {
     /// Reads `policy`; absent keys keep their defaults (catch-up 3 days, SMS of 2 segments).
     func policy(_ node: YAMLNode?) -> Policy {
         var p = Policy(catchUpDays: 3)
-        guard let node, let f = fields(node, of: "policy", known: Self.policyKeys) else { return p }
+        guard let node, let f = fields(node, of: "a seção policy", known: Self.policyKeys) else { return p }
         if let n = f["late_fee_percent"], let v = percent(n, "late_fee_percent") {
             if v.micros > Self.maxLateFee.micros {
                 error(
                     n,
-                    "a late fee of \(v)% is above the 2% the Código de Defesa do Consumidor allows (Lei 8.078/1990, art. 52, §1º)"
+                    "uma multa de \(v)% passa dos 2% que o Código de Defesa do Consumidor permite (Lei 8.078/1990, art. 52, §1º)"
                 )
             } else {
                 p.lateFeePercent = v
@@ -31,7 +31,10 @@ extension RuleBookChecker {
             if let m = Money(decimal: text) {
                 p.minAmount = m
             } else {
-                error(n, "'min_amount' must be an amount in reais like 10.00, not '\(YAMLNode.excerpt(text))'")
+                error(
+                    n,
+                    "'min_amount' deve ser um valor em reais como 10.00 (ponto antes dos centavos), não '\(YAMLNode.excerpt(text))'"
+                )
             }
         }
         if let n = f["max_contacts_per_week"], let v = int(n, "max_contacts_per_week", in: 1...1_000) {
@@ -45,12 +48,13 @@ extension RuleBookChecker {
                     p.quietDays.insert(day)
                 } else {
                     error(
-                        item, "'\(YAMLNode.excerpt(text))' in 'quiet_days' is not a day of the week",
+                        item,
+                        "'\(YAMLNode.excerpt(text))' em 'quiet_days' não é um dia da semana (segunda … domingo, ou monday … sunday)",
                         hint: KeySuggestion.hint(for: text, in: Weekday.allCases.map(\.name)))
                 }
             }
         }
-        if let n = f["sms"], let sms = fields(n, of: "policy.sms", known: ["max_segments", "transliterate"]) {
+        if let n = f["sms"], let sms = fields(n, of: "a seção policy.sms", known: ["max_segments", "transliterate"]) {
             if let s = sms["max_segments"], let v = int(s, "max_segments", in: 1...10) { p.smsMaxSegments = v }
             if let s = sms["transliterate"], let v = bool(s, "transliterate") { p.smsTransliterate = v }
         }
@@ -72,7 +76,8 @@ extension RuleBookChecker {
         guard let p = Percent(decimal: text) else {
             error(
                 node,
-                "'\(name)' must be a non-negative decimal like 2.0 (up to 6 decimals), not '\(YAMLNode.excerpt(text))'")
+                "'\(name)' deve ser um número decimal não negativo como 2.0 (até 6 casas), não '\(YAMLNode.excerpt(text))'"
+            )
             return nil
         }
         return p

@@ -16,7 +16,7 @@ extension RuleBookChecker {
             if broken.isEmpty {
                 error(
                     at: place,
-                    "the rule book has no profiles; add at least a last profile that matches everyone, e.g. `- id: standard`"
+                    "o livro de regras não tem perfis; inclua ao menos um último perfil que vale para todos, por exemplo `- id: standard`"
                 )
             }
             return []
@@ -24,12 +24,12 @@ extension RuleBookChecker {
         var out: [Profile] = []
         var seen: [String: SourceLocation] = [:]
         for (index, item) in items.enumerated() {
-            guard let f = fields(item, of: "a profile", known: ["id", "when"]) else { continue }
+            guard let f = fields(item, of: "um perfil", known: ["id", "when"]) else { continue }
             let id = require(f, "id").flatMap {
-                name($0, "id", allowed: RuleByte.isIdentifier, described: "letters, digits, '_', '.' and '-'")
+                name($0, "id", allowed: RuleByte.isIdentifier, described: "letras, dígitos, '_', '.' e '-'")
             }
             if let id, let first = seen[id] {
-                error(f["id"]!, "profile id '\(id)' is already defined at \(first)")
+                error(f["id"]!, "o perfil '\(id)' já foi definido em \(first)")
             }
             var conditions: [Condition] = []
             var everyone = true
@@ -43,11 +43,11 @@ extension RuleBookChecker {
             }
             let isLast = index == items.count - 1
             if isLast, !everyone, lastIsKnown {
-                error(f.key("when")!, "the last profile must match everyone (no `when`)")
+                error(f.key("when")!, "o último perfil deve valer para todos (sem `when`)")
             } else if !isLast, everyone {
                 error(
                     item,
-                    "profile '\(Self.shownID(f))' has no `when`, so it matches everyone and the profiles after it are never reached; only the last profile may omit `when`"
+                    "o perfil '\(Self.shownID(f))' não tem `when`, então vale para todos e os perfis depois dele nunca são alcançados; só o último perfil pode ficar sem `when`"
                 )
             }
             guard let id, seen[id] == nil else { continue }
@@ -59,12 +59,12 @@ extension RuleBookChecker {
 
     /// The conditions of a `when` map, in the order written.
     private func conditions(_ node: YAMLNode, of profile: String) -> [Condition] {
-        let section = "the 'when' of profile '\(profile)'"
+        let section = "o 'when' do perfil '\(profile)'"
         guard let f = fields(node, of: section, known: Self.whenKeys) else { return [] }
         var out: [Condition] = []
         for key in f.order {
             guard let value = f[key] else {
-                error(f.key(key)!, "'\(key)' in \(section) needs a value")
+                error(f.key(key)!, "'\(key)' \(RuleFields.in(section)) precisa de um valor")
                 continue
             }
             switch key {
@@ -100,7 +100,8 @@ extension RuleBookChecker {
         guard let n = Self.hundredths(rest.trimmingTrailingSpaces) else {
             error(
                 node,
-                "'\(name)' must be a number or a comparison like \">= 700\" (operators >= > <= < == !=), not '\(YAMLNode.excerpt(text))'"
+                "'\(name)' deve ser um número ou uma comparação entre aspas como \">= 700\" (operadores >= > <= < == !=), não '\(YAMLNode.excerpt(text))'",
+                hint: YAMLHints.operatorTypo(text)
             )
             return nil
         }

@@ -6,7 +6,7 @@ extension RuleBookChecker {
     func version(_ node: YAMLNode) -> Int? {
         guard let v = int(node, "version", in: Int.min...Int.max) else { return nil }
         guard v == 1 else {
-            error(node, "rule book version \(v) is not supported; this Regua reads version 1")
+            error(node, "a versão \(v) do livro de regras não é suportada; este Regua lê a versão 1")
             return nil
         }
         return v
@@ -17,7 +17,7 @@ extension RuleBookChecker {
         guard let id = text(node, "timezone") else { return nil }
         guard TimeZone(identifier: id) != nil else {
             error(
-                node, "unknown time zone '\(YAMLNode.excerpt(id))'; use an IANA name such as America/Sao_Paulo",
+                node, "fuso horário desconhecido '\(YAMLNode.excerpt(id))'; use um nome IANA como America/Sao_Paulo",
                 hint: KeySuggestion.hint(for: id, in: TimeZone.knownTimeZoneIdentifiers.sorted()))
             return nil
         }
@@ -27,18 +27,20 @@ extension RuleBookChecker {
     /// `company`: the sender.
     func company(_ node: YAMLNode) -> Company? {
         let known = ["name", "document", "email", "phone", "pix_key", "city", "address"]
-        guard let f = fields(node, of: "company", known: known) else { return nil }
+        guard let f = fields(node, of: "a seção company", known: known) else { return nil }
         let name = require(f, "name").flatMap { text($0, "name") }
-        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { error(f["name"]!, "'name' is blank") }
+        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { error(f["name"]!, "'name' está em branco") }
         var document: Document?
         if let node = require(f, "document"), let raw = text(node, "document") {
             // The value is not echoed: a sole trader's CPF is personal data.
             document = Document.parse(raw)
-            if document == nil { error(node, "'document' is not a valid CPF or CNPJ (length or check digits)") }
+            if document == nil {
+                error(node, "'document' não é um CPF ou CNPJ válido (tamanho ou dígitos verificadores)")
+            }
         }
         let email = f["email"].flatMap { text($0, "email") }
         if let email, let node = f["email"], !Self.looksLikeEmail(email) {
-            error(node, "'email' is not an e-mail address (name@domain)")
+            error(node, "'email' não é um endereço de e-mail (nome@dominio)")
         }
         let optional = { (key: String) in f[key].flatMap { self.text($0, key) } }
         guard let name, let document else { return nil }
@@ -59,7 +61,8 @@ extension RuleBookChecker {
 
     /// `bank`: the beneficiary account.
     func bank(_ node: YAMLNode) -> BankAccount? {
-        guard let f = fields(node, of: "bank", known: ["code", "agency", "account", "agreement", "wallet"]) else {
+        guard let f = fields(node, of: "a seção bank", known: ["code", "agency", "account", "agreement", "wallet"])
+        else {
             return nil
         }
         var code: String?
@@ -68,7 +71,7 @@ extension RuleBookChecker {
                 code = text
             } else {
                 let list = Self.supportedBanks.map { "\"\($0.0)\" (\($0.1))" }.joined(separator: ", ")
-                error(node, "bank code '\(YAMLNode.excerpt(text))' is not supported; use one of \(list)")
+                error(node, "o código de banco '\(YAMLNode.excerpt(text))' não é suportado; use um destes: \(list)")
             }
         }
         let agency = require(f, "agency").flatMap { numberWithDigit($0, "agency", maxDigits: 5) }
@@ -97,7 +100,7 @@ extension RuleBookChecker {
         else {
             error(
                 node,
-                "'\(name)' must be up to \(maxDigits) digits with an optional check digit, like \"1234-5\", not '\(YAMLNode.excerpt(text))'"
+                "'\(name)' deve ter até \(maxDigits) dígitos, com o dígito verificador opcional, como \"1234-5\"; não '\(YAMLNode.excerpt(text))'"
             )
             return nil
         }
@@ -108,7 +111,7 @@ extension RuleBookChecker {
     private func digits(_ node: YAMLNode, _ name: String, maxDigits: Int) -> String? {
         guard let text = text(node, name) else { return nil }
         guard (1...maxDigits).contains(text.count), text.utf8.allSatisfy(RuleByte.isDigit) else {
-            error(node, "'\(name)' must be 1 to \(maxDigits) digits, not '\(YAMLNode.excerpt(text))'")
+            error(node, "'\(name)' deve ter de 1 a \(maxDigits) dígitos, não '\(YAMLNode.excerpt(text))'")
             return nil
         }
         return text
@@ -117,7 +120,7 @@ extension RuleBookChecker {
     /// `calendar`: national holidays or none, and extra dates.
     func calendar(_ node: YAMLNode) -> CalendarConfig {
         var config = CalendarConfig()
-        guard let f = fields(node, of: "calendar", known: ["holidays", "extra"]) else { return config }
+        guard let f = fields(node, of: "a seção calendar", known: ["holidays", "extra"]) else { return config }
         if let node = f["holidays"], let national = choice(node, "holidays", [("national", true), ("none", false)]) {
             config.nationalHolidays = national
         }
@@ -125,7 +128,7 @@ extension RuleBookChecker {
             for item in items {
                 guard let text = text(item, "extra") else { continue }
                 guard let day = Day(iso: text) else {
-                    error(item, "'\(YAMLNode.excerpt(text))' in 'extra' is not a date written YYYY-MM-DD")
+                    error(item, "'\(YAMLNode.excerpt(text))' em 'extra' não é uma data escrita AAAA-MM-DD")
                     continue
                 }
                 config.extra.append(day)

@@ -39,14 +39,14 @@ extension RuleBookChecker {
         var seen: [String: SourceLocation] = [:]
         var requiresNodes: [Int: (Step.Requirement, YAMLNode)] = [:]
         for item in items {
-            guard let f = fields(item, of: "a step", known: Self.stepKeys) else { continue }
+            guard let f = fields(item, of: "um degrau", known: Self.stepKeys) else { continue }
             let idNode = require(f, "id")
             let id = idNode.flatMap {
-                name($0, "id", allowed: RuleByte.isIdentifier, described: "letters, digits, '_', '.' and '-'")
+                name($0, "id", allowed: RuleByte.isIdentifier, described: "letras, dígitos, '_', '.' e '-'")
             }
             if let id, let idNode {
                 if let first = seen[id] {
-                    error(idNode, "step id '\(id)' is already defined at \(first)")
+                    error(idNode, "o degrau '\(id)' já foi definido em \(first)")
                 } else {
                     seen[id] = idNode.location
                 }
@@ -196,14 +196,18 @@ extension RuleBookChecker {
         if let node = f["remittance"] {
             if isMessage {
                 error(
-                    node, "step '\(step)' has both a message (channel, template) and 'remittance'; make them two steps")
+                    node,
+                    "o degrau '\(step)' tem ao mesmo tempo uma mensagem (channel, template) e 'remittance'; separe em dois degraus"
+                )
                 return nil
             }
             let options = RemittanceInstruction.stepInstructions.map { ($0.rawValue, $0) }
             guard let instruction = choice(node, "remittance", options) else { return nil }
             if !context.hasBank {
                 if context.complete {
-                    error(node, "step '\(step)' asks for a remittance but the rule book has no 'bank' section")
+                    error(
+                        node,
+                        "o degrau '\(step)' pede uma remessa ao banco, mas o livro de regras não tem a seção 'bank'")
                 }
                 return nil
             }
@@ -211,7 +215,7 @@ extension RuleBookChecker {
                 // Refused here, with its place, rather than when the night builds the file.
                 error(
                     node,
-                    "step '\(step)' asks for a remittance, but Regua writes CNAB 240 remittances for banks 001 and 341 only, not \(code) (its return files are read)"
+                    "o degrau '\(step)' pede uma remessa ao banco, mas o Regua escreve remessas CNAB 240 só para os bancos 001 e 341, não para o \(code) (do \(code) lê apenas os arquivos de retorno)"
                 )
                 return nil
             }
@@ -219,7 +223,8 @@ extension RuleBookChecker {
         }
         guard isMessage else {
             error(
-                f.node, "step '\(step)' needs 'channel' and 'template' (a message) or 'remittance' (a bank instruction)"
+                f.node,
+                "o degrau '\(step)' precisa de 'channel' e 'template' (uma mensagem) ou de 'remittance' (uma instrução ao banco)"
             )
             return nil
         }
@@ -227,13 +232,13 @@ extension RuleBookChecker {
         let channel = require(f, "channel").flatMap { choice($0, "channel", channels) }
         let templateNode = require(f, "template")
         let template = templateNode.flatMap {
-            name($0, "template", allowed: RuleByte.isTemplateName, described: "lower-case letters, digits, '_' and '-'")
+            name($0, "template", allowed: RuleByte.isTemplateName, described: "letras minúsculas, dígitos, '_' e '-'")
         }
         var fallback: Channel?
         if let node = f["fallback"] {
             fallback = choice(node, "fallback", channels)
             if let fb = fallback, fb == channel {
-                error(node, "'fallback' must be a channel other than '\(fb.rawValue)', the step's own")
+                error(node, "'fallback' deve ser um canal diferente de '\(fb.rawValue)', o próprio canal do degrau")
                 return nil
             }
             if let template, let fb = fallback {
@@ -249,7 +254,7 @@ extension RuleBookChecker {
     private func requireTemplate(_ template: String, _ channel: Channel, at node: YAMLNode, context: StepContext) {
         let file = "\(template).\(channel.rawValue).mustache"
         if !context.templateFiles.contains(file) {
-            error(node, "template file \(context.templatesFolder)/\(file) does not exist")
+            error(node, "o arquivo de modelo \(context.templatesFolder)/\(file) não existe")
         }
     }
 
@@ -277,19 +282,19 @@ extension RuleBookChecker {
                     ok = false
                     guard context.complete else { continue }
                     error(
-                        item, "'\(YAMLNode.excerpt(name))' in '\(key)' is not a profile of this rule book",
+                        item, "'\(YAMLNode.excerpt(name))' em '\(key)' não é um perfil deste livro de regras",
                         hint: KeySuggestion.hint(for: name, in: context.profileIDs))
                 }
             }
             if key == "profiles", items.isEmpty {
                 ok = false
-                error(node, "'profiles: []' matches no one; remove the key to reach every profile")
+                error(node, "'profiles: []' não vale para ninguém; retire a chave para alcançar todos os perfis")
             }
             if key == "profiles" { only = names } else { except = names }
         }
         if only != nil, except != nil, let node = f.key("except_profiles") {
             ok = false
-            error(node, "give either 'profiles' or 'except_profiles', not both")
+            error(node, "use 'profiles' ou 'except_profiles', não os dois")
         }
         return ok ? (only, except) : nil
     }

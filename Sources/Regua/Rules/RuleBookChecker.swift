@@ -2,8 +2,18 @@
 struct RuleFields {
     /// The map itself (or the null that stood for an empty one).
     let node: YAMLNode
-    /// How messages name the map: "company", "a step".
+    /// How messages name the map, with its article: "a seção company", "um degrau".
     let section: String
+
+    /// The section after "em": "na seção company", "em um degrau", "no 'when' do perfil 'x'".
+    var inSection: String { RuleFields.in(section) }
+
+    /// "em" joined with the article of `section` as Portuguese writes it.
+    static func `in`(_ section: String) -> String {
+        if section.hasPrefix("a ") { return "n" + section }
+        if section.hasPrefix("o ") { return "n" + section }
+        return "em " + section
+    }
     private var entries: [String: (key: YAMLNode, value: YAMLNode)] = [:]
     /// Known keys present, in the order written.
     private(set) var order: [String] = []
@@ -55,24 +65,29 @@ final class RuleBookChecker {
         var fields = RuleFields(node: node, section: section)
         if node.isNull { return fields }
         guard case .mapping(let pairs) = node.kind else {
-            error(node, "\(section) must be a map of keys, not \(node.typeName)")
+            error(
+                node, "\(section) deve ser um mapa de chaves (chave: valor), não \(node.typeName)",
+                hint: YAMLHints.missingSpace(in: node) ?? YAMLHints.mapWrittenAsText(node))
             return nil
         }
         var seen: [String: SourceLocation] = [:]
         for pair in pairs {
             guard let name = pair.key.scalar, !pair.key.isNull else {
-                error(pair.key, "a key in \(section) must be a plain name, not \(pair.key.typeName)")
+                error(
+                    pair.key, "uma chave \(RuleFields.in(section)) deve ser um nome simples, não \(pair.key.typeName)")
                 continue
             }
             if let first = seen[name] {
-                error(pair.key, "'\(YAMLNode.excerpt(name))' is given twice in \(section) (first at \(first))")
+                error(
+                    pair.key,
+                    "'\(YAMLNode.excerpt(name))' aparece duas vezes \(RuleFields.in(section)) (a primeira em \(first))")
                 continue
             }
             seen[name] = pair.key.location
             guard known.contains(name) else {
                 error(
-                    pair.key, "unknown key '\(YAMLNode.excerpt(name))' in \(section)",
-                    hint: KeySuggestion.hint(for: name, in: known))
+                    pair.key, "chave desconhecida '\(YAMLNode.excerpt(name))' \(RuleFields.in(section))",
+                    hint: YAMLHints.missingSpace(inKey: name) ?? KeySuggestion.hint(for: name, in: known))
                 continue
             }
             fields.add(name, key: pair.key, value: pair.value)
@@ -89,9 +104,9 @@ final class RuleBookChecker {
     func require(_ fields: RuleFields, _ name: String) -> YAMLNode? {
         if let value = fields[name] { return value }
         if let key = fields.key(name) {
-            error(key, "'\(name)' in \(fields.section) needs a value")
+            error(key, "'\(name)' \(fields.inSection) precisa de um valor")
         } else {
-            error(fields.node, "\(fields.section) needs '\(name)'")
+            error(fields.node, "falta '\(name)' \(fields.inSection)")
         }
         return nil
     }
@@ -100,15 +115,15 @@ final class RuleBookChecker {
     /// cells and file names).
     func text(_ node: YAMLNode, _ name: String) -> String? {
         guard let text = node.scalar, !node.isNull else {
-            error(node, "'\(name)' must be text, not \(node.typeName)")
+            error(node, "'\(name)' deve ser um texto, não \(node.typeName)")
             return nil
         }
         if text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
-            error(node, "'\(name)' must be one line of text without control characters")
+            error(node, "'\(name)' deve ser uma única linha de texto, sem caracteres de controle")
             return nil
         }
         guard text.unicodeScalars.count <= Self.maxTextLength else {
-            error(node, "'\(name)' is longer than \(Self.maxTextLength) characters")
+            error(node, "'\(name)' tem mais de \(Self.maxTextLength) caracteres")
             return nil
         }
         return text
@@ -118,7 +133,7 @@ final class RuleBookChecker {
     func name(_ node: YAMLNode, _ key: String, allowed: (UInt8) -> Bool, described: String) -> String? {
         guard let text = text(node, key) else { return nil }
         guard !text.isEmpty, text.utf8.count <= 100, text.utf8.allSatisfy(allowed) else {
-            error(node, "'\(key)' must be 1 to 100 characters of \(described), not '\(YAMLNode.excerpt(text))'")
+            error(node, "'\(key)' deve ter de 1 a 100 caracteres entre \(described), não '\(YAMLNode.excerpt(text))'")
             return nil
         }
         return text
@@ -127,15 +142,17 @@ final class RuleBookChecker {
     /// A whole number within `range`.
     func int(_ node: YAMLNode, _ name: String, in range: ClosedRange<Int>) -> Int? {
         guard let text = node.scalar, !node.isNull else {
-            error(node, "'\(name)' must be a whole number, not \(node.typeName)")
+            error(node, "'\(name)' deve ser um número inteiro, não \(node.typeName)")
             return nil
         }
         guard let value = Int(text) else {
-            error(node, "'\(name)' must be a whole number, not '\(YAMLNode.excerpt(text))'")
+            error(
+                node, "'\(name)' deve ser um número inteiro, não '\(YAMLNode.excerpt(text))'",
+                hint: YAMLHints.comparisonWhereNumber(text))
             return nil
         }
         guard range.contains(value) else {
-            error(node, "'\(name)' must be between \(range.lowerBound) and \(range.upperBound), not \(value)")
+            error(node, "'\(name)' deve estar entre \(range.lowerBound) e \(range.upperBound), não \(value)")
             return nil
         }
         return value
@@ -147,7 +164,7 @@ final class RuleBookChecker {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
         default:
-            error(node, "'\(name)' must be true or false, not \(node.typeName)")
+            error(node, "'\(name)' deve ser true (sim) ou false (não), não \(node.typeName)")
             return nil
         }
     }
@@ -156,7 +173,9 @@ final class RuleBookChecker {
     func list(_ node: YAMLNode, _ name: String) -> [YAMLNode]? {
         if node.isNull { return [] }
         guard case .sequence(let items) = node.kind else {
-            error(node, "'\(name)' must be a list, e.g. [a, b], not \(node.typeName)")
+            error(
+                node, "'\(name)' deve ser uma lista, por exemplo [a, b], não \(node.typeName)",
+                hint: YAMLHints.listWrittenAsText(node))
             return nil
         }
         return items
@@ -173,7 +192,7 @@ final class RuleBookChecker {
         if let hit = options.first(where: { $0.0 == text }) { return hit.1 }
         let words = options.map(\.0)
         error(
-            node, "'\(name)' must be one of \(words.joined(separator: ", ")), not '\(YAMLNode.excerpt(text))'",
+            node, "'\(name)' deve ser um destes: \(words.joined(separator: ", ")); não '\(YAMLNode.excerpt(text))'",
             hint: KeySuggestion.hint(for: text, in: words))
         return nil
     }

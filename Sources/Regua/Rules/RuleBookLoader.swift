@@ -18,13 +18,13 @@ public enum RuleBookLoader {
         let checker = RuleBookChecker()
         let folderPlace = SourceLocation(file: folder, line: 1, column: 1)
         guard RuleFiles.isDirectory(folder) else {
-            throw RuleBookErrors([Diagnostic(folderPlace, "the rules folder does not exist or is not a folder")])
+            throw RuleBookErrors([Diagnostic(folderPlace, "a pasta de regras não existe ou não é uma pasta")])
         }
         guard let names = RuleFiles.names(in: folder, suffixes: [".yaml", ".yml"]) else {
-            throw RuleBookErrors([Diagnostic(folderPlace, "cannot list the rules folder")])
+            throw RuleBookErrors([Diagnostic(folderPlace, "não foi possível listar a pasta de regras")])
         }
         guard let firstName = names.first else {
-            throw RuleBookErrors([Diagnostic(folderPlace, "no rule file (*.yaml or *.yml) in this folder")])
+            throw RuleBookErrors([Diagnostic(folderPlace, "nenhum arquivo de regras (*.yaml ou *.yml) nesta pasta")])
         }
 
         var hashed: [(name: String, bytes: [UInt8])] = []
@@ -35,7 +35,8 @@ public enum RuleBookLoader {
         for name in names {
             let path = folder + "/" + name
             do throws(Diagnostic) {
-                let bytes = try RuleFiles.readUTF8(path: path, limit: YAMLReader.maxFileBytes, what: "rule file")
+                let bytes = try RuleFiles.readUTF8(
+                    path: path, limit: YAMLReader.maxFileBytes, what: "arquivo de regras")
                 hashed.append((name, bytes))
                 merged.add(try YAMLReader.parse(bytes, file: path), checker: checker)
             } catch {
@@ -52,7 +53,9 @@ public enum RuleBookLoader {
         if let node = merged["company"] {
             company = checker.company(node)
         } else if broken.isEmpty {
-            checker.error(at: bookPlace, "the rule book has no 'company' section (its name and document are required)")
+            checker.error(
+                at: bookPlace,
+                "o livro de regras não tem a seção 'company' (o nome e o documento da empresa são obrigatórios)")
         }
         let bank = merged["bank"].flatMap { checker.bank($0) }
         let calendar = merged["calendar"].map { checker.calendar($0) } ?? CalendarConfig()
@@ -72,7 +75,12 @@ public enum RuleBookLoader {
 
         let diagnostics = sorted(checker.diagnostics)
         guard diagnostics.isEmpty, let company else {
-            throw RuleBookErrors(diagnostics)
+            let partial = company.map {
+                RuleBook(
+                    version: version, timeZone: timeZone, company: $0, bank: bank, calendar: calendar, policy: policy,
+                    profiles: profiles, steps: steps, templates: templates)
+            }
+            throw RuleBookErrors(diagnostics, templates: templates, partial: partial)
         }
         var book = RuleBook(
             version: version, timeZone: timeZone, company: company, bank: bank, calendar: calendar,
@@ -98,7 +106,7 @@ public enum RuleBookLoader {
         for name in names {
             let path = templatesFolder + "/" + name
             do throws(Diagnostic) {
-                var bytes = try RuleFiles.readUTF8(path: path, limit: maxTemplateBytes, what: "template")
+                var bytes = try RuleFiles.readUTF8(path: path, limit: maxTemplateBytes, what: "modelo")
                 hashed.append(("templates/" + name, bytes))
                 if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
                 out[name] = TemplateSource(path: path, text: String(decoding: bytes, as: UTF8.self))
@@ -150,7 +158,7 @@ struct RuleBookSections {
     /// Adds one file's sections, reporting a map section already defined in another file.
     mutating func add(_ root: YAMLNode, checker: RuleBookChecker) {
         let known = RuleBookLoader.mapSections + RuleBookLoader.listSections
-        guard let f = checker.fields(root, of: "a rule file", known: known) else { return }
+        guard let f = checker.fields(root, of: "um arquivo de regras", known: known) else { return }
         for name in f.order {
             let key = f.key(name)!
             guard let value = f[name] else { continue }
@@ -160,7 +168,7 @@ struct RuleBookSections {
             } else if let first = maps[name] {
                 checker.error(
                     key,
-                    "'\(name)' is already defined at \(first.key.location); a section may be written in one file only")
+                    "'\(name)' já foi definida em \(first.key.location); uma seção só pode estar em um arquivo")
             } else {
                 maps[name] = (key, value)
             }

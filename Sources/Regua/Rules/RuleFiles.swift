@@ -30,11 +30,11 @@ enum RuleFiles {
 
     /// The bytes of a file of at most `limit` bytes that must be UTF-8.
     ///
-    /// - Parameter what: how to name the file in a refusal, e.g. "rule file".
+    /// - Parameter what: how to name the file in a refusal, in Portuguese, e.g. "arquivo de regras".
     static func readUTF8(path: String, limit: Int, what: String) throws(Diagnostic) -> [UInt8] {
         let start = SourceLocation(file: path, line: 1, column: 1)
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw Diagnostic(start, "cannot read this \(what)")
+            throw Diagnostic(start, "não foi possível ler este \(what)")
         }
         defer { try? handle.close() }
         // Read one byte past the limit: enough to refuse without loading a huge file.
@@ -42,17 +42,17 @@ enum RuleFiles {
         do {
             data = try handle.read(upToCount: limit + 1) ?? Data()
         } catch {
-            throw Diagnostic(start, "cannot read this \(what): \(error.localizedDescription)")
+            throw Diagnostic(start, "não foi possível ler este \(what): \(error.localizedDescription)")
         }
         guard data.count <= limit else {
-            throw Diagnostic(start, "this \(what) is larger than \(limit / 1024) KiB, the limit; refused")
+            throw Diagnostic(start, "este \(what) passa de \(limit / 1024) KiB, o limite; recusado")
         }
         let bytes = [UInt8](data)
         if let bad = firstInvalidUTF8(bytes) {
             let (line, column) = position(of: bad, in: bytes)
             throw Diagnostic(
                 SourceLocation(file: path, line: line, column: column),
-                "this \(what) is not UTF-8 (byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) is not valid here); save it as UTF-8"
+                "este \(what) não está em UTF-8 (o byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) não é válido aqui); salve-o como UTF-8"
             )
         }
         return bytes

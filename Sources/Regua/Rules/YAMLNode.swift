@@ -34,12 +34,13 @@ public struct YAMLNode: Sendable, CustomStringConvertible {
         return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
     }
 
-    /// A short name of the node's type for error messages: "text", "a list", "a map".
+    /// A short name of the node's type for error messages, in Portuguese: "o texto 'x'",
+    /// "uma lista", "um mapa", "um valor vazio".
     public var typeName: String {
         switch kind {
-        case .scalar: isNull ? "nothing" : "text '\(YAMLNode.excerpt(scalar ?? ""))'"
-        case .sequence: "a list"
-        case .mapping: "a map"
+        case .scalar: isNull ? "um valor vazio" : "o texto '\(YAMLNode.excerpt(scalar ?? ""))'"
+        case .sequence: "uma lista"
+        case .mapping: "um mapa"
         }
     }
 

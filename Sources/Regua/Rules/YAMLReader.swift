@@ -15,7 +15,7 @@ public enum YAMLReader {
 
     /// Reads and parses a rule file: at most ``maxFileBytes``, UTF-8, one document.
     public static func read(path: String) throws(Diagnostic) -> YAMLNode {
-        let bytes = try RuleFiles.readUTF8(path: path, limit: maxFileBytes, what: "rule file")
+        let bytes = try RuleFiles.readUTF8(path: path, limit: maxFileBytes, what: "arquivo de regras")
         return try parse(bytes, file: path)
     }
 
@@ -29,7 +29,7 @@ public enum YAMLReader {
 
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            throw Diagnostic(start, "cannot start the YAML parser (out of memory)")
+            throw Diagnostic(start, "não foi possível iniciar o leitor de YAML (falta de memória)")
         }
         defer { yaml_parser_delete(&parser) }
 
@@ -39,7 +39,7 @@ public enum YAMLReader {
             while true {
                 var event = yaml_event_t()
                 guard yaml_parser_parse(&parser, &event) == 1 else {
-                    return .failure(syntaxError(parser, file: file))
+                    return .failure(syntaxError(parser, file: file, bytes: bytes))
                 }
                 defer { yaml_event_delete(&event) }
                 if event.type == YAML_STREAM_END_EVENT { return .success(builder.root) }
@@ -55,16 +55,16 @@ public enum YAMLReader {
         return root
     }
 
-    /// libyaml's problem and context, placed at its problem mark.
-    private static func syntaxError(_ parser: yaml_parser_t, file: String) -> Diagnostic {
+    /// libyaml's problem and context, in Portuguese and placed at its problem mark, with a
+    /// hint for the mistakes people make most (see ``YAMLHints``).
+    private static func syntaxError(_ parser: yaml_parser_t, file: String, bytes: [UInt8]) -> Diagnostic {
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown problem"
-        var message = "YAML syntax error: \(problem)"
-        if let context = parser.context {
-            let mark = parser.context_mark
-            message += " (\(String(cString: context)) started at line \(mark.line + 1), column \(mark.column + 1))"
+        let context = parser.context.map {
+            (String(cString: $0), line: Int(parser.context_mark.line) + 1, column: Int(parser.context_mark.column) + 1)
         }
         let mark = parser.problem_mark
-        return Diagnostic(SourceLocation(file: file, line: mark.line + 1, column: mark.column + 1), message)
+        let at = SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        return YAMLHints.syntaxError(problem: problem, context: context, at: at, text: bytes)
     }
 }
 
@@ -102,12 +102,18 @@ private struct TreeBuilder {
         case YAML_DOCUMENT_START_EVENT:
             documents += 1
             if documents > 1 {
-                throw Diagnostic(at, "a second YAML document ('---') in one rule file; put it in its own file")
+                throw Diagnostic(
+                    at, "um segundo documento YAML ('---') no mesmo arquivo de regras; coloque-o num arquivo próprio")
             }
         case YAML_SCALAR_EVENT:
             let s = event.data.scalar
             let text = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
             let plain = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nil
+            if let tag = string(s.tag), tag.hasPrefix("!") {
+                // `score: != 700` reads as the local tag `!=` on the text 700, which would
+                // silently mean "== 700": refused, with what was meant.
+                throw YAMLHints.localTag(tag, value: text, at: at)
+            }
             try count(1, at: at)
             try finish(
                 Built(node: YAMLNode(.scalar(text, plain: plain), at: at), size: 1, height: 0),
@@ -116,7 +122,7 @@ private struct TreeBuilder {
             let isMapping = event.type == YAML_MAPPING_START_EVENT
             let anchor = string(isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
             if stack.count + 1 > YAMLReader.maxDepth {
-                throw Diagnostic(at, "lists and maps nested deeper than \(YAMLReader.maxDepth) levels; refused")
+                throw Diagnostic(at, "listas e mapas aninhados em mais de \(YAMLReader.maxDepth) níveis; recusado")
             }
             try count(1, at: at)
             stack.append(Frame(isMapping: isMapping, location: at, anchor: anchor))
@@ -140,11 +146,13 @@ private struct TreeBuilder {
         case YAML_ALIAS_EVENT:
             let name = string(event.data.alias.anchor) ?? ""
             guard var built = anchors[name] else {
-                throw Diagnostic(at, "alias '*\(YAMLNode.excerpt(name))' names no anchor defined before it")
+                throw Diagnostic(
+                    at, "o alias '*\(YAMLNode.excerpt(name))' não nomeia nenhuma âncora definida antes dele")
             }
             if stack.count + built.height > YAMLReader.maxDepth {
                 throw Diagnostic(
-                    at, "alias '*\(YAMLNode.excerpt(name))' nests deeper than \(YAMLReader.maxDepth) levels; refused")
+                    at,
+                    "o alias '*\(YAMLNode.excerpt(name))' aninha mais de \(YAMLReader.maxDepth) níveis; recusado")
             }
             try count(built.size, at: at)
             // The copy answers for itself where the alias is written.
@@ -161,7 +169,7 @@ private struct TreeBuilder {
         if total > YAMLReader.maxNodes {
             throw Diagnostic(
                 at,
-                "this file expands to more than \(YAMLReader.maxNodes) YAML nodes (anchors and aliases included); refused as a possible \"billion laughs\" attack"
+                "este arquivo se expande em mais de \(YAMLReader.maxNodes) nós YAML (contando âncoras e aliases); recusado como um possível ataque \"billion laughs\""
             )
         }
     }
@@ -198,7 +206,8 @@ private struct TreeBuilder {
             }
             for source in sources {
                 guard case .mapping(let merged) = source.kind else {
-                    throw Diagnostic(source.location, "'<<' merges a map or a list of maps, not \(source.typeName)")
+                    throw Diagnostic(
+                        source.location, "'<<' junta um mapa ou uma lista de mapas, não \(source.typeName)")
                 }
                 for p in merged {
                     if let k = p.key.scalar {

@@ -148,7 +148,7 @@ import Testing
                 "8|amount|amount '12,50' não é um valor como 1234.56 (ponto decimal, sem separador de milhar)",
                 "9|amount|amount '-12.50' é negativo",
                 "10|amount|amount '12.345' tem mais de duas casas decimais",
-                "11|status|status 'sold' não é um destes: open, paid, cancelled, disputed, promised",
+                "11|status|status 'sold' não é um destes: open, paid, cancelled, disputed, promised, renegotiated",
                 "13|promise_date|promise_date está vazio (é obrigatório quando o status é promised)",
                 "14|nosso_numero|nosso_numero '12A45' deve ter só dígitos, no máximo 20",
                 "15|installment|installment '3-12' não é como 3/12",

@@ -21,7 +21,10 @@ import Testing
     }
 
     @Test func everyMessageStepRendersWithSampleData() throws {
-        let book = try RenderFixtures.shippedBook()
+        var book = try RenderFixtures.shippedBook()
+        // The shipped account (rules/00-empresa.yaml): the samples' boletos are the book's own.
+        book.bank = BankAccount(
+            code: "001", agency: "1234", account: "56789", accountDigit: "0", agreement: "1234567", wallet: "17")
         let set = try TemplateSet(book: book)
         for step in RenderFixtures.shippedSteps {
             guard case .message(let channel, let template, let fallback) = step.action else { continue }
@@ -36,8 +39,14 @@ import Testing
                     #expect(m.subject?.contains("Exemplo Comércio Ltda") == true)
                     // Each title with its due date, the boleto line and the PIX code.
                     #expect(m.text.contains("NF-2026-0041") && m.text.contains("NF-2026-0042"))
-                    #expect(m.text.contains("00190.00009 01238.798779 77700.168188 2 37690000013500"))
-                    #expect(m.text.contains("br.gov.bcb.pix"))
+                    // The boleto of the book's own bank (001) for the first title's 1.234,56.
+                    let linha = try #require(
+                        m.text.split(separator: "\n").first { $0.contains("Linha digitável do boleto:") },
+                        "\(template): \(m.text)")
+                    let digits = linha.filter(\.isNumber)
+                    #expect(
+                        digits.count == 47 && digits.hasPrefix("0019") && digits.hasSuffix("0000123456"), "\(linha)")
+                    #expect(m.text.contains("br.gov.bcb.pix") && m.text.contains("cobranca@exemplo.com.br"))
                     let html = try #require(m.html, "\(template) has an HTML body")
                     #expect(
                         html.contains("<table") && html.contains("NF-2026-0041")

@@ -75,7 +75,7 @@ import Testing
         let errors = RenderFixtures.errors(["x.sms.mustache": "Olá,\n  {{customer.nmae}}"])
         #expect(
             errors == [
-                "rules/templates/x.sms.mustache:2:3: unknown variable 'customer.nmae' (did you mean 'customer.name'?)"
+                "rules/templates/x.sms.mustache:2:3: variável desconhecida 'customer.nmae' (você quis dizer 'customer.name'?)"
             ])
     }
 
@@ -86,8 +86,8 @@ import Testing
         ])
         #expect(
             errors == [
-                "rules/templates/x.letter.mustache:1:46: unknown variable 'due_dat_br' (did you mean 'due_date_br'?)",
-                "rules/templates/x.letter.mustache:2:1: 'due_date_br' belongs to each element of 'titles' (use it inside {{#titles}}…{{/titles}})",
+                "rules/templates/x.letter.mustache:1:46: variável desconhecida 'due_dat_br' (você quis dizer 'due_date_br'?)",
+                "rules/templates/x.letter.mustache:2:1: 'due_date_br' pertence a cada item de 'titles' (use-a dentro de {{#titles}}…{{/titles}})",
             ])
     }
 
@@ -97,8 +97,8 @@ import Testing
         ])
         #expect(
             errors == [
-                "rules/templates/x.email.mustache:1:14: unknown variable 'custmer.name' (did you mean 'customer.name'?)",
-                "rules/templates/x.email.mustache:4:4: unknown variable 'as_off' (did you mean 'as_of'?)",
+                "rules/templates/x.email.mustache:1:14: variável desconhecida 'custmer.name' (você quis dizer 'customer.name'?)",
+                "rules/templates/x.email.mustache:4:4: variável desconhecida 'as_off' (você quis dizer 'as_of'?)",
             ])
     }
 
@@ -106,38 +106,42 @@ import Testing
         let errors = RenderFixtures.errors(["x.email.mustache": "Olá, {{customer.name}}\n\nCorpo"])
         #expect(
             errors == [
-                "rules/templates/x.email.mustache:1:1: an e-mail template must start with a 'Subject: …' line (write 'Subject: …', then a blank line, then the body)"
+                "rules/templates/x.email.mustache:1:1: um modelo de e-mail deve começar com a linha 'Subject: …' (o assunto) (escreva 'Subject: …', depois uma linha em branco, depois o corpo)"
             ])
         let noBlank = RenderFixtures.errors(["x.email.mustache": "Subject: Oi\nCorpo"])
-        #expect(noBlank == ["rules/templates/x.email.mustache:2:1: expected a blank line after the Subject line"])
+        #expect(
+            noBlank == ["rules/templates/x.email.mustache:2:1: esperava uma linha em branco depois da linha Subject"])
     }
 
     @Test func unbalancedSectionsAreErrors() {
         #expect(
             RenderFixtures.errors(["x.sms.mustache": "a\n{{#titles}}{{title_id}}"]) == [
-                "rules/templates/x.sms.mustache:2:1: section {{#titles}} is never closed (add {{/titles}})"
+                "rules/templates/x.sms.mustache:2:1: a seção {{#titles}} nunca é fechada (acrescente {{/titles}})"
             ])
         #expect(
             RenderFixtures.errors(["x.sms.mustache": "{{/titles}}"]) == [
-                "rules/templates/x.sms.mustache:1:1: {{/titles}} closes no open section"
+                "rules/templates/x.sms.mustache:1:1: {{/titles}} não fecha nenhuma seção aberta"
             ])
         #expect(
             RenderFixtures.errors(["x.sms.mustache": "{{#has_pix}}{{#titles}}{{/has_pix}}"]) == [
-                "rules/templates/x.sms.mustache:1:24: {{/has_pix}} closes a section while {{#titles}} (line 1, column 13) is still open (close {{#titles}} first)"
+                "rules/templates/x.sms.mustache:1:24: {{/has_pix}} fecha uma seção enquanto {{#titles}} (linha 1, coluna 13) ainda está aberta (feche {{#titles}} antes)"
             ])
     }
 
     @Test(arguments: [
-        ("{{> rodape}}", "partials ({{>…}}) are not supported in Regua templates"),
-        ("{{=<% %>=}}", "delimiter changes ({{=…=}}) are not supported in Regua templates"),
-        ("{{%CONTENT_TYPE:HTML}}", "pragmas ({{%…}}) are not supported in Regua templates"),
-        ("{{.}}", "{{.}} is only allowed inside a section over a text or a list of texts"),
-        ("{{customer}}", "'customer' is a group of variables"),
-        ("{{titles}}", "'titles' is a list"),
-        ("{{has_pix}}", "'has_pix' is a yes/no value"),
-        ("{{#totals.count}}x{{/totals.count}}", "'totals.count' is a number and is always shown as a section"),
-        ("{{reversed(customer.name)}}", "unknown transform 'reversed'"),
-        ("{{customer.name", "tag is never closed"),
+        ("{{> rodape}}", "parciais ({{>…}}) não são aceitos nos modelos do Regua"),
+        ("{{=<% %>=}}", "trocas de delimitador ({{=…=}}) não são aceitos nos modelos do Regua"),
+        ("{{%CONTENT_TYPE:HTML}}", "pragmas ({{%…}}) não são aceitos nos modelos do Regua"),
+        ("{{.}}", "{{.}} só é permitido dentro de uma seção sobre um texto ou uma lista de textos"),
+        ("{{customer}}", "'customer' é um grupo de variáveis"),
+        ("{{titles}}", "'titles' é uma lista"),
+        ("{{has_pix}}", "'has_pix' é um valor sim/não"),
+        (
+            "{{#totals.count}}x{{/totals.count}}",
+            "'totals.count' é um número, e uma seção sobre um número sempre aparece"
+        ),
+        ("{{reversed(customer.name)}}", "transformação desconhecida 'reversed'"),
+        ("{{customer.name", "a marcação nunca é fechada"),
     ])
     func unsupportedOrMisusedTagsAreErrors(template: String, message: String) {
         let errors = RenderFixtures.errors(["x.sms.mustache": "Oi " + template])
@@ -159,7 +163,7 @@ import Testing
         #expect(g.text == "Maria/São Paulo São Paulo")
         #expect(
             RenderFixtures.errors(["z.sms.mustache": "{{#titles}}{{.}}{{/titles}}"]) == [
-                "rules/templates/z.sms.mustache:1:12: {{.}} is only allowed inside a section over a text or a list of texts (name the variable, e.g. {{customer.name}})"
+                "rules/templates/z.sms.mustache:1:12: {{.}} só é permitido dentro de uma seção sobre um texto ou uma lista de textos (escreva o nome da variável, por exemplo {{customer.name}})"
             ])
     }
 
@@ -169,7 +173,7 @@ import Testing
             "x.email.html.mustache": "<p>{{{customer.name}}}</p>\n<p>{{&customer.name}}</p>",
         ])
         #expect(errors.count == 2)
-        #expect(errors.allSatisfy { $0.contains("unescaped output is not allowed in an HTML template") })
+        #expect(errors.allSatisfy { $0.contains("saída sem escape não é permitida num modelo HTML") })
         #expect(errors.first?.hasPrefix("rules/templates/x.email.html.mustache:1:4:") == true)
     }
 
@@ -187,18 +191,24 @@ import Testing
                 "errado.fax.mustache": "",
             ], steps: steps)
         #expect(errors.count == 7, "\(errors)")
-        #expect(errors.contains { $0.hasPrefix("rules/templates/atraso.email.mustache:1:10: unknown variable 'a'") })
-        #expect(errors.contains { $0.hasPrefix("rules/templates/atraso.email.mustache:3:1: unknown variable 'b'") })
-        #expect(errors.contains { $0.hasPrefix("rules/templates/outro.sms.mustache:1:1: unknown variable 'c'") })
+        #expect(
+            errors.contains { $0.hasPrefix("rules/templates/atraso.email.mustache:1:10: variável desconhecida 'a'") })
+        #expect(
+            errors.contains { $0.hasPrefix("rules/templates/atraso.email.mustache:3:1: variável desconhecida 'b'") })
+        #expect(errors.contains { $0.hasPrefix("rules/templates/outro.sms.mustache:1:1: variável desconhecida 'c'") })
         #expect(
             errors.contains {
-                $0.hasPrefix("rules/templates/outro.sms.mustache:1:7: section {{#titles}} is never closed")
+                $0.hasPrefix("rules/templates/outro.sms.mustache:1:7: a seção {{#titles}} nunca é fechada")
             })
         #expect(
             errors.contains {
-                $0.hasPrefix("rules/templates/solto.email.html.mustache:1:1: HTML body without a text e-mail template")
+                $0.hasPrefix(
+                    "rules/templates/solto.email.html.mustache:1:1: corpo HTML sem o modelo de e-mail em texto")
             })
-        #expect(errors.contains { $0.hasPrefix("rules/templates/errado.fax.mustache:1:1: template file name must be") })
-        #expect(errors.contains { $0.contains("step 'd3' needs the template templates/atraso.letter.mustache") })
+        #expect(
+            errors.contains {
+                $0.hasPrefix("rules/templates/errado.fax.mustache:1:1: o nome do arquivo de modelo deve ser")
+            })
+        #expect(errors.contains { $0.contains("o degrau 'd3' precisa do modelo templates/atraso.letter.mustache") })
     }
 }

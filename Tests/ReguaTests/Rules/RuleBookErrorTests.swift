@@ -41,16 +41,16 @@ struct RuleBookErrorTests {
         let fixture = try RulesFixture(["a.yaml": a, "b.yaml": b, "templates/ok.sms.mustache": "Oi"])
         #expect(
             fixture.errors() == [
-                "a.yaml:2:11: unknown time zone 'America/Sao_Pualo'; use an IANA name such as America/Sao_Paulo (did you mean 'America/Sao_Paulo'?)",
-                "a.yaml:7:23: '2026-02-30' in 'extra' is not a date written YYYY-MM-DD",
-                "a.yaml:12:5: a step needs 'offset'",
-                "a.yaml:13:5: unknown key 'ofset' in a step (did you mean 'offset'?)",
-                "a.yaml:15:15: template file templates/lembrete.email.mustache does not exist",
-                "a.yaml:16:16: 'standrd' in 'profiles' is not a profile of this rule book (did you mean 'standard'?)",
-                "b.yaml:2:21: a late fee of 2.5% is above the 2% the Código de Defesa do Consumidor allows (Lei 8.078/1990, art. 52, §1º)",
-                "b.yaml:5:5: the last profile must match everyone (no `when`)",
-                "b.yaml:7:9: step id 'lembrete' is already defined at a.yaml:12:9",
-                "b.yaml:11:1: 'timezone' is already defined at a.yaml:2:1; a section may be written in one file only",
+                "a.yaml:2:11: fuso horário desconhecido 'America/Sao_Pualo'; use um nome IANA como America/Sao_Paulo (você quis dizer 'America/Sao_Paulo'?)",
+                "a.yaml:7:23: '2026-02-30' em 'extra' não é uma data escrita AAAA-MM-DD",
+                "a.yaml:12:5: falta 'offset' em um degrau",
+                "a.yaml:13:5: chave desconhecida 'ofset' em um degrau (você quis dizer 'offset'?)",
+                "a.yaml:15:15: o arquivo de modelo templates/lembrete.email.mustache não existe",
+                "a.yaml:16:16: 'standrd' em 'profiles' não é um perfil deste livro de regras (você quis dizer 'standard'?)",
+                "b.yaml:2:21: uma multa de 2.5% passa dos 2% que o Código de Defesa do Consumidor permite (Lei 8.078/1990, art. 52, §1º)",
+                "b.yaml:5:5: o último perfil deve valer para todos (sem `when`)",
+                "b.yaml:7:9: o degrau 'lembrete' já foi definido em a.yaml:12:9",
+                "b.yaml:11:1: 'timezone' já foi definida em a.yaml:2:1; uma seção só pode estar em um arquivo",
             ])
     }
 
@@ -68,8 +68,8 @@ struct RuleBookErrorTests {
         let fixture = try RulesFixture(["a.yaml": a, "z.yaml": broken])
         #expect(
             fixture.errors() == [
-                "a.yaml:3:13: 'offset' must be a whole number, not '45x'",
-                "z.yaml:2:5: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence started at line 1, column 11)",
+                "a.yaml:3:13: 'offset' deve ser um número inteiro, não '45x'",
+                "z.yaml:2:5: erro de sintaxe YAML: faltou ',' entre os itens ou ']' para fechar a lista (numa lista [ … ] aberta na linha 1, coluna 11)",
             ])
     }
 
@@ -107,26 +107,27 @@ struct RuleBookErrorTests {
         let fixture = try RulesFixture(["x.yaml": x, "templates/t.email.mustache": "Subject: t\n\nt"])
         #expect(
             fixture.errors() == [
-                "x.yaml:3:5: profile 'everyone' has no `when`, so it matches everyone and the profiles after it are never reached; only the last profile may omit `when`",
-                "x.yaml:5:5: the last profile must match everyone (no `when`)",
-                "x.yaml:5:32: 'late_payments_12m' must be a number or a comparison like \">= 700\" (operators >= > <= < == !=), not '=> 3'",
-                "x.yaml:8:13: 'offset' must be a whole number, not 'abc'",
-                "x.yaml:11:15: 'fallback' must be one of email, sms, letter, not 'fax'",
-                "x.yaml:14:17: step 'b' asks for a remittance but the rule book has no 'bank' section",
-                "x.yaml:16:5: give either 'profiles' or 'except_profiles', not both",
-                "x.yaml:20:15: template file templates/t.sms.mustache does not exist",
-                "x.yaml:21:15: template file templates/t.letter.mustache does not exist",
-                "x.yaml:22:5: step 'd e' needs 'channel' and 'template' (a message) or 'remittance' (a bank instruction)",
-                "x.yaml:22:9: 'id' must be 1 to 100 characters of letters, digits, '_', '.' and '-', not 'd e'",
-                "x.yaml:25:15: 'quiet_days' must be a list, e.g. [a, b], not text 'sunday'",
-                "x.yaml:26:24: 'max_segments' must be between 1 and 10, not 11",
+                "x.yaml:3:5: o perfil 'everyone' não tem `when`, então vale para todos e os perfis depois dele nunca são alcançados; só o último perfil pode ficar sem `when`",
+                "x.yaml:5:5: o último perfil deve valer para todos (sem `when`)",
+                "x.yaml:5:32: 'late_payments_12m' deve ser um número ou uma comparação entre aspas como \">= 700\" (operadores >= > <= < == !=), não '=> 3' (você quis dizer \">= 3\"?)",
+                "x.yaml:8:13: 'offset' deve ser um número inteiro, não 'abc'",
+                "x.yaml:11:15: 'fallback' deve ser um destes: email, sms, letter; não 'fax'",
+                "x.yaml:14:17: o degrau 'b' pede uma remessa ao banco, mas o livro de regras não tem a seção 'bank'",
+                "x.yaml:16:5: use 'profiles' ou 'except_profiles', não os dois",
+                "x.yaml:20:15: o arquivo de modelo templates/t.sms.mustache não existe",
+                "x.yaml:21:15: o arquivo de modelo templates/t.letter.mustache não existe",
+                "x.yaml:22:5: o degrau 'd e' precisa de 'channel' e 'template' (uma mensagem) ou de 'remittance' (uma instrução ao banco)",
+                "x.yaml:22:9: 'id' deve ter de 1 a 100 caracteres entre letras, dígitos, '_', '.' e '-', não 'd e'",
+                "x.yaml:25:15: 'quiet_days' deve ser uma lista, por exemplo [a, b], não o texto 'sunday' (escreva a lista entre colchetes: [sunday])",
+                "x.yaml:26:24: 'max_segments' deve estar entre 1 e 10, não 11",
             ])
     }
 
     @Test("no rule file in the folder")
     func noRuleFile() throws {
         let fixture = try RulesFixture(["rules.txt": "version: 1"])
-        #expect(fixture.errors() == ["\(fixture.directory):1:1: no rule file (*.yaml or *.yml) in this folder"])
+        #expect(
+            fixture.errors() == ["\(fixture.directory):1:1: nenhum arquivo de regras (*.yaml ou *.yml) nesta pasta"])
     }
 
     @Test("a missing folder")
@@ -139,9 +140,9 @@ struct RuleBookErrorTests {
         let fixture = try RulesFixture(["a.yaml": "", "b.yaml": "version: 2\n"])
         #expect(
             fixture.errors() == [
-                "a.yaml:1:1: the rule book has no 'company' section (its name and document are required)",
-                "a.yaml:1:1: the rule book has no profiles; add at least a last profile that matches everyone, e.g. `- id: standard`",
-                "b.yaml:1:10: rule book version 2 is not supported; this Regua reads version 1",
+                "a.yaml:1:1: o livro de regras não tem a seção 'company' (o nome e o documento da empresa são obrigatórios)",
+                "a.yaml:1:1: o livro de regras não tem perfis; inclua ao menos um último perfil que vale para todos, por exemplo `- id: standard`",
+                "b.yaml:1:10: a versão 2 do livro de regras não é suportada; este Regua lê a versão 1",
             ])
     }
 
@@ -167,8 +168,8 @@ struct RuleBookErrorTests {
             "templates/huge.sms.mustache", Array(repeating: 0x61, count: RuleBookLoader.maxTemplateBytes + 1))
         #expect(
             fixture.errors() == [
-                "templates/huge.sms.mustache:1:1: this template is larger than 256 KiB, the limit; refused",
-                "templates/latin1.email.mustache:1:16: this template is not UTF-8 (byte 0xE7 is not valid here); save it as UTF-8",
+                "templates/huge.sms.mustache:1:1: este modelo passa de 256 KiB, o limite; recusado",
+                "templates/latin1.email.mustache:1:16: este modelo não está em UTF-8 (o byte 0xE7 não é válido aqui); salve-o como UTF-8",
             ])
     }
 
@@ -190,11 +191,11 @@ struct RuleBookErrorTests {
             """
         #expect(
             try RulesFixture(["r.yaml": text]).errors() == [
-                "r.yaml:3:13: 'document' is not a valid CPF or CNPJ (length or check digits)",
-                "r.yaml:4:10: 'email' is not an e-mail address (name@domain)",
-                "r.yaml:5:3: unknown key 'sobrenome' in company",
-                "r.yaml:8:11: 'agency' must be up to 5 digits with an optional check digit, like \"1234-5\", not '12a4'",
-                "r.yaml:9:12: 'account' must be up to 12 digits with an optional check digit, like \"1234-5\", not '56789-0-1'",
+                "r.yaml:3:13: 'document' não é um CPF ou CNPJ válido (tamanho ou dígitos verificadores)",
+                "r.yaml:4:10: 'email' não é um endereço de e-mail (nome@dominio)",
+                "r.yaml:5:3: chave desconhecida 'sobrenome' na seção company",
+                "r.yaml:8:11: 'agency' deve ter até 5 dígitos, com o dígito verificador opcional, como \"1234-5\"; não '12a4'",
+                "r.yaml:9:12: 'account' deve ter até 12 dígitos, com o dígito verificador opcional, como \"1234-5\"; não '56789-0-1'",
             ])
     }
 
@@ -209,9 +210,9 @@ struct RuleBookErrorTests {
             """
         #expect(
             try RulesFixture(["r.yaml": text]).errors() == [
-                "r.yaml:1:21: 'name' is given twice in company (first at r.yaml:1:12)",
-                "r.yaml:3:5: profile 'all' has no `when`, so it matches everyone and the profiles after it are never reached; only the last profile may omit `when`",
-                "r.yaml:4:9: profile id 'all' is already defined at r.yaml:3:9",
+                "r.yaml:1:21: 'name' aparece duas vezes na seção company (a primeira em r.yaml:1:12)",
+                "r.yaml:3:5: o perfil 'all' não tem `when`, então vale para todos e os perfis depois dele nunca são alcançados; só o último perfil pode ficar sem `when`",
+                "r.yaml:4:9: o perfil 'all' já foi definido em r.yaml:3:9",
             ])
     }
 }

@@ -170,7 +170,7 @@ struct RuleBookLoaderTests {
                 ["10-base.yaml": Self.base.replacingOccurrences(of: "code: 001", with: "code: 1")]) { $1 })
         #expect(
             fixture.errors() == [
-                "10-base.yaml:12:9: bank code '1' is not supported; use one of \"001\" (Banco do Brasil), \"341\" (Itaú), \"104\" (Caixa)"
+                "10-base.yaml:12:9: o código de banco '1' não é suportado; use um destes: \"001\" (Banco do Brasil), \"341\" (Itaú), \"104\" (Caixa)"
             ])
     }
 

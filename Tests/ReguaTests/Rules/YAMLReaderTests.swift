@@ -52,7 +52,7 @@ struct YAMLReaderTests {
         #expect(
             throws: Diagnostic(
                 SourceLocation(file: "r.yaml", line: 2, column: 1),
-                "a second YAML document ('---') in one rule file; put it in its own file")
+                "um segundo documento YAML ('---') no mesmo arquivo de regras; coloque-o num arquivo próprio")
         ) {
             try parse("a: 1\n---\nb: 2\n")
         }
@@ -64,7 +64,8 @@ struct YAMLReaderTests {
         #expect(
             throws: Diagnostic(
                 SourceLocation(file: "r.yaml", line: 2, column: 1),
-                "YAML syntax error: found a tab character that violates indentation (while scanning a plain scalar started at line 1, column 4)"
+                "erro de sintaxe YAML: há uma tabulação (TAB) no recuo da linha (num valor começado na linha 1, coluna 4)",
+                hint: YAMLHints.tabHint
             )
         ) {
             try parse("a: 1\n\tb: 2\n")
@@ -72,7 +73,7 @@ struct YAMLReaderTests {
         #expect(
             throws: Diagnostic(
                 SourceLocation(file: "r.yaml", line: 2, column: 2),
-                "YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence started at line 1, column 4)"
+                "erro de sintaxe YAML: faltou ',' entre os itens ou ']' para fechar a lista (numa lista [ … ] aberta na linha 1, coluna 4)"
             )
         ) {
             try parse("a: [1, 2\nb: 3\n")
@@ -115,7 +116,7 @@ struct YAMLReaderTests {
             _ = try parse(text)
             Issue.record("expanded 10^10 nodes")
         } catch {
-            #expect(error.message.contains("more than 10000 YAML nodes"))
+            #expect(error.message.contains("mais de 10000 nós YAML"))
             // a0, a1 and a2 expand to 11, 111 and 1111 nodes; a3's ten copies of a2 pass the
             // bound on line 4.
             #expect(error.location.line == 4)
@@ -128,7 +129,7 @@ struct YAMLReaderTests {
         #expect(
             throws: Diagnostic(
                 SourceLocation(file: "r.yaml", line: 1, column: 65),
-                "lists and maps nested deeper than 64 levels; refused")
+                "listas e mapas aninhados em mais de 64 níveis; recusado")
         ) {
             try parse(deep)
         }
@@ -146,7 +147,7 @@ struct YAMLReaderTests {
         } catch {
             #expect(error.location.line == 2)
             #expect(error.location.column == 9)
-            #expect(error.message.contains("not UTF-8"))
+            #expect(error.message.contains("não está em UTF-8"))
         }
     }
 
@@ -157,7 +158,7 @@ struct YAMLReaderTests {
         #expect(
             throws: Diagnostic(
                 SourceLocation(file: fixture.directory + "/big.yaml", line: 1, column: 1),
-                "this rule file is larger than 1024 KiB, the limit; refused")
+                "este arquivo de regras passa de 1024 KiB, o limite; recusado")
         ) {
             try YAMLReader.read(path: fixture.directory + "/big.yaml")
         }
