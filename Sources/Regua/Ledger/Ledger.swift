@@ -6,8 +6,8 @@ public protocol Ledger: AnyObject {
     func night(_ day: Day) throws -> NightRecord?
     /// The latest night committed.
     func lastNight() throws -> NightRecord?
-    /// Everything the decider needs about nights before `day`.
-    func history(before day: Day) throws -> LedgerHistory
+    /// What the decider needs about nights before `day`, for the titles and customers of `scope`.
+    func history(before day: Day, scope: HistoryScope) throws -> LedgerHistory
     /// Settlements read from bank return files on or before `day`, by title.
     func settlements(upTo day: Day) throws -> [TitleID: Settlement]
     /// The night a return file (by SHA-256) was read, if it was.
@@ -158,6 +158,8 @@ public struct NightCommit: Sendable {
     public var settlements: [(titleID: TitleID, settlement: Settlement)]
     /// With `--force`: the earlier run of the same night, replaced in the same transaction.
     public var replacesRunID: Int64?
+    /// The titles in the night's receivables (their `last_seen`, which retention archives by).
+    public var seenTitles: [TitleID]
 
     /// Creates the record of a night.
     public init(
@@ -165,9 +167,10 @@ public struct NightCommit: Sendable {
         remittanceFiles: [RemittanceFileRecord] = [],
         instructions: [(titleID: TitleID, instruction: RemittanceInstruction, dueDate: Day)] = [],
         returnFiles: [ReturnFileRecord] = [], settlements: [(titleID: TitleID, settlement: Settlement)] = [],
-        replacesRunID: Int64? = nil
+        replacesRunID: Int64? = nil, seenTitles: [TitleID] = []
     ) {
         self.replacesRunID = replacesRunID
+        self.seenTitles = seenTitles
         self.night = night
         self.rulesHash = rulesHash
         self.inputsHash = inputsHash
@@ -182,6 +185,11 @@ public struct NightCommit: Sendable {
 }
 
 extension Ledger {
+    /// What the decider needs about nights before `day`, for every title and customer.
+    public func history(before day: Day) throws -> LedgerHistory {
+        try history(before: day, scope: .everything)
+    }
+
     /// Every action of a range of nights.
     public func actions(from: Day, to: Day) throws -> [LedgerAction] {
         try actions(from: from, to: to, sentOnly: false)

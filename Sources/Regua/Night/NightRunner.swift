@@ -71,10 +71,7 @@ public struct NightRunner {
         let ledger: SQLiteLedger
         do {
             if options.dryRun {
-                ledger =
-                    FileManager.default.fileExists(atPath: options.statePath)
-                    ? try SQLiteLedger(inMemoryCopyOf: try SQLiteLedger(path: options.statePath))
-                    : try SQLiteLedger(inMemoryCopyOf: nil)
+                ledger = try SQLiteLedger.forReading(path: options.statePath)  // its bytes never change
             } else {
                 ledger = try SQLiteLedger(path: options.statePath)
             }
@@ -137,7 +134,7 @@ public struct NightRunner {
             _, new in new
         }
         let titles = NightInputs.applying(settlements: settlements, to: loaded.inputs.titles)
-        let history = try ledger.history(before: asOf)
+        let history = try ledger.history(before: asOf, scope: .night(titles: titles))
         clock.lap("ledger")
         let decision = NightDecider(book: book, asOf: asOf)
             .decide(customers: loaded.inputs.customers, titles: titles, history: history)
@@ -193,7 +190,7 @@ public struct NightRunner {
                 },
                 returnFiles: returns.newFiles,
                 settlements: returns.newSettlements.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 },
-                replacesRunID: replaces)
+                replacesRunID: replaces, seenTitles: titles.map(\.id))
             committing = BackgroundJob("regua ledger") {
                 commitOutcome.result = Result { try ledger.commit(night, before: gate.waitUntilOpen) }
             }

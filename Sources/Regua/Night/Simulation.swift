@@ -45,13 +45,14 @@ public enum Simulation {
         let titles = NightInputs.applying(settlements: settlements, to: inputs.titles)
         var lines: [Line] = []
         var totals: [String: Int] = [:]
+        let scope = HistoryScope.night(titles: titles)
         var night = from
         while night <= to {
             if let last = try ledger.lastNight(), last.night >= night {
                 night = night.adding(days: 1)
                 continue  // already decided for real: the scratch ledger has it
             }
-            let history = try ledger.history(before: night)
+            let history = try ledger.history(before: night, scope: scope)
             let d = NightDecider(book: book, asOf: night).decide(
                 customers: inputs.customers, titles: titles, history: history)
             for m in d.messages {
@@ -101,21 +102,28 @@ public enum Simulation {
                     + (rejected.map { " (a row was rejected: line \($0.line): \($0.reason))" } ?? ""))
         }
         let night = asOf ?? NightRunner.today(in: book.timeZone)
-        let ledger = try scratchLedger(options.statePath)
+        let ledger = try readOnlyLedger(options.statePath)
         let titles = NightInputs.applying(
             settlements: try ledger.settlements(upTo: night),
             to: inputs.titles.filter { $0.customerID == customer.id })
         return NightDecider(book: book, asOf: night).explain(
             customer: customer, titles: titles,
-            history: try ledger.history(before: night))
+            history: try ledger.history(before: night, scope: .night(titles: titles)))
     }
 
+    /// A writable in-memory copy of the ledger at `path` (missing: empty); the file is only read.
     static func scratchLedger(_ path: String) throws -> SQLiteLedger {
         do {
-            if FileManager.default.fileExists(atPath: path) {
-                return try SQLiteLedger(inMemoryCopyOf: try SQLiteLedger(path: path))
-            }
-            return try SQLiteLedger(inMemoryCopyOf: nil)
+            return try SQLiteLedger(inMemoryCopyOf: try SQLiteLedger.forReading(path: path))
+        } catch let e as LedgerError {
+            throw ReguaError(.io, e.description)
+        }
+    }
+
+    /// The ledger at `path` opened read-only (missing: empty), for commands that never record.
+    static func readOnlyLedger(_ path: String) throws -> SQLiteLedger {
+        do {
+            return try SQLiteLedger.forReading(path: path)
         } catch let e as LedgerError {
             throw ReguaError(.io, e.description)
         }
