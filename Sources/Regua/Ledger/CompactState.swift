@@ -123,16 +123,19 @@ enum CompactState {
         guard !titles.isEmpty else { return }
         let ids = JSONKeyList.encode(titles)
         var lastSeen: [String: String] = [:]
-        for r in try Row.fetchAll(
-            db, sql: "SELECT title_id, last_seen FROM title_state WHERE title_id IN (SELECT value FROM json_each(?))",
-            arguments: [ids])
-        {
-            lastSeen[r[0]] = r[1]
+        for table in ["title_state", "archived_title_state"] {
+            for r in try Row.fetchAll(
+                db,
+                sql: "SELECT title_id, last_seen FROM \(table) WHERE title_id IN (SELECT value FROM json_each(?))",
+                arguments: [ids])
+            {
+                lastSeen[r[0]] = r[1]
+            }
         }
-        try db.execute(
-            sql: "DELETE FROM title_steps WHERE title_id IN (SELECT value FROM json_each(?))", arguments: [ids])
-        try db.execute(
-            sql: "DELETE FROM title_state WHERE title_id IN (SELECT value FROM json_each(?))", arguments: [ids])
+        for table in ["title_steps", "title_state", "archived_title_steps", "archived_title_state"] {
+            try db.execute(
+                sql: "DELETE FROM \(table) WHERE title_id IN (SELECT value FROM json_each(?))", arguments: [ids])
+        }
         let folds = try fold(db, where: "title_id IN (SELECT value FROM json_each(?))", arguments: [ids])
         try write(db, folds, lastSeen: lastSeen)
     }

@@ -12,8 +12,12 @@ extension SQLiteLedger {
                 var h = LedgerHistory()
                 let titleIDs = scope.titles.map { JSONKeyList.encode($0.lazy.map(\.raw)) }
                 let customerIDs = scope.customers.map { JSONKeyList.encode($0.lazy.map(\.raw)) }
-                try Self.readSteps(db, before: day, titles: titleIDs, into: &h)
-                try Self.readBankState(db, before: day, titles: titleIDs, into: &h)
+                // The archive (titles that left the receivables long ago) only once a prune filled it.
+                let archived = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM archived_title_state)") ?? false
+                for prefix in archived ? ["", "archived_"] : [""] {
+                    try Self.readSteps(db, prefix, before: day, titles: titleIDs, into: &h)
+                    try Self.readBankState(db, prefix, before: day, titles: titleIDs, into: &h)
+                }
                 try Self.readContacts(db, before: day, customers: customerIDs, into: &h)
                 return h
             }
@@ -26,13 +30,14 @@ extension SQLiteLedger {
         return (" AND \(column) IN (SELECT value FROM json_each(?))", [keys])
     }
 
-    private static func readSteps(_ db: Database, before day: Day, titles: String?, into h: inout LedgerHistory) throws
-    {
+    private static func readSteps(
+        _ db: Database, _ prefix: String, before day: Day, titles: String?, into h: inout LedgerHistory
+    ) throws {
         let f = only("title_id", titles)
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT title_id, kind, step_id, step_offset, night, action_id FROM title_steps
+                SELECT title_id, kind, step_id, step_offset, night, action_id FROM \(prefix)title_steps
                 WHERE night < ?\(f.sql)
                 """, arguments: [day.iso] + f.args)
         // Per title in the order recorded (as the audit trail lists them).
@@ -53,13 +58,13 @@ extension SQLiteLedger {
     }
 
     private static func readBankState(
-        _ db: Database, before day: Day, titles: String?, into h: inout LedgerHistory
+        _ db: Database, _ prefix: String, before day: Day, titles: String?, into h: inout LedgerHistory
     ) throws {
         let f = only("title_id", titles)
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT title_id, registered_due, protested, written_off, bank_night FROM title_state
+                SELECT title_id, registered_due, protested, written_off, bank_night FROM \(prefix)title_state
                 WHERE bank_night IS NOT NULL\(f.sql)
                 """, arguments: f.args)
         var refold: [String] = []

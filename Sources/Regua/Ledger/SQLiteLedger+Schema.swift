@@ -131,6 +131,45 @@ extension SQLiteLedger {
                     """)
             try CompactState.buildAll(db)
         }
+        m.registerMigration("v5-retention") { db in
+            // `regua prune`: what was removed, when; and the state of titles that left the
+            // receivables long ago, out of the tables a night reads first (same columns).
+            try db.execute(
+                sql: """
+                    CREATE TABLE prunes (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        recorded_at TEXT NOT NULL,       -- wall clock, for audits only
+                        as_of TEXT NOT NULL,
+                        keep_days INTEGER NOT NULL,
+                        cutoff TEXT NOT NULL,            -- folders of nights before this one were removed
+                        folders INTEGER NOT NULL,
+                        folder_names TEXT NOT NULL,      -- one per line
+                        titles_archived INTEGER NOT NULL
+                    );
+                    CREATE TABLE archived_title_steps (
+                        title_id TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        step_id TEXT NOT NULL,
+                        step_offset INTEGER NOT NULL,
+                        night TEXT NOT NULL,
+                        run_id INTEGER NOT NULL,
+                        action_id INTEGER NOT NULL,
+                        PRIMARY KEY (title_id, kind, step_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE archived_title_state (
+                        title_id TEXT PRIMARY KEY,
+                        customer_id TEXT NOT NULL,
+                        registered_due TEXT,
+                        protested BOOLEAN NOT NULL DEFAULT 0,
+                        written_off BOOLEAN NOT NULL DEFAULT 0,
+                        bureau_included BOOLEAN NOT NULL DEFAULT 0,
+                        handed_off BOOLEAN NOT NULL DEFAULT 0,
+                        bank_night TEXT,
+                        first_night TEXT NOT NULL,
+                        last_seen TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return m
     }
 }

@@ -248,6 +248,7 @@ public final class SQLiteLedger: Ledger {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """)
                 let night = n.night.iso
+                try CompactState.restoreArchived(db) { n.seenTitles.map(\.raw) + n.actions.map(\.titleID.raw) }
                 var compact = try CompactState.NightWriter(db, runID: runID, night: n.night)
                 for a in n.actions {
                     let due = a.instruction != nil && a.kind == .sent ? dueByTitle[a.titleID]?.iso : nil

@@ -92,8 +92,16 @@ import Testing
                 // A night committed but never published, then discarded.
                 let run = try l.commit(Self.randomNight(&r, night: night))
                 try l.discardUnpublished(runID: run)
+            } else if move == 2, let prev = last {
+                // A prune archives titles not seen for ten nights; they come back when seen or touched.
+                try l.recordPrune(
+                    PruneRecord(
+                        asOf: prev.night.iso, keepDays: 10, cutoff: prev.night.adding(days: -10).iso, folders: [],
+                        titlesArchived: 0))
             } else {
-                let run = try l.commit(Self.randomNight(&r, night: night))
+                var n = Self.randomNight(&r, night: night)
+                n.seenTitles = (0..<40).filter { _ in r.chance(30) }.map { TitleID("T\($0)") }
+                let run = try l.commit(n)
                 try l.markPublished(runID: run)
                 last = (night, run)
                 night = night.adding(days: 1 + r.int(4))
@@ -103,13 +111,24 @@ import Testing
                 try Self.expectSame(l, lastNight.adding(days: -back), &r, "seed \(seed) step \(step) day -\(back)")
             }
         }
-        // The migration builds from `actions` what the commits kept, row for row.
+        #expect(try l.prunes().contains { $0.titlesArchived > 0 }, "seed \(seed): no prune archived anything")
+        // The migration builds from `actions` what the commits kept (hot and archived), row for row.
+        let whole = try SQLiteLedger(inMemoryCopyOf: l)
+        try whole.dbQueue.write { db in
+            for t in ["title_steps", "title_state"] {
+                try db.execute(sql: "INSERT INTO \(t) SELECT * FROM archived_\(t)")
+                try db.execute(sql: "DELETE FROM archived_\(t)")
+            }
+        }
         let horizon =
             try l.dbQueue.read { db in try String.fetchOne(db, sql: "SELECT night FROM history_horizons") } ?? ""
-        let kept = try Self.compactRows(l, contactsFrom: horizon)
+        let kept = try Self.compactRows(whole, contactsFrom: horizon)
         let rebuilt = try SQLiteLedger(inMemoryCopyOf: l)
         try rebuilt.dbQueue.write { db in
-            for t in ["title_steps", "title_state", "customer_contacts", "history_horizons"] {
+            for t in [
+                "title_steps", "title_state", "customer_contacts", "history_horizons", "archived_title_steps",
+                "archived_title_state",
+            ] {
                 try db.execute(sql: "DELETE FROM \(t)")
             }
             try CompactState.buildAll(db)
@@ -117,7 +136,7 @@ import Testing
         #expect(try Self.compactRows(rebuilt, contactsFrom: horizon) == kept)
     }
 
-    /// The compact tables as text rows (`last_seen` aside: a rebuilt title keeps the night it was last seen).
+    /// The hot compact tables as text rows (`last_seen` aside: a rebuilt title keeps the night it was last seen).
     static func compactRows(_ l: SQLiteLedger, contactsFrom horizon: String) throws -> [String] {
         try l.dbQueue.read { db in
             try String.fetchAll(
