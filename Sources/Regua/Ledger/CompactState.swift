@@ -147,8 +147,13 @@ enum CompactState {
         try rebuild(
             db,
             titles: try String.fetchAll(
-                db, sql: "SELECT DISTINCT title_id FROM actions WHERE run_id = ?", arguments: [run]))
+                db, sql: Self.titlesOfRun, arguments: [run, run]))
     }
+
+    /// The titles a run touched, found through the run's night (`actions_night`), not a scan.
+    static let titlesOfRun = """
+        SELECT DISTINCT title_id FROM actions WHERE night = (SELECT night FROM runs WHERE id = ?) AND run_id = ?
+        """
 
     /// Builds the whole compact state of a ledger from its `actions` (the migration).
     static func buildAll(_ db: Database) throws {

@@ -120,4 +120,27 @@ extension SQLiteLedger {
             h.recentMessages[c] = nights.sorted()
         }
     }
+
+    /// The ladder steps first sent on nights `from` … `to` (the report's effectiveness), from
+    /// `title_steps` by its night index: bounded by those nights' sends, not the ledger's age.
+    public func ladderSteps(from: Day, to: Day) throws -> [EffectivenessStats.LadderStep] {
+        try wrap {
+            try dbQueue.read { db in
+                var out: [EffectivenessStats.LadderStep] = []
+                for table in ["title_steps", "archived_title_steps"] {
+                    let rows = try Row.fetchCursor(
+                        db,
+                        sql: """
+                            SELECT night, title_id, step_id, step_offset, action_id FROM \(table)
+                            WHERE kind = 'sent' AND night >= ? AND night <= ?
+                            """, arguments: [from.iso, to.iso])
+                    while let r = try rows.next() {
+                        out.append(
+                            .init(night: Day(iso: r[0] as String)!, titleID: TitleID(r[1]), stepID: r[2], offset: r[3]))
+                    }
+                }
+                return out
+            }
+        }
+    }
 }

@@ -312,7 +312,7 @@ public final class SQLiteLedger: Ledger {
         try wrap {
             try dbQueue.write { db in
                 let titles = try String.fetchAll(
-                    db, sql: "SELECT DISTINCT title_id FROM actions WHERE run_id = ?", arguments: [runID])
+                    db, sql: CompactState.titlesOfRun, arguments: [runID, runID])
                 for table in ["actions", "remittance_files", "settlements", "return_files", "customer_contacts"] {
                     try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ?", arguments: [runID])
                 }

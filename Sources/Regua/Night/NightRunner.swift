@@ -153,7 +153,7 @@ public struct NightRunner {
         // Which steps paid off in the last 90 nights, for the report: from the ledger before
         // tonight only, so a rerun renders the same report.
         let effectiveness = EffectivenessStats.compute(
-            actions: try ledger.actions(from: asOf.adding(days: -90), to: asOf.adding(days: -1), sentOnly: true),
+            ladderSteps: try ledger.ladderSteps(from: asOf.adding(days: -90), to: asOf.adding(days: -1)),
             titles: titles, settlements: settlements, from: asOf.adding(days: -90), to: asOf.adding(days: -1))
         var outputs = try NightOutputs(
             book: book, templates: loaded.templates, decision: decision, asOf: asOf,

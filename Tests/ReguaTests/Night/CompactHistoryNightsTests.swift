@@ -43,6 +43,15 @@ import Testing
             #expect(got.actions == want.actions, "seed \(seed), night \(night.iso)")
             #expect(got.messages.map(\.id) == want.messages.map(\.id))
             #expect(got.remittances.count == want.remittances.count)
+            // The report's effectiveness from `title_steps` equals the one from the actions.
+            let window = (night.adding(days: -90), night.adding(days: -1))
+            #expect(
+                EffectivenessStats.compute(
+                    ladderSteps: try ledger.ladderSteps(from: window.0, to: window.1), titles: titles,
+                    settlements: [:], from: window.0, to: window.1)
+                    == EffectivenessStats.compute(
+                        actions: try ledger.actions(from: window.0, to: window.1, sentOnly: true), titles: titles,
+                        settlements: [:], from: window.0, to: window.1))
             let result = try NightRunner(options: options).run()
             #expect([.published, .alreadyPublished].contains(result.outcome), "\(night.iso): \(result.outcome)")
             if !force { published.append(night) }
