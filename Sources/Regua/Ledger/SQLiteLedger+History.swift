@@ -143,4 +143,26 @@ extension SQLiteLedger {
             }
         }
     }
+
+    /// Settlements read from bank return files on or before `day`, for `titles` only (by the
+    /// title index): as ``settlements(upTo:)`` restricted to them, whatever the ledger's age.
+    public func settlements(upTo day: Day, titles: [TitleID]) throws -> [TitleID: Settlement] {
+        try wrap {
+            try dbQueue.read { db in
+                var out: [TitleID: Settlement] = [:]
+                guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM settlements)") == true, !titles.isEmpty
+                else { return out }
+                for r in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT title_id, paid_cents, paid_date FROM settlements
+                        WHERE night <= ? AND title_id IN (SELECT value FROM json_each(?)) ORDER BY id
+                        """, arguments: [day.iso, JSONKeyList.encode(titles.lazy.map(\.raw))])
+                {
+                    out[TitleID(r[0])] = Settlement(paidAmount: Money(cents: r[1]), paidDate: Day(iso: r[2] as String)!)
+                }
+                return out
+            }
+        }
+    }
 }

@@ -130,9 +130,8 @@ public struct NightRunner {
         // 4. Decide.
         // Settlements of earlier nights only: tonight's come from tonight's files (re-read on a
         // rebuild or a --force), so a replaced run's settlements do not leak into the new one.
-        let settlements = try ledger.settlements(upTo: asOf.adding(days: -1)).merging(returns.newSettlements) {
-            _, new in new
-        }
+        let settlements = try ledger.settlements(upTo: asOf.adding(days: -1), titles: loaded.inputs.titles.map(\.id))
+            .merging(returns.newSettlements) { _, new in new }
         let titles = NightInputs.applying(settlements: settlements, to: loaded.inputs.titles)
         let history = try ledger.history(before: asOf, scope: .night(titles: titles))
         clock.lap("ledger")
@@ -152,9 +151,12 @@ public struct NightRunner {
 
         // Which steps paid off in the last 90 nights, for the report: from the ledger before
         // tonight only, so a rerun renders the same report.
+        let ladder = try ledger.ladderSteps(from: asOf.adding(days: -90), to: asOf.adding(days: -1))
         let effectiveness = EffectivenessStats.compute(
-            ladderSteps: try ledger.ladderSteps(from: asOf.adding(days: -90), to: asOf.adding(days: -1)),
-            titles: titles, settlements: settlements, from: asOf.adding(days: -90), to: asOf.adding(days: -1))
+            ladderSteps: ladder, titles: titles,
+            settlements: try ledger.settlements(upTo: asOf.adding(days: -1), titles: ladder.map(\.titleID))
+                .merging(settlements) { _, tonight in tonight },
+            from: asOf.adding(days: -90), to: asOf.adding(days: -1))
         var outputs = try NightOutputs(
             book: book, templates: loaded.templates, decision: decision, asOf: asOf,
             inputs: loaded.inputs, returns: returns, rulesHash: book.hash,
