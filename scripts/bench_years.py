@@ -17,7 +17,7 @@ BENCH_BASE_BIN      a binary to compare with (optional)
 BENCH_DIR           work folder (default bench/)
 Published folders older than three nights are deleted between nights (outside the timings).
 """
-import datetime, json, os, platform, random, shutil, subprocess, sys, time
+import bisect, datetime, json, os, platform, random, shutil, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.abspath(os.environ.get("BENCH_BIN", os.path.join(ROOT, ".build", "release", "regua")))
@@ -27,6 +27,7 @@ NIGHTS = int(os.environ.get("BENCH_YEARS_NIGHTS", "400"))
 WORK = os.path.abspath(os.environ.get("BENCH_DIR", os.path.join(ROOT, "bench")))
 START = datetime.date(2026, 1, 5)
 SEED = 42
+ISSUES = []  # the titles' issue dates, in order (set once the portfolio is built)
 
 
 def portfolio(customers):
@@ -76,8 +77,12 @@ def portfolio(customers):
 
 def receivables(titles, night, path):
     rows = ["title_id,customer_id,issue_date,due_date,amount,status,paid_amount,paid_date,promise_date,nosso_numero"]
-    for t in titles:
-        if t["issue"] > night or t["leave"] < night:
+    # Titles are in issue order and none stays more than 200 days: only that slice can be in the export.
+    lo = bisect.bisect_left(ISSUES, night - datetime.timedelta(days=200))
+    for t in titles[lo:]:
+        if t["issue"] > night:
+            break
+        if t["leave"] < night:
             continue
         status, paid_amount, paid_date, promise = "open", "", "", ""
         if t["paid"] and t["paid"] <= night:
@@ -123,6 +128,7 @@ def main():
         sys.exit(p.stderr)
     customers = [l.split(",", 1)[0] for l in open(data + "/customers.csv").read().splitlines()[1:]]
     titles = portfolio(customers)
+    ISSUES.extend(t["issue"] for t in titles)
     builds = [("new", BIN)] + ([("base", os.path.abspath(BASE))] if BASE else [])
     for name, _ in builds:
         os.makedirs(os.path.join(work, name, "out"))

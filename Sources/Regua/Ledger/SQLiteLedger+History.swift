@@ -131,7 +131,7 @@ extension SQLiteLedger {
                     let rows = try Row.fetchCursor(
                         db,
                         sql: """
-                            SELECT night, title_id, step_id, step_offset, action_id FROM \(table)
+                            SELECT night, title_id, step_id, step_offset FROM \(table)
                             WHERE kind = 'sent' AND night >= ? AND night <= ?
                             """, arguments: [from.iso, to.iso])
                     while let r = try rows.next() {

@@ -102,7 +102,7 @@ extension SQLiteLedger {
                         action_id INTEGER NOT NULL,      -- the audit row (actions.id) it came from
                         PRIMARY KEY (title_id, kind, step_id)
                     ) WITHOUT ROWID;
-                    CREATE INDEX title_steps_night ON title_steps(kind, night);
+                    CREATE INDEX title_steps_night ON title_steps(kind, night, step_offset);  -- covers the report's read
                     CREATE TABLE title_state (
                         title_id TEXT PRIMARY KEY,
                         customer_id TEXT NOT NULL,
@@ -157,7 +157,7 @@ extension SQLiteLedger {
                         action_id INTEGER NOT NULL,
                         PRIMARY KEY (title_id, kind, step_id)
                     ) WITHOUT ROWID;
-                    CREATE INDEX archived_title_steps_night ON archived_title_steps(kind, night);
+                    CREATE INDEX archived_title_steps_night ON archived_title_steps(kind, night, step_offset);
                     CREATE TABLE archived_title_state (
                         title_id TEXT PRIMARY KEY,
                         customer_id TEXT NOT NULL,
