@@ -4,7 +4,7 @@ SWIFT ?= swift
 AS_OF ?= 2026-11-23
 REGUA = .build/debug/regua
 
-.PHONY: deps build run test bench format clean
+.PHONY: deps build run test bench bench-years format clean
 
 deps:
 	@scripts/install-deps.sh
@@ -27,6 +27,10 @@ test:
 ## make bench: release build, generated data sets, whole nights timed per stage (see BENCHMARKS.md).
 bench: deps
 	scripts/bench.sh
+
+## make bench-years: release build, hundreds of consecutive nights on one ledger (see BENCHMARKS.md).
+bench-years: deps
+	scripts/bench.sh --years
 
 ## make format: swift-format with the committed .swift-format.
 format:

@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # make bench: release build, then scripts/bench.py (generated data, timed nights, the I/O floor).
+# make bench-years (scripts/bench.sh --years): release build, then scripts/bench_years.py
+# (hundreds of consecutive nights on one ledger, a portfolio that turns over).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product regua
+if [ "${1:-}" = "--years" ]; then
+    exec python3 scripts/bench_years.py
+fi
 exec python3 scripts/bench.py

@@ -8,7 +8,7 @@ struct DiffRulesCommand: ParsableCommand {
         commandName: "diff-rules",
         abstract: "Decide one night under two rule books and report, title by title, what changes.",
         discussion: """
-            Both books decide the same inputs against one in-memory copy of the ledger; nothing is written \
+            Both books decide the same inputs against the ledger opened read-only; nothing is written \
             or recorded. Changes: added (a step only under NEW), removed (only under OLD), moved_step, \
             moved_channel, held_changed (held back for another reason), counted by the new book's profile.
             """)

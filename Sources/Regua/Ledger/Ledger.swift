@@ -8,8 +8,8 @@ public protocol Ledger: AnyObject {
     func lastNight() throws -> NightRecord?
     /// The latest night committed before `day` (the night a gap is measured from).
     func lastNight(before day: Day) throws -> NightRecord?
-    /// Everything the decider needs about nights before `day`.
-    func history(before day: Day) throws -> LedgerHistory
+    /// What the decider needs about nights before `day`, for the titles and customers of `scope`.
+    func history(before day: Day, scope: HistoryScope) throws -> LedgerHistory
     /// Settlements read from bank return files on or before `day`, by title.
     func settlements(upTo day: Day) throws -> [TitleID: Settlement]
     /// The night a return file (by SHA-256) was read, if it was.
@@ -193,6 +193,8 @@ public struct NightCommit: Sendable {
     public var acceptedGap: NightGap?
     /// The night sends more than `policy.max_messages` and `--force` let it through.
     public var forcedVolume = false
+    /// The titles in the night's receivables (their `last_seen`, which retention archives by).
+    public var seenTitles: [TitleID]
 
     /// Creates the record of a night.
     public init(
@@ -200,11 +202,13 @@ public struct NightCommit: Sendable {
         remittanceFiles: [RemittanceFileRecord] = [],
         instructions: [(titleID: TitleID, instruction: RemittanceInstruction, dueDate: Day)] = [],
         returnFiles: [ReturnFileRecord] = [], settlements: [(titleID: TitleID, settlement: Settlement)] = [],
-        replacesRunID: Int64? = nil, acceptedGap: NightGap? = nil, forcedVolume: Bool = false
+        replacesRunID: Int64? = nil, acceptedGap: NightGap? = nil, forcedVolume: Bool = false,
+        seenTitles: [TitleID] = []
     ) {
         self.replacesRunID = replacesRunID
         self.acceptedGap = acceptedGap
         self.forcedVolume = forcedVolume
+        self.seenTitles = seenTitles
         self.night = night
         self.rulesHash = rulesHash
         self.inputsHash = inputsHash
@@ -219,6 +223,11 @@ public struct NightCommit: Sendable {
 }
 
 extension Ledger {
+    /// What the decider needs about nights before `day`, for every title and customer.
+    public func history(before day: Day) throws -> LedgerHistory {
+        try history(before: day, scope: .everything)
+    }
+
     /// Every action of a range of nights.
     public func actions(from: Day, to: Day) throws -> [LedgerAction] {
         try actions(from: from, to: to, sentOnly: false)

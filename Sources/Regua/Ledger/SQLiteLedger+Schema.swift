@@ -97,6 +97,91 @@ extension SQLiteLedger {
                     ALTER TABLE runs ADD COLUMN forced_volume BOOLEAN NOT NULL DEFAULT 0;
                     """)
         }
+        m.registerMigration("v4-compact-history") { db in
+            // What a night reads (SPEC §5: not the whole audit trail); see CompactState. Built
+            // here from the actions an earlier version recorded, kept by every commit after.
+            try db.execute(
+                sql: """
+                    CREATE TABLE title_steps (
+                        title_id TEXT NOT NULL,
+                        kind TEXT NOT NULL,              -- sent | superseded
+                        step_id TEXT NOT NULL,
+                        step_offset INTEGER NOT NULL,
+                        night TEXT NOT NULL,             -- the night it was first recorded
+                        run_id INTEGER NOT NULL,
+                        action_id INTEGER NOT NULL,      -- the audit row (actions.id) it came from
+                        PRIMARY KEY (title_id, kind, step_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX title_steps_night ON title_steps(kind, night, step_offset);  -- covers the report's read
+                    CREATE TABLE title_state (
+                        title_id TEXT PRIMARY KEY,
+                        customer_id TEXT NOT NULL,
+                        registered_due TEXT,             -- due date registered with the bank (register, change_due)
+                        protested BOOLEAN NOT NULL DEFAULT 0,
+                        written_off BOOLEAN NOT NULL DEFAULT 0,
+                        bureau_included BOOLEAN NOT NULL DEFAULT 0,
+                        handed_off BOOLEAN NOT NULL DEFAULT 0,
+                        bank_night TEXT,                 -- the last night an instruction was sent
+                        first_night TEXT NOT NULL,
+                        last_seen TEXT NOT NULL          -- a night it was in the receivables (at most a week old)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX title_state_last_seen ON title_state(last_seen);
+                    CREATE TABLE customer_contacts (
+                        customer_id TEXT NOT NULL,
+                        night TEXT NOT NULL,
+                        message_id TEXT NOT NULL,
+                        run_id INTEGER NOT NULL,
+                        PRIMARY KEY (customer_id, night, message_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX customer_contacts_night ON customer_contacts(night);
+                    CREATE INDEX customer_contacts_run ON customer_contacts(run_id);
+                    CREATE TABLE history_horizons (
+                        name TEXT PRIMARY KEY,           -- a compact table kept for recent nights only
+                        night TEXT NOT NULL              -- it holds every row of this night and later
+                    );
+                    """)
+            try CompactState.buildAll(db)
+        }
+        m.registerMigration("v5-retention") { db in
+            // `regua prune`: what was removed, when; and the state of titles that left the
+            // receivables long ago, out of the tables a night reads first (same columns).
+            try db.execute(
+                sql: """
+                    CREATE TABLE prunes (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        recorded_at TEXT NOT NULL,       -- wall clock, for audits only
+                        as_of TEXT NOT NULL,
+                        keep_days INTEGER NOT NULL,
+                        cutoff TEXT NOT NULL,            -- folders of nights before this one were removed
+                        folders INTEGER NOT NULL,
+                        folder_names TEXT NOT NULL,      -- one per line
+                        titles_archived INTEGER NOT NULL
+                    );
+                    CREATE TABLE archived_title_steps (
+                        title_id TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        step_id TEXT NOT NULL,
+                        step_offset INTEGER NOT NULL,
+                        night TEXT NOT NULL,
+                        run_id INTEGER NOT NULL,
+                        action_id INTEGER NOT NULL,
+                        PRIMARY KEY (title_id, kind, step_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX archived_title_steps_night ON archived_title_steps(kind, night, step_offset);
+                    CREATE TABLE archived_title_state (
+                        title_id TEXT PRIMARY KEY,
+                        customer_id TEXT NOT NULL,
+                        registered_due TEXT,
+                        protested BOOLEAN NOT NULL DEFAULT 0,
+                        written_off BOOLEAN NOT NULL DEFAULT 0,
+                        bureau_included BOOLEAN NOT NULL DEFAULT 0,
+                        handed_off BOOLEAN NOT NULL DEFAULT 0,
+                        bank_night TEXT,
+                        first_night TEXT NOT NULL,
+                        last_seen TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return m
     }
 }

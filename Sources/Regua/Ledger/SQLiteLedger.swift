@@ -51,8 +51,16 @@ public final class SQLiteLedger: Ledger {
         try prepare()
     }
 
+    /// A ledger on an open queue: a read-only file whose schema is current (nothing is
+    /// migrated), or an in-memory copy that `prepare` brings to the current schema.
+    init(queue: DatabaseQueue, path: String, migrate: Bool) throws {
+        self.path = path
+        dbQueue = queue
+        if migrate { try prepare() }
+    }
+
     /// Refuses a file that is not an SQLite database before SQLite gets a chance to touch it.
-    private static func checkHeader(path: String) throws {
+    static func checkHeader(path: String) throws {
         guard let h = FileHandle(forReadingAtPath: path) else {
             throw LedgerError(path: path, message: "cannot be read (permissions?)")
         }
@@ -137,51 +145,6 @@ public final class SQLiteLedger: Ledger {
             runID: runID, night: Day(iso: row["night"] as String)!, rulesHash: row["rules_hash"],
             inputsHash: row["inputs_hash"], status: NightRecord.Status(rawValue: row["status"]) ?? .committed,
             forced: row["forced"], remittanceFiles: files, exitCode: row["exit_code"])
-    }
-
-    /// Everything the decider needs about nights before `day`.
-    public func history(before day: Day) throws -> LedgerHistory {
-        try wrap {
-            try dbQueue.read { db in
-                var h = LedgerHistory()
-                let rows = try Row.fetchCursor(
-                    db,
-                    sql: """
-                        SELECT night, title_id, customer_id, step_id, step_offset, kind, message_id, instruction, due_date
-                        FROM actions WHERE night < ? AND kind IN ('sent', 'superseded') ORDER BY id
-                        """, arguments: [day.iso])
-                let weekStart = day.adding(days: -6).iso
-                var seenMessages = Set<String>()
-                while let r = try rows.next() {
-                    let title = TitleID(r[1])
-                    let step: String = r[3]
-                    let kind: String = r[5]
-                    let nightText: String = r[0]
-                    if kind == "superseded" {
-                        h.superseded[title, default: []].insert(step)
-                        continue
-                    }
-                    let night = Day(iso: nightText)!
-                    if !step.hasPrefix("bank:") {
-                        h.sent[title, default: []].append(.init(stepID: step, offset: r[4], night: night))
-                    }
-                    if let mid: String = r[6], nightText >= weekStart, seenMessages.insert(mid).inserted {
-                        h.recentMessages[CustomerID(r[2]), default: []].append(night)
-                    }
-                    if let ins: String = r[7], let instruction = RemittanceInstruction(rawValue: ins) {
-                        let due: String? = r[8]
-                        switch instruction {
-                        case .register, .changeDue:
-                            if let due, let d = Day(iso: due) { h.registeredDue[title] = d }
-                        case .protest: h.protested.insert(title)
-                        case .stopProtest: h.protested.remove(title)
-                        case .writeOff: h.writtenOff.insert(title)
-                        }
-                    }
-                }
-                return h
-            }
-        }
     }
 
     /// Settlements read from bank return files on or before `day`, by title.
@@ -274,6 +237,7 @@ public final class SQLiteLedger: Ledger {
                             "DELETE FROM return_events WHERE file_hash IN (SELECT hash FROM return_files WHERE run_id = ?)",
                         arguments: [old])
                     try db.execute(sql: "DELETE FROM return_files WHERE run_id = ?", arguments: [old])
+                    try CompactState.forget(db, run: old)
                 }
                 try db.execute(
                     sql: """
@@ -295,6 +259,8 @@ public final class SQLiteLedger: Ledger {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """)
                 let night = n.night.iso
+                try CompactState.restoreArchived(db) { n.seenTitles.map(\.raw) + n.actions.map(\.titleID.raw) }
+                var compact = try CompactState.NightWriter(db, runID: runID, night: n.night)
                 for a in n.actions {
                     let due = a.instruction != nil && a.kind == .sent ? dueByTitle[a.titleID]?.iso : nil
                     try insert.execute(arguments: [
@@ -302,7 +268,9 @@ public final class SQLiteLedger: Ledger {
                         a.kind.rawValue, a.channel?.rawValue, a.instruction?.rawValue,
                         a.reason?.rawValue, a.messageID, a.profile, n.rulesHash, due,
                     ])
+                    try compact.add(a, actionID: db.lastInsertedRowID, due: due)
                 }
+                try compact.finish(db, seen: n.seenTitles)
                 let lateFiles = try beforeCommit()
                 for f in n.remittanceFiles + lateFiles {
                     try db.execute(
@@ -354,16 +322,19 @@ public final class SQLiteLedger: Ledger {
     public func discardUnpublished(runID: Int64) throws {
         try wrap {
             try dbQueue.write { db in
-                for table in ["actions", "remittance_files", "settlements", "return_files"] {
+                let titles = try String.fetchAll(
+                    db, sql: CompactState.titlesOfRun, arguments: [runID, runID])
+                for table in ["actions", "remittance_files", "settlements", "return_files", "customer_contacts"] {
                     try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ?", arguments: [runID])
                 }
                 try db.execute(sql: "DELETE FROM return_events WHERE file_hash NOT IN (SELECT hash FROM return_files)")
                 try db.execute(sql: "DELETE FROM runs WHERE id = ? AND status = 'committed'", arguments: [runID])
+                try CompactState.rebuild(db, titles: titles)
             }
         }
     }
 
-    private func wrap<T>(_ body: () throws -> T) throws -> T {
+    func wrap<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let e as LedgerError {

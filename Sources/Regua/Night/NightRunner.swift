@@ -72,10 +72,7 @@ public struct NightRunner {
         let ledger: SQLiteLedger
         do {
             if options.dryRun {
-                ledger =
-                    FileManager.default.fileExists(atPath: options.statePath)
-                    ? try SQLiteLedger(inMemoryCopyOf: try SQLiteLedger(path: options.statePath))
-                    : try SQLiteLedger(inMemoryCopyOf: nil)
+                ledger = try SQLiteLedger.forReading(path: options.statePath)  // its bytes never change
             } else {
                 ledger = try SQLiteLedger(path: options.statePath)
             }
@@ -148,11 +145,10 @@ public struct NightRunner {
         // 4. Decide.
         // Settlements of earlier nights only: tonight's come from tonight's files (re-read on a
         // rebuild or a --force), so a replaced run's settlements do not leak into the new one.
-        let settlements = try ledger.settlements(upTo: asOf.adding(days: -1)).merging(returns.newSettlements) {
-            _, new in new
-        }
+        let settlements = try ledger.settlements(upTo: asOf.adding(days: -1), titles: loaded.inputs.titles.map(\.id))
+            .merging(returns.newSettlements) { _, new in new }
         let titles = NightInputs.applying(settlements: settlements, to: loaded.inputs.titles)
-        let history = try ledger.history(before: asOf)
+        let history = try ledger.history(before: asOf, scope: .night(titles: titles))
         clock.lap("ledger")
         let decision = NightDecider(book: book, asOf: asOf)
             .decide(customers: loaded.inputs.customers, titles: titles, history: history)
@@ -181,9 +177,12 @@ public struct NightRunner {
 
         // Which steps paid off in the last 90 nights, for the report: from the ledger before
         // tonight only, so a rerun renders the same report.
+        let ladder = try ledger.ladderSteps(from: asOf.adding(days: -90), to: asOf.adding(days: -1))
         let effectiveness = EffectivenessStats.compute(
-            actions: try ledger.actions(from: asOf.adding(days: -90), to: asOf.adding(days: -1), sentOnly: true),
-            titles: titles, settlements: settlements, from: asOf.adding(days: -90), to: asOf.adding(days: -1))
+            ladderSteps: ladder, titles: titles,
+            settlements: try ledger.settlements(upTo: asOf.adding(days: -1), titles: ladder.map(\.titleID))
+                .merging(settlements) { _, tonight in tonight },
+            from: asOf.adding(days: -90), to: asOf.adding(days: -1))
         var outputs = try NightOutputs(
             book: book, templates: loaded.templates, decision: decision, asOf: asOf,
             inputs: loaded.inputs, returns: returns, rulesHash: book.hash,
@@ -223,7 +222,8 @@ public struct NightRunner {
                 },
                 returnFiles: returns.newFiles,
                 settlements: returns.newSettlements.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 },
-                replacesRunID: replaces, acceptedGap: gap, forcedVolume: forcedOverMax != nil)
+                replacesRunID: replaces, acceptedGap: gap, forcedVolume: forcedOverMax != nil,
+                seenTitles: titles.map(\.id))
             committing = BackgroundJob("regua ledger") {
                 commitOutcome.result = Result { try ledger.commit(night, before: gate.waitUntilOpen) }
             }

@@ -147,7 +147,7 @@ public enum RuleDiff {
     public static let sampleSize = 5
 
     /// Decides the night of `asOf` (default: today in the new book's time zone) under both
-    /// books on one reading of `options`' customers and receivables and one in-memory copy of
+    /// books on one reading of `options`' customers and receivables and one read-only opening of
     /// its ledger; `options.rulesDir` is not used.
     public static func run(oldRules: String, newRules: String, options: NightOptions, asOf: Day?) throws -> Result {
         let old = load(oldRules)
@@ -169,9 +169,9 @@ public enum RuleDiff {
         loaded.validateIssuedBoletos()
         let inputs = loaded.inputs
 
-        let ledger = try Simulation.scratchLedger(options.statePath)
+        let ledger = try Simulation.readOnlyLedger(options.statePath)
         let titles = NightInputs.applying(settlements: try ledger.settlements(upTo: night), to: inputs.titles)
-        let history = try ledger.history(before: night)
+        let history = try ledger.history(before: night, scope: .night(titles: titles))
         let oldSide = Side(book: oldBook, asOf: night, customers: inputs.customers, titles: titles, history: history)
         let newSide = Side(book: newBook, asOf: night, customers: inputs.customers, titles: titles, history: history)
         return compare(oldSide, newSide, titles: titles, asOf: night, oldRules: oldRules, newRules: newRules)

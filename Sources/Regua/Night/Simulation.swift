@@ -69,13 +69,14 @@ public enum Simulation {
                     + " already in the ledger (last night \(last.night.iso)): "
                     + "they are shown as recorded, not replayed; the simulation plays the nights after it")
         }
+        let scope = HistoryScope.night(titles: titles)
         var night = from
         while night <= to {
             if let last = try ledger.lastNight(), last.night >= night {
                 night = night.adding(days: 1)
                 continue  // already decided for real: shown above as recorded
             }
-            let history = try ledger.history(before: night)
+            let history = try ledger.history(before: night, scope: scope)
             let d = NightDecider(book: book, asOf: night).decide(
                 customers: inputs.customers, titles: titles, history: history)
             for m in d.messages {
@@ -199,25 +200,32 @@ public enum Simulation {
             )
         }
         let night = asOf ?? NightRunner.today(in: book.timeZone)
-        let ledger = try scratchLedger(options.statePath)
+        let ledger = try readOnlyLedger(options.statePath)
         let titles = NightInputs.applying(
             settlements: try ledger.settlements(upTo: night),
             to: inputs.titles.filter { $0.customerID == customer.id })
         var e = NightDecider(book: book, asOf: night).explain(
             customer: customer, titles: titles,
-            history: try ledger.history(before: night))
+            history: try ledger.history(before: night, scope: .night(titles: titles)))
         e.rejectedRows = RejectedRowLookup.rows(
             path: options.receivables, column: "customer_id", value: customerID, rejects: inputs.rejects)
         e.account = ExplainAccount.lines(e, book: book)
         return e
     }
 
+    /// A writable in-memory copy of the ledger at `path` (missing: empty); the file is only read.
     static func scratchLedger(_ path: String) throws -> SQLiteLedger {
         do {
-            if FileManager.default.fileExists(atPath: path) {
-                return try SQLiteLedger(inMemoryCopyOf: try SQLiteLedger(path: path))
-            }
-            return try SQLiteLedger(inMemoryCopyOf: nil)
+            return try SQLiteLedger(inMemoryCopyOf: try SQLiteLedger.forReading(path: path))
+        } catch let e as LedgerError {
+            throw ReguaError(.io, e.description)
+        }
+    }
+
+    /// The ledger at `path` opened read-only (missing: empty), for commands that never record.
+    static func readOnlyLedger(_ path: String) throws -> SQLiteLedger {
+        do {
+            return try SQLiteLedger.forReading(path: path)
         } catch let e as LedgerError {
             throw ReguaError(.io, e.description)
         }

@@ -15,7 +15,7 @@ public enum Stats {
         }
         let inputs = try NightInputs.readInputs(options)
         do {
-            let ledger = try SQLiteLedger(path: options.statePath)
+            let ledger = try SQLiteLedger.forReading(path: options.statePath)
             // Payments after `to` still count for steps sent before it: settlements are read to the end.
             let actions = try ledger.actions(from: from ?? earliest, to: to ?? latest, sentOnly: true)
             let settlements = try ledger.settlements(upTo: latest)

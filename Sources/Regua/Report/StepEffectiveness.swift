@@ -69,19 +69,49 @@ public enum EffectivenessStats {
         actions: [LedgerAction], titles: [Title], settlements: [TitleID: Settlement],
         from: Day?, to: Day?
     ) -> [StepEffectiveness] {
+        compute(
+            ladderSteps: actions.lazy.filter(\.action.isOnLadder).map {
+                LadderStep(
+                    night: $0.night, titleID: $0.action.titleID, stepID: $0.action.stepID, offset: $0.action.offset)
+            }, titles: titles, settlements: settlements, from: from, to: to)
+    }
+
+    /// A ladder step sent for a title on a night (an action's part the statistics read).
+    public struct LadderStep: Sendable, Hashable {
+        /// The night it was sent.
+        public var night: Day
+        /// The title it was sent for.
+        public var titleID: TitleID
+        /// The step's id.
+        public var stepID: String
+        /// The step's offset.
+        public var offset: Int
+        /// Creates a sent ladder step.
+        public init(night: Day, titleID: TitleID, stepID: String, offset: Int) {
+            self.night = night
+            self.titleID = titleID
+            self.stepID = stepID
+            self.offset = offset
+        }
+    }
+
+    /// As ``compute(actions:titles:settlements:from:to:)``, from the ladder steps sent (the
+    /// ledger's `title_steps`: one row per title and step, never sent twice).
+    public static func compute(
+        ladderSteps: some Sequence<LadderStep>, titles: [Title], settlements: [TitleID: Settlement],
+        from: Day?, to: Day?
+    ) -> [StepEffectiveness] {
         // First night each (step, title) was sent in the period, and each step's offset.
         var reached: [String: [TitleID: Day]] = [:]
         var stepOffset: [String: (night: Day, offset: Int)] = [:]
-        for la in actions {
-            let a = la.action
-            guard a.isOnLadder else { continue }
-            if let from, la.night < from { continue }
-            if let to, la.night > to { continue }
-            if reached[a.stepID]?[a.titleID].map({ la.night < $0 }) ?? true {
-                reached[a.stepID, default: [:]][a.titleID] = la.night
+        for a in ladderSteps {
+            if let from, a.night < from { continue }
+            if let to, a.night > to { continue }
+            if reached[a.stepID]?[a.titleID].map({ a.night < $0 }) ?? true {
+                reached[a.stepID, default: [:]][a.titleID] = a.night
             }
-            if stepOffset[a.stepID].map({ (la.night, a.offset) < ($0.night, $0.offset) }) ?? true {
-                stepOffset[a.stepID] = (la.night, a.offset)
+            if stepOffset[a.stepID].map({ (a.night, a.offset) < ($0.night, $0.offset) }) ?? true {
+                stepOffset[a.stepID] = (a.night, a.offset)
             }
         }
         // Nothing sent in the period (a first night): no row, and no pass over the portfolio.

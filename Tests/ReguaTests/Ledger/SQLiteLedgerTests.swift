@@ -151,4 +151,29 @@ import Testing
         #expect(applied == SQLiteLedger.migrator.migrations)
         #expect(applied.prefix(3) == ["v1-nights-and-actions", "v2-customer-and-kind-indexes", "v3-run-guards"])
     }
+
+    /// The scoped settlements read is the whole read restricted to the titles asked for.
+    @Test func settlementsForSomeTitlesAreTheWholeReadRestricted() throws {
+        let l = try SQLiteLedger(inMemoryCopyOf: nil)
+        for (k, night) in ["2026-11-20", "2026-11-21", "2026-11-22"].enumerated() {
+            var paid: [(titleID: TitleID, settlement: Settlement)] = []
+            for t in stride(from: 0, to: 5, by: k + 1) {
+                let cents: Int64 = Int64(100 * (k + 1) + t)
+                paid.append((TitleID("t\(t)"), Settlement(paidAmount: Money(cents: cents), paidDate: Day(iso: night)!)))
+            }
+            _ = try l.commit(
+                NightCommit(
+                    night: Day(iso: night)!, rulesHash: "r", inputsHash: "i\(k)", forced: false, exitCode: 0,
+                    actions: [], settlements: paid))
+        }
+        let asked = [TitleID("t0"), TitleID("t2"), TitleID("t3"), TitleID("nobody")]
+        for day in ["2026-11-19", "2026-11-20", "2026-11-21", "2026-11-22"] {
+            let whole = try l.settlements(upTo: Day(iso: day)!)
+            let some = try l.settlements(upTo: Day(iso: day)!, titles: asked)
+            #expect(some == whole.filter { asked.contains($0.key) }, "up to \(day)")
+        }
+        #expect(
+            try l.settlements(upTo: Day(iso: "2026-11-22")!, titles: asked)[TitleID("t0")]?.paidAmount
+                == Money(cents: 300))
+    }
 }

@@ -33,16 +33,19 @@ final class Workspace: @unchecked Sendable {  // `root` is immutable; the files 
 
     func options(
         _ asOf: String = "2026-11-23", dryRun: Bool = false, force: Bool = false, out: String = "out",
-        retorno: [String] = []
+        retorno: [String] = [], acceptGap: Bool = false
     ) -> NightOptions {
         NightOptions(
             asOf: Day(iso: asOf)!, rulesDir: root + "/rules", customers: root + "/fixtures/customers.csv",
             receivables: root + "/fixtures/receivables.csv", returnFiles: retorno, outDir: root + "/" + out,
-            statePath: root + "/var/regua.sqlite", dryRun: dryRun, force: force)
+            statePath: root + "/var/regua.sqlite", dryRun: dryRun, force: force, acceptGap: acceptGap)
     }
 
-    func run(_ asOf: String = "2026-11-23", dryRun: Bool = false, force: Bool = false) throws -> NightResult {
-        try NightRunner(options: options(asOf, dryRun: dryRun, force: force)).run()
+    /// Runs a night of the workspace; `acceptGap` for the tests that skip nights on purpose.
+    func run(_ asOf: String = "2026-11-23", dryRun: Bool = false, force: Bool = false, acceptGap: Bool = false)
+        throws -> NightResult
+    {
+        try NightRunner(options: options(asOf, dryRun: dryRun, force: force, acceptGap: acceptGap)).run()
     }
 
     /// Every file under a folder, relative path → bytes.

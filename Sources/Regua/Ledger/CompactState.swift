@@ -1,0 +1,272 @@
+import GRDB
+
+/// The compact state a night reads instead of the whole audit trail (SPEC §5), kept by each
+/// night's commit in `title_steps`, `title_state` and `customer_contacts`:
+///
+/// - `title_steps`: per title, each step sent (rule steps; `bank:` follow-ups are not steps)
+///   or recorded superseded, once, with the night and the audit row (`actions.id`) it was first
+///   recorded by. The highest offset sent is the largest `step_offset` of a title's `sent` rows.
+/// - `title_state`: per title that ever had a step or an instruction: the bank's state
+///   (registered due date, protested, written off; bureau-included and handed-off are ready for
+///   later steps), the last night an instruction changed it (`bank_night`), and `last_seen`, a
+///   night the title was in the receivables, at most a week old (what retention archives by).
+/// - `customer_contacts`: the messages sent to each customer in the last ``contactNightsKept``
+///   nights (one row per message), for `max_contacts_per_week`.
+///
+/// Everything here is derived from `actions`, which stays complete; ``rebuild(_:titles:)`` derives
+/// it again for some titles (a `--force` replacing a night, a discarded night, the migration).
+/// The SQL is plain (no SQLite-only functions besides `json_each`, `unnest` in PostgreSQL).
+enum CompactState {
+    /// Nights of contacts kept: four weeks, so a night re-decided or explained up to three
+    /// weeks back still finds its week in the table (older weeks are read from `actions`).
+    static let contactNightsKept = 28
+    /// `last_seen` is rewritten only when older than this many nights: a title's row is written
+    /// about once a week, not every night.
+    static let lastSeenSlack = 6
+
+    /// One title's state folded from its actions.
+    struct Fold {
+        struct Step {
+            var kind: String
+            var stepID: String
+            var offset: Int
+            var night: String
+            var runID: Int64
+            var actionID: Int64
+        }
+        var customerID: String
+        var steps: [Step] = []
+        var registeredDue: String?
+        var protested = false
+        var writtenOff = false
+        var bankNight: String?
+        var firstNight: String
+        var lastNight: String
+
+        /// Adds one `sent` or `superseded` action, in the order recorded (as the reference read).
+        mutating func add(
+            kind: String, stepID: String, offset: Int, night: String, runID: Int64, actionID: Int64,
+            instruction: String?, due: String?
+        ) {
+            lastNight = max(lastNight, night)
+            firstNight = min(firstNight, night)
+            if kind == "superseded" || !stepID.hasPrefix("bank:") {
+                if !steps.contains(where: { $0.kind == kind && $0.stepID == stepID }) {
+                    steps.append(
+                        Step(kind: kind, stepID: stepID, offset: offset, night: night, runID: runID, actionID: actionID)
+                    )
+                }
+            }
+            guard kind == "sent", let ins = instruction.flatMap(RemittanceInstruction.init(rawValue:)) else { return }
+            bankNight = max(bankNight ?? night, night)
+            switch ins {
+            case .register, .changeDue:
+                if let due, Day(iso: due) != nil { registeredDue = due }
+            case .protest: protested = true
+            case .stopProtest: protested = false
+            case .writeOff: writtenOff = true
+            }
+        }
+    }
+
+    /// Columns of `actions` that ``fold(_:where:arguments:)`` reads.
+    static let foldColumns =
+        "id, run_id, night, title_id, customer_id, step_id, step_offset, kind, instruction, due_date"
+
+    /// Folds the `sent` and `superseded` actions matching `condition`, in recorded order.
+    static func fold(_ db: Database, where condition: String, arguments: StatementArguments) throws -> [String: Fold] {
+        var out: [String: Fold] = [:]
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT \(foldColumns) FROM actions
+                WHERE kind IN ('sent', 'superseded') AND \(condition) ORDER BY id
+                """, arguments: arguments)
+        while let r = try rows.next() {
+            let title: String = r[3]
+            let night: String = r[2]
+            out[title, default: Fold(customerID: r[4], firstNight: night, lastNight: night)].add(
+                kind: r[7], stepID: r[5], offset: r[6], night: night, runID: r[1], actionID: r[0],
+                instruction: r[8], due: r[9])
+        }
+        return out
+    }
+
+    /// Writes folded titles as their whole compact state (their earlier rows must be gone);
+    /// `lastSeen` keeps a title's known `last_seen` (else its last action's night).
+    static func write(_ db: Database, _ folds: [String: Fold], lastSeen: [String: String] = [:]) throws {
+        let step = try db.cachedStatement(
+            sql: """
+                INSERT INTO title_steps (title_id, kind, step_id, step_offset, night, run_id, action_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+        let state = try db.cachedStatement(
+            sql: """
+                INSERT INTO title_state (title_id, customer_id, registered_due, protested, written_off, bank_night,
+                                         first_night, last_seen)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for (title, f) in folds {
+            for s in f.steps {
+                try step.execute(arguments: [title, s.kind, s.stepID, s.offset, s.night, s.runID, s.actionID])
+            }
+            try state.execute(arguments: [
+                title, f.customerID, f.registeredDue, f.protested, f.writtenOff, f.bankNight, f.firstNight,
+                max(lastSeen[title] ?? f.lastNight, f.lastNight),
+            ])
+        }
+    }
+
+    /// Derives the compact state of `titles` again from `actions` (after a run's actions stopped
+    /// counting: replaced by `--force`, or discarded).
+    static func rebuild(_ db: Database, titles: [String]) throws {
+        guard !titles.isEmpty else { return }
+        let ids = JSONKeyList.encode(titles)
+        var lastSeen: [String: String] = [:]
+        for table in ["title_state", "archived_title_state"] {
+            for r in try Row.fetchAll(
+                db,
+                sql: "SELECT title_id, last_seen FROM \(table) WHERE title_id IN (SELECT value FROM json_each(?))",
+                arguments: [ids])
+            {
+                lastSeen[r[0]] = r[1]
+            }
+        }
+        for table in ["title_steps", "title_state", "archived_title_steps", "archived_title_state"] {
+            try db.execute(
+                sql: "DELETE FROM \(table) WHERE title_id IN (SELECT value FROM json_each(?))", arguments: [ids])
+        }
+        let folds = try fold(db, where: "title_id IN (SELECT value FROM json_each(?))", arguments: [ids])
+        try write(db, folds, lastSeen: lastSeen)
+    }
+
+    /// A run's actions stopped counting (`--force` marked them `replaced-…`): its contacts go,
+    /// and the titles it touched are derived again from the actions that still count.
+    static func forget(_ db: Database, run: Int64) throws {
+        try db.execute(sql: "DELETE FROM customer_contacts WHERE run_id = ?", arguments: [run])
+        try rebuild(
+            db,
+            titles: try String.fetchAll(
+                db, sql: Self.titlesOfRun, arguments: [run, run]))
+    }
+
+    /// The titles a run touched, found through the run's night (`actions_night`), not a scan.
+    static let titlesOfRun = """
+        SELECT DISTINCT title_id FROM actions WHERE night = (SELECT night FROM runs WHERE id = ?) AND run_id = ?
+        """
+
+    /// Builds the whole compact state of a ledger from its `actions` (the migration).
+    static func buildAll(_ db: Database) throws {
+        try write(db, try fold(db, where: "1 = 1", arguments: []))
+        guard
+            let last = try String.fetchOne(db, sql: "SELECT max(night) FROM runs WHERE status != 'replaced'")
+                .flatMap(Day.init(iso:))
+        else { return }
+        let from = last.adding(days: -(contactNightsKept - 1)).iso
+        try db.execute(
+            sql: """
+                INSERT INTO customer_contacts (customer_id, night, message_id, run_id)
+                SELECT customer_id, night, message_id, min(run_id) FROM actions
+                WHERE kind = 'sent' AND message_id IS NOT NULL AND night >= ?
+                GROUP BY customer_id, night, message_id
+                """, arguments: [from])
+        try db.execute(
+            sql: "INSERT INTO history_horizons (name, night) VALUES ('customer_contacts', ?)", arguments: [from])
+    }
+
+    /// Folds one night's actions (just inserted, with their `actions.id`) into the compact state.
+    struct NightWriter {
+        private var touched:
+            [String: (customer: String, due: String?, protested: Bool?, writtenOff: Bool, bank: Bool)] =
+                [:]
+        private var order: [String] = []
+        let runID: Int64
+        let night: String
+        let step: Statement
+        let contact: Statement
+
+        init(_ db: Database, runID: Int64, night: Day) throws {
+            self.runID = runID
+            self.night = night.iso
+            step = try db.cachedStatement(
+                sql: """
+                    INSERT INTO title_steps (title_id, kind, step_id, step_offset, night, run_id, action_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """)
+            contact = try db.cachedStatement(
+                sql: """
+                    INSERT INTO customer_contacts (customer_id, night, message_id, run_id)
+                    VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """)
+        }
+
+        /// One action of the night, as recorded under `actionID`; `due` is the due date sent with its instruction.
+        mutating func add(_ a: Action, actionID: Int64, due: String?) throws {
+            guard a.kind == .sent || a.kind == .superseded else { return }
+            if a.kind == .superseded || !a.stepID.hasPrefix("bank:") {
+                try step.execute(arguments: [
+                    a.titleID.raw, a.kind.rawValue, a.stepID, a.offset, night, runID, actionID,
+                ])
+            }
+            if a.kind == .sent, let mid = a.messageID {
+                try contact.execute(arguments: [a.customerID.raw, night, mid, runID])
+            }
+            let key = a.titleID.raw
+            if touched[key] == nil {
+                touched[key] = (a.customerID.raw, nil, nil, false, false)
+                order.append(key)
+            }
+            guard a.kind == .sent, let ins = a.instruction else { return }
+            touched[key]!.bank = true
+            switch ins {
+            case .register, .changeDue: if let due { touched[key]!.due = due }
+            case .protest: touched[key]!.protested = true
+            case .stopProtest: touched[key]!.protested = false
+            case .writeOff: touched[key]!.writtenOff = true
+            }
+        }
+
+        /// Writes the titles touched tonight, keeps four weeks of contacts, and stamps `last_seen`
+        /// of the titles in tonight's files (`seen`).
+        func finish(_ db: Database, seen: [TitleID]) throws {
+            let state = try db.cachedStatement(
+                sql: """
+                    INSERT INTO title_state (title_id, customer_id, registered_due, protested, written_off, bank_night,
+                                             first_night, last_seen)
+                    VALUES (:t, :c, :due, coalesce(:p, 0), :w, :bn, :night, :night)
+                    ON CONFLICT (title_id) DO UPDATE SET
+                        customer_id = excluded.customer_id,
+                        registered_due = coalesce(:due, registered_due),
+                        protested = coalesce(:p, protested),
+                        written_off = (written_off OR :w),
+                        bank_night = coalesce(:bn, bank_night),
+                        last_seen = max(last_seen, :night)
+                    """)
+            for key in order {
+                let t = touched[key]!
+                try state.execute(arguments: [
+                    "t": key, "c": t.customer, "due": t.due, "p": t.protested, "w": t.writtenOff,
+                    "bn": t.bank ? night : nil, "night": night,
+                ])
+            }
+            let day = Day(iso: night)!
+            let from = day.adding(days: -(CompactState.contactNightsKept - 1)).iso
+            try db.execute(sql: "DELETE FROM customer_contacts WHERE night < ?", arguments: [from])
+            try db.execute(
+                sql: """
+                    INSERT INTO history_horizons (name, night) VALUES ('customer_contacts', ?)
+                    ON CONFLICT (name) DO UPDATE SET night = max(night, excluded.night)
+                    """, arguments: [from])
+            if !seen.isEmpty {
+                try db.execute(
+                    sql: """
+                        UPDATE title_state SET last_seen = ?
+                        WHERE last_seen < ? AND title_id IN (SELECT value FROM json_each(?))
+                        """,
+                    arguments: [
+                        night, day.adding(days: -CompactState.lastSeenSlack).iso, JSONKeyList.encode(seen.map(\.raw)),
+                    ])
+            }
+        }
+    }
+}
