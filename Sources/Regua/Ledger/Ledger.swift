@@ -195,6 +195,8 @@ public struct NightCommit: Sendable {
     public var forcedVolume = false
     /// The titles in the night's receivables (their `last_seen`, which retention archives by).
     public var seenTitles: [TitleID]
+    /// The offers the night's messages made.
+    public var offers: [OfferRecord] = []
 
     /// Creates the record of a night.
     public init(

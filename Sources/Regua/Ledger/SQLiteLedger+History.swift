@@ -19,6 +19,7 @@ extension SQLiteLedger {
                     try Self.readBankState(db, prefix, before: day, titles: titleIDs, into: &h)
                 }
                 try Self.readContacts(db, before: day, customers: customerIDs, into: &h)
+                try Self.readEscalation(db, before: day, titles: titleIDs, into: &h)
                 return h
             }
         }

@@ -182,6 +182,7 @@ extension SQLiteLedger {
                     ) WITHOUT ROWID;
                     """)
         }
+        registerEscalation(&m)
         return m
     }
 }

@@ -238,6 +238,8 @@ public final class SQLiteLedger: Ledger {
                         arguments: [old])
                     try db.execute(sql: "DELETE FROM return_files WHERE run_id = ?", arguments: [old])
                     try CompactState.forget(db, run: old)
+                    try Self.rebuildEscalation(
+                        db, titles: try String.fetchAll(db, sql: CompactState.titlesOfRun, arguments: [old, old]))
                 }
                 try db.execute(
                     sql: """
@@ -255,8 +257,9 @@ public final class SQLiteLedger: Ledger {
                 let insert = try db.cachedStatement(
                     sql: """
                         INSERT INTO actions (run_id, night, title_id, customer_id, step_id, step_offset, kind, channel,
-                                             instruction, reason, message_id, profile, rules_hash, due_date)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                             instruction, reason, message_id, profile, rules_hash, due_date,
+                                             arms, bureau, handoff)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """)
                 let night = n.night.iso
                 try CompactState.restoreArchived(db) { n.seenTitles.map(\.raw) + n.actions.map(\.titleID.raw) }
@@ -267,10 +270,13 @@ public final class SQLiteLedger: Ledger {
                         runID, night, a.titleID.raw, a.customerID.raw, a.stepID, a.offset,
                         a.kind.rawValue, a.channel?.rawValue, a.instruction?.rawValue,
                         a.reason?.rawValue, a.messageID, a.profile, n.rulesHash, due,
+                        a.arms, a.bureau?.rawValue, a.handoff,
                     ])
                     try compact.add(a, actionID: db.lastInsertedRowID, due: due)
                 }
                 try compact.finish(db, seen: n.seenTitles)
+                try Self.recordEscalation(db, night: n.night, actions: n.actions)
+                try Self.recordOffers(db, runID: runID, night: n.night, offers: n.offers)
                 let lateFiles = try beforeCommit()
                 for f in n.remittanceFiles + lateFiles {
                     try db.execute(
@@ -324,12 +330,13 @@ public final class SQLiteLedger: Ledger {
             try dbQueue.write { db in
                 let titles = try String.fetchAll(
                     db, sql: CompactState.titlesOfRun, arguments: [runID, runID])
-                for table in ["actions", "remittance_files", "settlements", "return_files", "customer_contacts"] {
+                for table in ["actions", "remittance_files", "settlements", "return_files", "customer_contacts", "offers"] {
                     try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ?", arguments: [runID])
                 }
                 try db.execute(sql: "DELETE FROM return_events WHERE file_hash NOT IN (SELECT hash FROM return_files)")
                 try db.execute(sql: "DELETE FROM runs WHERE id = ? AND status = 'committed'", arguments: [runID])
                 try CompactState.rebuild(db, titles: titles)
+                try Self.rebuildEscalation(db, titles: titles)
             }
         }
     }

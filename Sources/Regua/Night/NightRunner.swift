@@ -150,8 +150,16 @@ public struct NightRunner {
         let titles = NightInputs.applying(settlements: settlements, to: loaded.inputs.titles)
         let history = try ledger.history(before: asOf, scope: .night(titles: titles))
         clock.lap("ledger")
-        let decision = NightDecider(book: book, asOf: asOf)
+        var decision = NightDecider(book: book, asOf: asOf)
             .decide(customers: loaded.inputs.customers, titles: titles, history: history)
+        // The dossier of a title handed off tonight lists every step sent for it with its
+        // channel: read for those few titles from the audit trail.
+        if !decision.handoffs.isEmpty {
+            let steps = try ledger.sentSteps(titles: decision.handoffs.map(\.title.title.id), before: asOf)
+            for i in decision.handoffs.indices {
+                decision.handoffs[i].history = steps[decision.handoffs[i].title.title.id] ?? []
+            }
+        }
         let exitCode: Int32 = loaded.inputs.rejects.isEmpty ? 0 : 1
         clock.lap("decide")
         logger.info("decided: \(Self.decisionCounts(decision))")
@@ -213,7 +221,7 @@ public struct NightRunner {
         var committing: BackgroundJob?
         let commitOutcome = CommitOutcome()
         if rebuildOf == nil {
-            let night = NightCommit(
+            var night = NightCommit(
                 night: asOf, rulesHash: book.hash, inputsHash: inputsHash, forced: replaces != nil,
                 exitCode: Int(exitCode),
                 actions: decision.actions, remittanceFiles: [],
@@ -224,6 +232,7 @@ public struct NightRunner {
                 settlements: returns.newSettlements.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 },
                 replacesRunID: replaces, acceptedGap: gap, forcedVolume: forcedOverMax != nil,
                 seenTitles: titles.map(\.id))
+            night.offers = Self.offerRecords(decision)
             committing = BackgroundJob("regua ledger") {
                 commitOutcome.result = Result { try ledger.commit(night, before: gate.waitUntilOpen) }
             }
@@ -295,6 +304,17 @@ public struct NightRunner {
         let titles = d.messages.reduce(0) { $0 + $1.titles.count }
         return "\(d.messages.count) messages for \(titles) titles, \(heldTitles) (title, step) pairs held back "
             + "(\(d.heldMessages.count) messages), \(superseded) superseded, \(d.remittances.count) bank instructions"
+    }
+
+    /// The offers the night's messages carry, as the ledger records them.
+    static func offerRecords(_ d: NightDecision) -> [OfferRecord] {
+        d.messages.compactMap { m in
+            m.offer.map {
+                OfferRecord(
+                    messageID: m.id, customerID: m.customer.id, stepID: m.step.id, titleIDs: m.titles.map(\.title.id),
+                    offer: $0)
+            }
+        }
     }
 
     /// Titles paid with more than their amount, and the excess: the late fee and interest a
