@@ -32,6 +32,25 @@ public enum ActionKind: String, Sendable, Hashable, Codable {
     case held
 }
 
+extension Action {
+    /// The action with its recorded arms.
+    func withArms(_ arms: String?) -> Action {
+        var a = self
+        a.arms = arms
+        return a
+    }
+
+    /// The customer's arm in an experiment, from ``arms``.
+    public func arm(in experiment: String) -> Experiment.Arm? {
+        guard let arms else { return nil }
+        for part in arms.split(separator: ";") {
+            let kv = part.split(separator: "=", maxSplits: 1)
+            if kv.count == 2, kv[0] == experiment { return Experiment.Arm(rawValue: String(kv[1])) }
+        }
+        return nil
+    }
+}
+
 /// One decided (title, step) pair.
 public struct Action: Sendable, Hashable {
     /// The title the step is for.

@@ -191,7 +191,8 @@ public final class SQLiteLedger: Ledger {
                 try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT night, title_id, customer_id, step_id, step_offset, kind, channel, instruction, reason, message_id, profile
+                        SELECT night, title_id, customer_id, step_id, step_offset, kind, channel, instruction, reason, message_id, profile,
+                               arms, bureau, handoff
                         FROM actions WHERE night >= ? AND night <= ? \(sentOnly ? "AND kind = 'sent'" : "") ORDER BY id
                         """, arguments: [from.iso, to.iso]
                 ).map { r in
@@ -203,7 +204,8 @@ public final class SQLiteLedger: Ledger {
                             channel: (r[6] as String?).flatMap(Channel.init(rawValue:)),
                             instruction: (r[7] as String?).flatMap(RemittanceInstruction.init(rawValue:)),
                             reason: (r[8] as String?).flatMap(HoldReason.init(rawValue:)), messageID: r[9],
-                            profile: r[10]))
+                            profile: r[10], bureau: (r[12] as String?).flatMap(BureauAction.init(rawValue:)),
+                            handoff: r[13]).withArms(r[11]))
                 }
             }
         }

@@ -31,3 +31,32 @@ public enum Stats {
     static let earliest = Day(year: 1900, month: 1, day: 1)!
     static let latest = Day(year: 9999, month: 12, day: 31)!
 }
+
+extension Stats {
+    /// Champion versus challenger and the offers of `[from, to]` (either bound open), for the
+    /// experiments of the rule book in `options` (SPEC §6). Only reads.
+    public static func negotiation(options: NightOptions, from: Day?, to: Day?) throws -> (
+        arms: [ArmStats], offers: OfferStats
+    ) {
+        guard FileManager.default.fileExists(atPath: options.statePath) else {
+            throw ReguaError(.io, "no ledger at \(options.statePath)")
+        }
+        let inputs = try NightInputs.readInputs(options)
+        // The experiments the book names now; a book that does not load still shows the offers.
+        let experiments = (try? RuleBookLoader.load(directory: options.rulesDir))?.experiments.map(\.id) ?? []
+        do {
+            let ledger = try SQLiteLedger.forReading(path: options.statePath)
+            let settlements = try ledger.settlements(upTo: latest)
+            let actions = try ledger.actions(from: from ?? earliest, to: to ?? latest, sentOnly: true)
+            let arms = ArmStats.compute(
+                actions: actions, experiments: experiments, titles: inputs.titles, settlements: settlements,
+                from: from, to: to)
+            let offers = OfferStats.compute(
+                offers: try ledger.offers(from: from ?? earliest, to: to ?? latest), titles: inputs.titles,
+                settlements: settlements)
+            return (arms, offers)
+        } catch let e as LedgerError {
+            throw ReguaError(.io, e.description)
+        }
+    }
+}
