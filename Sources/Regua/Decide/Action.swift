@@ -20,6 +20,8 @@ public enum HoldReason: String, Sendable, Hashable, CaseIterable, Codable {
     case requirementNotMet = "requirement_not_met"
     /// The title was handed to an agency or lawyer on an earlier night.
     case handedOff = "handed_off"
+    /// A call on a day `policy.call_hours` gives no hours.
+    case outsideCallHours = "outside_call_hours"
 }
 
 /// What was decided for one (title, step) pair: the unit the ledger records.

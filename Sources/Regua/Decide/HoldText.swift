@@ -7,6 +7,7 @@ public enum HoldText {
         case .email: "e-mail"
         case .sms: "SMS"
         case .letter: "carta"
+        case .call: "ligação"
         }
     }
 
@@ -16,6 +17,7 @@ public enum HoldText {
         switch channel {
         case .email: return "o cliente não tem e-mail utilizável (coluna email)"
         case .sms: return "o cliente não tem celular utilizável (coluna phone)"
+        case .call: return "o cliente não tem telefone utilizável para ligação (coluna phone)"
         case .letter:
             let a = c.address
             let missing = [
@@ -54,6 +56,7 @@ public enum HoldText {
             let s = step?.requires.map { "'\($0.step)' enviado há pelo menos \($0.days) dias" } ?? "o degrau exigido"
             return "nada a corrigir agora: o degrau espera \(s) (requires); volta a valer dentro da janela"
         case .handedOff: return "nada a corrigir: o título foi passado a uma assessoria ou advogado (handoff)"
+        case .outsideCallHours: return "nada a corrigir: a ligação sai no próximo dia com horário em call_hours, dentro da janela"
         }
     }
 }

@@ -431,6 +431,8 @@ public struct NightDecider: Sendable {
                 reason = .quietDay
             } else if m.totalOutstanding - standing.credits < policy.minAmount {
                 reason = .belowMinAmount
+            } else if m.channel == .call, let hours = policy.callHours, hours.window(on: asOf) == nil {
+                reason = .outsideCallHours
             } else if let cap = policy.maxContactsPerWeek, contacts >= cap {
                 reason = .contactCap
             }

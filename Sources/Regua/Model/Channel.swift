@@ -1,6 +1,8 @@
 /// A way of reaching a customer with a message.
 public enum Channel: String, CaseIterable, Sendable, Hashable, Comparable {
     case email, sms, letter
+    /// A line of `calls.csv` for the call centre, with the agent's script.
+    case call
 
     /// Channels sort in this order in every output.
     public static func < (a: Channel, b: Channel) -> Bool {

@@ -184,7 +184,7 @@ public struct Customer: Sendable {
     public func hasContact(for channel: Channel) -> Bool {
         switch channel {
         case .email: text.has(.email)
-        case .sms: text.has(.phone)
+        case .sms, .call: text.has(.phone)
         // `address.isComplete`, read from the presence mask: no address Strings per call.
         case .letter: text.has(.street) && text.has(.number) && text.has(.city) && text.has(.state) && text.has(.zip)
         }

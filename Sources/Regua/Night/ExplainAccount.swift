@@ -142,6 +142,7 @@ enum ExplainAccount {
             let s = step?.requires.map { "'\($0.step)' enviado há pelo menos \($0.days) dias" } ?? "o degrau exigido"
             return "o degrau exige \(s) (requires), e isso ainda não aconteceu"
         case .handedOff: return "o título já foi passado a uma assessoria ou advogado (handoff)"
+        case .outsideCallHours: return "hoje não há horário de ligação (policy.call_hours não tem este dia)"
         case .optOut, .noContact:
             guard case .message(let channel, _, let fallback)? = step?.action, let c = e.customer else {
                 return r == .optOut ? "o cliente recusou o canal (opt_out)" : "falta o contato do canal (no_contact)"

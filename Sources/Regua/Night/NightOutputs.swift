@@ -62,6 +62,7 @@ struct NightOutputs {
         case email(path: String, bytes: [UInt8])
         case sms(SMSRow)
         case letter(Letter)
+        case call(CallRow)
     }
 
     /// How many of ``files`` (from the first) are already in staging.
@@ -108,6 +109,7 @@ struct NightOutputs {
         var emails: [(String, [UInt8])] = []
         var smsRows: [SMSRow] = []
         var letters: [Letter] = []
+        var calls: [CallRow] = []
         for r in results {
             switch r! {
             case .email(let path, let bytes): emails.append((path, bytes))
@@ -120,8 +122,11 @@ struct NightOutputs {
                 smsSegments += row.sms.segments
                 smsRows.append(row)
             case .letter(let l): letters.append(l)
+            case .call(let c): calls.append(c)
             }
         }
+        // Written only on a night with calls (SPEC §4), in the decision's order.
+        let callsFile: (String, [UInt8])? = calls.isEmpty ? nil : ("calls.csv", CallRow.csv(calls))
         files.append(contentsOf: emails)
         let emailWrite = WriteOutcome()
         var emailJob: BackgroundJob?
@@ -138,6 +143,7 @@ struct NightOutputs {
         // However rendering ends, the e-mail thread is done before this returns.
         defer { emailJob?.wait() }
         files.append(("sms.csv", SMS.csv(rows: smsRows)))
+        if let callsFile { files.append(callsFile) }
         // A PDF needs at least one page to be valid for every reader: a night without letters
         // has a header-only letters.csv and no letters.pdf.
         let (pdf, pages) = LettersPDF.render(letters)
@@ -221,6 +227,11 @@ struct NightOutputs {
                 SMSRow(message: m, sms: SMS.prepare(rendered.text, transliterate: book.policy.smsTransliterate)))
         case .letter:
             return .letter(letter(m, rendered))
+        case .call:
+            return .call(
+                CallRow(
+                    message: m, script: rendered.text, window: book.policy.callHours?.window(on: asOf), day: asOf,
+                    timeZone: book.timeZone))
         }
     }
 

@@ -113,6 +113,8 @@ public enum RuleCheck {
                             phone: sample.customer.phone ?? "+5511987654321", step: step.id, titleIDs: titleIDs,
                             sms: sms))
                     previews.append(("\(name).txt", Array((sms.text + "\n").utf8)))
+                case .call:
+                    previews.append(("\(name).call.txt", Array((r.text + "\n").utf8)))
                 case .letter:
                     letters.append(
                         Letter(

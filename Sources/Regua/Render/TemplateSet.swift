@@ -85,7 +85,7 @@ public struct TemplateSet: Sendable {
                     Diagnostic(
                         SourceLocation(file: source.path, line: 1, column: 1),
                         "o nome do arquivo de modelo deve ser <modelo>.<canal>.mustache",
-                        hint: "canais: email, sms, letter; corpo HTML de e-mail: <modelo>.email.html.mustache"))
+                        hint: "canais: email, sms, letter, call; corpo HTML de e-mail: <modelo>.email.html.mustache"))
                 continue
             }
             switch kind {
@@ -106,8 +106,8 @@ public struct TemplateSet: Sendable {
                         subject: subject, body: body, fastSubject: CompiledTemplate(subject, html: false),
                         fastBody: CompiledTemplate(body, html: false))
                 }
-            case .sms, .letter:
-                let channel: Channel = kind == .sms ? .sms : .letter
+            case .sms, .letter, .call:
+                let channel: Channel = kind == .sms ? .sms : kind == .letter ? .letter : .call
                 if let body = Self.compile(source.text, path: source.path, line: 1, html: false, problems: &problems) {
                     compiled[Key(name: name, channel: channel)] = Compiled(
                         body: body, fastBody: CompiledTemplate(body, html: false))
@@ -228,7 +228,7 @@ public struct TemplateSet: Sendable {
         case .email:
             let subject = c.subject.map { Self.oneLine(run($0, c.fastSubject)) }
             return RenderedMessage(subject: subject, text: text, html: c.html.map { run($0, c.fastHTML) })
-        case .sms:
+        case .sms, .call:
             return RenderedMessage(text: Self.trimmed(text))
         case .letter:
             return RenderedMessage(text: text)
@@ -237,14 +237,14 @@ public struct TemplateSet: Sendable {
 
     // MARK: - Loading
 
-    private enum FileKind { case email, html, sms, letter }
+    private enum FileKind { case email, html, sms, letter, call }
 
     /// `atraso.email.mustache` → (`atraso`, email); `atraso.email.html.mustache` → (`atraso`, html).
     private static func parseFileName(_ fileName: String) -> (String, FileKind)? {
         guard fileName.hasSuffix(".mustache") else { return nil }
         let stem = String(fileName.dropLast(".mustache".count))
         let table: [(String, FileKind)] = [
-            (".email.html", .html), (".email", .email), (".sms", .sms), (".letter", .letter),
+            (".email.html", .html), (".email", .email), (".sms", .sms), (".letter", .letter), (".call", .call),
         ]
         for (suffix, kind) in table where stem.hasSuffix(suffix) {
             let name = String(stem.dropLast(suffix.count))

@@ -94,6 +94,8 @@ public struct Summary: Codable, Sendable, Equatable {
         public var sms: Int
         /// Letters printed.
         public var letter: Int
+        /// Calls for the call centre (`calls.csv`).
+        public var call: Int
         /// Pages of `letters.pdf`.
         public var letterPages: Int
         /// SMS segments over all SMS sent.

@@ -165,6 +165,8 @@ public struct Policy: Sendable, Hashable {
     /// A file whose rejected rows pass this share of its data rows refuses the night
     /// (`max_rejected_percent`, default 5): an export gone wrong must not become a night.
     public var maxRejectedPercent: Percent = Percent(micros: 5_000_000)
+    /// `call_hours`: the hours calls may be made per kind of day; nil = any day that is not quiet.
+    public var callHours: CallHours?
     /// A night that would send more messages than this is refused unless `--force`
     /// (`max_messages`); `nil` means no limit.
     public var maxMessages: Int?

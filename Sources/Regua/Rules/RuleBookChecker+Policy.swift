@@ -4,6 +4,7 @@ extension RuleBookChecker {
     static let policyKeys = [
         "late_fee_percent", "interest_percent_month", "min_amount", "max_contacts_per_week", "catch_up_days",
         "quiet_days", "sms", "backfill", "max_rejected_percent", "max_messages",
+        "call_hours",
     ]
 
     /// Highest late fee (multa de mora) on consumer debts: Código de Defesa do Consumidor
@@ -67,6 +68,22 @@ extension RuleBookChecker {
             }
         }
         if let n = f["max_messages"], let v = int(n, "max_messages", in: 1...100_000_000) { p.maxMessages = v }
+        if let n = f["call_hours"], let h = fields(n, of: "policy.call_hours", known: ["weekdays", "saturday", "sunday"]) {
+            var hours = CallHours()
+            for key in ["weekdays", "saturday", "sunday"] {
+                guard let node = h[key], let t = text(node, key) else { continue }
+                guard let w = CallWindow(text: t) else {
+                    error(node, "'\(key)' em call_hours deve ser um horário como \"08:00-20:00\" (início antes do fim), não '\(YAMLNode.excerpt(t))'")
+                    continue
+                }
+                switch key {
+                case "weekdays": hours.weekdays = w
+                case "saturday": hours.saturday = w
+                default: hours.sunday = w
+                }
+            }
+            p.callHours = hours
+        }
         return p
     }
 

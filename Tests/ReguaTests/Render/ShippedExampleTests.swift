@@ -51,6 +51,8 @@ import Testing
                     #expect(
                         html.contains("<table") && html.contains("NF-2026-0041")
                             && html.contains("Exemplo Comércio Ltda"))
+                case .call:
+                    #expect(!m.text.isEmpty)
                 case .letter:
                     // The PDF prints city and date above the text; the template must not repeat them.
                     #expect(m.text.hasPrefix("Cliente: Maria"))

@@ -8,7 +8,7 @@ enum ReportSample {
             inputsHash: "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809", quietDay: false,
             inputs: .init(customers: 4_812, titles: 12_345, rejectedRows: 3),
             messages: .init(
-                total: 1_204, email: 803, sms: 312, letter: 89, letterPages: 97, smsSegments: 401,
+                total: 1_204, email: 803, sms: 312, letter: 89, call: 0, letterPages: 97, smsSegments: 401,
                 outstanding: "1873402.17", updatedAmount: "1921877.40"),
             steps: [
                 .init(
