@@ -81,20 +81,7 @@ import Testing
             of: "policy:\n", with: "policy:\n  call_hours: { weekdays: \"08:00-20:00\", saturday: \"09:00-14:00\" }\n")
         try c.write(toFile: company, atomically: true, encoding: .utf8)
         let r = try ws.run("2026-11-23")
-        let path = r.folder! + "/calls.csv"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [
-            "python3", "-c",
-            "import csv,json,sys; print(json.dumps(list(csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8')))))",
-            path,
-        ]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let rows = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: String]])
+        let rows = try EscalationNightTests.pythonCSV(r.folder! + "/calls.csv")
         #expect(rows.count == r.summary?.messages.call)
         #expect(!rows.isEmpty)
         for row in rows {
