@@ -16,13 +16,18 @@ public struct PruneRecord: Sendable, Codable, Hashable {
 }
 
 extension SQLiteLedger {
-    /// Titles whose state would move out of the hot tables: not seen in the receivables since before `cutoff`.
+    /// The `last_seen` before which a title has surely not been seen since `cutoff`: `last_seen`
+    /// is rewritten only once it is ``CompactState/lastSeenSlack`` nights old.
+    static func archiveBefore(_ cutoff: Day) -> String { cutoff.adding(days: -CompactState.lastSeenSlack).iso }
+
+    /// Titles whose state would move out of the hot tables: not seen in the receivables since
+    /// before `cutoff` (at least; up to six nights longer).
     public func titlesToArchive(notSeenSince cutoff: Day) throws -> Int {
         try wrap {
             try dbQueue.read { db in
                 try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM title_state WHERE last_seen < ?", arguments: [cutoff.iso])
-                    ?? 0
+                    db, sql: "SELECT count(*) FROM title_state WHERE last_seen < ?",
+                    arguments: [Self.archiveBefore(cutoff)]) ?? 0
             }
         }
     }
@@ -32,8 +37,12 @@ extension SQLiteLedger {
     public func recordPrune(_ p: PruneRecord) throws {
         try wrap {
             try dbQueue.write { db in
+                guard let cutoff = Day(iso: p.cutoff) else {
+                    throw LedgerError(path: path, message: "prune cutoff '\(p.cutoff)' is not a date")
+                }
                 let moved = try String.fetchAll(
-                    db, sql: "SELECT title_id FROM title_state WHERE last_seen < ?", arguments: [p.cutoff])
+                    db, sql: "SELECT title_id FROM title_state WHERE last_seen < ?",
+                    arguments: [Self.archiveBefore(cutoff)])
                 try CompactState.move(db, titles: moved, from: "", to: "archived_")
                 try db.execute(
                     sql: """

@@ -93,10 +93,10 @@ import Testing
                 let run = try l.commit(Self.randomNight(&r, night: night))
                 try l.discardUnpublished(runID: run)
             } else if move == 2, let prev = last {
-                // A prune archives titles not seen for ten nights; they come back when seen or touched.
+                // A prune archives titles not seen for four to ten nights; they come back when seen or touched.
                 try l.recordPrune(
                     PruneRecord(
-                        asOf: prev.night.iso, keepDays: 10, cutoff: prev.night.adding(days: -10).iso, folders: [],
+                        asOf: prev.night.iso, keepDays: 4, cutoff: prev.night.adding(days: -4).iso, folders: [],
                         titlesArchived: 0))
             } else {
                 var n = Self.randomNight(&r, night: night)
