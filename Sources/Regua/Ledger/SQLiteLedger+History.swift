@@ -6,7 +6,8 @@ extension SQLiteLedger {
     /// depends on its portfolio and the last weeks, not on the ledger's age. The hot tables are
     /// read whole — they hold the titles seen lately (`regua prune` archives the others), and
     /// one pass over them was 4–30× cheaper than a probe per title of a 250k-title night; the
-    /// archive, which grows, is read only for the scope's titles, and only once a prune filled it.
+    /// archive, which grows, is read only for the scope's titles that its filter
+    /// (``ArchiveFilter``) cannot rule out.
     /// Contacts are read for the week before `day` (the kept weeks hold it; older weeks come
     /// from `actions`). A title whose bank state changed on `day` or later (a night re-decided,
     /// or explained in the past) is folded again from `actions`.
@@ -16,10 +17,18 @@ extension SQLiteLedger {
                 var h = LedgerHistory()
                 try Self.readSteps(db, "", before: day, titles: nil, into: &h)
                 try Self.readBankState(db, "", before: day, titles: nil, into: &h)
-                if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM archived_title_state)") == true {
-                    let titleIDs = scope.titles.map { JSONKeyList.encode($0.lazy.map(\.raw)) }
-                    try Self.readSteps(db, "archived_", before: day, titles: titleIDs, into: &h)
-                    try Self.readBankState(db, "archived_", before: day, titles: titleIDs, into: &h)
+                // The archive: whole for every title, else only the night's titles its filter keeps.
+                var readArchive: (Bool, String?) = (false, nil)
+                if let titles = scope.titles {
+                    let candidates = try CompactState.archiveCandidates(db, among: titles.lazy.map(\.raw))
+                    readArchive = (!candidates.isEmpty, JSONKeyList.encode(candidates))
+                } else {
+                    readArchive.0 =
+                        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM archived_title_state)") == true
+                }
+                if readArchive.0 {
+                    try Self.readSteps(db, "archived_", before: day, titles: readArchive.1, into: &h)
+                    try Self.readBankState(db, "archived_", before: day, titles: readArchive.1, into: &h)
                 }
                 try Self.readContacts(db, before: day, customers: nil, into: &h)
                 return h

@@ -44,6 +44,7 @@ extension SQLiteLedger {
                     db, sql: "SELECT title_id FROM title_state WHERE last_seen < ?",
                     arguments: [Self.archiveBefore(cutoff)])
                 try CompactState.move(db, titles: moved, from: "", to: "archived_")
+                try CompactState.rebuildArchiveFilter(db)
                 try db.execute(
                     sql: """
                         INSERT INTO prunes (recorded_at, as_of, keep_days, cutoff, folders, folder_names, titles_archived)
@@ -89,11 +90,37 @@ extension CompactState {
         }
     }
 
+    /// The filter of the archived ids, built again from the archive (by `prune`, after a move).
+    static func rebuildArchiveFilter(_ db: Database) throws {
+        let ids = try String.fetchAll(db, sql: "SELECT title_id FROM archived_title_state")
+        var filter = ArchiveFilter(capacity: ids.count)
+        for id in ids { filter.insert(id) }
+        try db.execute(
+            sql: """
+                INSERT INTO archive_filter (name, bits, ids) VALUES ('archived_title_state', ?, ?)
+                ON CONFLICT (name) DO UPDATE SET bits = excluded.bits, ids = excluded.ids
+                """, arguments: [filter.data, ids.count])
+    }
+
+    /// Of `titles`, those that may be archived: none while the archive is empty; the ones the
+    /// filter cannot rule out (all of them without a filter).
+    static func archiveCandidates(_ db: Database, among titles: some Sequence<String>) throws -> [String] {
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM archived_title_state)") == true else {
+            return []
+        }
+        guard
+            let bits = try Data.fetchOne(
+                db, sql: "SELECT bits FROM archive_filter WHERE name = 'archived_title_state'"),
+            let filter = ArchiveFilter(data: bits)
+        else { return Array(titles) }
+        return titles.filter(filter.mightContain)
+    }
+
     /// Archived titles in tonight's receivables (or touched by tonight's actions) come back to
     /// the hot tables before the night's rows are folded in.
     static func restoreArchived(_ db: Database, titles: () -> [String]) throws {
         guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM archived_title_state)") == true else { return }
-        let titles = titles()
+        let titles = try archiveCandidates(db, among: titles())
         guard !titles.isEmpty else { return }
         let back = try String.fetchAll(
             db,

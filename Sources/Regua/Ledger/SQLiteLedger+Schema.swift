@@ -170,6 +170,11 @@ extension SQLiteLedger {
                         first_night TEXT NOT NULL,
                         last_seen TEXT NOT NULL
                     ) WITHOUT ROWID;
+                    CREATE TABLE archive_filter (
+                        name TEXT PRIMARY KEY,           -- 'archived_title_state'
+                        bits BLOB NOT NULL,              -- a Bloom filter of its title ids (ArchiveFilter)
+                        ids INTEGER NOT NULL
+                    );
                     """)
         }
         return m
