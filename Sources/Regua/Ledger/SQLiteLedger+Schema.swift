@@ -170,12 +170,19 @@ extension SQLiteLedger {
                         first_night TEXT NOT NULL,
                         last_seen TEXT NOT NULL
                     ) WITHOUT ROWID;
+                    """)
+        }
+        m.registerMigration("v6-archive-filter") { db in
+            // A Bloom filter of the archived title ids (ArchiveFilter), kept by `regua prune`.
+            try db.execute(
+                sql: """
                     CREATE TABLE archive_filter (
                         name TEXT PRIMARY KEY,           -- 'archived_title_state'
-                        bits BLOB NOT NULL,              -- a Bloom filter of its title ids (ArchiveFilter)
+                        bits BLOB NOT NULL,
                         ids INTEGER NOT NULL
                     );
                     """)
+            try CompactState.rebuildArchiveFilter(db)
         }
         return m
     }
