@@ -15,6 +15,8 @@ BENCH_YEARS_NIGHTS  consecutive nights (default 400)
 BENCH_BIN           the binary measured (default .build/release/regua)
 BENCH_BASE_BIN      a binary to compare with (optional)
 BENCH_DIR           work folder (default bench/)
+BENCH_PRUNE_DAYS    a build that has `regua prune` runs `prune --keep-days N` after each night,
+                    outside the timings, as an operator would (default 30; 0: never)
 Published folders older than three nights are deleted between nights (outside the timings).
 """
 import bisect, datetime, json, os, platform, random, shutil, subprocess, sys, time
@@ -27,6 +29,7 @@ NIGHTS = int(os.environ.get("BENCH_YEARS_NIGHTS", "400"))
 WORK = os.path.abspath(os.environ.get("BENCH_DIR", os.path.join(ROOT, "bench")))
 START = datetime.date(2026, 1, 5)
 SEED = 42
+PRUNE_DAYS = int(os.environ.get("BENCH_PRUNE_DAYS", "30"))
 ISSUES = []  # the titles' issue dates, in order (set once the portfolio is built)
 
 
@@ -98,6 +101,15 @@ def receivables(titles, night, path):
     return len(rows) - 1
 
 
+PRUNES = {}
+
+
+def has_prune(binary):
+    if binary not in PRUNES:
+        PRUNES[binary] = "  prune " in subprocess.run([binary, "--help"], capture_output=True, text=True).stdout
+    return PRUNES[binary]
+
+
 def night(binary, data, folder, day):
     t = time.monotonic()
     p = subprocess.run([binary, "run", "--as-of", day.isoformat(), "--rules", os.path.join(ROOT, "rules"),
@@ -108,6 +120,9 @@ def night(binary, data, folder, day):
     if p.returncode not in (0, 1):
         sys.exit(f"{binary}: night {day} failed ({p.returncode}): {p.stderr[-2000:]}")
     j = json.loads(p.stdout)
+    if PRUNE_DAYS > 0 and has_prune(binary):
+        subprocess.run([binary, "prune", "--keep-days", str(PRUNE_DAYS), "--as-of", day.isoformat(), "--out",
+                        folder + "/out", "--state", folder + "/regua.sqlite"], check=True, capture_output=True)
     old = day - datetime.timedelta(days=3)
     for name in os.listdir(folder + "/out"):
         if name[:10] < old.isoformat() and not name.startswith("."):
@@ -136,7 +151,9 @@ def main():
     mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "0")
     print(f"machine: {os.cpu_count()} cores, {int(mem) // 1024 // 1024} GiB, {cpu}; {platform.system()} {platform.release()}")
     print(f"command: BENCH_YEARS_TITLES={LIVE} BENCH_YEARS_NIGHTS={NIGHTS} make bench-years"
-          + (f" (BENCH_BASE_BIN={BASE})" if BASE else "") + f"; nights from {START}, seed {SEED}\n")
+          + (f" (BENCH_BASE_BIN={BASE})" if BASE else "") + f"; nights from {START}, seed {SEED}; "
+          + ", ".join(f"{n} {'prunes --keep-days ' + str(PRUNE_DAYS) if PRUNE_DAYS and has_prune(b) else 'no prune'}"
+                      for n, b in builds) + "\n")
     results = {name: [] for name, _ in builds}
     log = open(os.path.join(work, "nights.jsonl"), "w")
     for n in range(1, NIGHTS + 1):

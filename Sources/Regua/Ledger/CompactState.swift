@@ -257,11 +257,14 @@ enum CompactState {
                     INSERT INTO history_horizons (name, night) VALUES ('customer_contacts', ?)
                     ON CONFLICT (name) DO UPDATE SET night = max(night, excluded.night)
                     """, arguments: [from])
+            // Through the `last_seen` index (`+title_id` keeps SQLite from probing the primary
+            // key once per title of the night): the rows due for a stamp, each tested against
+            // the night's titles.
             if !seen.isEmpty {
                 try db.execute(
                     sql: """
                         UPDATE title_state SET last_seen = ?
-                        WHERE last_seen < ? AND title_id IN (SELECT value FROM json_each(?))
+                        WHERE last_seen < ? AND +title_id IN (SELECT value FROM json_each(?))
                         """,
                     arguments: [
                         night, day.adding(days: -CompactState.lastSeenSlack).iso, JSONKeyList.encode(seen.map(\.raw)),

@@ -7,7 +7,7 @@ import GRDB
 extension SQLiteLedger {
     /// Registers the migration of these tables (after the compact tables).
     static func registerEscalation(_ m: inout DatabaseMigrator) {
-        m.registerMigration("v6-escalation") { db in
+        m.registerMigration("v7-escalation") { db in
             try db.execute(
                 sql: """
                     ALTER TABLE actions ADD COLUMN arms TEXT;            -- experiment=arm;… of the customer

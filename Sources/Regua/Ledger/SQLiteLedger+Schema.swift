@@ -182,6 +182,18 @@ extension SQLiteLedger {
                     ) WITHOUT ROWID;
                     """)
         }
+        m.registerMigration("v6-archive-filter") { db in
+            // A Bloom filter of the archived title ids (ArchiveFilter), kept by `regua prune`.
+            try db.execute(
+                sql: """
+                    CREATE TABLE archive_filter (
+                        name TEXT PRIMARY KEY,           -- 'archived_title_state'
+                        bits BLOB NOT NULL,
+                        ids INTEGER NOT NULL
+                    );
+                    """)
+            try CompactState.rebuildArchiveFilter(db)
+        }
         registerEscalation(&m)
         return m
     }

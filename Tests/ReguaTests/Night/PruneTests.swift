@@ -74,6 +74,31 @@ import Testing
         #expect(back.0 >= hot && back.1 == 0)
     }
 
+    /// A title in every night's receivables is never archived, though its `last_seen` is
+    /// rewritten only weekly; one gone from them is, once the prune's age is past.
+    @Test func titlesSeenLatelyStayHot() throws {
+        let w = try Workspace()
+        for d in 23...28 { _ = try w.run("2026-11-\(d)") }
+        let o = w.options()
+        let stale = try w.ledger().dbQueue.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM title_state WHERE last_seen = '2026-11-23'")!
+        }
+        #expect(stale > 0)  // seen every night since, stamped on the 23rd only
+        let r = try Prune.run(
+            outDir: o.outDir, statePath: o.statePath, keepDays: 3, asOf: Day(iso: "2026-11-29")!, dryRun: false)
+        #expect(r.folders == ["2026-11-23", "2026-11-24", "2026-11-25"])
+        #expect(r.titlesArchived == 0)
+        // Forty nights later, with nothing run since the 28th, they all go.
+        let later = try Prune.run(
+            outDir: o.outDir, statePath: o.statePath, keepDays: 30, asOf: Day(iso: "2027-01-10")!, dryRun: false)
+        #expect(
+            later.titlesArchived
+                == (try w.ledger().dbQueue.read { db in
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM archived_title_state")!
+                }))
+        #expect(later.titlesArchived >= stale)
+    }
+
     /// The ledger keeps ids, steps, dates and amounts in cents; never a fixture name, document,
     /// e-mail, phone or street.
     @Test func ledgerHoldsNoPersonalData() throws {
