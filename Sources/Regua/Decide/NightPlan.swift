@@ -80,4 +80,11 @@ public struct PlannedMessage: Sendable {
     public var totalOutstanding: Money { titles.reduce(.zero) { $0 + $1.outstanding } }
     /// Sum of the titles' updated amounts.
     public var totalUpdated: Money { titles.reduce(.zero) { $0 + $1.updatedAmount } }
+    /// The customer's open credits shown in the message (0 until credits are read).
+    public var credits: Money { .zero }
+    /// What the message asks to pay: the updated total less the credits, never below 0
+    /// (`totals.net_amount`, SPEC §3); the PIX BR Code is for this amount.
+    public var netAmount: Money { max(.zero, totalUpdated - credits) }
+    /// The amount of the message's PIX BR Code (SPEC §3 "Payment data").
+    public var pixAmount: Money { netAmount }
 }

@@ -206,7 +206,7 @@ struct NightOutputs {
                 ? String(decoding: m.id.utf8.filter(ASCIIBytes.isAlphanumeric).suffix(25), as: UTF8.self)
                 : String(m.id.filter { $0.isLetter || $0.isNumber }.suffix(25))
             m.pixTxid = txid
-            m.pixCode = pix.payload(amount: m.totalUpdated, txid: txid)
+            m.pixCode = pix.payload(amount: m.pixAmount, txid: txid)
         }
         return m
     }
@@ -251,22 +251,19 @@ struct NightOutputs {
     private func letter(_ m: PlannedMessage, _ r: RenderedMessage) -> Letter {
         var sender = [book.company.name]
         if let a = book.company.address { sender.append(a) }
-        var payment: [String] = []
-        for t in m.titles {
-            if let l = t.linhaDigitavel {
-                payment.append("# Boleto do título \(t.title.id.raw)")
-                payment.append(Boleto.format(linha: l) ?? l)
-            }
-        }
-        if let pix = m.pixCode {
-            payment.append("# PIX copia e cola (valor atualizado \(m.totalUpdated.br))")
-            payment.append(pix)
-        }
-        let barcode = m.titles.count == 1 ? m.titles[0].barcode : nil
         return Letter(
             customer: m.customer, senderLines: sender, date: asOf, city: book.company.city ?? "São Paulo",
-            body: r.text, paymentLines: payment,
-            reference: (m.id, m.customer.id.raw, m.step.id, m.titles.map(\.title.id.raw)), barcode: barcode)
+            body: r.text, reference: (m.id, m.customer.id.raw, m.step.id, m.titles.map(\.title.id.raw)),
+            pix: m.pixCode.map { ($0, m.pixAmount) }, slips: slips(m))
+    }
+
+    /// The boleto slip of every title of the message that has one.
+    private func slips(_ m: PlannedMessage) -> [BoletoSlip] {
+        m.titles.compactMap {
+            BoletoSlip.make(
+                title: $0, customer: m.customer, company: book.company, bank: book.bank, policy: book.policy,
+                asOf: asOf)
+        }
     }
 
     // MARK: - Bank
