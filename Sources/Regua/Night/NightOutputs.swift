@@ -201,10 +201,7 @@ struct NightOutputs {
             }
         }
         if let pix {
-            let txid =
-                m.id.utf8.allSatisfy({ $0 < 0x80 })
-                ? String(decoding: m.id.utf8.filter(ASCIIBytes.isAlphanumeric).suffix(25), as: UTF8.self)
-                : String(m.id.filter { $0.isLetter || $0.isNumber }.suffix(25))
+            let txid = PixBRCode.txid(forMessageID: m.id)
             m.pixTxid = txid
             m.pixCode = pix.payload(amount: m.pixAmount, txid: txid)
         }
@@ -238,14 +235,16 @@ struct NightOutputs {
     private func emailInput(_ m: PlannedMessage, _ r: RenderedMessage) -> EmailInput {
         let fromAddress = book.company.email ?? "nao-responda@regua.invalid"
         let domain = EmailInput.messageIDDomain(companyEmail: book.company.email)
+        let payment = EmailPayment(message: m, slips: slips(m), domain: domain)
         return EmailInput(
             from: (book.company.name, fromAddress), to: (m.customer.name, m.customer.email ?? ""),
             subject: r.subject ?? "", text: r.text,
-            html: r.html ?? EmailWriter.htmlFromText(r.text, title: r.subject),
+            html: payment.html(r.html ?? EmailWriter.htmlFromText(r.text, title: r.subject)),
             messageID: m.id, domain: domain, date: asOf,
             headers: EmailInput.reguaHeaders(
                 customerID: m.customer.id.raw, step: m.step.id,
-                titleIDs: m.titles.map(\.title.id.raw)))
+                titleIDs: m.titles.map(\.title.id.raw)),
+            inlineImage: payment.image, attachments: payment.attachments)
     }
 
     private func letter(_ m: PlannedMessage, _ r: RenderedMessage) -> Letter {
