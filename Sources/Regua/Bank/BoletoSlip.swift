@@ -88,6 +88,15 @@ public struct BoletoSlip: Sendable, Hashable {
             payerAddress: customer.address.lines, titleID: t.title.id.raw)
     }
 
+    /// The slips of every title of a message that has a boleto, in the message's order.
+    public static func slips(
+        for m: PlannedMessage, company: Company, bank: BankAccount?, policy: Policy, asOf: Day
+    ) -> [BoletoSlip] {
+        m.titles.compactMap {
+            make(title: $0, customer: m.customer, company: company, bank: bank, policy: policy, asOf: asOf)
+        }
+    }
+
     /// Multa and juros in words, with their amounts on this slip's value, then what the title
     /// owes today when it is overdue.
     static func instructions(title t: DunnedTitle, amount: Money, policy: Policy, asOf: Day) -> [String] {

@@ -258,11 +258,7 @@ struct NightOutputs {
 
     /// The boleto slip of every title of the message that has one.
     private func slips(_ m: PlannedMessage) -> [BoletoSlip] {
-        m.titles.compactMap {
-            BoletoSlip.make(
-                title: $0, customer: m.customer, company: book.company, bank: book.bank, policy: book.policy,
-                asOf: asOf)
-        }
+        BoletoSlip.slips(for: m, company: book.company, bank: book.bank, policy: book.policy, asOf: asOf)
     }
 
     // MARK: - Bank

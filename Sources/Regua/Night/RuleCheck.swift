@@ -40,6 +40,11 @@ public enum RuleCheck {
             for c in [channel] + (fallback.map { [$0] } ?? []) {
                 let where_ = "\(step.location.map { "\($0): " } ?? "")step \(step.id) (\(template).\(c.rawValue))"
                 let context = TemplateSet.sampleContext(book: book, channel: c, step: step)
+                // The sample's payment data, shown as the night shows it (QR code, slips, attachments).
+                let sample = TemplateSet.sampleMessage(book: book, channel: c, step: step)
+                let slips = BoletoSlip.slips(
+                    for: sample, company: book.company, bank: book.bank, policy: book.policy,
+                    asOf: TemplateSet.sampleAsOf)
                 let r: RenderedMessage
                 do {
                     r = try templates.render(template: template, channel: c, context: context)
@@ -59,12 +64,15 @@ public enum RuleCheck {
                             "\(where_): no templates/\(template).email.html.mustache; the HTML part is made from the text"
                         )
                     }
+                    let domain = EmailInput.messageIDDomain(companyEmail: book.company.email)
+                    let payment = EmailPayment(message: sample, slips: slips, domain: domain)
                     let input = EmailInput(
                         from: (book.company.name, book.company.email ?? "cobranca@localhost"),
                         to: ("Maria da Conceição", "maria@example.com"), subject: r.subject ?? "",
-                        text: r.text, html: r.html ?? EmailWriter.htmlFromText(r.text, title: r.subject),
+                        text: r.text, html: payment.html(r.html ?? EmailWriter.htmlFromText(r.text, title: r.subject)),
                         messageID: "PREVIEW-\(step.id)", domain: "preview.invalid", date: Day(iso: "2026-11-23")!,
-                        headers: EmailInput.reguaHeaders(customerID: "PREVIEW", step: step.id, titleIDs: ["PREVIEW-1"]))
+                        headers: EmailInput.reguaHeaders(customerID: "PREVIEW", step: step.id, titleIDs: ["PREVIEW-1"]),
+                        inlineImage: payment.image, attachments: payment.attachments)
                     previews.append(("\(name).eml", EmailWriter.render(input)))
                 case .sms:
                     let sms = SMS.prepare(r.text, transliterate: book.policy.smsTransliterate)
@@ -90,7 +98,8 @@ public enum RuleCheck {
                             customer: customer,
                             senderLines: [book.company.name] + (book.company.address.map { [$0] } ?? []),
                             date: Day(iso: "2026-11-23")!, city: book.company.city ?? "São Paulo", body: r.text,
-                            reference: ("PREVIEW-\(step.id)", "PREVIEW", step.id, ["PREVIEW-1"])))
+                            reference: ("PREVIEW-\(step.id)", "PREVIEW", step.id, ["PREVIEW-1"]),
+                            pix: sample.pixCode.map { ($0, sample.pixAmount) }, slips: slips))
                 }
             }
         }
