@@ -10,7 +10,7 @@ enum RenderFixtures {
         email: "cobranca@exemplo.com.br", phone: "+55 11 4000-0000", pixKey: "cobranca@exemplo.com.br",
         city: "São Paulo", address: "Av. Paulista, 1000 - Bela Vista - 01310-100",
         paymentURL: try! PaymentURLTemplate(
-            parsing: "https://pagar.exemplo.com.br/c/{message_id}?cliente={customer_id}&txid={txid}"))
+            parsing: "https://pg.exemplo.com.br/{txid}?c={customer_id}"))
 
     static let policy = Policy(
         lateFeePercent: Percent(decimal: "2.0")!, interestPercentMonth: Percent(decimal: "1.0")!,
