@@ -17,7 +17,7 @@ import Testing
         import email, email.policy, json, os, re, sys
         src, dst = sys.argv[1], sys.argv[2]
         out = []
-        for name in sorted(os.listdir(src)):
+        for name in sorted(n for n in os.listdir(src) if n.endswith('.eml')):
             raw = open(os.path.join(src, name), 'rb').read()
             m = email.message_from_bytes(raw, policy=email.policy.default)
             html = m.get_body(('html',))
@@ -101,5 +101,36 @@ import Testing
         #expect(overdue.upperBound < upcoming.lowerBound)
         #expect(!text[overdue.upperBound..<upcoming.lowerBound].contains("vence em"))
         #expect(text[upcoming.upperBound...].contains("NF-10281"))
+    }
+
+    @Test("check --preview shows the QR code, the slips and the boleto attachments", .enabled(if: tools))
+    func previews() throws {
+        let dir = try ExternalTool.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let report = try RuleCheck.run(rulesDir: Workspace.repoRoot + "/rules", previewDir: dir.path)
+        #expect(report.ok)
+        let run = try ExternalTool.run(ExternalTool.python3!, ["-c", Self.script, dir.path, dir.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let messages = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
+        #expect(!messages.isEmpty)
+        for m in messages {
+            let images = m["images"] as! [String: String]
+            let cids = m["cids"] as! [String]
+            #expect(cids.count == 1 && images[cids.first ?? ""] != nil)
+            #expect((m["attachments"] as! [[String: String]]).count == 1)
+            let qr = try ExternalTool.scan(Array(images.values), extra: ExternalTool.qrOnly)
+            #expect(qr.count == 1 && qr[0].hasPrefix("000201"))
+        }
+        let pages = try Self.rasterise(dir.path + "/letters.pdf", into: dir)
+        #expect(try ExternalTool.scan(pages, extra: ExternalTool.qrOnly).count >= 1)
+        #expect(try ExternalTool.scan(pages, extra: ExternalTool.i25Only).allSatisfy(Boleto.validate(barcode:)))
+    }
+
+    /// The pages of a PDF as 300 dpi PNGs.
+    static func rasterise(_ pdf: String, into dir: URL) throws -> [String] {
+        let prefix = dir.appendingPathComponent("page").path
+        _ = try ExternalTool.run(ExternalTool.pdftoppm!, ["-r", "300", "-png", pdf, prefix])
+        return try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("page") }.sorted()
+            .map { dir.appendingPathComponent($0).path }
     }
 }
