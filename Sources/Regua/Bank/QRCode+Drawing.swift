@@ -3,7 +3,14 @@ extension QRCode {
     public func png(scale: Int) -> [UInt8] {
         let s = max(1, scale), q = Self.quietZone
         let side = (size + 2 * q) * s
-        return PNG.bilevel(width: side, height: side) { x, y in isDark(x: x / s - q, y: y / s - q) }
+        // Each module row is packed once and repeated `scale` times.
+        var rows: [[UInt8]] = []
+        rows.reserveCapacity(side)
+        for my in -q..<(size + q) {
+            let packed = PNG.packRow(width: side) { x in isDark(x: x / s - q, y: my) }
+            for _ in 0..<s { rows.append(packed) }
+        }
+        return PNG.bilevel(width: side, packedRows: rows)
     }
 
     /// Draws the symbol as filled rectangles, `width` points wide quiet zone included, with its

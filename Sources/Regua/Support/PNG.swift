@@ -7,13 +7,25 @@ enum PNG {
     /// top-left corner.
     static func bilevel(width: Int, height: Int, isBlack: (Int, Int) -> Bool) -> [UInt8] {
         precondition(width > 0 && height > 0, "a PNG has at least one pixel")
-        let rowBytes = (width + 7) / 8
-        var raw = [UInt8](repeating: 0, count: height * (rowBytes + 1))
-        for y in 0..<height {
-            let start = y * (rowBytes + 1)  // raw[start] = 0: filter type None
-            for x in 0..<width where !isBlack(x, y) {  // 1 = white in greyscale
-                raw[start + 1 + x / 8] |= 0x80 >> UInt8(x % 8)
-            }
+        return bilevel(width: width, packedRows: (0..<height).map { y in packRow(width: width) { isBlack($0, y) } })
+    }
+
+    /// One row as PNG packs it: 8 pixels a byte, most significant bit first, 1 = white.
+    static func packRow(width: Int, isBlack: (Int) -> Bool) -> [UInt8] {
+        var row = [UInt8](repeating: 0, count: (width + 7) / 8)
+        for x in 0..<width where !isBlack(x) { row[x / 8] |= 0x80 >> UInt8(x % 8) }
+        return row
+    }
+
+    /// The file of rows already packed by ``packRow(width:isBlack:)``.
+    static func bilevel(width: Int, packedRows: [[UInt8]]) -> [UInt8] {
+        precondition(width > 0 && !packedRows.isEmpty, "a PNG has at least one pixel")
+        let height = packedRows.count
+        var raw: [UInt8] = []
+        raw.reserveCapacity(height * ((width + 7) / 8 + 1))
+        for row in packedRows {
+            raw.append(0)  // filter type None
+            raw += row
         }
         var header: [UInt8] = []
         appendBigEndian(UInt32(width), to: &header)

@@ -134,6 +134,44 @@ struct QRCodeTests {
     }
 }
 
+extension QRCodeTests {
+    /// N1 and N3 of one line, module by module as the standard words them: the plain twin of
+    /// ``QRMatrix/linePenalty(_:size:)``.
+    static func referenceLinePenalty(_ modules: [UInt8]) -> Int {
+        func at(_ i: Int) -> UInt8 { i >= 0 && i < modules.count ? modules[i] : 0 }
+        var score = 0
+        var i = 0
+        while i < modules.count {
+            var j = i
+            while j < modules.count, modules[j] == modules[i] { j += 1 }
+            if j - i >= 5 { score += 3 + (j - i - 5) }
+            i = j
+        }
+        let core: [UInt8] = [1, 0, 1, 1, 1, 0, 1]
+        for start in -4..<(modules.count + 4) where (0..<7).allSatisfy({ at(start + $0) == core[$0] }) {
+            if (1...4).allSatisfy({ at(start - $0) == 0 }) { score += 40 }
+            if (0..<4).allSatisfy({ at(start + 7 + $0) == 0 }) { score += 40 }
+        }
+        return score
+    }
+
+    @Test("the fast line penalty equals the plain one on 3,000 random lines")
+    func linePenaltyTwin() {
+        var rng = SplitMix64(seed: 18004)
+        for n in 0..<3000 {
+            let size = 21 + 4 * Int(rng.next() % 40)
+            // Mostly random, sometimes long runs and planted finder patterns.
+            var line = (0..<size).map { _ in UInt8(rng.next() % (n % 3 == 0 ? 8 : 2) == 0 ? 1 : 0) }
+            if n % 5 == 0 {
+                let at = Int(rng.next() % UInt64(size - 7))
+                for (k, v) in [1, 0, 1, 1, 1, 0, 1].enumerated() { line[at + k] = UInt8(v) }
+            }
+            let padded = [0, 0, 0, 0] + line + [0, 0, 0, 0]
+            #expect(QRMatrix.linePenalty(padded, size: size) == Self.referenceLinePenalty(line), "line \(n)")
+        }
+    }
+}
+
 /// The largest byte count version `v` holds.
 private func largest(version v: Int) -> Int {
     (0...2331).last { QRCode.fits($0, version: v) }!
