@@ -166,7 +166,7 @@ struct QRMatrix {
         for m in 0..<8 {
             applyMask(m)
             drawFormatBits(mask: m)
-            let score = penalty()
+            let score = fitsBitPenalty ? bitPenalty() : penalty()
             if score < bestScore { (best, bestScore) = (m, score) }
             applyMask(m)
         }

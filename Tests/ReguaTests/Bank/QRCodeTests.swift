@@ -155,6 +155,21 @@ extension QRCodeTests {
         return score
     }
 
+    @Test("the 128-bit penalty equals the module-by-module one on 1,200 random matrices of sizes 21–117")
+    func bitPenaltyTwin() {
+        var rng = SplitMix64(seed: 2015)
+        for n in 0..<1200 {
+            let version = 1 + n % 25
+            var m = QRMatrix(version: version)
+            let density = 2 + rng.next() % 6
+            for i in m.modules.indices { m.modules[i] = rng.next() % density == 0 ? 1 : 0 }
+            if n % 4 == 0 { m.drawFunctionPatterns() }  // real finders, timing and long runs
+            #expect(m.fitsBitPenalty)
+            #expect(m.bitPenalty() == m.penalty(), "matrix \(n), version \(version)")
+        }
+        #expect(!QRMatrix(version: 26).fitsBitPenalty)
+    }
+
     @Test("the fast line penalty equals the plain one on 3,000 random lines")
     func linePenaltyTwin() {
         var rng = SplitMix64(seed: 18004)
