@@ -13,6 +13,7 @@ if [ "${1:-}" = "--test" ]; then
   command -v python3 >/dev/null 2>&1 || missing+=(python3)          # e-mails through Python's email package
   command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)  # letters.pdf text and page count
   command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)                # PDF structure
+  command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)       # QR and ITF barcodes decoded back
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -18,6 +18,14 @@ public enum PixBRCode {
         Merchant(key: key, name: merchantName, city: merchantCity).payload(amount: amount, txid: txid)
     }
 
+    /// A message's txid: the last 25 letters and digits of its id (the message id is the txid,
+    /// SPEC §3, within the BR Code's 25 alphanumerics).
+    public static func txid(forMessageID id: String) -> String {
+        id.utf8.allSatisfy({ $0 < 0x80 })
+            ? String(decoding: id.utf8.filter(ASCIIBytes.isAlphanumeric).suffix(25), as: UTF8.self)
+            : String(id.filter { $0.isLetter || $0.isNumber }.suffix(25))
+    }
+
     /// A receiver whose key, name and city are cleaned once, for many payloads in a night.
     public struct Merchant: Sendable {
         let accountField: String

@@ -20,13 +20,20 @@ public struct EmailInput: Sendable {
     public var date: Day
     /// Extra headers, in order; only `X-` names are written (e.g. X-Regua-Customer).
     public var headers: [(String, String)]
+    /// A PNG shown inside the HTML part (the PIX QR code), referred to there as
+    /// `cid:<contentID>`; with one, the HTML part becomes `multipart/related` (RFC 2387).
+    public var inlineImage: InlineImage?
+    /// Files attached after the text and HTML alternatives (`multipart/mixed`).
+    public var attachments: [EmailAttachment] = []
 
     /// Creates an e-mail input.
     public init(
         from: (name: String, address: String), to: (name: String, address: String), subject: String,
         text: String, html: String, messageID: String, domain: String, date: Day,
-        headers: [(String, String)] = []
+        headers: [(String, String)] = [], inlineImage: InlineImage? = nil, attachments: [EmailAttachment] = []
     ) {
+        self.inlineImage = inlineImage
+        self.attachments = attachments
         self.from = from
         self.to = to
         self.subject = subject
@@ -54,6 +61,13 @@ public struct EmailInput: Sendable {
             titleIDs: message.titles.map { $0.title.id.raw })
     }
 
+    /// The Content-ID of a message's PIX QR code image: `pix-<message id>@<domain>`; the HTML
+    /// shows it with `<img src="cid:…">` (template variable `pix.qr_src`).
+    public static func pixContentID(messageID: String, domain: String) -> String {
+        let left = String(decoding: messageID.utf8.map { MIME.isAtext($0) ? $0 : UInt8(ascii: "-") }, as: UTF8.self)
+        return "pix-" + left + "@" + domain
+    }
+
     /// The Message-ID's right side for a company e-mail: its domain when that is a plain host
     /// name, else ``EmailWriter/fallbackDomain``.
     public static func messageIDDomain(companyEmail: String?) -> String {
@@ -63,8 +77,44 @@ public struct EmailInput: Sendable {
     }
 }
 
+/// An image carried inside the HTML part and shown where the HTML says `cid:<contentID>`.
+public struct InlineImage: Sendable, Hashable {
+    /// The Content-ID without angle brackets, `pix-R20261123-ab12@exemplo.com.br`.
+    public var contentID: String
+    /// The PNG's bytes.
+    public var png: [UInt8]
+    /// The file name offered when saving it.
+    public var fileName: String
+
+    /// Creates an inline image.
+    public init(contentID: String, png: [UInt8], fileName: String) {
+        self.contentID = contentID
+        self.png = png
+        self.fileName = fileName
+    }
+}
+
+/// A file attached to an e-mail, base64-encoded.
+public struct EmailAttachment: Sendable, Hashable {
+    /// The file name offered to the reader (made safe by the writer as well).
+    public var fileName: String
+    /// The MIME type, e.g. `application/pdf`.
+    public var contentType: String
+    /// The file's bytes.
+    public var bytes: [UInt8]
+
+    /// Creates an attachment.
+    public init(fileName: String, contentType: String, bytes: [UInt8]) {
+        self.fileName = fileName
+        self.contentType = contentType
+        self.bytes = bytes
+    }
+}
+
 /// Writes an ``EmailInput`` as an RFC 5322 / MIME message: CRLF line ends, folded headers,
-/// multipart/alternative with quoted-printable UTF-8 text and HTML parts. Pure and
+/// multipart/alternative with quoted-printable UTF-8 text and HTML parts (the HTML inside a
+/// multipart/related with its inline image, the whole inside a multipart/mixed with the
+/// attachments, when the message has them). Pure and
 /// deterministic: the same input gives the same bytes.
 public enum EmailWriter {
     /// Replaces an address that fails ``isSafeAddress(_:)`` (callers should not get here):
@@ -86,17 +136,93 @@ public enum EmailWriter {
         for (name, value) in input.headers where isCustomHeaderName(name) {
             out += MIME.headerLine(name: name, tokens: MIME.unstructuredTokens(value, nameLength: name.utf8.count))
         }
-        out += MIME.headerLine(name: "Content-Type", tokens: ["multipart/alternative;", "boundary=\"\(boundary)\""])
+        // Without an image or attachments the message is exactly the plain alternative.
+        let attachments = input.attachments
+        if attachments.isEmpty {
+            out += MIME.headerLine(name: "Content-Type", tokens: ["multipart/alternative;", "boundary=\"\(boundary)\""])
+            out += [13, 10]
+            appendAlternatives(input, boundary: boundary, to: &out)
+            return out
+        }
+        // Each level has a boundary of its own that is no prefix of another ("m_", "r_" are not hex).
+        let mixed = "=_regua_m_" + boundary.dropFirst(8)
+        out += MIME.headerLine(name: "Content-Type", tokens: ["multipart/mixed;", "boundary=\"\(mixed)\""])
         out += [13, 10]
-        for (type, body) in [("text/plain", input.text), ("text/html", input.html)] {
-            out += Array("--\(boundary)\r\n".utf8)
+        out += Array("--\(mixed)\r\n".utf8)
+        out += Array("Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n\r\n".utf8)
+        appendAlternatives(input, boundary: boundary, to: &out)
+        for a in attachments {
+            out += Array("--\(mixed)\r\n".utf8)
+            let name = safeFileName(a.fileName)
+            out += Array("Content-Type: \(a.contentType); name=\"\(name)\"\r\n".utf8)
+            out += Array("Content-Disposition: attachment; filename=\"\(name)\"\r\n".utf8)
+            out += Array("Content-Transfer-Encoding: base64\r\n\r\n".utf8)
+            appendBase64Lines(a.bytes, to: &out)
+        }
+        out += Array("--\(mixed)--\r\n".utf8)
+        return out
+    }
+
+    /// The text and HTML parts between `--boundary` lines, the HTML inside a
+    /// `multipart/related` with its inline image when there is one.
+    private static func appendAlternatives(_ input: EmailInput, boundary: String, to out: inout [UInt8]) {
+        func textPart(_ type: String, _ body: String) {
             out += Array("Content-Type: \(type); charset=UTF-8\r\n".utf8)
             out += Array("Content-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
             out += MIME.quotedPrintable(body)
             out += [13, 10]
         }
+        out += Array("--\(boundary)\r\n".utf8)
+        textPart("text/plain", input.text)
+        out += Array("--\(boundary)\r\n".utf8)
+        if let image = input.inlineImage, isSafeContentID(image.contentID) {
+            let related = "=_regua_r_" + boundary.dropFirst(8)
+            out += Array("Content-Type: multipart/related; type=\"text/html\"; boundary=\"\(related)\"\r\n\r\n".utf8)
+            out += Array("--\(related)\r\n".utf8)
+            textPart("text/html", input.html)
+            out += Array("--\(related)\r\n".utf8)
+            let name = safeFileName(image.fileName)
+            out += Array("Content-Type: image/png; name=\"\(name)\"\r\n".utf8)
+            out += Array("Content-ID: <\(image.contentID)>\r\n".utf8)
+            out += Array("Content-Disposition: inline; filename=\"\(name)\"\r\n".utf8)
+            out += Array("Content-Transfer-Encoding: base64\r\n\r\n".utf8)
+            appendBase64Lines(image.png, to: &out)
+            out += Array("--\(related)--\r\n".utf8)
+        } else {
+            textPart("text/html", input.html)
+        }
         out += Array("--\(boundary)--\r\n".utf8)
-        return out
+    }
+
+    /// Base64 in lines of 76 characters, each ended by CRLF (RFC 2045 §6.8).
+    static func appendBase64Lines(_ bytes: [UInt8], to out: inout [UInt8]) {
+        let encoded = Array(MIME.base64(bytes).utf8)
+        out.reserveCapacity(out.count + encoded.count + encoded.count / 76 * 2 + 2)
+        var i = 0
+        while i < encoded.count {
+            let end = min(i + 76, encoded.count)
+            out += encoded[i..<end]
+            out += [13, 10]
+            i = end
+        }
+    }
+
+    /// A file name for a MIME parameter: printable ASCII without quotes, backslashes, slashes or
+    /// controls (others become `_`), at most 100 characters, never empty.
+    static func safeFileName(_ name: String) -> String {
+        let bytes = name.utf8.prefix(100).map { b -> UInt8 in
+            let bad = b < 0x21 || b > 0x7E || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\")
+                || b == UInt8(ascii: "/")
+            return bad ? UInt8(ascii: "_") : b
+        }
+        return bytes.isEmpty ? "attachment" : String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether a Content-ID is `dot-atom@dot-atom` (RFC 2392 / RFC 5322 msg-id) of at most 200 bytes.
+    static func isSafeContentID(_ id: String) -> Bool {
+        let b = Array(id.utf8)
+        guard b.count <= 200, let at = b.firstIndex(of: UInt8(ascii: "@")) else { return false }
+        return isDotAtom(b[..<at]) && isDotAtom(b[(at + 1)...])
     }
 
     /// Whether an address is a plain, ASCII `local@domain` that is safe to put in a header:

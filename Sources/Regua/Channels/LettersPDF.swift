@@ -18,16 +18,24 @@ public struct Letter: Sendable {
     public var paymentLines: [String]
     /// What the letter is for, printed in each page's footer for the mail house.
     public var reference: (messageID: String, customerID: String, step: String, titleIDs: [String])
-    /// A 44-digit boleto barcode, drawn as Interleaved 2 of 5 after the payment lines.
+    /// A 44-digit boleto barcode, drawn bare as Interleaved 2 of 5 after the payment lines
+    /// (letters with ``slips`` print their barcodes inside the slips instead).
     public var barcode: String?
+    /// The PIX BR Code printed as a QR code beside the amount it pays, with the copia-e-cola
+    /// in small type for readers of the PDF on a screen.
+    public var pix: (code: String, amount: Money)?
+    /// The boleto slips (fichas de compensação), one per title with a boleto, after the PIX.
+    public var slips: [BoletoSlip] = []
 
     /// Creates a letter.
     public init(
         customer: Customer, senderLines: [String], date: Day, city: String, body: String,
         paymentLines: [String] = [],
         reference: (messageID: String, customerID: String, step: String, titleIDs: [String]),
-        barcode: String? = nil
+        barcode: String? = nil, pix: (code: String, amount: Money)? = nil, slips: [BoletoSlip] = []
     ) {
+        self.pix = pix
+        self.slips = slips
         self.customer = customer
         self.senderLines = senderLines
         self.date = date
@@ -130,6 +138,8 @@ struct LetterComposer {
         let body = bodyLines(letter.body)
         c.flow(body)
         c.payment(letter, afterBody: !body.isEmpty)
+        c.pixBlock(letter)
+        for slip in letter.slips { c.slip(slip) }
         c.pages.append(c.current)
         c.drawFooters(letter)
         return c.pages
@@ -286,6 +296,71 @@ struct LetterComposer {
             cursor += PDFUnit.mm(G.barcodeHeight)
             pageIsEmpty = false
         }
+    }
+
+    // MARK: PIX and boletos
+
+    /// Side of the QR code drawn, quiet zone included (36 mm: the symbol itself is at least
+    /// 26 mm wide for every version).
+    static let qrSide = PDFUnit.mm(36)
+
+    /// "Pague com PIX": the QR code on the left; the amount it pays, how to read it and the
+    /// copia-e-cola on the right. Kept on one page.
+    private mutating func pixBlock(_ letter: Letter) {
+        guard let pix = letter.pix, let symbol = QRCode(text: pix.code) else { return }
+        let textLeft = Self.left + Self.qrSide + PDFUnit.mm(6)
+        let textWidth = Self.right - textLeft
+        var lines: [(bytes: [UInt8], font: PDFFont, size: Double)] = [
+            (WinAnsi.encode("Pague com PIX"), .helveticaBold, 11.5),
+            (WinAnsi.encode("Valor: " + pix.amount.br), .helveticaBold, 11.5),
+        ]
+        for l in WinAnsi.wrap(
+            WinAnsi.encode("Abra o aplicativo do seu banco, escolha pagar com PIX e leia o QR code ao lado."),
+            font: .helvetica, size: 9, maxWidth: textWidth)
+        {
+            lines.append((l, .helvetica, 9))
+        }
+        lines.append((WinAnsi.encode("PIX copia e cola:"), .helvetica, 7))
+        for l in Self.wrapCharacters(WinAnsi.encode(pix.code), font: .helvetica, size: 6.5, maxWidth: textWidth) {
+            lines.append((l, .helvetica, 6.5))
+        }
+        let textHeight = lines.reduce(0) { $0 + $1.size * 1.3 }
+        let height = max(Self.qrSide, textHeight) + PDFUnit.mm(4)
+        if !pageIsEmpty, cursor + height > Self.bottomLimit { newPage() }
+        let top = Self.pageHeight - cursor - PDFUnit.mm(2)
+        symbol.draw(into: &current, x: Self.left, y: top - Self.qrSide, width: Self.qrSide)
+        var baseline = top - PDFUnit.mm(4)
+        for l in lines {
+            current.text(l.bytes, x: textLeft, y: baseline - l.size * 0.3, font: l.font, size: l.size)
+            baseline -= l.size * 1.3
+        }
+        cursor += height
+        pageIsEmpty = false
+    }
+
+    /// Text cut into lines by characters, every byte kept (spaces too): a code to copy.
+    static func wrapCharacters(_ bytes: [UInt8], font: PDFFont, size: Double, maxWidth: Double) -> [[UInt8]] {
+        var lines: [[UInt8]] = [[]]
+        var used = 0.0
+        for b in bytes {
+            let w = WinAnsi.width(b, font: font, size: size)
+            if used + w > maxWidth, !lines[lines.count - 1].isEmpty {
+                lines.append([])
+                used = 0
+            }
+            lines[lines.count - 1].append(b)
+            used += w
+        }
+        return lines.filter { !$0.isEmpty }
+    }
+
+    /// One ficha de compensação, on a new page when it does not fit below the cursor.
+    private mutating func slip(_ slip: BoletoSlip) {
+        let height = BoletoSlipLayout.height + PDFUnit.mm(2)
+        if !pageIsEmpty, cursor + height > Self.bottomLimit { newPage() }
+        BoletoSlipLayout.draw(slip, into: &current, left: Self.left, top: Self.pageHeight - cursor)
+        cursor += height
+        pageIsEmpty = false
     }
 
     // MARK: Footer

@@ -65,6 +65,30 @@ struct PDFContent {
         append(" re f\n")
     }
 
+    /// Adds a rectangle to the current path (filled later by ``fill()``): many rectangles
+    /// filled at once make one shape, without seams between the ones that touch.
+    mutating func rect(x: Double, y: Double, width: Double, height: Double) {
+        Self.appendNumber(x, to: &bytes)
+        bytes.append(0x20)
+        Self.appendNumber(y, to: &bytes)
+        bytes.append(0x20)
+        Self.appendNumber(width, to: &bytes)
+        bytes.append(0x20)
+        Self.appendNumber(height, to: &bytes)
+        append(" re\n")
+    }
+
+    /// Fills the current path in black (nonzero rule) and starts a new one.
+    mutating func fill() { append("f\n") }
+
+    /// Strokes a rectangle's outline.
+    mutating func strokeRect(x: Double, y: Double, width: Double, height: Double, lineWidth: Double) {
+        Self.appendNumber(lineWidth, to: &bytes)
+        append(" w ")
+        rect(x: x, y: y, width: width, height: height)
+        append("S\n")
+    }
+
     /// Strokes a straight line of the given width.
     mutating func line(from a: (Double, Double), to b: (Double, Double), width: Double) {
         Self.appendNumber(width, to: &bytes)

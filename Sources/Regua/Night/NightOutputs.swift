@@ -240,35 +240,30 @@ struct NightOutputs {
     private func emailInput(_ m: PlannedMessage, _ r: RenderedMessage) -> EmailInput {
         let fromAddress = book.company.email ?? "nao-responda@regua.invalid"
         let domain = EmailInput.messageIDDomain(companyEmail: book.company.email)
+        let payment = EmailPayment(message: m, slips: slips(m), domain: domain)
         return EmailInput(
             from: (book.company.name, fromAddress), to: (m.customer.name, m.customer.email ?? ""),
             subject: r.subject ?? "", text: r.text,
-            html: r.html ?? EmailWriter.htmlFromText(r.text, title: r.subject),
+            html: payment.html(r.html ?? EmailWriter.htmlFromText(r.text, title: r.subject)),
             messageID: m.id, domain: domain, date: asOf,
             headers: EmailInput.reguaHeaders(
                 customerID: m.customer.id.raw, step: m.step.id,
-                titleIDs: m.titles.map(\.title.id.raw)))
+                titleIDs: m.titles.map(\.title.id.raw)),
+            inlineImage: payment.image, attachments: payment.attachments)
     }
 
     private func letter(_ m: PlannedMessage, _ r: RenderedMessage) -> Letter {
         var sender = [book.company.name]
         if let a = book.company.address { sender.append(a) }
-        var payment: [String] = []
-        for t in m.titles {
-            if let l = t.linhaDigitavel {
-                payment.append("# Boleto do título \(t.title.id.raw)")
-                payment.append(Boleto.format(linha: l) ?? l)
-            }
-        }
-        if let pix = m.pixCode {
-            payment.append("# PIX copia e cola (valor atualizado \(m.totalUpdated.br))")
-            payment.append(pix)
-        }
-        let barcode = m.titles.count == 1 ? m.titles[0].barcode : nil
         return Letter(
             customer: m.customer, senderLines: sender, date: asOf, city: book.company.city ?? "São Paulo",
-            body: r.text, paymentLines: payment,
-            reference: (m.id, m.customer.id.raw, m.step.id, m.titles.map(\.title.id.raw)), barcode: barcode)
+            body: r.text, reference: (m.id, m.customer.id.raw, m.step.id, m.titles.map(\.title.id.raw)),
+            pix: m.pixCode.map { ($0, m.pixAmount) }, slips: slips(m))
+    }
+
+    /// The boleto slip of every title of the message that has one.
+    private func slips(_ m: PlannedMessage) -> [BoletoSlip] {
+        BoletoSlip.slips(for: m, company: book.company, bank: book.bank, policy: book.policy, asOf: asOf)
     }
 
     // MARK: - Bank

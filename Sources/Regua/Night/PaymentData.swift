@@ -25,12 +25,9 @@ enum PaymentData {
             }
         }
         if let pix {
-            let txid =
-                m.id.utf8.allSatisfy({ $0 < 0x80 })
-                ? String(decoding: m.id.utf8.filter(ASCIIBytes.isAlphanumeric).suffix(25), as: UTF8.self)
-                : String(m.id.filter { $0.isLetter || $0.isNumber }.suffix(25))
+            let txid = PixBRCode.txid(forMessageID: m.id)
             m.pixTxid = txid
-            m.pixCode = pix.payload(amount: m.totalUpdated, txid: txid)
+            m.pixCode = pix.payload(amount: m.pixAmount, txid: txid)
         }
         return m
     }

@@ -68,6 +68,9 @@ public enum RuleCheck {
                 let context = TemplateContext.make(
                     message: sample, company: book.company, asOf: TemplateSet.sampleAsOf, policy: book.policy)
                 let titleIDs = sample.titles.map(\.title.id.raw)
+                let slips = BoletoSlip.slips(
+                    for: sample, company: book.company, bank: book.bank, policy: book.policy,
+                    asOf: TemplateSet.sampleAsOf)
                 let r: RenderedMessage
                 do {
                     r = try templates.render(template: template, channel: c, context: context)
@@ -89,14 +92,17 @@ public enum RuleCheck {
                             "\(place): \(where_): não há templates/\(template).email.html.mustache; a parte HTML é feita a partir do texto"
                         )
                     }
+                    let domain = EmailInput.messageIDDomain(companyEmail: book.company.email)
+                    let payment = EmailPayment(message: sample, slips: slips, domain: domain)
                     let input = EmailInput(
                         from: (book.company.name, book.company.email ?? "cobranca@localhost"),
                         to: (sample.customer.name, sample.customer.email ?? "cliente@example.com"),
                         subject: r.subject ?? "",
-                        text: r.text, html: r.html ?? EmailWriter.htmlFromText(r.text, title: r.subject),
+                        text: r.text, html: payment.html(r.html ?? EmailWriter.htmlFromText(r.text, title: r.subject)),
                         messageID: "PREVIEW-\(step.id)", domain: "preview.invalid", date: TemplateSet.sampleAsOf,
                         headers: EmailInput.reguaHeaders(
-                            customerID: sample.customer.id.raw, step: step.id, titleIDs: titleIDs))
+                            customerID: sample.customer.id.raw, step: step.id, titleIDs: titleIDs),
+                        inlineImage: payment.image, attachments: payment.attachments)
                     previews.append(("\(name).eml", EmailWriter.render(input)))
                 case .sms:
                     let sms = SMS.prepare(r.text, transliterate: book.policy.smsTransliterate)
@@ -121,7 +127,8 @@ public enum RuleCheck {
                             customer: sample.customer,
                             senderLines: [book.company.name] + (book.company.address.map { [$0] } ?? []),
                             date: TemplateSet.sampleAsOf, city: book.company.city ?? "São Paulo", body: r.text,
-                            reference: ("PREVIEW-\(step.id)", sample.customer.id.raw, step.id, titleIDs)))
+                            reference: ("PREVIEW-\(step.id)", sample.customer.id.raw, step.id, titleIDs),
+                            pix: sample.pixCode.map { ($0, sample.pixAmount) }, slips: slips))
                 }
             }
         }

@@ -27,13 +27,24 @@ public enum TemplateContext {
             "as_of_br": asOf.br,
             "as_of_long": BrazilianFormat.longDate(asOf),
             "titles": message.titles.map(title),
-            "totals": totals(message.titles),
+            "overdue_titles": message.titles.filter(isOverdue).map(title),
+            "upcoming_titles": message.titles.filter { !isOverdue($0) }.map(title),
+            "has_overdue": message.titles.contains(where: isOverdue),
+            "has_upcoming": message.titles.contains { !isOverdue($0) },
+            "totals": totals(message.titles).merging(netValues(message)) { a, _ in a },
+            "totals_overdue": totals(message.titles.filter(isOverdue)),
+            "totals_upcoming": totals(message.titles.filter { !isOverdue($0) }),
             "has_pix": message.pixCode != nil,
             "message_id": clean(message.id),
+            "has_payment_url": company.paymentURL != nil,
         ]
+        context["payment_url"] = paymentURL(message, company: company)
         var pix: [String: Any] = [:]
         pix["copia_e_cola"] = message.pixCode.map(clean)
         pix["txid"] = message.pixTxid.map(clean)
+        pix["qr_src"] = qrSource(message, company: company)
+        pix["amount"] = message.pixCode.map { _ in message.pixAmount.plain }
+        pix["amount_br"] = message.pixCode.map { _ in message.pixAmount.br }
         context["pix"] = pix
         return context
     }
@@ -54,15 +65,39 @@ public enum TemplateContext {
         ("policy.late_fee_percent_br", .text), ("policy.interest_percent_month_br", .text),
         ("as_of", .text), ("as_of_br", .text), ("as_of_long", .text),
         ("titles", .records(Dictionary(uniqueKeysWithValues: titleEntries))),
-        ("totals.count", .number), ("totals.has_many", .flag),
-        ("totals.amount_br", .text),
-        ("totals.outstanding", .text), ("totals.outstanding_br", .text),
-        ("totals.late_fee_br", .text), ("totals.interest_br", .text),
-        ("totals.updated_amount", .text), ("totals.updated_amount_br", .text),
-        ("totals.has_fees", .flag),
-        ("pix.copia_e_cola", .text), ("pix.txid", .text), ("has_pix", .flag),
+        ("overdue_titles", .records(Dictionary(uniqueKeysWithValues: titleEntries))),
+        ("upcoming_titles", .records(Dictionary(uniqueKeysWithValues: titleEntries))),
+        ("has_overdue", .flag), ("has_upcoming", .flag),
+    ] + totalsEntries("totals") + [
+        ("totals.credits", .text), ("totals.credits_br", .text), ("totals.has_credits", .flag),
+        ("totals.net_amount", .text), ("totals.net_amount_br", .text),
+    ] + totalsEntries("totals_overdue") + totalsEntries("totals_upcoming") + [
+        ("pix.copia_e_cola", .text), ("pix.txid", .text), ("pix.qr_src", .text),
+        ("pix.amount", .text), ("pix.amount_br", .text), ("has_pix", .flag),
         ("message_id", .text),
+        ("payment_url", .text), ("has_payment_url", .flag),
     ]
+
+    /// The sums of a list of titles under a group name (`totals`, `totals_overdue`, `totals_upcoming`).
+    static func totalsEntries(_ group: String) -> [(String, VariableKind)] {
+        [
+            ("count", VariableKind.number), ("has_many", .flag), ("amount_br", .text),
+            ("outstanding", .text), ("outstanding_br", .text), ("late_fee_br", .text), ("interest_br", .text),
+            ("updated_amount", .text), ("updated_amount_br", .text), ("has_fees", .flag),
+        ].map { (group + "." + $0.0, $0.1) }
+    }
+
+    /// Whether a title goes under "vencidos": past its effective due date. A title due today
+    /// (days overdue 0) is not late yet and goes with the upcoming ones.
+    static func isOverdue(_ t: DunnedTitle) -> Bool { t.daysOverdue > 0 }
+
+    /// `totals.credits`, `totals.net_amount` (SPEC §3 "Credits"): what the message asks to pay.
+    static func netValues(_ m: PlannedMessage) -> [String: Any] {
+        [
+            "credits": m.credits.plain, "credits_br": m.credits.br, "has_credits": m.credits.cents > 0,
+            "net_amount": m.netAmount.plain, "net_amount_br": m.netAmount.br,
+        ]
+    }
 
     /// The schema of one element of `titles`.
     static let titleEntries: [(String, VariableKind)] = [
@@ -85,6 +120,20 @@ public enum TemplateContext {
     static let schema = TemplateSchema(entries: entries)
 
     // MARK: - Parts
+
+    /// The company's payment page for this message, placeholders filled; nil without one.
+    static func paymentURL(_ m: PlannedMessage, company: Company) -> String? {
+        company.paymentURL?.url(
+            messageID: m.id, customerID: m.customer.id.raw, txid: m.pixTxid ?? PixBRCode.txid(forMessageID: m.id))
+    }
+
+    /// `cid:<Content-ID>` of the e-mail's inline QR code image, for `<img src="{{pix.qr_src}}">`;
+    /// nil without a BR Code.
+    static func qrSource(_ m: PlannedMessage, company: Company) -> String? {
+        guard m.pixCode != nil else { return nil }
+        let domain = EmailInput.messageIDDomain(companyEmail: company.email)
+        return "cid:" + EmailInput.pixContentID(messageID: m.id, domain: domain)
+    }
 
     static func clean(_ s: String) -> String { BrazilianFormat.clean(s) }
 

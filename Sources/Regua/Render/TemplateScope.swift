@@ -34,13 +34,27 @@ final class MessageScope: TemplateObject {
         case "as_of_br": return .text(night.asOfBR)
         case "as_of_long": return .text(night.asOfLong)
         case "titles": return .list(m.titles.map { .object(TitleScope($0)) })
-        case "totals": return .object(TotalsScope(m.titles))
+        case "overdue_titles": return .list(m.titles.filter(TemplateContext.isOverdue).map { .object(TitleScope($0)) })
+        case "upcoming_titles":
+            return .list(m.titles.filter { !TemplateContext.isOverdue($0) }.map { .object(TitleScope($0)) })
+        case "has_overdue": return .flag(m.titles.contains(where: TemplateContext.isOverdue))
+        case "has_upcoming": return .flag(m.titles.contains { !TemplateContext.isOverdue($0) })
+        case "totals": return .object(TotalsScope(m.titles, message: m))
+        case "totals_overdue": return .object(TotalsScope(m.titles.filter(TemplateContext.isOverdue)))
+        case "totals_upcoming": return .object(TotalsScope(m.titles.filter { !TemplateContext.isOverdue($0) }))
         case "has_pix": return .flag(m.pixCode != nil)
         case "message_id": return .text(TemplateContext.clean(m.id))
+        case "payment_url": return text(TemplateContext.paymentURL(m, company: night.companyValue))
+        case "has_payment_url": return .flag(night.companyValue.paymentURL != nil)
         case "pix":
             var pix: [String: TemplateValue] = [:]
             pix["copia_e_cola"] = text(m.pixCode.map(TemplateContext.clean))
             pix["txid"] = text(m.pixTxid.map(TemplateContext.clean))
+            pix["qr_src"] = text(TemplateContext.qrSource(m, company: night.companyValue))
+            if m.pixCode != nil {
+                pix["amount"] = .text(m.pixAmount.plain)
+                pix["amount_br"] = .text(m.pixAmount.br)
+            }
             return .object(TemplateGroup(pix))
         default: return nil
         }
@@ -53,6 +67,8 @@ private func text(_ s: String?) -> TemplateValue? { s.map(TemplateValue.text) }
 /// What every message of a night shares, formatted once.
 struct TemplateNight: @unchecked Sendable {  // immutable after init; the groups hold only texts
     let company: TemplateGroup
+    /// The company itself (the PIX image's Content-ID needs its e-mail domain).
+    let companyValue: Company
     let policy: TemplateGroup
     let asOf: String
     let asOfBR: String
@@ -64,6 +80,7 @@ struct TemplateNight: @unchecked Sendable {  // immutable after init; the groups
         // would be a new kind of variable that this conversion must learn).
         self.company = TemplateGroup(
             TemplateContext.companyValues(company).mapValues { .text($0 as! String) })
+        self.companyValue = company
         self.policy = TemplateGroup(TemplateContext.policyValues(policy).mapValues(TemplateValue.text))
         self.asOf = asOf.iso
         self.asOfBR = asOf.br
@@ -153,7 +170,11 @@ final class TotalsScope: TemplateObject {
     private let count: Int
     private let amount: Money, outstanding: Money, fee: Money, interest: Money
 
-    init(_ titles: [DunnedTitle]) {
+    /// Credits and net amount, for `totals` only (nil for the overdue and upcoming sums).
+    private let net: (credits: Money, amount: Money)?
+
+    init(_ titles: [DunnedTitle], message: PlannedMessage? = nil) {
+        net = message.map { ($0.credits, $0.netAmount) }
         var amount = Money.zero, outstanding = Money.zero, fee = Money.zero, interest = Money.zero
         for t in titles {
             amount += t.title.amount
@@ -178,6 +199,11 @@ final class TotalsScope: TemplateObject {
         case "updated_amount": return .text((outstanding + fee + interest).plain)
         case "updated_amount_br": return .text((outstanding + fee + interest).br)
         case "has_fees": return .flag(fee.cents + interest.cents > 0)
+        case "credits": return net.map { .text($0.credits.plain) }
+        case "credits_br": return net.map { .text($0.credits.br) }
+        case "has_credits": return net.map { .flag($0.credits.cents > 0) }
+        case "net_amount": return net.map { .text($0.amount.plain) }
+        case "net_amount_br": return net.map { .text($0.amount.br) }
         default: return nil
         }
     }

@@ -80,12 +80,15 @@ public struct Company: Sendable, Hashable {
     public var city: String?
     /// The company's address, if any.
     public var address: String?
+    /// `payment_url`: the payment page, with `{message_id}`, `{customer_id}`, `{txid}`.
+    public var paymentURL: PaymentURLTemplate?
 
     /// Creates the sender's data.
     public init(
         name: String, document: Document, email: String? = nil, phone: String? = nil, pixKey: String? = nil,
-        city: String? = nil, address: String? = nil
+        city: String? = nil, address: String? = nil, paymentURL: PaymentURLTemplate? = nil
     ) {
+        self.paymentURL = paymentURL
         self.name = name
         self.document = document
         self.email = email

@@ -26,7 +26,7 @@ extension RuleBookChecker {
 
     /// `company`: the sender.
     func company(_ node: YAMLNode) -> Company? {
-        let known = ["name", "document", "email", "phone", "pix_key", "city", "address"]
+        let known = ["name", "document", "email", "phone", "pix_key", "city", "address", "payment_url"]
         guard let f = fields(node, of: "a seção company", known: known) else { return nil }
         let name = require(f, "name").flatMap { text($0, "name") }
         if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { error(f["name"]!, "'name' está em branco") }
@@ -43,10 +43,31 @@ extension RuleBookChecker {
             error(node, "'email' não é um endereço de e-mail (nome@dominio)")
         }
         let optional = { (key: String) in f[key].flatMap { self.text($0, key) } }
+        let paymentURL = f["payment_url"].flatMap(paymentURL)
         guard let name, let document else { return nil }
         return Company(
             name: name, document: document, email: email, phone: optional("phone"),
-            pixKey: optional("pix_key"), city: optional("city"), address: optional("address"))
+            pixKey: optional("pix_key"), city: optional("city"), address: optional("address"),
+            paymentURL: paymentURL)
+    }
+
+    /// `company.payment_url`, checked; a problem is reported at the offending character.
+    func paymentURL(_ node: YAMLNode) -> PaymentURLTemplate? {
+        guard let raw = text(node, "payment_url") else { return nil }
+        do {
+            return try PaymentURLTemplate(parsing: raw)
+        } catch {
+            // A quoted value starts one column after its quote; a block scalar's position is
+            // its first line's (offsets past a line break are not mapped).
+            let quoted: Int
+            if case .scalar(_, let plain) = node.kind, !plain { quoted = 1 } else { quoted = 0 }
+            var at = node.location
+            at.column += quoted + error.offset
+            self.error(
+                at: at, error.message,
+                hint: "exemplo: https://pagar.exemplo.com.br/cobranca/{message_id}?cliente={customer_id}")
+            return nil
+        }
     }
 
     /// One `@`, something on each side, a dot in the domain, no spaces.

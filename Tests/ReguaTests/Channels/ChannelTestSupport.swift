@@ -17,6 +17,28 @@ enum ExternalTool {
     static let python3 = find("python3")
     static let pdftotext = find("pdftotext")
     static let qpdf = find("qpdf")
+    static let zbarimg = find("zbarimg")
+    static let pdftoppm = find("pdftoppm")
+
+    /// The symbols zbarimg reads in the files, one text per symbol (`--raw`, one per line, in
+    /// the order of the files), read in one call for many files.
+    static func scan(_ files: [String], extra: [String] = []) throws -> [String] {
+        let out = try run(zbarimg!, ["-q", "--raw"] + extra + files)
+        return out.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+    }
+
+    /// zbarimg options that look for QR codes only (a QR's modules can pass for a 1-D symbol).
+    static let qrOnly = ["-Sdisable", "-Sqrcode.enable"]
+    /// zbarimg options that look for Interleaved 2 of 5 only.
+    static let i25Only = ["-Sdisable", "-Si25.enable"]
+
+    /// A fresh temporary folder, removed by the caller.
+    static func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "regua-channels-tests/" + UUID().uuidString, isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
     /// Whether python3 can import pypdf (an optional, independent PDF reader).
     static let hasPyPDF: Bool = {
         guard let python3 else { return false }
@@ -35,10 +57,17 @@ enum ExternalTool {
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
         try p.run()
-        // Drain stdout before waiting (a full pipe would block the child); these tools write
-        // little to stderr, so reading it afterwards cannot stall.
+        // Drain both pipes while the child runs (a full pipe would block it): stderr on a thread
+        // of its own, since a decoder run on many files may write much to either.
+        let errData = LockedData()
+        let errDone = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            errData.set(err.fileHandleForReading.readDataToEndOfFile())
+            errDone.signal()
+        }
         let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        errDone.wait()
+        let e = errData.get()
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
@@ -65,6 +94,14 @@ enum ExternalTool {
         try Data(bytes).write(to: url)
         return url.path
     }
+}
+
+/// Bytes handed from the stderr reader to the caller.
+private final class LockedData: @unchecked Sendable {  // every access holds the lock
+    private let lock = NSLock()
+    private var data = Data()
+    func set(_ d: Data) { lock.withLock { data = d } }
+    func get() -> Data { lock.withLock { data } }
 }
 
 /// A customer with accents in the name and a complete address.

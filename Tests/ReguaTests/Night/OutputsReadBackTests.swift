@@ -33,7 +33,7 @@ import Testing
             for name in sorted(os.listdir(sys.argv[1])):
                 with open(os.path.join(sys.argv[1], name), 'rb') as f:
                     m = email.message_from_binary_file(f, policy=email.policy.default)
-                parts = {p.get_content_type(): p.get_content() for p in m.iter_parts()}
+                parts = {p.get_content_type(): p.get_content() for p in m.walk() if p.get_content_type().startswith('text/')}
                 out.append({'file': name, 'subject': str(m['subject']), 'to': str(m['to']),
                             'mid': str(m['message-id']), 'customer': str(m['x-regua-customer']),
                             'step': str(m['x-regua-step']), 'titles': str(m['x-regua-titles']),

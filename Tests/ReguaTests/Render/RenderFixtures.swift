@@ -8,7 +8,9 @@ enum RenderFixtures {
     static let company = Company(
         name: "Exemplo Comércio Ltda", document: Document.parse("12.345.678/0001-95")!,
         email: "cobranca@exemplo.com.br", phone: "+55 11 4000-0000", pixKey: "cobranca@exemplo.com.br",
-        city: "São Paulo", address: "Av. Paulista, 1000 - Bela Vista - 01310-100")
+        city: "São Paulo", address: "Av. Paulista, 1000 - Bela Vista - 01310-100",
+        paymentURL: try! PaymentURLTemplate(
+            parsing: "https://pg.exemplo.com.br/{txid}?c={customer_id}"))
 
     static let policy = Policy(
         lateFeePercent: Percent(decimal: "2.0")!, interestPercentMonth: Percent(decimal: "1.0")!,

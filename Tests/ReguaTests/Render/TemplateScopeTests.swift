@@ -29,7 +29,8 @@ import Testing
             message: m, company: RenderFixtures.company, asOf: RenderFixtures.asOf,
             policy: RenderFixtures.policy)
         let scope = MessageScope(message: m, night: Self.night)
-        for name in TemplateContext.variables where name != "titles" {
+        let lists = ["titles", "overdue_titles", "upcoming_titles"]
+        for name in TemplateContext.variables where !lists.contains(name) {
             let path = name.split(separator: ".").map(String.init)
             var d: Any? = dict
             var s: Any? = scope
@@ -40,14 +41,19 @@ import Testing
             #expect(leaf(d) == leaf(s), "\(name)")
             #expect((d == nil) == (s == nil), "\(name)")
         }
-        let dTitles = try #require(dict["titles"] as? [[String: Any]])
-        let sTitles = try #require(scope.child(named: "titles") as? [TitleScope])
-        #expect(dTitles.count == sTitles.count)
-        for (dt, st) in zip(dTitles, sTitles) {
-            for name in TemplateContext.titleVariables {
-                #expect(leaf(dt[name]) == leaf(st.child(named: name)), "titles.\(name)")
+        for list in lists {
+            let dTitles = try #require(dict[list] as? [[String: Any]])
+            let sTitles = try #require(scope.child(named: list) as? [TitleScope])
+            #expect(dTitles.count == sTitles.count)
+            for (dt, st) in zip(dTitles, sTitles) {
+                for name in TemplateContext.titleVariables {
+                    #expect(leaf(dt[name]) == leaf(st.child(named: name)), "\(list).\(name)")
+                }
             }
         }
+        // The fixture has one title due today and one overdue: each list gets its own.
+        #expect((dict["overdue_titles"] as? [[String: Any]])?.map { $0["title_id"] as? String } == ["NF-10294"])
+        #expect((dict["upcoming_titles"] as? [[String: Any]])?.map { $0["title_id"] as? String } == ["NF-10273"])
         #expect(scope.child(named: "no_such_name") == nil)
     }
 

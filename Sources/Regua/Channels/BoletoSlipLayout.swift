@@ -1,0 +1,175 @@
+/// Draws a ``BoletoSlip`` as the FEBRABAN *ficha de compensação*, 170 mm wide: the bank line
+/// (logo area, code with check digit, linha digitável), the boxed fields with the right-hand
+/// column of due date and amounts, the instructions, the payer, and the Interleaved 2 of 5
+/// barcode (13 mm tall, narrow bar 0.254 mm, wide 3 × narrow, with its quiet zone) below.
+enum BoletoSlipLayout {
+    typealias U = PDFUnit
+    /// Width of the slip.
+    static let width = U.mm(170)
+    /// The right-hand column (vencimento, valores).
+    static let rightColumn = U.mm(45)
+    static let headHeight = U.mm(9), rowHeight = U.mm(8.5), instructionsHeight = U.mm(30), payerHeight = U.mm(15)
+    /// From the slip's top to the bottom of its barcode: the cut line, the boxes, the
+    /// "Autenticação mecânica" line and the barcode.
+    static let height = cutGap + headHeight + 4 * rowHeight + instructionsHeight + payerHeight + U.mm(5)
+        + U.mm(LetterGeometry.barcodeHeight)
+    static let cutGap = U.mm(6)
+
+    /// Draws the slip with its top-left corner at (left, top), PDF points from the bottom-left.
+    static func draw(_ s: BoletoSlip, into c: inout PDFContent, left: Double, top: Double) {
+        let right = left + width
+        let split = right - rightColumn
+        // Cut line ("corte na linha pontilhada") with a small label.
+        var x = left
+        while x < right {
+            c.line(from: (x, top - U.mm(2)), to: (min(x + U.mm(1.5), right), top - U.mm(2)), width: 0.4)
+            x += U.mm(3)
+        }
+        c.textRight(
+            WinAnsi.encode("Corte na linha pontilhada"), right: right, y: top - U.mm(4.6), font: .helvetica,
+            size: 5.5)
+        var y = top - cutGap
+        // Bank line: logo area | code-digit | linha digitável.
+        let logoWidth = U.mm(42), codeWidth = U.mm(19)
+        text(s.bankName, x: left + 2, y: y - headHeight + U.mm(2.6), width: logoWidth - 4, font: .helveticaBold, size: 9, c: &c)
+        c.line(from: (left + logoWidth, y), to: (left + logoWidth, y - headHeight), width: 1)
+        c.line(from: (left + logoWidth + codeWidth, y), to: (left + logoWidth + codeWidth, y - headHeight), width: 1)
+        let code = WinAnsi.encode(s.bankCodeWithDigit)
+        let codeX = left + logoWidth + (codeWidth - WinAnsi.width(code, font: .helveticaBold, size: 13)) / 2
+        c.text(code, x: codeX, y: y - headHeight + U.mm(2.4), font: .helveticaBold, size: 13)
+        // The linha digitável whole, in the largest type up to 10.5 pt that fits its box.
+        let linha = WinAnsi.encode(s.linhaDigitavel)
+        let room = width - logoWidth - codeWidth - 6
+        var size = 10.5
+        while size > 6, WinAnsi.width(linha, font: .helveticaBold, size: size) > room { size -= 0.5 }
+        c.textRight(linha, right: right - 2, y: y - headHeight + U.mm(2.6), font: .helveticaBold, size: size)
+        y -= headHeight
+        c.line(from: (left, y), to: (right, y), width: 1.2)
+
+        // Left cells of a row, then its right cell.
+        func row(_ cells: [(label: String, value: String, widthMM: Double)], right r: (String, String), height: Double) {
+            var cx = left
+            for (i, cell) in cells.enumerated() {
+                let w = i == cells.count - 1 ? split - cx : U.mm(cell.widthMM)
+                field(cell.label, cell.value, x: cx, top: y, width: w, c: &c)
+                if i > 0 { c.line(from: (cx, y), to: (cx, y - height), width: 0.5) }
+                cx += w
+            }
+            c.line(from: (split, y), to: (split, y - height), width: 0.5)
+            field(r.0, r.1, x: split, top: y, width: rightColumn, alignRight: true, c: &c)
+            y -= height
+            c.line(from: (left, y), to: (right, y), width: 0.5)
+        }
+        row(
+            [("Local de pagamento", "Pagável em qualquer banco, mesmo após o vencimento", 125)],
+            right: ("Vencimento", s.dueDate.br), height: rowHeight)
+        var beneficiary = s.beneficiaryName + " - CNPJ " + s.beneficiaryDocument
+        if let a = s.beneficiaryAddress { beneficiary += " - " + a }
+        row([("Beneficiário", beneficiary, 125)], right: ("Agência / Código do beneficiário", s.agencyCode), height: rowHeight)
+        row(
+            [
+                ("Data do documento", s.documentDate.br, 24), ("Nº do documento", s.documentNumber, 40),
+                ("Espécie doc.", "DM", 17), ("Aceite", "N", 12), ("Data do processamento", s.processingDate.br, 32),
+            ], right: ("Nosso número", s.nossoNumero), height: rowHeight)
+        row(
+            [
+                ("Uso do banco", "", 24), ("Carteira", s.wallet, 20), ("Espécie", "R$", 17),
+                ("Quantidade", "", 29), ("Valor", "", 35),
+            ], right: ("(=) Valor do documento", plainAmount(s.amount)), height: rowHeight)
+
+        // Instructions, beside the stacked amount cells.
+        field("Instruções (texto de responsabilidade do beneficiário)", "", x: left, top: y, width: split - left, c: &c)
+        var line = y - U.mm(5.5)
+        for instruction in s.instructions {
+            for wrapped in WinAnsi.wrap(WinAnsi.encode(instruction), font: .helvetica, size: 8, maxWidth: split - left - 6)
+            where line > y - instructionsHeight + 3 {
+                c.text(wrapped, x: left + 3, y: line, font: .helvetica, size: 8)
+                line -= 10
+            }
+        }
+        c.line(from: (split, y), to: (split, y - instructionsHeight), width: 0.5)
+        let labels = ["(-) Desconto / Abatimento", "(-) Outras deduções", "(+) Mora / Multa", "(+) Outros acréscimos", "(=) Valor cobrado"]
+        let cell = instructionsHeight / Double(labels.count)
+        for (i, label) in labels.enumerated() {
+            field(label, "", x: split, top: y - Double(i) * cell, width: rightColumn, c: &c)
+            if i > 0 { c.line(from: (split, y - Double(i) * cell), to: (right, y - Double(i) * cell), width: 0.5) }
+        }
+        y -= instructionsHeight
+        c.line(from: (left, y), to: (right, y), width: 0.5)
+
+        // Pagador.
+        c.text(WinAnsi.encode("Pagador"), x: left + 2, y: y - U.mm(2.4), font: .helvetica, size: 5.5)
+        text(s.payerName + " - " + documentLabel(s.payerDocument) + " " + s.payerDocument,
+            x: left + 3, y: y - U.mm(5.6), width: width - 6, font: .helveticaBold, size: 8.5, c: &c)
+        text(s.payerAddress.joined(separator: " - "), x: left + 3, y: y - U.mm(9.4), width: width - 6,
+            font: .helvetica, size: 8, c: &c)
+        y -= payerHeight
+        c.line(from: (left, y), to: (right, y), width: 1.2)
+        c.textRight(
+            WinAnsi.encode("Autenticação mecânica - Ficha de Compensação"), right: right, y: y - U.mm(3),
+            font: .helvetica, size: 6)
+        // The barcode, its quiet zone (≥ 10 narrow bars, here 5 mm) kept to the left.
+        Interleaved2of5.draw(
+            s.barcode, into: &c, x: left + U.mm(5), y: y - U.mm(5) - U.mm(LetterGeometry.barcodeHeight),
+            narrow: U.mm(LetterGeometry.barcodeNarrow), height: U.mm(LetterGeometry.barcodeHeight))
+    }
+
+    /// `CPF` or `CNPJ` by the formatted document's length.
+    static func documentLabel(_ formatted: String) -> String { formatted.utf8.count > 14 ? "CNPJ" : "CPF" }
+
+    /// `1.234,56`: amounts on the slip go without the currency sign (the Espécie cell says R$).
+    static func plainAmount(_ m: Money) -> String {
+        let br = m.br
+        return br.hasPrefix("R$ ") ? String(br.dropFirst(3)) : br
+    }
+
+    /// A labelled cell: the label in small type at its top-left, the value below.
+    private static func field(
+        _ label: String, _ value: String, x: Double, top: Double, width: Double, alignRight: Bool = false,
+        c: inout PDFContent
+    ) {
+        c.text(WinAnsi.encode(label), x: x + 2, y: top - U.mm(2.4), font: .helvetica, size: 5.5)
+        guard !value.isEmpty else { return }
+        let v = LetterComposer.truncate(WinAnsi.encode(value), font: .helvetica, size: 8.5, maxWidth: width - 5)
+        if alignRight {
+            c.textRight(v, right: x + width - 3, y: top - U.mm(6.6), font: .helveticaBold, size: 8.5)
+        } else {
+            c.text(v, x: x + 3, y: top - U.mm(6.6), font: .helvetica, size: 8.5)
+        }
+    }
+
+    private static func text(
+        _ s: String, x: Double, y: Double, width: Double, font: PDFFont, size: Double, c: inout PDFContent
+    ) {
+        c.text(LetterComposer.truncate(WinAnsi.encode(s), font: font, size: size, maxWidth: width), x: x, y: y, font: font, size: size)
+    }
+}
+
+/// One boleto as a PDF of its own, the e-mail attachment ("2ª via"): a heading with the
+/// company and the title, then the ficha de compensação.
+enum BoletoPDF {
+    /// The file's bytes (one A4 page).
+    static func render(_ slip: BoletoSlip) -> [UInt8] {
+        var c = PDFContent()
+        let left = PDFUnit.mm(20)
+        var y = PDFUnit.a4Height - PDFUnit.mm(20)
+        func line(_ s: String, font: PDFFont, size: Double) {
+            c.text(
+                LetterComposer.truncate(WinAnsi.encode(s), font: font, size: size, maxWidth: BoletoSlipLayout.width),
+                x: left, y: y - size, font: font, size: size)
+            y -= size + 5
+        }
+        line(slip.beneficiaryName, font: .helveticaBold, size: 12)
+        line("CNPJ " + slip.beneficiaryDocument, font: .helvetica, size: 9)
+        y -= 8
+        line("Boleto do título " + slip.documentNumber + " - 2ª via", font: .helveticaBold, size: 11)
+        line("Pagador: " + slip.payerName, font: .helvetica, size: 9.5)
+        line("Vencimento " + slip.dueDate.br + " - valor do documento " + slip.amount.br, font: .helvetica, size: 9.5)
+        line("Linha digitável: " + slip.linhaDigitavel, font: .helvetica, size: 9.5)
+        y -= PDFUnit.mm(4)
+        BoletoSlipLayout.draw(slip, into: &c, left: left, top: y)
+        var document = PDFDocument(title: "Boleto " + slip.titleID)
+        document.pages = [c.bytes]
+        return document.build()
+    }
+}

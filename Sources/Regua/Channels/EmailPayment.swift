@@ -1,0 +1,49 @@
+import Foundation
+
+/// What makes an e-mail payable in one step (SPEC §4): the PIX QR code as an inline PNG that
+/// the HTML shows by `cid:`, and one PDF boleto attached per title with a boleto.
+struct EmailPayment {
+    /// Pixels per QR module in the PNG (a version-10 code is 260 pixels wide with its quiet zone).
+    static let qrScale = 4
+
+    let image: InlineImage?
+    let attachments: [EmailAttachment]
+    private let pixCode: String?
+    private let pixAmount: Money
+
+    /// The image and attachments of a message whose payment data the bank stage filled.
+    init(message m: PlannedMessage, slips: [BoletoSlip], domain: String) {
+        pixCode = m.pixCode
+        pixAmount = m.pixAmount
+        if let code = m.pixCode, let symbol = QRCode(text: code) {
+            image = InlineImage(
+                contentID: EmailInput.pixContentID(messageID: m.id, domain: domain), png: symbol.png(scale: Self.qrScale),
+                fileName: "pix-qrcode.png")
+        } else {
+            image = nil
+        }
+        attachments = slips.map {
+            EmailAttachment(
+                fileName: BoletoSlip.fileName(titleID: $0.titleID), contentType: "application/pdf",
+                bytes: BoletoPDF.render($0))
+        }
+    }
+
+    /// The HTML body, with the QR code and the copia-e-cola inserted before `</body>` when the
+    /// template does not show the image itself (so no e-mail carries an image nobody sees).
+    func html(_ html: String) -> String {
+        guard let image, let code = pixCode, !html.contains("cid:" + image.contentID) else { return html }
+        let block =
+            "<div style=\"margin:16px 0;padding:12px;border:1px solid #ccc\">\n"
+            + "<p><strong>Pague com PIX: \(EmailWriter.escapeHTML(pixAmount.br))</strong></p>\n"
+            + "<p><img src=\"cid:\(image.contentID)\" alt=\"QR code PIX\" width=\"220\" height=\"220\"></p>\n"
+            + "<p>PIX copia e cola:<br>\n<code style=\"word-break:break-all\">\(EmailWriter.escapeHTML(code))</code></p>\n"
+            + "</div>\n"
+        if let end = html.range(of: "</body>", options: [.backwards, .caseInsensitive]) {
+            var out = html
+            out.insert(contentsOf: block, at: end.lowerBound)
+            return out
+        }
+        return html + block
+    }
+}

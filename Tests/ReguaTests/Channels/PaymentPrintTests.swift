@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+@testable import Regua
+
+/// What a printed letter and a boleto attachment carry to be paid: the PIX QR code and the
+/// fichas de compensação, rasterised by poppler and read back by zbar and pdftotext.
+@Suite("Letters and boletos: QR code and slips read back")
+struct PaymentPrintTests {
+    static let asOf = Day(year: 2026, month: 11, day: 23)!
+    static let policy = Policy(
+        lateFeePercent: Percent(decimal: "2")!, interestPercentMonth: Percent(decimal: "1")!)
+    static let tools =
+        ExternalTool.zbarimg != nil && ExternalTool.pdftoppm != nil && ExternalTool.pdftotext != nil
+
+    /// A title of the Banco do Brasil account with its boleto made as the bank stage does.
+    static func dunned(_ id: String, nosso: String, cents: Int64, daysOverdue: Int) throws -> DunnedTitle {
+        let due = asOf.adding(days: -daysOverdue)
+        let code = try Boleto.make(bank: BankFixtures.bb, nossoNumero: nosso, dueDate: due, amount: Money(cents: cents))
+        let title = Title(
+            id: TitleID(id), customerID: CustomerID("C1"), dueDate: due, amount: Money(cents: cents), nossoNumero: nosso)
+        let fee = daysOverdue > 0 ? policy.lateFeePercent.applied(to: title.amount) : .zero
+        let interest = daysOverdue > 0
+            ? policy.interestPercentMonth.applied(to: title.amount, times: daysOverdue, over: 30) : .zero
+        return DunnedTitle(
+            title: title, effectiveDueDate: due, daysOverdue: daysOverdue, outstanding: title.amount, lateFee: fee,
+            interest: interest, barcode: code.barcode, linhaDigitavel: code.linhaDigitavel)
+    }
+
+    static func slip(_ t: DunnedTitle, customer: Customer = sampleCustomer()) throws -> BoletoSlip {
+        try #require(
+            BoletoSlip.make(
+                title: t, customer: customer, company: BankFixtures.company, bank: BankFixtures.bb, policy: policy,
+                asOf: asOf))
+    }
+
+    /// Every page rasterised at 300 dpi, and what zbar reads on each (QR and ITF).
+    static func scanPages(_ pdf: [UInt8]) throws -> (qr: [String], itf: [String], text: String) {
+        let dir = try ExternalTool.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("doc.pdf").path
+        try Data(pdf).write(to: URL(fileURLWithPath: file))
+        let r = try ExternalTool.run(ExternalTool.pdftoppm!, ["-r", "300", "-png", file, dir.appendingPathComponent("p").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let pages = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".png") }.sorted()
+            .map { dir.appendingPathComponent($0).path }
+        // Reading order, runs of white space (line breaks of wrapped instructions too) as one space.
+        let text = try ExternalTool.run(ExternalTool.pdftotext!, [file, "-"]).stdout
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return (
+            try ExternalTool.scan(pages, extra: ExternalTool.qrOnly),
+            try ExternalTool.scan(pages, extra: ExternalTool.i25Only), text
+        )
+    }
+
+    @Test("a letter's QR code decodes to its BR Code and each slip's ITF barcode to its 44 digits", .enabled(if: tools))
+    func letterScans() throws {
+        let a = try Self.dunned("NF-1", nosso: "56", cents: 780_000, daysOverdue: 32)
+        let b = try Self.dunned("NF-2/ç", nosso: "57", cents: 12_345, daysOverdue: -3)
+        let pix = PixBRCode.payload(
+            key: "cobranca@exemplo.com.br", merchantName: "Exemplo Comércio Ltda", merchantCity: "São Paulo",
+            amount: Money(cents: 816_345), txid: "R20261123ab12cd34ef56ab78")
+        let letter = Letter(
+            customer: sampleCustomer(), senderLines: ["Exemplo Comércio Ltda"], date: Self.asOf, city: "São Paulo",
+            body: "Prezado cliente,\n\nConstam em aberto os títulos abaixo.",
+            reference: ("R20261123-ab12cd34ef56ab78", "C001", "letter_d30", ["NF-1", "NF-2/ç"]),
+            pix: (pix, Money(cents: 816_345)), slips: [try Self.slip(a), try Self.slip(b)])
+        let (pdf, pages) = LettersPDF.render([letter])
+        #expect(pages[0].pageCount >= 2)
+        let read = try Self.scanPages(pdf)
+        #expect(read.qr == [pix])
+        #expect(read.itf.sorted() == [a.barcode!, b.barcode!].sorted())
+        // The amount the QR code pays is printed beside it.
+        #expect(read.text.contains("Pague com PIX") && read.text.contains("Valor: R$ 8.163,45"))
+    }
+
+    @Test("the slip prints every field of the ficha de compensação", .enabled(if: tools))
+    func slipFields() throws {
+        let t = try Self.dunned("NF-1", nosso: "56", cents: 780_000, daysOverdue: 32)
+        let slip = try Self.slip(t)
+        let read = try Self.scanPages(BoletoPDF.render(slip))
+        #expect(read.itf == [t.barcode!])
+        let text = read.text
+        let linha = try #require(Boleto.format(linha: t.linhaDigitavel!))
+        for expected in [
+            "Banco do Brasil S.A.", "001-9", linha, "Local de pagamento", "Pagável em qualquer banco",
+            "Beneficiário", "Exemplo Comércio Ltda - CNPJ 11.222.333/0001-81", "Vencimento", t.title.dueDate.br,
+            "Agência / Código do beneficiário", "4042 / 61900-0", "Nosso número", "56", "(=) Valor do documento",
+            "7.800,00", "Carteira", "17-019", "Nº do documento", "NF-1",
+            "multa de 2% (R$ 156,00)", "juros de mora de 1% ao mês (R$ 2,60 por dia de atraso)",
+            "Valor atualizado em 23/11/2026, com multa e juros: R$ 8.039,20", "Pagador",
+            "João da Conceição Ação - CPF 529.982.247-25", "Rua das Flores, 123 - apto 45", "CEP 01415-000",
+            "Ficha de Compensação",
+        ] {
+            #expect(text.contains(expected), "\(expected)")
+        }
+    }
+
+    @Test("bank code check digits (módulo 11)", arguments: [
+        ("001", "001-9"), ("341", "341-7"), ("237", "237-2"), ("104", "104-0"), ("033", "033-7"),
+    ])
+    func bankDigit(code: String, expected: String) throws {
+        var slip = try Self.slip(try Self.dunned("X", nosso: "1", cents: 100, daysOverdue: 0))
+        slip.bankCode = code
+        #expect(slip.bankCodeWithDigit == expected)
+    }
+
+    @Test("an ERP-issued linha digitável gives the slip its barcode; a title without boleto has no slip")
+    func erpBoleto() throws {
+        let itauBarcode = "34192102100000150001091234567812341234512000"  // BANKING.md worked example
+        var t = try Self.dunned("T-9", nosso: "1", cents: 15_000, daysOverdue: 2)
+        t.barcode = nil
+        t.linhaDigitavel = nil
+        t.title.nossoNumero = nil
+        #expect(
+            BoletoSlip.make(
+                title: t, customer: sampleCustomer(), company: BankFixtures.company, bank: BankFixtures.bb,
+                policy: Self.policy, asOf: Self.asOf) == nil)
+        t.title.linhaDigitavel = "34191.09123 34567.812341 12345.120005 2 10210000015000"
+        let slip = try Self.slip(t)
+        #expect(slip.barcode == itauBarcode && slip.bankCode == "341" && slip.bankCodeWithDigit == "341-7")
+        #expect(slip.amount == Money(cents: 15_000) && slip.agencyCode.isEmpty)
+    }
+
+    @Test("attachment names are safe whatever the title id holds", arguments: [
+        ("NF-10303", "boleto-NF-10303.pdf"),
+        ("Ação 1", nil), ("../../etc/passwd", nil), ("a/b\\c", nil), (".hidden", nil), ("", nil),
+        (String(repeating: "x", count: 300), nil), ("\r\nBcc: x@y", nil),
+    ] as [(String, String?)])
+    func fileNames(id: String, expected: String?) {
+        let name = BoletoSlip.fileName(titleID: id)
+        if let expected { #expect(name == expected) }
+        #expect(name.hasPrefix("boleto-") && name.hasSuffix(".pdf"))
+        #expect(name.utf8.count <= 80)
+        #expect(name.dropLast(4).utf8.allSatisfy { ASCIIBytes.isAlphanumeric($0) || [45, 95].contains($0) })
+    }
+
+    @Test("different ids never share a name")
+    func distinctNames() {
+        let ids = ["a/b", "a_b", "a\\b", "a b", "ação", "acao", String(repeating: "y", count: 61), String(repeating: "y", count: 62)]
+        #expect(Set(ids.map(BoletoSlip.fileName(titleID:))).count == ids.count)
+    }
+}
