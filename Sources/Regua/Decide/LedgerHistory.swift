@@ -30,6 +30,8 @@ public struct LedgerHistory: Sendable {
     public var protested: Set<TitleID>
     /// Titles with a write-off instruction sent (no further remittance but stop-protest).
     public var writtenOff: Set<TitleID>
+    /// Per customer, the contacts feedback marked unusable (SPEC §7), by the hash of their value.
+    public var unusableContacts: [CustomerID: [UnusableContact]] = [:]
 
     /// Creates a history; empty by default (no night before).
     public init(
