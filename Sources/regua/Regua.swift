@@ -16,7 +16,7 @@ struct ReguaCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             RunCommand.self, CheckCommand.self, ExplainCommand.self, SimulateCommand.self,
-            DiffRulesCommand.self, StatsCommand.self, GenerateCommand.self,
+            DiffRulesCommand.self, StatsCommand.self, GenerateCommand.self, DeliverCommand.self, FeedbackCommand.self,
         ])
 
     /// Parses, runs, and maps every failure to SPEC §6's exit codes in this one place.

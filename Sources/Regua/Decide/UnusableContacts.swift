@@ -80,15 +80,6 @@ public enum ContactHash {
     }
 }
 
-extension String {
-    fileprivate var trimmingSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return String(s)
-    }
-}
-
 extension LedgerHistory {
     /// Why a customer's contact for a channel is unusable tonight, if feedback marked the very
     /// value customers.csv gives now (a different value is usable again).
