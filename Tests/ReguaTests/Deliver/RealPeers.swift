@@ -1,6 +1,7 @@
 import Foundation
 
-/// Runs a program and returns its exit status and output (tests only).
+/// Runs a program and returns its exit status and output (tests only). The output goes through
+/// a file, not a pipe: a daemon the program starts (Postfix's master) keeps its descriptors.
 @discardableResult
 func runTool(_ path: String, _ args: [String], stdin: Data? = nil, env: [String: String] = [:]) throws -> (
     status: Int32, out: String
@@ -11,17 +12,22 @@ func runTool(_ path: String, _ args: [String], stdin: Data? = nil, env: [String:
     var e = ProcessInfo.processInfo.environment
     for (k, v) in env { e[k] = v }
     p.environment = e
-    let out = Pipe()
+    let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("regua-tool-\(UUID().uuidString)").path
+    FileManager.default.createFile(atPath: outPath, contents: nil)
+    defer { try? FileManager.default.removeItem(atPath: outPath) }
+    let out = FileHandle(forWritingAtPath: outPath)!
     p.standardOutput = out
     p.standardError = out
     let input = Pipe()
-    p.standardInput = input
+    p.standardInput = stdin == nil ? FileHandle.nullDevice : input
     try p.run()
-    if let stdin { input.fileHandleForWriting.write(stdin) }
-    try? input.fileHandleForWriting.close()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
+    if let stdin {
+        input.fileHandleForWriting.write(stdin)
+        try? input.fileHandleForWriting.close()
+    }
     p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    try? out.close()
+    return (p.terminationStatus, (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "")
 }
 
 /// A free TCP port on 127.0.0.1 (asked of the kernel through Python, so the tests need no socket code).
@@ -211,7 +217,7 @@ final class PostfixPeer: @unchecked Sendable {  // fields set once in init; file
     deinit {
         if started { _ = try? runTool("/usr/sbin/postfix", ["-c", conf, "stop"]) }
         for s in sinks where s.isRunning {
-            s.terminate()
+            kill(s.processIdentifier, SIGKILL)  // smtp-sink does not end on SIGTERM
             s.waitUntilExit()
         }
         if ProcessInfo.processInfo.environment["KEEP_TEST_WORKSPACES"] == nil {
