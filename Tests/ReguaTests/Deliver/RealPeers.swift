@@ -358,7 +358,7 @@ final class KannelPeer: @unchecked Sendable {  // fields set once in init
 
     deinit {
         for p in processes.reversed() where p.isRunning {
-            p.terminate()
+            kill(p.processIdentifier, SIGKILL)  // fakesmsc and the boxes take their time on SIGTERM
             p.waitUntilExit()
         }
         if ProcessInfo.processInfo.environment["KEEP_TEST_WORKSPACES"] == nil {
