@@ -65,3 +65,12 @@ import Testing
         #expect(throws: RuleBookErrors.self) { try Gateways.parse("max_attempts: 2\n") }  // no gateway at all
     }
 }
+
+/// The shipped example of deploy/ reads as it says.
+@Suite struct ShippedGatewaysExampleTests {
+    @Test func deployExampleIsValid() throws {
+        let g = try Gateways.load(path: Workspace.repoRoot + "/deploy/gateways.example.yaml")
+        #expect(g.email?.transport == .sendmail(path: "/usr/sbin/sendmail", arguments: []))
+        #expect(g.secretNames.map(\.name) == ["KANNEL_PASSWORD", "WHATSAPP_TOKEN"])
+    }
+}
