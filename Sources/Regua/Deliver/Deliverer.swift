@@ -204,7 +204,7 @@ public struct Deliverer {
         let channels = try channels()
         let lock = options.dryRun ? nil : try RunLock(ledgerPath: options.statePath + ".deliver")
         defer { withExtendedLifetime(lock) {} }
-        guard options.dryRun || FileManager.default.fileExists(atPath: options.statePath) else {
+        guard FileManager.default.fileExists(atPath: options.statePath) else {
             throw ReguaError(.refused, "no ledger at \(options.statePath); run `regua run` first")
         }
         let ledger = try SQLiteLedger(path: options.statePath)

@@ -78,6 +78,9 @@ public struct FeedbackReader {
 
     /// Reads every source given.
     public func run() throws -> FeedbackReport {
+        guard FileManager.default.fileExists(atPath: options.statePath) else {
+            throw ReguaError(.refused, "no ledger at \(options.statePath); nothing was delivered to read feedback for")
+        }
         let ledger = try SQLiteLedger(path: options.statePath)
         let today = options.today ?? Self.todayUTC()
         // A mark counts from the night after the last one published: a published night is
