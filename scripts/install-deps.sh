@@ -14,6 +14,11 @@ if [ "${1:-}" = "--test" ]; then
   command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)  # letters.pdf text and page count
   command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)                # PDF structure
   command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)       # QR and ITF barcodes decoded back
+  # deliver/feedback run against real peers on loopback: a private Postfix instance relaying to
+  # smtp-sink (part of postfix), and Kannel's bearerbox + smsbox with fakesmsc (kannel-extras).
+  command -v postfix >/dev/null 2>&1 || missing+=(postfix)
+  command -v bearerbox >/dev/null 2>&1 || missing+=(kannel)
+  [ -x /usr/lib/kannel/test/fakesmsc ] || missing+=(kannel-extras)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
@@ -23,5 +28,9 @@ echo "install-deps: installing ${missing[*]}" >&2
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
+# Postfix must not ask questions nor configure a system mail server: the tests run their own.
+if printf '%s\n' "${missing[@]}" | grep -qx postfix; then
+  echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+fi
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -93,6 +93,10 @@ public enum StepVerdict: Sendable, Hashable, CustomStringConvertible {
     case superseded(by: String)
     case sent(channel: Channel?, messageID: String?)
     case held(HoldReason)
+    /// Held back `no_contact` because feedback marked the channel's contact unusable.
+    case heldUnusable(ContactIssue)
+    /// The step's channel's contact is marked unusable: the fallback channel takes it.
+    case fallback(from: Channel, to: Channel, ContactIssue)
     case backfill(channel: Channel?, messageID: String?)
 
     /// The verdict in words, as `regua explain` prints it.
@@ -109,6 +113,9 @@ public enum StepVerdict: Sendable, Hashable, CustomStringConvertible {
         case .sent(let c, let m):
             "due: goes out" + (c.map { " by \($0.rawValue)" } ?? " to the bank") + (m.map { " in \($0)" } ?? "")
         case .held(let r): "due, held back: \(r.rawValue)"
+        case .heldUnusable(let issue): "due, held back: no_contact (\(issue.rawValue))"
+        case .fallback(let from, let to, let issue):
+            "\(from.rawValue) contact unusable (\(issue.rawValue)): fallback \(to.rawValue)"
         case .backfill(let c, let m):
             "backfill: goes out" + (c.map { " by \($0.rawValue)" } ?? "") + (m.map { " in \($0)" } ?? "")
         }

@@ -59,4 +59,14 @@ public enum HoldText {
         case .outsideCallHours: return "nada a corrigir: a ligação sai no próximo dia com horário em call_hours, dentro da janela"
         }
     }
+
+    /// A feedback issue in the finance team's words.
+    public static func issueName(_ issue: ContactIssue) -> String {
+        switch issue {
+        case .bouncedEmail: "e-mail devolvido"
+        case .undeliveredSMS: "SMS não entregue"
+        case .returnedLetter: "carta devolvida pelo correio"
+        case .undeliveredWhatsApp: "WhatsApp não entregue"
+        }
+    }
 }

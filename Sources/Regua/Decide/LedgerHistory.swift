@@ -39,6 +39,8 @@ public struct LedgerHistory: Sendable {
     public var bureauExcluded: Set<TitleID> = []
     /// Titles handed to an agency or lawyer: nothing more goes out but what ends a claim.
     public var handedOff: Set<TitleID> = []
+    /// Per customer, the contacts feedback marked unusable (SPEC §7), by the hash of their value.
+    public var unusableContacts: [CustomerID: [UnusableContact]] = [:]
 
     /// Creates a history; empty by default (no night before).
     public init(

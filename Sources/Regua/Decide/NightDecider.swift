@@ -158,8 +158,10 @@ public struct NightDecider: Sendable {
         a.offset != b.offset ? a.offset > b.offset : a.index > b.index
     }
 
-    private func usable(_ c: Channel, _ customer: Customer) -> Bool {
-        !customer.optOut.contains(c) && customer.hasContact(for: c)
+    /// SPEC §3 Channel: not refused, the contact present, and not marked unusable by feedback
+    /// (for the value customers.csv gives tonight).
+    private func usable(_ c: Channel, _ customer: Customer, _ h: LedgerHistory) -> Bool {
+        !customer.optOut.contains(c) && customer.hasContact(for: c) && h.unusable(c, of: customer) == nil
     }
 
     private func messageID(customer: CustomerID, channel: Channel) -> String {
@@ -384,16 +386,21 @@ public struct NightDecider: Sendable {
                     PlannedHandoff(title: d, customer: c, handoff: id, stepID: steps[k].id, history: before))
                 record(d.title.id, steps[k].id, .sent(channel: nil, messageID: nil))
             case .message(let channel, _, let fallback):
-                let pick: Channel? = usable(channel, c) ? channel : fallback.flatMap { usable($0, c) ? $0 : nil }
+                let pick: Channel? =
+                    usable(channel, c, h) ? channel : fallback.flatMap { usable($0, c, h) ? $0 : nil }
                 if let pick {
                     groups[pick, default: []].append(item)
+                    if pick != channel, trace != nil, let mark = h.unusable(channel, of: c) {
+                        record(d.title.id, steps[k].id, .fallback(from: channel, to: pick, mark.issue))
+                    }
                 } else {
                     let reason: HoldReason = c.optOut.contains(channel) ? .optOut : .noContact
                     acc.actions.append(
                         Action(
                             titleID: d.title.id, customerID: c.id, stepID: steps[k].id, offset: steps[k].offset,
                             kind: .held, channel: channel, reason: reason, profile: profile.id))
-                    record(d.title.id, steps[k].id, .held(reason))
+                    let mark = reason == .noContact ? h.unusable(channel, of: c) : nil
+                    record(d.title.id, steps[k].id, mark.map { .heldUnusable($0.issue) } ?? .held(reason))
                 }
             }
         }

@@ -31,6 +31,7 @@ extension SQLiteLedger {
                     try Self.readBankState(db, "archived_", before: day, titles: readArchive.1, into: &h)
                 }
                 try Self.readContacts(db, before: day, customers: nil, into: &h)
+                h.unusableContacts = try Self.unusableContacts(db, before: day)
                 try Self.readEscalation(db, before: day, titles: scope.titles.map { JSONKeyList.encode($0.lazy.map(\.raw)) }, into: &h)
                 return h
             }

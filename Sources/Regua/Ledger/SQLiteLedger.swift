@@ -88,7 +88,9 @@ public final class SQLiteLedger: Ledger {
                         "is an SQLite database of another application (application_id \(appID), \(tables) tables); it was left untouched"
                 )
             }
-            try Self.migrator.migrate(dbQueue)
+            var migrator = Self.migrator
+            Self.registerDeliveryMigrations(&migrator)
+            try migrator.migrate(dbQueue)
             try dbQueue.write { db in try db.execute(sql: "PRAGMA application_id = \(SQLiteLedger.applicationID)") }
         } catch let e as LedgerError {
             throw e

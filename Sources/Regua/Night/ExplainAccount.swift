@@ -120,6 +120,10 @@ enum ExplainAccount {
             }
             return text
         case .held(let r): return "devido, mas retido: " + hold(r, step: step, e: e, book: book)
+        case .heldUnusable(let issue):
+            return "devido, mas retido: o contato do canal está inutilizável (\(HoldText.issueName(issue))) e não há fallback utilizável"
+        case .fallback(let from, let to, let issue):
+            return "o contato de \(HoldText.channelName(from)) está inutilizável (\(HoldText.issueName(issue))): sai por \(HoldText.channelName(to)) (fallback)"
         case .backfill(let c, let m):
             return "recuperação (backfill): sai" + (c.map { " por \(HoldText.channelName($0))" } ?? "")
                 + (m.map { " na mensagem \($0)" } ?? "")

@@ -1,0 +1,178 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// One HTTP exchange, synchronously, through URLSession.
+enum HTTPExchange {
+    /// The status and the first bytes of the body, or how it failed.
+    enum Outcome {
+        case answered(status: Int, body: String)
+        /// The request never reached the server (refused, no route, bad URL).
+        case notSent(String)
+        /// The request may have reached it (time-out, connection lost mid-way).
+        case unknown(String)
+    }
+
+    static func perform(_ request: URLRequest) -> Outcome {
+        let done = DispatchSemaphore(value: 0)
+        let box = ExchangeBox()
+        let config = URLSessionConfiguration.ephemeral
+        config.timeoutIntervalForRequest = request.timeoutInterval
+        let session = URLSession(configuration: config)
+        let task = session.dataTask(with: request) { data, response, error in
+            if let error {
+                let code = (error as? URLError)?.code
+                switch code {
+                case .cannotConnectToHost?, .cannotFindHost?, .badURL?, .unsupportedURL?, .dnsLookupFailed?,
+                    .notConnectedToInternet?, .secureConnectionFailed?, .serverCertificateUntrusted?:
+                    box.outcome = .notSent(error.localizedDescription)
+                default:
+                    box.outcome = .unknown(error.localizedDescription)
+                }
+            } else if let http = response as? HTTPURLResponse {
+                box.outcome = .answered(
+                    status: http.statusCode, body: String(decoding: (data ?? Data()).prefix(300), as: UTF8.self))
+            } else {
+                box.outcome = .unknown("no HTTP response")
+            }
+            done.signal()
+        }
+        task.resume()
+        done.wait()
+        session.finishTasksAndInvalidate()
+        return box.outcome
+    }
+
+    /// A 2xx is accepted, another status failed; no answer is failed only when the request
+    /// surely never left.
+    static func result(_ o: Outcome, via name: String) -> HandoverResult {
+        switch o {
+        case .answered(let s, _) where (200..<300).contains(s): return .accepted("http \(s)")
+        case .answered(let s, let body):
+            return .failed("http \(s)" + (body.isEmpty ? "" : ": " + body.trimmingCharacters(in: .whitespacesAndNewlines)))
+        case .notSent(let why): return .failed("\(name) not reached: \(why)")
+        case .unknown(let why): return .uncertain("\(name) gave no answer: \(why)")
+        }
+    }
+
+    /// Percent-encoding for a query value: only unreserved characters stay as they are.
+    static func queryEscape(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
+}
+
+/// The answer of a data task, read after its semaphore.
+private final class ExchangeBox: @unchecked Sendable {  // written once in the callback, read after the semaphore
+    var outcome: HTTPExchange.Outcome = .unknown("no answer")
+}
+
+/// SMS through Kannel's `sendsms` HTTP GET.
+public final class KannelHandover: Handover {
+    let settings: Gateways.KannelSettings
+    let password: String
+    /// The name the ledger uses.
+    public let name = "kannel"
+
+    /// A handover to one smsbox.
+    public init(settings: Gateways.KannelSettings, password: String) {
+        self.settings = settings
+        self.password = password
+    }
+
+    /// The sendsms URL of one message (tests read it back).
+    public func url(for message: OutgoingMessage) -> String? {
+        guard case .sms(let phone, let text, let encoding, _, _, _) = message.payload else { return nil }
+        var q: [(String, String)] = [
+            ("username", settings.user), ("password", password), ("to", phone), ("text", text),
+            ("charset", "UTF-8"), ("coding", encoding == "UCS-2" ? "2" : "0"),
+        ]
+        if let from = settings.from { q.append(("from", from)) }
+        if let dlr = settings.dlrURL {
+            let id = HTTPExchange.queryEscape(message.id)
+            let withID =
+                dlr.contains("{message_id}")
+                ? dlr.replacingOccurrences(of: "{message_id}", with: id)
+                : dlr + (dlr.contains("?") ? "&" : "?") + "message_id=" + id
+            q.append(("dlr-mask", String(settings.dlrMask)))
+            q.append(("dlr-url", withID))
+        }
+        return settings.url + (settings.url.contains("?") ? "&" : "?")
+            + q.map { $0.0 + "=" + HTTPExchange.queryEscape($0.1) }.joined(separator: "&")
+    }
+
+    /// One GET: Kannel's 202 ("0: Accepted for delivery", "3: Queued for later delivery") is
+    /// accepted; a 4xx or 5xx answer failed.
+    public func hand(_ message: OutgoingMessage) -> HandoverResult {
+        guard let u = url(for: message), let url = URL(string: u) else { return .failed("not an SMS") }
+        var r = URLRequest(url: url)
+        r.timeoutInterval = 30
+        return HTTPExchange.result(HTTPExchange.perform(r), via: "kannel")
+    }
+
+    /// Nothing held open.
+    public func finish() {}
+}
+
+/// A JSON POST per message: SMS rows to a generic gateway, WhatsApp objects to a Cloud-API-style
+/// endpoint.
+public final class JSONPostHandover: Handover {
+    let settings: Gateways.HTTPSettings
+    let token: String?
+    /// `json` (SMS) or `whatsapp`.
+    public let name: String
+
+    /// A handover to one endpoint with an optional bearer token.
+    public init(name: String, settings: Gateways.HTTPSettings, token: String?) {
+        self.name = name
+        self.settings = settings
+        self.token = token
+    }
+
+    /// The body POSTed for a message (tests read it back).
+    public static func body(for message: OutgoingMessage) -> Data? {
+        switch message.payload {
+        case .sms(let phone, let text, let encoding, let segments, let step, let titles):
+            let o: [String: Any] = [
+                "message_id": message.id, "customer_id": message.customerID.raw, "to": phone, "text": text,
+                "encoding": encoding, "segments": segments, "step": step, "title_ids": titles,
+            ]
+            return try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .withoutEscapingSlashes])
+        case .whatsapp(let line, let to):
+            // The Cloud API's message object: the template as whatsapp.jsonl has it, the
+            // message id back in every status through biz_opaque_callback_data.
+            guard let obj = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                let template = obj["template"]
+            else { return nil }
+            let o: [String: Any] = [
+                "messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "template",
+                "template": template,
+                "biz_opaque_callback_data": (obj["biz_opaque_callback_data"] as? String) ?? message.id,
+            ]
+            return try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .withoutEscapingSlashes])
+        case .email:
+            return nil
+        }
+    }
+
+    /// One POST; a 2xx is accepted.
+    public func hand(_ message: OutgoingMessage) -> HandoverResult {
+        guard let body = Self.body(for: message), let url = URL(string: settings.url) else {
+            return .failed("no body for this message")
+        }
+        var r = URLRequest(url: url)
+        r.httpMethod = "POST"
+        r.httpBody = body
+        r.timeoutInterval = TimeInterval(settings.timeout)
+        r.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        r.setValue(message.id, forHTTPHeaderField: "Idempotency-Key")
+        if let token { r.setValue("Bearer " + token, forHTTPHeaderField: "Authorization") }
+        return HTTPExchange.result(HTTPExchange.perform(r), via: name)
+    }
+
+    /// Nothing held open.
+    public func finish() {}
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// A gateway that takes messages of one channel: sendmail, SMTP, Kannel, a JSON endpoint,
+/// WhatsApp. Each answers for one message whether it took it.
+public protocol Handover: AnyObject {
+    /// What the ledger and logs call it: `sendmail`, `smtp`, `kannel`, `json`, `whatsapp`.
+    var name: String { get }
+    /// Hands one message over and says how it ended.
+    func hand(_ message: OutgoingMessage) -> HandoverResult
+    /// Ends any session held open between messages.
+    func finish()
+}
+
+/// E-mail through the sendmail interface: `PATH ARGS… -t -oi -f ENVELOPE`, the `.eml` on stdin.
+public final class SendmailHandover: Handover {
+    let path: String
+    let arguments: [String]
+    let email: Gateways.Email
+    /// The name the ledger uses.
+    public let name = "sendmail"
+
+    /// A handover to one sendmail binary.
+    public init(path: String, arguments: [String], email: Gateways.Email) {
+        self.path = path
+        self.arguments = arguments
+        self.email = email
+    }
+
+    /// Runs sendmail once: exit 0 is accepted, another exit code failed (sendmail queues
+    /// nothing it did not accept), death by a signal uncertain.
+    public func hand(_ message: OutgoingMessage) -> HandoverResult {
+        guard case .email(let bytes, _) = message.payload else { return .failed("not an e-mail") }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = arguments + ["-t", "-oi", "-f", email.envelopeSender(messageID: message.id)]
+        let input = Pipe()
+        let errors = Pipe()
+        p.standardInput = input
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = errors
+        do {
+            try p.run()
+        } catch {
+            return .failed("cannot start \(path): \(error.localizedDescription)")
+        }
+        // The message is written while stderr is drained on another thread, so that a chatty
+        // sendmail cannot block on a full pipe.
+        let drained = DispatchSemaphore(value: 0)
+        let box = ErrorText()
+        DispatchQueue.global().async {
+            box.data = errors.fileHandleForReading.readDataToEndOfFile()
+            drained.signal()
+        }
+        var wrote = true
+        do {
+            try input.fileHandleForWriting.write(contentsOf: Data(bytes))
+        } catch {
+            wrote = false
+        }
+        try? input.fileHandleForWriting.close()
+        p.waitUntilExit()
+        drained.wait()
+        let detail = String(decoding: box.data.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if p.terminationReason == .uncaughtSignal { return .uncertain("sendmail died by signal \(p.terminationStatus)") }
+        if p.terminationStatus == 0 && wrote { return .accepted("sendmail exit 0") }
+        return .failed("sendmail exit \(p.terminationStatus)" + (detail.isEmpty ? "" : ": " + detail))
+    }
+
+    /// Nothing held open.
+    public func finish() {}
+}
+
+/// Text read on another thread, read after it signalled.
+private final class ErrorText: @unchecked Sendable {  // written once before the semaphore, read after
+    var data = Data()
+}
+
+/// E-mail through SMTP submission.
+public final class SMTPHandover: Handover {
+    let client: SMTPClient
+    let email: Gateways.Email
+    /// The name the ledger uses.
+    public let name = "smtp"
+
+    /// A handover through one SMTP server.
+    public init(settings: Gateways.SMTPSettings, password: String?, email: Gateways.Email) {
+        client = SMTPClient(settings: settings, password: password)
+        self.email = email
+    }
+
+    /// One SMTP transaction on the open session.
+    public func hand(_ message: OutgoingMessage) -> HandoverResult {
+        guard case .email(let bytes, let recipients) = message.payload else { return .failed("not an e-mail") }
+        return client.send(
+            envelopeFrom: email.envelopeSender(messageID: message.id), recipients: recipients, message: bytes)
+    }
+
+    /// QUIT.
+    public func finish() { client.quit() }
+}
