@@ -5,25 +5,28 @@ import PackageDescription
 //
 // Kept out of the root package so that `swift build` and `swift test` there do not change;
 // built by `make fuzz` with `-sanitize=fuzzer,address` and its own scratch path. Each
-// executable is one libFuzzer binary (`LLVMFuzzerTestOneInput`, no `main`).
+// executable is one libFuzzer binary: `LLVMFuzzerTestOneInput`, and a `<Target>_main` (the entry
+// point SwiftPM links) that hands over to libFuzzer's driver.
 let package = Package(
     name: "ReguaFuzz",
     dependencies: [.package(name: "Regua", path: "..")],
     targets: [
         .target(name: "FuzzSupport", path: "Sources/FuzzSupport"),
+        // libFuzzer's driver behind the `<Target>_main` that SwiftPM links as the entry point.
+        .target(name: "CFuzzDriver", path: "Sources/CFuzzDriver"),
         .executableTarget(
             name: "FuzzIngest",
-            dependencies: ["FuzzSupport", .product(name: "Regua", package: "Regua")],
+            dependencies: ["FuzzSupport", "CFuzzDriver", .product(name: "Regua", package: "Regua")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .executableTarget(
             name: "FuzzRuleBook",
-            dependencies: ["FuzzSupport", .product(name: "Regua", package: "Regua")],
+            dependencies: ["FuzzSupport", "CFuzzDriver", .product(name: "Regua", package: "Regua")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .executableTarget(
             name: "FuzzCNABReturn",
-            dependencies: ["FuzzSupport", .product(name: "Regua", package: "Regua")],
+            dependencies: ["FuzzSupport", "CFuzzDriver", .product(name: "Regua", package: "Regua")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
     ],

@@ -62,6 +62,8 @@ def return_file(bank, agency, account, agreement, events, file_kind="2"):
     header = [(1, bank), (4, "00000"), (143, file_kind), (144, "12122026"), (158, num(77, 6))]
     if itau:
         header += [(54, num(agency, 4)), (66, num(account, 5))]
+    elif bank == "104":  # Caixa: the convênio where the others have the account
+        header += [(53, num(agency, 5)), (59, num(agreement, 6))]
     else:
         header += [(33, num(agreement, 9)), (53, num(agency, 5)), (59, num(account, 12))]
     out = [record(header), record([(1, bank), (4, "00011T")])]
@@ -71,6 +73,8 @@ def return_file(bank, agency, account, agreement, events, file_kind="2"):
         t = [(1, bank), (4, "00013"), (9, num(seq, 5)), (14, "T"), (16, movement)]
         if itau:
             t += [(38, "109"), (41, num(nn, 8)), (59, alpha(title, 10)), (214, alpha(reasons, 8))]
+        elif bank == "104":
+            t += [(40, alpha(nn, 17)), (59, alpha(title, 11)), (214, alpha(reasons, 10))]
         else:
             t += [(38, alpha(nn, 20)), (59, alpha(title, 15)), (214, alpha(reasons, 10))]
         t += [(74, "10122026"), (82, num(amount, 15)), (106, alpha(title, 25))]

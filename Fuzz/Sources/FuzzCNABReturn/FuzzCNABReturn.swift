@@ -1,3 +1,4 @@
+import CFuzzDriver
 import FuzzSupport
 import Regua
 
@@ -29,4 +30,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         preconditionFailure("CNAB240Return.parse threw something other than a BankError: \(error)")
     }
     return 0
+}
+
+/// The entry point SwiftPM links for this executable (its `main`, renamed): libFuzzer's driver.
+@_cdecl("FuzzCNABReturn_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    regua_fuzz_main(argc, argv)
 }

@@ -1,3 +1,4 @@
+import CFuzzDriver
 import FuzzSupport
 @testable import Regua
 
@@ -41,4 +42,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         preconditionFailure("one reading failed and the other did not: \(whole) / \(pieces)")
     }
     return 0
+}
+
+/// The entry point SwiftPM links for this executable (its `main`, renamed): libFuzzer's driver.
+@_cdecl("FuzzIngest_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    regua_fuzz_main(argc, argv)
 }

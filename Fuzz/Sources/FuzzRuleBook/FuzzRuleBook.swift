@@ -1,4 +1,5 @@
 import Foundation
+import CFuzzDriver
 import FuzzSupport
 import Regua
 
@@ -44,4 +45,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         FuzzSupport.note("templates refused: \(error)".prefix(400).description)
     }
     return 0
+}
+
+/// The entry point SwiftPM links for this executable (its `main`, renamed): libFuzzer's driver.
+@_cdecl("FuzzRuleBook_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    regua_fuzz_main(argc, argv)
 }
