@@ -4,7 +4,7 @@ SWIFT ?= swift
 AS_OF ?= 2026-11-23
 REGUA = .build/debug/regua
 
-.PHONY: deps build run test bench bench-years format clean
+.PHONY: deps build run test bench bench-years format clean fuzz fuzz-build
 
 deps:
 	@scripts/install-deps.sh
@@ -32,9 +32,33 @@ bench: deps
 bench-years: deps
 	scripts/bench.sh --years
 
+## make fuzz: libFuzzer + AddressSanitizer builds of the readers of untrusted input (Fuzz/), each run
+## for $(FUZZ_SECONDS) s from the seeds in Fuzz/corpus/<target>/; findings go to Fuzz/crashes/ (git-ignored),
+## inputs found along the way to Fuzz/work/<target>/ (git-ignored). Fails if any target found something.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= FuzzIngest FuzzRuleBook FuzzCNABReturn
+# Seconds one input may take before libFuzzer calls it a hang, and the memory it may use.
+FUZZ_TIMEOUT ?= 10
+FUZZ_RSS_MB ?= 2048
+FUZZ_FLAGS ?=
+FUZZ_BUILD = .build-fuzz
+
+fuzz-build: deps
+	$(SWIFT) build --package-path Fuzz --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address
+
+fuzz: fuzz-build
+	@mkdir -p Fuzz/crashes; status=0; \
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p Fuzz/work/$$t; echo "== $$t: $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_BUILD)/debug/$$t Fuzz/work/$$t Fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=$(FUZZ_RSS_MB) -artifact_prefix=Fuzz/crashes/$$t- \
+	    -print_final_stats=1 $(FUZZ_FLAGS) || status=1; \
+	done; \
+	if [ $$status -ne 0 ]; then echo "fuzz: findings in Fuzz/crashes/"; fi; exit $$status
+
 ## make format: swift-format with the committed .swift-format.
 format:
 	$(SWIFT) format -i -r Sources Tests Package.swift
 
 clean:
-	rm -rf .build out var
+	rm -rf .build .build-fuzz out var
