@@ -93,5 +93,5 @@ public struct PlannedMessage: Sendable {
     /// Sum of the titles' updated amounts.
     public var totalUpdated: Money { titles.reduce(.zero) { $0 + $1.updatedAmount } }
     /// The amount of the message's PIX BR Code (SPEC §3 "Payment data").
-    public var pixAmount: Money { netAmount }
+    public var pixAmount: Money { offer?.cashAmount ?? netAmount }
 }

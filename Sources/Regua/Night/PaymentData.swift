@@ -24,10 +24,13 @@ enum PaymentData {
                 }
             }
         }
+        // Nothing to pay (credits cover the message): no PIX code, which without an amount would
+        // let the customer type any.
         if let pix {
             let txid = PixBRCode.txid(forMessageID: m.id)
-            m.pixTxid = txid
-            m.pixCode = pix.payload(amount: m.pixAmount, txid: txid)
+            let payable = m.pixAmount.cents > 0
+            m.pixTxid = payable ? txid : nil
+            m.pixCode = payable ? pix.payload(amount: m.pixAmount, txid: txid) : nil
         }
         return m
     }

@@ -22,7 +22,8 @@ public enum RuleDiff {
     /// Superseded steps and the `bank:` instructions that follow the data are not compared:
     /// the first are implied by the chosen step, the second do not depend on the steps.
     public enum Outcome: Hashable, Sendable {
-        /// The step went out; `channel` is `bank` for a remittance step.
+        /// The step went out; `channel` is `bank` for a remittance step, `bureau` for a bureau
+        /// record, `handoff` for a hand-off.
         case sent(step: String, channel: String)
         case held(step: String, reason: HoldReason)
         case nothing
@@ -193,7 +194,9 @@ public enum RuleDiff {
             for a in decision.actions where !a.stepID.hasPrefix("bank:") {
                 let key = TitleKey(customer: a.customerID, title: a.titleID)
                 switch a.kind {
-                case .sent: outcomes[key] = .sent(step: a.stepID, channel: a.channel?.rawValue ?? "bank")
+                case .sent:
+                    let channel = a.channel?.rawValue ?? (a.handoff != nil ? "handoff" : a.bureau != nil ? "bureau" : "bank")
+                    outcomes[key] = .sent(step: a.stepID, channel: channel)
                 case .held: outcomes[key] = .held(step: a.stepID, reason: a.reason ?? .noContact)
                 case .superseded: break
                 }
@@ -206,11 +209,14 @@ public enum RuleDiff {
             }
         }
 
-        /// Messages per channel, and remittance instructions as `bank`.
+        /// Messages per channel, remittance instructions as `bank`, bureau records as `bureau`
+        /// and hand-offs as `handoff` (the last two only when a book has them).
         var channelTotals: [String: Int] {
             var out: [String: Int] = [:]
             for m in decision.messages { out[m.channel.rawValue, default: 0] += 1 }
             out["bank"] = decision.remittances.count
+            if !decision.bureauRecords.isEmpty { out["bureau"] = decision.bureauRecords.count }
+            if !decision.handoffs.isEmpty { out["handoff"] = decision.handoffs.count }
             return out
         }
     }
@@ -257,7 +263,9 @@ public enum RuleDiff {
             .sorted { ($1.customers, $0.from, $0.to) < ($0.customers, $1.from, $1.to) }
 
         let (ot, nt) = (old.channelTotals, new.channelTotals)
-        let channels = (Channel.allCases.map(\.rawValue) + ["bank"])
+        // Bureau and hand-off rows only when either book makes them (older JSON stays the same).
+        let escalation = ["bureau", "handoff"].filter { ot[$0] != nil || nt[$0] != nil }
+        let channels = (Channel.allCases.map(\.rawValue) + ["bank"] + escalation)
             .map { ChannelTotal(channel: $0, old: ot[$0] ?? 0, new: nt[$0] ?? 0) }
 
         return Result(

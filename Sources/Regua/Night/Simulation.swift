@@ -4,13 +4,14 @@ import Logging
 /// `regua simulate` and `regua explain`: the decider played on a scratch copy of the ledger,
 /// so nothing real is written or recorded.
 public enum Simulation {
-    /// One message (or bank instruction) of a simulated night.
+    /// One message, bank instruction, bureau record or hand-off of a simulated night.
     public struct Line: Codable, Sendable {
         /// The night, as an ISO date.
         public var night: String
         /// The customer's id.
         public var customerID: String
-        /// `email`, `sms`, `letter`, or `bank` for an instruction.
+        /// The message's channel (`email`, `sms`, `letter`, `call`, …), or `bank` for an
+        /// instruction, `bureau` for a credit-bureau record, `handoff` for a hand-off.
         public var channel: String
         /// The step that speaks for the message, or the instruction's step.
         public var step: String
@@ -61,8 +62,7 @@ public enum Simulation {
         if let last = try ledger.lastNight(), last.night >= from {
             let end = min(last.night, to)
             let recorded = recordedLines(try ledger.actions(from: from, to: end, sentOnly: true), book: book)
-            for l in recorded where l.channel != "bank" { totals["\(l.step)/\(l.channel)", default: 0] += 1 }
-            for l in recorded where l.channel == "bank" { totals["\(l.step)/bank", default: 0] += 1 }
+            for l in recorded { totals["\(l.step)/\(l.channel)", default: 0] += 1 }
             lines += recorded
             notes.append(
                 (from == end ? "night \(from.iso) is" : "nights \(from.iso) to \(end.iso) are")
@@ -94,6 +94,10 @@ public enum Simulation {
                         step: r.stepID ?? "bank:\(r.instruction.rawValue)", titleIDs: [r.title.title.id.raw], held: nil,
                         recorded: nil))
                 totals["\(r.stepID ?? r.instruction.rawValue)/bank", default: 0] += 1
+            }
+            for l in escalationLines(d.actions, night: night, recorded: nil) {
+                lines.append(l)
+                totals["\(l.step)/\(l.channel)", default: 0] += 1
             }
             _ = try ledger.commit(
                 NightCommit(
@@ -171,9 +175,22 @@ public enum Simulation {
                     Line(
                         night: la.night.iso, customerID: a.customerID.raw, channel: "bank", step: a.stepID,
                         titleIDs: [a.titleID.raw], held: nil, recorded: true))
+            } else {
+                lines += escalationLines([a], night: la.night, recorded: true)
             }
         }
         return lines
+    }
+
+    /// One line per bureau record (`bureau`: an include, or an exclusion `bureau:exclude`) and
+    /// per hand-off (`handoff`) among a night's sent actions.
+    static func escalationLines(_ actions: [Action], night: Day, recorded: Bool?) -> [Line] {
+        actions.compactMap { a in
+            guard a.kind == .sent, a.bureau != nil || a.handoff != nil else { return nil }
+            return Line(
+                night: night.iso, customerID: a.customerID.raw, channel: a.handoff != nil ? "handoff" : "bureau",
+                step: a.stepID, titleIDs: [a.titleID.raw], held: nil, recorded: recorded)
+        }
     }
 
     /// Why one customer gets what on a night, against the real ledger's history (read only).

@@ -46,6 +46,8 @@ public enum TemplateContext {
         pix["amount"] = message.pixCode.map { _ in message.pixAmount.plain }
         pix["amount_br"] = message.pixCode.map { _ in message.pixAmount.br }
         context["pix"] = pix
+        context["has_offer"] = message.offer != nil
+        context["offer"] = message.offer.map(offerValues)
         return context
     }
 
@@ -76,7 +78,34 @@ public enum TemplateContext {
         ("pix.amount", .text), ("pix.amount_br", .text), ("has_pix", .flag),
         ("message_id", .text),
         ("payment_url", .text), ("has_payment_url", .flag),
+        ("has_offer", .flag),
+        ("offer.cash_amount", .text), ("offer.cash_amount_br", .text),
+        ("offer.savings", .text), ("offer.savings_br", .text),
+        ("offer.valid_until", .text), ("offer.valid_until_br", .text),
+        ("offer.has_installments", .flag),
+        ("offer.installments", .records(Dictionary(uniqueKeysWithValues: installmentEntries))),
     ]
+
+    /// The schema of one element of `offer.installments`.
+    static let installmentEntries: [(String, VariableKind)] = [
+        ("count", .number), ("amount", .text), ("amount_br", .text), ("total", .text), ("total_br", .text),
+    ]
+
+    /// `offer.*` (SPEC §3 Offers): the settlement the speaking step offers.
+    static func offerValues(_ o: Offer) -> [String: Any] {
+        [
+            "cash_amount": o.cashAmount.plain, "cash_amount_br": o.cashAmount.br,
+            "savings": o.savings.plain, "savings_br": o.savings.br,
+            "valid_until": o.validUntil.iso, "valid_until_br": o.validUntil.br,
+            "has_installments": !o.installments.isEmpty,
+            "installments": o.installments.map { i -> [String: Any] in
+                [
+                    "count": i.count, "amount": i.amount.plain, "amount_br": i.amount.br,
+                    "total": i.total.plain, "total_br": i.total.br,
+                ]
+            },
+        ]
+    }
 
     /// The sums of a list of titles under a group name (`totals`, `totals_overdue`, `totals_upcoming`).
     static func totalsEntries(_ group: String) -> [(String, VariableKind)] {

@@ -56,6 +56,25 @@ final class MessageScope: TemplateObject {
                 pix["amount_br"] = .text(m.pixAmount.br)
             }
             return .object(TemplateGroup(pix))
+        case "has_offer": return .flag(m.offer != nil)
+        case "offer":
+            guard let o = m.offer else { return nil }
+            return .object(
+                TemplateGroup([
+                    "cash_amount": .text(o.cashAmount.plain), "cash_amount_br": .text(o.cashAmount.br),
+                    "savings": .text(o.savings.plain), "savings_br": .text(o.savings.br),
+                    "valid_until": .text(o.validUntil.iso), "valid_until_br": .text(o.validUntil.br),
+                    "has_installments": .flag(!o.installments.isEmpty),
+                    "installments": .list(
+                        o.installments.map { i in
+                            .object(
+                                TemplateGroup([
+                                    "count": .number(i.count), "amount": .text(i.amount.plain),
+                                    "amount_br": .text(i.amount.br), "total": .text(i.total.plain),
+                                    "total_br": .text(i.total.br),
+                                ]))
+                        }),
+                ]))
         default: return nil
         }
     }

@@ -46,10 +46,14 @@ extension TemplateSet {
         }
         var template = ""
         if case .message(_, let name, _) = step.action { template = name }
-        let message = PlannedMessage(
+        var message = PlannedMessage(
             id: "R20261123-0123456789abcdef", customer: customer, profile: book.profiles.last?.id ?? "standard",
             channel: channel, step: step, template: template, titles: titles,
             titleSteps: titles.map { _ in step.id })
+        if let terms = step.offer {
+            message.offer = Offer.make(
+                terms, titles: titles, credits: .zero, asOf: asOf, calendar: BusinessCalendar(book.calendar))
+        }
         return PaymentData.apply(
             to: message, issuer: book.bank.flatMap { try? BoletoIssuer(bank: $0) },
             pix: PaymentData.merchant(book.company))

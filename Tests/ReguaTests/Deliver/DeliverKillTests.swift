@@ -50,7 +50,8 @@ struct DeliverKillTests {
         let w = try Workspace()
         #expect(try w.run("2026-11-23").exitCode == 1)  // the shipped fixtures reject rows on purpose
         let all = Set(w.emails("2026-11-23").keys)
-        #expect(all.count == 10)
+        let n = all.count
+        #expect(n >= 3)
         let peer = try PostfixPeer()
         let gw = try Self.gatewaysFile(w, peer)
 
@@ -69,14 +70,14 @@ struct DeliverKillTests {
         let notSent = first.keys.first!
         let handed = second.keys.first { $0 != notSent }!
 
-        // A plain rerun hands over the other eight and leaves the two uncertain ones alone.
+        // A plain rerun hands over the others and leaves the two uncertain ones alone.
         let c = try Self.start(Self.deliverArgs(w, gw))
         c.waitUntilExit()
         #expect(c.terminationStatus == 1)  // uncertain messages remain: someone must look
         try peer.waitUntilQueueIsEmpty()
         var got = peer.receivedMessageIDs()
-        #expect(got.count == 9 && Set(got) == all.subtracting([notSent]))
-        #expect(try Self.states(w).values.filter { $0 == .accepted }.count == 8)
+        #expect(got.count == n - 1 && Set(got) == all.subtracting([notSent]))
+        #expect(try Self.states(w).values.filter { $0 == .accepted }.count == n - 2)
 
         // Only when told, the uncertain ones go again: the one never handed over arrives once,
         // the one that was handed over arrives a second time (what the flag warns about).
@@ -87,7 +88,7 @@ struct DeliverKillTests {
         got = peer.receivedMessageIDs()
         #expect(got.filter { $0 == notSent }.count == 1)
         #expect(got.filter { $0 == handed }.count == 2)
-        #expect(got.count == 11)
+        #expect(got.count == n + 1)
         #expect(try Self.states(w).values.allSatisfy { $0 == .accepted })
     }
 

@@ -10,6 +10,7 @@ import Testing
     /// The shipped example with a bureau, an agency, an experiment and an offer added.
     static func workspace() throws -> Workspace {
         let ws = try Workspace()
+        try withoutShippedEscalation(ws)
         let company = ws.root + "/rules/00-empresa.yaml"
         try (try String(contentsOfFile: company, encoding: .utf8) + """
 
@@ -41,6 +42,24 @@ import Testing
             """
         try text.write(toFile: ladder, atomically: true, encoding: .utf8)
         return ws
+    }
+
+    /// Takes the shipped example's own offer, call, bureau and hand-off steps (and their
+    /// sections) out of a workspace's rule book, so a test can add its own.
+    static func withoutShippedEscalation(_ ws: Workspace) throws {
+        let company = ws.root + "/rules/00-empresa.yaml"
+        var c = try String(contentsOfFile: company, encoding: .utf8)
+        let bureau = try #require(c.range(of: "\nbureau:"))
+        c = String(c[..<bureau.lowerBound]) + "\n"
+        try c.write(toFile: company, atomically: true, encoding: .utf8)
+        let ladder = ws.root + "/rules/10-regua.yaml"
+        var l = try String(contentsOfFile: ladder, encoding: .utf8)
+        let tail = try #require(l.range(of: "\n  - id: aviso_negativacao_d36"))
+        l = String(l[..<tail.lowerBound]) + "\n"
+        let from = try #require(l.range(of: "  - id: proposta_d15"))
+        let to = try #require(l.range(of: "  # Carta formal de cobrança aos 30 dias."))
+        l.removeSubrange(from.lowerBound..<to.lowerBound)
+        try l.write(toFile: ladder, atomically: true, encoding: .utf8)
     }
 
     static func pythonCSV(_ path: String) throws -> [[String: String]] {

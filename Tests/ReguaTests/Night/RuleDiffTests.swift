@@ -214,4 +214,23 @@ import Testing
         #expect(e.diagnostics.contains { $0.description.contains("rules-a/") })
         #expect(e.diagnostics.contains { $0.description.contains("rules-b/") })
     }
+
+    /// A hand-off step moved later: the title handed off tonight is `removed`, and the
+    /// `handoff` row of the totals says so.
+    @Test func handOffsAreComparedLikeSteps() throws {
+        let w = try Workspace()
+        let new = try Self.editedBook(w, "later-handoff") {
+            $0.replacingOccurrences(of: "    offset: 120\n    handoff:", with: "    offset: 150\n    handoff:")
+        }
+        let r = try RuleDiff.run(
+            oldRules: w.root + "/rules", newRules: new, options: w.options(), asOf: Day(iso: "2026-11-23")!)
+        let old = try Night(rules: w.root + "/rules", w, asOf: "2026-11-23")
+        let now = try Night(rules: new, w, asOf: "2026-11-23")
+        #expect(old.decision.handoffs.map(\.title.title.id.raw) == ["NF-10408"] && now.decision.handoffs.isEmpty)
+        let row = try #require(r.channels.first { $0.channel == "handoff" })
+        #expect(row.old == 1 && row.new == 0)
+        let removed = try #require(r.categories.first { $0.category == .removed })
+        #expect(removed.titles == 1 && removed.sampleCustomers == ["C048"])
+        #expect(removed.transitions.map(\.from) == ["assessoria_d120/handoff"])
+    }
 }

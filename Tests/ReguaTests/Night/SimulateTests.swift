@@ -22,7 +22,10 @@ import Testing
         let plain = try Simulation.run(
             options: ws.options(), from: Day(iso: "2026-11-23")!, to: Day(iso: "2026-11-23")!)
         #expect(plain.lines.allSatisfy { $0.held == nil })
-        #expect(plain.lines.count == summary.messages.total + summary.remittance.total)
+        let handedOff = summary.handoffs?.reduce(0) { $0 + $1.titles } ?? 0
+        let bureau = (summary.bureau?.includes ?? 0) + (summary.bureau?.excludes ?? 0)
+        #expect(plain.lines.count == summary.messages.total + summary.remittance.total + handedOff + bureau)
+        #expect(plain.lines.filter { $0.channel == "handoff" }.count == handedOff && handedOff == 1)
     }
 
     @Test func nightsAlreadyInTheLedgerAreShownAsRecorded() throws {
@@ -33,7 +36,12 @@ import Testing
         #expect(sim.notes[0].contains("night 2026-11-23 is already in the ledger"), "\(sim.notes)")
         let recorded = sim.lines.filter { $0.recorded == true }
         #expect(recorded.allSatisfy { $0.night == "2026-11-23" })
-        #expect(recorded.filter { $0.channel != "bank" }.count == real.messages.total)
+        let escalation: Set<String> = ["bank", "bureau", "handoff"]
+        #expect(recorded.filter { !escalation.contains($0.channel) }.count == real.messages.total)
+        // The shipped night hands one title to the agency; the bureau's include waits for its notice.
+        #expect(recorded.filter { $0.channel == "handoff" }.count == real.handoffs?.reduce(0) { $0 + $1.titles })
+        #expect(recorded.filter { $0.channel == "handoff" }.map(\.titleIDs) == [["NF-10408"]])
+        #expect(recorded.filter { $0.channel == "bureau" }.count == (real.bureau?.includes ?? 0) + (real.bureau?.excludes ?? 0))
         #expect(recorded.filter { $0.channel == "bank" }.count == real.remittance.total)
         // The titles of each recorded message are the ones the ledger has for it.
         let sentTitles = try ws.allActions().filter { $0.action.kind == .sent }.map(\.action.titleID.raw).sorted()

@@ -61,6 +61,19 @@ enum RenderFixtures {
             pixTxid: pix ? "FAT20250001" : nil)
     }
 
+    /// ``message()`` with a settlement offer: 10% off the principal, the fee waived, half the
+    /// interest, six installments at 1.99% a month of at least R$ 200,00.
+    static func offerMessage() -> PlannedMessage {
+        var m = message()
+        let terms = OfferTerms(
+            discountPercent: Percent(decimal: "10")!, waiveFeePercent: Percent(decimal: "100")!,
+            waiveInterestPercent: Percent(decimal: "50")!, validDays: 5,
+            installments: .init(
+                max: 6, minAmount: Money(cents: 200_00), interestPercentMonth: Percent(decimal: "1.99")!))
+        m.offer = Offer.make(terms, titles: m.titles, credits: .zero, asOf: asOf, calendar: BusinessCalendar(.init()))
+        return m
+    }
+
     static func context(_ m: PlannedMessage = message()) -> [String: Any] {
         TemplateContext.make(message: m, company: company, asOf: asOf, policy: policy)
     }

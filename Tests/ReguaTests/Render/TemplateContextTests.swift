@@ -83,8 +83,11 @@ import Testing
             }
             return out
         }
-        let c = RenderFixtures.context()
+        // The offer's names exist only on a message with an offer.
+        let c = RenderFixtures.context(RenderFixtures.offerMessage())
         #expect(flatten(c) == Set(TemplateContext.variables))
+        let plans = (c["offer"] as? [String: Any])?["installments"] as? [[String: Any]] ?? []
+        #expect(!plans.isEmpty && plans.allSatisfy { Set($0.keys) == Set(TemplateContext.installmentEntries.map(\.0)) })
         let titles = c["titles"] as? [[String: Any]] ?? []
         // The first title has an installment, the second a boleto: together they hold every name.
         #expect(flatten(titles[0]).union(flatten(titles[1])) == Set(TemplateContext.titleVariables))

@@ -13,6 +13,7 @@ import Testing
                 id: CustomerID("C9"), name: "Jo\u{202E}ão\r\nda Silva\u{85}",
                 document: Document.parse("12.345.678/0001-95")!,
                 address: PostalAddress(street: "Rua\tB", city: "Brasília")), channel: .letter, pix: false),
+        RenderFixtures.offerMessage(),
     ]
 
     private static let night = TemplateNight(
@@ -30,7 +31,7 @@ import Testing
             policy: RenderFixtures.policy)
         let scope = MessageScope(message: m, night: Self.night)
         let lists = ["titles", "overdue_titles", "upcoming_titles"]
-        for name in TemplateContext.variables where !lists.contains(name) {
+        for name in TemplateContext.variables where !lists.contains(name) && name != "offer.installments" {
             let path = name.split(separator: ".").map(String.init)
             var d: Any? = dict
             var s: Any? = scope
@@ -49,6 +50,14 @@ import Testing
                 for name in TemplateContext.titleVariables {
                     #expect(leaf(dt[name]) == leaf(st.child(named: name)), "\(list).\(name)")
                 }
+            }
+        }
+        let dPlans = (dict["offer"] as? [String: Any])?["installments"] as? [[String: Any]] ?? []
+        let sPlans = ((scope.child(named: "offer") as? MustacheParent)?.child(named: "installments") as? [Any]) ?? []
+        #expect(dPlans.count == sPlans.count && (m.offer == nil || !dPlans.isEmpty))
+        for (dp, sp) in zip(dPlans, sPlans) {
+            for name in TemplateContext.installmentEntries.map(\.0) {
+                #expect(leaf(dp[name]) == leaf((sp as? MustacheParent)?.child(named: name)), "offer.installments.\(name)")
             }
         }
         // The fixture has one title due today and one overdue: each list gets its own.
