@@ -6,7 +6,7 @@ import Regua
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "How well each step worked: titles reached and paid within 3, 7 and 15 days, money recovered.",
+        abstract: "How well each step and each experiment arm worked: titles reached, paid within 7, 15 and 30 days, money recovered.",
         discussion: """
             A title is reached by a step on the first night the ledger recorded it sent within --from … --to \
             (open when omitted); its payment date is the bank's settlement, else the receivables' paid_date. \

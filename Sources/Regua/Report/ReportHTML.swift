@@ -213,31 +213,31 @@ public enum ReportHTML {
         var h = "<section id=\"eficacia\">\n<h2>Eficácia das etapas</h2>\n"
         guard !rows.isEmpty else { return h + "<p class=\"empty\">Nenhuma etapa enviada no período.</p>\n</section>\n" }
         h +=
-            "<p class=\"muted\">Dos títulos alcançados por cada etapa, a parte paga até 3, 7 e 15 dias depois do "
-            + "envio, e o valor recebido em até 15 dias. Envios recentes ainda podem receber pagamentos.</p>\n"
+            "<p class=\"muted\">Dos títulos alcançados por cada etapa, a parte paga até 7, 15 e 30 dias depois do "
+            + "envio, e o valor recebido em até 30 dias. Envios recentes ainda podem receber pagamentos.</p>\n"
         h +=
             "<figure>\n"
-            + legend([("eff3", "Pagos em até 3 dias"), ("eff7", "em até 7 dias"), ("eff15", "em até 15 dias")])
+            + legend([("eff3", "Pagos em até 7 dias"), ("eff7", "em até 15 dias"), ("eff15", "em até 30 dias")])
         let bars = rows.map { r in
             let n = Int64(r.titlesReached)
             return BarRow(
                 label: r.step + " (" + offset(r.offset) + ")",
                 segments: [
-                    (Int64(r.paidWithin15) * 1000 / max(n, 1), "eff15"),
-                    (Int64(r.paidWithin7) * 1000 / max(n, 1), "eff7"),
-                    (Int64(r.paidWithin3) * 1000 / max(n, 1), "eff3"),
+                    (Int64(r.paidWithin30) * 1000 / max(n, 1), "eff15"),
+                    (Int64(r.paidWithin15) * 1000 / max(n, 1), "eff7"),
+                    (Int64(r.paidWithin7) * 1000 / max(n, 1), "eff3"),
                 ],
-                note: "3 d " + percent(Int64(r.paidWithin3), of: n) + " · 7 d " + percent(Int64(r.paidWithin7), of: n)
-                    + " · 15 d " + percent(Int64(r.paidWithin15), of: n))
+                note: "7 d " + percent(Int64(r.paidWithin7), of: n) + " · 15 d " + percent(Int64(r.paidWithin15), of: n)
+                    + " · 30 d " + percent(Int64(r.paidWithin30), of: n))
         }
         h +=
             barChart(
                 bars, scale: 1000, layout: .overlaid, labelWidth: 210, barWidth: 400,
                 ticks: [(0, "0%"), (250, "25%"), (500, "50%"), (750, "75%"), (1000, "100%")],
-                ariaLabel: "Parte paga por etapa em 3, 7 e 15 dias") + "</figure>\n"
+                ariaLabel: "Parte paga por etapa em 7, 15 e 30 dias") + "</figure>\n"
         h +=
             "<table>\n<thead><tr><th>Etapa</th><th>Prazo</th><th class=\"n\">Títulos alcançados</th>"
-            + "<th class=\"n\">Pagos em 3 dias</th><th class=\"n\">Pagos em 7 dias</th><th class=\"n\">Pagos em 15 dias</th>"
+            + "<th class=\"n\">Pagos em 7 dias</th><th class=\"n\">Pagos em 15 dias</th><th class=\"n\">Pagos em 30 dias</th>"
             + "<th class=\"n\">Recuperado</th></tr></thead>\n<tbody>\n"
         for r in rows {
             let n = Int64(r.titlesReached)
@@ -245,7 +245,7 @@ public enum ReportHTML {
                 "<tr><td class=\"id\">" + escape(r.step, limit: 40) + "</td><td class=\"id\">" + offset(r.offset)
                 + "</td><td class=\"n\">"
                 + count(r.titlesReached) + "</td>"
-            for k in [r.paidWithin3, r.paidWithin7, r.paidWithin15] {
+            for k in [r.paidWithin7, r.paidWithin15, r.paidWithin30] {
                 h +=
                     "<td class=\"n\">" + count(k) + " <span class=\"muted\">(" + percent(Int64(k), of: n)
                     + ")</span></td>"

@@ -14,19 +14,23 @@ public struct StepEffectiveness: Codable, Sendable, Equatable {
     public var paidWithin7: Int
     /// … up to 15 days after it (includes ``paidWithin7``).
     public var paidWithin15: Int
+    /// … up to 30 days after it (includes ``paidWithin15``; SPEC §6's widest window).
+    public var paidWithin30: Int
     /// `paidWithin3 / titlesReached`, 0…1, for display only.
     public var share3: Double
     /// `paidWithin7 / titlesReached`, 0…1, for display only.
     public var share7: Double
     /// `paidWithin15 / titlesReached`, 0…1, for display only.
     public var share15: Double
-    /// Money paid by the titles counted in ``paidWithin15``, as `"1234.56"`.
+    /// `paidWithin30 / titlesReached`, 0…1, for display only.
+    public var share30: Double
+    /// Money paid by the titles counted in ``paidWithin30``, as `"1234.56"`.
     public var recovered: String
 
     /// Creates a row; the shares are derived from the integer counts.
     public init(
         step: String, offset: Int, titlesReached: Int, paidWithin3: Int, paidWithin7: Int,
-        paidWithin15: Int, recovered: Money
+        paidWithin15: Int, paidWithin30: Int, recovered: Money
     ) {
         self.step = step
         self.offset = offset
@@ -34,10 +38,12 @@ public struct StepEffectiveness: Codable, Sendable, Equatable {
         self.paidWithin3 = paidWithin3
         self.paidWithin7 = paidWithin7
         self.paidWithin15 = paidWithin15
+        self.paidWithin30 = paidWithin30
         let n = Double(max(titlesReached, 1))
         self.share3 = Double(paidWithin3) / n
         self.share7 = Double(paidWithin7) / n
         self.share15 = Double(paidWithin15) / n
+        self.share30 = Double(paidWithin30) / n
         self.recovered = recovered.plain
     }
 }
@@ -45,7 +51,7 @@ public struct StepEffectiveness: Codable, Sendable, Equatable {
 /// Computes ``StepEffectiveness`` from the ledger's actions and what is known of payments.
 public enum EffectivenessStats {
     /// Windows after a step in which a payment is credited to it, in days.
-    public static let windows = [3, 7, 15]
+    public static let windows = [3, 7, 15, 30]
 
     /// One row per step that was sent in the period, ordered by offset, then step id.
     ///
@@ -61,10 +67,12 @@ public enum EffectivenessStats {
     ///   (a title paid, then reached by a stale file) is not credited to the step, neither
     ///   as paid nor as recovered.
     /// - *Recovered* is the amount paid (settlement amount, else `paid_amount`; a `paid`
-    ///   title with no `paid_amount` counts its whole amount) of the titles paid within 15 days.
+    ///   title with no `paid_amount` counts its whole amount) of the titles paid within 30 days.
     /// - Credit is not exclusive: a title reached by two steps before paying counts for both.
     /// - Windows still open (a step sent 2 days ago) count what is known so far; a reader
-    ///   comparing steps should choose `to` at least 15 days before the last settlement data.
+    ///   comparing steps should choose `to` at least 30 days before the last settlement data.
+    /// - The windows are SPEC §6's 7, 15 and 30 days; 3 days is kept beside them for the
+    ///   first reminders, whose effect shows in days.
     public static func compute(
         actions: [LedgerAction], titles: [Title], settlements: [TitleID: Settlement],
         from: Day?, to: Day?
@@ -121,7 +129,7 @@ public enum EffectivenessStats {
         let payments = paymentsByTitle(titles: titles, settlements: settlements, only: reachedTitles)
         var rows: [StepEffectiveness] = []
         for (step, nights) in reached {
-            var within = [0, 0, 0]
+            var within = [0, 0, 0, 0]
             var recovered = Money.zero
             for (title, night) in nights {
                 guard let p = payments[title] else { continue }
@@ -133,7 +141,8 @@ public enum EffectivenessStats {
             rows.append(
                 StepEffectiveness(
                     step: step, offset: stepOffset[step]!.offset, titlesReached: nights.count,
-                    paidWithin3: within[0], paidWithin7: within[1], paidWithin15: within[2], recovered: recovered))
+                    paidWithin3: within[0], paidWithin7: within[1], paidWithin15: within[2], paidWithin30: within[3],
+                    recovered: recovered))
         }
         return rows.sorted { a, b in
             a.offset != b.offset ? a.offset < b.offset : a.step.utf8.lexicographicallyPrecedes(b.step.utf8)
@@ -159,7 +168,7 @@ public enum EffectivenessStats {
 
     /// A plain-text table for `regua stats` on a terminal (pt-BR numbers, columns aligned).
     public static func table(_ rows: [StepEffectiveness]) -> String {
-        let head = ["etapa", "prazo", "títulos", "pagos 3d", "pagos 7d", "pagos 15d", "recuperado"]
+        let head = ["etapa", "prazo", "títulos", "pagos 7d", "pagos 15d", "pagos 30d", "recuperado"]
         var lines = [head]
         for r in rows {
             func cell(_ n: Int) -> String {
@@ -167,7 +176,7 @@ public enum EffectivenessStats {
             }
             lines.append([
                 BrazilianFormat.clean(r.step), ReportHTML.offset(r.offset), ReportHTML.count(r.titlesReached),
-                cell(r.paidWithin3), cell(r.paidWithin7), cell(r.paidWithin15),
+                cell(r.paidWithin7), cell(r.paidWithin15), cell(r.paidWithin30),
                 ReportHTML.money(r.recovered)?.br ?? r.recovered,
             ])
         }

@@ -61,17 +61,17 @@ import Testing
             #expect(rows.map(\.offset) == rows.map(\.offset).sorted())
             for row in rows {
                 let titles = want[row.step] ?? [:]
-                var within = [0, 0, 0]
+                var within = [0, 0, 0, 0]
                 var recovered: Int64 = 0
                 for (title, night) in titles {
                     guard let p = payments[title] else { continue }
                     let days = p.date.days(since: night)
                     guard days >= 0 else { continue }
-                    for (i, k) in [3, 7, 15].enumerated() where days <= k { within[i] += 1 }
-                    if days <= 15 { recovered += p.cents }
+                    for (i, k) in [3, 7, 15, 30].enumerated() where days <= k { within[i] += 1 }
+                    if days <= 30 { recovered += p.cents }
                 }
                 #expect(row.titlesReached == titles.count, "\(row.step)")
-                #expect([row.paidWithin3, row.paidWithin7, row.paidWithin15] == within, "\(row.step)")
+                #expect([row.paidWithin3, row.paidWithin7, row.paidWithin15, row.paidWithin30] == within, "\(row.step)")
                 #expect(row.recovered == Money(cents: recovered).plain, "\(row.step)")
                 creditedSomewhere += within[2]
             }

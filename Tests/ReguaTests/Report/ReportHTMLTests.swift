@@ -41,7 +41,8 @@ struct ReportHTMLTests {
         #expect(html.contains("12.345 títulos"))
         #expect(html.contains("45,3% da carteira"))  // 4.530.000 / 10.000.000
         #expect(html.contains("R$ 4.123.300,17"))  // recovered by reminder_d-5: 412.330.017 cents
-        #expect(html.contains("36,0%"))  // reminder_d-5 in 3 days: 1843 / 5120 = 0.35996
+        #expect(html.contains("51,0%"))  // reminder_d-5 in 7 days: 2611 / 5120 = 0.50996
+        #expect(html.contains("68,6%"))  // reminder_d-5 in 30 days: 3511 / 5120 = 0.68574
         #expect(html.contains("09/10/2026"))
         #expect(html.contains("Liquidações: 57 · R$ 84.213,09"))
         #expect(!html.contains("1234567.89"))  // no machine decimal leaks through
@@ -105,7 +106,7 @@ struct ReportHTMLTests {
             effectiveness: [
                 StepEffectiveness(
                     step: "<i>x</i>", offset: 1, titlesReached: 1,
-                    paidWithin3: 0, paidWithin7: 0, paidWithin15: 0,
+                    paidWithin3: 0, paidWithin7: 0, paidWithin15: 0, paidWithin30: 0,
                     recovered: .zero)
             ],
             companyName: "<b>Ltda & Cia</b>")

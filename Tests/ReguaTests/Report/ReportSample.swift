@@ -87,19 +87,19 @@ enum ReportSample {
     static let effectiveness = [
         StepEffectiveness(
             step: "reminder_d-5", offset: -5, titlesReached: 5_120, paidWithin3: 1_843, paidWithin7: 2_611,
-            paidWithin15: 3_302, recovered: Money(cents: 412_330_017)),
+            paidWithin15: 3_302, paidWithin30: 3_511, recovered: Money(cents: 412_330_017)),
         StepEffectiveness(
             step: "due_today", offset: 0, titlesReached: 1_877, paidWithin3: 604, paidWithin7: 822,
-            paidWithin15: 1_015, recovered: Money(cents: 98_122_040)),
+            paidWithin15: 1_015, paidWithin30: 1_015, recovered: Money(cents: 98_122_040)),
         StepEffectiveness(
             step: "overdue_d3", offset: 3, titlesReached: 2_210, paidWithin3: 391, paidWithin7: 688,
-            paidWithin15: 1_004, recovered: Money(cents: 121_877_310)),
+            paidWithin15: 1_004, paidWithin30: 1_004, recovered: Money(cents: 121_877_310)),
         StepEffectiveness(
             step: "overdue_d10", offset: 10, titlesReached: 803, paidWithin3: 88, paidWithin7: 160,
-            paidWithin15: 251, recovered: Money(cents: 30_411_900)),
+            paidWithin15: 251, paidWithin30: 251, recovered: Money(cents: 30_411_900)),
         StepEffectiveness(
             step: "protest_d45", offset: 45, titlesReached: 96, paidWithin3: 7, paidWithin7: 19,
-            paidWithin15: 31, recovered: Money(cents: 9_877_120)),
+            paidWithin15: 31, paidWithin30: 31, recovered: Money(cents: 9_877_120)),
     ]
 
     static func html() -> String {
