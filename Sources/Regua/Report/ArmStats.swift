@@ -55,15 +55,7 @@ public struct ArmStats: Codable, Sendable, Equatable {
                     messages.insert(a.action.messageID!)
                     if first[a.action.titleID].map({ a.night < $0 }) ?? true { first[a.action.titleID] = a.night }
                 }
-                var within = [0, 0, 0]
-                var recovered = Money.zero
-                for (title, night) in first {
-                    guard let p = payments[title] else { continue }
-                    let days = p.date.days(since: night)
-                    guard days >= 0 else { continue }
-                    for (i, k) in windows.enumerated() where days <= k { within[i] += 1 }
-                    if days <= windows.last! { recovered += p.amount }
-                }
+                let (within, recovered) = EffectivenessStats.paidWithin(windows, reached: first, payments: payments)
                 let n = Double(max(first.count, 1))
                 let perMessage =
                     messages.isEmpty ? Money.zero : Money(cents: (2 * recovered.cents + Int64(messages.count)) / (2 * Int64(messages.count)))

@@ -129,15 +129,7 @@ public enum EffectivenessStats {
         let payments = paymentsByTitle(titles: titles, settlements: settlements, only: reachedTitles)
         var rows: [StepEffectiveness] = []
         for (step, nights) in reached {
-            var within = [0, 0, 0, 0]
-            var recovered = Money.zero
-            for (title, night) in nights {
-                guard let p = payments[title] else { continue }
-                let days = p.date.days(since: night)
-                guard days >= 0 else { continue }
-                for (i, k) in windows.enumerated() where days <= k { within[i] += 1 }
-                if days <= windows[windows.count - 1] { recovered += p.amount }
-            }
+            let (within, recovered) = paidWithin(windows, reached: nights, payments: payments)
             rows.append(
                 StepEffectiveness(
                     step: step, offset: stepOffset[step]!.offset, titlesReached: nights.count,
@@ -147,6 +139,24 @@ public enum EffectivenessStats {
         return rows.sorted { a, b in
             a.offset != b.offset ? a.offset < b.offset : a.step.utf8.lexicographicallyPrecedes(b.step.utf8)
         }
+    }
+
+    /// For titles each reached on a night: how many were paid within each of `windows` days of
+    /// it (N ≤ payment date ≤ N + k), and the money paid within the widest. A payment before
+    /// the night is not credited. Shared by the steps' and the experiment arms' figures.
+    static func paidWithin(
+        _ windows: [Int], reached: [TitleID: Day], payments: [TitleID: (date: Day, amount: Money)]
+    ) -> (counts: [Int], recovered: Money) {
+        var within = Array(repeating: 0, count: windows.count)
+        var recovered = Money.zero
+        for (title, night) in reached {
+            guard let p = payments[title] else { continue }
+            let days = p.date.days(since: night)
+            guard days >= 0 else { continue }
+            for (i, k) in windows.enumerated() where days <= k { within[i] += 1 }
+            if days <= windows.last! { recovered += p.amount }
+        }
+        return (within, recovered)
     }
 
     /// When and how much each title was paid, by the rules of ``compute(actions:titles:settlements:from:to:)``.
