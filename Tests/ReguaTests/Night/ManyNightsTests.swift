@@ -58,6 +58,7 @@ import Testing
 
     @Test func quietDayHoldsMessagesToTheNextAllowedNight() throws {
         let w = try Workspace()
+        try w.protestWithoutTheLetter()
         let sunday = try w.run("2026-11-22")
         #expect(sunday.summary?.quietDay == true)
         #expect(sunday.summary?.messages.total == 0)

@@ -4,8 +4,20 @@ import Testing
 
 /// SPEC §5 on the shipped example, in process.
 @Suite struct NightRunnerTests {
+    /// The shipped ladder never protests a title that did not get the 30-day letter 10 days
+    /// before: on a fresh ledger's first night the protests due are held, and no remittance goes.
+    @Test func theShippedProtestWaitsForTheLetter() throws {
+        let w = try Workspace()
+        let r = try w.run()
+        let held = try w.allActions().filter { $0.action.stepID == "protest_d45" }
+        #expect(held.count == 3 && held.allSatisfy { $0.action.kind == .held && $0.action.reason == .requirementNotMet })
+        #expect(r.summary?.remittance.total == 0)
+        #expect(!FileManager.default.fileExists(atPath: r.folder! + "/remessa"))
+    }
+
     @Test func publishesEveryFileWithAManifestThatHolds() throws {
         let w = try Workspace()
+        try w.protestWithoutTheLetter()
         let r = try w.run()
         #expect(r.outcome == .published)
         #expect(r.exitCode == 1, "the fixtures carry bad rows on purpose")

@@ -91,6 +91,7 @@ import Testing
 
     @Test func remittanceRecordsAre240WithCRLFAndCountsAddUp() throws {
         let w = try Workspace()
+        try w.protestWithoutTheLetter()
         let r = try w.run()
         let remessa = try FileManager.default.contentsOfDirectory(atPath: r.folder! + "/remessa")
         #expect(remessa.count == 1)

@@ -130,7 +130,8 @@ import Testing
         let new = try Self.editedBook(w, "rules-no-letter") {
             $0.replacingOccurrences(
                 of: "  - id: letter_d30\n    offset: 30\n    channel: letter\n    template: carta_cobranca\n",
-                with: "")
+                with: ""
+            ).replacingOccurrences(of: "    requires: { step: letter_d30, days: 10 }\n", with: "")
         }
         let r = try RuleDiff.run(
             oldRules: w.root + "/rules", newRules: new, options: w.options(),

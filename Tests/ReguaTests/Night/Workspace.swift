@@ -31,6 +31,18 @@ final class Workspace: @unchecked Sendable {  // `root` is immutable; the files 
         try fm.copyItem(atPath: Workspace.repoRoot + "/fixtures", toPath: root + "/fixtures")
     }
 
+    /// The shipped ladder protests only after the 30-day letter (`requires`), so a fresh
+    /// ledger's first night has no protest; tests of the bank files take that requirement out
+    /// to get the example's protests on their first night.
+    func protestWithoutTheLetter() throws {
+        let ladder = root + "/rules/10-regua.yaml"
+        let text = try String(contentsOfFile: ladder, encoding: .utf8)
+        let requirement = "    remittance: protest\n    profiles: [chronic, standard]\n    requires: { step: letter_d30, days: 10 }\n"
+        precondition(text.contains(requirement), "the shipped protest step changed")
+        try text.replacingOccurrences(of: requirement, with: "    remittance: protest\n    profiles: [chronic, standard]\n")
+            .write(toFile: ladder, atomically: true, encoding: .utf8)
+    }
+
     func options(
         _ asOf: String = "2026-11-23", dryRun: Bool = false, force: Bool = false, out: String = "out",
         retorno: [String] = [], acceptGap: Bool = false
