@@ -6,7 +6,8 @@
 The shared machine's load changes within minutes, so two versions are compared with their runs
 interleaved (A, B, A, B, ...), each night in a fresh folder with a fresh ledger. Prints, for every
 stage of `regua run --json` and for the whole run's wall time, the minimum and the median.
-DATA_DIR defaults to bench/data-1000000 (made by `make bench`). Runs are left in bench/compare/
+DATA_DIR defaults to bench/data-1000000 (made by `make bench`). COMPARE_RULES=DIR runs both with
+another rule book than rules/ (one both builds can read, e.g. `git archive OLD rules | tar -x`). Runs are left in bench/compare/
 (delete them some minutes before timing anything: see BENCHMARKS.md on ext4).
 """
 import json
@@ -33,7 +34,7 @@ def main():
             os.makedirs(folder)
             start = time.monotonic()
             p = subprocess.run(
-                [binary, "run", "--as-of", "2026-11-23", "--rules", os.path.join(ROOT, "rules"),
+                [binary, "run", "--as-of", "2026-11-23", "--rules", os.environ.get("COMPARE_RULES", os.path.join(ROOT, "rules")),
                  "--customers", os.path.join(data, "customers.csv"),
                  "--receivables", os.path.join(data, "receivables.csv"),
                  "--out", os.path.join(folder, "out"), "--state", os.path.join(folder, "regua.sqlite"), "--json"],

@@ -150,8 +150,37 @@ struct QRMatrix {
         }
     }
 
-    /// XORs mask `m` over the data modules (applying it twice undoes it).
+    /// XORs mask `m` over the data modules (applying it twice undoes it). Every BR Code fits
+    /// the versions whose patterns are computed once (``maskPatterns``); larger symbols use the
+    /// formulas (``applyMaskByFormula(_:)``, the reference the tests hold the patterns to).
     mutating func applyMask(_ m: Int) {
+        guard version <= Self.patternVersions else { return applyMaskByFormula(m) }
+        let pattern = Self.maskPatterns[version - 1][m]
+        for i in modules.indices { modules[i] ^= pattern[i] }
+    }
+
+    /// The versions whose mask patterns are kept: up to 15 (77 × 77), past the longest BR Code.
+    static let patternVersions = 15
+
+    /// Per version (1…``patternVersions``) and mask, 1 where the mask inverts a data module:
+    /// the masks and the function-pattern layout depend on the version only, and eight masks
+    /// are tried twice for every code of a night (about 0.4 MB, built on first use).
+    static let maskPatterns: [[[UInt8]]] = (1...patternVersions).map { version in
+        var m = QRMatrix(version: version)
+        m.drawFunctionPatterns()
+        return (0..<8).map { mask in
+            var pattern = [UInt8](repeating: 0, count: m.size * m.size)
+            for y in 0..<m.size {
+                for x in 0..<m.size where m.isFunction[y * m.size + x] == 0 && masks(mask, x: x, y: y) {
+                    pattern[y * m.size + x] = 1
+                }
+            }
+            return pattern
+        }
+    }
+
+    /// ``applyMask(_:)`` module by module from the formulas of ISO/IEC 18004 Table 10.
+    mutating func applyMaskByFormula(_ m: Int) {
         for y in 0..<size {
             for x in 0..<size where isFunction[y * size + x] == 0 && Self.masks(m, x: x, y: y) {
                 modules[y * size + x] ^= 1

@@ -155,6 +155,24 @@ extension QRCodeTests {
         return score
     }
 
+    @Test("the kept mask patterns invert exactly the modules the formulas do, for every version they cover")
+    func maskPatternsTwin() {
+        var rng = SplitMix64(seed: 18004)
+        for version in 1...(QRMatrix.patternVersions + 1) {
+            var m = QRMatrix(version: version)
+            m.drawFunctionPatterns()
+            for i in m.modules.indices where m.isFunction[i] == 0 { m.modules[i] = UInt8(rng.next() % 2) }
+            for mask in 0..<8 {
+                var fast = m
+                var plain = m
+                fast.applyMask(mask)
+                plain.applyMaskByFormula(mask)
+                #expect(fast.modules == plain.modules, "version \(version), mask \(mask)")
+                #expect(fast.modules != m.modules)
+            }
+        }
+    }
+
     @Test("the 128-bit penalty equals the module-by-module one on 1,200 random matrices of sizes 21–117")
     func bitPenaltyTwin() {
         var rng = SplitMix64(seed: 2015)
