@@ -189,7 +189,9 @@ public struct FeedbackReader {
         if let first = rows.first, first.first?.lowercased().trimmingSpaces != "message_id" {
             rows.insert(first.count >= 3 ? ["message_id", "status", "at"] : ["message_id", "reason"], at: 0)
         }
-        let header = rows[0].map { $0.trimmingSpaces.lowercased() }
+        // An empty log (a gateway that reported nothing yet) has no rows, not even a header.
+        guard let first = rows.first else { return [] }
+        let header = first.map { $0.trimmingSpaces.lowercased() }
         return rows.dropFirst().map { r in
             var m: [String: String] = [:]
             for (k, v) in zip(header, r) { m[k] = v }
