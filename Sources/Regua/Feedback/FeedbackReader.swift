@@ -184,6 +184,12 @@ public struct FeedbackReader {
 
     static func csv(_ path: String) throws -> [[String: String]] {
         guard let data = FileManager.default.contents(atPath: path) else { throw ReguaError(.io, "cannot read \(path)") }
+        return rows(Array(data))
+    }
+
+    /// The rows of a DLR or returned-letters log, by lower-cased header; a log without its header
+    /// row gets `message_id,status,at` (or `message_id,reason` for rows of fewer than 3 cells).
+    static func rows(_ data: [UInt8]) -> [[String: String]] {
         var rows = CSVRows.parse(String(decoding: data, as: UTF8.self))
         // A DLR log may come without its header row: message_id,status,at.
         if let first = rows.first, first.first?.lowercased().trimmingSpaces != "message_id" {
