@@ -54,7 +54,8 @@ extension NightDecider {
         recorder.customer(c, profile: profile.id, facts: f, night: asOf, book: book)
         let n = CustomerNight(
             customer: c, profile: profile.id, arms: arms(of: c.id),
-            standing: CustomerStanding(customer: c, credits: credits, owed: owed, isDunnable: { suppression($0) == nil }),
+            standing: CustomerStanding(
+                customer: c, credits: credits, owed: owed, isDunnable: { suppression($0) == nil }),
             history: h)
 
         let firstAction = acc.actions.count
@@ -79,7 +80,8 @@ extension NightDecider {
 
     /// SPEC §3 Experiments: the customer's arm in each experiment of the book.
     func arms(of customer: CustomerID) -> [String: Experiment.Arm] {
-        book.experiments.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: book.experiments.map { ($0.id, $0.arm(for: customer)) })
+        book.experiments.isEmpty
+            ? [:] : Dictionary(uniqueKeysWithValues: book.experiments.map { ($0.id, $0.arm(for: customer)) })
     }
 
     /// Every action records the customer's arm in each experiment (SPEC §3 Experiments).
@@ -91,7 +93,9 @@ extension NightDecider {
 
     /// The portfolio: every receivable title; "in dunning" once a step went out for it, on an
     /// earlier night or tonight (the actions from `first` on are tonight's of this customer).
-    func addToPortfolio(_ owed: [DunnedTitle], history h: LedgerHistory, actionsFrom first: Int, into acc: inout CustomerOutcome) {
+    func addToPortfolio(
+        _ owed: [DunnedTitle], history h: LedgerHistory, actionsFrom first: Int, into acc: inout CustomerOutcome
+    ) {
         var sentTonight = Set<TitleID>()
         for a in acc.actions[first...] where a.kind == .sent { sentTonight.insert(a.titleID) }
         for d in owed {

@@ -56,4 +56,3 @@ extension NightDecider {
                 isLate: asOf > deadline))
     }
 }
-

@@ -81,7 +81,8 @@ extension NightDecider {
         guard let reason = reasonHoldingEverything(d, in: n) else { return due }
         for k in due {
             let s = book.steps[k]
-            acc.actions.append(n.action(d.title.id, s, .held, channel: s.channel, instruction: s.instruction, reason: reason))
+            acc.actions.append(
+                n.action(d.title.id, s, .held, channel: s.channel, instruction: s.instruction, reason: reason))
             recorder.verdict(.held(reason), step: s, title: d.title.id)
         }
         return []
@@ -103,7 +104,9 @@ extension NightDecider {
             } else {
                 let s = steps[k]
                 acc.actions.append(
-                    n.action(d.title.id, s, .held, channel: s.channel, instruction: s.instruction, reason: .requirementNotMet))
+                    n.action(
+                        d.title.id, s, .held, channel: s.channel, instruction: s.instruction, reason: .requirementNotMet
+                    ))
                 recorder.verdict(.held(.requirementNotMet), step: s, title: d.title.id)
             }
         }

@@ -66,7 +66,8 @@ extension NightDecider {
             recorder.verdict(.held(.noBankData), step: s, title: d.title.id)
         } else {
             acc.actions.append(n.action(d.title.id, s, .sent, instruction: instruction))
-            acc.remittances.append(PlannedRemittance(title: d, customer: n.customer, instruction: instruction, stepID: s.id))
+            acc.remittances.append(
+                PlannedRemittance(title: d, customer: n.customer, instruction: instruction, stepID: s.id))
             recorder.verdict(.sent(channel: nil, messageID: nil), step: s, title: d.title.id)
         }
     }
@@ -122,7 +123,9 @@ extension NightDecider {
     /// SPEC §3 Offers: the settlement offer of the speaking step, for the message's titles with
     /// the customer's credits netted; nil when the step has none.
     func offer(_ speaking: Step, for titles: [DunnedTitle], in n: CustomerNight) -> Offer? {
-        speaking.offer.map { Offer.make($0, titles: titles, credits: n.standing.credits, asOf: asOf, calendar: calendar) }
+        speaking.offer.map {
+            Offer.make($0, titles: titles, credits: n.standing.credits, asOf: asOf, calendar: calendar)
+        }
     }
 
     /// SPEC §3 Held back: the first reason that holds a message tonight — `quiet_day`,

@@ -37,7 +37,8 @@ import Testing
         #expect(due.map { decider.book.steps[$0].id } == ["overdue_d3"])
         #expect(r.verdicts.count == decider.book.steps.count - 1)
         #expect(r.verdicts.first { $0.step == "overdue_d10" }?.verdict == .notYet(opensOn: Day(iso: "2026-03-16")!))
-        #expect(r.verdicts.first { $0.step == "due_today" }?.verdict == .windowClosed(closedOn: Day(iso: "2026-03-09")!))
+        #expect(
+            r.verdicts.first { $0.step == "due_today" }?.verdict == .windowClosed(closedOn: Day(iso: "2026-03-09")!))
         // A higher step already sent: overdue_d3 is below the title's place on the ladder.
         let sent = [LedgerHistory.SentStep(stepID: "overdue_d10", offset: 10, night: Day(iso: "2026-03-01")!)]
         var r2 = ListRecorder()
@@ -123,7 +124,8 @@ import Testing
         let b = decider.dunned(F.title("T1", "C1", due: "2026-02-08"))
         let groups = [
             NightDecider.ChannelGroup(
-                channel: .email, items: [TitleStep(title: a, step: 2, backfill: false), TitleStep(title: b, step: 4, backfill: false)])
+                channel: .email,
+                items: [TitleStep(title: a, step: 2, backfill: false), TitleStep(title: b, step: 4, backfill: false)])
         ]
         let messages = decider.group(groups, in: Self.night())
         #expect(messages.count == 1)
@@ -146,7 +148,9 @@ import Testing
         #expect(decider.holdReason(for: m, contacts: 3, in: Self.night()) == .contactCap)
         let sunday = NightDecider(book: F.book(), asOf: Day(iso: "2026-03-08")!)
         #expect(sunday.holdReason(for: small, contacts: 9, in: Self.night()) == .quietDay)
-        let h = LedgerHistory(recentMessages: [CustomerID("C1"): [Day(iso: "2026-03-04")!, Day(iso: "2026-03-03")!, Day(iso: "2026-03-10")!]])
+        let h = LedgerHistory(recentMessages: [
+            CustomerID("C1"): [Day(iso: "2026-03-04")!, Day(iso: "2026-03-03")!, Day(iso: "2026-03-10")!]
+        ])
         #expect(decider.contactsThisWeek(Self.night(history: h)) == 1)
     }
 

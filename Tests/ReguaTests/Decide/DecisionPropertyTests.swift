@@ -10,7 +10,8 @@ import Testing
     static let steps: [Step] = {
         var s = DeciderFixtures.defaultSteps
         var settle = Step(
-            id: "settle_d20", offset: 20, action: .message(channel: .email, template: "atraso", fallback: .sms), index: 6)
+            id: "settle_d20", offset: 20, action: .message(channel: .email, template: "atraso", fallback: .sms),
+            index: 6)
         settle.requires = Step.Requirement(step: "overdue_d10", days: 5)
         settle.offer = OfferTerms(discountPercent: Percent(decimal: "10")!, validDays: 5)
         s.append(settle)
@@ -30,8 +31,10 @@ import Testing
         for c in 0..<Int(rng.next() % 6 + 2) {
             let id = "C\(c)"
             var customer = DeciderFixtures.customer(
-                id, segment: rng.next() % 3 == 0 ? "B2B" : nil, score: rng.next() % 2 == 0 ? Int(rng.next() % 1000) : nil,
-                email: rng.next() % 4 == 0 ? nil : "c\(c)@example.com", phone: rng.next() % 4 == 0 ? nil : "+5511987654321",
+                id, segment: rng.next() % 3 == 0 ? "B2B" : nil,
+                score: rng.next() % 2 == 0 ? Int(rng.next() % 1000) : nil,
+                email: rng.next() % 4 == 0 ? nil : "c\(c)@example.com",
+                phone: rng.next() % 4 == 0 ? nil : "+5511987654321",
                 optOut: rng.next() % 5 == 0 ? [.email] : [])
             if rng.next() % 8 == 0 { customer.hold = "litigation" }
             customers.append(customer)
@@ -70,7 +73,8 @@ import Testing
     }
 
     /// Checks one night against the history before it.
-    static func check(_ d: NightDecision, before h: LedgerHistory, portfolio p: Portfolio, book: RuleBook, seed: UInt64) {
+    static func check(_ d: NightDecision, before h: LedgerHistory, portfolio p: Portfolio, book: RuleBook, seed: UInt64)
+    {
         let decider = NightDecider(book: book, asOf: d.asOf)
         let titles = Dictionary(uniqueKeysWithValues: p.titles.map { ($0.id, $0) })
         let customers = Dictionary(uniqueKeysWithValues: p.customers.map { ($0.id, $0) })
@@ -81,7 +85,8 @@ import Testing
             // A step never sent twice for a title, and the ladder only moves up.
             #expect(!before.contains { $0.stepID == a.stepID }, "seed \(seed): \(a.stepID) again for \(a.titleID.raw)")
             #expect(tonight.insert(a.titleID.raw + "/" + a.stepID).inserted, "seed \(seed): twice tonight")
-            #expect(before.allSatisfy { $0.offset <= a.offset }, "seed \(seed): \(a.titleID.raw) moved down to \(a.stepID)")
+            #expect(
+                before.allSatisfy { $0.offset <= a.offset }, "seed \(seed): \(a.titleID.raw) moved down to \(a.stepID)")
             #expect(!(h.superseded[a.titleID] ?? []).contains(a.stepID), "seed \(seed): superseded step sent")
             // Nothing to a title not dunnable, a customer on hold, or a title handed off.
             let t = titles[a.titleID]!
@@ -111,7 +116,8 @@ import Testing
             let sent = Set(d.actions.filter { $0.messageID == m.id && $0.kind == .sent }.map(\.titleID))
             #expect(sent == Set(m.titles.map(\.title.id)), "seed \(seed): message \(m.id) and its actions differ")
         }
-        #expect(d.actions.filter { $0.messageID != nil }.allSatisfy { a in d.messages.contains { $0.id == a.messageID } })
+        #expect(
+            d.actions.filter { $0.messageID != nil }.allSatisfy { a in d.messages.contains { $0.id == a.messageID } })
         // Caps never exceeded: this week's messages before tonight plus tonight's.
         let weekStart = d.asOf.adding(days: -6)
         for (c, n) in Dictionary(grouping: d.messages, by: { $0.customer.id }).mapValues(\.count) {
