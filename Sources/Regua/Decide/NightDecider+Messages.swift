@@ -25,7 +25,7 @@ extension NightDecider {
                 toBureau(item.title, s, in: n, into: &acc, recorder: &recorder)
             case .handoff(let id):
                 toHandoff(item.title, s, id, in: n, into: &acc, recorder: &recorder)
-            case .message(let channel, _, let fallback):
+            case .message(let channel, _, _):
                 let t = item.title.title
                 if let pick = self.channel(for: s, in: n) {
                     if let g = groups.firstIndex(where: { $0.channel == pick }) {
@@ -37,7 +37,6 @@ extension NightDecider {
                         recorder.verdict(.fallback(from: channel, to: pick, mark.issue), step: s, title: t.id)
                     }
                 } else {
-                    _ = fallback
                     let reason: HoldReason = n.customer.optOut.contains(channel) ? .optOut : .noContact
                     acc.actions.append(n.action(t.id, s, .held, channel: channel, reason: reason))
                     let mark = reason == .noContact ? n.history.unusable(channel, of: n.customer) : nil
