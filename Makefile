@@ -36,7 +36,7 @@ bench-years: deps
 ## for $(FUZZ_SECONDS) s from the seeds in Fuzz/corpus/<target>/; findings go to Fuzz/crashes/ (git-ignored),
 ## inputs found along the way to Fuzz/work/<target>/ (git-ignored). Fails if any target found something.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= FuzzIngest FuzzRuleBook FuzzCNABReturn
+FUZZ_TARGETS ?= FuzzIngest FuzzRuleBook FuzzCNABReturn FuzzFeedback
 # Seconds one input may take before libFuzzer calls it a hang, and the memory it may use.
 FUZZ_TIMEOUT ?= 10
 FUZZ_RSS_MB ?= 2048

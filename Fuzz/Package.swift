@@ -29,6 +29,11 @@ let package = Package(
             dependencies: ["FuzzSupport", "CFuzzDriver", .product(name: "Regua", package: "Regua")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
+        .executableTarget(
+            name: "FuzzFeedback",
+            dependencies: ["FuzzSupport", "CFuzzDriver", .product(name: "Regua", package: "Regua")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

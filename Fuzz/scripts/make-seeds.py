@@ -106,6 +106,56 @@ def cnab():
     put("FuzzCNABReturn", "caixa", b"\2" + b"".join(r + b"\r\n" for r in caixa))
 
 
+def postfix_dsn(verp_id, recipient, action, status, message_id, crlf=False):
+    """A bounce laid out as Postfix writes one (RFC 3464 multipart/report), built by Python's
+    email package so that the MIME framing is not ours."""
+    from email.message import EmailMessage
+    from email.mime.base import MIMEBase
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+    report = MIMEMultipart("report", report_type="delivery-status", boundary="B7E2A1F0.1764748313/mx.exemplo.com.br")
+    report["Date"] = "Thu,  3 Dec 2026 07:51:53 +0000 (UTC)"
+    report["From"] = "MAILER-DAEMON@mx.exemplo.com.br (Mail Delivery System)"
+    report["Subject"] = "Undelivered Mail Returned to Sender"
+    report["To"] = "cobranca+%s@exemplo.com.br" % verp_id
+    report.attach(MIMEText("This is the mail system at host mx.exemplo.com.br.\n", "plain"))
+    from email import message_from_string
+    status_part = MIMEBase("message", "delivery-status")
+    status_part.set_payload([
+        message_from_string(
+            "Reporting-MTA: dns; mx.exemplo.com.br\n"
+            "X-Postfix-Queue-ID: 4Z2X1Y0W\n"
+            "X-Postfix-Sender: rfc822; cobranca+%s@exemplo.com.br\n"
+            "Arrival-Date: Thu,  3 Dec 2026 07:51:50 +0000 (UTC)\n\n" % verp_id),
+        message_from_string(
+            "Final-Recipient: rfc822; %s\n"
+            "Original-Recipient: rfc822;%s\n"
+            "Action: %s\n"
+            "Status: %s\n"
+            "Diagnostic-Code: smtp; 550 5.1.1 <%s>: Recipient address rejected\n\n"
+            % (recipient, recipient, action, status, recipient)),
+    ])
+    report.attach(status_part)
+    headers = MIMEBase("text", "rfc822-headers")
+    headers.set_payload("Return-Path: <cobranca+%s@exemplo.com.br>\nMessage-ID: <%s@exemplo.com.br>\nSubject: Aviso\n" % (verp_id, message_id))
+    report.attach(headers)
+    data = report.as_bytes()
+    return data.replace(b"\n", b"\r\n") if crlf else data
+
+
+def feedback():
+    hard = postfix_dsn("R20261123-0123456789abcdef", "ana@exemplo.com.br", "failed", "5.1.1", "R20261123-0123456789abcdef")
+    soft = postfix_dsn("R20261124-fedcba9876543210", "bia@exemplo.com.br", "delayed", "4.4.1 (timeout)", "R20261124-fedcba9876543210", crlf=True)
+    put("FuzzFeedback", "dsn-hard", b"\0" + hard)
+    put("FuzzFeedback", "dsn-soft-crlf", b"\0" + soft)
+    mbox = b"From MAILER-DAEMON Thu Dec  3 07:51:53 2026\n" + hard + b"\n>From quoted\nFrom MAILER-DAEMON Thu Dec  3 07:51:54 2026\n" + soft
+    put("FuzzFeedback", "mbox-two", b"\2" + mbox)
+    put("FuzzFeedback", "dlr-header", b"\1" + b"message_id,status,at\nR20261123-0123456789abcdef,1,2026-11-23T08:00:01Z\nR20261123-0123456789abcdef,16,2026-11-23T08:00:05Z\n")
+    put("FuzzFeedback", "dlr-bare", b"\1" + b"R20261123-0123456789abcdef,2,2026-11-23 08:00:01\r\n\"R2,x\",8,\n")
+    put("FuzzFeedback", "returned", b"\3" + b"message_id,reason\nR20261123-0123456789abcdef,mudou-se\n")
+
+
 ingest()
 rulebook()
 cnab()
+feedback()

@@ -184,12 +184,20 @@ public struct FeedbackReader {
 
     static func csv(_ path: String) throws -> [[String: String]] {
         guard let data = FileManager.default.contents(atPath: path) else { throw ReguaError(.io, "cannot read \(path)") }
+        return rows(Array(data))
+    }
+
+    /// The rows of a DLR or returned-letters log, by lower-cased header; a log without its header
+    /// row gets `message_id,status,at` (or `message_id,reason` for rows of fewer than 3 cells).
+    static func rows(_ data: [UInt8]) -> [[String: String]] {
         var rows = CSVRows.parse(String(decoding: data, as: UTF8.self))
         // A DLR log may come without its header row: message_id,status,at.
         if let first = rows.first, first.first?.lowercased().trimmingSpaces != "message_id" {
             rows.insert(first.count >= 3 ? ["message_id", "status", "at"] : ["message_id", "reason"], at: 0)
         }
-        let header = rows[0].map { $0.trimmingSpaces.lowercased() }
+        // An empty log (a gateway that reported nothing yet) has no rows, not even a header.
+        guard let first = rows.first else { return [] }
+        let header = first.map { $0.trimmingSpaces.lowercased() }
         return rows.dropFirst().map { r in
             var m: [String: String] = [:]
             for (k, v) in zip(header, r) { m[k] = v }
