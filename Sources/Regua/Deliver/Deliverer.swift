@@ -204,6 +204,10 @@ public struct Deliverer {
         let channels = try channels()
         let lock = options.dryRun ? nil : try RunLock(ledgerPath: options.statePath + ".deliver")
         defer { withExtendedLifetime(lock) {} }
+        if case .postgres = try LedgerLocation(state: options.statePath) {
+            throw ReguaError(
+                .refused, "regua deliver does not take a PostgreSQL ledger yet (--state \(options.statePath)); nothing was done")
+        }
         guard FileManager.default.fileExists(atPath: options.statePath) else {
             throw ReguaError(.refused, "no ledger at \(options.statePath); run `regua run` first")
         }

@@ -78,6 +78,10 @@ public struct FeedbackReader {
 
     /// Reads every source given.
     public func run() throws -> FeedbackReport {
+        if case .postgres = try LedgerLocation(state: options.statePath) {
+            throw ReguaError(
+                .refused, "regua feedback does not take a PostgreSQL ledger yet (--state \(options.statePath)); nothing was done")
+        }
         guard FileManager.default.fileExists(atPath: options.statePath) else {
             throw ReguaError(.refused, "no ledger at \(options.statePath); nothing was delivered to read feedback for")
         }

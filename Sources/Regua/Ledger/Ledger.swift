@@ -1,7 +1,9 @@
 /// The ledger: what every night decided, so that no step is sent twice and a night is final.
 ///
-/// SQLite now (``SQLiteLedger``); the protocol is the seam for a PostgreSQL ledger later.
-public protocol Ledger: AnyObject {
+/// Two implementations: ``SQLiteLedger`` (one file, the embedded default) and
+/// ``PostgresLedger`` (`--state postgres://…`); ``LedgerLocation`` opens the one `--state` names.
+/// The night (``NightRunner``), `explain`, `simulate` and `stats` speak only to this protocol.
+public protocol Ledger: AnyObject, Sendable {
     /// The record of a night, if it was committed.
     func night(_ day: Day) throws -> NightRecord?
     /// The latest night committed.
@@ -12,12 +14,27 @@ public protocol Ledger: AnyObject {
     func history(before day: Day, scope: HistoryScope) throws -> LedgerHistory
     /// Settlements read from bank return files on or before `day`, by title.
     func settlements(upTo day: Day) throws -> [TitleID: Settlement]
+    /// Settlements read from bank return files on or before `day`, for `titles` only.
+    func settlements(upTo day: Day, titles: [TitleID]) throws -> [TitleID: Settlement]
+    /// The ladder steps first sent on nights `from` … `to` (the report's effectiveness).
+    func ladderSteps(from: Day, to: Day) throws -> [EffectivenessStats.LadderStep]
+    /// Every step sent before `day` for these titles, with its channel, oldest first.
+    func sentSteps(titles: [TitleID], before day: Day) throws -> [TitleID: [LedgerHistory.SentStep]]
+    /// The offers made on nights `from` … `to` (for `regua stats`).
+    func offers(from: Day, to: Day) throws -> [(night: Day, record: OfferRecord)]
     /// The night a return file (by SHA-256) was read, if it was.
     func returnFileNight(hash: String) throws -> Day?
     /// The next remittance file sequence number (NSA) for a bank and agreement.
     func nextNSA(bankCode: String, agreement: String) throws -> Int
-    /// Records a night in one transaction: the run, every action, NSAs, bank state, return files.
-    func commit(_ night: NightCommit) throws -> Int64
+    /// Records a night in ONE transaction (the run, every action, NSAs, bank state, return
+    /// files) whose rows are written first and whose COMMIT waits for `beforeCommit` to return:
+    /// the night calls it on another thread while its files are rendered and flushed, and
+    /// `beforeCommit` returns (with the remittance files, known only then, recorded with the
+    /// others) once they are on disk. If it throws, the transaction rolls back and nothing is
+    /// recorded; a process killed before it returns leaves nothing recorded either (SQLite's
+    /// journal, or PostgreSQL dropping the open transaction with the connection). Nothing else
+    /// may use this ledger while `beforeCommit` waits.
+    func commit(_ night: NightCommit, before beforeCommit: () throws -> [RemittanceFileRecord]) throws -> Int64
     /// Marks a committed night as published (its folder is visible in `out/`).
     func markPublished(runID: Int64) throws
     /// Deletes a committed night that was never published (its output was never visible).
@@ -225,6 +242,11 @@ public struct NightCommit: Sendable {
 }
 
 extension Ledger {
+    /// Records a night in one transaction, its remittance files already in `night`.
+    public func commit(_ night: NightCommit) throws -> Int64 {
+        try commit(night, before: { [] })
+    }
+
     /// What the decider needs about nights before `day`, for every title and customer.
     public func history(before day: Day) throws -> LedgerHistory {
         try history(before: day, scope: .everything)

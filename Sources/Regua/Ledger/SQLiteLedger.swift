@@ -5,7 +5,7 @@ import GRDB
 ///
 /// The file carries `PRAGMA application_id` = 'RGUA' so a foreign database is refused, never
 /// migrated or overwritten; a file that is not SQLite is refused the same way.
-public final class SQLiteLedger: Ledger {
+public final class SQLiteLedger: Ledger {  // every stored property is an immutable Sendable value
     /// 'RGUA' as a 32-bit integer.
     static let applicationID: Int32 = 0x5247_5541
     let dbQueue: DatabaseQueue
@@ -214,11 +214,6 @@ public final class SQLiteLedger: Ledger {
     }
 
     // MARK: - Writes
-
-    /// Records a night in one transaction, replacing an earlier run of it with `--force`.
-    public func commit(_ n: NightCommit) throws -> Int64 {
-        try commit(n, before: { [] })
-    }
 
     /// Records a night in one transaction whose rows are written first and whose COMMIT waits
     /// for `beforeCommit` to return (with the remittance files known only then, recorded with

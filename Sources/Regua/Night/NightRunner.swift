@@ -11,6 +11,7 @@ import Logging
 /// 1. Load and validate the rule book and templates (exit 2), read the inputs (exit 3).
 ///    Nothing is written yet.
 /// 2. Take the ledger lock (exit 4 if held), then read the return files (exit 2 if refused).
+///    The ledger is any ``Ledger`` (``LedgerLocation`` opens the one `--state` names).
 /// 3. Open the ledger and classify the night: new, already published (same hashes → nothing to
 ///    do), committed but not published (a crash between steps 7 and 9), or refused.
 /// 4. Decide (pure). `--dry-run` stops here.
@@ -58,24 +59,22 @@ public struct NightRunner {
         try loaded.refuseBrokenExport()
         clock.lap("ingest")
 
-        // 2. One run at a time.
-        let lock = options.dryRun ? nil : try RunLock(ledgerPath: options.statePath)
-        defer { withExtendedLifetime(lock) {} }
-        Self.crashPoint("after-lock")
+        // 2. One run at a time (per ledger file; per night, and shard, in PostgreSQL).
         let book = loaded.book
         let asOf = options.asOf ?? Self.today(in: book.timeZone)
+        let location = try LedgerLocation(state: options.statePath)
+        let lock = options.dryRun ? nil : try location.lock(LedgerLockKey(night: asOf))
+        defer { withExtendedLifetime(lock) {} }
+        Self.crashPoint("after-lock")
         logger.info(
             "night \(asOf.iso): \(loaded.inputs.customers.count) customers, \(loaded.inputs.titles.count) titles, \(loaded.inputs.rejects.count) rejected rows"
         )
 
         // 3. The ledger and the state of this night.
-        let ledger: SQLiteLedger
+        let ledger: any Ledger
         do {
-            if options.dryRun {
-                ledger = try SQLiteLedger.forReading(path: options.statePath)  // its bytes never change
-            } else {
-                ledger = try SQLiteLedger(path: options.statePath)
-            }
+            // A dry run opens it read-only: its bytes (its rows) never change.
+            ledger = try options.dryRun ? location.openForReading() : location.openForWriting()
         } catch let e as LedgerError {
             throw ReguaError(.io, e.description + "; nothing was done")
         }
@@ -233,7 +232,7 @@ public struct NightRunner {
                 replacesRunID: replaces, acceptedGap: gap, forcedVolume: forcedOverMax != nil,
                 seenTitles: titles.map(\.id))
             night.offers = Self.offerRecords(decision)
-            committing = BackgroundJob("regua ledger") {
+            committing = BackgroundJob("regua ledger") { [night] in
                 commitOutcome.result = Result { try ledger.commit(night, before: gate.waitUntilOpen) }
             }
         }

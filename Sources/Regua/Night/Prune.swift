@@ -17,11 +17,20 @@ public enum Prune {
             guard let night = Day(iso: String(name.prefix(10))), night < cutoff else { return false }
             return name.count == 10 || name.dropFirst(10).hasPrefix(".replaced-")
         }.sorted()
+        if case .postgres = try LedgerLocation(state: statePath) {
+            throw ReguaError(
+                .refused, "regua prune does not take a PostgreSQL ledger yet (--state \(statePath)); nothing was removed")
+        }
         guard fm.fileExists(atPath: statePath) else {
             throw ReguaError(.io, "no ledger at \(statePath): a prune is recorded there")
         }
         if dryRun {
-            let ledger = try Simulation.readOnlyLedger(statePath)
+            let ledger: SQLiteLedger
+            do {
+                ledger = try SQLiteLedger.forReading(path: statePath)
+            } catch let e as LedgerError {
+                throw ReguaError(.io, e.description)
+            }
             return PruneRecord(
                 asOf: asOf.iso, keepDays: keepDays, cutoff: cutoff.iso, folders: names,
                 titlesArchived: try ledger.titlesToArchive(notSeenSince: cutoff))

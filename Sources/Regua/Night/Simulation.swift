@@ -230,19 +230,21 @@ public enum Simulation {
         return e
     }
 
-    /// A writable in-memory copy of the ledger at `path` (missing: empty); the file is only read.
-    static func scratchLedger(_ path: String) throws -> SQLiteLedger {
+    /// A ledger to play nights on for `state` (a path or a `postgres://` URL), never recorded:
+    /// an in-memory copy of an SQLite file (missing: empty), or an uncommitted PostgreSQL
+    /// transaction.
+    static func scratchLedger(_ state: String) throws -> any Ledger {
         do {
-            return try SQLiteLedger(inMemoryCopyOf: try SQLiteLedger.forReading(path: path))
+            return try LedgerLocation(state: state).openScratch()
         } catch let e as LedgerError {
             throw ReguaError(.io, e.description)
         }
     }
 
-    /// The ledger at `path` opened read-only (missing: empty), for commands that never record.
-    static func readOnlyLedger(_ path: String) throws -> SQLiteLedger {
+    /// The ledger `state` names opened read-only (missing: empty), for commands that never record.
+    static func readOnlyLedger(_ state: String) throws -> any Ledger {
         do {
-            return try SQLiteLedger.forReading(path: path)
+            return try LedgerLocation(state: state).openForReading()
         } catch let e as LedgerError {
             throw ReguaError(.io, e.description)
         }

@@ -10,12 +10,12 @@ public enum Stats {
         if let from, let to, from > to {
             throw ReguaError(.refused, "--from \(from.iso) is after --to \(to.iso)")
         }
-        guard FileManager.default.fileExists(atPath: options.statePath) else {
+        guard try LedgerLocation(state: options.statePath).exists else {
             throw ReguaError(.io, "no ledger at \(options.statePath)")
         }
         let inputs = try NightInputs.readInputs(options)
         do {
-            let ledger = try SQLiteLedger.forReading(path: options.statePath)
+            let ledger = try LedgerLocation(state: options.statePath).openForReading()
             // Payments after `to` still count for steps sent before it: settlements are read to the end.
             let actions = try ledger.actions(from: from ?? earliest, to: to ?? latest, sentOnly: true)
             let settlements = try ledger.settlements(upTo: latest)
@@ -38,14 +38,14 @@ extension Stats {
     public static func negotiation(options: NightOptions, from: Day?, to: Day?) throws -> (
         arms: [ArmStats], offers: OfferStats
     ) {
-        guard FileManager.default.fileExists(atPath: options.statePath) else {
+        guard try LedgerLocation(state: options.statePath).exists else {
             throw ReguaError(.io, "no ledger at \(options.statePath)")
         }
         let inputs = try NightInputs.readInputs(options)
         // The experiments the book names now; a book that does not load still shows the offers.
         let experiments = (try? RuleBookLoader.load(directory: options.rulesDir))?.experiments.map(\.id) ?? []
         do {
-            let ledger = try SQLiteLedger.forReading(path: options.statePath)
+            let ledger = try LedgerLocation(state: options.statePath).openForReading()
             let settlements = try ledger.settlements(upTo: latest)
             let actions = try ledger.actions(from: from ?? earliest, to: to ?? latest, sentOnly: true)
             let arms = ArmStats.compute(
