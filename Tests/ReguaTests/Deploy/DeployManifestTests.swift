@@ -117,8 +117,17 @@ import Testing
         #expect(shard["Service"]?["Type"] == "oneshot")
         #expect(shard["Service"]?["UMask"] == "0077")
         #expect(shard["Service"]?["ExecStart"]?.contains("--shard %i/${REGUA_SHARDS}") == true)
+        for service in ["regua-nightly.service", "regua-shard@.service"] {
+            // OnFailure= is a [Unit] key; systemd ignores it under [Service].
+            let u = try Self.unit(service)
+            #expect(u["Unit"]?["OnFailure"] != nil && u["Service"]?["OnFailure"] == nil, "\(service)")
+        }
         if let analyze = ExternalTool.find("systemd-analyze") {
-            let r = try ExternalTool.run(analyze, ["verify", "--man=no", Self.deploy + "/systemd/regua-shard@.timer"])
+            let r = try ExternalTool.run(
+                analyze,
+                ["verify", "--man=no"] + ["regua-nightly.service", "regua-shard@.service", "regua-shard@.timer"].map {
+                    Self.deploy + "/systemd/" + $0
+                })
             // verify complains about the missing binary and user on a build machine; the syntax must pass.
             #expect(!r.stderr.contains("Unknown section") && !r.stderr.contains("Unknown key"), "\(r.stderr)")
         }
