@@ -23,6 +23,11 @@ struct RunCommand: ParsableCommand {
     var retorno: [String] = []
     @Option(help: "Output folder; the night goes to OUT/<date>/.")
     var out = "out"
+    @Option(
+        help:
+            "Decide only the customers of shard K of N (0 <= K < N) and publish OUT/<date>/shard-K-of-N/; every shard of a night uses the same rule book and N."
+    )
+    var shard: String?
     @Flag(help: "Decide and report, write and record nothing.")
     var dryRun = false
     @Flag(
@@ -40,10 +45,16 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var log: LogOptions
 
     func run() throws {
-        let options = NightOptions(
+        var options = NightOptions(
             asOf: try asOf.map { try parseDay($0, flag: "--as-of") }, rulesDir: data.rules,
             customers: data.customers, receivables: data.receivables, returnFiles: retorno,
             outDir: out, statePath: data.state, dryRun: dryRun, force: force, acceptGap: acceptGap)
+        if let shard {
+            guard let s = Shard(parsing: shard) else {
+                throw ValidationError("--shard must be K/N with 0 <= K < N (e.g. 0/4), not '\(shard)'")
+            }
+            options.shard = s
+        }
         let result = try NightRunner(options: options, logger: log.logger()).run()
         if json {
             try printJSON(RunJSON(result))

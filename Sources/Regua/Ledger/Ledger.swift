@@ -41,6 +41,23 @@ public protocol Ledger: AnyObject, Sendable {
     func discardUnpublished(runID: Int64) throws
     /// Actions of a range of nights (for stats and audits); `sentOnly` keeps the steps that went out.
     func actions(from: Day, to: Day, sentOnly: Bool) throws -> [LedgerAction]
+
+    // Sharded nights (SPEC §5 "Past one machine"; SQLiteLedger+Shards.swift).
+    /// Records every run committed from now on through this ledger as shard `shard` of its night.
+    func recordRuns(as shard: Shard) throws
+    /// Claims a shard of a night with a rule book; refuses (exit 2) another N, another rule book
+    /// or a night already run unsharded.
+    func claimShard(night: Day, shard: Shard, rulesHash: String) throws
+    /// Whether any shard of the night was claimed.
+    func nightIsSharded(_ night: Day) throws -> Bool
+    /// The shard's run of a night, if committed and not replaced.
+    func night(_ day: Day, shard: Shard) throws -> NightRecord?
+    /// The latest night that counts for a shard's guards, before `day` when given.
+    func lastNight(shard: Shard, before day: Day?) throws -> NightRecord?
+    /// The first of `count` NSAs reserved for a shard's remittance files of a night (the same block on a rerun).
+    func reserveNSA(night: Day, shard: Shard, bankCode: String, agreement: String, count: Int) throws -> Int
+    /// The nights recorded up to `day`, newest first, with their unsharded run and shards.
+    func nightStatuses(upTo day: Day?) throws -> [NightStatus]
 }
 
 /// Nights between the last recorded night and tonight that no run will ever decide: their

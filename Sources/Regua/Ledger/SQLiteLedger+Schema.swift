@@ -195,6 +195,7 @@ extension SQLiteLedger {
             try CompactState.rebuildArchiveFilter(db)
         }
         registerEscalation(&m)
+        registerShards(&m)
         return m
     }
 }

@@ -12,8 +12,9 @@ public final class SQLiteLedger: Ledger {  // every stored property is an immuta
     /// Path of the SQLite file.
     public let path: String
 
-    /// Opens (creating when missing) the ledger at `path`, migrating an older schema.
-    public init(path: String) throws {
+    /// Opens (creating when missing) the ledger at `path`, migrating an older schema; a write
+    /// waits up to `busyTimeout` seconds for another process's (the shards of a night share one).
+    public init(path: String, busyTimeout: TimeInterval = 5) throws {
         self.path = path
         let fm = FileManager.default
         let exists = fm.fileExists(atPath: path)
@@ -33,7 +34,7 @@ public final class SQLiteLedger: Ledger {  // every stored property is an immuta
         }
         var config = Configuration()
         config.label = "regua.ledger"
-        config.busyMode = .timeout(5)
+        config.busyMode = .timeout(busyTimeout)
         do {
             dbQueue = try DatabaseQueue(path: path, configuration: config)
         } catch {
@@ -130,7 +131,7 @@ public final class SQLiteLedger: Ledger {  // every stored property is an immuta
         }
     }
 
-    private static func nightRecord(_ db: Database, sql: String, _ args: StatementArguments) throws -> NightRecord? {
+    static func nightRecord(_ db: Database, sql: String, _ args: StatementArguments) throws -> NightRecord? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs \(sql) LIMIT 1", arguments: args) else {
             return nil
         }

@@ -22,6 +22,8 @@ public struct NightOptions: Sendable {
     /// Run a night more than `catch_up_days` + 1 days after the last one, letting the steps of
     /// the nights between go (recorded).
     public var acceptGap: Bool = false
+    /// `--shard K/N`: decide and publish only the customers of shard K (SPEC §5); nil = the whole night.
+    public var shard: Shard?
 
     /// Creates options; the defaults read the shipped example.
     public init(

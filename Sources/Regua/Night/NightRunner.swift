@@ -55,15 +55,31 @@ public struct NightRunner {
 
         var clock = StageClock()
         // 1. Rule book, templates, inputs: read only, so a bad book stops before anything exists.
-        let loaded = try NightInputs.load(options: options, logger: logger)
+        var loaded = try NightInputs.load(options: options, logger: logger)
         try loaded.refuseBrokenExport()
+        let shard = options.shard
+        if let shard {
+            guard options.returnFiles.isEmpty else {
+                throw ReguaError(
+                    .refused,
+                    "--retorno cannot be read by a shard (--shard \(shard)): a return file is the whole company's; read it with an unsharded run of the night, or before the sharded nights; nothing was done")
+            }
+            loaded.inputs = Self.restricted(loaded.inputs, to: shard)
+        }
         clock.lap("ingest")
 
-        // 2. One run at a time (per ledger file; per night, and shard, in PostgreSQL).
+        // 2. One run at a time (per ledger file, and per shard; per night and shard in PostgreSQL).
         let book = loaded.book
         let asOf = options.asOf ?? Self.today(in: book.timeZone)
         let location = try LedgerLocation(state: options.statePath)
-        let lock = options.dryRun ? nil : try location.lock(LedgerLockKey(night: asOf))
+        let lock: AnyObject?
+        if options.dryRun {
+            lock = nil
+        } else if let shard, case .file(let path) = location {
+            lock = try RunLock(ledgerPath: path + "." + shard.folderName)
+        } else {
+            lock = try location.lock(LedgerLockKey(night: asOf, shard: shard.map { $0.index + 1 } ?? 0))
+        }
         defer { withExtendedLifetime(lock) {} }
         Self.crashPoint("after-lock")
         logger.info(
@@ -73,8 +89,14 @@ public struct NightRunner {
         // 3. The ledger and the state of this night.
         let ledger: any Ledger
         do {
-            // A dry run opens it read-only: its bytes (its rows) never change.
-            ledger = try options.dryRun ? location.openForReading() : location.openForWriting()
+            if options.dryRun {
+                ledger = try location.openForReading()  // a dry run never changes its bytes (its rows)
+            } else if shard != nil, case .file(let path) = location {
+                // The shards of a night wait for one another's (short) commits.
+                ledger = try SQLiteLedger.openShared(path: path, busyTimeout: 120)
+            } else {
+                ledger = try location.openForWriting()
+            }
         } catch let e as LedgerError {
             throw ReguaError(.io, e.description + "; nothing was done")
         }
@@ -82,26 +104,37 @@ public struct NightRunner {
         let returns = try loaded.readReturnFiles(ledger: ledger, asOf: asOf)
         clock.lap("ingest")
         let inputsHash = loaded.inputsHash(returnHashes: returns.allHashes)
-        let finalFolder = options.outDir + "/" + asOf.iso
+        let finalFolder = options.outDir + "/" + asOf.iso + (shard.map { "/" + $0.folderName } ?? "")
         let folderExists = FileManager.default.fileExists(atPath: finalFolder)
+        if let shard {
+            if !options.dryRun {
+                try ledger.claimShard(night: asOf, shard: shard, rulesHash: book.hash)
+                try ledger.recordRuns(as: shard)
+            }
+        } else if try ledger.nightIsSharded(asOf) {
+            throw ReguaError(
+                .refused,
+                "night \(asOf.iso) is run in shards (out/\(asOf.iso)/shard-K-of-N/); an unsharded run of it is refused; nothing was done")
+        }
 
         var replaces: Int64?
         var rebuildOf: NightRecord?
-        if let last = try ledger.lastNight(), last.night > asOf {
+        let lastNight = try shard.map { try ledger.lastNight(shard: $0, before: nil) } ?? ledger.lastNight()
+        if let last = lastNight, last.night > asOf {
             throw ReguaError(
                 .refused,
                 "night \(asOf.iso) is before the last recorded night \(last.night.iso); a past night cannot be run again"
             )
         }
         // A night too far after the last one loses the steps of the nights between (SPEC §5).
-        let gap = try ledger.lastNight(before: asOf).flatMap {
+        let gap = try (shard.map { try ledger.lastNight(shard: $0, before: asOf) } ?? ledger.lastNight(before: asOf)).flatMap {
             NightGap(after: $0.night, night: asOf, catchUpDays: book.policy.catchUpDays)
         }
         let refuseGap = {
             guard let gap, !options.acceptGap else { return }
             throw ReguaError(.refused, Self.gapMessage(gap, night: asOf, catchUpDays: book.policy.catchUpDays))
         }
-        if let existing = try ledger.night(asOf) {
+        if let existing = try shard.map({ try ledger.night(asOf, shard: $0) }) ?? ledger.night(asOf) {
             let same = existing.rulesHash == book.hash && existing.inputsHash == inputsHash
             let visible = existing.status == .published || folderExists
             switch (visible, same) {
@@ -178,9 +211,21 @@ public struct NightRunner {
 
         // 6 (before 5, because the files carry them). NSAs: a rebuilt night reuses its own.
         // The night's files take consecutive NSAs from the first (buildFiles numbers them).
-        let firstNSA =
+        var firstNSA =
             try rebuildOf?.remittanceFiles.first?.nsa
             ?? ledger.nextNSA(bankCode: book.bank?.code ?? "", agreement: book.bank?.agreement ?? "")
+        if let shard, let bank = book.bank, rebuildOf == nil, !options.dryRun, !decision.remittances.isEmpty {
+            // Shards allocate their NSAs from the shared ledger, a block each (never one another's).
+            let items = decision.remittances.map { r in
+                RemittanceItem(
+                    title: r.title.title, customer: r.customer, instruction: r.instruction,
+                    dueDate: r.title.title.dueDate, lateFeePercent: book.policy.lateFeePercent,
+                    interestPercentMonth: book.policy.interestPercentMonth)
+            }
+            let count = try CNAB240Remittance.fileCount(bank: bank, company: book.company, date: asOf, items: items)
+            firstNSA = try ledger.reserveNSA(
+                night: asOf, shard: shard, bankCode: bank.code, agreement: bank.agreement, count: count)
+        }
 
         // Which steps paid off in the last 90 nights, for the report: from the ledger before
         // tonight only, so a rerun renders the same report.
@@ -211,13 +256,18 @@ public struct NightRunner {
         // 5. Staging: the night's files are written to a folder nobody reads (the e-mails
         // while the rest renders), flushed to disk, and only then recorded.
         Self.crashPoint("before-staging")
-        let staging = try StagingFolder(outDir: options.outDir, night: asOf)
+        let staging =
+            try shard.map {
+                try StagingFolder(
+                    outDir: options.outDir + "/" + asOf.iso, night: asOf, name: ".staging-" + $0.folderName)
+            } ?? StagingFolder(outDir: options.outDir, night: asOf)
 
         // 7 (its rows). The ledger transaction is filled on another thread while the files are
         // rendered, written and flushed; it may COMMIT only when `gate` opens, after the flush
         // (the remittance files, known once rendered, come with the opening).
         let gate = CommitGate()
         var committing: BackgroundJob?
+        var shardCommit: NightCommit?
         let commitOutcome = CommitOutcome()
         if rebuildOf == nil {
             var night = NightCommit(
@@ -232,8 +282,12 @@ public struct NightRunner {
                 replacesRunID: replaces, acceptedGap: gap, forcedVolume: forcedOverMax != nil,
                 seenTitles: titles.map(\.id))
             night.offers = Self.offerRecords(decision)
+            if shard != nil {
+                shardCommit = night  // committed after the flush: the shards share the ledger's write lock
+            } else {
             committing = BackgroundJob("regua ledger") { [night] in
                 commitOutcome.result = Result { try ledger.commit(night, before: gate.waitUntilOpen) }
+            }
             }
         }
         do {
@@ -255,6 +309,10 @@ public struct NightRunner {
         // 7. Commit.
         gate.open(remittanceFiles: outputs.remittanceFiles)
         committing?.wait()
+        if let shardCommit {
+            let files = outputs.remittanceFiles
+            commitOutcome.result = Result { try ledger.commit(shardCommit, before: { files }) }
+        }
         let runID = try commitOutcome.result?.get() ?? rebuildOf?.runID
         Self.crashPoint("after-commit")
         clock.lap("ledger")
@@ -274,6 +332,18 @@ public struct NightRunner {
         return NightResult(
             outcome: outcome, asOf: asOf, summary: outputs.summary, folder: finalFolder,
             rejects: loaded.inputs.rejects, exitCode: exitCode, notes: returns.notes, timings: clock.finish())
+    }
+
+    /// The inputs of one shard: its customers, their titles, and the rejected rows of its
+    /// customers (a rejected row whose customer_id could not be read goes to shard 0).
+    static func restricted(_ inputs: Inputs, to shard: Shard) -> Inputs {
+        var out = inputs
+        out.customers = inputs.customers.filter { shard.contains($0.id) }
+        out.titles = inputs.titles.filter { shard.contains($0.customerID) }
+        out.rejects = inputs.rejects.filter { r in
+            r.customerID.map { shard.contains(CustomerID($0)) } ?? (shard.index == 0)
+        }
+        return out
     }
 
     /// Why a night after a gap is refused, naming the nights whose steps would be lost and

@@ -21,9 +21,10 @@ public final class StagingFolder {
     /// Files written so far, in order.
     public private(set) var entries: [Entry] = []
 
-    /// Creates (after removing any leftover of a killed run) the staging folder.
-    public init(outDir: String, night: Day) throws {
-        root = outDir + "/.staging-" + night.iso
+    /// Creates (after removing any leftover of a killed run) the staging folder,
+    /// `outDir/.staging-<date>`, or `outDir/<name>` when a name is given (a shard's).
+    public init(outDir: String, night: Day, name: String? = nil) throws {
+        root = outDir + "/" + (name ?? ".staging-" + night.iso)
         let fm = FileManager.default
         do {
             try fm.createDirectory(
