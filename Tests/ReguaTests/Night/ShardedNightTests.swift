@@ -68,8 +68,14 @@ import Testing
                 if path.hasPrefix("email/") {
                     out.append(path + "|" + Hashing.sha256Hex(Array(data)))
                 } else if path.hasSuffix(".csv") {
-                    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").dropFirst()
-                    out += lines.map { path + "|" + $0 }
+                    let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).dropFirst()
+                    // A letter's first page is its place in its own shard's letters.pdf: not compared.
+                    out += lines.map { line in
+                        guard path == "letters.csv" else { return path + "|" + line }
+                        var cells = line.split(separator: ",", omittingEmptySubsequences: false)
+                        if cells.count > 4 { cells.remove(at: 4) }
+                        return path + "|" + cells.joined(separator: ",")
+                    }
                 } else if path.hasPrefix("remessa/") {
                     let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
                     for r in text.split(separator: "\n") where Array(r.utf8)[7] == UInt8(ascii: "3") {
@@ -94,7 +100,8 @@ import Testing
         let s = try Setup(generated: seed)
         #expect(try s.run("one", shard: nil) <= 1)
         let expected = try Self.decided(folders: [s.root + "/one/out/2026-11-23"], ledger: s.ledger("one"))
-        #expect(expected.contains { $0.hasPrefix("remessa|") } && expected.contains { $0.hasPrefix("email/") })
+        // (The shipped protest waits for the 30-day letter, so a first night may have no remittance.)
+        #expect(expected.contains { $0.hasPrefix("email/") } && expected.contains { $0.hasPrefix("letters.csv|") })
         for n in [1, 2, 4, 7] {
             let name = "n\(n)"
             let processes = try (0..<n).map { try s.start(name, shard: "\($0)/\(n)") }
@@ -102,7 +109,10 @@ import Testing
             #expect(processes.allSatisfy { $0.terminationStatus <= 1 }, "N=\(n)")
             let folders = (0..<n).map { s.root + "/\(name)/out/2026-11-23/shard-\($0)-of-\(n)" }
             #expect(folders.allSatisfy { FileManager.default.fileExists(atPath: $0 + "/manifest.json") })
-            #expect(try Self.decided(folders: folders, ledger: s.ledger(name)) == expected, "N=\(n)")
+            let union = try Self.decided(folders: folders, ledger: s.ledger(name))
+            #expect(
+                union == expected,
+                "N=\(n): only in the shards \(Set(union).subtracting(expected).sorted().prefix(3)), only unsharded \(Set(expected).subtracting(union).sorted().prefix(3))")
             // Each shard's remittance files carry NSAs of their own.
             let nsas = folders.flatMap { f in
                 ((try? FileManager.default.contentsOfDirectory(atPath: f + "/remessa")) ?? []).map { String($0.suffix(10).prefix(6)) }
