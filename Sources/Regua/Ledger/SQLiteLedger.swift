@@ -89,10 +89,14 @@ public final class SQLiteLedger: Ledger {  // every stored property is an immuta
                         "is an SQLite database of another application (application_id \(appID), \(tables) tables); it was left untouched"
                 )
             }
+            // Marked as Regua's before the first migration: a run killed while migrating a new
+            // file leaves a ledger the next run finishes migrating, never a "foreign" file.
+            if appID == 0 {
+                try dbQueue.write { db in try db.execute(sql: "PRAGMA application_id = \(SQLiteLedger.applicationID)") }
+            }
             var migrator = Self.migrator
             Self.registerDeliveryMigrations(&migrator)
             try migrator.migrate(dbQueue)
-            try dbQueue.write { db in try db.execute(sql: "PRAGMA application_id = \(SQLiteLedger.applicationID)") }
         } catch let e as LedgerError {
             throw e
         } catch let e as DatabaseError {
