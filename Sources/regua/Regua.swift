@@ -17,7 +17,7 @@ struct ReguaCommand: ParsableCommand {
         subcommands: [
             RunCommand.self, CheckCommand.self, ExplainCommand.self, SimulateCommand.self,
             DiffRulesCommand.self, StatsCommand.self, GenerateCommand.self, PruneCommand.self,
-            DeliverCommand.self, FeedbackCommand.self,
+            DeliverCommand.self, FeedbackCommand.self, StatusCommand.self,
         ])
 
     /// Parses, runs, and maps every failure to SPEC §6's exit codes in this one place.

@@ -63,6 +63,7 @@ import Testing
             ("simulate", try Self.json(w, ["simulate", "--from", "2026-11-23", "--to", "2026-11-26", "--show-held", "--json"])))
         outputs.append(("diff-rules", try Self.json(w, ["diff-rules", "rules", "rules", "--json"] + night)))
         outputs.append(("stats", try Self.json(w, ["stats", "--json"])))
+        outputs.append(("status", try Self.json(w, ["status", "--json"])))
         let summary = try Data(contentsOf: URL(fileURLWithPath: w.root + "/out/2026-11-23/summary.json"))
         outputs.append(("summary.json", try JSONSerialization.jsonObject(with: summary)))
 

@@ -87,6 +87,8 @@ import Testing
             ["simulate", "--from", "2026-11-24", "--to", "2026-12-31", "--show-held"] + data,
             ["stats"] + data,
             ["stats", "--json"] + data,
+            ["status", "--state", o.statePath],
+            ["status", "--state", o.statePath, "--json"],
             [
                 "diff-rules", o.rulesDir, o.rulesDir, "--as-of", "2026-11-24", "--customers", o.customers,
                 "--receivables", o.receivables, "--state", o.statePath,

@@ -185,5 +185,18 @@ import Testing
             withExtendedLifetime(lock) {}
         }
         #expect(try s.run("n", shard: "1/3") <= 1)
+        // regua status, as an operator's script reads it.
+        let status = try ExternalTool.run(Self.binary, ["status", "--state", s.root + "/n/regua.sqlite", "--json"])
+        #expect(status.status == 0, "\(status.stderr)")
+        let doc = try #require(JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let nights = try #require(doc["nights"] as? [[String: Any]])
+        #expect(nights.count == 1)
+        #expect(nights.first?["night"] as? String == "2026-11-23")
+        #expect(nights.first?["shards"] as? Int == 3)
+        #expect(nights.first?["shards_published"] as? Int == 3)
+        let before = try ExternalTool.run(
+            Self.binary, ["status", "--state", s.root + "/n/regua.sqlite", "--as-of", "2026-11-22", "--json"])
+        let beforeDoc = try #require(JSONSerialization.jsonObject(with: Data(before.stdout.utf8)) as? [String: Any])
+        #expect((beforeDoc["nights"] as? [Any])?.isEmpty == true)
     }
 }
