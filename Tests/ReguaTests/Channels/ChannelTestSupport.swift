@@ -35,7 +35,7 @@ enum ExternalTool {
     /// A fresh temporary folder, removed by the caller.
     static func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "regua-channels-tests/" + UUID().uuidString, isDirectory: true)
+            "regua-channels-test-" + UUID().uuidString, isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
