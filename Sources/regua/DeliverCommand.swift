@@ -11,7 +11,10 @@ struct DeliverCommand: ParsableCommand {
             Each message is recorded `uncertain` before it is handed over and `accepted` or `failed` after, \
             so a killed run never hands a message over twice: run it again and it goes on where it stopped. \
             Failed messages are tried again up to max_attempts; uncertain ones only with --resend-uncertain. \
-            Exit 0: everything accepted; 1: some message failed, gave up or is uncertain (see --json); \
+            A sharded night is delivered from its published shard folders (all of them, or one with --shard); \
+            a shard not published yet is listed and left for the next deliver. \
+            Exit 0: everything accepted; 1: some message failed, gave up or is uncertain, or a shard is not \
+            published yet (see --json); \
             2: refused (gateways file, flags, night not published); 3: cannot read or write; 4: another deliver runs.
             """)
 
@@ -29,6 +32,11 @@ struct DeliverCommand: ParsableCommand {
     var out = "out"
     @Option(help: "The ledger (SQLite file).")
     var state = "var/regua.sqlite"
+    @Option(
+        help: ArgumentHelp(
+            "Deliver only OUT/<date>/shard-K-of-N/ of a sharded night; without it, every published shard.",
+            valueName: "K/N"))
+    var shard: String?
     @Flag(help: "Print one JSON document on stdout.")
     var json = false
     @OptionGroup var log: LogOptions
@@ -41,9 +49,15 @@ struct DeliverCommand: ParsableCommand {
             }
             return set
         }
+        let shard = try self.shard.map { text -> Shard in
+            guard let s = Shard(parsing: text) else {
+                throw ValidationError("--shard must be K/N with 0 <= K < N (e.g. 0/4), not '\(text)'")
+            }
+            return s
+        }
         let options = DeliveryOptions(
             asOf: try asOf.map { try parseDay($0, flag: "--as-of") }, only: only, resendUncertain: resendUncertain,
-            dryRun: dryRun, outDir: out, statePath: state)
+            dryRun: dryRun, outDir: out, statePath: state, shard: shard)
         let report: DeliveryReport
         do {
             let g = try Gateways.load(path: gateways)
@@ -66,6 +80,9 @@ struct DeliverCommand: ParsableCommand {
             print(
                 "Night \(report.night)\(dryRun ? " (dry run: nothing handed over, nothing recorded)" : ""): "
                     + (counts.isEmpty ? "no messages" : counts.joined(separator: ", ")) + ".")
+            if !report.unpublishedShards.isEmpty {
+                print("  not published yet, delivered later: shard \(report.unpublishedShards.joined(separator: ", "))")
+            }
             for m in report.messages where [.failed, .uncertain, .gaveUp, .heldUncertain].contains(m.outcome) {
                 print("  \(m.messageID) \(m.channel): \(m.outcome.rawValue)\(m.answer.map { " — \($0)" } ?? "")")
             }

@@ -15,12 +15,15 @@ public struct DeliveryOptions: Sendable {
     public var outDir: String
     /// The ledger.
     public var statePath: String
+    /// Only this shard's folder of a sharded night; nil means every published shard.
+    public var shard: Shard?
 
     /// Options with the defaults of the command line.
     public init(
         asOf: Day? = nil, only: Set<String>? = nil, resendUncertain: Bool = false, dryRun: Bool = false,
-        outDir: String = "out", statePath: String = "var/regua.sqlite"
+        outDir: String = "out", statePath: String = "var/regua.sqlite", shard: Shard? = nil
     ) {
+        self.shard = shard
         self.asOf = asOf
         self.only = only
         self.resendUncertain = resendUncertain
@@ -67,6 +70,8 @@ public struct DeliveryReport: Sendable, Codable {
     public var night: String
     /// Every message of the night's chosen channels, in order.
     public var messages: [MessageDelivery]
+    /// Shards of a sharded night not published yet, `K/N`: none of their messages was handed over.
+    public var unpublishedShards: [String] = []
     /// Count per outcome.
     public var counts: [String: Int] {
         var c: [String: Int] = [:]
@@ -75,27 +80,32 @@ public struct DeliveryReport: Sendable, Codable {
     }
     /// 0 when nothing is left to do; 1 when a message failed, gave up or stays uncertain (done,
     /// but someone should look); SPEC §6.
+    /// A shard not published yet is left to do as well.
     public var exitCode: Int32 {
-        messages.contains { [.failed, .uncertain, .heldUncertain, .gaveUp].contains($0.outcome) } ? 1 : 0
+        messages.contains { [.failed, .uncertain, .heldUncertain, .gaveUp].contains($0.outcome) }
+            || !unpublishedShards.isEmpty ? 1 : 0
     }
 
-    enum CodingKeys: String, CodingKey { case night, messages, counts }
+    enum CodingKeys: String, CodingKey { case night, messages, counts, unpublishedShards }
     /// Encodes the night, the messages and the counts.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(night, forKey: .night)
         try c.encode(messages, forKey: .messages)
         try c.encode(counts, forKey: .counts)
+        try c.encode(unpublishedShards, forKey: .unpublishedShards)
     }
     /// Decodes a report (tests read `--json` back).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         night = try c.decode(String.self, forKey: .night)
         messages = try c.decode([MessageDelivery].self, forKey: .messages)
+        unpublishedShards = try c.decodeIfPresent([String].self, forKey: .unpublishedShards) ?? []
     }
-    init(night: String, messages: [MessageDelivery]) {
+    init(night: String, messages: [MessageDelivery], unpublishedShards: [String] = []) {
         self.night = night
         self.messages = messages
+        self.unpublishedShards = unpublishedShards
     }
 }
 
@@ -146,30 +156,6 @@ public struct Deliverer {
         return only
     }
 
-    /// The night to deliver: published in the ledger and present in `out/`.
-    func night(_ ledger: SQLiteLedger) throws -> Day {
-        let record: NightRecord?
-        if let d = options.asOf {
-            record = try ledger.night(d)
-            guard let record else { throw ReguaError(.refused, "night \(d.iso) was never run; nothing to deliver") }
-            guard record.status == .published else {
-                throw ReguaError(.refused, "night \(d.iso) is not published (a run was interrupted); run it again first")
-            }
-        } else {
-            record = try ledger.lastNight()
-            guard let record, record.status == .published else {
-                throw ReguaError(.refused, "no published night to deliver; run `regua run` first")
-            }
-        }
-        let day = record!.night
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: options.outDir + "/" + day.iso, isDirectory: &isDir), isDir.boolValue
-        else {
-            throw ReguaError(.refused, "night \(day.iso) is published but \(options.outDir)/\(day.iso) is missing (pruned?)")
-        }
-        return day
-    }
-
     /// The handovers of the channels in use, with their secrets read; a missing secret is
     /// refused before anything is handed over.
     func handovers(for channels: Set<String>) throws -> [String: Handover] {
@@ -202,8 +188,6 @@ public struct Deliverer {
     /// Delivers the night; `progress` is told after each message (done, total).
     public func run(progress: ((Int, Int, MessageDelivery) -> Void)? = nil) throws -> DeliveryReport {
         let channels = try channels()
-        let lock = options.dryRun ? nil : try RunLock(ledgerPath: options.statePath + ".deliver")
-        defer { withExtendedLifetime(lock) {} }
         if case .postgres = try LedgerLocation(state: options.statePath) {
             throw ReguaError(
                 .refused, "regua deliver does not take a PostgreSQL ledger yet (--state \(options.statePath)); nothing was done")
@@ -212,11 +196,27 @@ public struct Deliverer {
             throw ReguaError(.refused, "no ledger at \(options.statePath); run `regua run` first")
         }
         let ledger = try SQLiteLedger(path: options.statePath)
-        let day = try night(ledger)
+        let plan = try DeliveryFolders.resolve(
+            statuses: try ledger.nightStatuses(upTo: options.asOf), asOf: options.asOf, shard: options.shard,
+            outDir: options.outDir)
+        // One deliver per folder at a time: a shard's pod delivers its own folder while another
+        // delivers another's; a whole-night deliver holds every shard it delivers.
+        let locks =
+            options.dryRun
+            ? []
+            : try plan.folders.map { f in
+                try RunLock(ledgerPath: options.statePath + ".deliver" + (f.shard.map { "." + $0.folderName } ?? ""))
+            }
+        defer { withExtendedLifetime(locks) {} }
+        let day = plan.night
         let handovers = try handovers(for: channels)
-        let messages = try Outbox.read(folder: options.outDir + "/" + day.iso, channels: channels)
+        var messages: [OutgoingMessage] = []
+        for f in plan.folders { messages += try Outbox.read(folder: f.path, channels: channels) }
         let known = try ledger.deliveries(night: day)
         logger.info("deliver \(day.iso): \(messages.count) messages (\(channels.sorted().joined(separator: ", ")))")
+        for s in plan.unpublishedShards {
+            logger.warning("deliver \(day.iso): shard \(s) is not published yet; its messages wait for the next deliver")
+        }
         var results: [MessageDelivery] = []
         defer { for h in handovers.values { h.finish() } }
         for (i, m) in messages.enumerated() {
@@ -225,7 +225,8 @@ public struct Deliverer {
             results.append(r)
             progress?(i + 1, messages.count, r)
         }
-        return DeliveryReport(night: day.iso, messages: results)
+        return DeliveryReport(
+            night: day.iso, messages: results, unpublishedShards: plan.unpublishedShards.map(\.description))
     }
 
     private func deliver(
