@@ -202,7 +202,15 @@ struct NightInputs {
 
     /// Reads the `--retorno` files: refuses the night on a foreign, truncated or malformed file;
     /// a file already read on an earlier night changes nothing and says so.
-    func readReturnFiles(ledger: Ledger, asOf: Day) throws -> ReturnFilesRead {
+    ///
+    /// A shard (`shard`, with `allTitles` the whole receivables before the shard's restriction)
+    /// reads every file whole and keeps the events of its own customers' titles; an event whose
+    /// title is in no receivables row goes to shard 0 (as a reject whose customer is unknown). Its
+    /// reading is recorded under `<hash>:shard-K-of-N`, so each shard reads a file once, and a
+    /// file an unsharded night already read is read by no shard.
+    func readReturnFiles(ledger: Ledger, asOf: Day, shard: Shard? = nil, allTitles: [Title]? = nil) throws
+        -> ReturnFilesRead
+    {
         var out = ReturnFilesRead()
         guard !options.returnFiles.isEmpty else { return out }
         guard let bank = book.bank else {
@@ -210,9 +218,17 @@ struct NightInputs {
         }
         var byNosso: [String: TitleID] = [:]
         var ids = Set<TitleID>()
-        for t in inputs.titles {
+        var customerOf: [TitleID: CustomerID] = [:]
+        for t in allTitles ?? inputs.titles {
             ids.insert(t.id)
             if let n = t.nossoNumero { byNosso[Self.trimZeros(n)] = t.id }
+            if shard != nil, customerOf[t.id] == nil { customerOf[t.id] = t.customerID }
+        }
+        /// Whether an event of this title is this run's: every event unsharded; a shard's own.
+        func mine(_ title: TitleID?) -> Bool {
+            guard let shard else { return true }
+            guard let title, let customer = customerOf[title] else { return shard.index == 0 }
+            return shard.contains(customer)
         }
         var readTonight = Set<String>()
         for path in options.returnFiles {
@@ -225,7 +241,13 @@ struct NightInputs {
             }
             let hash = Hashing.sha256Hex(bytes)
             out.allHashes.append(hash)
-            if let night = try ledger.returnFileNight(hash: hash), night != asOf {
+            let key = shard.map { hash + ":" + $0.folderName } ?? hash
+            if shard != nil, let night = try ledger.returnFileNight(hash: hash) {
+                out.notes.append("return file \(path) was read whole by the unsharded night \(night.iso); it changes nothing")
+                out.alreadyRead.append((path as NSString).lastPathComponent)
+                continue
+            }
+            if let night = try ledger.returnFileNight(hash: key), night != asOf {
                 out.notes.append("return file \(path) was already read on night \(night.iso); it changes nothing")
                 out.alreadyRead.append((path as NSString).lastPathComponent)
                 continue
@@ -252,6 +274,7 @@ struct NightInputs {
                     // A title missing from tonight's receivables (or refused tonight) is still
                     // settled by the id the bank sent back, so it is not dunned when it returns.
                     ?? e.titleID.flatMap { $0.isEmpty ? nil : TitleID($0) }
+                guard mine(title) else { continue }  // another shard's title
                 out.occurrences[e.kind.rawValue, default: 0] += 1
                 if e.kind == .settlement, let title {
                     let paid = e.paidAmount ?? e.amount
@@ -267,7 +290,7 @@ struct NightInputs {
             }
             out.newFiles.append(
                 ReturnFileRecord(
-                    hash: hash, name: (path as NSString).lastPathComponent,
+                    hash: key, name: (path as NSString).lastPathComponent,
                     bankCode: file.bankCode, nsa: file.nsa, events: events))
         }
         return out

@@ -58,12 +58,10 @@ public struct NightRunner {
         var loaded = try NightInputs.load(options: options, logger: logger)
         try loaded.refuseBrokenExport()
         let shard = options.shard
+        // A shard reads the return files whole and keeps its own titles' events: it needs every
+        // title to tell another shard's from one missing in the receivables.
+        let allTitles = shard != nil && !options.returnFiles.isEmpty ? loaded.inputs.titles : nil
         if let shard {
-            guard options.returnFiles.isEmpty else {
-                throw ReguaError(
-                    .refused,
-                    "--retorno cannot be read by a shard (--shard \(shard)): a return file is the whole company's; read it with an unsharded run of the night, or before the sharded nights; nothing was done")
-            }
             loaded.inputs = Self.restricted(loaded.inputs, to: shard)
         }
         clock.lap("ingest")
@@ -101,7 +99,7 @@ public struct NightRunner {
             throw ReguaError(.io, e.description + "; nothing was done")
         }
         clock.lap("ledger")  // the lock and the ledger's opening (its schema, on a first night)
-        let returns = try loaded.readReturnFiles(ledger: ledger, asOf: asOf)
+        let returns = try loaded.readReturnFiles(ledger: ledger, asOf: asOf, shard: shard, allTitles: allTitles)
         clock.lap("ingest")
         let inputsHash = loaded.inputsHash(returnHashes: returns.allHashes)
         let finalFolder = options.outDir + "/" + asOf.iso + (shard.map { "/" + $0.folderName } ?? "")

@@ -86,3 +86,78 @@ extension ReturnFileNightTests {
         #expect(try w.allActions().filter { $0.action.titleID.raw == "NF-10277" && $0.action.kind == .sent }.isEmpty)
     }
 }
+
+/// `--retorno` on a sharded night (SPEC §5): every shard reads the file whole and keeps its own
+/// customers' events; a settlement of a title in no receivables row goes to shard 0; each title's
+/// settlement is recorded once, and the shards together send what one unsharded night sends.
+@Suite struct ShardedReturnFileTests {
+    typealias B = ReturnFileBuilder
+
+    /// C002's NF-10277 (shard 1 of 2), C029's NF-10290 and C001's NF-10303 (shard 0), and a title
+    /// the receivables do not have.
+    static let events = [
+        ReturnFileNightTests.settlement,
+        B.Event(
+            movement: "06", nossoNumero: "12345670000000054", titleID: "NF-10290", amount: 98_765, paid: 98_765,
+            occurrence: Day(iso: "2026-11-20")),
+        B.Event(
+            movement: "06", nossoNumero: "12345670000000056", titleID: "NF-10303", amount: 780_000, paid: 780_000,
+            occurrence: Day(iso: "2026-11-19")),
+        B.Event(
+            movement: "06", nossoNumero: "12345670000000099", titleID: "NF-GONE", amount: 10_000, paid: 10_000,
+            occurrence: Day(iso: "2026-11-19")),
+    ]
+
+    func runShards(_ w: Workspace, _ night: String, _ file: String) throws -> [NightResult] {
+        try (0..<2).map { k in
+            var o = w.options(night, retorno: [file])
+            o.shard = Shard(index: k, count: 2)
+            return try NightRunner(options: o).run()
+        }
+    }
+
+    /// The ledger's settlement rows per title, read with Python's sqlite3.
+    func settlementRows(_ w: Workspace) throws -> [String: Int] {
+        let python = try #require(ExternalTool.python3)
+        let r = try ExternalTool.run(
+            python,
+            ["-c", "import sqlite3,sys\nfor t,n in sqlite3.connect(sys.argv[1]).execute('SELECT title_id, count(*) FROM settlements GROUP BY title_id'): print(t, n)",
+             w.root + "/var/regua.sqlite"])
+        #expect(r.status == 0, "\(r.stderr)")
+        var out: [String: Int] = [:]
+        for line in r.stdout.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            out[String(parts[0])] = Int(parts[1])
+        }
+        return out
+    }
+
+    func sentPairs(_ w: Workspace) throws -> Set<String> {
+        Set(try w.allActions().filter { $0.action.kind == .sent }.map { "\($0.action.titleID.raw)/\($0.action.stepID)" })
+    }
+
+    @Test func eachShardSettlesItsOwnTitlesOnceAndTheUnionIsTheNight() throws {
+        let w = try Workspace()
+        let file = try ReturnFileNightTests().write(w, "ret.RET", events: Self.events)
+        let shards = try runShards(w, "2026-11-23", file)
+        #expect(shards.map { $0.summary?.returns.settlements } == [3, 1])
+        #expect(shards.map { $0.summary?.returns.settledAmount } == ["8887.65", "18750.00"])
+        #expect(try settlementRows(w) == ["NF-10277": 1, "NF-10290": 1, "NF-10303": 1, "NF-GONE": 1])
+
+        let plain = try Workspace()
+        let plainFile = try ReturnFileNightTests().write(plain, "ret.RET", events: Self.events)
+        let one = try NightRunner(options: plain.options(retorno: [plainFile])).run()
+        #expect(one.summary?.returns.settlements == 4)
+        let sent = try sentPairs(w)
+        #expect(sent == (try sentPairs(plain)))
+        for t in ["NF-10277", "NF-10290", "NF-10303"] { #expect(!sent.contains { $0.hasPrefix(t + "/") }, "\(t) dunned") }
+
+        // The next night with the same file: each shard has read it already.
+        let next = try runShards(w, "2026-11-24", file)
+        for r in next {
+            #expect(r.summary?.returns.settlements == 0)
+            #expect(r.notes.contains { $0.contains("already read") }, "\(r.notes)")
+        }
+        #expect(try settlementRows(w).values.allSatisfy { $0 == 1 })
+    }
+}
