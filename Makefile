@@ -4,7 +4,7 @@ SWIFT ?= swift
 AS_OF ?= 2026-11-23
 REGUA = .build/debug/regua
 
-.PHONY: deps build run test bench bench-years format clean fuzz fuzz-build
+.PHONY: deps build run test bench bench-years bench-shards format clean fuzz fuzz-build
 
 deps:
 	@scripts/install-deps.sh
@@ -31,6 +31,11 @@ bench: deps
 ## make bench-years: release build, hundreds of consecutive nights on one ledger (see BENCHMARKS.md).
 bench-years: deps
 	scripts/bench.sh --years
+
+## make bench-shards: release build, one 4M-title night in 1, 2 and 4 shards (SQLite; PostgreSQL with
+## BENCH_PG_URL=postgres://… or BENCH_PG_START=1 for a private server; see BENCHMARKS.md).
+bench-shards: deps
+	scripts/bench.sh --shards
 
 ## make fuzz: libFuzzer + AddressSanitizer builds of the readers of untrusted input (Fuzz/), each run
 ## for $(FUZZ_SECONDS) s from the seeds in Fuzz/corpus/<target>/; findings go to Fuzz/crashes/ (git-ignored),
