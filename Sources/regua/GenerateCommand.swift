@@ -23,6 +23,11 @@ struct GenerateCommand: ParsableCommand {
     var asOf = "2026-11-23"
     @Option(help: "Output folder.")
     var out: String
+    @Option(
+        help: ArgumentHelp(
+            "What the portfolio looks like: standard (the benchmark's data), or realistic (nosso número on 90% of the titles, fewer e-mails so letters are many, long accented names and addresses).",
+            valueName: "standard|realistic"))
+    var mix = "standard"
 
     func validate() throws {
         guard customers > 0, titles >= 0 else {
@@ -32,8 +37,11 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let day = try parseDay(asOf, flag: "--as-of")
+        guard let mix = DataGenerator.Mix(rawValue: mix) else {
+            throw ValidationError("--mix takes standard or realistic, not '\(self.mix)'")
+        }
         do {
-            let s = try DataGenerator(customers: customers, titles: titles, seed: seed, asOf: day).write(to: out)
+            let s = try DataGenerator(customers: customers, titles: titles, seed: seed, asOf: day, mix: mix).write(to: out)
             print(
                 "Wrote \(out)/customers.csv (\(s.customers) rows, \(s.badCustomers) bad) and \(out)/receivables.csv (\(s.titles) rows, \(s.badTitles) bad)."
             )

@@ -12,7 +12,13 @@ struct CustomerRows {
     private let asciiFirst = SampleNames.first.map(SampleNames.ascii)
     private let asciiLast = SampleNames.last.map(SampleNames.ascii)
 
-    init(width: Int) { self.width = width }
+    /// ``DataGenerator/Mix/realistic``: long names and addresses, fewer e-mails.
+    let realistic: Bool
+
+    init(width: Int, realistic: Bool = false) {
+        self.width = width
+        self.realistic = realistic
+    }
 
     /// The id of customer `i` (also used by the title rows).
     static func id(_ i: Int, width: Int, into out: inout RowBytes) {
@@ -37,9 +43,22 @@ struct CustomerRows {
                 out.text("\(last), \(SampleNames.last[l2]) & Cia. Ltda")  // needs quoting
             } else if kind < 4 {
                 out.text("Bar \"do \(SampleNames.first[f])\" Ltda")  // doubled quotes
+            } else if realistic {
+                out.text(
+                    "\(rng.pick(SampleNames.business)) \(rng.pick(SampleNames.businessTrade)) \(last) \(SampleNames.last[l2]) \(rng.pick(SampleNames.companySuffix))"
+                )
             } else {
                 out.text("\(rng.pick(SampleNames.business)) \(last) \(rng.pick(SampleNames.companySuffix))")
             }
+        } else if realistic {
+            // Brazilian full names: one or two given names, a particle, two or three surnames.
+            var name = SampleNames.first[f]
+            if rng.chance(600) { name += " " + rng.pick(SampleNames.first) }
+            if rng.chance(400) { name += " " + rng.pick(SampleNames.particles) }
+            name += " " + SampleNames.last[l2]
+            if rng.chance(500) { name += " " + rng.pick(SampleNames.last) }
+            name += " " + SampleNames.last[l1]
+            out.text(name)
         } else {
             let middle = rng.chance(500) ? " " + SampleNames.last[rng.below(SampleNames.last.count)] : ""
             out.text("\(SampleNames.first[f])\(middle) \(SampleNames.last[l1])")
@@ -57,7 +76,7 @@ struct CustomerRows {
         }
 
         // email
-        if rng.chance(850) {
+        if rng.chance(realistic ? 650 : 850) {
             let local = company ? "financeiro.\(asciiLast[l1])" : "\(asciiFirst[f]).\(asciiLast[l1])"
             out.text("\(local)\(rng.below(1000))@\(rng.pick(SampleNames.domains))")
         } else {
@@ -84,24 +103,11 @@ struct CustomerRows {
             out.empty()
         }
 
-        // address: mostly complete, some without number or CEP
-        let completeness = rng.below(100)
-        if completeness < 2 {
-            for _ in 0..<7 { out.empty() }
+        // address
+        if realistic {
+            Self.longAddress(city, into: &out, &rng)
         } else {
-            out.text(rng.pick(SampleNames.streets))
-            if completeness < 6 { out.empty() } else { out.number(1 + rng.below(3000)) }
-            if rng.chance(300) { out.text(rng.pick(SampleNames.complements)) } else { out.empty() }
-            out.text(rng.pick(SampleNames.districts))
-            out.text(city.city)
-            out.text(rng.chance(900) ? city.state : city.state.lowercased())
-            if completeness < 9 {
-                out.empty()
-            } else {
-                let cep = city.cep * 1_000_000 + rng.below(1_000_000)
-                let text = pad(cep, 8)
-                out.text(rng.chance(500) ? String(text.prefix(5)) + "-" + String(text.suffix(3)) : text)
-            }
+            Self.address(city, into: &out, &rng)
         }
 
         // segment, score, tags, opt-out
@@ -118,5 +124,50 @@ struct CustomerRows {
             out.empty()
         }
         out.endRow()
+    }
+
+    /// The standard mix's address: mostly complete, some without number or CEP.
+    private static func address(
+        _ city: (city: String, state: String, ddd: Int, cep: Int), into out: inout RowBytes, _ rng: inout SplitMix64
+    ) {
+        let completeness = rng.below(100)
+        if completeness < 2 {
+            for _ in 0..<7 { out.empty() }
+            return
+        }
+        out.text(rng.pick(SampleNames.streets))
+        if completeness < 6 { out.empty() } else { out.number(1 + rng.below(3000)) }
+        if rng.chance(300) { out.text(rng.pick(SampleNames.complements)) } else { out.empty() }
+        out.text(rng.pick(SampleNames.districts))
+        out.text(city.city)
+        out.text(rng.chance(900) ? city.state : city.state.lowercased())
+        if completeness < 9 {
+            out.empty()
+        } else {
+            let cep = city.cep * 1_000_000 + rng.below(1_000_000)
+            let text = pad(cep, 8)
+            out.text(rng.chance(500) ? String(text.prefix(5)) + "-" + String(text.suffix(3)) : text)
+        }
+    }
+
+    /// The realistic mix's address: long street and district names, complete for a letter but
+    /// for one customer in two hundred.
+    private static func longAddress(
+        _ city: (city: String, state: String, ddd: Int, cep: Int), into out: inout RowBytes, _ rng: inout SplitMix64
+    ) {
+        let completeness = rng.below(1000)
+        if completeness < 5 {
+            for _ in 0..<7 { out.empty() }
+            return
+        }
+        out.text(rng.pick(SampleNames.longStreets))
+        out.number(1 + rng.below(9000))
+        if rng.chance(600) { out.text(rng.pick(SampleNames.complements)) } else { out.empty() }
+        out.text(rng.pick(SampleNames.longDistricts))
+        out.text(city.city)
+        out.text(city.state)
+        let cep = city.cep * 1_000_000 + rng.below(1_000_000)
+        let text = pad(cep, 8)
+        out.text(completeness < 15 ? String(text.prefix(5)) + "-" + String(text.suffix(3)) : text)
     }
 }

@@ -22,6 +22,19 @@ public struct DataGenerator: Sendable {
     public var seed: UInt64
     /// The night the data is made for: due dates fall from 180 days before to 45 days after it.
     public var asOf: Day
+    /// What the portfolio looks like.
+    public var mix: Mix
+
+    /// The kinds of portfolio the generator makes.
+    public enum Mix: String, Sendable, CaseIterable {
+        /// The benchmark's long-standing data (its bytes never change): most customers with an
+        /// e-mail and a phone, a nosso número on half of the titles, short names.
+        case standard
+        /// A portfolio like the large ones real companies export: a nosso número on nine titles in
+        /// ten, fewer e-mails (so the ladder's letter fallbacks print many letters), long accented
+        /// names, long street names with complements, and addresses complete enough for letters.
+        case realistic
+    }
 
     /// What one generation wrote.
     public struct Summary: Sendable, Hashable {
@@ -46,7 +59,8 @@ public struct DataGenerator: Sendable {
     }
 
     /// Sets up a generator; nothing is made until ``write(to:)`` or ``generate()``.
-    public init(customers: Int, titles: Int, seed: UInt64, asOf: Day) {
+    public init(customers: Int, titles: Int, seed: UInt64, asOf: Day, mix: Mix = .standard) {
+        self.mix = mix
         self.customers = max(0, customers)
         self.titles = max(0, titles)
         self.seed = seed
@@ -131,7 +145,7 @@ public struct DataGenerator: Sendable {
         out.endRow()
         var good: [Int32] = []
         good.reserveCapacity(customers)
-        let customerRows = CustomerRows(width: max(7, String(customers).count))
+        let customerRows = CustomerRows(width: max(7, String(customers).count), realistic: mix == .realistic)
         for i in 1...max(1, customers) where customers > 0 {
             let bad = rng.chance(5)
             customerRows.row(i, bad: bad, into: &out, &rng)
@@ -147,7 +161,8 @@ public struct DataGenerator: Sendable {
         for h in TitleRows.header { out.text(h) }
         out.endRow()
         let titleRows = TitleRows(
-            asOf: asOf, customerWidth: customerRows.width, titleWidth: max(9, String(titles).count))
+            asOf: asOf, customerWidth: customerRows.width, titleWidth: max(9, String(titles).count),
+            realistic: mix == .realistic)
         for j in 1...max(1, titles) where titles > 0 {
             let customer = good.isEmpty ? nil : Int(good[rng.below(good.count)])
             let bad = customer == nil || rng.chance(5)

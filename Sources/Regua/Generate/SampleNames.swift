@@ -18,6 +18,33 @@ enum SampleNames {
         "Tecnologia", "Confecções", "Farmácia",
     ]
 
+    /// What a company does, after its kind (the realistic mix's long trade names).
+    static let businessTrade = [
+        "de Alimentos e Bebidas", "de Materiais de Construção", "e Comércio de Peças Automotivas",
+        "de Produtos Farmacêuticos", "e Logística Integrada", "de Tecidos e Confecções", "Agropecuária",
+        "de Equipamentos Hospitalares", "e Serviços de Informática", "de Cosméticos e Perfumaria",
+    ]
+
+    /// Particles of Brazilian names.
+    static let particles = ["da", "de", "do", "dos", "das"]
+
+    /// Street names as long as real ones.
+    static let longStreets = [
+        "Avenida Presidente Juscelino Kubitschek de Oliveira", "Rua Doutor Antônio Bento de Assunção",
+        "Avenida Marechal Cândido Rondon", "Rua Professora Conceição Aparecida Magalhães",
+        "Travessa Coronel João Gonçalves de Araújo", "Avenida Governador Agamenon Magalhães",
+        "Rua Desembargador Vicente Ferreira Guimarães", "Estrada Municipal Padre Inácio de Loyola",
+        "Rua Visconde de Inhaúma", "Alameda Barão de Limeira", "Avenida Engenheiro Luís Carlos Berrini",
+        "Rua São Sebastião do Paraíso",
+    ]
+
+    /// District names as long as real ones.
+    static let longDistricts = [
+        "Jardim Nossa Senhora Aparecida", "Vila Santa Terezinha do Menino Jesus", "Parque São Jorge",
+        "Conjunto Habitacional Presidente Médici", "Jardim das Acácias", "Centro Histórico", "Água Branca",
+        "Residencial Bosque dos Ipês",
+    ]
+
     static let companySuffix = ["Ltda", "S.A.", "ME", "EIRELI", "Ltda."]
 
     static let streets = [

@@ -10,6 +10,8 @@ struct TitleRows {
     let asOf: Day
     let customerWidth: Int
     let titleWidth: Int
+    /// ``DataGenerator/Mix/realistic``: a nosso número on 90% of the titles.
+    var realistic = false
 
     /// Appends title `j` of `customer`; a `bad` one gets one fault a reader must refuse.
     func row(_ j: Int, customer: Int?, bad: Bool, into out: inout RowBytes, _ rng: inout SplitMix64) {
@@ -78,8 +80,8 @@ struct TitleRows {
             out.empty()
         }
 
-        // nosso_numero for about half; installments for some
-        if rng.chance(500) { out.number(j, width: 11) } else { out.empty() }
+        // nosso_numero for about half (nine in ten in the realistic mix); installments for some
+        if rng.chance(realistic ? 900 : 500) { out.number(j, width: 11) } else { out.empty() }
         if rng.chance(200) {
             let total = rng.within(2...12)
             out.text("\(rng.within(1...total))/\(total)")

@@ -84,6 +84,33 @@ import Testing
     }
 }
 
+extension DataGeneratorTests {
+    /// `--mix realistic` (issue 15): a nosso número on nine titles in ten, fewer e-mails, long
+    /// accented names, addresses complete for letters; the bad rows are still exactly the rejects.
+    @Test func theRealisticMixLooksLikeALargeCompanysExport() throws {
+        let dir = F.directory()
+        defer { F.remove(dir) }
+        let generator = DataGenerator(customers: 2_000, titles: 10_000, seed: 3, asOf: Self.asOf, mix: .realistic)
+        let summary = try generator.write(to: dir)
+        #expect(generator.generate().customers == generator.generate().customers)
+        let standard = DataGenerator(customers: 2_000, titles: 10_000, seed: 3, asOf: Self.asOf).generate()
+        #expect(generator.generate().customers != standard.customers)
+        let inputs = try InputReader.read(customers: dir + "/customers.csv", receivables: dir + "/receivables.csv")
+        #expect(inputs.rejects.count == summary.badCustomers + summary.badTitles)
+        let customers = inputs.customers
+        let complete = customers.filter { $0.address.isComplete }.count
+        #expect(Double(complete) / Double(customers.count) > 0.99)
+        let emails = customers.filter { $0.email != nil }.count
+        #expect((1_150...1_450).contains(emails))  // ~65%, against ~85% in the standard mix
+        let names = customers.map { $0.name.split(separator: " ").count }
+        #expect(Double(names.reduce(0, +)) / Double(names.count) >= 3.5)  // full Brazilian names
+        #expect(customers.allSatisfy { $0.name.count <= 120 })
+        #expect(customers.contains { ($0.address.street?.count ?? 0) > 35 })
+        let withNosso = inputs.titles.filter { $0.nossoNumero != nil }.count
+        #expect((8_700...9_300).contains(withNosso))  // ~90%
+    }
+}
+
 @Suite struct ChunkedReadTests {
     typealias F = IngestFixtures
 
