@@ -135,7 +135,7 @@ enum RunText {
                 "  input: \(s.inputs.customers) customers, \(s.inputs.titles) titles, \(s.inputs.rejectedRows) rejected rows"
             )
             lines.append(
-                "  messages: \(s.messages.total) (e-mail \(s.messages.email), SMS \(s.messages.sms), letters \(s.messages.letter)) for \(Money(decimal: s.messages.outstanding)?.br ?? s.messages.outstanding) outstanding"
+                "  messages: \(s.messages.total) (e-mail \(s.messages.email), SMS \(s.messages.sms), letters \(s.messages.letter)\(s.messages.whatsapp.map { ", WhatsApp \($0)" } ?? "")) for \(Money(decimal: s.messages.outstanding)?.br ?? s.messages.outstanding) outstanding"
             )
             for st in s.steps where st.titlesSent + st.held + st.superseded > 0 {
                 lines.append(

@@ -8,16 +8,25 @@ public enum HoldText {
         case .sms: "SMS"
         case .letter: "carta"
         case .call: "ligação"
+        case .whatsapp: "WhatsApp"
         }
     }
 
-    /// What stops a channel for a customer: a refusal, or the missing contact field by field.
-    public static func contactProblem(_ channel: Channel, _ c: Customer) -> String {
+    /// What stops a channel for a customer: a refusal, or the missing contact field by field
+    /// (`asOf`: the night, for a WhatsApp opt-in given after it).
+    public static func contactProblem(_ channel: Channel, _ c: Customer, asOf: Day? = nil) -> String {
         if c.optOut.contains(channel) { return "o cliente recusou \(channelName(channel)) (coluna opt_out)" }
         switch channel {
         case .email: return "o cliente não tem e-mail utilizável (coluna email)"
         case .sms: return "o cliente não tem celular utilizável (coluna phone)"
         case .call: return "o cliente não tem telefone utilizável para ligação (coluna phone)"
+        case .whatsapp:
+            guard c.phone != nil else { return "o cliente não tem celular utilizável para WhatsApp (coluna phone)" }
+            guard let d = c.whatsappOptIn else {
+                return "o cliente não tem whatsapp_opt_in (a data, AAAA-MM-DD, em que aceitou receber WhatsApp)"
+            }
+            if let asOf, asOf < d { return "o whatsapp_opt_in do cliente (\(d.br)) é posterior a esta noite" }
+            return "o cliente não tem celular utilizável para WhatsApp (colunas phone e whatsapp_opt_in)"
         case .letter:
             let a = c.address
             let missing = [

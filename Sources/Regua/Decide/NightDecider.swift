@@ -159,7 +159,7 @@ public struct NightDecider: Sendable {
     /// SPEC §3 Channel: not refused, the contact present, and not marked unusable by feedback
     /// (for the value customers.csv gives tonight).
     func usable(_ c: Channel, _ customer: Customer, _ h: LedgerHistory) -> Bool {
-        !customer.optOut.contains(c) && customer.hasContact(for: c) && h.unusable(c, of: customer) == nil
+        !customer.optOut.contains(c) && customer.hasContact(for: c, on: asOf) && h.unusable(c, of: customer) == nil
     }
 
     /// The id of tonight's message to `customer` on `channel`: the night and a hash of the pair.

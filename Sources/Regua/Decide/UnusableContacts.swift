@@ -15,6 +15,7 @@ public enum ContactKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .email: self = .email
         case .sms: self = .phone
         case .letter: self = .address
+        case .whatsapp: self = .whatsapp
         // An agent dials the number; a failed SMS report says nothing about a call.
         case .call: return nil
         }

@@ -269,7 +269,9 @@ public struct Deliverer {
     /// The part of an answer the ledger may keep: its leading code (`smtp 550 5.1.1`,
     /// `http 503`, `sendmail exit 75`), never text that may quote an address.
     static func ledgerAnswer(_ why: String) -> String {
-        let words = why.split(separator: " ").prefix(3)
-        return words.prefix { w in w.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." } }.joined(separator: " ")
+        // `http 503: {"error": …}`: the status keeps its code, the colon after it is not a word.
+        let words = why.split(separator: " ").prefix(3).map { $0.hasSuffix(":") ? $0.dropLast() : $0 }
+        return words.prefix { w in !w.isEmpty && w.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." } }
+            .joined(separator: " ")
     }
 }

@@ -15,34 +15,45 @@ enum HTTPExchange {
         case unknown(String)
     }
 
+    /// One request, answered or not within `request.timeoutInterval` seconds for the whole
+    /// exchange (connect, send, answer). URLSession's own time-out is an idle time-out: a peer
+    /// that trickles a byte now and then (or a stalled proxy) resets it forever, and the
+    /// deliverer would wait for ever on one message. The deadline is held here; past it the task
+    /// is cancelled and the outcome is `unknown` (the request may have reached the peer).
     static func perform(_ request: URLRequest) -> Outcome {
-        let done = DispatchSemaphore(value: 0)
+        let timeout = max(request.timeoutInterval, 0.1)
         let box = ExchangeBox()
         let config = URLSessionConfiguration.ephemeral
-        config.timeoutIntervalForRequest = request.timeoutInterval
+        config.timeoutIntervalForRequest = timeout
+        config.timeoutIntervalForResource = timeout
         let session = URLSession(configuration: config)
         let task = session.dataTask(with: request) { data, response, error in
-            if let error {
-                let code = (error as? URLError)?.code
-                switch code {
-                case .cannotConnectToHost?, .cannotFindHost?, .badURL?, .unsupportedURL?, .dnsLookupFailed?,
-                    .notConnectedToInternet?, .secureConnectionFailed?, .serverCertificateUntrusted?:
-                    box.outcome = .notSent(error.localizedDescription)
-                default:
-                    box.outcome = .unknown(error.localizedDescription)
-                }
-            } else if let http = response as? HTTPURLResponse {
-                box.outcome = .answered(
-                    status: http.statusCode, body: String(decoding: (data ?? Data()).prefix(300), as: UTF8.self))
-            } else {
-                box.outcome = .unknown("no HTTP response")
-            }
-            done.signal()
+            box.settle(outcome(data, response, error))
         }
         task.resume()
-        done.wait()
-        session.finishTasksAndInvalidate()
+        if !box.wait(seconds: timeout) {
+            box.settle(.unknown("no complete answer within \(Int(timeout.rounded(.up))) s"))
+            // The cancelled task may still report on URLSession's queue; the box keeps the first outcome.
+            task.cancel()
+        }
+        session.invalidateAndCancel()
         return box.outcome
+    }
+
+    private static func outcome(_ data: Data?, _ response: URLResponse?, _ error: Error?) -> Outcome {
+        if let error {
+            switch (error as? URLError)?.code {
+            case .cannotConnectToHost?, .cannotFindHost?, .badURL?, .unsupportedURL?, .dnsLookupFailed?,
+                .notConnectedToInternet?, .secureConnectionFailed?, .serverCertificateUntrusted?:
+                return .notSent(error.localizedDescription)
+            default:
+                return .unknown(error.localizedDescription)
+            }
+        }
+        if let http = response as? HTTPURLResponse {
+            return .answered(status: http.statusCode, body: String(decoding: (data ?? Data()).prefix(300), as: UTF8.self))
+        }
+        return .unknown("no HTTP response")
     }
 
     /// A 2xx is accepted, another status failed; no answer is failed only when the request
@@ -65,9 +76,32 @@ enum HTTPExchange {
     }
 }
 
-/// The answer of a data task, read after its semaphore.
-private final class ExchangeBox: @unchecked Sendable {  // written once in the callback, read after the semaphore
-    var outcome: HTTPExchange.Outcome = .unknown("no answer")
+/// The outcome of one exchange: the first of the task's answer and the deadline wins.
+private final class ExchangeBox: @unchecked Sendable {  // `settled` only under `lock`
+    private let lock = NSLock()
+    private let settledSignal = DispatchSemaphore(value: 0)
+    private var settled: HTTPExchange.Outcome?
+
+    /// Records an outcome unless one is already recorded.
+    func settle(_ o: HTTPExchange.Outcome) {
+        lock.lock()
+        let first = settled == nil
+        if first { settled = o }
+        lock.unlock()
+        if first { settledSignal.signal() }
+    }
+
+    /// Whether an outcome came within the seconds.
+    func wait(seconds: TimeInterval) -> Bool {
+        settledSignal.wait(timeout: .now() + seconds) == .success
+    }
+
+    /// The outcome recorded first.
+    var outcome: HTTPExchange.Outcome {
+        lock.lock()
+        defer { lock.unlock() }
+        return settled ?? .unknown("no answer")
+    }
 }
 
 /// SMS through Kannel's `sendsms` HTTP GET.

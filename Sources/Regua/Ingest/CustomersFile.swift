@@ -4,6 +4,7 @@ enum CustomerColumn: Int, CaseIterable {
     case street, number, complement, district, city, state, zip
     case segment, score, tags, optOut
     case hold
+    case whatsappOptIn
 
     var header: String {
         switch self {
@@ -24,6 +25,7 @@ enum CustomerColumn: Int, CaseIterable {
         case .tags: "tags"
         case .optOut: "opt_out"
         case .hold: "hold"
+        case .whatsappOptIn: "whatsapp_opt_in"
         }
     }
 
@@ -117,6 +119,10 @@ struct CustomerRowParser: RowParser {
             line: t.line)
         if let b = try t.cell(C.hold.rawValue) {
             customer.hold = try CSVTable.text(CellText.trimmed(b), column: C.hold.header)
+        }
+        // SPEC §3 Channel: a malformed opt-in date counts as none (no WhatsApp), not a reject.
+        if let b = try t.cell(C.whatsappOptIn.rawValue) {
+            customer.whatsappOptIn = CellText.day(CellText.trimmed(b))
         }
         return customer
     }

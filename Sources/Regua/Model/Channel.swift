@@ -3,6 +3,8 @@ public enum Channel: String, CaseIterable, Sendable, Hashable, Comparable {
     case email, sms, letter
     /// A line of `calls.csv` for the call centre, with the agent's script.
     case call
+    /// A WhatsApp template message (`whatsapp.jsonl`), the text approved at Meta.
+    case whatsapp
 
     /// Channels sort in this order in every output.
     public static func < (a: Channel, b: Channel) -> Bool {

@@ -122,6 +122,9 @@ public struct Customer: Sendable {
     /// A reason that stops all collection for this customer (`litigation`,
     /// `judicial_recovery`, …), or nil (SPEC §3 Holds).
     public var hold: String?
+    /// `whatsapp_opt_in`: the day the customer agreed to WhatsApp messages; nil when absent or
+    /// malformed (SPEC §3 Channel: a malformed date counts as none).
+    public var whatsappOptIn: Day?
     /// Name, e-mail, phone, address parts and segment.
     var text: CustomerText
 
@@ -180,11 +183,13 @@ public struct Customer: Sendable {
         self.line = line
     }
 
-    /// Whether the customer has what the channel needs (an e-mail, a phone, a complete address).
-    public func hasContact(for channel: Channel) -> Bool {
+    /// Whether the customer has what the channel needs (an e-mail, a phone, a complete address;
+    /// for WhatsApp a phone and an opt-in given on or before `day`, or at all when `day` is nil).
+    public func hasContact(for channel: Channel, on day: Day? = nil) -> Bool {
         switch channel {
         case .email: text.has(.email)
         case .sms, .call: text.has(.phone)
+        case .whatsapp: text.has(.phone) && whatsappOptIn.map { day == nil || $0 <= day! } == true
         // `address.isComplete`, read from the presence mask: no address Strings per call.
         case .letter: text.has(.street) && text.has(.number) && text.has(.city) && text.has(.state) && text.has(.zip)
         }

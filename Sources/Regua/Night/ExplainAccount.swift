@@ -116,7 +116,7 @@ enum ExplainAccount {
             }
             var text = "devido: sai por \(HoldText.channelName(c))" + (m.map { " na mensagem \($0)" } ?? "")
             if case .message(let own, _, _)? = step?.action, own != c, let customer = e.customer {
-                text += " (canal alternativo, fallback: \(HoldText.contactProblem(own, customer)))"
+                text += " (canal alternativo, fallback: \(HoldText.contactProblem(own, customer, asOf: e.night)))"
             }
             return text
         case .held(let r): return "devido, mas retido: " + hold(r, step: step, e: e, book: book)
@@ -151,7 +151,7 @@ enum ExplainAccount {
             guard case .message(let channel, _, let fallback)? = step?.action, let c = e.customer else {
                 return r == .optOut ? "o cliente recusou o canal (opt_out)" : "falta o contato do canal (no_contact)"
             }
-            let reasons = ([channel] + (fallback.map { [$0] } ?? [])).map { HoldText.contactProblem($0, c) }
+            let reasons = ([channel] + (fallback.map { [$0] } ?? [])).map { HoldText.contactProblem($0, c, asOf: e.night) }
             return (r == .optOut ? "opt_out: " : "no_contact: ") + reasons.joined(separator: "; ")
         }
     }

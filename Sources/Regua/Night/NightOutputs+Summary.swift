@@ -88,7 +88,8 @@ extension NightOutputs {
                 customers: inputs.customers.count, titles: inputs.titles.count, rejectedRows: inputs.rejects.count),
             messages: .init(
                 total: d.messages.count, email: byChannel[.email] ?? 0, sms: byChannel[.sms] ?? 0,
-                letter: byChannel[.letter] ?? 0, call: byChannel[.call] ?? 0, letterPages: letterPages,
+                letter: byChannel[.letter] ?? 0, call: byChannel[.call] ?? 0, whatsapp: byChannel[.whatsapp],
+                letterPages: letterPages,
                 smsSegments: smsSegments,
                 outstanding: outstanding.plain, updatedAmount: updated.plain),
             steps: steps, profiles: profiles, heldBack: held,

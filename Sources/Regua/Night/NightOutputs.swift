@@ -63,6 +63,7 @@ struct NightOutputs {
         case sms(SMSRow)
         case letter(Letter)
         case call(CallRow)
+        case whatsapp(WhatsAppMessage)
     }
 
     /// How many of ``files`` (from the first) are already in staging.
@@ -110,6 +111,7 @@ struct NightOutputs {
         var smsRows: [SMSRow] = []
         var letters: [Letter] = []
         var calls: [CallRow] = []
+        var whatsapp: [WhatsAppMessage] = []
         for r in results {
             switch r! {
             case .email(let path, let bytes): emails.append((path, bytes))
@@ -123,10 +125,13 @@ struct NightOutputs {
                 smsRows.append(row)
             case .letter(let l): letters.append(l)
             case .call(let c): calls.append(c)
+            case .whatsapp(let w): whatsapp.append(w)
             }
         }
         // Written only on a night with calls (SPEC §4), in the decision's order.
         let callsFile: (String, [UInt8])? = calls.isEmpty ? nil : ("calls.csv", CallRow.csv(calls))
+        let whatsappFile: (String, [UInt8])? =
+            whatsapp.isEmpty ? nil : ("whatsapp.jsonl", try WhatsAppMessage.jsonl(whatsapp))
         files.append(contentsOf: emails)
         let emailWrite = WriteOutcome()
         var emailJob: BackgroundJob?
@@ -144,6 +149,7 @@ struct NightOutputs {
         defer { emailJob?.wait() }
         files.append(("sms.csv", SMS.csv(rows: smsRows)))
         if let callsFile { files.append(callsFile) }
+        if let whatsappFile { files.append(whatsappFile) }
         // A PDF needs at least one page to be valid for every reader: a night without letters
         // has a header-only letters.csv and no letters.pdf.
         let (pdf, pages) = LettersPDF.render(letters)
@@ -210,11 +216,18 @@ struct NightOutputs {
 
     /// Renders one message's template and lays it out for its channel.
     private func render(_ m: PlannedMessage) throws -> Rendered {
+        let scope = MessageScope(message: m, night: templateNight)
+        if m.channel == .whatsapp {
+            // The rule book's checker gives every step that may speak on WhatsApp its template.
+            guard let t = m.step.whatsapp else {
+                throw ReguaError(.refused, "step \(m.step.id) has no whatsapp_template for message \(m.id)")
+            }
+            return .whatsapp(WhatsAppMessage(message: m, template: t, scope: scope))
+        }
         let rendered: RenderedMessage
         do {
             rendered = try templates.render(
-                template: m.template, channel: m.channel,
-                scope: MessageScope(message: m, night: templateNight))
+                template: m.template, channel: m.channel, scope: scope)
         } catch {
             throw ReguaError(
                 .refused, "template \(m.template).\(m.channel.rawValue) failed for message \(m.id): \(error)")
@@ -232,6 +245,8 @@ struct NightOutputs {
                 CallRow(
                     message: m, script: rendered.text, window: book.policy.callHours?.window(on: asOf), day: asOf,
                     timeZone: book.timeZone))
+        case .whatsapp:
+            preconditionFailure("WhatsApp messages return above")
         }
     }
 

@@ -60,6 +60,18 @@ public enum RuleCheck {
         var letters: [Letter] = []
         for step in book.steps {
             guard case .message(let channel, let template, let fallback) = step.action else { continue }
+            if let t = step.whatsapp, channel == .whatsapp || fallback == .whatsapp {
+                // Meta's template, filled with the sample message's values as a night fills it.
+                let sample = TemplateSet.sampleMessage(book: book, channel: .whatsapp, step: step)
+                let night = TemplateNight(company: book.company, asOf: TemplateSet.sampleAsOf, policy: book.policy)
+                var m = WhatsAppMessage(message: sample, template: t, scope: MessageScope(message: sample, night: night))
+                m.messageID = "PREVIEW-\(step.id)"
+                m.bizOpaqueCallbackData = m.messageID
+                if let bytes = try? WhatsAppMessage.jsonl([m]) {
+                    report.rendered.append("\(step.id)/whatsapp")
+                    previews.append(("\(step.id).whatsapp.json", bytes))
+                }
+            }
             // A template with its own errors is already reported; its samples cannot render.
             for c in [channel] + (fallback.map { [$0] } ?? []) where templates.has(template: template, channel: c) {
                 let place = step.location ?? SourceLocation(file: rulesDir, line: 1, column: 1)
@@ -121,6 +133,8 @@ public enum RuleCheck {
                     previews.append(("\(name).txt", Array((sms.text + "\n").utf8)))
                 case .call:
                     previews.append(("\(name).call.txt", Array((r.text + "\n").utf8)))
+                case .whatsapp:
+                    continue  // no Mustache file; previewed above
                 case .letter:
                     letters.append(
                         Letter(

@@ -232,6 +232,9 @@ public struct TemplateSet: Sendable {
             return RenderedMessage(text: Self.trimmed(text))
         case .letter:
             return RenderedMessage(text: text)
+        case .whatsapp:
+            // No Mustache file speaks for WhatsApp (Meta approves the text); never compiled.
+            return RenderedMessage(text: Self.trimmed(text))
         }
     }
 
@@ -349,7 +352,7 @@ public struct TemplateSet: Sendable {
         var problems: [Diagnostic] = []
         for step in book.steps {
             guard case .message(let channel, let template, let fallback) = step.action else { continue }
-            for c in [channel] + (fallback.map { [$0] } ?? []) {
+            for c in [channel] + (fallback.map { [$0] } ?? []) where c != .whatsapp {
                 let file = template + "." + c.rawValue + ".mustache"
                 if book.templates[file] == nil {
                     let at = step.location ?? SourceLocation(file: "rules", line: 1, column: 1)

@@ -97,6 +97,7 @@ extension ReportHTML {
         case Channel.email.rawValue: "E-mail"
         case Channel.sms.rawValue: "SMS"
         case Channel.letter.rawValue: "Carta"
+        case Channel.whatsapp.rawValue: "WhatsApp"
         case "remittance": "Banco"
         default: channel
         }

@@ -135,6 +135,9 @@ public enum ReportHTML {
             "Cartas", count(m.letter),
             count(m.letterPages, "página", "páginas") + " · "
                 + percent(Int64(m.letter), of: total) + " das mensagens")
+        if let w = m.whatsapp {
+            h += card("WhatsApp", count(w), percent(Int64(w), of: total) + " das mensagens")
+        }
         h += "</div>\n"
         guard !s.steps.isEmpty else {
             return h + "<p class=\"empty\">Nenhuma etapa devida nesta noite.</p>\n</section>\n"

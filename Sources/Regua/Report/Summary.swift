@@ -96,6 +96,9 @@ public struct Summary: Codable, Sendable, Equatable {
         public var letter: Int
         /// Calls for the call centre (`calls.csv`).
         public var call: Int
+        /// WhatsApp messages (`whatsapp.jsonl`); absent from `summary.json` on a night without any,
+        /// so that nights before the channel existed keep their bytes.
+        public var whatsapp: Int? = nil
         /// Pages of `letters.pdf`.
         public var letterPages: Int
         /// SMS segments over all SMS sent.

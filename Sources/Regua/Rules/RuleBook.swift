@@ -283,6 +283,9 @@ public struct Step: Sendable, Hashable {
     public var offer: OfferTerms?
     /// `experiment`: the step exists only for customers in this arm of the experiment.
     public var experiment: StepExperiment?
+    /// `whatsapp_template` and `parameters`: what a WhatsApp message of this step (its channel or
+    /// its fallback) names; nil for a step that never speaks on WhatsApp.
+    public var whatsapp: WhatsAppTemplate?
 
     /// A step that must have gone out for the title, and how many days before.
     public struct Requirement: Sendable, Hashable {

@@ -3,7 +3,7 @@ extension RuleBookChecker {
     /// Keys a step knows.
     static let stepKeys = [
         "id", "offset", "channel", "template", "fallback", "remittance", "profiles", "except_profiles",
-        "requires", "offer", "experiment", "bureau", "handoff",
+        "requires", "offer", "experiment", "bureau", "handoff", "whatsapp_template", "parameters",
     ]
 
     /// Furthest a step may sit from the due date, in days (ten years).
@@ -73,11 +73,55 @@ extension RuleBookChecker {
                 guard let terms = offer(node) else { continue }
                 step.offer = terms
             }
+            if case .message(let channel, _, let fallback) = step.action, channel == .whatsapp || fallback == .whatsapp {
+                guard let t = whatsappTemplate(f, step: id) else { continue }
+                step.whatsapp = t
+            } else if let key = ["whatsapp_template", "parameters"].first(where: { f[$0] != nil }), let node = f[key] {
+                error(node, "'\(key)' vai num degrau que fala por WhatsApp (channel ou fallback: whatsapp); o degrau '\(id)' não fala")
+                continue
+            }
             if let r = step.requires, let node = f["requires"] { requiresNodes[out.count] = (r, node) }
             out.append(step)
         }
         checkRequirements(out, requiresNodes)
         return out
+    }
+
+    /// `whatsapp_template` (the name approved at Meta) and `parameters` (template variables, in
+    /// the order of the template's `{{1}}`, `{{2}}`, …), each checked like a template's variable.
+    private func whatsappTemplate(_ f: RuleFields, step: String) -> WhatsAppTemplate? {
+        guard let nameNode = f["whatsapp_template"] else {
+            error(
+                f.node, "o degrau '\(step)' fala por WhatsApp e precisa de 'whatsapp_template' (o nome do modelo aprovado na Meta)",
+                hint: "whatsapp_template: cobranca_atraso, parameters: [customer.first_name, totals.updated_amount_br]")
+            return nil
+        }
+        guard let name = text(nameNode, "whatsapp_template") else { return nil }
+        var ok = true
+        if !WhatsAppTemplate.isValidName(name) {
+            error(
+                nameNode,
+                "'whatsapp_template' deve ser o nome do modelo na Meta: letras minúsculas, dígitos e '_', não '\(YAMLNode.excerpt(name))'")
+            ok = false
+        }
+        var parameters: [String] = []
+        if let node = f["parameters"] {
+            guard let items = list(node, "parameters") else { return nil }
+            for item in items {
+                guard let p = text(item, "parameters") else {
+                    ok = false
+                    continue
+                }
+                if let why = WhatsAppTemplate.problem(with: p) {
+                    error(
+                        item, "o parâmetro '\(YAMLNode.excerpt(p))' de 'whatsapp_template' \(why)",
+                        hint: KeySuggestion.hint(for: p, in: TemplateContext.schema.rootNames))
+                    ok = false
+                }
+                parameters.append(p)
+            }
+        }
+        return ok ? WhatsAppTemplate(name: name, parameters: parameters) : nil
     }
 
     /// Keys of `offer` and of its `installments`.
@@ -163,7 +207,8 @@ extension RuleBookChecker {
 
     /// A message (channel, template, optional fallback) or a remittance, never both.
     private func action(_ f: RuleFields, step: String, context: StepContext) -> Step.Action? {
-        let isMessage = f["channel"] != nil || f["template"] != nil || f["fallback"] != nil
+        let isMessage =
+            f["channel"] != nil || f["template"] != nil || f["fallback"] != nil || f["whatsapp_template"] != nil
         let kinds = ["channel", "remittance", "bureau", "handoff"].filter { f[$0] != nil }
         if kinds.count > 1, let node = f[kinds[1]] {
             error(
@@ -230,10 +275,16 @@ extension RuleBookChecker {
         }
         let channels = Channel.allCases.map { ($0.rawValue, $0) }
         let channel = require(f, "channel").flatMap { choice($0, "channel", channels) }
-        let templateNode = require(f, "template")
-        let template = templateNode.flatMap {
-            name($0, "template", allowed: RuleByte.isTemplateName, described: "letras minúsculas, dígitos, '_' e '-'")
-        }
+        // A WhatsApp step names Meta's template, not a Mustache file; it needs `template` only for
+        // a fallback channel's file.
+        let whatsappOnly = channel == .whatsapp && f["fallback"] == nil && f["template"] == nil
+        let templateNode = whatsappOnly ? f.node : require(f, "template")
+        let template =
+            whatsappOnly
+            ? ""
+            : templateNode.flatMap {
+                name($0, "template", allowed: RuleByte.isTemplateName, described: "letras minúsculas, dígitos, '_' e '-'")
+            }
         var fallback: Channel?
         if let node = f["fallback"] {
             fallback = choice(node, "fallback", channels)
@@ -252,6 +303,7 @@ extension RuleBookChecker {
 
     /// Reports a missing `templates/<template>.<channel>.mustache`.
     private func requireTemplate(_ template: String, _ channel: Channel, at node: YAMLNode, context: StepContext) {
+        if channel == .whatsapp { return }  // Meta's template, named by whatsapp_template
         let file = "\(template).\(channel.rawValue).mustache"
         if !context.templateFiles.contains(file) {
             error(node, "o arquivo de modelo \(context.templatesFolder)/\(file) não existe")
