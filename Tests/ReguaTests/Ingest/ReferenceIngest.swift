@@ -629,8 +629,9 @@ enum ReferenceIngest {
     static func hasControl(_ s: String) -> Bool { s.unicodeScalars.contains(where: isControl) }
 
     /// Without leading and trailing spaces, tabs, CR and LF.
+    static let blanks: Set<Unicode.Scalar> = [" ", "\t", "\r", "\n"]
+
     static func trim(_ s: String) -> String {
-        let blanks: Set<Unicode.Scalar> = [" ", "\t", "\r", "\n"]
         var scalars = Array(s.unicodeScalars)
         while let f = scalars.first, blanks.contains(f) { scalars.removeFirst() }
         while let l = scalars.last, blanks.contains(l) { scalars.removeLast() }
@@ -877,9 +878,9 @@ extension ReferenceIngest {
         func bytes(_ column: String) -> [UInt8]? {
             guard let i = index[column], i < cells.count else { return nil }
             let s = cells[i]
-            let blank: Set<UInt8> = [32, 9, 10, 13]
-            guard let first = s.firstIndex(where: { !blank.contains($0) }) else { return nil }
-            let last = s.lastIndex(where: { !blank.contains($0) })!
+            let blank = { (c: UInt8) in c == 32 || c == 9 || c == 10 || c == 13 }
+            guard let first = s.firstIndex(where: { !blank($0) }) else { return nil }
+            let last = s.lastIndex(where: { !blank($0) })!
             return Array(s[first...last])
         }
 

@@ -67,7 +67,7 @@ struct RuleBookMutationTests {
             #expect(!at.isEmpty, "\(m.key) not in the shipped book")
             chosen += Set([0, at.count / 2, at.count - 1].filter { $0 < at.count }).sorted().map { at[$0] }
         }
-        #expect(chosen.count > 30)
+        #expect(chosen.count >= 30)
         for place in chosen {
             let bad = Self.mutations.first { $0.key == place.key }!.bad
             let fixture = try RulesFixture([:])
@@ -88,12 +88,17 @@ struct RuleBookMutationTests {
             let name = String(place.file.split(separator: "/").last!)
             let here = "\(name):\(place.line):\(place.column): "
             #expect(errors.contains { $0.hasPrefix(here) }, "\(place.key) = \(bad): \(errors)")
-            // Nothing else in the book is blamed for it.
-            #expect(errors.allSatisfy { $0.hasPrefix("\(name):\(place.line):") }, "\(place.key) = \(bad): \(errors)")
+            // Nothing else in the book is blamed for it, but what it brings down: a step, an
+            // experiment or a hand-off that became invalid is then missing where it is named
+            // (and a fallback channel's template where the fallback is).
+            let elsewhere = errors.filter { !$0.hasPrefix(here) }
+            #expect(
+                elsewhere.allSatisfy { $0.contains("não existe") || $0.contains("não está em") },
+                "\(place.key) = \(bad): \(errors)")
             // The analyst's language: Portuguese words, none of the English ones of the code.
             for e in errors {
                 let message = e.dropFirst(here.count).lowercased()
-                #expect(!message.contains("invalid") && !message.contains("expected") && !message.contains("must"), "\(e)")
+                #expect(!message.contains("invalid") && !message.contains("expected") && !message.contains(" should "), "\(e)")
                 #expect(
                     ["não", "deve", "desconhecid", "inválid", "passa", "é ", "falta", "existe", "use "].contains {
                         message.contains($0)
