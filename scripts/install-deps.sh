@@ -15,6 +15,7 @@ if [ "${1:-}" = "--test" ]; then
   command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)                # PDF structure
   command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)       # QR and ITF barcodes decoded back
   python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml) # deploy/ manifests parsed back
+  python3 -c 'import dateutil.easter' >/dev/null 2>&1 || missing+=(python3-dateutil) # Easter checked against dateutil
   # deliver/feedback run against real peers on loopback: a private Postfix instance relaying to
   # smtp-sink (part of postfix), and Kannel's bearerbox + smsbox with fakesmsc (kannel-extras).
   command -v postfix >/dev/null 2>&1 || missing+=(postfix)
