@@ -111,7 +111,7 @@ struct RuleBookErrorTests {
                 "x.yaml:5:5: o último perfil deve valer para todos (sem `when`)",
                 "x.yaml:5:32: 'late_payments_12m' deve ser um número ou uma comparação entre aspas como \">= 700\" (operadores >= > <= < == !=), não '=> 3' (você quis dizer \">= 3\"?)",
                 "x.yaml:8:13: 'offset' deve ser um número inteiro, não 'abc'",
-                "x.yaml:11:15: 'fallback' deve ser um destes: email, sms, letter, call; não 'fax'",
+                "x.yaml:11:15: 'fallback' deve ser um destes: email, sms, letter, call, whatsapp; não 'fax'",
                 "x.yaml:14:17: o degrau 'b' pede uma remessa ao banco, mas o livro de regras não tem a seção 'bank'",
                 "x.yaml:16:5: use 'profiles' ou 'except_profiles', não os dois",
                 "x.yaml:20:15: o arquivo de modelo templates/t.sms.mustache não existe",
