@@ -17,7 +17,7 @@ enum HTTPExchange {
 
     static func perform(_ request: URLRequest) -> Outcome {
         let done = DispatchSemaphore(value: 0)
-        let box = ExchangeBox()
+        let box = Locked<Outcome>(.unknown("no answer"))
         let config = URLSessionConfiguration.ephemeral
         config.timeoutIntervalForRequest = request.timeoutInterval
         let session = URLSession(configuration: config)
@@ -27,22 +27,22 @@ enum HTTPExchange {
                 switch code {
                 case .cannotConnectToHost?, .cannotFindHost?, .badURL?, .unsupportedURL?, .dnsLookupFailed?,
                     .notConnectedToInternet?, .secureConnectionFailed?, .serverCertificateUntrusted?:
-                    box.outcome = .notSent(error.localizedDescription)
+                    box.set(.notSent(error.localizedDescription))
                 default:
-                    box.outcome = .unknown(error.localizedDescription)
+                    box.set(.unknown(error.localizedDescription))
                 }
             } else if let http = response as? HTTPURLResponse {
-                box.outcome = .answered(
-                    status: http.statusCode, body: String(decoding: (data ?? Data()).prefix(300), as: UTF8.self))
+                box.set(
+                    .answered(status: http.statusCode, body: String(decoding: (data ?? Data()).prefix(300), as: UTF8.self)))
             } else {
-                box.outcome = .unknown("no HTTP response")
+                box.set(.unknown("no HTTP response"))
             }
             done.signal()
         }
         task.resume()
         done.wait()
         session.finishTasksAndInvalidate()
-        return box.outcome
+        return box.value
     }
 
     /// A 2xx is accepted, another status failed; no answer is failed only when the request
@@ -63,11 +63,6 @@ enum HTTPExchange {
         allowed.insert(charactersIn: "-._~")
         return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
     }
-}
-
-/// The answer of a data task, read after its semaphore.
-private final class ExchangeBox: @unchecked Sendable {  // written once in the callback, read after the semaphore
-    var outcome: HTTPExchange.Outcome = .unknown("no answer")
 }
 
 /// SMS through Kannel's `sendsms` HTTP GET.
