@@ -4,7 +4,7 @@ SWIFT ?= swift
 AS_OF ?= 2026-11-23
 REGUA = .build/debug/regua
 
-.PHONY: deps build run test bench bench-years bench-shards format clean fuzz fuzz-build
+.PHONY: deps build run test bench bench-years bench-shards format lint clean fuzz fuzz-build
 
 deps:
 	@scripts/install-deps.sh
@@ -64,6 +64,11 @@ fuzz: fuzz-build
 ## make format: swift-format with the committed .swift-format.
 format:
 	$(SWIFT) format -i -r Sources Tests Package.swift
+
+## make lint: swift-format's linter with the committed .swift-format, failing on any finding
+## (not yet part of `make test`: the tree is formatted once, after the branches of issue 17 merge).
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Package.swift
 
 clean:
 	rm -rf .build .build-fuzz out var

@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Regua",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Regua", targets: ["Regua"]),
         .executable(name: "regua", targets: ["regua"]),
@@ -48,5 +48,5 @@ let package = Package(
             dependencies: ["Regua", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

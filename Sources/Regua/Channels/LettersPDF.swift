@@ -54,19 +54,13 @@ public enum LettersPDF {
     public static func render(_ letters: [Letter]) -> (pdf: [UInt8], pages: [(firstPage: Int, pageCount: Int)]) {
         // Laying out a letter is independent of the others: compose on every core, then
         // assemble in order, so the bytes are the same however the work was split.
-        var composed = [[PDFContent]](repeating: [], count: letters.count)
         let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, letters.count / 64))
-        composed.withUnsafeMutableBufferPointer { buffer in
-            let out = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                for i in (letters.count * chunk / chunks)..<(letters.count * (chunk + 1) / chunks) {
-                    out[i] = LetterComposer.compose(letters[i])
-                }
-            }
+        let composed = Parallel.mapRanges(letters.count, chunks: chunks) { range in
+            range.map { LetterComposer.compose(letters[$0]) }
         }
         var document = PDFDocument(title: "Regua letters")
         var pages: [(firstPage: Int, pageCount: Int)] = []
-        for contents in composed {
+        for contents in composed.joined() {
             pages.append((document.pages.count + 1, contents.count))
             document.pages += contents.map(\.bytes)
         }

@@ -56,14 +56,9 @@ public struct NightDecider: Sendable {
         }
 
         let chunks = max(1, min(8, order.count / 2048))
-        var partials = [CustomerOutcome](repeating: CustomerOutcome(), count: chunks)
-        partials.withUnsafeMutableBufferPointer { buf in
-            let out = buf
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        let partials = Parallel.mapRanges(order.count, chunks: chunks) { [start, titleIndices] range in
                 var acc = CustomerOutcome()
-                let lo = order.count * chunk / chunks
-                let hi = order.count * (chunk + 1) / chunks
-                for k in lo..<hi {
+                for k in range {
                     let g = Int(groupOfCustomer[k])
                     guard start[g] < start[g + 1] else { continue }
                     // The indices sorted by title id (moving ints, not titles), then each
@@ -74,8 +69,7 @@ public struct NightDecider: Sendable {
                     var silent = SilentRecorder()
                     decide(customer: customers[order[k]], dunned: ds, history: history, into: &acc, recorder: &silent)
                 }
-                out[chunk] = acc
-            }
+                return acc
         }
         var all = CustomerOutcome()
         all.reserve(for: partials)

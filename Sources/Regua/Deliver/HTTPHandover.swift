@@ -77,17 +77,17 @@ enum HTTPExchange {
 }
 
 /// The outcome of one exchange: the first of the task's answer and the deadline wins.
-private final class ExchangeBox: @unchecked Sendable {  // `settled` only under `lock`
-    private let lock = NSLock()
+private final class ExchangeBox: Sendable {
+    private let settled = Locked<HTTPExchange.Outcome?>(nil)
     private let settledSignal = DispatchSemaphore(value: 0)
-    private var settled: HTTPExchange.Outcome?
 
     /// Records an outcome unless one is already recorded.
     func settle(_ o: HTTPExchange.Outcome) {
-        lock.lock()
-        let first = settled == nil
-        if first { settled = o }
-        lock.unlock()
+        let first = settled.withLock { value -> Bool in
+            guard value == nil else { return false }
+            value = o
+            return true
+        }
         if first { settledSignal.signal() }
     }
 
@@ -97,11 +97,7 @@ private final class ExchangeBox: @unchecked Sendable {  // `settled` only under 
     }
 
     /// The outcome recorded first.
-    var outcome: HTTPExchange.Outcome {
-        lock.lock()
-        defer { lock.unlock() }
-        return settled ?? .unknown("no answer")
-    }
+    var outcome: HTTPExchange.Outcome { settled.value ?? .unknown("no answer") }
 }
 
 /// SMS through Kannel's `sendsms` HTTP GET.

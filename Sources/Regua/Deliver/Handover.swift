@@ -46,9 +46,9 @@ public final class SendmailHandover: Handover {
         // The message is written while stderr is drained on another thread, so that a chatty
         // sendmail cannot block on a full pipe.
         let drained = DispatchSemaphore(value: 0)
-        let box = ErrorText()
+        let box = Locked(Data())
         DispatchQueue.global().async {
-            box.data = errors.fileHandleForReading.readDataToEndOfFile()
+            box.set(errors.fileHandleForReading.readDataToEndOfFile())
             drained.signal()
         }
         var wrote = true
@@ -60,7 +60,7 @@ public final class SendmailHandover: Handover {
         try? input.fileHandleForWriting.close()
         p.waitUntilExit()
         drained.wait()
-        let detail = String(decoding: box.data.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let detail = String(decoding: box.value.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if p.terminationReason == .uncaughtSignal { return .uncertain("sendmail died by signal \(p.terminationStatus)") }
         if p.terminationStatus == 0 && wrote { return .accepted("sendmail exit 0") }
         return .failed("sendmail exit \(p.terminationStatus)" + (detail.isEmpty ? "" : ": " + detail))
@@ -68,11 +68,6 @@ public final class SendmailHandover: Handover {
 
     /// Nothing held open.
     public func finish() {}
-}
-
-/// Text read on another thread, read after it signalled.
-private final class ErrorText: @unchecked Sendable {  // written once before the semaphore, read after
-    var data = Data()
 }
 
 /// E-mail through SMTP submission.

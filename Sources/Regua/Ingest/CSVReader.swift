@@ -55,7 +55,7 @@ public struct CSVField: Sendable, Hashable {
 }
 
 /// One record of a CSV file: its 1-based starting line, its cells and, if any, its problem.
-public struct CSVRecord: Sendable {
+public struct CSVRecord {
     /// 1-based line on which the record starts (a quoted cell may span lines).
     public var line: Int = 0
     /// The first problem found in the row, if any; such a row must not be trusted.
@@ -84,7 +84,7 @@ public struct CSVRecord: Sendable {
 /// The cell positions of one ``CSVRecord``, room for ``CSVLimits/maxFields`` of them (24 KiB)
 /// so that keeping a cell is a store, with no capacity check (copied before a write when
 /// shared, so records stay values).
-private final class CellList: @unchecked Sendable {
+private final class CellList {
     let base: UnsafeMutablePointer<CSVField>
     var count = 0
 

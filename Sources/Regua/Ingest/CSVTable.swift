@@ -67,6 +67,38 @@ struct CSVTable {
         return t
     }
 
+    /// The table as the threads that read its pieces share it.
+    var shared: Shared {
+        Shared(
+            file: file, names: names, index: index, headerNames: headerNames, bytes: SharedBuffer(reader.buffer),
+            positionLine: positionLine)
+    }
+
+    /// A table whose pieces are read on several threads at once: its header, and the file's
+    /// bytes, which nobody writes.
+    struct Shared: Sendable {
+        let file: String
+        let names: [String]
+        fileprivate let index: [Int]
+        fileprivate let headerNames: [String]
+        let bytes: SharedBuffer<UInt8>
+        /// 1-based line where the rows start (after the header).
+        let positionLine: Int
+
+        /// ``CSVTable/rows(from:stop:line:)`` of the table.
+        func rows(from: Int, stop: Int, line: Int) -> CSVTable {
+            CSVTable(self, reader: CSVReader(bytes.buffer, from: from, line: line, stop: stop))
+        }
+    }
+
+    private init(_ shared: Shared, reader: CSVReader) {
+        file = shared.file
+        names = shared.names
+        index = shared.index
+        headerNames = shared.headerNames
+        self.reader = reader
+    }
+
     /// The file's bytes.
     var buffer: UnsafeBufferPointer<UInt8> { reader.buffer }
 

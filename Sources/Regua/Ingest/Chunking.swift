@@ -72,122 +72,73 @@ enum Chunking {
         return count
     }
 
-    /// Runs two pieces of work at once and returns both results.
-    static func both<A, B>(_ a: () -> A, _ b: () -> B) -> (A, B) {
-        let slots = Pair<A, B>()
-        withoutActuallyEscaping(a) { a in
-            withoutActuallyEscaping(b) { b in
-                DispatchQueue.concurrentPerform(iterations: 2) { i in
-                    if i == 0 { slots.a = a() } else { slots.b = b() }
-                }
-            }
-        }
-        return (slots.a!, slots.b!)
-    }
-
-    /// Runs `work` for `0..<count` on every core, each core taking the next index as it is free.
-    static func each(_ count: Int, _ work: (Int) -> Void) {
-        if count == 1 {
-            work(0)
-        } else if count > 1 {
-            DispatchQueue.concurrentPerform(iterations: count, execute: work)
-        }
-    }
-
-    /// ``each(_:_:)`` returning the results in index order.
-    static func map<T>(_ count: Int, _ work: (Int) -> T) -> [T] {
-        let slots = UnsafeMutablePointer<T?>.allocate(capacity: count)
-        slots.initialize(repeating: nil, count: count)
-        defer {
-            slots.deinitialize(count: count)
-            slots.deallocate()
-        }
-        each(count) { slots[$0] = work($0) }
-        return (0..<count).map { slots[$0]! }
-    }
-
     /// Reads every row of a table, in pieces on every core when the file is large.
     static func read<P: RowParser>(
-        _ table: CSVTable, file: String, pieceBytes: Int = pieceBytes, parser: @escaping () -> P
+        _ table: CSVTable, file: String, pieceBytes: Int = pieceBytes, parser: @escaping @Sendable () -> P
     ) -> RowChunk<P.Item> {
         let reading = PieceReading(table, file: file, pieceBytes: pieceBytes, parser: parser)
-        each(reading.pieces) { reading.count(piece: $0) }
-        return reading.withArrays { each(reading.pieces) { reading.read(piece: $0) } }
+        let lineFeeds = Parallel.map(reading.pieces) { reading.lineFeeds(piece: $0) }
+        return reading.withArrays(lineFeeds: lineFeeds) { join in
+            Parallel.each(reading.pieces) { join.read(piece: $0) }
+        }
     }
 
     /// Reads every row of two tables, the pieces of both shared by the cores (the first table's
     /// first).
     static func read<P: RowParser, Q: RowParser>(
-        _ first: CSVTable, file firstFile: String, parser firstParser: @escaping () -> P,
-        _ second: CSVTable, file secondFile: String, parser secondParser: @escaping () -> Q,
+        _ first: CSVTable, file firstFile: String, parser firstParser: @escaping @Sendable () -> P,
+        _ second: CSVTable, file secondFile: String, parser secondParser: @escaping @Sendable () -> Q,
         pieceBytes: Int = pieceBytes
     ) -> (RowChunk<P.Item>, RowChunk<Q.Item>) {
         let a = PieceReading(first, file: firstFile, pieceBytes: pieceBytes, parser: firstParser)
         let b = PieceReading(second, file: secondFile, pieceBytes: pieceBytes, parser: secondParser)
-        each(a.pieces + b.pieces) { $0 < a.pieces ? a.count(piece: $0) : b.count(piece: $0 - a.pieces) }
+        let lineFeeds = Parallel.map(a.pieces + b.pieces) {
+            $0 < a.pieces ? a.lineFeeds(piece: $0) : b.lineFeeds(piece: $0 - a.pieces)
+        }
         var rowsB: RowChunk<Q.Item>?
-        let rowsA = a.withArrays {
-            rowsB = b.withArrays {
-                each(a.pieces + b.pieces) { $0 < a.pieces ? a.read(piece: $0) : b.read(piece: $0 - a.pieces) }
+        let rowsA = a.withArrays(lineFeeds: Array(lineFeeds[..<a.pieces])) { joinA in
+            rowsB = b.withArrays(lineFeeds: Array(lineFeeds[a.pieces...])) { joinB in
+                Parallel.each(a.pieces + b.pieces) { $0 < a.pieces ? joinA.read(piece: $0) : joinB.read(piece: $0 - a.pieces) }
             }
         }
         return (rowsA, rowsB!)
     }
 }
 
-/// One file read in pieces: where they start, their room in the final arrays, and the join.
-private final class PieceReading<P: RowParser>: @unchecked Sendable {
-    private let table: CSVTable
-    private let file: String
-    private let parser: () -> P
+/// One file read in pieces: where they start, and (``withArrays(lineFeeds:_:)``) their room in
+/// the final arrays. Shared by the threads that read the pieces, so it holds only constants.
+private struct PieceReading<P: RowParser>: Sendable {
+    /// The header and the file's bytes.
+    let table: CSVTable.Shared
+    let file: String
+    let parser: @Sendable () -> P
     /// Where each piece's records start (``Chunking/cuts(_:dataStart:pieceBytes:)``).
-    private let cuts: [Int]
-    /// LF bytes in each piece, counted by the pieces' threads (each writes its own).
-    private let lineFeeds: UnsafeMutableBufferPointer<Int>
-    /// The line at each cut, and each piece's first slot in the arrays (its line starts bound its
-    /// records); the last slot bound is the arrays' capacity.
-    private var lines: [Int] = []
-    private var slots: [Int] = []
-    private var items: UnsafeMutablePointer<P.Item>?
-    private var links: UnsafeMutablePointer<Int>?
-    private var sightings: UnsafeMutablePointer<Sighting>?
-
-    /// The join, under `lock`: pieces read and not yet joined, the next to join, and whether a
-    /// thread is joining (only that thread touches `joined`).
-    private let lock = NSLock()
-    private var waiting: [ChunkWriter<P.Item>?]
-    private var nextToJoin = 0
-    private var joining = false
-    /// The pieces before `nextToJoin`, joined.
-    private var joined: ChunkWriter<P.Item>?
+    let cuts: [Int]
 
     var pieces: Int { cuts.count }
 
-    init(_ table: CSVTable, file: String, pieceBytes: Int, parser: @escaping () -> P) {
-        self.table = table
+    init(_ table: CSVTable, file: String, pieceBytes: Int, parser: @escaping @Sendable () -> P) {
+        self.table = table.shared
         self.file = file
         self.parser = parser
         cuts = Chunking.cuts(table.buffer, dataStart: table.position, pieceBytes: pieceBytes)
-        lineFeeds = .allocate(capacity: cuts.count)
-        lineFeeds.initialize(repeating: 0)
-        waiting = Array(repeating: nil, count: cuts.count)
     }
-
-    deinit { lineFeeds.deallocate() }
 
     /// Offset one past piece `k`'s record starts.
-    private func end(_ k: Int) -> Int { k + 1 < cuts.count ? cuts[k + 1] : table.buffer.count }
+    func end(_ k: Int) -> Int { k + 1 < cuts.count ? cuts[k + 1] : table.bytes.buffer.count }
 
-    /// Counts piece `k`'s LF bytes.
-    func count(piece k: Int) {
-        lineFeeds[k] = Chunking.lineFeeds(in: table.buffer, from: cuts[k], to: end(k))
+    /// Piece `k`'s LF bytes.
+    func lineFeeds(piece k: Int) -> Int {
+        Chunking.lineFeeds(in: table.bytes.buffer, from: cuts[k], to: end(k))
     }
 
-    /// Allocates the final arrays from the counts, runs `body` (which reads every piece) and
-    /// returns what the joined pieces wrote.
-    func withArrays(_ body: () -> Void) -> RowChunk<P.Item> {
-        lines = [table.positionLine]
-        slots = [0]
+    /// Allocates the final arrays from the pieces' LF counts, runs `body` (which reads every
+    /// piece through the ``PieceJoin`` it is given) and returns what the joined pieces wrote.
+    func withArrays(lineFeeds: [Int], _ body: (PieceJoin<P>) -> Void) -> RowChunk<P.Item> {
+        // The line at each cut, and each piece's first slot in the arrays (its line starts bound
+        // its records); the last slot bound is the arrays' capacity.
+        var lines = [table.positionLine]
+        var slots = [0]
         for k in 0..<cuts.count {
             lines.append(lines[k] + lineFeeds[k])
             // Line starts in the piece: at most one after each LF, plus its first.
@@ -200,12 +151,11 @@ private final class PieceReading<P: RowParser>: @unchecked Sendable {
         let sightingArray = [Sighting](unsafeUninitializedCapacity: capacity) { sightingBuffer, sightingCount in
             itemArray = [P.Item](unsafeUninitializedCapacity: capacity) { itemBuffer, itemCount in
                 linkArray = [Int](unsafeUninitializedCapacity: P.hasLink ? capacity : 0) { linkBuffer, linkCount in
-                    items = itemBuffer.baseAddress!
-                    links = P.hasLink ? linkBuffer.baseAddress! : nil
-                    sightings = sightingBuffer.baseAddress!
-                    body()
-                    precondition(nextToJoin == cuts.count && !joining, "pieces left unjoined")
-                    all = joined!
+                    let join = PieceJoin(
+                        self, lines: lines, slots: slots, items: Slots(itemBuffer),
+                        links: P.hasLink ? Slots(linkBuffer) : nil, sightings: Slots(sightingBuffer))
+                    body(join)
+                    all = join.finish()
                     precondition(!all.deferring || all.keysIncreasing, "sightings left unwritten")
                     linkCount = P.hasLink ? all.itemCount : 0
                     itemCount = all.itemCount
@@ -217,63 +167,112 @@ private final class PieceReading<P: RowParser>: @unchecked Sendable {
             items: itemArray, linkHashes: linkArray, rejects: all.rejects, sightings: sightingArray,
             keysIncreasing: all.keysIncreasing, allASCII: all.allASCII)
     }
+}
+
+/// The pieces of one file being read into the final arrays and joined in file order as soon
+/// as the pieces before them are, by whichever thread finished last.
+private final class PieceJoin<P: RowParser>: Sendable {
+    private let reading: PieceReading<P>
+    /// The line at each cut, and each piece's first slot in the arrays.
+    private let lines: [Int]
+    private let slots: [Int]
+    private let items: Slots<P.Item>
+    private let links: Slots<Int>?
+    private let sightings: Slots<Sighting>
+    private let state: Locked<JoinState>
+
+    /// The join: pieces read and not yet joined, the next to join, whether a thread is joining
+    /// (that thread has taken `joined` out meanwhile), and the pieces before `nextToJoin`, joined.
+    /// A piece to join, and the pieces before it joined.
+    private typealias Taken = (index: Int, piece: ChunkWriter<P.Item>, before: ChunkWriter<P.Item>?)
+
+    private struct JoinState: Sendable {
+        var waiting: [ChunkWriter<P.Item>?]
+        var nextToJoin = 0
+        var joining = false
+        var joined: ChunkWriter<P.Item>?
+
+        /// The next piece to join, with the pieces before it joined (taken out, so that the
+        /// joining thread alone holds them); nil, and nobody joining, when it is not read yet.
+        mutating func takeNext() -> Taken? {
+            guard nextToJoin < waiting.count, let piece = waiting[nextToJoin] else {
+                joining = false
+                return nil
+            }
+            waiting[nextToJoin] = nil
+            nextToJoin += 1
+            let before = joined
+            joined = nil  // the joining thread alone holds the rejects, so appending copies nothing
+            return (nextToJoin - 1, piece, before)
+        }
+    }
+
+    init(
+        _ reading: PieceReading<P>, lines: [Int], slots: [Int], items: Slots<P.Item>, links: Slots<Int>?,
+        sightings: Slots<Sighting>
+    ) {
+        self.reading = reading
+        self.lines = lines
+        self.slots = slots
+        self.items = items
+        self.links = links
+        self.sightings = sightings
+        state = Locked(JoinState(waiting: Array(repeating: nil, count: reading.pieces)))
+    }
 
     /// Reads piece `k` into its region of the arrays, then joins what can be joined.
     func read(piece k: Int) {
         let slot = slots[k]
         var w = ChunkWriter<P.Item>(
-            items: items! + slot, links: links.map { $0 + slot }, sightings: sightings! + slot,
+            items: items.dropFirst(slot), links: links?.dropFirst(slot), sightings: sightings.dropFirst(slot),
             capacity: slots[k + 1] - slot, deferring: !P.needsSightingsWhenSorted)
         w.prefault()
-        var t = table.rows(from: cuts[k], stop: end(k), line: lines[k])
-        var p = parser()
-        w.read(&t, &p, file: file)
-        lock.lock()
-        waiting[k] = w
-        if joining {
+        var t = reading.table.rows(from: reading.cuts[k], stop: reading.end(k), line: lines[k])
+        var p = reading.parser()
+        w.read(&t, &p, file: reading.file)
+        let piece = w
+        var next: Taken? = state.withLock { s in
+            s.waiting[k] = piece
             // The joining thread will take this piece in its turn.
-            lock.unlock()
-            return
+            if s.joining { return nil }
+            s.joining = true
+            return s.takeNext()
         }
-        joining = true
-        while nextToJoin < cuts.count, let next = waiting[nextToJoin] {
-            waiting[nextToJoin] = nil
-            let j = nextToJoin
-            nextToJoin += 1
-            lock.unlock()
-            join(j, next)
-            lock.lock()
+        while let taken = next.take() {
+            let all = join(taken.index, taken.piece, behind: taken.before)
+            next = state.withLock { s in
+                s.joined = all
+                return s.takeNext()
+            }
         }
-        joining = false
-        lock.unlock()
     }
 
-    /// Joins piece `j` behind the pieces before it.
-    private func join(_ j: Int, _ piece: ChunkWriter<P.Item>) {
-        guard var all = joined else {
-            joined = piece
-            return
+    /// The pieces joined, once every piece is read.
+    func finish() -> ChunkWriter<P.Item> {
+        state.withLock { s in
+            precondition(s.nextToJoin == s.waiting.count && !s.joining, "pieces left unjoined")
+            return s.joined!
         }
-        joined = nil  // `all` alone holds the rejects, so appending to them copies nothing
-        if all.endOffset == cuts[j] {
+    }
+
+    /// Piece `j` joined behind the pieces before it.
+    private func join(
+        _ j: Int, _ piece: consuming ChunkWriter<P.Item>, behind before: consuming ChunkWriter<P.Item>?
+    ) -> ChunkWriter<P.Item> {
+        guard var all = before else { return piece }
+        if all.endOffset == reading.cuts[j] {
             all.append(piece, P.self)
         } else {
             // A record of the pieces before ran across the cut (a quoted cell holding line ends):
             // this piece's reader started inside it. Its region is the joined reader's to go on.
             piece.discard()
             all.widen(to: slots[j + 1])
-            if all.endOffset < end(j) {
-                var t = table.rows(from: all.endOffset, stop: end(j), line: all.endLine)
-                var p = parser()
-                all.read(&t, &p, file: file)
+            if all.endOffset < reading.end(j) {
+                var t = reading.table.rows(from: all.endOffset, stop: reading.end(j), line: all.endLine)
+                var p = reading.parser()
+                all.read(&t, &p, file: reading.file)
             }
         }
-        joined = all
+        return all
     }
-}
-
-/// Two result slots written by two threads, each by one only.
-private final class Pair<A, B>: @unchecked Sendable {
-    var a: A?
-    var b: B?
 }

@@ -50,28 +50,35 @@ enum FileBytes {
             return mapped
         }
         // The size is a hint (pipes report 0, files may grow): read until end of file.
-        let buffer = FileBuffer(capacity: expected + 1)
-        // A pipe's times change as it is written: only a regular file can be checked afterwards.
-        if regular { buffer.origin = (path, state) }
+        var capacity = max(expected + 1, 1)
+        var base = FileBuffer.allocate(capacity)
+        var count = 0
+        var kept = false
+        defer { if !kept { base.deallocate() } }
         while true {
-            if buffer.count == buffer.capacity {
-                if buffer.count > limit {
+            if count == capacity {
+                if count > limit {
                     throw Failure(cause: "it has more than \(limit) bytes, the limit", tooLarge: true)
                 }
-                buffer.grow(to: buffer.capacity * 2)
+                let bigger = FileBuffer.allocate(capacity * 2)
+                bigger.update(from: base, count: count)
+                base.deallocate()
+                (base, capacity) = (bigger, capacity * 2)
             }
-            let r = posixRead(fd, buffer.base + buffer.count, buffer.capacity - buffer.count)
+            let r = posixRead(fd, base + count, capacity - count)
             if r == 0 { break }
             if r < 0 {
                 if errno == EINTR { continue }
                 throw Failure(cause: osCause())
             }
-            buffer.count += r
+            count += r
         }
-        if buffer.count > limit {
+        if count > limit {
             throw Failure(cause: "it has more than \(limit) bytes, the limit", tooLarge: true)
         }
-        return buffer
+        kept = true
+        // A pipe's times change as it is written: only a regular file can be checked afterwards.
+        return FileBuffer(heap: base, capacity: capacity, count: count, origin: regular ? (path, state) : nil)
     }
 
     /// A file being written in chunks; created or truncated on open.
@@ -139,15 +146,16 @@ struct FileState: Equatable {
 }
 
 /// A whole file in memory: read into an allocation, or (a large regular file) mapped. Released
-/// (freed or unmapped) with the buffer.
-final class FileBuffer: @unchecked Sendable {
-    private(set) var base: UnsafeMutablePointer<UInt8>
-    private(set) var capacity: Int
-    private var storage: Storage
-    /// Bytes read so far.
-    var count = 0
+/// (freed or unmapped) with the buffer. Nobody writes the bytes once it is made, so threads may
+/// read them at once.
+final class FileBuffer: Sendable {
+    /// The whole allocation or mapping.
+    private let memory: SharedBuffer<UInt8>
+    private let storage: Storage
+    /// Bytes read.
+    let count: Int
     /// The file read and its state when it was opened.
-    fileprivate(set) var origin: (path: String, state: FileState)?
+    let origin: (path: String, state: FileState)?
 
     private enum Storage {
         /// `UnsafeMutablePointer.allocate`, its pages faulted in at once (``Prefault``).
@@ -156,10 +164,14 @@ final class FileBuffer: @unchecked Sendable {
         case file
     }
 
-    init(capacity: Int) {
-        self.capacity = max(capacity, 1)
-        base = FileBuffer.allocate(self.capacity)
+    /// Takes over `capacity` bytes from `allocate(_:)`, of which `count` were read.
+    fileprivate init(
+        heap base: UnsafeMutablePointer<UInt8>, capacity: Int, count: Int, origin: (path: String, state: FileState)?
+    ) {
+        memory = SharedBuffer(UnsafeBufferPointer(start: base, count: capacity))
         storage = .heap
+        self.count = count
+        self.origin = origin
     }
 
     /// Maps `count` bytes of an open regular file read-only; nil when the system refuses.
@@ -172,8 +184,7 @@ final class FileBuffer: @unchecked Sendable {
             // as a fault each 64 KiB costs more on a virtual machine.
             _ = madvise(p, count, MADV_WILLNEED)
             _ = madvise(p, count, 22)  // MADV_POPULATE_READ (Linux 5.14); a failure changes nothing
-            base = p.bindMemory(to: UInt8.self, capacity: count)
-            capacity = count
+            memory = SharedBuffer(UnsafeBufferPointer(start: p.bindMemory(to: UInt8.self, capacity: count), count: count))
             storage = .file
             self.count = count
             origin = (path, state)
@@ -183,7 +194,7 @@ final class FileBuffer: @unchecked Sendable {
     }
 
     /// The bytes read (immutable once reading is done; shared by readers on several threads).
-    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: memory.buffer.baseAddress, count: count) }
 
     /// Whether the file was rewritten since it was opened (same file, other size or modification
     /// time): then the bytes may be part old, part new. A file replaced by another (renamed over
@@ -196,27 +207,20 @@ final class FileBuffer: @unchecked Sendable {
         return nil
     }
 
-    func grow(to newCapacity: Int) {
-        precondition(storage != .file, "a mapped file does not grow")
-        let bigger = FileBuffer.allocate(newCapacity)
-        bigger.update(from: base, count: count)
-        base.deallocate()
-        (base, capacity) = (bigger, newCapacity)
-    }
-
     deinit {
+        let base = UnsafeMutablePointer(mutating: memory.buffer.baseAddress!)
         switch storage {
         case .heap:
             base.deallocate()
         case .file:
             #if os(Linux)
-                _ = munmap(base, capacity)
+                _ = munmap(base, memory.buffer.count)
             #endif
         }
     }
 
     /// Room for `size` bytes, its pages present at once: the whole of it is about to be written.
-    private static func allocate(_ size: Int) -> UnsafeMutablePointer<UInt8> {
+    fileprivate static func allocate(_ size: Int) -> UnsafeMutablePointer<UInt8> {
         let p = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
         Prefault.forWriting(p, count: size)
         return p

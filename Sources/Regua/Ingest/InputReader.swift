@@ -22,7 +22,7 @@ public enum InputReader {
     static func read(
         customers: String, receivables: String, pieceBytes: Int, mapFrom: Int = FileBytes.mapThreshold
     ) throws -> Inputs {
-        let (customerLoad, receivableLoad) = Chunking.both(
+        let (customerLoad, receivableLoad) = Parallel.both(
             { Result { () throws(InputError) in try load(customers, mapFrom: mapFrom) } },
             { Result { () throws(InputError) in try load(receivables, mapFrom: mapFrom) } })
         let customerBytes = try customerLoad.get()
@@ -30,11 +30,10 @@ public enum InputReader {
         let customersName = fileName(customers)
         let receivablesName = fileName(receivables)
         // Hashing needs no result of parsing: it fills the gaps while the rest runs.
-        let hashes = Hashes()
+        let hashes = Locked((customers: "", receivables: ""))
         let hashing = DispatchGroup()
         DispatchQueue.global().async(group: hashing) {
-            hashes.customers = sha256Hex(customerBytes.bytes)
-            hashes.receivables = sha256Hex(receivableBytes.bytes)
+            hashes.set((sha256Hex(customerBytes.bytes), sha256Hex(receivableBytes.bytes)))
         }
         defer { hashing.wait() }  // the buffers must outlive the hashing, even on a throw
         let customerTable = try CSVTable(
@@ -58,29 +57,38 @@ public enum InputReader {
         let bits = KeyGroups.bits(for: titleRows.items.count)
         let parts = KeyGroups.partCount(for: titleRows.items.count)
         let linksNow = titleRows.keysIncreasing
-        var known: TitleRowParser.KnownCustomers?
-        var titleGroups: KeyGroups?
-        let early = Chunking.map(1 + (linksNow ? parts : 1)) { i -> KeyGroups? in
+        // The rows are moved out while the jobs read them, and back (so that refusing rows
+        // copies nothing): each job returns what it made.
+        let customersRead = consume customerRows
+        let titlesRead = consume titleRows
+        let early = Parallel.map(1 + (linksNow ? parts : 1)) { i -> EarlyWork in
             if i == 0 {
-                let firsts = customerRows.refuseRepeatedKeys(
-                    file: customersName, keyName: CustomerRowParser.keyName, ids: { ($0.id.raw, nil) })
-                known = TitleRowParser.knownCustomers(customerRows, firstSightings: firsts, bits: bits)
+                let firsts = customersRead.firstOccurrences()
+                return .customers(firsts, TitleRowParser.knownCustomers(customersRead, firstSightings: firsts, bits: bits))
             } else if linksNow {
-                return TitleRowParser.linkPart(titleRows, i - 1, of: parts, bits: bits)
+                return .links(TitleRowParser.linkPart(titlesRead, i - 1, of: parts, bits: bits))
             } else {
-                titleGroups = titleRows.keyGroups()
+                return .titleGroups(titlesRead.keyGroups())
             }
-            return nil
         }
-        var links = early.dropFirst().compactMap { $0 }
-        if let titleGroups {
+        customerRows = consume customersRead
+        titleRows = consume titlesRead
+        guard case .customers(let firsts, let known) = early[0] else { preconditionFailure("job 0 checks the customers") }
+        customerRows.refuseRepeatedKeys(
+            firstOccurrences: firsts, file: customersName, keyName: CustomerRowParser.keyName, ids: { ($0.id.raw, nil) })
+        var links: [KeyGroups] = early.dropFirst().compactMap {
+            if case .links(let part) = $0 { part } else { nil }
+        }
+        if case .titleGroups(let titleGroups) = early.last {
             titleRows.refuseRepeatedKeys(
                 firstOccurrences: titleGroups.firstOccurrences(split: true), file: receivablesName,
                 keyName: TitleRowParser.keyName, ids: { ($0.customerID.raw, $0.id.raw) })
-            links = Chunking.map(parts) { TitleRowParser.linkPart(titleRows, $0, of: parts, bits: bits) }
+            let titlesLeft = consume titleRows
+            links = Parallel.map(parts) { TitleRowParser.linkPart(titlesLeft, $0, of: parts, bits: bits) }
+            titleRows = consume titlesLeft
         }
         TitleRowParser.checkCustomers(
-            &titleRows, file: receivablesName, customersFile: customersName, customers: customerRows, known: known!,
+            &titleRows, file: receivablesName, customersFile: customersName, customers: customerRows, known: known,
             links: links)
         let rejects = sortedRejects(customerRows.rejects + titleRows.rejects)
         hashing.wait()
@@ -92,15 +100,19 @@ public enum InputReader {
                     message: "it changed while it was being read (\(change)); run again once it is complete")
             }
         }
+        let (customersHash, receivablesHash) = hashes.value
         return Inputs(
             customers: customerRows.items, titles: titleRows.items, rejects: rejects,
-            customersHash: hashes.customers, receivablesHash: hashes.receivables)
+            customersHash: customersHash, receivablesHash: receivablesHash)
     }
 
-    /// The files' hashes, written by the hashing thread before the group is left.
-    private final class Hashes: @unchecked Sendable {
-        var customers = ""
-        var receivables = ""
+    /// What each of the first jobs after reading returns: for each customer sighting the first
+    /// with its key, and the customer keys grouped; a part of the titles' customer_ids grouped, or the
+    /// titles' own keys grouped (to refuse their repeats first).
+    private enum EarlyWork: Sendable {
+        case customers([Int32], TitleRowParser.KnownCustomers)
+        case links(KeyGroups)
+        case titleGroups(KeyGroups)
     }
 
     /// Lower-case hex SHA-256 of a buffer, without copying it into an array.

@@ -56,7 +56,8 @@ struct KeyGroups {
     /// With `split`, ranges of the groups are done on every core.
     func firstOccurrences(split: Bool = false) -> [Int32] {
         [Int32](unsafeUninitializedCapacity: records.count) { first, initialized in
-            eachGroupRange(split: split) { firstOccurrences(groups: $0, into: first) }
+            let slots = Slots(first)
+            eachGroupRange(split: split) { firstOccurrences(groups: $0, into: slots) }
             initialized = records.count
         }
     }
@@ -64,14 +65,14 @@ struct KeyGroups {
     /// Runs `body` for ranges of the groups that together cover them all, each core taking the
     /// next range as it is free (one range, on this thread, when not `split`). Keys of one
     /// group are only ever compared with each other, so the ranges are independent.
-    private func eachGroupRange(split: Bool = true, _ body: (Range<Int>) -> Void) {
+    private func eachGroupRange(split: Bool = true, _ body: @Sendable (Range<Int>) -> Void) {
         let groups = starts.count - 1
         let jobs = split ? min(groups, 32) : 1
-        Chunking.each(jobs) { body((groups * $0 / jobs)..<(groups * ($0 + 1) / jobs)) }
+        Parallel.each(jobs) { body((groups * $0 / jobs)..<(groups * ($0 + 1) / jobs)) }
     }
 
     /// ``firstOccurrences(split:)`` for the keys of some groups: writes only their ids' entries.
-    private func firstOccurrences(groups: Range<Int>, into first: UnsafeMutableBufferPointer<Int32>) {
+    private func firstOccurrences(groups: Range<Int>, into first: Slots<Int32>) {
         var table: [Int32] = []
         for g in groups where starts[g + 1] > starts[g] {
             let range = starts[g]..<starts[g + 1]
@@ -83,12 +84,12 @@ struct KeyGroups {
                     let slot = Int(table[i])
                     if slot < 0 {
                         table[i] = Int32(r)
-                        first[Int(rec.id)] = rec.id
+                        first.initialize(Int(rec.id), to: rec.id)
                         break
                     }
                     let other = records[slot]
                     if other.hash == rec.hash, other.key == rec.key {
-                        first[Int(rec.id)] = other.id
+                        first.initialize(Int(rec.id), to: other.id)
                         break
                     }
                     i = (i + 1) & mask
@@ -126,6 +127,7 @@ struct KeyGroups {
         let offsets = (0..<parts.count).map { Self.partRange($0, of: parts.count, count: count).lowerBound }
         return [Int32](unsafeUninitializedCapacity: count) { found, initialized in
             found.initialize(repeating: -1)
+            let slots = Slots(found)
             eachGroupRange { groups in
                 var table: [Int32] = []
                 for g in groups {
@@ -146,7 +148,7 @@ struct KeyGroups {
                                 if slot < 0 { break }
                                 let rec = records[slot]
                                 if rec.hash == probe.hash, rec.key == probe.key {
-                                    found[offsets[k] + Int(probe.id)] = rec.id
+                                    slots.assign(offsets[k] + Int(probe.id), rec.id)
                                     break
                                 }
                                 i = (i + 1) & mask
@@ -178,52 +180,42 @@ extension KeyGroups {
     /// `0..<probes`, the index of the first key equal to it, or -1. Hashed and matched on both
     /// cores, with ``KeyHash`` when every key and probe is ASCII and `hashValue` otherwise.
     static func firstMatches(
-        count: Int, key: (Int) -> String, probes: Int, probe: (Int) -> String
+        count: Int, key: @Sendable (Int) -> String, probes: Int, probe: @Sendable (Int) -> String
     ) -> (keys: [Int32], probes: [Int32]) {
-        var keyHashes = [Int](repeating: 0, count: count)
-        var probeHashes = [Int](repeating: 0, count: probes)
         let half = probes / 2
-        // The keys and the first half of the probes on one thread, the other half on the other.
-        func hash(_ strings: Bool) -> Bool {
-            keyHashes.withUnsafeMutableBufferPointer { kh in
-                probeHashes.withUnsafeMutableBufferPointer { ph in
-                    func fill(_ out: UnsafeMutableBufferPointer<Int>, _ range: Range<Int>, _ text: (Int) -> String)
-                        -> Bool
-                    {
-                        var ascii = true
-                        for i in range {
-                            if strings {
-                                out[i] = text(i).hashValue
-                            } else {
-                                let (h, a) = KeyHash.of(text(i))
-                                out[i] = h
-                                ascii = ascii && a
-                            }
-                        }
-                        return ascii
-                    }
-                    let (a, b) = Chunking.both(
-                        {
-                            let keys = fill(kh, 0..<count, key)
-                            return fill(ph, 0..<half, probe) && keys
-                        },
-                        { fill(ph, half..<probes, probe) })
-                    return a && b
+        // The keys and the first half of the probes on one thread, the other half on the other;
+        // each returns its hashes and whether every text was ASCII.
+        func hash(_ strings: Bool) -> (keys: [Int], probes: [Int], ascii: Bool) {
+            @Sendable func fill(_ range: Range<Int>, _ text: (Int) -> String) -> (hashes: [Int], ascii: Bool) {
+                var ascii = true
+                let hashes = range.map { i in
+                    if strings { return text(i).hashValue }
+                    let (h, a) = KeyHash.of(text(i))
+                    ascii = ascii && a
+                    return h
                 }
+                return (hashes, ascii)
             }
+            let (a, b) = Parallel.both(
+                {
+                    let keys = fill(0..<count, key)
+                    let firstProbes = fill(0..<half, probe)
+                    return (keys, firstProbes)
+                },
+                { fill(half..<probes, probe) })
+            return (a.0.hashes, a.1.hashes + b.hashes, a.0.ascii && a.1.ascii && b.ascii)
         }
-        if !hash(false) { _ = hash(true) }
+        var hashes = hash(false)
+        if !hashes.ascii { hashes = hash(true) }
+        let keyHashes = hashes.keys
+        let probeHashes = hashes.probes
         let bits = KeyGroups.bits(for: count)
         let parts = partCount(for: probes)
         // The keys' grouping beside the probes' parts, on every core.
-        let grouped = keyHashes.withUnsafeBufferPointer { kh in
-            probeHashes.withUnsafeBufferPointer { ph in
-                Chunking.map(1 + parts) { i in
-                    i == 0
-                        ? KeyGroups(count: count, bits: bits, hash: { kh[$0] }, key: key)
-                        : KeyGroups.part(count: probes, i - 1, of: parts, bits: bits, hash: { ph[$0] }, key: probe)
-                }
-            }
+        let grouped = Parallel.map(1 + parts) { i in
+            i == 0
+                ? KeyGroups(count: count, bits: bits, hash: { keyHashes[$0] }, key: key)
+                : KeyGroups.part(count: probes, i - 1, of: parts, bits: bits, hash: { probeHashes[$0] }, key: probe)
         }
         let groups = grouped[0]
         return (groups.firstOccurrences(split: true), groups.match(parts: Array(grouped.dropFirst()), count: probes))

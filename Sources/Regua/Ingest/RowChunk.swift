@@ -32,7 +32,7 @@ struct Sighting: Sendable {
 }
 
 /// Turns one valid row of a file into its item.
-protocol RowParser {
+protocol RowParser: SendableMetatype {
     associatedtype Item: Sendable
     /// Column number and name of the key.
     static var keyColumn: Int { get }
@@ -95,10 +95,16 @@ struct RowChunk<Item: Sendable>: Sendable {
     mutating func refuseRepeatedKeys(
         file: String, keyName: String, ids: (Item) -> (customer: String?, title: String?)
     ) -> [Int32] {
-        if keysIncreasing { return (0..<Int32(sightings.count)).map { $0 } }
-        let first = keyGroups().firstOccurrences()
+        if keysIncreasing { return firstOccurrences() }
+        let first = firstOccurrences()
         refuseRepeatedKeys(firstOccurrences: first, file: file, keyName: keyName, ids: ids)
         return first
+    }
+
+    /// For each sighting, the sighting that first had its key (what
+    /// ``refuseRepeatedKeys(file:keyName:ids:)`` returns, without refusing anything).
+    func firstOccurrences() -> [Int32] {
+        keysIncreasing ? (0..<Int32(sightings.count)).map { $0 } : keyGroups().firstOccurrences()
     }
 
     /// The keys of every sighting, grouped (``KeyGroups/firstOccurrences(split:)`` then finds
@@ -155,11 +161,15 @@ struct RowChunk<Item: Sendable>: Sendable {
 
 /// Where one thread writes what it reads of a chunk: items, link hashes and sightings go into
 /// regions of the file's final arrays (no copy when the chunks are joined), rejects into an
-/// array of its own.
-struct ChunkWriter<Item: Sendable> {
-    private let items: UnsafeMutablePointer<Item>
-    private let links: UnsafeMutablePointer<Int>?
-    private let sightings: UnsafeMutablePointer<Sighting>
+/// array of its own. A chunk is read by one thread, then handed whole to the thread that joins
+/// it (``Slots``).
+struct ChunkWriter<Item: Sendable>: Sendable {
+    private let itemSlots: Slots<Item>
+    private let linkSlots: Slots<Int>?
+    private let sightingSlots: Slots<Sighting>
+    private var items: UnsafeMutablePointer<Item> { itemSlots.base }
+    private var links: UnsafeMutablePointer<Int>? { linkSlots?.base }
+    private var sightings: UnsafeMutablePointer<Sighting> { sightingSlots.base }
     /// Most records this chunk may write (its number of line starts).
     private(set) var capacity: Int
     private(set) var itemCount = 0
@@ -179,12 +189,11 @@ struct ChunkWriter<Item: Sendable> {
     private(set) var deferring: Bool
 
     init(
-        items: UnsafeMutablePointer<Item>, links: UnsafeMutablePointer<Int>?,
-        sightings: UnsafeMutablePointer<Sighting>, capacity: Int, deferring: Bool = false
+        items: Slots<Item>, links: Slots<Int>?, sightings: Slots<Sighting>, capacity: Int, deferring: Bool = false
     ) {
-        self.items = items
-        self.links = links
-        self.sightings = sightings
+        itemSlots = items
+        linkSlots = links
+        sightingSlots = sightings
         self.capacity = capacity
         self.deferring = deferring
     }

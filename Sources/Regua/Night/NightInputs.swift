@@ -101,15 +101,9 @@ struct NightInputs {
         let file = options.receivables
         let count = inputs.titles.count
         let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, count / 4096))
-        var parts = [[(index: Int, change: BoletoChange)]](repeating: [], count: chunks)
-        inputs.titles.withUnsafeBufferPointer { titles in
-            parts.withUnsafeMutableBufferPointer { buffer in
-                let out = buffer
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    let range = (count * chunk / chunks)..<(count * (chunk + 1) / chunks)
-                    out[chunk] = Self.boletoChanges(titles, range, issuer: issuer, file: file)
-                }
-            }
+        let titles = inputs.titles
+        let parts = Parallel.mapRanges(count, chunks: chunks) { range in
+            Self.boletoChanges(titles, range, issuer: issuer, file: file)
         }
         var refused: [Int] = []
         for part in parts {
@@ -141,7 +135,7 @@ struct NightInputs {
 
     /// One run of ``validateIssuedBoletos()``: the titles of `range` that change, in input order.
     private static func boletoChanges(
-        _ titles: UnsafeBufferPointer<Title>, _ range: Range<Int>, issuer: BoletoIssuer?, file: String
+        _ titles: [Title], _ range: Range<Int>, issuer: BoletoIssuer?, file: String
     ) -> [(index: Int, change: BoletoChange)] {
         var changes: [(index: Int, change: BoletoChange)] = []
         func refuse(_ i: Int, _ column: String, _ reason: String) {

@@ -52,11 +52,6 @@ struct NightOutputs {
         self.templateNight = TemplateNight(company: book.company, asOf: asOf, policy: book.policy)
     }
 
-    /// How the e-mail thread ended; read only after waiting for it.
-    private final class WriteOutcome: @unchecked Sendable {
-        var result: Result<Void, Error> = .success(())
-    }
-
     /// One message, rendered for its channel.
     private enum Rendered {
         case email(path: String, bytes: [UInt8])
@@ -84,28 +79,15 @@ struct NightOutputs {
         let pix = book.company.pixKey.map {
             PixBRCode.Merchant(key: $0, name: book.company.name, city: book.company.city ?? "SAO PAULO")
         }
-        var results = [Rendered?](repeating: nil, count: messages.count)
-        var failure: Error?
-        let failureLock = NSLock()
         let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, messages.count / 256))
         let me = self
-        results.withUnsafeMutableBufferPointer { buffer in
-            let out = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let range = (messages.count * chunk / chunks)..<(messages.count * (chunk + 1) / chunks)
-                for i in range {
-                    do {
-                        out[i] = try me.render(me.withPaymentData(messages[i], issuer: issuer, pix: pix))
-                    } catch {
-                        failureLock.lock()
-                        if failure == nil { failure = error }
-                        failureLock.unlock()
-                        return
-                    }
-                }
+        // Each range renders until its first failure; the first failure in message order is thrown.
+        let parts = Parallel.mapRanges(messages.count, chunks: chunks) { range in
+            Result { () throws -> [Rendered] in
+                try range.map { try me.render(me.withPaymentData(messages[$0], issuer: issuer, pix: pix)) }
             }
         }
-        if let failure { throw failure }
+        let results = try parts.flatMap { try $0.get() }
         clock.lap("messages")
         var emails: [(String, [UInt8])] = []
         var smsRows: [SMSRow] = []
@@ -113,7 +95,7 @@ struct NightOutputs {
         var calls: [CallRow] = []
         var whatsapp: [WhatsAppMessage] = []
         for r in results {
-            switch r! {
+            switch r {
             case .email(let path, let bytes): emails.append((path, bytes))
             case .sms(let row):
                 if row.sms.segments > book.policy.smsMaxSegments {
@@ -133,12 +115,11 @@ struct NightOutputs {
         let whatsappFile: (String, [UInt8])? =
             whatsapp.isEmpty ? nil : ("whatsapp.jsonl", try WhatsAppMessage.jsonl(whatsapp))
         files.append(contentsOf: emails)
-        let emailWrite = WriteOutcome()
-        var emailJob: BackgroundJob?
+        var emailJob: BackgroundJob<Result<Void, Error>>?
         if let staging, !emails.isEmpty {
             let batch = files[..<emails.count]
             emailJob = BackgroundJob("regua e-mails") {
-                emailWrite.result = Result {
+                Result {
                     try staging.write(batch, threads: 1)
                     staging.flushEarly()
                 }
@@ -172,8 +153,7 @@ struct NightOutputs {
         files.append(("summary.json", Array(try encoder.encode(summary)) + [10]))
         files.append(("report.html", Array(reportHTML(summary).utf8)))
         clock.lap("summary")
-        emailJob?.wait()
-        try emailWrite.result.get()
+        try emailJob?.wait().get()
         clock.lap("e-mails written")
         let laps = clock.finish().seconds.sorted { $0.key < $1.key }.map {
             "\($0.key) \(String(format: "%.2f", $0.value))s"

@@ -264,9 +264,8 @@ public struct NightRunner {
         // rendered, written and flushed; it may COMMIT only when `gate` opens, after the flush
         // (the remittance files, known once rendered, come with the opening).
         let gate = CommitGate()
-        var committing: BackgroundJob?
+        var committing: BackgroundJob<Result<Int64, Error>>?
         var shardCommit: NightCommit?
-        let commitOutcome = CommitOutcome()
         if rebuildOf == nil {
             var night = NightCommit(
                 night: asOf, rulesHash: book.hash, inputsHash: inputsHash, forced: replaces != nil,
@@ -284,7 +283,7 @@ public struct NightRunner {
                 shardCommit = night  // committed after the flush: the shards share the ledger's write lock
             } else {
             committing = BackgroundJob("regua ledger") { [night] in
-                commitOutcome.result = Result { try ledger.commit(night, before: gate.waitUntilOpen) }
+                Result { try ledger.commit(night, before: gate.waitUntilOpen) }
             }
             }
         }
@@ -306,12 +305,12 @@ public struct NightRunner {
 
         // 7. Commit.
         gate.open(remittanceFiles: outputs.remittanceFiles)
-        committing?.wait()
+        var commitResult = committing?.wait()
         if let shardCommit {
             let files = outputs.remittanceFiles
-            commitOutcome.result = Result { try ledger.commit(shardCommit, before: { files }) }
+            commitResult = Result { try ledger.commit(shardCommit, before: { files }) }
         }
-        let runID = try commitOutcome.result?.get() ?? rebuildOf?.runID
+        let runID = try commitResult?.get() ?? rebuildOf?.runID
         Self.crashPoint("after-commit")
         clock.lap("ledger")
 
@@ -406,31 +405,27 @@ public struct NightRunner {
 }
 
 /// Holds a ledger transaction open until the night's files are on disk.
-final class CommitGate: @unchecked Sendable {  // written before the signal, read after the wait
+final class CommitGate: Sendable {
     private let signal = DispatchSemaphore(value: 0)
-    private var files: [RemittanceFileRecord]?
+    /// Set before the signal, read after the wait.
+    private let files = Locked<[RemittanceFileRecord]?>(nil)
 
     /// Lets the transaction commit, with the night's remittance files.
     func open(remittanceFiles: [RemittanceFileRecord]) {
-        files = remittanceFiles
+        files.set(remittanceFiles)
         signal.signal()
     }
 
     /// Makes the transaction roll back.
     func close() {
-        files = nil
+        files.set(nil)
         signal.signal()
     }
 
     /// Waits for ``open(remittanceFiles:)`` or ``close()``; throws after ``close()``.
     func waitUntilOpen() throws -> [RemittanceFileRecord] {
         signal.wait()
-        guard let files else { throw ReguaError(.io, "the night's files could not be written; nothing recorded") }
+        guard let files = files.value else { throw ReguaError(.io, "the night's files could not be written; nothing recorded") }
         return files
     }
-}
-
-/// The ledger thread's result, read after waiting for it.
-final class CommitOutcome: @unchecked Sendable {
-    var result: Result<Int64, Error>?
 }

@@ -5,7 +5,7 @@ import Foundation
 
 /// The night being built in `out/.staging-<date>/`: every file written here is flushed to disk,
 /// listed in the manifest, and becomes visible only when the folder is renamed into place.
-public final class StagingFolder {
+public final class StagingFolder: Sendable {
     /// One file written, for `manifest.json`.
     public struct Entry: Codable, Sendable, Equatable {
         /// The file's path relative to the night's folder.
@@ -19,7 +19,9 @@ public final class StagingFolder {
     /// Path of the staging folder.
     public let root: String
     /// Files written so far, in order.
-    public private(set) var entries: [Entry] = []
+    public var entries: [Entry] { written.value }
+    /// ``entries``, appended to by the thread that writes (the e-mails' own, then the night's).
+    private let written = Locked<[Entry]>([])
 
     /// Creates (after removing any leftover of a killed run) the staging folder,
     /// `outDir/.staging-<date>`, or `outDir/<name>` when a name is given (a shard's).
@@ -57,22 +59,21 @@ public final class StagingFolder {
                 throw ReguaError(.io, "cannot create \(d): \(error.localizedDescription)")
             }
         }
-        var results = [Result<Entry, Error>?](repeating: nil, count: list.count)
         let chunks = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount * 4, list.count / 32))
-        results.withUnsafeMutableBufferPointer { buffer in
-            let out = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                for i in (list.count * chunk / chunks)..<(list.count * (chunk + 1) / chunks) {
-                    let (relative, bytes) = list[i]
-                    precondition(!relative.contains(".."), "output names never come from input data")
-                    out[i] = Result {
-                        try StagingFolder.writeDurably(path: root + "/" + relative, bytes: bytes)
-                        return Entry(path: relative, size: bytes.count, sha256: Hashing.sha256Hex(bytes))
-                    }
+        let results = Parallel.mapRanges(list.count, chunks: chunks) { range in
+            range.map { i -> Result<Entry, Error> in
+                let (relative, bytes) = list[i]
+                precondition(!relative.contains(".."), "output names never come from input data")
+                return Result {
+                    try StagingFolder.writeDurably(path: root + "/" + relative, bytes: bytes)
+                    return Entry(path: relative, size: bytes.count, sha256: Hashing.sha256Hex(bytes))
                 }
             }
         }
-        for r in results { entries.append(try r!.get()) }
+        // The entries before a failure are listed, as each file is written.
+        var done: [Entry] = []
+        defer { written.withLock { [done] in $0 += done } }
+        for r in results.joined() { done.append(try r.get()) }
     }
 
     /// open(O_CREAT|O_TRUNC, 0600) + write. Durability comes from one `syncfs` over the whole

@@ -5,7 +5,7 @@ import Mustache
 /// The nightly renderer works on these typed values instead of `Any`, so that looking a name up
 /// is a `switch`, not a chain of dynamic casts. ``any`` gives the same value as swift-mustache
 /// sees it, so both renderers read one source of truth.
-enum TemplateValue {
+enum TemplateValue: Sendable {
     case text(String)
     case number(Int)
     case flag(Bool)
@@ -26,7 +26,7 @@ enum TemplateValue {
 
 /// An object of a template's context: answers a name with a value, or nil when it has none (so
 /// the lookup goes on up the section stack, as in Mustache).
-protocol TemplateObject: AnyObject, MustacheParent {
+protocol TemplateObject: AnyObject, MustacheParent, Sendable {
     func value(named name: String) -> TemplateValue?
 }
 
@@ -36,7 +36,7 @@ extension TemplateObject {
 }
 
 /// A fixed group of values (`company`, `policy`, `step`, `pix`), built once.
-final class TemplateGroup: TemplateObject, @unchecked Sendable {  // immutable after init
+final class TemplateGroup: TemplateObject {
     private let values: [String: TemplateValue]
 
     init(_ values: [String: TemplateValue]) { self.values = values }
@@ -54,8 +54,8 @@ final class TemplateGroup: TemplateObject, @unchecked Sendable {  // immutable a
 /// values up through swift-mustache's `Any` context (dynamic casts per name and per stack level)
 /// was most of a night's rendering time. A template holding any other token is not compiled
 /// (``init(_:html:)`` returns nil) and renders through swift-mustache.
-struct CompiledTemplate: @unchecked Sendable {  // immutable after init; nodes hold strings only
-    indirect enum Node {
+struct CompiledTemplate: Sendable {
+    indirect enum Node: Sendable {
         case text(String)
         case variable(path: [String], transforms: [String], escaped: Bool)
         case section(path: [String], transforms: [String], nodes: [Node], inverted: Bool)

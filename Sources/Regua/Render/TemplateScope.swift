@@ -84,7 +84,7 @@ final class MessageScope: TemplateObject {
 private func text(_ s: String?) -> TemplateValue? { s.map(TemplateValue.text) }
 
 /// What every message of a night shares, formatted once.
-struct TemplateNight: @unchecked Sendable {  // immutable after init; the groups hold only texts
+struct TemplateNight: Sendable {
     let company: TemplateGroup
     /// The company itself (the PIX image's Content-ID needs its e-mail domain).
     let companyValue: Company

@@ -59,7 +59,7 @@ enum ExternalTool {
         try p.run()
         // Drain both pipes while the child runs (a full pipe would block it): stderr on a thread
         // of its own, since a decoder run on many files may write much to either.
-        let errData = LockedData()
+        let errData = Locked(Data())
         let errDone = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
             errData.set(err.fileHandleForReading.readDataToEndOfFile())
@@ -67,7 +67,7 @@ enum ExternalTool {
         }
         let o = out.fileHandleForReading.readDataToEndOfFile()
         errDone.wait()
-        let e = errData.get()
+        let e = errData.value
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
@@ -94,14 +94,6 @@ enum ExternalTool {
         try Data(bytes).write(to: url)
         return url.path
     }
-}
-
-/// Bytes handed from the stderr reader to the caller.
-private final class LockedData: @unchecked Sendable {  // every access holds the lock
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ d: Data) { lock.withLock { data = d } }
-    func get() -> Data { lock.withLock { data } }
 }
 
 /// A customer with accents in the name and a complete address.

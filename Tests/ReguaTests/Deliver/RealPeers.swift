@@ -13,7 +13,7 @@ func runTool(_ path: String, _ args: [String], stdin: Data? = nil, env: [String:
     for (k, v) in env { e[k] = v }
     p.environment = e
     let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("regua-tool-\(UUID().uuidString)").path
-    FileManager.default.createFile(atPath: outPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
     defer { try? FileManager.default.removeItem(atPath: outPath) }
     let out = FileHandle(forWritingAtPath: outPath)!
     p.standardOutput = out
@@ -66,7 +66,7 @@ func peerFolder(_ name: String) throws -> String {
 /// recipients go to a second sink that refuses RCPT with 5xx, or a third with 4xx; with
 /// `maximal_queue_lifetime = 0` Postfix bounces both at once, and its DSNs for our VERP
 /// envelope `bounces+<id>@regua.test` land in a Maildir.
-final class PostfixPeer: @unchecked Sendable {  // fields set once in init; files are the test's own
+final class PostfixPeer {  // files are the test's own
     static let available =
         FileManager.default.isExecutableFile(atPath: "/usr/sbin/postfix")
         && FileManager.default.isExecutableFile(atPath: "/usr/sbin/smtp-sink") && getuid() == 0
@@ -230,7 +230,7 @@ final class PostfixPeer: @unchecked Sendable {  // fields set once in init; file
 /// `fakesmsc` (kannel-extras) as the SMS centre, whose output lists each message it received.
 /// A small Python HTTP server stands for the company's `dlr_url` endpoint and logs
 /// `message_id,status,at` as SPEC §7 describes.
-final class KannelPeer: @unchecked Sendable {  // fields set once in init
+final class KannelPeer {
     static let fakesmsc = "/usr/lib/kannel/test/fakesmsc"
     static let available =
         FileManager.default.isExecutableFile(atPath: "/usr/sbin/bearerbox")
@@ -318,7 +318,7 @@ final class KannelPeer: @unchecked Sendable {  // fields set once in init
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args
-        FileManager.default.createFile(atPath: root + "/" + log, contents: nil)
+        _ = FileManager.default.createFile(atPath: root + "/" + log, contents: nil)
         let h = FileHandle(forWritingAtPath: root + "/" + log)!
         p.standardOutput = h
         p.standardError = h

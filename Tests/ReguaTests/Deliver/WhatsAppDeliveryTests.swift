@@ -87,7 +87,7 @@ struct WhatsAppDeliveryTests {
 
     static func regua(_ args: [String], env: [String: String]) throws -> Run {
         let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("regua-wa-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: outPath) }
         let out = FileHandle(forWritingAtPath: outPath)!
         let p = Process()

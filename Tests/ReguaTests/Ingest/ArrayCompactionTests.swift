@@ -5,13 +5,13 @@ import Testing
     /// Counts live instances, to see that every dropped element is destroyed once and no
     /// kept one is.
     private final class Tracked {
-        nonisolated(unsafe) static var live = 0
+        static let live = Locked(0)
         let value: Int
         init(_ value: Int) {
             self.value = value
-            Tracked.live += 1
+            Tracked.live.withLock { $0 += 1 }
         }
-        deinit { Tracked.live -= 1 }
+        deinit { Tracked.live.withLock { $0 -= 1 } }
     }
 
     private struct Row {
@@ -34,9 +34,9 @@ import Testing
                     #expect(rows.map(\.id) == expected)
                     #expect(rows.map(\.tracked.value) == expected)
                     #expect(rows.allSatisfy { $0.name.hasPrefix("linha \($0.id) ") })
-                    #expect(Tracked.live == expected.count)
+                    #expect(Tracked.live.value == expected.count)
                 }
-                #expect(Tracked.live == 0)
+                #expect(Tracked.live.value == 0)
             }
         }
     }

@@ -9,7 +9,7 @@ import Testing
     static var haveBinary: Bool { FileManager.default.isExecutableFile(atPath: binary) }
 
     /// A folder with inputs (the fixtures or a generated portfolio) and the rule book.
-    final class Setup: @unchecked Sendable {  // immutable paths; the files are the test's own
+    final class Setup: Sendable {  // the files are the test's own
         let root: String
         let customers: String
         let receivables: String

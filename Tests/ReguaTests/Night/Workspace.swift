@@ -3,7 +3,7 @@ import Foundation
 
 /// A throwaway copy of the shipped example (rules + fixtures) with its own out/ and ledger,
 /// removed when the test lets go of it (`KEEP_TEST_WORKSPACES=1` keeps them for a post-mortem).
-final class Workspace: @unchecked Sendable {  // `root` is immutable; the files are the test's own
+final class Workspace: Sendable {  // the files are the test's own
     static let repoRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" {
