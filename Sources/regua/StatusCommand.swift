@@ -23,6 +23,10 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let day = try asOf.map { try parseDay($0, flag: "--as-of") }
+        if case .postgres = try LedgerLocation(state: state) {
+            throw ReguaError(
+                .refused, "regua status does not take a PostgreSQL ledger yet (--state \(state)); nothing was read")
+        }
         guard FileManager.default.fileExists(atPath: state) else {
             throw ReguaError(.io, "ledger \(state) does not exist; no night was ever recorded")
         }

@@ -198,5 +198,9 @@ import Testing
             Self.binary, ["status", "--state", s.root + "/n/regua.sqlite", "--as-of", "2026-11-22", "--json"])
         let beforeDoc = try #require(JSONSerialization.jsonObject(with: Data(before.stdout.utf8)) as? [String: Any])
         #expect((beforeDoc["nights"] as? [Any])?.isEmpty == true)
+        // A PostgreSQL ledger is refused as docs/SHARDS.md says (exit 2), not taken for a missing file.
+        let pg = try ExternalTool.run(Self.binary, ["status", "--state", "postgres://regua@127.0.0.1:1/none"])
+        #expect(pg.status == 2, "\(pg.stderr)")
+        #expect(pg.stderr.contains("PostgreSQL"), "\(pg.stderr)")
     }
 }
