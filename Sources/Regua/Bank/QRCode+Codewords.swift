@@ -101,7 +101,35 @@ enum ReedSolomon {
     }
 
     /// The remainder of data · xⁿ divided by the generator: the error correction codewords.
+    /// The generator's logarithms are taken once, and the register shifts in place, so each
+    /// data codeword costs n table look-ups; ``remainderByDivision(_:generator:)`` is the plain
+    /// twin the tests hold it to.
     static func remainder(_ data: ArraySlice<UInt8>, generator: [UInt8]) -> [UInt8] {
+        let (exp, log) = tables
+        let n = generator.count
+        // −1 marks a zero coefficient (no logarithm).
+        let generatorLog = generator.map { $0 == 0 ? -1 : log[Int($0)] }
+        var r = [UInt8](repeating: 0, count: n)
+        for byte in data {
+            let factor = byte ^ r[0]
+            if factor == 0 {
+                for i in 0..<(n - 1) { r[i] = r[i + 1] }
+                r[n - 1] = 0
+                continue
+            }
+            let f = log[Int(factor)]
+            for i in 0..<n {
+                let next = i + 1 < n ? r[i + 1] : 0
+                let g = generatorLog[i]
+                r[i] = g < 0 ? next : next ^ exp[g + f]
+            }
+        }
+        return r
+    }
+
+    /// ``remainder(_:generator:)`` as polynomial long division is written: shift the register,
+    /// add the generator times the leading factor.
+    static func remainderByDivision(_ data: ArraySlice<UInt8>, generator: [UInt8]) -> [UInt8] {
         var r = [UInt8](repeating: 0, count: generator.count)
         for byte in data {
             let factor = byte ^ r[0]

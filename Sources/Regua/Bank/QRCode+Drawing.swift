@@ -1,16 +1,44 @@
 extension QRCode {
     /// The symbol as a PNG, `scale` pixels per module, quiet zone included.
+    ///
+    /// Each module row is packed once (all white, then every dark module's pixels cleared)
+    /// and repeated `scale` times straight into the image data; ``pngByPixels(scale:)`` is the
+    /// plain twin the tests hold it to, byte for byte.
     public func png(scale: Int) -> [UInt8] {
         let s = max(1, scale), q = Self.quietZone
         let side = (size + 2 * q) * s
-        // Each module row is packed once and repeated `scale` times.
-        var rows: [[UInt8]] = []
-        rows.reserveCapacity(side)
-        for my in -q..<(size + q) {
-            let packed = PNG.packRow(width: side) { x in isDark(x: x / s - q, y: my) }
-            for _ in 0..<s { rows.append(packed) }
+        let rowBytes = (side + 7) / 8
+        // White is 1; the bits past the right edge stay 0, as PNG.packRow leaves them.
+        var white = [UInt8](repeating: 0xFF, count: rowBytes)
+        if side % 8 != 0 { white[rowBytes - 1] = 0xFF << UInt8(8 - side % 8) }
+        var raw: [UInt8] = []
+        raw.reserveCapacity(side * (rowBytes + 1))
+        func appendRow(_ row: [UInt8], times: Int) {
+            for _ in 0..<times {
+                raw.append(0)  // filter type None
+                raw += row
+            }
         }
-        return PNG.bilevel(width: side, packedRows: rows)
+        appendRow(white, times: q * s)
+        var packed = white
+        for y in 0..<size {
+            packed = white
+            let row = y * size
+            for x in 0..<size where modules[row + x] != 0 {
+                let first = (x + q) * s
+                for p in first..<(first + s) { packed[p >> 3] &= ~(0x80 >> UInt8(p & 7)) }
+            }
+            appendRow(packed, times: s)
+        }
+        appendRow(white, times: q * s)
+        return PNG.bilevel(width: side, height: side, filteredRows: raw)
+    }
+
+    /// ``png(scale:)`` pixel by pixel through ``isDark(x:y:)`` and ``PNG/packRow(width:isBlack:)``.
+    func pngByPixels(scale: Int) -> [UInt8] {
+        let s = max(1, scale), q = Self.quietZone
+        let side = (size + 2 * q) * s
+        return PNG.bilevel(width: side, height: side) { x, y in isDark(x: x / s - q, y: y / s - q) }
     }
 
     /// Draws the symbol as filled rectangles, `width` points wide quiet zone included, with its

@@ -189,13 +189,21 @@ struct QRMatrix {
     }
 
     /// The mask of lowest penalty, each scored with its own format information drawn (the
-    /// first of equal scores wins).
+    /// first of equal scores wins): on words (``bestMaskByBits()``) up to version 25, else
+    /// ``bestMaskByScoring()``. Leaves the data unmasked.
     mutating func bestMask() -> Int {
+        fitsBitPenalty ? bestMaskByBits() : bestMaskByScoring()
+    }
+
+    /// ``bestMask()`` as the standard words it: each mask applied with its format information
+    /// and the whole symbol scored by ``penalty()``, then undone (the plain twin the tests hold
+    /// ``bestMaskByBits()`` to, and the way of symbols past version 25).
+    mutating func bestMaskByScoring() -> Int {
         var best = 0, bestScore = Int.max
         for m in 0..<8 {
             applyMask(m)
             drawFormatBits(mask: m)
-            let score = fitsBitPenalty ? bitPenalty() : penalty()
+            let score = penalty()
             if score < bestScore { (best, bestScore) = (m, score) }
             applyMask(m)
         }

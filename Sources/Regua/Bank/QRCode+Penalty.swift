@@ -1,13 +1,20 @@
 /// The mask penalty (N1–N4) on rows and columns held as 128-bit words, for symbols up to
 /// version 25 (120 modules and the four light modules on either side fit one word): every PIX
 /// BR Code. The module-by-module ``QRMatrix/penalty()`` is its plain twin (and scores larger
-/// symbols); `QRCodeTests` holds the two equal on random matrices.
+/// symbols); `QRCodeTests` holds the two equal on random matrices, and holds
+/// ``QRMatrix/bestMaskByBits()`` to the mask the plain score picks.
 extension QRMatrix {
     /// Whether ``bitPenalty()`` can score this size.
     var fitsBitPenalty: Bool { size + 8 <= 128 }
 
     /// The same score as ``penalty()``.
     func bitPenalty() -> Int {
+        let (rows, cols) = paddedLines()
+        return Self.bitScore(rows: rows, cols: cols, size: size)
+    }
+
+    /// Each row and each column as a word: bit 4 + i is module i, four light bits either side.
+    func paddedLines() -> (rows: [UInt128], cols: [UInt128]) {
         var rows = [UInt128](repeating: 0, count: size)
         var cols = [UInt128](repeating: 0, count: size)
         for y in 0..<size {
@@ -16,10 +23,37 @@ extension QRMatrix {
                 cols[x] |= 1 << UInt128(y + 4)
             }
         }
+        return (rows, cols)
+    }
+
+    /// The mask ``bestMask()`` picks, scored on words: the rows and columns of the unmasked
+    /// symbol are made once, and each mask's are those XOR the mask's own lines
+    /// (``MaskLines``), which also carry the change of format information from mask 0's.
+    /// Only for a matrix as ``QRCode`` builds it: function patterns drawn with mask 0's format
+    /// bits, data placed, no mask applied.
+    func bestMaskByBits() -> Int {
+        let (rows, cols) = paddedLines()
+        let lines = MaskLines.all[version - 1]
+        var maskedRows = rows, maskedCols = cols
+        var best = 0, bestScore = Int.max
+        for m in 0..<8 {
+            let xorRows = lines.rows[m], xorCols = lines.cols[m]
+            for i in 0..<size {
+                maskedRows[i] = rows[i] ^ xorRows[i]
+                maskedCols[i] = cols[i] ^ xorCols[i]
+            }
+            let score = Self.bitScore(rows: maskedRows, cols: maskedCols, size: size)
+            if score < bestScore { (best, bestScore) = (m, score) }
+        }
+        return best
+    }
+
+    /// N1–N4 of the padded rows and columns of a `size × size` symbol.
+    static func bitScore(rows: [UInt128], cols: [UInt128], size: Int) -> Int {
         var score = 0
         var dark = 0
         for i in 0..<size {
-            score += linePenalty(rows[i]) + linePenalty(cols[i])
+            score += bitLinePenalty(rows[i], size: size) + bitLinePenalty(cols[i], size: size)
             dark += rows[i].nonzeroBitCount
         }
         // N2: a 2 × 2 block where both rows agree at i and i + 1 and the upper row's i equals i + 1.
@@ -34,35 +68,54 @@ extension QRMatrix {
         return score + 10 * (abs(dark * 20 - total * 10) / total)
     }
 
-    /// N1 and N3 of one padded line (bit 4 + i is module i; four light bits either side).
-    private func linePenalty(_ line: UInt128) -> Int {
-        var score = 0
-        // N1: runs between the points where a module differs from the next.
-        let modulesOnly = line >> 4
-        var changes = (modulesOnly ^ (modulesOnly >> 1)) & ((1 << UInt128(size - 1)) - 1)
-        var start = 0
-        while changes != 0 {
-            let i = changes.trailingZeroBitCount
-            let run = i - start + 1
-            if run >= 5 { score += run - 2 }
-            start = i + 1
-            changes &= changes - 1
-        }
-        if size - start >= 5 { score += size - start - 2 }
-        // N3: 1011101 with 0000 after it, or before it, at every start position at once.
-        let starts: UInt128 = (1 << UInt128(size + 8 - 10)) - 1
-        var after = starts, before = starts
-        for (k, bit) in Self.finderWithLightAfter.enumerated() {
-            let shifted = line >> UInt128(k)
-            after &= bit ? shifted : ~shifted
-        }
-        for (k, bit) in Self.finderWithLightBefore.enumerated() {
-            let shifted = line >> UInt128(k)
-            before &= bit ? shifted : ~shifted
-        }
-        return score + 40 * (after.nonzeroBitCount + before.nonzeroBitCount)
-    }
+    /// N1 and N3 of one padded line (bit 4 + i is module i; four light bits either side), every
+    /// position at once.
+    ///
+    /// N1: a run of L ≥ 5 scores L − 2, which is its L − 4 windows of five equal modules plus 2
+    /// for the run (the first of those windows). N3: the core 1011101 at i with four light
+    /// modules at i + 7…i + 10, or four light at i…i + 3 and the core at i + 4.
+    static func bitLinePenalty(_ line: UInt128, size: Int) -> Int {
+        let m = line >> 4
+        let equalNext = ~(m ^ (m >> 1)) & ((1 << UInt128(size - 1)) - 1)
+        let five = equalNext & (equalNext >> 1) & (equalNext >> 2) & (equalNext >> 3)
+        let runs = five & ~(five << 1)
+        let n1 = five.nonzeroBitCount + 2 * runs.nonzeroBitCount
 
-    private static let finderWithLightAfter = [true, false, true, true, true, false, true, false, false, false, false]
-    private static let finderWithLightBefore = [false, false, false, false, true, false, true, true, true, false, true]
+        let light = ~line
+        let light2 = light & (light >> 1)
+        let light4 = light2 & (light2 >> 2)
+        let dark3 = line & (line >> 1) & (line >> 2)
+        let core = line & (light >> 1) & (dark3 >> 2) & (light >> 5) & (line >> 6)
+        let starts: UInt128 = (1 << UInt128(size + 8 - 10)) - 1
+        let after = core & (light4 >> 7) & starts
+        let before = light4 & (core >> 4) & starts
+        return n1 + 40 * (after.nonzeroBitCount + before.nonzeroBitCount)
+    }
+}
+
+/// Per version 1…25 and mask, the rows and columns (padded as ``QRMatrix/paddedLines()``)
+/// that turn an unmasked symbol into the masked one: the mask's data modules, and the format
+/// modules where mask `m`'s format information differs from mask 0's. The layout depends on
+/// the version only; about 0.8 MB, built on first use.
+struct MaskLines: Sendable {
+    let rows: [[UInt128]]
+    let cols: [[UInt128]]
+
+    static let all: [MaskLines] = (1...25).map { version in
+        var blank = QRMatrix(version: version)
+        blank.drawFunctionPatterns()
+        var rows: [[UInt128]] = []
+        var cols: [[UInt128]] = []
+        for mask in 0..<8 {
+            var masked = blank
+            masked.applyMask(mask)
+            masked.drawFormatBits(mask: mask)
+            var change = blank
+            for i in change.modules.indices { change.modules[i] = masked.modules[i] ^ blank.modules[i] }
+            let lines = change.paddedLines()
+            rows.append(lines.rows)
+            cols.append(lines.cols)
+        }
+        return MaskLines(rows: rows, cols: cols)
+    }
 }

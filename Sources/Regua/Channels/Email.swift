@@ -196,15 +196,7 @@ public enum EmailWriter {
 
     /// Base64 in lines of 76 characters, each ended by CRLF (RFC 2045 §6.8).
     static func appendBase64Lines(_ bytes: [UInt8], to out: inout [UInt8]) {
-        let encoded = Array(MIME.base64(bytes).utf8)
-        out.reserveCapacity(out.count + encoded.count + encoded.count / 76 * 2 + 2)
-        var i = 0
-        while i < encoded.count {
-            let end = min(i + 76, encoded.count)
-            out += encoded[i..<end]
-            out += [13, 10]
-            i = end
-        }
+        MIME.appendBase64Lines(bytes, to: &out)
     }
 
     /// A file name for a MIME parameter: printable ASCII without quotes, backslashes, slashes or

@@ -115,25 +115,48 @@ enum MIME {
 
     /// Standard base64 with padding (RFC 4648 §4), as `Data.base64EncodedString()` writes it.
     static func base64(_ bytes: [UInt8]) -> String {
-        let alphabet = base64Alphabet
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i + 3 <= bytes.count {
+        appendBase64(bytes[...], to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Base64 in lines of 76 characters (57 bytes each), every line ended by CRLF (RFC 2045
+    /// §6.8), appended straight to `out`: the body of an attachment.
+    static func appendBase64Lines(_ bytes: [UInt8], to out: inout [UInt8]) {
+        let lines = (bytes.count + 56) / 57
+        out.reserveCapacity(out.count + (bytes.count + 2) / 3 * 4 + 2 * lines)
+        var start = 0
+        while start < bytes.count {
+            let end = min(start + 57, bytes.count)
+            appendBase64(bytes[start..<end], to: &out)
+            out.append(13)
+            out.append(10)
+            start = end
+        }
+    }
+
+    /// The base64 of `bytes`, padded, appended to `out`.
+    private static func appendBase64(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8]) {
+        let alphabet = base64Alphabet
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        while i + 3 <= end {
             let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out += [
-                alphabet[Int(n >> 18)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)],
-            ]
+            out.append(alphabet[Int(n >> 18)])
+            out.append(alphabet[Int(n >> 12 & 63)])
+            out.append(alphabet[Int(n >> 6 & 63)])
+            out.append(alphabet[Int(n & 63)])
             i += 3
         }
-        let rest = bytes.count - i
+        let rest = end - i
         if rest > 0 {
             let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
-            out += [alphabet[Int(n >> 18)], alphabet[Int(n >> 12 & 63)]]
-            out +=
-                rest == 2 ? [alphabet[Int(n >> 6 & 63)], UInt8(ascii: "=")] : [UInt8(ascii: "="), UInt8(ascii: "=")]
+            out.append(alphabet[Int(n >> 18)])
+            out.append(alphabet[Int(n >> 12 & 63)])
+            out.append(rest == 2 ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "="))
+            out.append(UInt8(ascii: "="))
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)

@@ -142,7 +142,9 @@ struct PDFContent {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// ``number(_:)`` appended to `out` as ASCII.
+    /// ``number(_:)`` appended to `out` as ASCII. Tens of thousands of letters and boletos
+    /// write millions of numbers, so digits come from divisions by constants (which compile to
+    /// multiplications); ``numberByDivisors(_:)`` is the plain twin the tests hold it to.
     static func appendNumber(_ v: Double, to out: inout [UInt8]) {
         let milli = Int64((v * 1000).rounded())
         if milli < 0 { out.append(UInt8(ascii: "-")) }
@@ -150,22 +152,63 @@ struct PDFContent {
         appendDecimal(a / 1000, to: &out)
         var frac = a % 1000
         guard frac != 0 else { return }
+        // Up to three fraction digits, leading zeros kept, trailing zeros dropped.
         out.append(UInt8(ascii: "."))
-        var digits = 3
-        while frac % 10 == 0 {
-            frac /= 10
-            digits -= 1
-        }
-        // `digits` fraction digits, leading zeros kept (0.05 is "05" of "050").
-        var divisor: UInt64 = digits == 3 ? 100 : digits == 2 ? 10 : 1
-        while divisor > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(frac / divisor % 10))
-            divisor /= 10
-        }
+        out.append(UInt8(ascii: "0") + UInt8(frac / 100))
+        frac %= 100
+        guard frac != 0 else { return }
+        out.append(UInt8(ascii: "0") + UInt8(frac / 10))
+        frac %= 10
+        guard frac != 0 else { return }
+        out.append(UInt8(ascii: "0") + UInt8(frac))
     }
 
     /// A non-negative integer in decimal, appended to `out`.
     static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
+        // The digits, lowest first, one byte each of a word (eight at most), then written
+        // highest first.
+        guard value < 100_000_000 else { return appendDecimalByDivisors(value, to: &out) }
+        var v = value
+        var packed: UInt64 = 0
+        var count = 0
+        repeat {
+            packed |= (v % 10) << UInt64(8 * count)
+            v /= 10
+            count += 1
+        } while v > 0
+        while count > 0 {
+            count -= 1
+            out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: packed >> UInt64(8 * count)))
+        }
+    }
+
+    /// ``number(_:)`` as it was first written: the fraction's trailing zeros stripped, then its
+    /// digits and the integer's by powers of ten.
+    static func numberByDivisors(_ v: Double) -> String {
+        var out: [UInt8] = []
+        let milli = Int64((v * 1000).rounded())
+        if milli < 0 { out.append(UInt8(ascii: "-")) }
+        let a = milli.magnitude
+        appendDecimalByDivisors(a / 1000, to: &out)
+        var frac = a % 1000
+        if frac != 0 {
+            out.append(UInt8(ascii: "."))
+            var digits = 3
+            while frac % 10 == 0 {
+                frac /= 10
+                digits -= 1
+            }
+            var divisor: UInt64 = digits == 3 ? 100 : digits == 2 ? 10 : 1
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(frac / divisor % 10))
+                divisor /= 10
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A non-negative integer in decimal by powers of ten.
+    static func appendDecimalByDivisors(_ value: UInt64, to out: inout [UInt8]) {
         var divisor: UInt64 = 1
         while value / divisor >= 10 { divisor *= 10 }
         while divisor > 0 {

@@ -20,18 +20,26 @@ enum PNG {
     /// The file of rows already packed by ``packRow(width:isBlack:)``.
     static func bilevel(width: Int, packedRows: [[UInt8]]) -> [UInt8] {
         precondition(width > 0 && !packedRows.isEmpty, "a PNG has at least one pixel")
-        let height = packedRows.count
         var raw: [UInt8] = []
-        raw.reserveCapacity(height * ((width + 7) / 8 + 1))
+        raw.reserveCapacity(packedRows.count * ((width + 7) / 8 + 1))
         for row in packedRows {
             raw.append(0)  // filter type None
             raw += row
         }
+        return bilevel(width: width, height: packedRows.count, filteredRows: raw)
+    }
+
+    /// The file of the image data itself: `height` lines, each its filter type byte (0, None)
+    /// followed by the row as ``packRow(width:isBlack:)`` packs it.
+    static func bilevel(width: Int, height: Int, filteredRows raw: [UInt8]) -> [UInt8] {
+        precondition(width > 0 && height > 0, "a PNG has at least one pixel")
+        precondition(raw.count == height * ((width + 7) / 8 + 1), "a filter byte and a packed row per line")
         var header: [UInt8] = []
         appendBigEndian(UInt32(width), to: &header)
         appendBigEndian(UInt32(height), to: &header)
         header += [1, 0, 0, 0, 0]  // bit depth 1, greyscale, deflate, filter method 0, no interlace
         var out: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        out.reserveCapacity(raw.count + raw.count / 65535 * 5 + 80)
         appendChunk("IHDR", header, to: &out)
         appendChunk("IDAT", zlibStored(raw), to: &out)
         appendChunk("IEND", [], to: &out)
@@ -76,9 +84,15 @@ enum PNG {
     /// CRC-32 as PNG (and zlib, gzip) use it: reflected polynomial 0xEDB88320, initial and
     /// final XOR 0xFFFFFFFF ("123456789" → 0xCBF43926).
     static func crc32<S: Sequence>(_ bytes: S) -> UInt32 where S.Element == UInt8 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for b in bytes { c = crcTable[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
-        return c ^ 0xFFFF_FFFF
+        crc32Update(0xFFFF_FFFF, bytes) ^ 0xFFFF_FFFF
+    }
+
+    /// The running CRC register after `bytes` (no initial or final XOR).
+    private static func crc32Update<S: Sequence>(_ register: UInt32, _ bytes: S) -> UInt32 where S.Element == UInt8 {
+        let table = crcTable
+        var c = register
+        for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+        return c
     }
 
     private static let crcTable: [UInt32] = (0..<256).map { n in
@@ -92,7 +106,8 @@ enum PNG {
         let typeBytes = Array(type.utf8)
         out += typeBytes
         out += data
-        appendBigEndian(crc32(typeBytes + data), to: &out)
+        // The CRC covers the type and the data, run on without joining them.
+        appendBigEndian(crc32Update(crc32Update(0xFFFF_FFFF, typeBytes), data) ^ 0xFFFF_FFFF, to: &out)
     }
 
     private static func appendBigEndian(_ v: UInt32, to out: inout [UInt8]) {

@@ -188,6 +188,85 @@ extension QRCodeTests {
         #expect(!QRMatrix(version: 26).fitsBitPenalty)
     }
 
+    @Test("the word line penalty equals the plain one on 3,000 random lines of every width up to version 25")
+    func bitLinePenaltyTwin() {
+        var rng = SplitMix64(seed: 7_8_3)
+        for n in 0..<3000 {
+            let size = 21 + 4 * Int(rng.next() % 25)
+            var line = (0..<size).map { _ in UInt8(rng.next() % (n % 3 == 0 ? 8 : 2) == 0 ? 1 : 0) }
+            if n % 4 == 0 {
+                let at = Int(rng.next() % UInt64(size - 7))
+                for (k, v) in [1, 0, 1, 1, 1, 0, 1].enumerated() { line[at + k] = UInt8(v) }
+            }
+            if n % 7 == 0 { for i in 0..<Int(rng.next() % UInt64(size)) { line[i] = 1 } }  // a long dark run
+            var word: UInt128 = 0
+            for (i, v) in line.enumerated() where v != 0 { word |= 1 << UInt128(4 + i) }
+            #expect(QRMatrix.bitLinePenalty(word, size: size) == Self.referenceLinePenalty(line), "line \(n)")
+        }
+    }
+
+    @Test("the mask chosen on words is the mask the plain score chooses, on 600 random symbols of versions 1–25")
+    func bestMaskTwin() {
+        var rng = SplitMix64(seed: 18_004_783)
+        var chosen = Set<Int>()
+        for n in 0..<600 {
+            // Small versions (every BR Code) most often; every version up to 25 some times.
+            let version = n % 3 == 0 ? 1 + n / 3 % 25 : 1 + Int(rng.next() % 12)
+            var m = QRMatrix(version: version)
+            m.drawFunctionPatterns()
+            let density = 2 + rng.next() % 4
+            for i in m.modules.indices where m.isFunction[i] == 0 { m.modules[i] = rng.next() % density == 0 ? 1 : 0 }
+            var plain = m
+            let fast = m.bestMaskByBits()
+            #expect(fast == plain.bestMaskByScoring(), "symbol \(n), version \(version)")
+            chosen.insert(fast)
+        }
+        #expect(chosen.count == 8, "random symbols pick every mask some time")
+    }
+
+    @Test("each mask's lines are exactly what applying the mask and its format information changes")
+    func maskLinesTwin() {
+        var rng = SplitMix64(seed: 2_015_25)
+        for version in 1...25 {
+            var m = QRMatrix(version: version)
+            m.drawFunctionPatterns()
+            for i in m.modules.indices where m.isFunction[i] == 0 { m.modules[i] = UInt8(rng.next() % 2) }
+            let (rows, cols) = m.paddedLines()
+            for mask in 0..<8 {
+                var masked = m
+                masked.applyMaskByFormula(mask)
+                masked.drawFormatBits(mask: mask)
+                let want = masked.paddedLines()
+                let lines = MaskLines.all[version - 1]
+                #expect(zip(rows, lines.rows[mask]).map { $0 ^ $1 } == want.rows, "version \(version), mask \(mask)")
+                #expect(zip(cols, lines.cols[mask]).map { $0 ^ $1 } == want.cols, "version \(version), mask \(mask)")
+            }
+        }
+    }
+
+    @Test("the PNG packed by module rows is the PNG drawn pixel by pixel, at scales 1–6, for 300 payloads")
+    func pngTwin() {
+        for n in 0..<300 {
+            let payload = Self.payload(length: 1 + n * 7 % 400, seed: UInt64(n))
+            let code = QRCode(bytes: payload)!
+            let scale = 1 + n % 6
+            #expect(code.png(scale: scale) == code.pngByPixels(scale: scale), "payload \(n), scale \(scale)")
+        }
+    }
+
+    @Test("the Reed–Solomon remainder equals plain long division on 2,000 random blocks of every degree level M uses")
+    func reedSolomonTwin() {
+        var rng = SplitMix64(seed: 0x11D)
+        let degrees = Array(Set(QRTables.ecPerBlock.dropFirst())).sorted()
+        for n in 0..<2000 {
+            let generator = ReedSolomon.generator(degree: degrees[n % degrees.count])
+            let block = (0..<(1 + Int(rng.next() % 140))).map { _ in UInt8(truncatingIfNeeded: rng.next() % (n % 4 == 0 ? 3 : 256)) }
+            #expect(
+                ReedSolomon.remainder(block[...], generator: generator)
+                    == ReedSolomon.remainderByDivision(block[...], generator: generator), "block \(n)")
+        }
+    }
+
     @Test("the fast line penalty equals the plain one on 3,000 random lines")
     func linePenaltyTwin() {
         var rng = SplitMix64(seed: 18004)

@@ -299,6 +299,21 @@ struct EmailWriterTests {
         return words
     }
 
+    @Test("attachment base64 is Foundation's, in CRLF-ended lines of 76, for every length 0…600 and large files")
+    func base64LinesMatchFoundation() {
+        var rng = SplitMix64(seed: 2045)
+        let lengths = Array(0...600) + [57 * 100, 57 * 100 + 1, 57 * 100 + 2, 123_457]
+        for n in lengths {
+            let bytes = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            var mine: [UInt8] = Array("head".utf8)
+            EmailWriter.appendBase64Lines(bytes, to: &mine)
+            let foundation = Data(bytes).base64EncodedString(
+                options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+            let want = "head" + foundation + (n == 0 ? "" : "\r\n")
+            #expect(String(decoding: mine, as: UTF8.self) == want, "\(n) bytes")
+        }
+    }
+
     @Test("header encoding gives the reference helpers' results on random text")
     func headerHelpersMatchReferences() {
         var rng = SystemRandomNumberGenerator()

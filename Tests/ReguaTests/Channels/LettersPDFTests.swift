@@ -158,6 +158,27 @@ struct LettersPDFTests {
         #expect(PDFContent.number(value) == text)
     }
 
+    @Test("numbers are written as the plain divisions write them, for 200,000 random values of every magnitude")
+    func numbersTwin() {
+        var rng = SplitMix64(seed: 32_000)
+        for n in 0..<200_000 {
+            let magnitude = [1.0, 10, 1000, 1e6, 1e9, 1e13][n % 6]
+            var v = Double(rng.next() % 2_000_000_001) / 1_000_000_000 * magnitude
+            if n % 3 == 0 { v = -v }
+            if n % 5 == 0 { v = (v * 1000).rounded() / 1000 + [0, 0.0005, -0.0005, 0.05, 0.5][n / 5 % 5] }
+            var fast: [UInt8] = []
+            PDFContent.appendNumber(v, to: &fast)
+            #expect(String(decoding: fast, as: UTF8.self) == PDFContent.numberByDivisors(v), "\(v)")
+        }
+        for value: UInt64 in [0, 9, 10, 99_999_999, 100_000_000, 123_456_789_012, UInt64(Int64.max)] {
+            var fast: [UInt8] = []
+            var plain: [UInt8] = []
+            PDFContent.appendDecimal(value, to: &fast)
+            PDFContent.appendDecimalByDivisors(value, to: &plain)
+            #expect(fast == plain && fast == Array(String(value).utf8))
+        }
+    }
+
     @Test(
         "pt-BR dates for the letter",
         arguments: [
