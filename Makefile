@@ -18,7 +18,9 @@ run: build
 	if [ $$status -gt 1 ]; then exit $$status; fi; \
 	echo "(exit $$status: 1 means some fixture rows were rejected on purpose; see out/$(AS_OF)/rejects.csv)"
 
-## make test: the same set-up, then the whole suite.
+## make test: the same set-up, then the whole suite. The PostgreSQL tests must run there: a server
+## that cannot start is a failure, not a skip.
+test: export REGUA_REQUIRE_POSTGRES = 1
 test:
 	@scripts/install-deps.sh --test
 	$(SWIFT) build --product regua

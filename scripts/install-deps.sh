@@ -21,6 +21,10 @@ if [ "${1:-}" = "--test" ]; then
   command -v postfix >/dev/null 2>&1 || missing+=(postfix)
   command -v bearerbox >/dev/null 2>&1 || missing+=(kannel)
   [ -x /usr/lib/kannel/test/fakesmsc ] || missing+=(kannel-extras)
+  # The PostgreSQL ledger runs against a private server the tests start (initdb + pg_ctl from
+  # /usr/lib/postgresql/<version>/bin) and read back with psql.
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+  command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
@@ -33,6 +37,11 @@ export DEBIAN_FRONTEND=noninteractive
 # Postfix must not ask questions nor configure a system mail server: the tests run their own.
 if printf '%s\n' "${missing[@]}" | grep -qx postfix; then
   echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+fi
+# PostgreSQL must not create nor start a system cluster: the tests run their own.
+if printf '%s\n' "${missing[@]}" | grep -qx postgresql && [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+  $SUDO mkdir -p /etc/postgresql-common
+  echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
 fi
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -16,22 +16,19 @@ struct StatusCommand: ParsableCommand {
 
     @Option(help: "List the nights up to this one (YYYY-MM-DD); default: every night.")
     var asOf: String?
-    @Option(help: "The ledger (SQLite file).")
+    @Option(help: "The ledger: an SQLite file or a postgres:// URL (the password from PGPASSWORD or ~/.pgpass).")
     var state = "var/regua.sqlite"
     @Flag(help: "Print one JSON document on stdout.")
     var json = false
 
     func run() throws {
         let day = try asOf.map { try parseDay($0, flag: "--as-of") }
-        if case .postgres = try LedgerLocation(state: state) {
-            throw ReguaError(
-                .refused, "regua status does not take a PostgreSQL ledger yet (--state \(state)); nothing was read")
-        }
-        guard FileManager.default.fileExists(atPath: state) else {
+        let location = try LedgerLocation(state: state)
+        guard location.exists else {
             throw ReguaError(.io, "ledger \(state) does not exist; no night was ever recorded")
         }
-        let ledger: SQLiteLedger
-        do { ledger = try SQLiteLedger.forReading(path: state) } catch let e as LedgerError {
+        let ledger: any Ledger
+        do { ledger = try location.openForReading() } catch let e as LedgerError {
             throw ReguaError(.io, e.description)
         }
         let nights = try ledger.nightStatuses(upTo: day).map(StatusJSON.Night.init)

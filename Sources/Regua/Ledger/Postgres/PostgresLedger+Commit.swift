@@ -12,6 +12,21 @@ extension PostgresLedger {
     public func commit(_ n: NightCommit, before beforeCommit: () throws -> [RemittanceFileRecord]) throws -> Int64 {
         try transaction {
             let night = n.night.iso
+            let shard = runShard.get()
+            if shard != nil {
+                // Shards commit after their flush, one at a time: short transactions that never
+                // wait for one another's rows (the contacts window, the horizons) while rendering.
+                try q("SELECT pg_advisory_xact_lock($1, $2)", [Self.shardCommitLock.0, Self.shardCommitLock.1])
+            } else {
+                // Under the night's claim lock: a shard claimed since this run looked is seen here.
+                let (k1, k2) = Self.nightLock(n.night)
+                try q("SELECT pg_advisory_xact_lock($1, $2)", [k1, k2])
+                if try nightIsSharded(n.night) {
+                    throw ReguaError(
+                        .refused,
+                        "night \(night) was claimed by a shard while this unsharded run decided it; nothing was recorded")
+                }
+            }
             if let old = n.replacesRunID {
                 // --force: the earlier run of this night stays for audit but no longer counts.
                 let titles = try titlesOfRun(old)
@@ -30,10 +45,13 @@ extension PostgresLedger {
                 try q(
                     """
                     INSERT INTO runs (night, rules_hash, inputs_hash, status, forced, exit_code, recorded_at,
-                                      accepted_gap, forced_volume)
-                    VALUES ($1::date, $2, $3, 'committed', $4, $5, clock_timestamp(), $6, $7) RETURNING id
+                                      accepted_gap, forced_volume, shard, shards)
+                    VALUES ($1::date, $2, $3, 'committed', $4, $5, clock_timestamp(), $6, $7, $8, $9) RETURNING id
                     """,
-                    [night, n.rulesHash, n.inputsHash, n.forced, n.exitCode, n.acceptedGap?.description, n.forcedVolume]
+                    [
+                        night, n.rulesHash, n.inputsHash, n.forced, n.exitCode, n.acceptedGap?.description,
+                        n.forcedVolume, shard?.index ?? 0, shard?.count ?? 0,
+                    ]
                 ).first!.int(0))
             try restoreArchived(titles: n.seenTitles.map(\.raw) + n.actions.map(\.titleID.raw))
             try insertActions(n, runID: runID)

@@ -253,7 +253,7 @@ extension PostgresLedger {
             );
             """
         ),
-    ]
+    ] + shardMigrations
 
     /// The advisory lock (transaction-scoped) that serialises two processes migrating at once.
     static let migrationLock: (Int32, Int32) = (0x5247_0000 - 1, 0)

@@ -23,6 +23,8 @@ public final class PostgresLedger: Ledger {
 
     let session: PostgresSession
     let mode: Mode
+    /// The shard this ledger's runs are recorded as (``recordRuns(as:)``); nil: unsharded.
+    let runShard = RunShard()
     /// The database, for messages (no secret in it).
     public let url: PostgresURL
 
@@ -82,7 +84,7 @@ public final class PostgresLedger: Ledger {
 
     static let runColumns = "id, night::text, rules_hash, inputs_hash, status, forced, exit_code"
 
-    private func nightRecord(_ condition: String, _ values: [PostgresSession.Value]) throws -> NightRecord? {
+    func nightRecord(_ condition: String, _ values: [PostgresSession.Value]) throws -> NightRecord? {
         guard let r = try q("SELECT \(Self.runColumns) FROM runs \(condition) LIMIT 1", values).first else {
             return nil
         }
@@ -154,11 +156,16 @@ public final class PostgresLedger: Ledger {
         try q("SELECT night::text FROM return_files WHERE hash = $1", [hash]).first.map { try $0.day(0) }
     }
 
-    /// The next NSA for a bank and agreement.
+    /// The next NSA for a bank and agreement: after every NSA recorded, and every NSA a shard
+    /// reserved (a shard killed before its commit may still be rerun and write its block).
     public func nextNSA(bankCode: String, agreement: String) throws -> Int {
         try q(
-            "SELECT coalesce(max(nsa), 0) + 1 FROM remittance_files WHERE bank_code = $1 AND agreement = $2",
-            [bankCode, agreement]
+            """
+            SELECT greatest(
+                (SELECT coalesce(max(nsa), 0) FROM remittance_files WHERE bank_code = $1 AND agreement = $2),
+                (SELECT coalesce(max(first_nsa + count - 1), 0) FROM nsa_reservations
+                 WHERE bank_code = $1 AND agreement = $2)) + 1
+            """, [bankCode, agreement]
         ).first?.int(0) ?? 1
     }
 

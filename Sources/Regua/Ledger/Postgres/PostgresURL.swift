@@ -3,8 +3,9 @@ import Foundation
 /// `postgres://USER@HOST:PORT/DATABASE?sslmode=MODE` as `--state` gives it (libpq's URL form).
 ///
 /// The password is never in the URL (it would be in the shell history, the process list and the
-/// logs): it comes from `PGPASSWORD`, else from the password file (`PGPASSFILE`, else
-/// `~/.pgpass`, read as libpq reads it). `host=/run/postgresql` in the query names a Unix socket
+/// logs): it comes from the environment variable the URL names (`?password_env=NAME`, default
+/// `PGPASSWORD`), else from the password file (`PGPASSFILE`, else `~/.pgpass`, read as libpq
+/// reads it). `host=/run/postgresql` in the query names a Unix socket
 /// folder instead of a TCP host. `sslmode` is libpq's: `disable`, `allow`/`prefer` (TLS when the
 /// server offers it; the default), `require` (TLS, certificate not checked), `verify-ca`
 /// (TLS, the chain checked against `sslrootcert` or the system's roots), `verify-full` (also
@@ -37,6 +38,8 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
     public var sslMode: SSLMode
     /// A CA bundle for `verify-ca` / `verify-full` (`?sslrootcert=`).
     public var rootCertificate: String?
+    /// The environment variable holding the password (`?password_env=`, default `PGPASSWORD`).
+    public var passwordVariable: String
 
     /// Whether `state` is meant as a PostgreSQL URL.
     public static func looksLikeOne(_ state: String) -> Bool {
@@ -56,7 +59,7 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
         }
         var query: [String: String] = [:]
         for item in c.queryItems ?? [] { query[item.name] = item.value ?? "" }
-        let known: Set = ["sslmode", "host", "sslrootcert", "port", "user", "dbname"]
+        let known: Set = ["sslmode", "host", "sslrootcert", "port", "user", "dbname", "password_env"]
         if let unknown = query.keys.sorted().first(where: { !known.contains($0) }) {
             throw Invalid(message: "unknown URL parameter '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -84,20 +87,26 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
         }
         sslMode = m
         rootCertificate = query["sslrootcert"]
+        let variable = query["password_env"] ?? "PGPASSWORD"
+        guard !variable.isEmpty, variable.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw Invalid(message: "password_env '\(variable)' is not an environment variable name")
+        }
+        passwordVariable = variable
     }
 
     /// The URL as given, without secrets (there are none in it): safe to log.
     public var description: String {
         let place = host.map { "\($0):\(port)" } ?? ""
-        let socket = socketFolder.map { "&host=\($0)" } ?? ""
-        return "postgres://\(user)@\(place)/\(database)?sslmode=\(sslMode.rawValue)\(socket)"
+        let socket = socketFolder.map { "&host=\($0)&port=\(port)" } ?? ""
+        let variable = passwordVariable == "PGPASSWORD" ? "" : "&password_env=\(passwordVariable)"
+        return "postgres://\(user)@\(place)/\(database)?sslmode=\(sslMode.rawValue)\(socket)\(variable)"
     }
 
-    /// The password for this URL: `PGPASSWORD`, else the first matching line of the password
+    /// The password for this URL: the variable ``passwordVariable`` names, else the first matching line of the password
     /// file (`hostname:port:database:username:password`, `*` matching anything, `\` escaping
     /// `:` and `\`), which libpq ignores when others can read it — so does this. Nil: none.
     func password(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        if let p = environment["PGPASSWORD"] { return p }
+        if let p = environment[passwordVariable] { return p }
         let file =
             environment["PGPASSFILE"]
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.pgpass"
