@@ -24,10 +24,18 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // The system OpenSSL (Debian libssl-dev): STARTTLS of the SMTP client; only
+        // Deliver/TCPConnection.swift imports it.
+        .systemLibrary(
+            name: "CLibSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(
             name: "Regua",
             dependencies: [
                 "CLibYAML",
+                "CLibSSL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -8,6 +8,7 @@ missing=()
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 pkg-config --exists yaml-0.1 2>/dev/null || missing+=(libyaml-dev)
 { pkg-config --exists sqlite3 2>/dev/null || [ -f /usr/include/sqlite3.h ]; } || missing+=(libsqlite3-dev)
+pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)   # STARTTLS of the SMTP client
 if [ "${1:-}" = "--test" ]; then
   # The tests read the outputs back with independent tools.
   command -v python3 >/dev/null 2>&1 || missing+=(python3)          # e-mails through Python's email package
@@ -25,6 +26,10 @@ if [ "${1:-}" = "--test" ]; then
   # /usr/lib/postgresql/<version>/bin) and read back with psql.
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
   command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
+  # SMTP submission with STARTTLS and AUTH: the test Postfix's Cyrus SASL (sasldb) and openssl.
+  command -v saslpasswd2 >/dev/null 2>&1 || missing+=(sasl2-bin)
+  ls /usr/lib/*/sasl2/libplain.so* >/dev/null 2>&1 || missing+=(libsasl2-modules)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -149,6 +149,12 @@ enum RunText {
                     "  remittance: \(s.remittance.total) instructions in "
                         + s.remittance.files.map { "\($0.name) (NSA \($0.nsa))" }.joined(separator: ", "))
             }
+            if let w = s.worklist, w.rows > 0 {
+                lines.append(
+                    "  worklist: \(w.rows) rows for \(w.customers) customers ("
+                        + w.byIssue.map { "\($0.issue) \($0.rows)" }.joined(separator: ", ") + ")"
+                        + (r.folder.map { "; see \($0)/worklist.csv" } ?? ""))
+            }
             if s.quietDay { lines.append("  quiet day: every message is held back to the next allowed day") }
             if s.portfolio.feesReceivedTitles > 0 {
                 lines.append(

@@ -41,6 +41,9 @@ public struct LedgerHistory: Sendable {
     public var handedOff: Set<TitleID> = []
     /// Per customer, the contacts feedback marked unusable (SPEC §7), by the hash of their value.
     public var unusableContacts: [CustomerID: [UnusableContact]] = [:]
+    /// Messages of earlier nights whose delivery the ledger records as `uncertain` (SPEC §7),
+    /// by night and message id: the worklist lists them until they are resolved.
+    public var uncertainDeliveries: [DeliveryRecord] = []
 
     /// Creates a history; empty by default (no night before).
     public init(

@@ -45,12 +45,16 @@ public struct UnusableContact: Sendable, Hashable {
     public var issue: ContactIssue
     /// The first night it counts for.
     public var since: Day
+    /// The report with which the contact became unusable (what it said and its day), for the
+    /// worklist's "since when"; nil when the ledger has none.
+    public var markedBy: ContactEvent?
     /// Creates the mark of an unusable contact.
-    public init(kind: ContactKind, valueHash: String, issue: ContactIssue, since: Day) {
+    public init(kind: ContactKind, valueHash: String, issue: ContactIssue, since: Day, markedBy: ContactEvent? = nil) {
         self.kind = kind
         self.valueHash = valueHash
         self.issue = issue
         self.since = since
+        self.markedBy = markedBy
     }
 }
 

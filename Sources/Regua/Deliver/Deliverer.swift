@@ -243,6 +243,13 @@ public struct Deliverer {
         default: break
         }
         if options.dryRun { return result(.wouldSend, attempts, nil) }
+        do {
+            try h.open()
+        } catch {
+            throw ReguaError(
+                .io,
+                "\(h.name): \(error); nothing more was handed over (\(m.id) and the rest of the night wait for the next deliver, no attempt counted)")
+        }
         guard
             let attempt = try ledger.beginAttempt(
                 messageID: m.id, night: night, channel: m.channel, customerID: m.customerID, contactHash: m.contactHash)

@@ -35,6 +35,9 @@ public struct Gateways: Sendable {
         public var helo: String
         /// Seconds to wait for one reply.
         public var timeout: Int
+        /// `tls_ca_file`: a PEM file of the CA certificates to trust for this server instead of
+        /// the system's (a company relay with its own CA). The server's name is checked either way.
+        public var caFile: String? = nil
     }
 
     /// E-mail settings.
@@ -208,7 +211,7 @@ extension Gateways {
     private static func smtp(_ n: YAMLNode, _ c: RuleBookChecker) -> SMTPSettings? {
         guard
             let f = c.fields(
-                n, of: "a seção email.smtp", known: ["host", "port", "user", "password_env", "tls", "helo", "timeout"])
+                n, of: "a seção email.smtp", known: ["host", "port", "user", "password_env", "tls", "tls_ca_file", "helo", "timeout"])
         else { return nil }
         guard let host = c.require(f, "host").flatMap({ c.text($0, "host") }) else { return nil }
         var s = SMTPSettings(host: host, port: 587, tls: .starttls, helo: "localhost", timeout: 60)
@@ -218,6 +221,10 @@ extension Gateways {
         if let t = f["tls"] { s.tls = c.choice(t, "tls", [("starttls", SMTPSettings.TLS.starttls), ("none", .none)]) ?? .starttls }
         if let h = f["helo"] { s.helo = c.text(h, "helo") ?? "localhost" }
         if let t = f["timeout"] { s.timeout = c.int(t, "timeout", in: 1...3600) ?? 60 }
+        if let a = f["tls_ca_file"] {
+            s.caFile = c.text(a, "tls_ca_file")
+            if s.tls == .none { c.error(a, "'tls_ca_file' não vale com tls: none (a sessão não usa TLS)") }
+        }
         if s.user != nil, s.passwordEnv == nil {
             c.error(n, "a seção email.smtp tem 'user' mas não 'password_env' (a variável de ambiente com a senha)")
         }

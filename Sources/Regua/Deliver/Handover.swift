@@ -9,6 +9,15 @@ public protocol Handover: AnyObject {
     func hand(_ message: OutgoingMessage) -> HandoverResult
     /// Ends any session held open between messages.
     func finish()
+    /// Opens the gateway's session before the first message is recorded as attempted, throwing
+    /// when it cannot be (a refused login, a certificate not trusted): a problem of the setup,
+    /// not of a message, so no message spends an attempt on it.
+    func open() throws
+}
+
+extension Handover {
+    /// Nothing to open: each message is its own exchange.
+    public func open() throws {}
 }
 
 /// E-mail through the sendmail interface: `PATH ARGS… -t -oi -f ENVELOPE`, the `.eml` on stdin.
@@ -92,4 +101,7 @@ public final class SMTPHandover: Handover {
 
     /// QUIT.
     public func finish() { client.quit() }
+
+    /// Connects, STARTTLS, AUTH, unless a session is open.
+    public func open() throws { try client.openIfNeeded() }
 }

@@ -56,10 +56,11 @@ public enum HandoverResult: Sendable, Hashable {
 /// the VERP envelope, RCPT, DATA with dot-stuffing, RSET between messages, QUIT. One
 /// connection serves many messages; a broken one is reopened for the next.
 ///
-/// STARTTLS is not built in (no TLS library in this build): a server that offers it is still
-/// used in the clear only with `tls: none`, meant for a relay on this machine; with
-/// `tls: starttls` (the default) the connection is refused before any credential or message is
-/// sent. Point it at a local Postfix that relays with TLS.
+/// With `tls: starttls` (the default) the session is upgraded with STARTTLS (RFC 3207) before
+/// AUTH or any message, the server's certificate verified against `tls_ca_file` or the system's
+/// CAs and its name checked; a server that does not offer STARTTLS is refused. `tls: none`
+/// stays in the clear (a relay on this machine), and then refuses to send a password to any
+/// host but loopback.
 public final class SMTPClient {
     private let settings: Gateways.SMTPSettings
     private let password: String?
@@ -89,21 +90,61 @@ public final class SMTPClient {
         guard greeting.code == 220 else { throw SMTPRefusal(reply: greeting, stage: "greeting") }
         let ehlo = try command("EHLO " + settings.helo)
         guard ehlo.code == 250 else { throw SMTPRefusal(reply: ehlo, stage: "EHLO") }
-        extensions = [:]
-        for line in ehlo.lines.dropFirst() {
-            let words = line.split(separator: " ").map(String.init)
-            if let k = words.first { extensions[k.uppercased()] = Array(words.dropFirst()) }
-        }
+        extensions = Self.extensions(of: ehlo)
         if settings.tls == .starttls {
-            throw GatewayIOError(
-                extensions["STARTTLS"] != nil
-                    ? "\(settings.host) offers STARTTLS, which this build cannot speak; relay through a local Postfix, or set tls: none for a server on this machine"
-                    : "\(settings.host) does not offer STARTTLS and tls: starttls requires it")
+            guard extensions["STARTTLS"] != nil else {
+                throw GatewayIOError("\(settings.host) does not offer STARTTLS and tls: starttls requires it")
+            }
+            let r = try command("STARTTLS")
+            guard r.code == 220 else { throw SMTPRefusal(reply: r, stage: "STARTTLS") }
+            try c.startTLS(host: settings.host, caFile: settings.caFile)
+            // RFC 3207 §4.2: forget what the server said in the clear and ask again.
+            let again = try command("EHLO " + settings.helo)
+            guard again.code == 250 else { throw SMTPRefusal(reply: again, stage: "EHLO after STARTTLS") }
+            extensions = Self.extensions(of: again)
         }
         if let user = settings.user {
+            if c.tlsVersion == nil, !Self.isLoopback(settings.host) {
+                throw GatewayIOError(
+                    "AUTH in the clear to \(settings.host) refused (tls: none): use tls: starttls, or a relay on this machine")
+            }
             guard let password else { throw GatewayIOError("AUTH needs a password and its variable is empty") }
             try authenticate(user: user, password: password)
         }
+    }
+
+    /// Opens the session now if none is open (greeting, EHLO, STARTTLS, AUTH), throwing the
+    /// reason it cannot be: a refused connection, a certificate not trusted, a refused login.
+    /// ``send(envelopeFrom:recipients:message:)`` opens one itself when needed.
+    public func openIfNeeded() throws {
+        guard connection == nil else { return }
+        do {
+            try open()
+        } catch let r as SMTPRefusal {
+            quit()
+            throw GatewayIOError("\(settings.host):\(settings.port) refused the session: \(r.reply.summary) at \(r.stage)")
+        } catch {
+            quit()
+            throw GatewayIOError("\(settings.host):\(settings.port): \(error)")
+        }
+    }
+
+    /// The protocol of the session's TLS (`TLSv1.3`), nil in the clear or when not connected.
+    public var tlsVersion: String? { connection?.tlsVersion }
+
+    /// The keywords of an EHLO reply (its lines after the first), upper-cased, with their words.
+    static func extensions(of ehlo: SMTPReply) -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for line in ehlo.lines.dropFirst() {
+            let words = line.split(separator: " ").map(String.init)
+            if let k = words.first { out[k.uppercased()] = Array(words.dropFirst()) }
+        }
+        return out
+    }
+
+    /// 127.0.0.0/8, ::1 and `localhost`: where a password in the clear never leaves the machine.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     private func authenticate(user: String, password: String) throws {

@@ -1,3 +1,4 @@
+import CLibSSL
 import Foundation
 
 #if canImport(Glibc)
@@ -16,13 +17,42 @@ public struct GatewayIOError: Error, CustomStringConvertible, Sendable {
     public var description: String { message }
 }
 
-/// A blocking TCP connection read line by line (SMTP). The only file of `Deliver/` that calls
-/// the C socket API; it hands out lines and takes bytes, never pointers. Every read and write
-/// has a time limit, so a silent server cannot hold a night's delivery forever.
+/// A blocking TCP connection read line by line (SMTP), upgraded to TLS on demand (STARTTLS).
+/// The only file of `Deliver/` that calls the C socket and OpenSSL APIs; it hands out lines
+/// and takes bytes, never pointers. Every read and write has a time limit, so a silent server
+/// cannot hold a night's delivery forever.
 final class TCPConnection {
     private var fd: Int32
     private var buffer: [UInt8] = []
     private var start = 0
+    /// The TLS session once ``startTLS(host:caFile:)`` succeeded: every byte after it goes
+    /// through it (the system OpenSSL, `Sources/CLibSSL/shim.h`).
+    private var tls: UnsafeMutablePointer<regua_tls>?
+
+    /// A C string the shim wrote into `buffer`.
+    private static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The protocol of the TLS session (`TLSv1.3`), nil in the clear.
+    var tlsVersion: String? { tls.map { String(cString: regua_tls_version($0)) } }
+
+    /// Upgrades the connection to TLS as a client of `host` (after the server's `220` to
+    /// STARTTLS), verifying its certificate against `caFile` (PEM) or the system's CAs and its
+    /// name; throws, naming why, when the handshake or the check fails. Anything the server
+    /// sent in the clear and was not read is dropped (RFC 3207 §4.2).
+    func startTLS(host: String, caFile: String?) throws {
+        buffer = []
+        start = 0
+        var err = [CChar](repeating: 0, count: 512)
+        let session = err.withUnsafeMutableBufferPointer { e in
+            regua_tls_connect(fd, host, caFile, 1, e.baseAddress, e.count)
+        }
+        guard let session else {
+            throw GatewayIOError("STARTTLS with \(host): " + Self.text(err))
+        }
+        tls = session
+    }
 
     /// Connects to `host:port` (the first address that answers), with `timeout` seconds for the
     /// connection and for each read and write.
@@ -69,6 +99,10 @@ final class TCPConnection {
 
     /// Closes the connection (again is harmless).
     func close() {
+        if let tls {
+            regua_tls_free(tls)
+            self.tls = nil
+        }
         if fd >= 0 {
             _ = Glibc.close(fd)
             fd = -1
@@ -78,6 +112,19 @@ final class TCPConnection {
     /// Writes every byte or throws.
     func write(_ bytes: [UInt8]) throws {
         var sent = 0
+        if let tls {
+            var err = [CChar](repeating: 0, count: 512)
+            while sent < bytes.count {
+                let n = bytes[sent...].withUnsafeBytes { raw in
+                    err.withUnsafeMutableBufferPointer { e in
+                        regua_tls_write(tls, raw.baseAddress, Int32(min(raw.count, 1 << 20)), e.baseAddress, e.count)
+                    }
+                }
+                guard n > 0 else { throw GatewayIOError("write failed: " + Self.text(err)) }
+                sent += Int(n)
+            }
+            return
+        }
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { raw in
                 #if canImport(Glibc)
@@ -110,6 +157,18 @@ final class TCPConnection {
             }
             guard buffer.count - start < limit else { throw GatewayIOError("reply line longer than \(limit) bytes") }
             var chunk = [UInt8](repeating: 0, count: 4096)
+            if let tls {
+                var err = [CChar](repeating: 0, count: 512)
+                let n = chunk.withUnsafeMutableBytes { raw in
+                    err.withUnsafeMutableBufferPointer { e in
+                        regua_tls_read(tls, raw.baseAddress, Int32(raw.count), e.baseAddress, e.count)
+                    }
+                }
+                if n < 0 { throw GatewayIOError(Self.text(err)) }
+                if n == 0 { throw GatewayIOError("the server closed the connection") }
+                buffer += chunk[0..<Int(n)]
+                continue
+            }
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n < 0 && errno == EINTR { continue }
             if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { throw GatewayIOError("no reply in time") }

@@ -51,6 +51,14 @@ public enum ContactRules {
         }
     }
 
+    /// The event, of `events` in the order they were read, with which the contact became
+    /// unusable: the first whose prefix ``verdict(kind:events:)`` condemns; nil if none does.
+    /// Later reports do not change it, so a night rebuilt later names the same day.
+    public static func markingEvent(kind: ContactKind, events: [ContactEvent]) -> ContactEvent? {
+        for i in events.indices where verdict(kind: kind, events: Array(events[...i])) != nil { return events[i] }
+        return nil
+    }
+
     /// Whether `count` of the days fall within one window of ``windowDays`` days (the first and
     /// the last less than 30 days apart).
     static func within(_ days: [Day], count: Int) -> Bool {

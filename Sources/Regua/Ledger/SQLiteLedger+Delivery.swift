@@ -129,6 +129,15 @@ extension SQLiteLedger {
         }
     }
 
+    /// The deliveries left `uncertain` of the nights before `day` (a night's own messages are
+    /// delivered only after it is published), for the night's worklist.
+    static func uncertainDeliveries(_ db: Database, before day: Day) throws -> [DeliveryRecord] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM deliveries WHERE state = 'uncertain' AND night < ? ORDER BY night, message_id",
+            arguments: [day.iso]
+        ).map(Self.deliveryRecord)
+    }
+
     private static func deliveryRecord(_ r: Row) -> DeliveryRecord {
         DeliveryRecord(
             messageID: r["message_id"], night: Day(iso: r["night"] as String)!, channel: r["channel"],

@@ -47,6 +47,31 @@ extension SQLiteLedger {
             out[CustomerID(r[0]), default: []].append(
                 UnusableContact(kind: kind, valueHash: r[2], issue: issue, since: since))
         }
+        guard !out.isEmpty else { return out }
+        // The report that made each contact unusable (its day is the worklist's "since when"):
+        // the marked contacts' events in the order read.
+        var events: [String: [ContactEvent]] = [:]
+        for r in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT e.customer_id, e.contact_kind, e.contact_hash, e.kind, e.day FROM contact_events e
+                JOIN unusable_contacts u ON u.customer_id = e.customer_id AND u.contact_kind = e.contact_kind
+                    AND u.contact_hash = e.contact_hash
+                WHERE u.since <= ? ORDER BY e.id
+                """, arguments: [day.iso])
+        {
+            guard let k = ContactEventKind(rawValue: r[3]), let d = Day(iso: r[4] as String) else { continue }
+            events[(r[0] as String) + "\u{0}" + (r[1] as String) + "\u{0}" + (r[2] as String), default: []].append(
+                ContactEvent(kind: k, day: d))
+        }
+        for (customer, marks) in out {
+            out[customer] = marks.map { m in
+                var m = m
+                m.markedBy = ContactRules.markingEvent(
+                    kind: m.kind, events: events[customer.raw + "\u{0}" + m.kind.rawValue + "\u{0}" + m.valueHash] ?? [])
+                return m
+            }
+        }
         return out
     }
 

@@ -3,6 +3,9 @@ extension NightOutputs {
     func makeSummary() -> Summary {
         var summary = baseSummary()
         let d = decision
+        summary.worklist = .init(
+            rows: worklist.count, customers: Set(worklist.map(\.customerID)).count,
+            byIssue: Worklist.counts(worklist).map { .init(issue: $0.issue.rawValue, rows: $0.rows) })
         if let b = book.bureau {
             summary.bureau = .init(
                 name: b.name, includes: d.bureauRecords.filter { $0.action == .include }.count,
@@ -128,6 +131,7 @@ extension NightOutputs {
                     amount: $0.title.outstanding)
             },
             effectiveness: effectiveness, companyName: book.company.name,
-            people: ReportPeople.make(decision: decision, inputs: inputs, book: book, inputFiles: inputFiles))
+            people: ReportPeople.make(
+                decision: decision, inputs: inputs, book: book, inputFiles: inputFiles, worklist: worklist))
     }
 }

@@ -33,6 +33,8 @@ struct NightOutputs {
     var forcedOverMaxMessages: Int?
     /// The input files' paths, so the report can name the customer of a rejected row.
     var inputFiles: [String] = []
+    /// What people must fix tonight (`worklist.csv`, its summary counts and report section).
+    var worklist: [WorklistRow] = []
 
     init(
         book: RuleBook, templates: TemplateSet, decision: NightDecision, asOf: Day, inputs: Inputs,
@@ -145,6 +147,7 @@ struct NightOutputs {
         files.append(contentsOf: Self.handoffCSVs(decision.handoffs, receivers: book.handoffs))
         clock.lap("remittance")
         files.append(("rejects.csv", InputReader.rejectsCSV(inputs.rejects)))
+        files.append(("worklist.csv", Worklist.csv(worklist)))
         let summary = makeSummary()
         self.summary = summary
         let encoder = JSONEncoder()

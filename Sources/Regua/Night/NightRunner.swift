@@ -241,6 +241,9 @@ public struct NightRunner {
         outputs.acceptedGap = gap
         outputs.forcedOverMaxMessages = forcedOverMax
         outputs.inputFiles = [options.customers, options.receivables]
+        outputs.worklist = Worklist.make(
+            decision: decision, customers: loaded.inputs.customers, titles: titles, history: history, book: book,
+            shard: shard)
         clock.lap("ledger")
         if options.dryRun {
             try outputs.renderAll(firstNSA: firstNSA)

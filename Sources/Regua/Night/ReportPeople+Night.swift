@@ -8,7 +8,9 @@ extension ReportPeople {
     /// - Parameter inputFiles: the paths of the night's input files: a rejected row's cells are
     ///   read again from its file (a regular file only; a pipe cannot be read twice, and then
     ///   the row is shown without its customer), up to the last line shown.
-    static func make(decision: NightDecision, inputs: Inputs, book: RuleBook, inputFiles: [String]) -> ReportPeople {
+    static func make(
+        decision: NightDecision, inputs: Inputs, book: RuleBook, inputFiles: [String], worklist: [WorklistRow] = []
+    ) -> ReportPeople {
         // Held: one line per (customer, reason), steps and titles gathered in decision order.
         // A missing contact or bank datum can be fixed; a quiet day or the weekly cap only waits.
         let fixableFirst: [HoldReason] = [.noContact, .optOut, .noBankData, .belowMinAmount, .contactCap, .quietDay]
@@ -68,6 +70,9 @@ extension ReportPeople {
                 reject: r, customerID: id, customerName: row?["name"] ?? id.flatMap { names[$0] },
                 titleID: row?["title_id"].flatMap { $0.isEmpty ? nil : $0 })
         }
-        return ReportPeople(rejects: rejects, rejectsTotal: inputs.rejects.count, held: held, heldTotal: sorted.count)
+        var people = ReportPeople(rejects: rejects, rejectsTotal: inputs.rejects.count, held: held, heldTotal: sorted.count)
+        people.worklist = Array(worklist.prefix(limit))
+        people.worklistTotal = worklist.count
+        return people
     }
 }

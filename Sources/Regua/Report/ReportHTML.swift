@@ -57,7 +57,10 @@ public enum ReportHTML {
         h += agingSection(summary.aging)
         h += funnelSection(summary)
         h += heldSection(summary.heldBack)
-        if let people { h += heldCustomersSection(people) }
+        if let people {
+            h += heldCustomersSection(people)
+            h += worklistSection(people, counts: summary.worklist)
+        }
         if let effectiveness { h += effectivenessSection(effectiveness) }
         h += remittanceSection(summary.remittance, remittances)
         h += returnsSection(summary.returns)

@@ -60,6 +60,10 @@ public struct ReportPeople: Sendable, Hashable {
     public var held: [HeldCustomer]
     /// All (customer, reason) pairs held.
     public var heldTotal: Int
+    /// The first rows of `worklist.csv`, in its order.
+    public var worklist: [WorklistRow] = []
+    /// All rows of `worklist.csv`.
+    public var worklistTotal = 0
 
     /// Creates the people of a report.
     public init(rejects: [RejectedLine], rejectsTotal: Int, held: [HeldCustomer], heldTotal: Int) {

@@ -39,6 +39,26 @@ public struct Summary: Codable, Sendable, Equatable {
     public var bureau: Bureau?
     /// Titles handed off tonight, per receiver of `handoffs` (when the book has any).
     public var handoffs: [HandoffLine]?
+    /// The rows of tonight's `worklist.csv` (always there on a night this release wrote).
+    public var worklist: WorklistCounts?
+
+    /// What people must fix tonight: the rows of `worklist.csv`.
+    public struct WorklistCounts: Codable, Sendable, Equatable {
+        /// Rows of the file (one per customer and issue).
+        public var rows: Int
+        /// Customers with at least one row.
+        public var customers: Int
+        /// Rows per issue, in issue-name order; issues without rows left out.
+        public var byIssue: [IssueCount]
+    }
+
+    /// Rows of one issue of the worklist.
+    public struct IssueCount: Codable, Sendable, Equatable {
+        /// The issue (`no_email`, `hold`, …).
+        public var issue: String
+        /// Its rows.
+        public var rows: Int
+    }
 
     /// Tonight's records of the credit bureau's file.
     public struct Bureau: Codable, Sendable, Equatable {

@@ -80,17 +80,41 @@ final class PostfixPeer {  // files are the test's own
     private var sinks: [Process] = []
     private var started = false
 
+    /// The submission service (RFC 6409) when asked for: STARTTLS required, SASL AUTH.
+    let submissionPort: Int
+
     var conf: String { root + "/conf" }
     var maildir: String { root + "/mail/bounces" }
     var sinkDir: String { root + "/sink" }
+    /// The self-signed certificate of the submission service (PEM), made by `openssl req`.
+    var certificate: String { root + "/tls/server.pem" }
 
-    /// Starts the sinks and Postfix; `hard` and `soft` recipients are refused at RCPT.
-    init(hard: [String] = [], soft: [String] = []) throws {
+    /// A login of the submission service.
+    struct Account {
+        var user: String
+        var password: String
+    }
+
+    /// Whether Cyrus SASL's tools and mechanisms are installed (the submission tests need them).
+    static let saslAvailable =
+        FileManager.default.isExecutableFile(atPath: "/usr/sbin/saslpasswd2")
+        && ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/x86_64-linux-gnu/sasl2"))
+            ?? (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/aarch64-linux-gnu/sasl2")) ?? [])
+        .contains { $0.hasPrefix("libplain") }
+    static let saslSkipReason =
+        "Cyrus SASL (Debian packages sasl2-bin and libsasl2-modules) and openssl are needed; scripts/install-deps.sh --test installs them"
+
+    /// Starts the sinks and Postfix; `hard` and `soft` recipients are refused at RCPT. With
+    /// `submission`, a second smtpd on ``submissionPort`` requires STARTTLS (a certificate for
+    /// 127.0.0.1 made by `openssl req` here) and AUTH PLAIN/LOGIN against a private sasldb
+    /// holding that account, and relays only for an authenticated client.
+    init(hard: [String] = [], soft: [String] = [], submission: Account? = nil) throws {
         root = try peerFolder("postfix")
         smtpdPort = try freePort()
         acceptPort = try freePort()
         hardPort = try freePort()
         softPort = try freePort()
+        submissionPort = try submission == nil ? 0 : freePort()
         let fm = FileManager.default
         for d in ["conf", "queue", "data", "mail", "sink"] {
             try fm.createDirectory(atPath: root + "/" + d, withIntermediateDirectories: true)
@@ -132,6 +156,29 @@ final class PostfixPeer {  // files are the test's own
             maillog_file = \(root)/postfix.log
 
             """
+        var submissionService = ""
+        if let submission {
+            try Self.makeSubmission(root: root, account: submission)
+            submissionService = """
+                127.0.0.1:\(submissionPort) inet n - n - - smtpd
+                  -o syslog_name=postfix/submission
+                  -o smtpd_tls_security_level=encrypt
+                  -o smtpd_tls_cert_file=\(root)/tls/server.pem
+                  -o smtpd_tls_key_file=\(root)/tls/server.key
+                  -o smtpd_tls_loglevel=1
+                  -o smtpd_sasl_auth_enable=yes
+                  -o smtpd_sasl_type=cyrus
+                  -o smtpd_sasl_path=smtpd
+                  -o cyrus_sasl_config_path=\(root)/sasl
+                  -o smtpd_sasl_local_domain=regua.test
+                  -o smtpd_sasl_security_options=noanonymous
+                  -o smtpd_tls_auth_only=yes
+                  -o smtpd_client_restrictions=
+                  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+                  -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject
+
+                """
+        }
         try main.write(toFile: conf + "/main.cf", atomically: true, encoding: .utf8)
         let master = """
             127.0.0.1:\(smtpdPort) inet n - n - - smtpd
@@ -157,7 +204,7 @@ final class PostfixPeer {  // files are the test's own
             scache    unix  -       -       n       -       1       scache
             postlog   unix-dgram n  -       n       -       1       postlogd
 
-            """
+            """ + submissionService
         try master.write(toFile: conf + "/master.cf", atomically: true, encoding: .utf8)
         for (port, extra) in [(acceptPort, ["-d", sinkDir + "/%M."]), (hardPort, ["-f", "RCPT"]), (softPort, ["-r", "RCPT"])] {
             let p = Process()
@@ -170,9 +217,44 @@ final class PostfixPeer {  // files are the test's own
         }
         let r = try runTool("/usr/sbin/postfix", ["-c", conf, "start"])
         started = true
-        guard r.status == 0, waitForPort(smtpdPort), waitForPort(acceptPort) else {
+        guard r.status == 0, waitForPort(smtpdPort), waitForPort(acceptPort),
+            submission == nil || waitForPort(submissionPort)
+        else {
             throw PeerError("postfix did not start (\(r.status)): \(r.out)\n\(log)")
         }
+    }
+
+    /// The certificate (self-signed, for IP 127.0.0.1 and mx.regua.test) and the SASL database
+    /// of the submission service, readable by the postfix user.
+    private static func makeSubmission(root: String, account: Account) throws {
+        let fm = FileManager.default
+        for d in ["tls", "sasl"] {
+            try fm.createDirectory(atPath: root + "/" + d, withIntermediateDirectories: true)
+            chmod(root + "/" + d, 0o755)
+        }
+        let cert = try runTool(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=mx.regua.test",
+                "-addext", "subjectAltName=IP:127.0.0.1,DNS:mx.regua.test", "-keyout", root + "/tls/server.key",
+                "-out", root + "/tls/server.pem",
+            ])
+        guard cert.status == 0 else { throw PeerError("openssl req: \(cert.out)") }
+        try fm.setAttributes([.ownerAccountName: "postfix"], ofItemAtPath: root + "/tls/server.key")
+        let db = root + "/sasl/sasldb2"
+        let pw = try runTool(
+            "/usr/sbin/saslpasswd2", ["-f", db, "-c", "-p", "-u", "regua.test", account.user],
+            stdin: Data(account.password.utf8))
+        guard pw.status == 0 else { throw PeerError("saslpasswd2: \(pw.out)") }
+        try fm.setAttributes([.ownerAccountName: "postfix"], ofItemAtPath: db)
+        try """
+        pwcheck_method: auxprop
+        auxprop_plugin: sasldb
+        mech_list: PLAIN LOGIN
+        sasldb_path: \(db)
+
+        """.write(toFile: root + "/sasl/smtpd.conf", atomically: true, encoding: .utf8)
+        chmod(root + "/sasl/smtpd.conf", 0o644)
     }
 
     /// Postfix's own log of this instance.

@@ -24,7 +24,8 @@ import Testing
         let dir = try #require(r.folder)
         let tree = Workspace.tree(dir)
         for f in [
-            "sms.csv", "letters.pdf", "letters.csv", "summary.json", "report.html", "rejects.csv", "manifest.json",
+            "sms.csv", "letters.pdf", "letters.csv", "summary.json", "report.html", "rejects.csv", "worklist.csv",
+            "manifest.json",
         ] {
             #expect(tree[f] != nil, "missing \(f)")
         }

@@ -28,6 +28,43 @@ extension PostgresLedger {
             h.unusableContacts[CustomerID(try r.string(0)), default: []].append(
                 UnusableContact(kind: kind, valueHash: try r.string(2), issue: issue, since: try r.day(4)))
         }
+        if !h.unusableContacts.isEmpty {
+            // The report that made each contact unusable, for the worklist's "since when".
+            var events: [String: [ContactEvent]] = [:]
+            for r in try q(
+                """
+                SELECT e.customer_id, e.contact_kind, e.contact_hash, e.kind, e.day::text FROM contact_events e
+                JOIN unusable_contacts u ON u.customer_id = e.customer_id AND u.contact_kind = e.contact_kind
+                    AND u.contact_hash = e.contact_hash
+                WHERE u.since <= $1::date ORDER BY e.id
+                """, [day.iso])
+            {
+                guard let k = ContactEventKind(rawValue: try r.string(3)) else { continue }
+                events[try r.string(0) + "\u{0}" + r.string(1) + "\u{0}" + r.string(2), default: []].append(
+                    ContactEvent(kind: k, day: try r.day(4)))
+            }
+            for (customer, marks) in h.unusableContacts {
+                h.unusableContacts[customer] = marks.map { m in
+                    var m = m
+                    m.markedBy = ContactRules.markingEvent(
+                        kind: m.kind, events: events[customer.raw + "\u{0}" + m.kind.rawValue + "\u{0}" + m.valueHash] ?? [])
+                    return m
+                }
+            }
+        }
+        // The deliveries left uncertain by earlier nights' `deliver`, for the worklist.
+        for r in try q(
+            """
+            SELECT message_id, night::text, channel, customer_id, contact_hash, state, attempts, answer FROM deliveries
+            WHERE state = 'uncertain' AND night < $1::date ORDER BY night, message_id COLLATE "C"
+            """, [day.iso])
+        {
+            h.uncertainDeliveries.append(
+                DeliveryRecord(
+                    messageID: try r.string(0), night: try r.day(1), channel: try r.string(2),
+                    customerID: CustomerID(try r.string(3)), contactHash: try r.string(4), state: .uncertain,
+                    attempts: try r.int(6), answer: try r.text(7)))
+        }
         try readEscalation(before: day, titles: scope.titles.map { $0.map(\.raw) }, into: &h)
         return h
     }
