@@ -137,7 +137,9 @@ extension Worklist {
         } else {
             switch channel {
             case .email: issue = .noEmail
-            case .sms, .call: issue = .noPhone
+            // SPEC §4 has no issue of its own for WhatsApp: a missing phone or opt-in is a
+            // `no_phone` row whose detail names which of the two is missing.
+            case .sms, .call, .whatsapp: issue = .noPhone
             case .letter: issue = .noAddress
             }
         }
@@ -164,6 +166,8 @@ extension Worklist {
             let what =
                 switch issue {
                 case .noEmail: "cadastre o e-mail em customers.csv"
+                case .noPhone where c.phone != nil && e.channels == [.whatsapp]:
+                    "registre em whatsapp_opt_in (customers.csv) a data em que o cliente aceitou WhatsApp, se aceitou"
                 case .noPhone: "cadastre o telefone em customers.csv"
                 default: "complete o endereço em customers.csv"
                 }

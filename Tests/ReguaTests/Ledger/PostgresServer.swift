@@ -194,7 +194,7 @@ final class PostgresServer: Sendable {
         p.environment = ProcessInfo.processInfo.environment.merging(env) { _, b in b }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("regua-pg-out-\(UUID().uuidString)")
         // A file, not a pipe: the server pg_ctl starts must not hold our pipe open.
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         guard let out = try? FileHandle(forWritingTo: log) else { return (-1, "cannot create \(log.path)") }
         p.standardOutput = out
