@@ -125,17 +125,24 @@ final class PostgresServer: Sendable {
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         p.arguments = [
             "-c",
+            // The loop runs in a background subshell and this shell exits at once: Foundation's
+            // Process takes a child that closes its descriptors for one that ended and then
+            // waits for it in a blocking wait4 on the thread every other Process needs, so a
+            // watchdog that stayed its direct child hung the whole test run.
             Self.closingDescriptors + """
+            (
             while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done
             if [ -f '\(pidFile)' ]; then pm=$(head -1 '\(pidFile)'); kill -QUIT "$pm" 2>/dev/null
               for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pm" 2>/dev/null || break; sleep 0.5; done; fi
             rm -rf '\(root)'
+            ) &
             """,
         ]
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
+        p.waitUntilExit()
     }
 
     /// Stops the server at once and removes its folder.
