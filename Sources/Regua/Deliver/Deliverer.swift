@@ -169,7 +169,8 @@ public struct Deliverer {
         var out: [String: Handover] = [:]
         if channels.contains("email"), let e = gateways.email {
             switch e.transport {
-            case .sendmail(let path, let args): out["email"] = SendmailHandover(path: path, arguments: args, email: e)
+            case .sendmail(let path, let args, let timeout):
+                out["email"] = SendmailHandover(path: path, arguments: args, timeout: timeout, email: e)
             case .smtp(let s): out["email"] = SMTPHandover(settings: s, password: try secret(s.passwordEnv), email: e)
             }
         }

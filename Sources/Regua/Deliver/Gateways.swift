@@ -6,8 +6,9 @@ import Foundation
 public struct Gateways: Sendable {
     /// How e-mails leave.
     public enum EmailTransport: Sendable, Hashable {
-        /// Postfix's (or any) sendmail interface: `PATH ARGS… -t -oi -f ENVELOPE`.
-        case sendmail(path: String, arguments: [String])
+        /// Postfix's (or any) sendmail interface: `PATH ARGS… -t -oi -f ENVELOPE`, ended after
+        /// `timeout` seconds (`sendmail_timeout`, default 60) when it has not exited by then.
+        case sendmail(path: String, arguments: [String], timeout: Int = 60)
         /// SMTP submission (RFC 6409).
         case smtp(SMTPSettings)
     }
@@ -180,14 +181,16 @@ extension Gateways {
     }
 
     private static func email(_ n: YAMLNode, _ c: RuleBookChecker) -> Email? {
-        guard let f = c.fields(n, of: "a seção email", known: ["sendmail", "sendmail_args", "smtp", "envelope"]) else {
+        guard let f = c.fields(n, of: "a seção email", known: ["sendmail", "sendmail_args", "sendmail_timeout", "smtp", "envelope"]) else {
             return nil
         }
         var transport: EmailTransport?
         if let s = f["sendmail"], let path = c.text(s, "sendmail") {
             var args: [String] = []
             if let a = f["sendmail_args"] { args = c.textList(a, "sendmail_args") ?? [] }
-            transport = .sendmail(path: path, arguments: args)
+            var timeout = 60
+            if let t = f["sendmail_timeout"] { timeout = c.int(t, "sendmail_timeout", in: 1...3600) ?? 60 }
+            transport = .sendmail(path: path, arguments: args, timeout: timeout)
         }
         if let s = f["smtp"] {
             if transport != nil {

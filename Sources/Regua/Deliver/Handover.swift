@@ -24,19 +24,26 @@ extension Handover {
 public final class SendmailHandover: Handover {
     let path: String
     let arguments: [String]
+    let timeout: Int
     let email: Gateways.Email
     /// The name the ledger uses.
     public let name = "sendmail"
 
-    /// A handover to one sendmail binary.
-    public init(path: String, arguments: [String], email: Gateways.Email) {
+    /// A handover to one sendmail binary, killed when one message takes more than `timeout` seconds.
+    public init(path: String, arguments: [String], timeout: Int = 60, email: Gateways.Email) {
         self.path = path
         self.arguments = arguments
+        self.timeout = timeout
         self.email = email
+        // A sendmail that exits (or is killed) before reading the whole message must fail that
+        // message, not end `regua deliver` by SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
     }
 
     /// Runs sendmail once: exit 0 is accepted, another exit code failed (sendmail queues
-    /// nothing it did not accept), death by a signal uncertain.
+    /// nothing it did not accept), death by a signal uncertain. A sendmail still running after
+    /// `timeout` seconds (a wedged queue, a full disk) is killed and the message is uncertain:
+    /// it may have been queued, so it is not handed over again without `--resend-uncertain`.
     public func hand(_ message: OutgoingMessage) -> HandoverResult {
         guard case .email(let bytes, _) = message.payload else { return .failed("not an e-mail") }
         let p = Process()
@@ -60,6 +67,18 @@ public final class SendmailHandover: Handover {
             box.set(errors.fileHandleForReading.readDataToEndOfFile())
             drained.signal()
         }
+        // The deadline: SIGKILL, because a process started from a test thread (or under a
+        // supervisor) may have SIGTERM blocked. Killing it also ends a write into a full pipe.
+        let exited = DispatchSemaphore(value: 0)
+        let killed = Locked(false)
+        let pid = p.processIdentifier
+        let seconds = timeout
+        DispatchQueue.global().async {
+            if exited.wait(timeout: .now() + .seconds(seconds)) == .timedOut {
+                killed.set(true)
+                kill(pid, SIGKILL)
+            }
+        }
         var wrote = true
         do {
             try input.fileHandleForWriting.write(contentsOf: Data(bytes))
@@ -68,6 +87,12 @@ public final class SendmailHandover: Handover {
         }
         try? input.fileHandleForWriting.close()
         p.waitUntilExit()
+        exited.signal()
+        if killed.value {
+            // A child of sendmail may still hold its stderr open; do not wait for it.
+            _ = drained.wait(timeout: .now() + .seconds(1))
+            return .uncertain("sendmail did not end within \(timeout) s and was killed; it may have queued the message")
+        }
         drained.wait()
         let detail = String(decoding: box.value.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if p.terminationReason == .uncaughtSignal { return .uncertain("sendmail died by signal \(p.terminationStatus)") }
