@@ -49,6 +49,7 @@ struct DeliverCommand: ParsableCommand {
             }
             return set
         }
+        try requireSQLiteLedger(state, command: "deliver")
         let shard = try self.shard.map { text -> Shard in
             guard let s = Shard(parsing: text) else {
                 throw ValidationError("--shard must be K/N with 0 <= K < N (e.g. 0/4), not '\(text)'")

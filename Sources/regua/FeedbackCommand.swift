@@ -37,6 +37,7 @@ struct FeedbackCommand: ParsableCommand {
     }
 
     func run() throws {
+        try requireSQLiteLedger(state, command: "feedback")
         let options = FeedbackOptions(
             dsn: dsn, smsDLR: smsDLR, returnedLetters: returnedLetters, whatsappStatus: whatsappStatus,
             outDir: out, statePath: state)

@@ -27,6 +27,7 @@ struct PruneCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        try requireSQLiteLedger(state, command: "prune")
         let day = try asOf.map { try parseDay($0, flag: "--as-of") } ?? NightRunner.today(in: "America/Sao_Paulo")
         let r = try Prune.run(outDir: out, statePath: state, keepDays: keepDays, asOf: day, dryRun: dryRun)
         if json {

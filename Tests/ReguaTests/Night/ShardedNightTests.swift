@@ -206,5 +206,12 @@ import Testing
         let pg = try ExternalTool.run(Self.binary, ["status", "--state", "postgres://regua@127.0.0.1:1/none"])
         #expect(pg.status == 3, "\(pg.stderr)")
         #expect(pg.stderr.contains("127.0.0.1") && !pg.stderr.contains("does not exist"), "\(pg.stderr)")
+        // deliver, feedback and prune keep their state in the SQLite file only: a URL is refused (exit 2).
+        for args in [
+            ["deliver", "--gateways", "/nonexistent.yaml"], ["feedback", "--dsn", "/nonexistent"], ["prune", "--keep-days", "90"],
+        ] {
+            let r = try ExternalTool.run(Self.binary, args + ["--state", "postgres://regua@127.0.0.1:1/none"])
+            #expect(r.status == 2 && r.stderr.contains("takes an SQLite ledger only"), "\(args[0]): \(r.stderr)")
+        }
     }
 }
