@@ -104,7 +104,9 @@ import Testing
         let crashed = try Self.run(w, "2026-11-23", state: url, out: "out", env: ["REGUA_CRASH_AT": point])
         #expect(crashed.killed, "the run should have been killed at \(point): \(crashed.stderr)")
         if ["after-lock", "before-staging", "mid-staging", "after-staging"].contains(point) {
-            #expect(server.psql(url, "SELECT count(*) FROM actions").output.hasPrefix("0"))
+            // Nothing recorded: no action, or (killed before the first migration committed) no schema yet.
+            let count = server.psql(url, "SELECT count(*) FROM actions").output
+            #expect(count.hasPrefix("0") || count.contains("relation \"actions\" does not exist"), "\(count)")
         }
         let rerun = try Self.run(w, "2026-11-23", state: url, out: "out")
         #expect(rerun.status == 1, "rerun after a crash at \(point): \(rerun.stderr)")

@@ -28,14 +28,23 @@ import Testing
     func fourConcurrentShardsKilledAtRandomAndRerunAreTheUnshardedNight() throws {
         let server = try PostgresServer.shared.get()
         let s = try ShardedNightTests.Setup(generated: 11)
-        #expect(try s.run("one", shard: nil) <= 1)
+        // The shipped protest waits for the 30-day letter (`requires`), so a first night has no
+        // remittance; without that wait this night has protests, and the NSAs are exercised.
+        let rules = s.root + "/rules-no-wait"
+        _ = try ExternalTool.run("/bin/cp", ["-R", Workspace.repoRoot + "/rules", rules])
+        let book = rules + "/10-regua.yaml"
+        let text = try String(contentsOfFile: book, encoding: .utf8)
+        let line = "    requires: { step: letter_d30, days: 10 }\n"
+        #expect(text.contains(line))
+        try text.replacingOccurrences(of: line, with: "").write(toFile: book, atomically: true, encoding: .utf8)
+        #expect(try s.run("one", shard: nil, rules: rules) <= 1)
         let expected = try ShardedNightTests.decided(folders: [s.root + "/one/out/" + Self.night], ledger: s.ledger("one"))
         #expect(expected.contains { $0.hasPrefix("email/") } && expected.contains { $0.hasPrefix("remessa|") })
         let url = try server.newDatabase()
         var rng = SystemRandomNumberGenerator()
         // Round 1: the 4 shards start at once on an empty database; one or two are killed at random.
         let victims = Set((0..<Int.random(in: 1...2, using: &rng)).map { _ in Int.random(in: 0..<4, using: &rng) })
-        var processes = try (0..<4).map { try s.start("pg", shard: "\($0)/4", state: url) }
+        var processes = try (0..<4).map { try s.start("pg", shard: "\($0)/4", state: url, rules: rules) }
         for k in victims.sorted() {
             usleep(UInt32.random(in: 0..<900_000, using: &rng))
             kill(processes[k].processIdentifier, SIGKILL)
@@ -46,12 +55,12 @@ import Testing
         }
         // Round 2: the victims rerun together, one of them killed again.
         let again = victims.sorted()
-        processes = try again.map { try s.start("pg", shard: "\($0)/4", state: url) }
+        processes = try again.map { try s.start("pg", shard: "\($0)/4", state: url, rules: rules) }
         usleep(UInt32.random(in: 0..<600_000, using: &rng))
         kill(processes[0].processIdentifier, SIGKILL)
         for p in processes { p.waitUntilExit() }
         // Round 3: every victim rerun to its end.
-        for k in again { #expect(try s.run("pg", shard: "\(k)/4", state: url) <= 1, "rerun of shard \(k)/4") }
+        for k in again { #expect(try s.run("pg", shard: "\(k)/4", state: url, rules: rules) <= 1, "rerun of shard \(k)/4") }
 
         let folders = (0..<4).map { s.root + "/pg/out/\(Self.night)/shard-\($0)-of-4" }
         #expect(folders.allSatisfy { FileManager.default.fileExists(atPath: $0 + "/manifest.json") })
@@ -104,7 +113,7 @@ import Testing
 
         // A published shard run again records nothing and answers as before.
         let before = server.psql(url, "SELECT count(*) FROM actions").output
-        #expect(try s.run("pg", shard: "2/4", state: url) <= 1)
+        #expect(try s.run("pg", shard: "2/4", state: url, rules: rules) <= 1)
         #expect(server.psql(url, "SELECT count(*) FROM actions").output == before)
         #expect(server.psql(url, "SELECT count(*) FROM runs").output == "4\n")
     }
