@@ -146,15 +146,8 @@ extension PostgresLedger {
                 // Never the case for a rerun with the same inputs; inputs changed: a new block.
                 try q("DELETE FROM nsa_reservations WHERE \(own)", mine)
             }
-            let first =
-                try q(
-                    """
-                    SELECT greatest(
-                        (SELECT coalesce(max(nsa), 0) FROM remittance_files WHERE bank_code = $1 AND agreement = $2),
-                        (SELECT coalesce(max(first_nsa + count - 1), 0) FROM nsa_reservations
-                         WHERE bank_code = $1 AND agreement = $2)) + 1
-                    """, [bankCode, agreement]
-                ).first?.int(0) ?? 1
+            // Under the agreement's lock, in this transaction: no other shard reserves meanwhile.
+            let first = try nextNSA(bankCode: bankCode, agreement: agreement)
             try q(
                 """
                 INSERT INTO nsa_reservations (bank_code, agreement, first_nsa, count, night, shard, shards)
