@@ -169,7 +169,6 @@ final class PostfixPeer {  // files are the test's own
                   -o smtpd_sasl_auth_enable=yes
                   -o smtpd_sasl_type=cyrus
                   -o smtpd_sasl_path=smtpd
-                  -o cyrus_sasl_config_path=\(root)/sasl
                   -o smtpd_sasl_local_domain=regua.test
                   -o smtpd_sasl_security_options=noanonymous
                   -o smtpd_tls_auth_only=yes
@@ -229,7 +228,9 @@ final class PostfixPeer {  // files are the test's own
     /// of the submission service, readable by the postfix user.
     private static func makeSubmission(root: String, account: Account) throws {
         let fm = FileManager.default
-        for d in ["tls", "sasl"] {
+        // Debian's Postfix looks for the SASL application's file in <config_directory>/sasl
+        // (its smtpd.conf), whatever `cyrus_sasl_config_path` says.
+        for d in ["tls", "conf/sasl", "sasl"] {
             try fm.createDirectory(atPath: root + "/" + d, withIntermediateDirectories: true)
             chmod(root + "/" + d, 0o755)
         }
@@ -254,8 +255,8 @@ final class PostfixPeer {  // files are the test's own
         mech_list: PLAIN LOGIN
         sasldb_path: \(db)
 
-        """.write(toFile: root + "/sasl/smtpd.conf", atomically: true, encoding: .utf8)
-        chmod(root + "/sasl/smtpd.conf", 0o644)
+        """.write(toFile: root + "/conf/sasl/smtpd.conf", atomically: true, encoding: .utf8)
+        chmod(root + "/conf/sasl/smtpd.conf", 0o644)
     }
 
     /// Postfix's own log of this instance.

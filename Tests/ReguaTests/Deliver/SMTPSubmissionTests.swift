@@ -52,13 +52,7 @@ struct SMTPSubmissionTests {
         return (r.status, r.out)
     }
 
-    /// Why the AUTH tests are off: the private Postfix's smtpd does not read the test's
-    /// `cyrus_sasl_config_path`; Cyrus SASL opens the system's /etc/sasldb2 ("Permission
-    /// denied" in its log) and every AUTH answers 454. STARTTLS itself works (the certificate
-    /// checks below pass up to the AUTH). To fix: make the test server read its own smtpd.conf.
-    static let authBroken: Comment = "the test Postfix's Cyrus SASL reads /etc/sasldb2, not the test's sasldb (454 at AUTH)"
-
-    @Test(.disabled(authBroken)) func mailsArriveOnceThroughStarttlsAndAuth() throws {
+    @Test func mailsArriveOnceThroughStarttlsAndAuth() throws {
         let w = try DeliveryFixtures.workspace()
         _ = try w.run("2026-11-25")
         let peer = try PostfixPeer(hard: ["hard.one@bounce-a.test"], submission: Self.account)
@@ -100,7 +94,7 @@ struct SMTPSubmissionTests {
         client.quit()
     }
 
-    @Test(.disabled(authBroken)) func aWrongPasswordFailsClearlyAndNothingIsAccepted() throws {
+    @Test func aWrongPasswordFailsClearlyAndNothingIsAccepted() throws {
         let w = try DeliveryFixtures.workspace()
         _ = try w.run("2026-11-25")
         let peer = try PostfixPeer(submission: Self.account)
@@ -135,7 +129,7 @@ struct SMTPSubmissionTests {
         #expect(!okOut.contains(Self.account.password))
     }
 
-    @Test(.disabled(authBroken)) func theServerCertificateIsVerifiedByDefault() throws {
+    @Test func theServerCertificateIsVerifiedByDefault() throws {
         let w = try DeliveryFixtures.workspace()
         _ = try w.run("2026-11-25")
         let peer = try PostfixPeer(submission: Self.account)
