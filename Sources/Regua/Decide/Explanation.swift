@@ -93,8 +93,9 @@ public enum StepVerdict: Sendable, Hashable, CustomStringConvertible {
     case superseded(by: String)
     case sent(channel: Channel?, messageID: String?)
     case held(HoldReason)
-    /// Held back `no_contact` because feedback marked the channel's contact unusable.
-    case heldUnusable(ContactIssue)
+    /// Held back `no_contact` with feedback's marks among the reasons: the channels (the step's
+    /// own, its fallback) whose contact is present but marked unusable, and why.
+    case heldUnusable([Channel: ContactIssue])
     /// The step's channel's contact is marked unusable: the fallback channel takes it.
     case fallback(from: Channel, to: Channel, ContactIssue)
     case backfill(channel: Channel?, messageID: String?)
@@ -113,7 +114,9 @@ public enum StepVerdict: Sendable, Hashable, CustomStringConvertible {
         case .sent(let c, let m):
             "due: goes out" + (c.map { " by \($0.rawValue)" } ?? " to the bank") + (m.map { " in \($0)" } ?? "")
         case .held(let r): "due, held back: \(r.rawValue)"
-        case .heldUnusable(let issue): "due, held back: no_contact (\(issue.rawValue))"
+        case .heldUnusable(let marks):
+            "due, held back: no_contact ("
+                + marks.sorted { $0.key < $1.key }.map(\.value.rawValue).joined(separator: ", ") + ")"
         case .fallback(let from, let to, let issue):
             "\(from.rawValue) contact unusable (\(issue.rawValue)): fallback \(to.rawValue)"
         case .backfill(let c, let m):

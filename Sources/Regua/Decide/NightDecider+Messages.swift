@@ -39,12 +39,23 @@ extension NightDecider {
                 } else {
                     let reason: HoldReason = n.customer.optOut.contains(channel) ? .optOut : .noContact
                     acc.actions.append(n.action(t.id, s, .held, channel: channel, reason: reason))
-                    let mark = reason == .noContact ? n.history.unusable(channel, of: n.customer) : nil
-                    recorder.verdict(mark.map { .heldUnusable($0.issue) } ?? .held(reason), step: s, title: t.id)
+                    let marks = reason == .noContact && recorder.isRecording ? unusableMarks(of: s, in: n) : [:]
+                    recorder.verdict(marks.isEmpty ? .held(reason) : .heldUnusable(marks), step: s, title: t.id)
                 }
             }
         }
         return groups
+    }
+
+    /// Of a message step's channel and fallback, those whose contact feedback marked unusable
+    /// (for `explain`: a step held `no_contact` may owe it to either).
+    func unusableMarks(of s: Step, in n: CustomerNight) -> [Channel: ContactIssue] {
+        guard case .message(let channel, _, let fallback) = s.action else { return [:] }
+        var marks: [Channel: ContactIssue] = [:]
+        for c in [channel] + (fallback.map { [$0] } ?? []) {
+            if let m = n.history.unusable(c, of: n.customer) { marks[c] = m.issue }
+        }
+        return marks
     }
 
     /// SPEC §3 Channel: the step's channel when the customer did not refuse it, has its contact

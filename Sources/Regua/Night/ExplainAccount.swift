@@ -120,8 +120,17 @@ enum ExplainAccount {
             }
             return text
         case .held(let r): return "devido, mas retido: " + hold(r, step: step, e: e, book: book)
-        case .heldUnusable(let issue):
-            return "devido, mas retido: o contato do canal está inutilizável (\(HoldText.issueName(issue))) e não há fallback utilizável"
+        case .heldUnusable(let marks):
+            guard case .message(let own, _, let fallback)? = step?.action, let customer = e.customer else {
+                let issues = marks.sorted { $0.key < $1.key }.map { HoldText.issueName($0.value) }
+                return "devido, mas retido: no_contact: contato inutilizável (\(issues.joined(separator: ", ")))"
+            }
+            let problems = ([own] + (fallback.map { [$0] } ?? [])).map { c in
+                marks[c].map { "o contato de \(HoldText.channelName(c)) está inutilizável (\(HoldText.issueName($0)))" }
+                    ?? HoldText.contactProblem(c, customer, asOf: e.night)
+            }
+            return "devido, mas retido: no_contact: " + problems.joined(separator: "; ")
+                + (fallback == nil ? " (o degrau não tem fallback)" : "")
         case .fallback(let from, let to, let issue):
             return "o contato de \(HoldText.channelName(from)) está inutilizável (\(HoldText.issueName(issue))): sai por \(HoldText.channelName(to)) (fallback)"
         case .backfill(let c, let m):
