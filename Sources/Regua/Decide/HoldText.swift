@@ -12,10 +12,16 @@ public enum HoldText {
         }
     }
 
-    /// What stops a channel for a customer: a refusal, or the missing contact field by field
-    /// (`asOf`: the night, for a WhatsApp opt-in given after it).
+    /// What stops a channel for a customer: a refusal, the missing contact field by field
+    /// (`asOf`: the night, for a WhatsApp opt-in given after it), or, for a contact that is
+    /// there, the mark feedback left on it.
     public static func contactProblem(_ channel: Channel, _ c: Customer, asOf: Day? = nil) -> String {
         if c.optOut.contains(channel) { return "o cliente recusou \(channelName(channel)) (coluna opt_out)" }
+        // Present, not refused, and still not usable: feedback marked it (SPEC §7).
+        // (A WhatsApp opt-in is dated: without the night it cannot be told from one given later.)
+        if c.hasContact(for: channel, on: asOf), channel != .whatsapp || asOf != nil {
+            return "o contato de \(channelName(channel)) do cliente foi marcado inutilizável pelo retorno (devolução ou falha de entrega; veja worklist.csv)"
+        }
         switch channel {
         case .email: return "o cliente não tem e-mail utilizável (coluna email)"
         case .sms: return "o cliente não tem celular utilizável (coluna phone)"

@@ -106,5 +106,9 @@ struct JSONSMSAndReturnedLettersTests {
         let returnedRow = try #require(k1Rows.first { $0[2] == "returned_letter" }, "\(k1Rows)")
         #expect(returnedRow[4] == "proposta_d15")
         #expect(returnedRow[3].contains("27/11/2026"), "the day the letter came back: \(returnedRow[3])")
+        // The report's held customers say what to fix in the same sense: not an incomplete address.
+        let report = try String(contentsOfFile: w.night(offerNight) + "/report.html", encoding: .utf8)
+        #expect(report.contains("o contato de carta do cliente foi marcado inutilizável pelo retorno"))
+        #expect(!report.contains("faltam: )"))
     }
 }
