@@ -24,9 +24,12 @@ struct DeliverKillTests {
         return path
     }
 
-    static func deliverArgs(_ w: Workspace, _ gateways: String, _ extra: [String] = []) -> [String] {
-        ["deliver", "--as-of", "2026-11-23", "--gateways", gateways, "--only", "email", "--out", w.root + "/out",
-         "--state", w.root + "/var/regua.sqlite", "--json"] + extra
+    /// `regua deliver` of a night's e-mails in the workspace (with `--json` unless asked not to).
+    static func deliverArgs(_ w: Workspace, _ gateways: String, _ extra: [String] = [], asOf: String = "2026-11-23", json: Bool = true)
+        -> [String]
+    {
+        ["deliver", "--as-of", asOf, "--gateways", gateways, "--only", "email", "--out", w.root + "/out",
+         "--state", w.root + "/var/regua.sqlite"] + (json ? ["--json"] : []) + extra
     }
 
     static func start(_ args: [String], env: [String: String] = [:]) throws -> Process {

@@ -11,31 +11,12 @@ import Testing
     .enabled(if: PostfixPeer.available, "\(PostfixPeer.skipReason)"),
     .enabled(if: CrashTests.haveBinary, "build the regua binary first (make test does)"))
 struct WorklistFeedbackTests {
-    static func gatewaysFile(_ w: Workspace, _ peer: PostfixPeer) throws -> String {
-        let path = w.root + "/gateways.yaml"
-        try """
-        email:
-          sendmail: /usr/sbin/sendmail
-          sendmail_args: ["-C", "\(peer.conf)"]
-          envelope: bounces@regua.test
-        max_attempts: 3
-
-        """.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
+    /// `regua deliver` of 2026-11-25's e-mails through the test Postfix, run to its end.
     static func deliver(_ w: Workspace, _ gateways: String, _ extra: [String] = [], env: [String: String] = [:]) throws
         -> Process
     {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CrashTests.binary)
-        p.arguments =
-            ["deliver", "--as-of", "2026-11-25", "--gateways", gateways, "--only", "email", "--out", w.root + "/out",
-             "--state", w.root + "/var/regua.sqlite"] + extra
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { _, b in b }
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try DeliverKillTests.start(
+            DeliverKillTests.deliverArgs(w, gateways, extra, asOf: "2026-11-25", json: false), env: env)
         p.waitUntilExit()
         return p
     }
@@ -56,7 +37,7 @@ struct WorklistFeedbackTests {
         let w = try DeliveryFixtures.workspace()
         #expect(try w.run("2026-11-25").exitCode == 0)
         let peer = try PostfixPeer(hard: ["hard.one@bounce-a.test", "hard.three@bounce-c.test"])
-        let gw = try Self.gatewaysFile(w, peer)
+        let gw = try DeliverKillTests.gatewaysFile(w, peer)
 
         // Killed after handing the first e-mail over: it stays uncertain; a plain rerun does the rest.
         let killed = try Self.deliver(w, gw, env: ["REGUA_CRASH_AT": "deliver-after-handover"])
