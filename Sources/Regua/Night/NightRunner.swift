@@ -195,12 +195,16 @@ public struct NightRunner {
         logger.info("decided: \(Self.decisionCounts(decision))")
         // The volume guard: a night far bigger than the company ever sends is more likely a
         // broken export (every title overdue, a wrong as-of date) than a night to send.
+        // A shard holds one N-th of the customers (SHA-256 spreads them evenly), so it checks
+        // its share of the night's limit: the union of N shards is held to what one process is.
         var forcedOverMax: Int?
-        if let max = book.policy.maxMessages, decision.messages.count > max {
+        if let max = book.policy.maxMessages, decision.messages.count > Self.messageLimit(max, shard: shard) {
             if rebuildOf == nil, !options.force {
+                let limit = Self.messageLimit(max, shard: shard)
+                let share = shard.map { " — this shard's share, max_messages / \($0.count) = \(limit)" } ?? ""
                 throw ReguaError(
                     .refused,
-                    "night \(asOf.iso) would send \(decision.messages.count) messages, more than policy.max_messages (\(max)); nothing was done. Check the inputs (an export with every title overdue? a wrong --as-of?), then raise max_messages in the rule book or rerun with --force (recorded)"
+                    "night \(asOf.iso) would send \(decision.messages.count) messages, more than policy.max_messages (\(max)\(share)); nothing was done. Check the inputs (an export with every title overdue? a wrong --as-of?), then raise max_messages in the rule book or rerun with --force (recorded)"
                 )
             }
             forcedOverMax = max
@@ -332,6 +336,13 @@ public struct NightRunner {
         return NightResult(
             outcome: outcome, asOf: asOf, summary: outputs.summary, folder: finalFolder,
             rejects: loaded.inputs.rejects, exitCode: exitCode, notes: returns.notes, timings: clock.finish())
+    }
+
+    /// The most messages a night may send before `--force` is needed: `policy.max_messages`,
+    /// or for shard K of N its share, max_messages / N rounded up.
+    static func messageLimit(_ max: Int, shard: Shard?) -> Int {
+        guard let n = shard?.count, n > 1 else { return max }
+        return (max + n - 1) / n
     }
 
     /// The inputs of one shard: its customers, their titles, and the rejected rows of its

@@ -78,28 +78,34 @@ extension ReportHTML {
         }
     }
 
-    /// The pt-BR name of a ``HoldReason`` raw value.
+    /// The pt-BR name of a ``HoldReason`` raw value (the raw value itself if it names none).
     static func holdLabel(_ reason: String) -> String {
-        switch reason {
-        case HoldReason.quietDay.rawValue: "Dia sem envio (domingo, feriado ou dia de silêncio)"
-        case HoldReason.belowMinAmount.rawValue: "Abaixo do valor mínimo"
-        case HoldReason.contactCap.rawValue: "Limite de contatos por semana"
-        case HoldReason.optOut.rawValue: "Canal recusado pelo cliente"
-        case HoldReason.noContact.rawValue: "Sem contato para o canal"
-        case HoldReason.noBankData.rawValue: "Sem nosso número (dados bancários)"
-        default: reason
+        guard let known = HoldReason(rawValue: reason) else { return reason }
+        return switch known {
+        case .quietDay: "Dia sem envio (domingo, feriado ou dia de silêncio)"
+        case .belowMinAmount: "Abaixo do valor mínimo"
+        case .contactCap: "Limite de contatos por semana"
+        case .optOut: "Canal recusado pelo cliente"
+        case .noContact: "Sem contato para o canal"
+        case .noBankData: "Sem nosso número (dados bancários)"
+        case .customerHold: "Cliente com bloqueio (hold)"
+        case .coveredByCredit: "Coberto por créditos do cliente"
+        case .requirementNotMet: "Degrau exigido ainda não enviado (requires)"
+        case .handedOff: "Título já passado a assessoria ou advogado"
+        case .outsideCallHours: "Dia sem horário de ligação"
         }
     }
 
     /// The pt-BR name of a channel raw value (or `remittance`).
     static func channelLabel(_ channel: String) -> String {
-        switch channel {
-        case Channel.email.rawValue: "E-mail"
-        case Channel.sms.rawValue: "SMS"
-        case Channel.letter.rawValue: "Carta"
-        case Channel.whatsapp.rawValue: "WhatsApp"
-        case "remittance": "Banco"
-        default: channel
+        if channel == "remittance" { return "Banco" }
+        guard let known = Channel(rawValue: channel) else { return channel }
+        return switch known {
+        case .email: "E-mail"
+        case .sms: "SMS"
+        case .letter: "Carta"
+        case .call: "Ligação"
+        case .whatsapp: "WhatsApp"
         }
     }
 

@@ -173,6 +173,41 @@ import Testing
         #expect(try ws.run("2026-11-23").outcome == .alreadyPublished)
     }
 
+    @Test func aShardChecksItsShareOfMaxMessagesSoTheUnionIsHeldToTheLimit() throws {
+        #expect(NightRunner.messageLimit(30, shard: nil) == 30)
+        #expect(NightRunner.messageLimit(30, shard: Shard(index: 0, count: 1)) == 30)
+        #expect(NightRunner.messageLimit(30, shard: Shard(index: 1, count: 4)) == 8)
+        #expect(NightRunner.messageLimit(28, shard: Shard(index: 0, count: 2)) == 14)
+        // The shipped night sends 28 messages: under a limit of 16 one process is refused, and
+        // so is the shard of 2 that would send more than 8 of them.
+        let ws = try Workspace()
+        try Self.setPolicy(ws, "max_messages", "16")
+        #expect(Self.refusal { _ = try ws.run("2026-11-23") }?.code == .refused)
+        try Self.setPolicy(ws, "max_messages", "1000")
+        var counts: [Int] = []
+        for k in 0..<2 {
+            var o = ws.options("2026-11-23")
+            o.shard = Shard(index: k, count: 2)
+            o.dryRun = true
+            counts.append(try NightRunner(options: o).run().summary?.messages.total ?? -1)
+        }
+        #expect(counts.reduce(0, +) == 28)
+        try Self.setPolicy(ws, "max_messages", "\(2 * counts.min()!)")
+        let big = counts[0] > counts[1] ? 0 : 1
+        for k in 0..<2 {
+            var o = ws.options("2026-11-23")
+            o.shard = Shard(index: k, count: 2)
+            o.dryRun = true
+            let e = Self.refusal { _ = try NightRunner(options: o).run() }
+            if k == big, counts[0] != counts[1] {
+                #expect(e?.code == .refused)
+                #expect(e?.message.contains("this shard's share, max_messages / 2 = \(counts.min()!)") == true, "\(e?.message ?? "")")
+            } else {
+                #expect(e == nil, "shard \(k) sends \(counts[k]), within its share")
+            }
+        }
+    }
+
     // MARK: late payment with fees
 
     @Test func aLatePaymentWithItsFeesIsNoRejectAndCountsAsFeesReceived() throws {

@@ -18,6 +18,22 @@ struct ReportHTMLTests {
         #expect(html.contains("Exemplo Comércio Ltda"))
     }
 
+    @Test("every hold reason and channel is named in pt-BR, not by its raw key")
+    func everyLabelTranslated() {
+        var seen: Set<String> = []
+        for r in HoldReason.allCases {
+            let label = ReportHTML.holdLabel(r.rawValue)
+            #expect(label != r.rawValue && label.first?.isUppercase == true, "\(r.rawValue) is shown as \(label)")
+            #expect(seen.insert(label).inserted, "two reasons share the label \(label)")
+        }
+        for c in Channel.allCases {
+            #expect(ReportHTML.channelLabel(c.rawValue) != c.rawValue || c == .sms, "\(c.rawValue) untranslated")
+        }
+        #expect(ReportHTML.channelLabel("call") == "Ligação")
+        #expect(ReportHTML.kindLabel("remittance:stop_protest") == "Banco: sustação de protesto")
+        #expect(ReportHTML.holdLabel("something_new") == "something_new")
+    }
+
     @Test("aging buckets are labelled in pt-BR and charted in SVG")
     func aging() {
         let html = ReportSample.html()
