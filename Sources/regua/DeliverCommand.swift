@@ -30,7 +30,7 @@ struct DeliverCommand: ParsableCommand {
     var dryRun = false
     @Option(help: "Folder of the published nights.")
     var out = "out"
-    @Option(help: "The ledger (SQLite file).")
+    @Option(help: "The ledger: an SQLite file, or a postgres:// URL (password from PGPASSWORD or ~/.pgpass).")
     var state = "var/regua.sqlite"
     @Option(
         help: ArgumentHelp(
@@ -49,7 +49,6 @@ struct DeliverCommand: ParsableCommand {
             }
             return set
         }
-        try requireSQLiteLedger(state, command: "deliver")
         let shard = try self.shard.map { text -> Shard in
             guard let s = Shard(parsing: text) else {
                 throw ValidationError("--shard must be K/N with 0 <= K < N (e.g. 0/4), not '\(text)'")

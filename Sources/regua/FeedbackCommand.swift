@@ -24,7 +24,7 @@ struct FeedbackCommand: ParsableCommand {
     var whatsappStatus: [String] = []
     @Option(help: "Folder of the published nights.")
     var out = "out"
-    @Option(help: "The ledger (SQLite file).")
+    @Option(help: "The ledger: an SQLite file, or a postgres:// URL (password from PGPASSWORD or ~/.pgpass).")
     var state = "var/regua.sqlite"
     @Flag(help: "Print one JSON document on stdout.")
     var json = false
@@ -37,7 +37,6 @@ struct FeedbackCommand: ParsableCommand {
     }
 
     func run() throws {
-        try requireSQLiteLedger(state, command: "feedback")
         let options = FeedbackOptions(
             dsn: dsn, smsDLR: smsDLR, returnedLetters: returnedLetters, whatsappStatus: whatsappStatus,
             outDir: out, statePath: state)

@@ -17,7 +17,7 @@ struct PruneCommand: ParsableCommand {
     var keepDays: Int
     @Option(help: "Output folder holding the nights.")
     var out = "out"
-    @Option(help: "The ledger (SQLite file).")
+    @Option(help: "The ledger: an SQLite file, or a postgres:// URL (password from PGPASSWORD or ~/.pgpass).")
     var state = "var/regua.sqlite"
     @Option(help: "The day ages are counted from (YYYY-MM-DD); default: today in São Paulo.")
     var asOf: String?
@@ -27,7 +27,6 @@ struct PruneCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        try requireSQLiteLedger(state, command: "prune")
         let day = try asOf.map { try parseDay($0, flag: "--as-of") } ?? NightRunner.today(in: "America/Sao_Paulo")
         let r = try Prune.run(outDir: out, statePath: state, keepDays: keepDays, asOf: day, dryRun: dryRun)
         if json {

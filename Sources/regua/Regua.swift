@@ -86,16 +86,6 @@ struct LogOptions: ParsableArguments {
 }
 
 /// Parses `YYYY-MM-DD` for `--as-of`, `--from`, `--to`.
-/// Refuses a PostgreSQL URL for the commands that keep their state in the SQLite file only
-/// (`deliver`, `feedback`, `prune`): exit 2, before anything is read.
-func requireSQLiteLedger(_ state: String, command: String) throws {
-    if case .postgres = try LedgerLocation(state: state) {
-        throw ReguaError(
-            .refused,
-            "regua \(command) takes an SQLite ledger only in this release (--state \(state)); nothing was read")
-    }
-}
-
 func parseDay(_ text: String, flag: String) throws -> Day {
     guard let d = Day(iso: text) else { throw ValidationError("\(flag) must be a date like 2026-11-23, not '\(text)'") }
     return d

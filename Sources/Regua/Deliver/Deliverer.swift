@@ -189,25 +189,21 @@ public struct Deliverer {
     /// Delivers the night; `progress` is told after each message (done, total).
     public func run(progress: ((Int, Int, MessageDelivery) -> Void)? = nil) throws -> DeliveryReport {
         let channels = try channels()
-        if case .postgres = try LedgerLocation(state: options.statePath) {
-            throw ReguaError(
-                .refused, "regua deliver does not take a PostgreSQL ledger yet (--state \(options.statePath)); nothing was done")
-        }
-        guard FileManager.default.fileExists(atPath: options.statePath) else {
+        let location = try LedgerLocation(state: options.statePath)
+        guard location.exists else {
             throw ReguaError(.refused, "no ledger at \(options.statePath); run `regua run` first")
         }
-        let ledger = try SQLiteLedger(path: options.statePath)
+        let ledger = try Self.open(location)
         let plan = try DeliveryFolders.resolve(
             statuses: try ledger.nightStatuses(upTo: options.asOf), asOf: options.asOf, shard: options.shard,
             outDir: options.outDir)
         // One deliver per folder at a time: a shard's pod delivers its own folder while another
-        // delivers another's; a whole-night deliver holds every shard it delivers.
+        // delivers another's; a whole-night deliver holds every shard it delivers. (A file lock
+        // next to an SQLite ledger; an advisory lock keyed by night and shard on PostgreSQL.)
         let locks =
             options.dryRun
             ? []
-            : try plan.folders.map { f in
-                try RunLock(ledgerPath: options.statePath + ".deliver" + (f.shard.map { "." + $0.folderName } ?? ""))
-            }
+            : try plan.folders.map { f in try location.lock(.deliver(night: plan.night, shard: f.shard)) }
         defer { withExtendedLifetime(locks) {} }
         let day = plan.night
         let handovers = try handovers(for: channels)
@@ -231,7 +227,7 @@ public struct Deliverer {
     }
 
     private func deliver(
-        _ m: OutgoingMessage, prior: DeliveryRecord?, via h: Handover, ledger: SQLiteLedger, night: Day
+        _ m: OutgoingMessage, prior: DeliveryRecord?, via h: Handover, ledger: any OperationsLedger, night: Day
     ) throws -> MessageDelivery {
         func result(_ o: MessageDelivery.Outcome, _ attempts: Int, _ answer: String?) -> MessageDelivery {
             MessageDelivery(messageID: m.id, channel: m.channel, outcome: o, attempts: attempts, answer: answer)
@@ -271,6 +267,16 @@ public struct Deliverer {
             // Left `uncertain` in the ledger on purpose: it may have reached the gateway.
             logger.error("\(m.id): \(h.name) may or may not have it: \(why); not resent without --resend-uncertain")
             return result(.uncertain, attempt, why)
+        }
+    }
+
+    /// The ledger `deliver`, `feedback` and `prune` record in (SQLite or PostgreSQL); a ledger
+    /// that cannot be opened is an I/O error (exit 3) that names it.
+    static func open(_ location: LedgerLocation) throws -> any OperationsLedger {
+        do {
+            return try location.openForOperations()
+        } catch let e as LedgerError {
+            throw ReguaError(.io, e.description + "; nothing was done")
         }
     }
 

@@ -78,14 +78,11 @@ public struct FeedbackReader {
 
     /// Reads every source given.
     public func run() throws -> FeedbackReport {
-        if case .postgres = try LedgerLocation(state: options.statePath) {
-            throw ReguaError(
-                .refused, "regua feedback does not take a PostgreSQL ledger yet (--state \(options.statePath)); nothing was done")
-        }
-        guard FileManager.default.fileExists(atPath: options.statePath) else {
+        let location = try LedgerLocation(state: options.statePath)
+        guard location.exists else {
             throw ReguaError(.refused, "no ledger at \(options.statePath); nothing was delivered to read feedback for")
         }
-        let ledger = try SQLiteLedger(path: options.statePath)
+        let ledger = try Deliverer.open(location)
         let today = options.today ?? Self.todayUTC()
         // A mark counts from the night after the last one published: a published night is
         // final and never decided again with what was learnt after it.
@@ -173,7 +170,7 @@ public struct FeedbackReader {
     }
 
     private func record(
-        _ ledger: SQLiteLedger, _ source: String, _ file: String, _ identity: String, _ match: MatchedMessage?,
+        _ ledger: any OperationsLedger, _ source: String, _ file: String, _ identity: String, _ match: MatchedMessage?,
         _ contact: (CustomerID, ContactKind, String)?, _ event: ContactEvent?, _ outcome: String, _ since: Day
     ) throws -> FeedbackItem {
         let f = FeedbackRecord(
@@ -243,13 +240,13 @@ struct MatchedMessage {
 
 /// Looks messages and their contacts up once per feedback run.
 private struct Context {
-    let ledger: SQLiteLedger
+    let ledger: any OperationsLedger
     let outDir: String
     var messages: [String: MatchedMessage?] = [:]
     var outboxes: [Day: [String: OutgoingMessage]] = [:]
     var letters: [Day: [String: String]] = [:]
 
-    init(ledger: SQLiteLedger, outDir: String) {
+    init(ledger: any OperationsLedger, outDir: String) {
         self.ledger = ledger
         self.outDir = outDir
     }

@@ -17,32 +17,27 @@ public enum Prune {
             guard let night = Day(iso: String(name.prefix(10))), night < cutoff else { return false }
             return name.count == 10 || name.dropFirst(10).hasPrefix(".replaced-")
         }.sorted()
-        if case .postgres = try LedgerLocation(state: statePath) {
-            throw ReguaError(
-                .refused, "regua prune does not take a PostgreSQL ledger yet (--state \(statePath)); nothing was removed")
-        }
-        guard fm.fileExists(atPath: statePath) else {
+        let location = try LedgerLocation(state: statePath)
+        guard location.exists else {
             throw ReguaError(.io, "no ledger at \(statePath): a prune is recorded there")
         }
         if dryRun {
-            let ledger: SQLiteLedger
+            let ledger: any Ledger
             do {
-                ledger = try SQLiteLedger.forReading(path: statePath)
+                ledger = try location.openForReading()
             } catch let e as LedgerError {
                 throw ReguaError(.io, e.description)
             }
+            // A ledger that never recorded a night (an empty PostgreSQL database) archives nothing.
+            let toArchive = try (ledger as? any OperationsLedger)?.titlesToArchive(notSeenSince: cutoff) ?? 0
             return PruneRecord(
-                asOf: asOf.iso, keepDays: keepDays, cutoff: cutoff.iso, folders: names,
-                titlesArchived: try ledger.titlesToArchive(notSeenSince: cutoff))
+                asOf: asOf.iso, keepDays: keepDays, cutoff: cutoff.iso, folders: names, titlesArchived: toArchive)
         }
-        let lock = try RunLock(ledgerPath: statePath)
+        // The run lock of the SQLite file (no night runs meanwhile); on PostgreSQL, one prune at
+        // a time, and nights go on: recordPrune locks the compact tables against their commits.
+        let lock = try location.lock(.prune(asOf: asOf))
         defer { withExtendedLifetime(lock) {} }
-        let ledger: SQLiteLedger
-        do {
-            ledger = try SQLiteLedger(path: statePath)
-        } catch let e as LedgerError {
-            throw ReguaError(.io, e.description)
-        }
+        let ledger = try Deliverer.open(location)
         var removed: [String] = []
         for name in names {
             do {

@@ -17,41 +17,7 @@ extension PostgresLedger {
             try readBankState("archived_", before: day, titles: titles, into: &h)
         }
         try readContacts(before: day, into: &h)
-        for r in try q(
-            """
-            SELECT customer_id, contact_kind, contact_hash, issue, since::text FROM unusable_contacts
-            WHERE since <= $1::date ORDER BY customer_id COLLATE "C", contact_kind, contact_hash
-            """, [day.iso])
-        {
-            guard let kind = ContactKind(rawValue: try r.string(1)), let issue = ContactIssue(rawValue: try r.string(3))
-            else { continue }
-            h.unusableContacts[CustomerID(try r.string(0)), default: []].append(
-                UnusableContact(kind: kind, valueHash: try r.string(2), issue: issue, since: try r.day(4)))
-        }
-        if !h.unusableContacts.isEmpty {
-            // The report that made each contact unusable, for the worklist's "since when".
-            var events: [String: [ContactEvent]] = [:]
-            for r in try q(
-                """
-                SELECT e.customer_id, e.contact_kind, e.contact_hash, e.kind, e.day::text FROM contact_events e
-                JOIN unusable_contacts u ON u.customer_id = e.customer_id AND u.contact_kind = e.contact_kind
-                    AND u.contact_hash = e.contact_hash
-                WHERE u.since <= $1::date ORDER BY e.id
-                """, [day.iso])
-            {
-                guard let k = ContactEventKind(rawValue: try r.string(3)) else { continue }
-                events[try r.string(0) + "\u{0}" + r.string(1) + "\u{0}" + r.string(2), default: []].append(
-                    ContactEvent(kind: k, day: try r.day(4)))
-            }
-            for (customer, marks) in h.unusableContacts {
-                h.unusableContacts[customer] = marks.map { m in
-                    var m = m
-                    m.markedBy = ContactRules.markingEvent(
-                        kind: m.kind, events: events[customer.raw + "\u{0}" + m.kind.rawValue + "\u{0}" + m.valueHash] ?? [])
-                    return m
-                }
-            }
-        }
+        h.unusableContacts = try unusableContacts(before: day)
         // The deliveries left uncertain by earlier nights' `deliver`, for the worklist.
         for r in try q(
             """
@@ -67,6 +33,48 @@ extension PostgresLedger {
         }
         try readEscalation(before: day, titles: scope.titles.map { $0.map(\.raw) }, into: &h)
         return h
+    }
+
+    /// Contacts marked unusable for nights up to `day`, by customer, each with the event that
+    /// marked it (the worklist's "since when").
+    func unusableContacts(before day: Day) throws -> [CustomerID: [UnusableContact]] {
+        var out: [CustomerID: [UnusableContact]] = [:]
+        for r in try q(
+            """
+            SELECT customer_id, contact_kind, contact_hash, issue, since::text FROM unusable_contacts
+            WHERE since <= $1::date ORDER BY customer_id COLLATE "C", contact_kind, contact_hash
+            """, [day.iso])
+        {
+            guard let kind = ContactKind(rawValue: try r.string(1)), let issue = ContactIssue(rawValue: try r.string(3))
+            else { continue }
+            out[CustomerID(try r.string(0)), default: []].append(
+                UnusableContact(kind: kind, valueHash: try r.string(2), issue: issue, since: try r.day(4)))
+        }
+        if !out.isEmpty {
+            // The report that made each contact unusable, for the worklist's "since when".
+            var events: [String: [ContactEvent]] = [:]
+            for r in try q(
+                """
+                SELECT e.customer_id, e.contact_kind, e.contact_hash, e.kind, e.day::text FROM contact_events e
+                JOIN unusable_contacts u ON u.customer_id = e.customer_id AND u.contact_kind = e.contact_kind
+                    AND u.contact_hash = e.contact_hash
+                WHERE u.since <= $1::date ORDER BY e.id
+                """, [day.iso])
+            {
+                guard let k = ContactEventKind(rawValue: try r.string(3)) else { continue }
+                events[try r.string(0) + "\u{0}" + r.string(1) + "\u{0}" + r.string(2), default: []].append(
+                    ContactEvent(kind: k, day: try r.day(4)))
+            }
+            for (customer, marks) in out {
+                out[customer] = marks.map { m in
+                    var m = m
+                    m.markedBy = ContactRules.markingEvent(
+                        kind: m.kind, events: events[customer.raw + "\u{0}" + m.kind.rawValue + "\u{0}" + m.valueHash] ?? [])
+                    return m
+                }
+            }
+        }
+        return out
     }
 
     /// `AND column = ANY($n)` for a key list, or nothing for every key.
