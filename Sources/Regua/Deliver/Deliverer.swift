@@ -193,7 +193,7 @@ public struct Deliverer {
         guard location.exists else {
             throw ReguaError(.refused, "no ledger at \(options.statePath); run `regua run` first")
         }
-        let ledger = try Self.open(location)
+        let ledger = try location.openForOperations()
         let plan = try DeliveryFolders.resolve(
             statuses: try ledger.nightStatuses(upTo: options.asOf), asOf: options.asOf, shard: options.shard,
             outDir: options.outDir)
@@ -267,16 +267,6 @@ public struct Deliverer {
             // Left `uncertain` in the ledger on purpose: it may have reached the gateway.
             logger.error("\(m.id): \(h.name) may or may not have it: \(why); not resent without --resend-uncertain")
             return result(.uncertain, attempt, why)
-        }
-    }
-
-    /// The ledger `deliver`, `feedback` and `prune` record in (SQLite or PostgreSQL); a ledger
-    /// that cannot be opened is an I/O error (exit 3) that names it.
-    static func open(_ location: LedgerLocation) throws -> any OperationsLedger {
-        do {
-            return try location.openForOperations()
-        } catch let e as LedgerError {
-            throw ReguaError(.io, e.description + "; nothing was done")
         }
     }
 

@@ -82,7 +82,7 @@ public struct FeedbackReader {
         guard location.exists else {
             throw ReguaError(.refused, "no ledger at \(options.statePath); nothing was delivered to read feedback for")
         }
-        let ledger = try Deliverer.open(location)
+        let ledger = try location.openForOperations()
         let today = options.today ?? Self.todayUTC()
         // A mark counts from the night after the last one published: a published night is
         // final and never decided again with what was learnt after it.

@@ -37,11 +37,16 @@ public enum LedgerLocation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Opens the ledger for `deliver`, `feedback` or `prune` (creating and migrating its schema).
+    /// Opens the ledger for `deliver`, `feedback` or `prune` (creating and migrating its schema);
+    /// one that cannot be opened is an I/O error (exit 3) that names it, before anything is done.
     public func openForOperations() throws -> any OperationsLedger {
-        switch self {
-        case .file(let path): try SQLiteLedger(path: path)
-        case .postgres(let url): try PostgresLedger(url: url, mode: .write)
+        do {
+            switch self {
+            case .file(let path): return try SQLiteLedger(path: path)
+            case .postgres(let url): return try PostgresLedger(url: url, mode: .write)
+            }
+        } catch let e as LedgerError {
+            throw ReguaError(.io, e.description + "; nothing was done")
         }
     }
 

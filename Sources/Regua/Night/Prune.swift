@@ -37,7 +37,7 @@ public enum Prune {
         // a time, and nights go on: recordPrune locks the compact tables against their commits.
         let lock = try location.lock(.prune(asOf: asOf))
         defer { withExtendedLifetime(lock) {} }
-        let ledger = try Deliverer.open(location)
+        let ledger = try location.openForOperations()
         var removed: [String] = []
         for name in names {
             do {

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 @testable import Regua
 
@@ -37,12 +38,24 @@ enum DeliveryFixtures {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// A workspace with this portfolio.
-    static func workspace() throws -> Workspace {
+    /// A workspace with this portfolio (`email` overrides some customers' e-mail).
+    static func workspace(email: [String: String] = [:]) throws -> Workspace {
         let w = try Workspace()
-        try customersCSV().write(toFile: w.root + "/fixtures/customers.csv", atomically: true, encoding: .utf8)
+        try customersCSV(email: email).write(
+            toFile: w.root + "/fixtures/customers.csv", atomically: true, encoding: .utf8)
         try receivablesCSV().write(toFile: w.root + "/fixtures/receivables.csv", atomically: true, encoding: .utf8)
         return w
+    }
+
+    /// The portfolio with K1's e-mail removed, run on 2026-11-25 and 11-26, so that K1's
+    /// overdue_d3 step went by letter (the fallback) on 11-26; with that letter's message id.
+    static func letterWorkspace() throws -> (w: Workspace, letterID: String) {
+        let w = try workspace(email: ["K1": ""])
+        #expect(try w.run("2026-11-25").exitCode == 0)
+        #expect(try w.run("2026-11-26").exitCode == 0)
+        let letters = CSVRows.records(try String(contentsOfFile: w.night("2026-11-26") + "/letters.csv", encoding: .utf8))
+        let k1 = try #require(letters.first { $0["customer_id"] == "K1" }, "K1's letter: \(letters)")
+        return (w, try #require(k1["message_id"]))
     }
 }
 

@@ -64,16 +64,7 @@ struct JSONSMSAndReturnedLettersTests {
 
     @Test func aReturnedLetterMakesTheAddressUnusableOnceAndExplainSaysSo() throws {
         // K1 has no e-mail: on 11-26 its overdue_d3 step goes by letter (the fallback).
-        let w = try Workspace()
-        try DeliveryFixtures.customersCSV(email: ["K1": ""]).write(
-            toFile: w.root + "/fixtures/customers.csv", atomically: true, encoding: .utf8)
-        try DeliveryFixtures.receivablesCSV().write(
-            toFile: w.root + "/fixtures/receivables.csv", atomically: true, encoding: .utf8)
-        #expect(try w.run("2026-11-25").exitCode == 0)
-        #expect(try w.run("2026-11-26").exitCode == 0)
-        let letters = CSVRows.records(try String(contentsOfFile: w.night("2026-11-26") + "/letters.csv", encoding: .utf8))
-        let k1 = try #require(letters.first { $0["customer_id"] == "K1" }, "K1's letter: \(letters)")
-        let id = try #require(k1["message_id"])
+        let (w, id) = try DeliveryFixtures.letterWorkspace()
         // On 12-08 title B's offer (proposta_d15) is due, by e-mail with the letter as fallback.
         let offerNight = "2026-12-08"
         let before = try Simulation.explain(options: w.options(offerNight), customerID: "K1", asOf: Day(iso: offerNight))

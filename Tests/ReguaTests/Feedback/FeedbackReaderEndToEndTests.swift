@@ -247,15 +247,7 @@ import Testing
 
     @Test func returnedLettersInEitherSpreadsheetFormMarkTheAddressTheLetterWentTo() throws {
         // K1 has no e-mail: on 11-26 its overdue_d3 step goes by letter.
-        let w = try Workspace()
-        try DeliveryFixtures.customersCSV(email: ["K1": ""]).write(
-            toFile: w.root + "/fixtures/customers.csv", atomically: true, encoding: .utf8)
-        try DeliveryFixtures.receivablesCSV().write(
-            toFile: w.root + "/fixtures/receivables.csv", atomically: true, encoding: .utf8)
-        #expect(try w.run("2026-11-25").exitCode == 0)
-        #expect(try w.run("2026-11-26").exitCode == 0)
-        let letters = CSVRows.records(try String(contentsOfFile: w.night("2026-11-26") + "/letters.csv", encoding: .utf8))
-        let id = try #require(letters.first { $0["customer_id"] == "K1" }?["message_id"])
+        let (w, id) = try DeliveryFixtures.letterWorkspace()
 
         // A spreadsheet export: BOM, `;`, the day in a `date` column, a message id with spaces.
         let sheet = w.root + "/devolvidas.csv"

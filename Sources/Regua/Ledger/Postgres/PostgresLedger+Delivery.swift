@@ -12,7 +12,7 @@ extension PostgresLedger: OperationsLedger {
 
     static let deliveryColumns = "message_id, night::text, channel, customer_id, contact_hash, state, attempts, answer"
 
-    private static func deliveryRecord(_ r: PostgresSession.Row) throws -> DeliveryRecord {
+    static func deliveryRecord(_ r: PostgresSession.Row) throws -> DeliveryRecord {
         DeliveryRecord(
             messageID: try r.string(0), night: try r.day(1), channel: try r.string(2),
             customerID: CustomerID(try r.string(3)), contactHash: try r.string(4),

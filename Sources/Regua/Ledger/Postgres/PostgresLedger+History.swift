@@ -19,18 +19,12 @@ extension PostgresLedger {
         try readContacts(before: day, into: &h)
         h.unusableContacts = try unusableContacts(before: day)
         // The deliveries left uncertain by earlier nights' `deliver`, for the worklist.
-        for r in try q(
+        h.uncertainDeliveries = try q(
             """
-            SELECT message_id, night::text, channel, customer_id, contact_hash, state, attempts, answer FROM deliveries
+            SELECT \(Self.deliveryColumns) FROM deliveries
             WHERE state = 'uncertain' AND night < $1::date ORDER BY night, message_id COLLATE "C"
-            """, [day.iso])
-        {
-            h.uncertainDeliveries.append(
-                DeliveryRecord(
-                    messageID: try r.string(0), night: try r.day(1), channel: try r.string(2),
-                    customerID: CustomerID(try r.string(3)), contactHash: try r.string(4), state: .uncertain,
-                    attempts: try r.int(6), answer: try r.text(7)))
-        }
+            """, [day.iso]
+        ).map(Self.deliveryRecord)
         try readEscalation(before: day, titles: scope.titles.map { $0.map(\.raw) }, into: &h)
         return h
     }
