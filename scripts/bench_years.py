@@ -30,6 +30,9 @@ WORK = os.path.abspath(os.environ.get("BENCH_DIR", os.path.join(ROOT, "bench")))
 START = datetime.date(2026, 1, 5)
 SEED = 42
 PRUNE_DAYS = int(os.environ.get("BENCH_PRUNE_DAYS", "30"))
+# BENCH_YEARS_LAPS=1: run with --log-level debug and keep each night's laps (every lap in order,
+# e.g. the ledger's history read apart from the report's 90-night read), printed at the marks.
+LAPS = os.environ.get("BENCH_YEARS_LAPS") == "1"
 ISSUES = []  # the titles' issue dates, in order (set once the portfolio is built)
 
 
@@ -114,7 +117,8 @@ def night(binary, data, folder, day):
     t = time.monotonic()
     p = subprocess.run([binary, "run", "--as-of", day.isoformat(), "--rules", os.path.join(ROOT, "rules"),
                         "--customers", data + "/customers.csv", "--receivables", data + "/receivables.csv",
-                        "--out", folder + "/out", "--state", folder + "/regua.sqlite", "--json"],
+                        "--out", folder + "/out", "--state", folder + "/regua.sqlite", "--json"]
+                       + (["--log-level", "debug"] if LAPS else []),
                        capture_output=True, text=True)
     wall = time.monotonic() - t
     if p.returncode not in (0, 1):
@@ -127,7 +131,8 @@ def night(binary, data, folder, day):
     for name in os.listdir(folder + "/out"):
         if name[:10] < old.isoformat() and not name.startswith("."):
             shutil.rmtree(os.path.join(folder, "out", name))
-    return dict(wall=wall, stages=j["timings"]["seconds"], rss=j["timings"]["peak_rss_kib"] / 1024,
+    laps = next((l.split("laps: ", 1)[1] for l in p.stderr.splitlines() if "laps: " in l), "") if LAPS else ""
+    return dict(wall=wall, stages=j["timings"]["seconds"], rss=j["timings"]["peak_rss_kib"] / 1024, laps=laps,
                 ledger_mb=os.path.getsize(folder + "/regua.sqlite") / 1e6,
                 messages=(j.get("summary") or {}).get("messages", {}).get("total", 0))
 
@@ -180,6 +185,11 @@ def main():
             print("| " + " | ".join([str(m), name, f"{r['titles']:,}", f"{r['messages']:,}"]
                                     + [f"{r['stages'].get(s, 0):.3f}" for s in stages]
                                     + [f"{r['wall']:.2f}", f"{r['rss']:.0f}", f"{r['ledger_mb']:.1f}"]) + " |")
+    if LAPS:
+        print()
+        for m in marks:
+            for name, _ in builds:
+                print(f"night {m} {name} laps: {results[name][m - 1]['laps']}")
 
     def med(xs):
         xs = sorted(xs)

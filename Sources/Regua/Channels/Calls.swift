@@ -16,8 +16,9 @@ public struct CallRow: Sendable, Hashable {
     public var name: String
     /// E.164 phone.
     public var phone: String
-    /// Start and end of the day's window (`2026-11-23T08:00:00-03:00`), empty without `call_hours`.
+    /// Start of the day's window (`2026-11-23T08:00:00-03:00`), empty without `call_hours`.
     public var callFrom: String
+    /// End of the day's window, as ``callFrom``.
     public var callUntil: String
     /// The message's updated amount (outstanding + fees).
     public var updatedAmount: Money
@@ -105,8 +106,11 @@ public struct CallWindow: Sendable, Hashable {
 /// `policy.call_hours`: `weekdays` (Monday to Friday), `saturday`, `sunday`; a day with no entry
 /// has no calls (`outside_call_hours`).
 public struct CallHours: Sendable, Hashable {
+    /// Monday to Friday's window.
     public var weekdays: CallWindow?
+    /// Saturday's window.
     public var saturday: CallWindow?
+    /// Sunday's window.
     public var sunday: CallWindow?
     /// Creates call hours.
     public init(weekdays: CallWindow? = nil, saturday: CallWindow? = nil, sunday: CallWindow? = nil) {

@@ -55,20 +55,20 @@ public struct CSVField: Sendable, Hashable {
 }
 
 /// One record of a CSV file: its 1-based starting line, its cells and, if any, its problem.
-public struct CSVRecord {
+struct CSVRecord {
     /// 1-based line on which the record starts (a quoted cell may span lines).
-    public var line: Int = 0
+    var line: Int = 0
     /// The first problem found in the row, if any; such a row must not be trusted.
-    public var problem: CSVProblem?
+    var problem: CSVProblem?
     /// The cells, reused from record to record: keeping one is a store, with no uniqueness or
     /// capacity check of an array per cell (the reader checks once per record).
     fileprivate var cells = CellList()
 
-    /// An empty record to be filled by ``CSVReader/next(into:)``.
-    public init() {}
+    /// An empty record to be filled by ``UnsafeCSVScanner/next(into:)``.
+    init() {}
 
     /// The cells read (at most ``CSVLimits/maxFields``; partial when `problem` is a syntax error).
-    public var fields: [CSVField] { Array(UnsafeBufferPointer(start: cells.base, count: cells.count)) }
+    var fields: [CSVField] { Array(UnsafeBufferPointer(start: cells.base, count: cells.count)) }
 
     /// Number of cells read.
     var fieldCount: Int { cells.count }
@@ -108,10 +108,15 @@ private final class CellList {
 /// embedded commas, CR and LF; blank lines (including a trailing one) are skipped. A bare CR
 /// is data, not a line end. The buffer is never written (it may be hashed meanwhile on another
 /// thread); a cell with doubled quotes is undone into the reader's scratch space, valid until
-/// the next record. The buffer must outlive the reader.
-public struct CSVReader {
+/// the next record.
+///
+/// Unsafe by name: it reads through a pointer to bytes it does not own, and hands out pointers
+/// into them (``bytes(_:)``), so the buffer must outlive the scanner and a cell's bytes are valid
+/// only until the next record. Ingest keeps the file's bytes alive around it (``CSVTable``); the
+/// safe interface is ``CSVReader/rows(_:)``, which hands out values.
+struct UnsafeCSVScanner {
     /// The bytes being read.
-    public let buffer: UnsafeBufferPointer<UInt8>
+    let buffer: UnsafeBufferPointer<UInt8>
     private let scratch = Scratch()
     private var offset: Int
     private var line = 1
@@ -119,7 +124,7 @@ public struct CSVReader {
     private let stop: Int
 
     /// Starts reading at the beginning of `buffer`, skipping a UTF-8 BOM.
-    public init(_ buffer: UnsafeBufferPointer<UInt8>) {
+    init(_ buffer: UnsafeBufferPointer<UInt8>) {
         self.buffer = buffer
         offset = buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
         stop = buffer.count
@@ -151,7 +156,7 @@ public struct CSVReader {
     }
 
     /// Reads the next record into `record` (reusing its storage); false at the end of input.
-    public mutating func next(into record: inout CSVRecord) -> Bool {
+    mutating func next(into record: inout CSVRecord) -> Bool {
         let n = buffer.count
         guard let base = buffer.baseAddress else { return false }
         var p = offset
@@ -347,23 +352,25 @@ public struct CSVReader {
 
     /// The bytes of a cell (valid while the buffer lives and, for an unescaped cell, until the
     /// next record).
-    public func bytes(_ field: CSVField) -> UnsafeBufferPointer<UInt8> {
+    func bytes(_ field: CSVField) -> UnsafeBufferPointer<UInt8> {
         if field.isUnescaped { return UnsafeBufferPointer(start: scratch.base + field.start, count: field.count) }
         return UnsafeBufferPointer(rebasing: buffer[field.start..<field.end])
     }
 
     /// The cell as a String (invalid UTF-8 replaced by U+FFFD; check ``isValidUTF8(_:)`` first).
-    public func string(_ field: CSVField) -> String {
+    func string(_ field: CSVField) -> String {
         String(decoding: bytes(field), as: UTF8.self)
     }
 
     /// Whether a cell is well-formed UTF-8.
-    public func isValidUTF8(_ field: CSVField) -> Bool {
+    func isValidUTF8(_ field: CSVField) -> Bool {
         field.isASCII || UTF8Check.isValid(bytes(field))
     }
 }
 
-extension CSVReader {
+/// The safe interface of the CSV reader: every row of a byte array as values (decoded cells, the
+/// line, the problem), read by ``UnsafeCSVScanner`` — for callers that do not need its speed.
+public enum CSVReader {
     /// One row read by ``rows(_:)``: decoded cells, for callers that do not need speed.
     public struct Row: Sendable, Hashable {
         /// 1-based starting line.
@@ -377,7 +384,7 @@ extension CSVReader {
     /// Reads every row of a CSV byte array, the header included.
     public static func rows(_ bytes: [UInt8]) -> [Row] {
         bytes.withUnsafeBufferPointer { buf in
-            var reader = CSVReader(buf)
+            var reader = UnsafeCSVScanner(buf)
             var record = CSVRecord()
             var out: [Row] = []
             while reader.next(into: &record) {

@@ -12,7 +12,7 @@ struct CSVTable {
     private let index: [Int]
     /// Header names as written (trimmed, lower-cased, made safe), by cell index.
     private let headerNames: [String]
-    private var reader: CSVReader
+    private var reader: UnsafeCSVScanner
     private(set) var record = CSVRecord()
 
     /// Reads the header row; throws when there is none, it cannot be read, a column appears
@@ -23,7 +23,7 @@ struct CSVTable {
     ) throws(InputError) {
         self.file = file
         self.names = names
-        reader = CSVReader(buffer)
+        reader = UnsafeCSVScanner(buffer)
         guard reader.next(into: &record) else {
             throw InputError(
                 path: path, kind: .badHeader,
@@ -62,7 +62,7 @@ struct CSVTable {
     /// A cursor over the rows that start in `from..<stop`, `from` being the start of line `line`.
     func rows(from: Int, stop: Int, line: Int) -> CSVTable {
         var t = self
-        t.reader = CSVReader(reader.buffer, from: from, line: line, stop: stop)
+        t.reader = UnsafeCSVScanner(reader.buffer, from: from, line: line, stop: stop)
         t.record = CSVRecord()
         return t
     }
@@ -87,11 +87,11 @@ struct CSVTable {
 
         /// ``CSVTable/rows(from:stop:line:)`` of the table.
         func rows(from: Int, stop: Int, line: Int) -> CSVTable {
-            CSVTable(self, reader: CSVReader(bytes.buffer, from: from, line: line, stop: stop))
+            CSVTable(self, reader: UnsafeCSVScanner(bytes.buffer, from: from, line: line, stop: stop))
         }
     }
 
-    private init(_ shared: Shared, reader: CSVReader) {
+    private init(_ shared: Shared, reader: UnsafeCSVScanner) {
         file = shared.file
         names = shared.names
         index = shared.index

@@ -1,5 +1,27 @@
+/// What became of a row: the index of its item among the accepted ones, or of its reject.
+enum RowOutcome: Sendable, Hashable {
+    case item(Int)
+    case reject(Int)
+
+    /// The row was accepted.
+    var isItem: Bool {
+        if case .item = self { return true }
+        return false
+    }
+
+    /// The same outcome once `items` items and `rejects` rejects come before it (chunks joined).
+    func shifted(items: Int, rejects: Int) -> RowOutcome {
+        switch self {
+        case .item(let i): .item(i + items)
+        case .reject(let r): .reject(r + rejects)
+        }
+    }
+}
+
 /// A row of a file that has a readable key (customer_id, title_id), in file order. 32 bytes: a
-/// file of a million rows has as many.
+/// file of a million rows has as many, so the line, whether the row was refused as a whole and
+/// its ``RowOutcome`` are packed in two `Int32`s — a detail of this type alone, which reads and
+/// writes them only as the properties below.
 struct Sighting: Sendable {
     /// The key as read.
     var key: String
@@ -8,27 +30,35 @@ struct Sighting: Sendable {
     var hash: Int
     /// The line, negated for a row refused as a whole.
     private var signedLine: Int32
-    private var outcome32: Int32
+    /// ``RowOutcome/item(_:)`` as its index (≥ 0), ``RowOutcome/reject(_:)`` as `-index - 1`.
+    private var packedOutcome: Int32
 
-    init(key: String, hash: Int, line: Int, outcome: Int, broken: Bool) {
+    init(key: String, hash: Int, line: Int, outcome: RowOutcome, broken: Bool) {
         self.key = key
         self.hash = hash
         signedLine = broken ? -Int32(line) : Int32(line)
-        outcome32 = Int32(outcome)
+        packedOutcome = Self.pack(outcome)
     }
 
     /// Line of the row.
     var line: Int { Int(signedLine.magnitude) }
-    /// Index of the row's item when accepted (≥ 0), else `-(index of its reject) - 1`.
-    var outcome: Int {
-        get { Int(outcome32) }
-        set { outcome32 = Int32(newValue) }
+    /// The row's item or reject.
+    var outcome: RowOutcome {
+        get { packedOutcome >= 0 ? .item(Int(packedOutcome)) : .reject(Int(-(packedOutcome + 1))) }
+        set { packedOutcome = Self.pack(newValue) }
     }
     /// The row was refused as a whole (syntax, limits): it never counts as a duplicate.
     var broken: Bool { signedLine < 0 }
 
     /// The row was accepted.
-    var accepted: Bool { outcome32 >= 0 }
+    var accepted: Bool { packedOutcome >= 0 }
+
+    private static func pack(_ outcome: RowOutcome) -> Int32 {
+        switch outcome {
+        case .item(let i): Int32(i)
+        case .reject(let r): -Int32(r) - 1
+        }
+    }
 }
 
 /// Turns one valid row of a file into its item.
@@ -127,17 +157,18 @@ struct RowChunk<Item: Sendable>: Sendable {
             let s = sightings[later]
             if s.broken { continue }
             let reason = "\(keyName) repetido (já visto na linha \(sightings[Int(earliest)].line))"
-            if s.accepted {
+            switch s.outcome {
+            case .item(let i):
                 if dropped.isEmpty { dropped = [Bool](repeating: false, count: items.count) }
-                dropped[s.outcome] = true
-                let named = ids(items[s.outcome])
+                dropped[i] = true
+                let named = ids(items[i])
                 rejects.append(
                     Reject(
                         file: file, line: s.line, column: keyName, reason: reason, customerID: named.customer,
                         titleID: named.title))
-            } else {
-                rejects[-s.outcome - 1].column = keyName
-                rejects[-s.outcome - 1].reason = reason
+            case .reject(let r):
+                rejects[r].column = keyName
+                rejects[r].reason = reason
             }
         }
         if !dropped.isEmpty { dropItems(dropped) }
@@ -200,7 +231,7 @@ struct ChunkWriter<Item: Sendable>: Sendable {
 
     /// Records a row's key, in file order.
     private mutating func see<P: RowParser>(
-        _ parser: P.Type, _ key: String, line: Int, outcome: Int, broken: Bool
+        _ parser: P.Type, _ key: String, line: Int, outcome: RowOutcome, broken: Bool
     ) where P.Item == Item {
         // The hash tells whether the key is ASCII too; only a deferred sighting goes without it.
         let hashed = deferring ? nil : KeyHash.of(key)
@@ -216,9 +247,9 @@ struct ChunkWriter<Item: Sendable>: Sendable {
             if deferring {
                 // Increasing keys are ASCII, so `allASCII` holds; an accepted row's sighting
                 // can be made again from its item if the order breaks later.
-                if keysIncreasing, outcome >= 0 { return }
+                if keysIncreasing, outcome.isItem { return }
                 // This row's own item (the last one, if accepted) is seen just below.
-                if !keysIncreasing { writeDeferredSightings(P.self, items: outcome >= 0 ? itemCount - 1 : itemCount) }
+                if !keysIncreasing { writeDeferredSightings(P.self, items: outcome.isItem ? itemCount - 1 : itemCount) }
             }
         }
         precondition(sightingCount < capacity, "more records than line starts")
@@ -251,7 +282,7 @@ struct ChunkWriter<Item: Sendable>: Sendable {
                 let key = P.key(items[item])
                 let (hash, _) = KeyHash.of(key)
                 (sightings + out).initialize(
-                    to: Sighting(key: key, hash: hash, line: line, outcome: item, broken: false))
+                    to: Sighting(key: key, hash: hash, line: line, outcome: .item(item), broken: false))
                 item -= 1
             }
             out -= 1
@@ -274,7 +305,7 @@ struct ChunkWriter<Item: Sendable>: Sendable {
             let line = t.line
             if let problem = t.rowProblem() {
                 if let key = t.readableKey(P.keyColumn) {
-                    see(P.self, key, line: line, outcome: -rejects.count - 1, broken: true)
+                    see(P.self, key, line: line, outcome: .reject(rejects.count), broken: true)
                 }
                 let ids = P.rejectIDs(t)
                 rejects.append(
@@ -295,9 +326,9 @@ struct ChunkWriter<Item: Sendable>: Sendable {
                         (links + itemCount).initialize(to: hash)
                     }
                     itemCount += 1
-                    see(P.self, key, line: line, outcome: itemCount - 1, broken: false)
+                    see(P.self, key, line: line, outcome: .item(itemCount - 1), broken: false)
                 } catch {
-                    see(P.self, key, line: line, outcome: -rejects.count - 1, broken: false)
+                    see(P.self, key, line: line, outcome: .reject(rejects.count), broken: false)
                     throw error
                 }
             } catch {
@@ -336,8 +367,7 @@ struct ChunkWriter<Item: Sendable>: Sendable {
             (sightings + sightingCount).moveInitialize(from: next.sightings, count: next.sightingCount)
         }
         for i in sightingCount..<(sightingCount + next.sightingCount) {
-            let o = sightings[i].outcome
-            sightings[i].outcome = o >= 0 ? o + itemBase : o - rejectBase
+            sightings[i].outcome = sightings[i].outcome.shifted(items: itemBase, rejects: rejectBase)
         }
         itemCount += next.itemCount
         sightingCount += next.sightingCount

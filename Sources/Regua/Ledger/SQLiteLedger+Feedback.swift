@@ -29,7 +29,9 @@ public struct FeedbackRecord: Sendable, Hashable {
         self.outcome = outcome
     }
 
+    /// Two records are the same event when their identities are (what the ledger keys them by).
     public static func == (a: FeedbackRecord, b: FeedbackRecord) -> Bool { a.identity == b.identity }
+    /// Hashes the identity, as ``==(_:_:)`` compares it.
     public func hash(into h: inout Hasher) { h.combine(identity) }
 }
 

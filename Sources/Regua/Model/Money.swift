@@ -18,7 +18,9 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Byte-level form of ``init(decimal:)``.
     public init?(decimalBytes b: ArraySlice<UInt8>) {
         // Beyond 16 digits of reais the cents would overflow Int64: refuse, never trap.
-        guard b.count <= 18, let cents = Self.cents(decimal: b, maxWholeDigits: 16) else { return nil }
+        // 16 digits, the dot and two decimals are 19 bytes: what ``plain`` writes for any
+        // amount under 10^16 reais reads back.
+        guard b.count <= 19, let cents = Self.cents(decimal: b, maxWholeDigits: 16) else { return nil }
         self.cents = cents
     }
 

@@ -33,7 +33,7 @@ enum RowCells {
         else { return [:] }
         return data.withUnsafeBytes { raw -> [Int: [String: String]] in
             let buffer = raw.bindMemory(to: UInt8.self)
-            var reader = CSVReader(buffer)
+            var reader = UnsafeCSVScanner(buffer)
             var record = CSVRecord()
             guard reader.next(into: &record) else { return [:] }
             var index: [String: Int] = [:]

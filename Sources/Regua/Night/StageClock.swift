@@ -37,7 +37,7 @@ struct StageClock {
 
     /// The laps as one line.
     var lapsDescription: String {
-        laps.map { "\($0.stage) \(String(format: "%.2f", $0.seconds))s" }.joined(separator: ", ")
+        laps.map { "\($0.stage) \(String(format: "%.3f", $0.seconds))s" }.joined(separator: ", ")
     }
 
     func finish() -> StageTimings {

@@ -10,13 +10,17 @@ public struct ArmStats: Codable, Sendable, Equatable {
     public var customers: Int
     /// Titles sent a message in the period.
     public var titlesReached: Int
-    /// Titles paid within 7, 15 and 30 days of their first message.
+    /// Titles paid within 7 days of their first message.
     public var paidWithin7: Int
+    /// Titles paid within 15 days of their first message.
     public var paidWithin15: Int
+    /// Titles paid within 30 days of their first message.
     public var paidWithin30: Int
-    /// The same as shares of `titlesReached` (0…1).
+    /// `paidWithin7` as a share of `titlesReached` (0…1).
     public var share7: Double
+    /// `paidWithin15` as a share of `titlesReached` (0…1).
     public var share15: Double
+    /// `paidWithin30` as a share of `titlesReached` (0…1).
     public var share30: Double
     /// What the titles paid within 30 days brought in.
     public var recovered: String

@@ -64,7 +64,7 @@ import Testing
         var bytes = Array("a,b\n1,Jo".utf8) + [0xE3, 0x6F] + Array("\n".utf8)  // Latin-1 "João"
         bytes += Array("2,Jo\u{E3}o\n".utf8)
         bytes.withUnsafeBufferPointer { buf in
-            var reader = CSVReader(buf)
+            var reader = UnsafeCSVScanner(buf)
             var record = CSVRecord()
             _ = reader.next(into: &record)
             _ = reader.next(into: &record)
@@ -135,7 +135,7 @@ import Testing
             text += Array(row.joined(separator: [44])) + [10]
         }
         text.withUnsafeBufferPointer { buf in
-            var reader = CSVReader(buf)
+            var reader = UnsafeCSVScanner(buf)
             var record = CSVRecord()
             for row in expected {
                 let more = reader.next(into: &record)
@@ -182,7 +182,7 @@ import Testing
             }
             var reference = ByteReader(text)
             text.withUnsafeBufferPointer { b in
-                var reader = CSVReader(b)
+                var reader = UnsafeCSVScanner(b)
                 var record = CSVRecord()
                 while true {
                     let expected = reference.next()
