@@ -16,7 +16,9 @@ struct FeedbackCommand: ParsableCommand {
 
     @Option(parsing: .upToNextOption, help: "Maildir folder(s) or mbox file(s) of DSN bounce reports.")
     var dsn: [String] = []
-    @Option(name: .customLong("sms-dlr"), parsing: .upToNextOption, help: "CSV(s) of message_id,status,at (the dlr_url log).")
+    @Option(
+        name: .customLong("sms-dlr"), parsing: .upToNextOption,
+        help: "CSV(s) of message_id,status,at (the dlr_url log).")
     var smsDLR: [String] = []
     @Option(parsing: .upToNextOption, help: "CSV(s) of returned letters: message_id,reason.")
     var returnedLetters: [String] = []

@@ -41,7 +41,8 @@ struct GenerateCommand: ParsableCommand {
             throw ValidationError("--mix takes standard or realistic, not '\(self.mix)'")
         }
         do {
-            let s = try DataGenerator(customers: customers, titles: titles, seed: seed, asOf: day, mix: mix).write(to: out)
+            let s = try DataGenerator(customers: customers, titles: titles, seed: seed, asOf: day, mix: mix).write(
+                to: out)
             print(
                 "Wrote \(out)/customers.csv (\(s.customers) rows, \(s.badCustomers) bad) and \(out)/receivables.csv (\(s.titles) rows, \(s.badTitles) bad)."
             )

@@ -183,7 +183,9 @@ enum RunText {
                     let column = reject.column.isEmpty ? "" : ", \(reject.column)"
                     lines.append("    \(reject.file):\(reject.line)\(column): \(reject.reason)")
                 }
-                if r.rejects.count > 20 { lines.append("    … and \(r.rejects.count - 20) more (--json lists them all)") }
+                if r.rejects.count > 20 {
+                    lines.append("    … and \(r.rejects.count - 20) more (--json lists them all)")
+                }
             }
         }
         return lines.joined(separator: "\n")

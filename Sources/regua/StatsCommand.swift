@@ -6,7 +6,8 @@ import Regua
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "How well each step and each experiment arm worked: titles reached, paid within 7, 15 and 30 days, money recovered.",
+        abstract:
+            "How well each step and each experiment arm worked: titles reached, paid within 7, 15 and 30 days, money recovered.",
         discussion: """
             A title is reached by a step on the first night the ledger recorded it sent within --from … --to \
             (open when omitted); its payment date is the bank's settlement, else the receivables' paid_date. \
@@ -27,8 +28,10 @@ struct StatsCommand: ParsableCommand {
             try from.map { try parseDay($0, flag: "--from") }, try to.map { try parseDay($0, flag: "--to") }
         )
         let rows = try Stats.run(options: options, from: first, to: last)
-        let fees = Stats.feesReceived(try Regua.InputReader.read(
-            customers: options.customers, receivables: options.receivables).titles, from: first, to: last)
+        let fees = Stats.feesReceived(
+            try Regua.InputReader.read(
+                customers: options.customers, receivables: options.receivables
+            ).titles, from: first, to: last)
         let negotiation = try Stats.negotiation(options: options, from: first, to: last)
         if json {
             try printJSON(
@@ -60,21 +63,23 @@ struct StatsCommand: ParsableCommand {
 extension StatsCommand {
     /// Champion and challenger side by side, with the sample sizes.
     static func armTable(_ arms: [ArmStats]) -> String {
-        var out = "Experimento    braço        clientes  títulos  pagos 7d  pagos 15d  pagos 30d  mensagens  recuperado  por mensagem\n"
+        var out =
+            "Experimento    braço        clientes  títulos  pagos 7d  pagos 15d  pagos 30d  mensagens  recuperado  por mensagem\n"
         for a in arms {
             func pct(_ s: Double) -> String { String(format: "%5.1f%%", s * 100) }
-            out += [
-                a.experiment.padding(toLength: 14, withPad: " ", startingAt: 0),
-                a.arm.padding(toLength: 12, withPad: " ", startingAt: 0),
-                String(a.customers).padding(toLength: 9, withPad: " ", startingAt: 0),
-                String(a.titlesReached).padding(toLength: 8, withPad: " ", startingAt: 0),
-                pct(a.share7).padding(toLength: 9, withPad: " ", startingAt: 0),
-                pct(a.share15).padding(toLength: 10, withPad: " ", startingAt: 0),
-                pct(a.share30).padding(toLength: 10, withPad: " ", startingAt: 0),
-                String(a.messages).padding(toLength: 10, withPad: " ", startingAt: 0),
-                (Money(decimal: a.recovered)?.br ?? a.recovered).padding(toLength: 11, withPad: " ", startingAt: 0),
-                Money(decimal: a.recoveredPerMessage)?.br ?? a.recoveredPerMessage,
-            ].joined(separator: " ") + "\n"
+            out +=
+                [
+                    a.experiment.padding(toLength: 14, withPad: " ", startingAt: 0),
+                    a.arm.padding(toLength: 12, withPad: " ", startingAt: 0),
+                    String(a.customers).padding(toLength: 9, withPad: " ", startingAt: 0),
+                    String(a.titlesReached).padding(toLength: 8, withPad: " ", startingAt: 0),
+                    pct(a.share7).padding(toLength: 9, withPad: " ", startingAt: 0),
+                    pct(a.share15).padding(toLength: 10, withPad: " ", startingAt: 0),
+                    pct(a.share30).padding(toLength: 10, withPad: " ", startingAt: 0),
+                    String(a.messages).padding(toLength: 10, withPad: " ", startingAt: 0),
+                    (Money(decimal: a.recovered)?.br ?? a.recovered).padding(toLength: 11, withPad: " ", startingAt: 0),
+                    Money(decimal: a.recoveredPerMessage)?.br ?? a.recoveredPerMessage,
+                ].joined(separator: " ") + "\n"
         }
         if arms.contains(where: { $0.customers < 100 }) {
             out += "Atenção: um braço com menos de 100 clientes não basta para declarar um vencedor.\n"

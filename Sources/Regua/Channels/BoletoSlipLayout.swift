@@ -11,7 +11,8 @@ enum BoletoSlipLayout {
     static let headHeight = U.mm(9), rowHeight = U.mm(8.5), instructionsHeight = U.mm(30), payerHeight = U.mm(15)
     /// From the slip's top to the bottom of its barcode: the cut line, the boxes, the
     /// "Autenticação mecânica" line and the barcode.
-    static let height = cutGap + headHeight + 4 * rowHeight + instructionsHeight + payerHeight + U.mm(5)
+    static let height =
+        cutGap + headHeight + 4 * rowHeight + instructionsHeight + payerHeight + U.mm(5)
         + U.mm(LetterGeometry.barcodeHeight)
     static let cutGap = U.mm(6)
 
@@ -31,7 +32,9 @@ enum BoletoSlipLayout {
         var y = top - cutGap
         // Bank line: logo area | code-digit | linha digitável.
         let logoWidth = U.mm(42), codeWidth = U.mm(19)
-        text(s.bankName, x: left + 2, y: y - headHeight + U.mm(2.6), width: logoWidth - 4, font: .helveticaBold, size: 9, c: &c)
+        text(
+            s.bankName, x: left + 2, y: y - headHeight + U.mm(2.6), width: logoWidth - 4, font: .helveticaBold, size: 9,
+            c: &c)
         c.line(from: (left + logoWidth, y), to: (left + logoWidth, y - headHeight), width: 1)
         c.line(from: (left + logoWidth + codeWidth, y), to: (left + logoWidth + codeWidth, y - headHeight), width: 1)
         let code = WinAnsi.encode(s.bankCodeWithDigit)
@@ -47,7 +50,8 @@ enum BoletoSlipLayout {
         c.line(from: (left, y), to: (right, y), width: 1.2)
 
         // Left cells of a row, then its right cell.
-        func row(_ cells: [(label: String, value: String, widthMM: Double)], right r: (String, String), height: Double) {
+        func row(_ cells: [(label: String, value: String, widthMM: Double)], right r: (String, String), height: Double)
+        {
             var cx = left
             for (i, cell) in cells.enumerated() {
                 let w = i == cells.count - 1 ? split - cx : U.mm(cell.widthMM)
@@ -65,7 +69,9 @@ enum BoletoSlipLayout {
             right: ("Vencimento", s.dueDate.br), height: rowHeight)
         var beneficiary = s.beneficiaryName + " - CNPJ " + s.beneficiaryDocument
         if let a = s.beneficiaryAddress { beneficiary += " - " + a }
-        row([("Beneficiário", beneficiary, 125)], right: ("Agência / Código do beneficiário", s.agencyCode), height: rowHeight)
+        row(
+            [("Beneficiário", beneficiary, 125)], right: ("Agência / Código do beneficiário", s.agencyCode),
+            height: rowHeight)
         row(
             [
                 ("Data do documento", s.documentDate.br, 24), ("Nº do documento", s.documentNumber, 40),
@@ -81,14 +87,18 @@ enum BoletoSlipLayout {
         field("Instruções (texto de responsabilidade do beneficiário)", "", x: left, top: y, width: split - left, c: &c)
         var line = y - U.mm(5.5)
         for instruction in s.instructions {
-            for wrapped in WinAnsi.wrap(WinAnsi.encode(instruction), font: .helvetica, size: 8, maxWidth: split - left - 6)
+            for wrapped in WinAnsi.wrap(
+                WinAnsi.encode(instruction), font: .helvetica, size: 8, maxWidth: split - left - 6)
             where line > y - instructionsHeight + 3 {
                 c.text(wrapped, x: left + 3, y: line, font: .helvetica, size: 8)
                 line -= 10
             }
         }
         c.line(from: (split, y), to: (split, y - instructionsHeight), width: 0.5)
-        let labels = ["(-) Desconto / Abatimento", "(-) Outras deduções", "(+) Mora / Multa", "(+) Outros acréscimos", "(=) Valor cobrado"]
+        let labels = [
+            "(-) Desconto / Abatimento", "(-) Outras deduções", "(+) Mora / Multa", "(+) Outros acréscimos",
+            "(=) Valor cobrado",
+        ]
         let cell = instructionsHeight / Double(labels.count)
         for (i, label) in labels.enumerated() {
             field(label, "", x: split, top: y - Double(i) * cell, width: rightColumn, c: &c)
@@ -99,9 +109,11 @@ enum BoletoSlipLayout {
 
         // Pagador.
         c.text(WinAnsi.encode("Pagador"), x: left + 2, y: y - U.mm(2.4), font: .helvetica, size: 5.5)
-        text(s.payerName + " - " + documentLabel(s.payerDocument) + " " + s.payerDocument,
+        text(
+            s.payerName + " - " + documentLabel(s.payerDocument) + " " + s.payerDocument,
             x: left + 3, y: y - U.mm(5.6), width: width - 6, font: .helveticaBold, size: 8.5, c: &c)
-        text(s.payerAddress.joined(separator: " - "), x: left + 3, y: y - U.mm(9.4), width: width - 6,
+        text(
+            s.payerAddress.joined(separator: " - "), x: left + 3, y: y - U.mm(9.4), width: width - 6,
             font: .helvetica, size: 8, c: &c)
         y -= payerHeight
         c.line(from: (left, y), to: (right, y), width: 1.2)
@@ -141,7 +153,9 @@ enum BoletoSlipLayout {
     private static func text(
         _ s: String, x: Double, y: Double, width: Double, font: PDFFont, size: Double, c: inout PDFContent
     ) {
-        c.text(LetterComposer.truncate(WinAnsi.encode(s), font: font, size: size, maxWidth: width), x: x, y: y, font: font, size: size)
+        c.text(
+            LetterComposer.truncate(WinAnsi.encode(s), font: font, size: size, maxWidth: width), x: x, y: y, font: font,
+            size: size)
     }
 }
 

@@ -58,7 +58,8 @@ public struct CallRow: Sendable, Hashable {
         let offset = tz.secondsFromGMT(for: date) / 60
         let sign = offset < 0 ? "-" : "+"
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(day.iso)T\(two(minutes / 60)):\(two(minutes % 60)):00\(sign)\(two(abs(offset) / 60)):\(two(abs(offset) % 60))"
+        return
+            "\(day.iso)T\(two(minutes / 60)):\(two(minutes % 60)):00\(sign)\(two(abs(offset) / 60)):\(two(abs(offset) % 60))"
     }
 
     /// `calls.csv`, RFC 4180 with `,`; a script keeps its line breaks inside its quoted cell.
@@ -89,7 +90,9 @@ public struct CallWindow: Sendable, Hashable {
     /// `08:00-20:00`, or nil when malformed or empty.
     public init?(text: String) {
         let parts = text.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 2, let a = Self.minutes(parts[0]), let b = Self.minutes(parts[1]), a < b else { return nil }
+        guard parts.count == 2, let a = Self.minutes(parts[0]), let b = Self.minutes(parts[1]), a < b else {
+            return nil
+        }
         from = a
         until = b
     }

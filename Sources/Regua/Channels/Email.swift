@@ -139,7 +139,8 @@ public enum EmailWriter {
         // Without an image or attachments the message is exactly the plain alternative.
         let attachments = input.attachments
         if attachments.isEmpty {
-            out += MIME.headerLine(name: "Content-Type", tokens: ["multipart/alternative;", "boundary=\"\(boundary)\""])
+            out += MIME.headerLine(
+                name: "Content-Type", tokens: ["multipart/alternative;", "boundary=\"\(boundary)\""])
             out += [13, 10]
             appendAlternatives(input, boundary: boundary, to: &out)
             return out
@@ -203,7 +204,8 @@ public enum EmailWriter {
     /// controls (others become `_`), at most 100 characters, never empty.
     static func safeFileName(_ name: String) -> String {
         let bytes = name.utf8.prefix(100).map { b -> UInt8 in
-            let bad = b < 0x21 || b > 0x7E || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\")
+            let bad =
+                b < 0x21 || b > 0x7E || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\")
                 || b == UInt8(ascii: "/")
             return bad ? UInt8(ascii: "_") : b
         }

@@ -17,7 +17,8 @@ struct EmailPayment {
         pixAmount = m.pixAmount
         if let code = m.pixCode, let symbol = QRCode(text: code) {
             image = InlineImage(
-                contentID: EmailInput.pixContentID(messageID: m.id, domain: domain), png: symbol.png(scale: Self.qrScale),
+                contentID: EmailInput.pixContentID(messageID: m.id, domain: domain),
+                png: symbol.png(scale: Self.qrScale),
                 fileName: "pix-qrcode.png")
         } else {
             image = nil

@@ -20,7 +20,8 @@ public enum HoldText {
         // Present, not refused, and still not usable: feedback marked it (SPEC §7).
         // (A WhatsApp opt-in is dated: without the night it cannot be told from one given later.)
         if c.hasContact(for: channel, on: asOf), channel != .whatsapp || asOf != nil {
-            return "o contato de \(channelName(channel)) do cliente foi marcado inutilizável pelo retorno (devolução ou falha de entrega; veja worklist.csv)"
+            return
+                "o contato de \(channelName(channel)) do cliente foi marcado inutilizável pelo retorno (devolução ou falha de entrega; veja worklist.csv)"
         }
         switch channel {
         case .email: return "o cliente não tem e-mail utilizável (coluna email)"
@@ -65,13 +66,15 @@ public enum HoldText {
         case .contactCap: return "nada a corrigir: volta a valer numa próxima noite dentro da janela"
         case .quietDay: return "nada a corrigir: volta a valer no próximo dia de envio dentro da janela"
         case .customerHold:
-            return "o cliente está com bloqueio (coluna hold: \(customer?.hold ?? "")); tire o bloqueio em customers.csv quando a cobrança puder voltar"
+            return
+                "o cliente está com bloqueio (coluna hold: \(customer?.hold ?? "")); tire o bloqueio em customers.csv quando a cobrança puder voltar"
         case .coveredByCredit: return "nada a corrigir: os créditos do cliente cobrem tudo o que ele deve; compense-os"
         case .requirementNotMet:
             let s = step?.requires.map { "'\($0.step)' enviado há pelo menos \($0.days) dias" } ?? "o degrau exigido"
             return "nada a corrigir agora: o degrau espera \(s) (requires); volta a valer dentro da janela"
         case .handedOff: return "nada a corrigir: o título foi passado a uma assessoria ou advogado (handoff)"
-        case .outsideCallHours: return "nada a corrigir: a ligação sai no próximo dia com horário em call_hours, dentro da janela"
+        case .outsideCallHours:
+            return "nada a corrigir: a ligação sai no próximo dia com horário em call_hours, dentro da janela"
         }
     }
 

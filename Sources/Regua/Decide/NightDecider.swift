@@ -57,19 +57,19 @@ public struct NightDecider: Sendable {
 
         let chunks = max(1, min(8, order.count / 2048))
         let partials = Parallel.mapRanges(order.count, chunks: chunks) { [start, titleIndices] range in
-                var acc = CustomerOutcome()
-                for k in range {
-                    let g = Int(groupOfCustomer[k])
-                    guard start[g] < start[g + 1] else { continue }
-                    // The indices sorted by title id (moving ints, not titles), then each
-                    // title copied once, straight into its DunnedTitle.
-                    var idx = Array(titleIndices[start[g]..<start[g + 1]])
-                    if idx.count > 1 { idx.sort { titles[$0].id < titles[$1].id } }
-                    let ds = idx.map { dunned(titles[$0]) }
-                    var silent = SilentRecorder()
-                    decide(customer: customers[order[k]], dunned: ds, history: history, into: &acc, recorder: &silent)
-                }
-                return acc
+            var acc = CustomerOutcome()
+            for k in range {
+                let g = Int(groupOfCustomer[k])
+                guard start[g] < start[g + 1] else { continue }
+                // The indices sorted by title id (moving ints, not titles), then each
+                // title copied once, straight into its DunnedTitle.
+                var idx = Array(titleIndices[start[g]..<start[g + 1]])
+                if idx.count > 1 { idx.sort { titles[$0].id < titles[$1].id } }
+                let ds = idx.map { dunned(titles[$0]) }
+                var silent = SilentRecorder()
+                decide(customer: customers[order[k]], dunned: ds, history: history, into: &acc, recorder: &silent)
+            }
+            return acc
         }
         var all = CustomerOutcome()
         all.reserve(for: partials)

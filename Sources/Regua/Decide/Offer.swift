@@ -71,7 +71,8 @@ public struct Offer: Sendable, Hashable {
         var cash = Money.zero
         var savings = Money.zero
         for d in titles {
-            let c = remaining(terms.discountPercent).applied(to: d.outstanding)
+            let c =
+                remaining(terms.discountPercent).applied(to: d.outstanding)
                 + remaining(terms.waiveFeePercent).applied(to: d.lateFee)
                 + remaining(terms.waiveInterestPercent).applied(to: d.interest)
             cash += c

@@ -32,7 +32,9 @@ extension Worklist {
         for (i, a) in d.actions.enumerated() {
             guard let step = stepByID[a.stepID], case .message(let primary, _, _) = step.action else { continue }
             if a.kind == .held, a.reason == .customerHold {
-                if !(holdSteps[a.customerID]?.contains(a.stepID) ?? false) { holdSteps[a.customerID, default: []].append(a.stepID) }
+                if !(holdSteps[a.customerID]?.contains(a.stepID) ?? false) {
+                    holdSteps[a.customerID, default: []].append(a.stepID)
+                }
                 continue
             }
             if Self.divertedOrStopped(a, primary: primary) { contactActions.append(i) }
@@ -76,7 +78,8 @@ extension Worklist {
                 rows.append(
                     WorklistRow(
                         customerID: id, name: c.name, issue: issue, detail: detail(issue, e, c),
-                        stepsHeld: inBookOrder(e.held + e.fellBack.map(\.step), stepByID), outstanding: outstanding[id] ?? .zero))
+                        stepsHeld: inBookOrder(e.held + e.fellBack.map(\.step), stepByID),
+                        outstanding: outstanding[id] ?? .zero))
             }
         }
         for c in byID.values {
@@ -180,16 +183,23 @@ extension Worklist {
                 case .phone, .whatsapp: "corrija o telefone no cadastro (coluna phone de customers.csv)"
                 case .address: "corrija o endereço no cadastro (colunas address_* de customers.csv)"
                 }
-            text = HoldText.issueName(mark.issue) + " " + since(mark) + ": " + fix + "; um valor novo volta a valer na próxima noite"
+            text =
+                HoldText.issueName(mark.issue) + " " + since(mark) + ": " + fix
+                + "; um valor novo volta a valer na próxima noite"
         case .hold, .uncertainDelivery:
             text = ""
         }
         var effects: [String] = []
-        if !e.held.isEmpty { effects.append((e.held.count == 1 ? "etapa " : "etapas ") + e.held.joined(separator: ", ") + (e.held.count == 1 ? " ficou retida" : " ficaram retidas")) }
+        if !e.held.isEmpty {
+            effects.append(
+                (e.held.count == 1 ? "etapa " : "etapas ") + e.held.joined(separator: ", ")
+                    + (e.held.count == 1 ? " ficou retida" : " ficaram retidas"))
+        }
         for (channel, steps) in Dictionary(grouping: e.fellBack, by: \.to).sorted(by: { $0.key < $1.key }) {
             effects.append(
                 (steps.count == 1 ? "etapa " : "etapas ") + steps.map(\.step).joined(separator: ", ")
-                    + (steps.count == 1 ? " vai" : " vão") + " por \(HoldText.channelName(channel)) (canal alternativo, fallback)")
+                    + (steps.count == 1 ? " vai" : " vão")
+                    + " por \(HoldText.channelName(channel)) (canal alternativo, fallback)")
         }
         if !effects.isEmpty { text += "; nesta noite: " + effects.joined(separator: "; ") }
         return text
@@ -201,9 +211,11 @@ extension Worklist {
         switch event.kind {
         case .hard: return "(hard bounce) em \(event.day.br)"
         case .soft:
-            return "(\(ContactRules.softBouncesForHard) soft bounces em \(ContactRules.windowDays) dias, o último em \(event.day.br))"
+            return
+                "(\(ContactRules.softBouncesForHard) soft bounces em \(ContactRules.windowDays) dias, o último em \(event.day.br))"
         case .undelivered:
-            return "(\(ContactRules.undeliveredSMSForUnusable) relatórios de não entrega em \(ContactRules.windowDays) dias, o último em \(event.day.br))"
+            return
+                "(\(ContactRules.undeliveredSMSForUnusable) relatórios de não entrega em \(ContactRules.windowDays) dias, o último em \(event.day.br))"
         case .returned, .failed: return "em \(event.day.br)"
         }
     }

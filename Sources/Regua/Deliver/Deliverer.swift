@@ -212,7 +212,8 @@ public struct Deliverer {
         let known = try ledger.deliveries(night: day)
         logger.info("deliver \(day.iso): \(messages.count) messages (\(channels.sorted().joined(separator: ", ")))")
         for s in plan.unpublishedShards {
-            logger.warning("deliver \(day.iso): shard \(s) is not published yet; its messages wait for the next deliver")
+            logger.warning(
+                "deliver \(day.iso): shard \(s) is not published yet; its messages wait for the next deliver")
         }
         var results: [MessageDelivery] = []
         defer { for h in handovers.values { h.finish() } }
@@ -245,7 +246,8 @@ public struct Deliverer {
         } catch {
             throw ReguaError(
                 .io,
-                "\(h.name): \(error); nothing more was handed over (\(m.id) and the rest of the night wait for the next deliver, no attempt counted)")
+                "\(h.name): \(error); nothing more was handed over (\(m.id) and the rest of the night wait for the next deliver, no attempt counted)"
+            )
         }
         guard
             let attempt = try ledger.beginAttempt(

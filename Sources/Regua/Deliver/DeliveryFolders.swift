@@ -42,20 +42,23 @@ struct DeliveryFolders: Equatable {
                 throw ReguaError(.refused, "night \(day.iso) was run without --shard; deliver it without --shard")
             }
             guard unsharded == .published else {
-                throw ReguaError(.refused, "night \(day.iso) is not published (a run was interrupted); run it again first")
+                throw ReguaError(
+                    .refused, "night \(day.iso) is not published (a run was interrupted); run it again first")
             }
             found = DeliveryFolders(
                 night: day, folders: [Folder(path: outDir + "/" + day.iso, shard: nil)], unpublishedShards: [])
         } else {
             guard let count = status.shards.first?.shard.count else {
-                throw ReguaError(.refused, "night \(day.iso) is not published (a run was interrupted); run it again first")
+                throw ReguaError(
+                    .refused, "night \(day.iso) is not published (a run was interrupted); run it again first")
             }
             let published = Set(status.shards.filter { $0.status == .published }.map(\.shard))
             let wanted: [Shard]
             if let shard {
                 guard shard.count == count else {
                     throw ReguaError(
-                        .refused, "night \(day.iso) was run in \(count) shards, not \(shard.count); use --shard K/\(count)")
+                        .refused,
+                        "night \(day.iso) was run in \(count) shards, not \(shard.count); use --shard K/\(count)")
                 }
                 guard published.contains(shard) else {
                     throw ReguaError(

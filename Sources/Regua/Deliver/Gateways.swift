@@ -157,7 +157,9 @@ extension Gateways {
         var g = Gateways()
         if let n = f["email"] { g.email = email(n, c) }
         if let n = f["sms"] { g.sms = sms(n, c) }
-        if let n = f["whatsapp"] { g.whatsapp = http(n, c, section: "a seção whatsapp", secretKey: "token_env", required: true) }
+        if let n = f["whatsapp"] {
+            g.whatsapp = http(n, c, section: "a seção whatsapp", secretKey: "token_env", required: true)
+        }
         if let n = f["max_attempts"] { g.maxAttempts = c.int(n, "max_attempts", in: 1...100) ?? 3 }
         if g.email == nil && g.sms == nil && g.whatsapp == nil && c.diagnostics.isEmpty {
             c.error(root, "o arquivo de gateways não define nenhum gateway: informe email, sms ou whatsapp")
@@ -173,7 +175,8 @@ extension Gateways {
             && name.utf8.allSatisfy { RuleByte.isDigit($0) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) || $0 == 95 }
         guard ok else {
             c.error(
-                n, "'\(key)' deve ser o nome de uma variável de ambiente (letras, dígitos, _), não '\(YAMLNode.excerpt(name))'",
+                n,
+                "'\(key)' deve ser o nome de uma variável de ambiente (letras, dígitos, _), não '\(YAMLNode.excerpt(name))'",
                 hint: "segredos nunca vão no arquivo de gateways: exporte-os no ambiente e dê aqui o nome da variável")
             return nil
         }
@@ -181,7 +184,10 @@ extension Gateways {
     }
 
     private static func email(_ n: YAMLNode, _ c: RuleBookChecker) -> Email? {
-        guard let f = c.fields(n, of: "a seção email", known: ["sendmail", "sendmail_args", "sendmail_timeout", "smtp", "envelope"]) else {
+        guard
+            let f = c.fields(
+                n, of: "a seção email", known: ["sendmail", "sendmail_args", "sendmail_timeout", "smtp", "envelope"])
+        else {
             return nil
         }
         var transport: EmailTransport?
@@ -205,7 +211,10 @@ extension Gateways {
             return nil
         }
         if transport == nil, f["smtp"] == nil, f["sendmail"] == nil {
-            c.error(n, "a seção email precisa de 'sendmail' (um caminho, p. ex. /usr/sbin/sendmail) ou 'smtp' ({host, port, …})")
+            c.error(
+                n,
+                "a seção email precisa de 'sendmail' (um caminho, p. ex. /usr/sbin/sendmail) ou 'smtp' ({host, port, …})"
+            )
         }
         guard let transport, let envelope else { return nil }
         return Email(transport: transport, envelope: envelope)
@@ -214,14 +223,17 @@ extension Gateways {
     private static func smtp(_ n: YAMLNode, _ c: RuleBookChecker) -> SMTPSettings? {
         guard
             let f = c.fields(
-                n, of: "a seção email.smtp", known: ["host", "port", "user", "password_env", "tls", "tls_ca_file", "helo", "timeout"])
+                n, of: "a seção email.smtp",
+                known: ["host", "port", "user", "password_env", "tls", "tls_ca_file", "helo", "timeout"])
         else { return nil }
         guard let host = c.require(f, "host").flatMap({ c.text($0, "host") }) else { return nil }
         var s = SMTPSettings(host: host, port: 587, tls: .starttls, helo: "localhost", timeout: 60)
         if let p = f["port"] { s.port = c.int(p, "port", in: 1...65535) ?? 587 }
         if let u = f["user"] { s.user = c.text(u, "user") }
         if let p = f["password_env"] { s.passwordEnv = envName(p, "password_env", c) }
-        if let t = f["tls"] { s.tls = c.choice(t, "tls", [("starttls", SMTPSettings.TLS.starttls), ("none", .none)]) ?? .starttls }
+        if let t = f["tls"] {
+            s.tls = c.choice(t, "tls", [("starttls", SMTPSettings.TLS.starttls), ("none", .none)]) ?? .starttls
+        }
         if let h = f["helo"] { s.helo = c.text(h, "helo") ?? "localhost" }
         if let t = f["timeout"] { s.timeout = c.int(t, "timeout", in: 1...3600) ?? 60 }
         if let a = f["tls_ca_file"] {
@@ -253,7 +265,8 @@ extension Gateways {
             let dlr = kf["dlr_url"].flatMap { httpURL($0, "dlr_url", c) }
             let from = kf["from"].flatMap { c.text($0, "from") }
             guard let url, let user, let pass else { return nil }
-            return .kannel(KannelSettings(url: url, user: user, passwordEnv: pass, from: from, dlrMask: mask, dlrURL: dlr))
+            return .kannel(
+                KannelSettings(url: url, user: user, passwordEnv: pass, from: from, dlrMask: mask, dlrURL: dlr))
         }
         if let j = f["json"] {
             return http(j, c, section: "a seção sms.json", secretKey: "token_env", required: false).map { .json($0) }

@@ -51,7 +51,8 @@ enum HTTPExchange {
             }
         }
         if let http = response as? HTTPURLResponse {
-            return .answered(status: http.statusCode, body: String(decoding: (data ?? Data()).prefix(300), as: UTF8.self))
+            return .answered(
+                status: http.statusCode, body: String(decoding: (data ?? Data()).prefix(300), as: UTF8.self))
         }
         return .unknown("no HTTP response")
     }
@@ -62,7 +63,8 @@ enum HTTPExchange {
         switch o {
         case .answered(let s, _) where (200..<300).contains(s): return .accepted("http \(s)")
         case .answered(let s, let body):
-            return .failed("http \(s)" + (body.isEmpty ? "" : ": " + body.trimmingCharacters(in: .whitespacesAndNewlines)))
+            return .failed(
+                "http \(s)" + (body.isEmpty ? "" : ": " + body.trimmingCharacters(in: .whitespacesAndNewlines)))
         case .notSent(let why): return .failed("\(name) not reached: \(why)")
         case .unknown(let why): return .uncertain("\(name) gave no answer: \(why)")
         }
@@ -70,7 +72,8 @@ enum HTTPExchange {
 
     /// Percent-encoding for a query value: only unreserved characters stay as they are.
     static func queryEscape(_ s: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
+        var allowed = CharacterSet.alphanumerics.intersection(
+            CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
         allowed.insert(charactersIn: "-._~")
         return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
     }

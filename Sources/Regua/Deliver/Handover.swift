@@ -94,8 +94,11 @@ public final class SendmailHandover: Handover {
             return .uncertain("sendmail did not end within \(timeout) s and was killed; it may have queued the message")
         }
         drained.wait()
-        let detail = String(decoding: box.value.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if p.terminationReason == .uncaughtSignal { return .uncertain("sendmail died by signal \(p.terminationStatus)") }
+        let detail = String(decoding: box.value.prefix(300), as: UTF8.self).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        if p.terminationReason == .uncaughtSignal {
+            return .uncertain("sendmail died by signal \(p.terminationStatus)")
+        }
         if p.terminationStatus == 0 && wrote { return .accepted("sendmail exit 0") }
         return .failed("sendmail exit \(p.terminationStatus)" + (detail.isEmpty ? "" : ": " + detail))
     }

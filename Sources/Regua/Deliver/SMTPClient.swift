@@ -106,7 +106,8 @@ public final class SMTPClient {
         if let user = settings.user {
             if c.tlsVersion == nil, !Self.isLoopback(settings.host) {
                 throw GatewayIOError(
-                    "AUTH in the clear to \(settings.host) refused (tls: none): use tls: starttls, or a relay on this machine")
+                    "AUTH in the clear to \(settings.host) refused (tls: none): use tls: starttls, or a relay on this machine"
+                )
             }
             guard let password else { throw GatewayIOError("AUTH needs a password and its variable is empty") }
             try authenticate(user: user, password: password)
@@ -122,7 +123,8 @@ public final class SMTPClient {
             try open()
         } catch let r as SMTPRefusal {
             quit()
-            throw GatewayIOError("\(settings.host):\(settings.port) refused the session: \(r.reply.summary) at \(r.stage)")
+            throw GatewayIOError(
+                "\(settings.host):\(settings.port) refused the session: \(r.reply.summary) at \(r.stage)")
         } catch {
             quit()
             throw GatewayIOError("\(settings.host):\(settings.port): \(error)")
@@ -161,7 +163,8 @@ public final class SMTPClient {
             r = try command(Data(password.utf8).base64EncodedString())
             guard r.code == 235 else { throw SMTPRefusal(reply: r, stage: "AUTH LOGIN password") }
         } else {
-            throw GatewayIOError("the server offers AUTH \(mechanisms.sorted().joined(separator: " ")), not PLAIN or LOGIN")
+            throw GatewayIOError(
+                "the server offers AUTH \(mechanisms.sorted().joined(separator: " ")), not PLAIN or LOGIN")
         }
     }
 

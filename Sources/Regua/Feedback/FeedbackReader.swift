@@ -121,7 +121,9 @@ public struct FeedbackReader {
                 let identity = Hashing.sha256Hex("sms_dlr\u{0}\(id)\u{0}\(status)\u{0}\(at)")
                 let match = try ctx.message(id)
                 let undelivered = status == "2" || status == "16"
-                let contact = try match.flatMap { m in try ctx.contactHash(m, kind: .phone).map { (m.customerID, ContactKind.phone, $0) } }
+                let contact = try match.flatMap { m in
+                    try ctx.contactHash(m, kind: .phone).map { (m.customerID, ContactKind.phone, $0) }
+                }
                 let day = Day(iso: at.prefix(10)) ?? today
                 items.append(
                     try record(
@@ -135,7 +137,9 @@ public struct FeedbackReader {
                 let id = (row["message_id"] ?? "").trimmingSpaces
                 let identity = Hashing.sha256Hex("returned_letter\u{0}\(id)")
                 let match = try ctx.message(id)
-                let contact = try match.flatMap { m in try ctx.contactHash(m, kind: .address).map { (m.customerID, ContactKind.address, $0) } }
+                let contact = try match.flatMap { m in
+                    try ctx.contactHash(m, kind: .address).map { (m.customerID, ContactKind.address, $0) }
+                }
                 let day = (row["returned_at"] ?? row["date"]).flatMap { Day(iso: $0.prefix(10)) } ?? today
                 items.append(
                     try record(
@@ -144,7 +148,9 @@ public struct FeedbackReader {
             }
         }
         for path in options.whatsappStatus {
-            guard let data = FileManager.default.contents(atPath: path) else { throw ReguaError(.io, "cannot read \(path)") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ReguaError(.io, "cannot read \(path)")
+            }
             for line in data.split(separator: UInt8(ascii: "\n")) where !line.allSatisfy({ $0 == 32 || $0 == 13 }) {
                 for s in Self.whatsappStatuses(Data(line)) {
                     let id = s["biz_opaque_callback_data"] as? String ?? ""
@@ -152,7 +158,9 @@ public struct FeedbackReader {
                     let wamid = s["id"] as? String ?? ""
                     let identity = Hashing.sha256Hex("whatsapp_status\u{0}\(wamid)\u{0}\(id)\u{0}\(status)")
                     let match = try ctx.message(id)
-                    let contact = try match.flatMap { m in try ctx.contactHash(m, kind: .whatsapp).map { (m.customerID, ContactKind.whatsapp, $0) } }
+                    let contact = try match.flatMap { m in
+                        try ctx.contactHash(m, kind: .whatsapp).map { (m.customerID, ContactKind.whatsapp, $0) }
+                    }
                     let ts = (s["timestamp"] as? String).flatMap(Double.init) ?? (s["timestamp"] as? Double)
                     let day = ts.map { Self.dayUTC(Date(timeIntervalSince1970: $0)) } ?? today
                     items.append(
@@ -184,7 +192,9 @@ public struct FeedbackReader {
     }
 
     static func csv(_ path: String) throws -> [[String: String]] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ReguaError(.io, "cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReguaError(.io, "cannot read \(path)")
+        }
         return rows(Array(data))
     }
 

@@ -174,14 +174,16 @@ struct CSVTable {
         let name = names[column]
         if CellText.hasControl(b) {
             throw RowReject(
-                column: name, reason: "\(name) \(CellText.echo(b)) tem um caractere de controle (quebra de linha, tabulação…)")
+                column: name,
+                reason: "\(name) \(CellText.echo(b)) tem um caractere de controle (quebra de linha, tabulação…)")
         }
         // Output files list ids separated by ";" (sms.csv, letters.csv) and "," (X-Regua-Titles):
         // an id holding either could not be told apart from two ids.
         if CellText.hasListSeparator(b) {
             throw RowReject(
                 column: name,
-                reason: "\(name) \(CellText.echo(b)) tem ';' ou ',', que os arquivos de saída usam para separar códigos")
+                reason: "\(name) \(CellText.echo(b)) tem ';' ou ',', que os arquivos de saída usam para separar códigos"
+            )
         }
         if b.count > CellText.maxKeyScalars, CellText.scalarCount(b) > CellText.maxKeyScalars {
             throw RowReject(column: name, reason: "\(name) tem mais de \(CellText.maxKeyScalars) caracteres")

@@ -233,14 +233,17 @@ enum CellText {
         let digitsOnly = b.allSatisfy { isDigit($0) || $0 == 46 }
         let whole = b.prefix { $0 != 46 }.count
         if digitsOnly, whole > maxAmountWholeDigits {
-            throw RowReject(column: column, reason: "\(column) \(e) é grande demais (no máximo 13 dígitos antes do ponto)")
+            throw RowReject(
+                column: column, reason: "\(column) \(e) é grande demais (no máximo 13 dígitos antes do ponto)")
         }
         if digitsOnly, b.split(separator: 46, omittingEmptySubsequences: false).count == 2,
             b.count - whole - 1 > 2
         {
             throw RowReject(column: column, reason: "\(column) \(e) tem mais de duas casas decimais")
         }
-        throw RowReject(column: column, reason: "\(column) \(e) não é um valor como 1234.56 (ponto decimal, sem separador de milhar)")
+        throw RowReject(
+            column: column,
+            reason: "\(column) \(e) não é um valor como 1234.56 (ponto decimal, sem separador de milhar)")
     }
 
     /// Reads a date cell or says what is wrong with it.

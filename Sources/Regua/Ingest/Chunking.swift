@@ -98,7 +98,9 @@ enum Chunking {
         var rowsB: RowChunk<Q.Item>?
         let rowsA = a.withArrays(lineFeeds: Array(lineFeeds[..<a.pieces])) { joinA in
             rowsB = b.withArrays(lineFeeds: Array(lineFeeds[a.pieces...])) { joinB in
-                Parallel.each(a.pieces + b.pieces) { $0 < a.pieces ? joinA.read(piece: $0) : joinB.read(piece: $0 - a.pieces) }
+                Parallel.each(a.pieces + b.pieces) {
+                    $0 < a.pieces ? joinA.read(piece: $0) : joinB.read(piece: $0 - a.pieces)
+                }
             }
         }
         return (rowsA, rowsB!)

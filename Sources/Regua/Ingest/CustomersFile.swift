@@ -42,7 +42,8 @@ struct CustomerRowParser: RowParser {
     static var keyName: String { CustomerColumn.customerID.header }
     static func key(_ item: Customer) -> String { item.id.raw }
     /// Channels SPEC §1 allows in `opt_out` that have no ``Channel`` yet (read, nothing to hold).
-    static let channelsWithoutSteps: Set<String> = Set(["call", "whatsapp"]).subtracting(Channel.allCases.map(\.rawValue))
+    static let channelsWithoutSteps: Set<String> = Set(["call", "whatsapp"]).subtracting(
+        Channel.allCases.map(\.rawValue))
     static func rejectIDs(_ t: CSVTable) -> (customer: String?, title: String?) {
         (t.readableKey(CustomerColumn.customerID.rawValue), nil)
     }
@@ -153,7 +154,8 @@ struct CustomerRowParser: RowParser {
         case 11:
             reason = "document não é um CPF válido: os dígitos verificadores não conferem"
         case 14 where !CellText.isDigit(chars[12]) || !CellText.isDigit(chars[13]):
-            reason = "document não é um CNPJ válido: os dois últimos caracteres (dígitos verificadores) devem ser dígitos"
+            reason =
+                "document não é um CNPJ válido: os dois últimos caracteres (dígitos verificadores) devem ser dígitos"
         case 14 where allDigits && Set(chars).count == 1:
             reason = "document não é um CNPJ válido (todos os dígitos são iguais)"
         case 14:

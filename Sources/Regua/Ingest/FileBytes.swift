@@ -184,7 +184,8 @@ final class FileBuffer: Sendable {
             // as a fault each 64 KiB costs more on a virtual machine.
             _ = madvise(p, count, MADV_WILLNEED)
             _ = madvise(p, count, 22)  // MADV_POPULATE_READ (Linux 5.14); a failure changes nothing
-            memory = SharedBuffer(UnsafeBufferPointer(start: p.bindMemory(to: UInt8.self, capacity: count), count: count))
+            memory = SharedBuffer(
+                UnsafeBufferPointer(start: p.bindMemory(to: UInt8.self, capacity: count), count: count))
             storage = .file
             self.count = count
             origin = (path, state)

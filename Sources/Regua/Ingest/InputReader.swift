@@ -64,7 +64,8 @@ public enum InputReader {
         let early = Parallel.map(1 + (linksNow ? parts : 1)) { i -> EarlyWork in
             if i == 0 {
                 let firsts = customersRead.firstOccurrences()
-                return .customers(firsts, TitleRowParser.knownCustomers(customersRead, firstSightings: firsts, bits: bits))
+                return .customers(
+                    firsts, TitleRowParser.knownCustomers(customersRead, firstSightings: firsts, bits: bits))
             } else if linksNow {
                 return .links(TitleRowParser.linkPart(titlesRead, i - 1, of: parts, bits: bits))
             } else {
@@ -73,9 +74,12 @@ public enum InputReader {
         }
         customerRows = consume customersRead
         titleRows = consume titlesRead
-        guard case .customers(let firsts, let known) = early[0] else { preconditionFailure("job 0 checks the customers") }
+        guard case .customers(let firsts, let known) = early[0] else {
+            preconditionFailure("job 0 checks the customers")
+        }
         customerRows.refuseRepeatedKeys(
-            firstOccurrences: firsts, file: customersName, keyName: CustomerRowParser.keyName, ids: { ($0.id.raw, nil) })
+            firstOccurrences: firsts, file: customersName, keyName: CustomerRowParser.keyName, ids: { ($0.id.raw, nil) }
+        )
         var links: [KeyGroups] = early.dropFirst().compactMap {
             if case .links(let part) = $0 { part } else { nil }
         }

@@ -138,7 +138,8 @@ struct TitleRowParser: RowParser {
         let promise = try optionalDay(t, .promiseDate)
         if status == .promised, promise == nil {
             throw RowReject(
-                column: R.promiseDate.header, reason: "promise_date está vazio (é obrigatório quando o status é promised)")
+                column: R.promiseDate.header,
+                reason: "promise_date está vazio (é obrigatório quando o status é promised)")
         }
         var nosso: String?
         if let b = try t.cell(R.nossoNumero.rawValue) {

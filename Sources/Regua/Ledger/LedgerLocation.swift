@@ -89,7 +89,8 @@ public enum LedgerLocation: Sendable, Hashable, CustomStringConvertible {
             switch key.purpose {
             case .night, .prune: try RunLock(ledgerPath: path)
             // One deliver per folder at a time, whatever the night: `<ledger>.deliver[.shard-K-of-N].lock`.
-            case .deliver(let shard): try RunLock(ledgerPath: path + ".deliver" + (shard.map { "." + $0.folderName } ?? ""))
+            case .deliver(let shard):
+                try RunLock(ledgerPath: path + ".deliver" + (shard.map { "." + $0.folderName } ?? ""))
             }
         case .postgres(let url): try PostgresRunLock(url: url, key: key)
         }

@@ -82,7 +82,8 @@ extension SQLiteLedger {
         let filter = titles == nil ? "" : " WHERE title_id IN (SELECT value FROM json_each(?))"
         let rows = try Row.fetchCursor(
             db,
-            sql: "SELECT title_id, bureau_included_on, bureau_excluded_on, handed_off_on FROM title_escalation\(filter)",
+            sql:
+                "SELECT title_id, bureau_included_on, bureau_excluded_on, handed_off_on FROM title_escalation\(filter)",
             arguments: titles.map { [$0] } ?? [])
         let night = day.iso
         while let r = try rows.next() {

@@ -40,7 +40,8 @@ extension SQLiteLedger {
     static func unusableContacts(_ db: Database, before day: Day) throws -> [CustomerID: [UnusableContact]] {
         var out: [CustomerID: [UnusableContact]] = [:]
         for r in try Row.fetchAll(
-            db, sql: "SELECT customer_id, contact_kind, contact_hash, issue, since FROM unusable_contacts WHERE since <= ?",
+            db,
+            sql: "SELECT customer_id, contact_kind, contact_hash, issue, since FROM unusable_contacts WHERE since <= ?",
             arguments: [day.iso])
         {
             guard let kind = ContactKind(rawValue: r[1]), let issue = ContactIssue(rawValue: r[3]),
@@ -70,7 +71,8 @@ extension SQLiteLedger {
             out[customer] = marks.map { m in
                 var m = m
                 m.markedBy = ContactRules.markingEvent(
-                    kind: m.kind, events: events[customer.raw + "\u{0}" + m.kind.rawValue + "\u{0}" + m.valueHash] ?? [])
+                    kind: m.kind, events: events[customer.raw + "\u{0}" + m.kind.rawValue + "\u{0}" + m.valueHash] ?? []
+                )
                 return m
             }
         }
@@ -94,7 +96,8 @@ extension SQLiteLedger {
     public func recordFeedback(_ f: FeedbackRecord, since: Day) throws -> (fresh: Bool, marked: ContactIssue?) {
         try wrapDelivery {
             try dbQueue.write { db in
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM feedback_reports WHERE identity = ?", arguments: [f.identity])
+                if try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM feedback_reports WHERE identity = ?", arguments: [f.identity])
                     ?? false
                 {
                     return (false, nil)
@@ -111,12 +114,15 @@ extension SQLiteLedger {
                         INSERT INTO contact_events (report_identity, customer_id, contact_kind, contact_hash, kind, day, message_id)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: [f.identity, c.customerID.raw, c.kind.rawValue, c.hash, e.kind.rawValue, e.day.iso, f.messageID])
-                let already = try Bool.fetchOne(
-                    db,
-                    sql:
-                        "SELECT 1 FROM unusable_contacts WHERE customer_id = ? AND contact_kind = ? AND contact_hash = ?",
-                    arguments: [c.customerID.raw, c.kind.rawValue, c.hash]) ?? false
+                    arguments: [
+                        f.identity, c.customerID.raw, c.kind.rawValue, c.hash, e.kind.rawValue, e.day.iso, f.messageID,
+                    ])
+                let already =
+                    try Bool.fetchOne(
+                        db,
+                        sql:
+                            "SELECT 1 FROM unusable_contacts WHERE customer_id = ? AND contact_kind = ? AND contact_hash = ?",
+                        arguments: [c.customerID.raw, c.kind.rawValue, c.hash]) ?? false
                 if already { return (true, nil) }
                 let events = try Row.fetchAll(
                     db,
@@ -132,7 +138,8 @@ extension SQLiteLedger {
                     sql: """
                         INSERT INTO unusable_contacts (customer_id, contact_kind, contact_hash, issue, since, message_id)
                         VALUES (?, ?, ?, ?, ?, ?)
-                        """, arguments: [c.customerID.raw, c.kind.rawValue, c.hash, issue.rawValue, since.iso, f.messageID])
+                        """,
+                    arguments: [c.customerID.raw, c.kind.rawValue, c.hash, issue.rawValue, since.iso, f.messageID])
                 return (true, issue)
             }
         }

@@ -94,27 +94,31 @@ extension SQLiteLedger {
     public func claimShard(night: Day, shard: Shard, rulesHash: String) throws {
         let refusal: String? = try wrap {
             try dbQueue.write { db in
-                let unsharded = try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT count(*) FROM runs WHERE night = ? AND status != 'replaced'
-                        AND id NOT IN (SELECT run_id FROM shard_runs)
-                        """, arguments: [night.iso]) ?? 0
+                let unsharded =
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT count(*) FROM runs WHERE night = ? AND status != 'replaced'
+                            AND id NOT IN (SELECT run_id FROM shard_runs)
+                            """, arguments: [night.iso]) ?? 0
                 if unsharded > 0 {
                     return "night \(night.iso) was already run unsharded; a shard of it cannot be run"
                 }
                 for row in try Row.fetchAll(
-                    db, sql: "SELECT shard, shards, rules_hash FROM shard_claims WHERE night = ? ORDER BY shards, shard",
+                    db,
+                    sql: "SELECT shard, shards, rules_hash FROM shard_claims WHERE night = ? ORDER BY shards, shard",
                     arguments: [night.iso])
                 {
                     let k: Int = row["shard"]
                     let n: Int = row["shards"]
                     let hash: String = row["rules_hash"]
                     if n != shard.count {
-                        return "night \(night.iso) is already split in \(n) shards (shard \(k)/\(n) ran); shard \(shard) of \(shard.count) is refused: every shard of a night uses the same N"
+                        return
+                            "night \(night.iso) is already split in \(n) shards (shard \(k)/\(n) ran); shard \(shard) of \(shard.count) is refused: every shard of a night uses the same N"
                     }
                     if hash != rulesHash, k != shard.index {
-                        return "shard \(k)/\(n) of night \(night.iso) ran with another rule book (\(hash.prefix(12))); shard \(shard) is refused: every shard of a night uses the same rule book"
+                        return
+                            "shard \(k)/\(n) of night \(night.iso) ran with another rule book (\(hash.prefix(12))); shard \(shard) is refused: every shard of a night uses the same rule book"
                     }
                 }
                 try db.execute(
@@ -122,7 +126,9 @@ extension SQLiteLedger {
                         INSERT INTO shard_claims (night, shard, shards, rules_hash, claimed_at) VALUES (?, ?, ?, ?, ?)
                         ON CONFLICT (night, shards, shard) DO UPDATE SET rules_hash = excluded.rules_hash
                         """,
-                    arguments: [night.iso, shard.index, shard.count, rulesHash, ISO8601DateFormatter().string(from: Date())])
+                    arguments: [
+                        night.iso, shard.index, shard.count, rulesHash, ISO8601DateFormatter().string(from: Date()),
+                    ])
                 return nil
             }
         }
@@ -160,7 +166,8 @@ extension SQLiteLedger {
             try dbQueue.read { db in
                 if let day {
                     return try Self.nightRecord(
-                        db, sql: "WHERE status != 'replaced' AND night < ? \(Self.shardFilter(shard)) ORDER BY night DESC",
+                        db,
+                        sql: "WHERE status != 'replaced' AND night < ? \(Self.shardFilter(shard)) ORDER BY night DESC",
                         [day.iso])
                 }
                 return try Self.nightRecord(
@@ -198,14 +205,16 @@ extension SQLiteLedger {
                 let reserved =
                     try Int.fetchOne(
                         db,
-                        sql: "SELECT max(first_nsa + count - 1) FROM nsa_reservations WHERE bank_code = ? AND agreement = ?",
+                        sql:
+                            "SELECT max(first_nsa + count - 1) FROM nsa_reservations WHERE bank_code = ? AND agreement = ?",
                         arguments: [bankCode, agreement]) ?? 0
                 let first = max(recorded, reserved) + 1
                 try db.execute(
                     sql: """
                         INSERT INTO nsa_reservations (bank_code, agreement, first_nsa, count, night, shard, shards)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [bankCode, agreement, first, max(count, 1), night.iso, shard.index, shard.count])
+                        """,
+                    arguments: [bankCode, agreement, first, max(count, 1), night.iso, shard.index, shard.count])
                 return first
             }
         }
@@ -226,7 +235,8 @@ extension SQLiteLedger {
                         """, arguments: [limit])
                 {
                     let night: String = row["night"]
-                    byNight[night, default: NightStatus(night: Day(iso: night)!, unsharded: nil, shards: [])].unsharded =
+                    byNight[night, default: NightStatus(night: Day(iso: night)!, unsharded: nil, shards: [])]
+                        .unsharded =
                         NightRecord.Status(rawValue: row["status"])
                 }
                 for row in try Row.fetchAll(
@@ -242,7 +252,8 @@ extension SQLiteLedger {
                     let night: String = row["night"]
                     let record = ShardRecord(
                         night: Day(iso: night)!, shard: Shard(index: row["shard"], count: row["shards"])!,
-                        rulesHash: row["rules_hash"], status: (row["status"] as String?).flatMap(NightRecord.Status.init))
+                        rulesHash: row["rules_hash"],
+                        status: (row["status"] as String?).flatMap(NightRecord.Status.init))
                     byNight[night, default: NightStatus(night: record.night, unsharded: nil, shards: [])].shards.append(
                         record)
                 }
@@ -269,7 +280,8 @@ extension SQLiteLedger {
         defer { close(fd) }  // releases the flock
         while flock(fd, LOCK_EX) != 0 {
             guard errno == EINTR else {
-                throw LedgerError(path: path, message: "cannot lock \(path).open.lock: \(String(cString: strerror(errno)))")
+                throw LedgerError(
+                    path: path, message: "cannot lock \(path).open.lock: \(String(cString: strerror(errno)))")
             }
         }
         return try SQLiteLedger(path: path, busyTimeout: busyTimeout)

@@ -212,7 +212,8 @@ public final class SQLiteLedger: Ledger {  // every stored property is an immuta
                             instruction: (r[7] as String?).flatMap(RemittanceInstruction.init(rawValue:)),
                             reason: (r[8] as String?).flatMap(HoldReason.init(rawValue:)), messageID: r[9],
                             profile: r[10], bureau: (r[12] as String?).flatMap(BureauAction.init(rawValue:)),
-                            handoff: r[13]).withArms(r[11]))
+                            handoff: r[13]
+                        ).withArms(r[11]))
                 }
             }
         }
@@ -334,7 +335,9 @@ public final class SQLiteLedger: Ledger {  // every stored property is an immuta
             try dbQueue.write { db in
                 let titles = try String.fetchAll(
                     db, sql: CompactState.titlesOfRun, arguments: [runID, runID])
-                for table in ["actions", "remittance_files", "settlements", "return_files", "customer_contacts", "offers"] {
+                for table in [
+                    "actions", "remittance_files", "settlements", "return_files", "customer_contacts", "offers",
+                ] {
                     try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ?", arguments: [runID])
                 }
                 try db.execute(sql: "DELETE FROM return_events WHERE file_hash NOT IN (SELECT hash FROM return_files)")

@@ -78,7 +78,8 @@ enum ExplainAccount {
             if let p = t.promiseDate { return "promessa de pagamento até \(p.br); não é cobrado até lá" }
             return "promessa de pagamento; não é cobrado"
         case .open: return "nada em aberto (saldo zero); não é cobrado"
-        case .renegotiated: return "renegociado (fechado por um acordo); não é cobrado — as parcelas do acordo são títulos próprios"
+        case .renegotiated:
+            return "renegociado (fechado por um acordo); não é cobrado — as parcelas do acordo são títulos próprios"
         }
     }
 
@@ -109,7 +110,8 @@ enum ExplainAccount {
             guard let c else {
                 switch step?.action {
                 case .bureauInclude?:
-                    return "devido: o título é incluído no birô de crédito nesta noite (bureau/\(book.bureau?.name ?? "").csv)"
+                    return
+                        "devido: o título é incluído no birô de crédito nesta noite (bureau/\(book.bureau?.name ?? "").csv)"
                 case .handoff(let id)?: return "devido: o título é passado a \(id) nesta noite (handoff/\(id).csv)"
                 default: return "devido: vai ao banco no arquivo de remessa desta noite"
                 }
@@ -132,7 +134,8 @@ enum ExplainAccount {
             return "devido, mas retido: no_contact: " + problems.joined(separator: "; ")
                 + (fallback == nil ? " (o degrau não tem fallback)" : "")
         case .fallback(let from, let to, let issue):
-            return "o contato de \(HoldText.channelName(from)) está inutilizável (\(HoldText.issueName(issue))): sai por \(HoldText.channelName(to)) (fallback)"
+            return
+                "o contato de \(HoldText.channelName(from)) está inutilizável (\(HoldText.issueName(issue))): sai por \(HoldText.channelName(to)) (fallback)"
         case .backfill(let c, let m):
             return "recuperação (backfill): sai" + (c.map { " por \(HoldText.channelName($0))" } ?? "")
                 + (m.map { " na mensagem \($0)" } ?? "")
@@ -149,7 +152,9 @@ enum ExplainAccount {
             return
                 "o cliente já recebeu max_contacts_per_week (\(book.policy.maxContactsPerWeek.map(String.init) ?? "-")) mensagens em 7 dias"
         case .noBankData: return "o título não tem nosso_numero, e o banco precisa dele para a instrução"
-        case .customerHold: return "o cliente está com bloqueio (hold: \(e.customer?.hold ?? "")); nada sai além do que encerra uma cobrança"
+        case .customerHold:
+            return
+                "o cliente está com bloqueio (hold: \(e.customer?.hold ?? "")); nada sai além do que encerra uma cobrança"
         case .coveredByCredit: return "os créditos do cliente cobrem todo o saldo dos seus títulos"
         case .requirementNotMet:
             let s = step?.requires.map { "'\($0.step)' enviado há pelo menos \($0.days) dias" } ?? "o degrau exigido"
@@ -160,7 +165,9 @@ enum ExplainAccount {
             guard case .message(let channel, _, let fallback)? = step?.action, let c = e.customer else {
                 return r == .optOut ? "o cliente recusou o canal (opt_out)" : "falta o contato do canal (no_contact)"
             }
-            let reasons = ([channel] + (fallback.map { [$0] } ?? [])).map { HoldText.contactProblem($0, c, asOf: e.night) }
+            let reasons = ([channel] + (fallback.map { [$0] } ?? [])).map {
+                HoldText.contactProblem($0, c, asOf: e.night)
+            }
             return (r == .optOut ? "opt_out: " : "no_contact: ") + reasons.joined(separator: "; ")
         }
     }

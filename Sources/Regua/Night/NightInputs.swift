@@ -40,7 +40,8 @@ struct NightInputs {
             // Both files may share a name in different folders; then the rejects are one list.
             if i == 1, name == (files[0].path as NSString).lastPathComponent { continue }
             let rejected = inputs.rejects.reduce(0) { $0 + ($1.file == name ? 1 : 0) }
-            let accepted = i == 0 && name == (files[1].path as NSString).lastPathComponent
+            let accepted =
+                i == 0 && name == (files[1].path as NSString).lastPathComponent
                 ? files[0].accepted + files[1].accepted : f.accepted
             let rows = accepted + rejected
             guard rows > 0, Int64(rejected) * 100_000_000 > limit.micros * Int64(rows) else { continue }
@@ -237,7 +238,8 @@ struct NightInputs {
             out.allHashes.append(hash)
             let key = shard.map { hash + ":" + $0.folderName } ?? hash
             if shard != nil, let night = try ledger.returnFileNight(hash: hash) {
-                out.notes.append("return file \(path) was read whole by the unsharded night \(night.iso); it changes nothing")
+                out.notes.append(
+                    "return file \(path) was read whole by the unsharded night \(night.iso); it changes nothing")
                 out.alreadyRead.append((path as NSString).lastPathComponent)
                 continue
             }

@@ -16,7 +16,8 @@ extension NightOutputs {
             summary.handoffs = book.handoffs.map { h in
                 let mine = d.handoffs.filter { $0.handoff == h.id }
                 return .init(
-                    handoff: h.id, titles: mine.count, outstanding: mine.reduce(Money.zero) { $0 + $1.title.outstanding }.plain)
+                    handoff: h.id, titles: mine.count,
+                    outstanding: mine.reduce(Money.zero) { $0 + $1.title.outstanding }.plain)
             }
         }
         return summary

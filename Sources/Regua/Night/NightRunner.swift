@@ -112,7 +112,8 @@ public struct NightRunner {
         } else if try ledger.nightIsSharded(asOf) {
             throw ReguaError(
                 .refused,
-                "night \(asOf.iso) is run in shards (out/\(asOf.iso)/shard-K-of-N/); an unsharded run of it is refused; nothing was done")
+                "night \(asOf.iso) is run in shards (out/\(asOf.iso)/shard-K-of-N/); an unsharded run of it is refused; nothing was done"
+            )
         }
 
         var replaces: Int64?
@@ -125,9 +126,10 @@ public struct NightRunner {
             )
         }
         // A night too far after the last one loses the steps of the nights between (SPEC §5).
-        let gap = try (shard.map { try ledger.lastNight(shard: $0, before: asOf) } ?? ledger.lastNight(before: asOf)).flatMap {
-            NightGap(after: $0.night, night: asOf, catchUpDays: book.policy.catchUpDays)
-        }
+        let gap = try (shard.map { try ledger.lastNight(shard: $0, before: asOf) } ?? ledger.lastNight(before: asOf))
+            .flatMap {
+                NightGap(after: $0.night, night: asOf, catchUpDays: book.policy.catchUpDays)
+            }
         let refuseGap = {
             guard let gap, !options.acceptGap else { return }
             throw ReguaError(.refused, Self.gapMessage(gap, night: asOf, catchUpDays: book.policy.catchUpDays))
@@ -208,7 +210,9 @@ public struct NightRunner {
                 )
             }
             forcedOverMax = max
-            if rebuildOf == nil { logger.warning("--force: sending \(decision.messages.count) messages, over policy.max_messages \(max)") }
+            if rebuildOf == nil {
+                logger.warning("--force: sending \(decision.messages.count) messages, over policy.max_messages \(max)")
+            }
         }
 
         // 6 (before 5, because the files carry them). NSAs: a rebuilt night reuses its own.
@@ -289,9 +293,9 @@ public struct NightRunner {
             if shard != nil {
                 shardCommit = night  // committed after the flush: the shards share the ledger's write lock
             } else {
-            committing = BackgroundJob("regua ledger") { [night] in
-                Result { try ledger.commit(night, before: gate.waitUntilOpen) }
-            }
+                committing = BackgroundJob("regua ledger") { [night] in
+                    Result { try ledger.commit(night, before: gate.waitUntilOpen) }
+                }
             }
         }
         do {
@@ -360,7 +364,9 @@ public struct NightRunner {
     /// Why a night after a gap is refused, naming the nights whose steps would be lost and
     /// what the operator can do instead.
     static func gapMessage(_ gap: NightGap, night: Day, catchUpDays: Int) -> String {
-        let nights = gap.count == 1 ? "night \(gap.firstLost.iso)" : "the \(gap.count) nights \(gap.firstLost.iso) to \(gap.lastLost.iso)"
+        let nights =
+            gap.count == 1
+            ? "night \(gap.firstLost.iso)" : "the \(gap.count) nights \(gap.firstLost.iso) to \(gap.lastLost.iso)"
         return """
             night \(night.iso) is \(night.days(since: gap.lastNight)) days after the last recorded night \
             \(gap.lastNight.iso), more than catch_up_days (\(catchUpDays)) + 1: the steps due on \(nights) \
@@ -439,7 +445,9 @@ final class CommitGate: Sendable {
     /// Waits for ``open(remittanceFiles:)`` or ``close()``; throws after ``close()``.
     func waitUntilOpen() throws -> [RemittanceFileRecord] {
         signal.wait()
-        guard let files = files.value else { throw ReguaError(.io, "the night's files could not be written; nothing recorded") }
+        guard let files = files.value else {
+            throw ReguaError(.io, "the night's files could not be written; nothing recorded")
+        }
         return files
     }
 }

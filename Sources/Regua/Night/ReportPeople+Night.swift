@@ -70,7 +70,8 @@ extension ReportPeople {
                 reject: r, customerID: id, customerName: row?["name"] ?? id.flatMap { names[$0] },
                 titleID: row?["title_id"].flatMap { $0.isEmpty ? nil : $0 })
         }
-        var people = ReportPeople(rejects: rejects, rejectsTotal: inputs.rejects.count, held: held, heldTotal: sorted.count)
+        var people = ReportPeople(
+            rejects: rejects, rejectsTotal: inputs.rejects.count, held: held, heldTotal: sorted.count)
         people.worklist = Array(worklist.prefix(limit))
         people.worklistTotal = worklist.count
         return people

@@ -64,7 +64,8 @@ public enum RuleCheck {
                 // Meta's template, filled with the sample message's values as a night fills it.
                 let sample = TemplateSet.sampleMessage(book: book, channel: .whatsapp, step: step)
                 let night = TemplateNight(company: book.company, asOf: TemplateSet.sampleAsOf, policy: book.policy)
-                var m = WhatsAppMessage(message: sample, template: t, scope: MessageScope(message: sample, night: night))
+                var m = WhatsAppMessage(
+                    message: sample, template: t, scope: MessageScope(message: sample, night: night))
                 m.messageID = "PREVIEW-\(step.id)"
                 m.bizOpaqueCallbackData = m.messageID
                 if let bytes = try? WhatsAppMessage.jsonl([m]) {

@@ -195,7 +195,8 @@ public enum RuleDiff {
                 let key = TitleKey(customer: a.customerID, title: a.titleID)
                 switch a.kind {
                 case .sent:
-                    let channel = a.channel?.rawValue ?? (a.handoff != nil ? "handoff" : a.bureau != nil ? "bureau" : "bank")
+                    let channel =
+                        a.channel?.rawValue ?? (a.handoff != nil ? "handoff" : a.bureau != nil ? "bureau" : "bank")
                     outcomes[key] = .sent(step: a.stepID, channel: channel)
                 case .held: outcomes[key] = .held(step: a.stepID, reason: a.reason ?? .noContact)
                 case .superseded: break

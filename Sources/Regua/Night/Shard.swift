@@ -19,7 +19,8 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// Parses `K/N` as given to `--shard`, or nil when it is not two numbers with 0 ≤ K < N.
     public init?(parsing text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+        guard parts.count == 2,
+            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
             let k = Int(parts[0]), let n = Int(parts[1])
         else { return nil }
         self.init(index: k, count: n)

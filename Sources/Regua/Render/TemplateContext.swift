@@ -54,37 +54,38 @@ public enum TemplateContext {
     // MARK: - Schema
 
     /// The top-level schema; ``make(message:company:asOf:policy:)`` produces exactly these names.
-    static let entries: [(String, VariableKind)] = [
-        ("customer.name", .text), ("customer.first_name", .text), ("customer.document_masked", .text),
-        ("customer.greeting", .text), ("customer.name_no_period", .text), ("customer.first_name_no_period", .text),
-        ("customer.email", .text), ("customer.phone", .text),
-        ("customer.address_lines", .texts),
-        ("customer.street", .text), ("customer.number", .text), ("customer.complement", .text),
-        ("customer.district", .text), ("customer.city", .text), ("customer.state", .text), ("customer.zip", .text),
-        ("company.name", .text), ("company.document", .text), ("company.email", .text), ("company.phone", .text),
-        ("company.pix_key", .text), ("company.city", .text), ("company.address", .text),
-        ("step.id", .text), ("step.offset", .number), ("step.channel", .text),
-        ("policy.late_fee_percent_br", .text), ("policy.interest_percent_month_br", .text),
-        ("as_of", .text), ("as_of_br", .text), ("as_of_long", .text),
-        ("titles", .records(Dictionary(uniqueKeysWithValues: titleEntries))),
-        ("overdue_titles", .records(Dictionary(uniqueKeysWithValues: titleEntries))),
-        ("upcoming_titles", .records(Dictionary(uniqueKeysWithValues: titleEntries))),
-        ("has_overdue", .flag), ("has_upcoming", .flag),
-    ] + totalsEntries("totals") + [
-        ("totals.credits", .text), ("totals.credits_br", .text), ("totals.has_credits", .flag),
-        ("totals.net_amount", .text), ("totals.net_amount_br", .text),
-    ] + totalsEntries("totals_overdue") + totalsEntries("totals_upcoming") + [
-        ("pix.copia_e_cola", .text), ("pix.txid", .text), ("pix.qr_src", .text),
-        ("pix.amount", .text), ("pix.amount_br", .text), ("has_pix", .flag),
-        ("message_id", .text),
-        ("payment_url", .text), ("has_payment_url", .flag),
-        ("has_offer", .flag),
-        ("offer.cash_amount", .text), ("offer.cash_amount_br", .text),
-        ("offer.savings", .text), ("offer.savings_br", .text),
-        ("offer.valid_until", .text), ("offer.valid_until_br", .text),
-        ("offer.has_installments", .flag),
-        ("offer.installments", .records(Dictionary(uniqueKeysWithValues: installmentEntries))),
-    ]
+    static let entries: [(String, VariableKind)] =
+        [
+            ("customer.name", .text), ("customer.first_name", .text), ("customer.document_masked", .text),
+            ("customer.greeting", .text), ("customer.name_no_period", .text), ("customer.first_name_no_period", .text),
+            ("customer.email", .text), ("customer.phone", .text),
+            ("customer.address_lines", .texts),
+            ("customer.street", .text), ("customer.number", .text), ("customer.complement", .text),
+            ("customer.district", .text), ("customer.city", .text), ("customer.state", .text), ("customer.zip", .text),
+            ("company.name", .text), ("company.document", .text), ("company.email", .text), ("company.phone", .text),
+            ("company.pix_key", .text), ("company.city", .text), ("company.address", .text),
+            ("step.id", .text), ("step.offset", .number), ("step.channel", .text),
+            ("policy.late_fee_percent_br", .text), ("policy.interest_percent_month_br", .text),
+            ("as_of", .text), ("as_of_br", .text), ("as_of_long", .text),
+            ("titles", .records(Dictionary(uniqueKeysWithValues: titleEntries))),
+            ("overdue_titles", .records(Dictionary(uniqueKeysWithValues: titleEntries))),
+            ("upcoming_titles", .records(Dictionary(uniqueKeysWithValues: titleEntries))),
+            ("has_overdue", .flag), ("has_upcoming", .flag),
+        ] + totalsEntries("totals") + [
+            ("totals.credits", .text), ("totals.credits_br", .text), ("totals.has_credits", .flag),
+            ("totals.net_amount", .text), ("totals.net_amount_br", .text),
+        ] + totalsEntries("totals_overdue") + totalsEntries("totals_upcoming") + [
+            ("pix.copia_e_cola", .text), ("pix.txid", .text), ("pix.qr_src", .text),
+            ("pix.amount", .text), ("pix.amount_br", .text), ("has_pix", .flag),
+            ("message_id", .text),
+            ("payment_url", .text), ("has_payment_url", .flag),
+            ("has_offer", .flag),
+            ("offer.cash_amount", .text), ("offer.cash_amount_br", .text),
+            ("offer.savings", .text), ("offer.savings_br", .text),
+            ("offer.valid_until", .text), ("offer.valid_until_br", .text),
+            ("offer.has_installments", .flag),
+            ("offer.installments", .records(Dictionary(uniqueKeysWithValues: installmentEntries))),
+        ]
 
     /// The schema of one element of `offer.installments`.
     static let installmentEntries: [(String, VariableKind)] = [

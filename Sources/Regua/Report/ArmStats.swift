@@ -62,7 +62,9 @@ public struct ArmStats: Codable, Sendable, Equatable {
                 let (within, recovered) = EffectivenessStats.paidWithin(windows, reached: first, payments: payments)
                 let n = Double(max(first.count, 1))
                 let perMessage =
-                    messages.isEmpty ? Money.zero : Money(cents: (2 * recovered.cents + Int64(messages.count)) / (2 * Int64(messages.count)))
+                    messages.isEmpty
+                    ? Money.zero
+                    : Money(cents: (2 * recovered.cents + Int64(messages.count)) / (2 * Int64(messages.count)))
                 out.append(
                     ArmStats(
                         experiment: e, arm: arm.rawValue, customers: customers.count, titlesReached: first.count,
@@ -107,6 +109,7 @@ public struct OfferStats: Codable, Sendable, Equatable {
                 cashPaid += r.offer.cashAmount
             }
         }
-        return OfferStats(made: offers.count, paidByDeadline: paid, cashOffered: offered.plain, cashPaid: cashPaid.plain)
+        return OfferStats(
+            made: offers.count, paidByDeadline: paid, cashOffered: offered.plain, cashPaid: cashPaid.plain)
     }
 }

@@ -37,14 +37,16 @@ extension ReportHTML {
         for r in people.worklist {
             h +=
                 "<tr><td><code>" + escape(r.customerID.raw, limit: 60) + "</code></td><td>" + escape(r.name, limit: 120)
-                + "</td><td>" + escape(worklistLabel(r.issue)) + "</td><td class=\"wrap\">" + escape(r.detail, limit: 600)
+                + "</td><td>" + escape(worklistLabel(r.issue)) + "</td><td class=\"wrap\">"
+                + escape(r.detail, limit: 600)
                 + "</td><td>" + escape(r.stepsHeld.joined(separator: ", "), limit: 200) + "</td><td class=\"n\">"
                 + escape(r.outstanding.br) + "</td></tr>\n"
         }
         h += "</tbody>\n</table>\n"
         if people.worklistTotal > people.worklist.count {
             h +=
-                "<p class=\"muted\">e mais " + count(people.worklistTotal - people.worklist.count, "pendência", "pendências")
+                "<p class=\"muted\">e mais "
+                + count(people.worklistTotal - people.worklist.count, "pendência", "pendências")
                 + " em worklist.csv</p>\n"
         }
         return h + "</section>\n"

@@ -32,7 +32,8 @@ extension RuleBookChecker {
         guard let f = fields(node, of: "bureau", known: ["name"]) else { return nil }
         guard
             let name = require(f, "name").flatMap({
-                self.name($0, "name", allowed: RuleByte.isTemplateName, described: "lower-case letters, digits, '_' and '-'")
+                self.name(
+                    $0, "name", allowed: RuleByte.isTemplateName, described: "lower-case letters, digits, '_' and '-'")
             })
         else { return nil }
         return BureauConfig(name: name)
@@ -49,7 +50,9 @@ extension RuleBookChecker {
                 name($0, "id", allowed: RuleByte.isTemplateName, described: "lower-case letters, digits, '_' and '-'")
             }
             let label = require(f, "name").flatMap { text($0, "name") }
-            let kind = require(f, "kind").flatMap { choice($0, "kind", Handoff.Kind.allCases.map { ($0.rawValue, $0) }) }
+            let kind = require(f, "kind").flatMap {
+                choice($0, "kind", Handoff.Kind.allCases.map { ($0.rawValue, $0) })
+            }
             guard let id, let label, let kind, let idNode else { continue }
             if out.contains(where: { $0.id == id }) {
                 error(idNode, "o destino de hand-off '\(id)' já foi definido em 'handoffs'")

@@ -60,7 +60,10 @@ extension RuleBookChecker {
             }
             let percent = require(f, "challenger_percent").flatMap { n -> Int? in
                 guard let v = n.scalar.flatMap({ Int($0) }), (0...100).contains(v) else {
-                    error(n, "'challenger_percent' é um número inteiro de 0 a 100 (a parte dos clientes no braço challenger)")
+                    error(
+                        n,
+                        "'challenger_percent' é um número inteiro de 0 a 100 (a parte dos clientes no braço challenger)"
+                    )
                     return nil
                 }
                 return v

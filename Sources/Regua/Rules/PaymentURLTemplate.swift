@@ -30,7 +30,9 @@ public struct PaymentURLTemplate: Sendable, Hashable {
     public init(parsing text: String) throws(Problem) {
         let scalars = Array(text.unicodeScalars)
         guard text.hasPrefix("https://") else {
-            throw Problem(offset: 0, message: "'payment_url' deve começar com https:// (um link de pagamento sem criptografia não é aceito)")
+            throw Problem(
+                offset: 0,
+                message: "'payment_url' deve começar com https:// (um link de pagamento sem criptografia não é aceito)")
         }
         // The host ends at the first "/", "?" or "#" after "https://".
         let hostStart = 8
@@ -60,10 +62,13 @@ public struct PaymentURLTemplate: Sendable, Hashable {
                 default:
                     throw Problem(
                         offset: i,
-                        message: "marcador desconhecido '{\(YAMLNode.excerpt(name))}' em 'payment_url'; use {message_id}, {customer_id} ou {txid}")
+                        message:
+                            "marcador desconhecido '{\(YAMLNode.excerpt(name))}' em 'payment_url'; use {message_id}, {customer_id} ou {txid}"
+                    )
                 }
                 guard i >= hostEnd else {
-                    throw Problem(offset: i, message: "um marcador não pode fazer parte do nome do servidor em 'payment_url'")
+                    throw Problem(
+                        offset: i, message: "um marcador não pode fazer parte do nome do servidor em 'payment_url'")
                 }
                 if !literal.isEmpty { pieces.append(.literal(literal)) }
                 literal = ""
@@ -75,12 +80,16 @@ public struct PaymentURLTemplate: Sendable, Hashable {
                 let shown = c.value < 0x20 || c.value == 0x7F ? "um caractere de controle" : "'\(Character(c))'"
                 throw Problem(
                     offset: i,
-                    message: "caractere não permitido em 'payment_url': \(shown); um endereço seguro usa só letras e dígitos ASCII e - . _ ~ : / ? # [ ] @ ! $ & ( ) * + , ; = %")
+                    message:
+                        "caractere não permitido em 'payment_url': \(shown); um endereço seguro usa só letras e dígitos ASCII e - . _ ~ : / ? # [ ] @ ! $ & ( ) * + , ; = %"
+                )
             }
             if c == "%" {
                 let hex = scalars.dropFirst(i + 1).prefix(2)
                 guard hex.count == 2, hex.allSatisfy({ $0.properties.isASCIIHexDigit }) else {
-                    throw Problem(offset: i, message: "'%' em 'payment_url' deve vir seguido de dois dígitos hexadecimais (%20, %2F…)")
+                    throw Problem(
+                        offset: i,
+                        message: "'%' em 'payment_url' deve vir seguido de dois dígitos hexadecimais (%20, %2F…)")
                 }
             }
             literal.unicodeScalars.append(c)
@@ -118,7 +127,8 @@ public struct PaymentURLTemplate: Sendable, Hashable {
         let hex = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
         for b in s.utf8 {
-            if ASCIIBytes.isAlphanumeric(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") || b == UInt8(ascii: "_")
+            if ASCIIBytes.isAlphanumeric(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
+                || b == UInt8(ascii: "_")
                 || b == UInt8(ascii: "~")
             {
                 out.append(b)

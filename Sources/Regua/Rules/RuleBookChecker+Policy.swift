@@ -68,12 +68,17 @@ extension RuleBookChecker {
             }
         }
         if let n = f["max_messages"], let v = int(n, "max_messages", in: 1...100_000_000) { p.maxMessages = v }
-        if let n = f["call_hours"], let h = fields(n, of: "policy.call_hours", known: ["weekdays", "saturday", "sunday"]) {
+        if let n = f["call_hours"],
+            let h = fields(n, of: "policy.call_hours", known: ["weekdays", "saturday", "sunday"])
+        {
             var hours = CallHours()
             for key in ["weekdays", "saturday", "sunday"] {
                 guard let node = h[key], let t = text(node, key) else { continue }
                 guard let w = CallWindow(text: t) else {
-                    error(node, "'\(key)' em call_hours deve ser um horário como \"08:00-20:00\" (início antes do fim), não '\(YAMLNode.excerpt(t))'")
+                    error(
+                        node,
+                        "'\(key)' em call_hours deve ser um horário como \"08:00-20:00\" (início antes do fim), não '\(YAMLNode.excerpt(t))'"
+                    )
                     continue
                 }
                 switch key {

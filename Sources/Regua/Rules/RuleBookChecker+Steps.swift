@@ -73,11 +73,15 @@ extension RuleBookChecker {
                 guard let terms = offer(node) else { continue }
                 step.offer = terms
             }
-            if case .message(let channel, _, let fallback) = step.action, channel == .whatsapp || fallback == .whatsapp {
+            if case .message(let channel, _, let fallback) = step.action, channel == .whatsapp || fallback == .whatsapp
+            {
                 guard let t = whatsappTemplate(f, step: id) else { continue }
                 step.whatsapp = t
             } else if let key = ["whatsapp_template", "parameters"].first(where: { f[$0] != nil }), let node = f[key] {
-                error(node, "'\(key)' vai num degrau que fala por WhatsApp (channel ou fallback: whatsapp); o degrau '\(id)' não fala")
+                error(
+                    node,
+                    "'\(key)' vai num degrau que fala por WhatsApp (channel ou fallback: whatsapp); o degrau '\(id)' não fala"
+                )
                 continue
             }
             if let r = step.requires, let node = f["requires"] { requiresNodes[out.count] = (r, node) }
@@ -92,7 +96,8 @@ extension RuleBookChecker {
     private func whatsappTemplate(_ f: RuleFields, step: String) -> WhatsAppTemplate? {
         guard let nameNode = f["whatsapp_template"] else {
             error(
-                f.node, "o degrau '\(step)' fala por WhatsApp e precisa de 'whatsapp_template' (o nome do modelo aprovado na Meta)",
+                f.node,
+                "o degrau '\(step)' fala por WhatsApp e precisa de 'whatsapp_template' (o nome do modelo aprovado na Meta)",
                 hint: "whatsapp_template: cobranca_atraso, parameters: [customer.first_name, totals.updated_amount_br]")
             return nil
         }
@@ -101,7 +106,8 @@ extension RuleBookChecker {
         if !WhatsAppTemplate.isValidName(name) {
             error(
                 nameNode,
-                "'whatsapp_template' deve ser o nome do modelo na Meta: letras minúsculas, dígitos e '_', não '\(YAMLNode.excerpt(name))'")
+                "'whatsapp_template' deve ser o nome do modelo na Meta: letras minúsculas, dígitos e '_', não '\(YAMLNode.excerpt(name))'"
+            )
             ok = false
         }
         var parameters: [String] = []
@@ -125,7 +131,9 @@ extension RuleBookChecker {
     }
 
     /// Keys of `offer` and of its `installments`.
-    static let offerKeys = ["discount_percent", "waive_fee_percent", "waive_interest_percent", "valid_days", "installments"]
+    static let offerKeys = [
+        "discount_percent", "waive_fee_percent", "waive_interest_percent", "valid_days", "installments",
+    ]
     static let installmentKeys = ["max", "min_amount", "interest_percent_month"]
 
     /// `offer`: a settlement the message carries (SPEC §3 Offers).
@@ -153,7 +161,10 @@ extension RuleBookChecker {
             guard let i = fields(n, of: "offer.installments", known: Self.installmentKeys) else { return nil }
             let max = require(i, "max").flatMap { int($0, "max", in: 1...120) }
             if let max, max < 2, let m = i["max"] {
-                error(m, "'installments.max' de \(max) não oferece parcela nenhuma (as parcelas vão de 2 até max); use 2 ou mais, ou tire 'installments'")
+                error(
+                    m,
+                    "'installments.max' de \(max) não oferece parcela nenhuma (as parcelas vão de 2 até max); use 2 ou mais, ou tire 'installments'"
+                )
                 ok = false
             }
             var minimum = Money.zero
@@ -161,11 +172,15 @@ extension RuleBookChecker {
                 if let v = Money(decimal: t), v.cents > 0 {
                     minimum = v
                 } else {
-                    error(m, "'min_amount' deve ser um valor em reais maior que zero, como 50.00, não '\(YAMLNode.excerpt(t))'")
+                    error(
+                        m,
+                        "'min_amount' deve ser um valor em reais maior que zero, como 50.00, não '\(YAMLNode.excerpt(t))'"
+                    )
                     ok = false
                 }
             }
-            let rate = i["interest_percent_month"].flatMap { percent($0, "interest_percent_month") } ?? Percent(micros: 0)
+            let rate =
+                i["interest_percent_month"].flatMap { percent($0, "interest_percent_month") } ?? Percent(micros: 0)
             if let max { plans = .init(max: max, minAmount: minimum, interestPercentMonth: rate) } else { ok = false }
         }
         guard ok, let valid else { return nil }
@@ -190,7 +205,8 @@ extension RuleBookChecker {
             let step = steps[i]
             guard let target = steps.first(where: { $0.id == r.step }) else {
                 error(
-                    node, "'requires' de '\(step.id)' cita o degrau '\(YAMLNode.excerpt(r.step))', que não existe nesta régua",
+                    node,
+                    "'requires' de '\(step.id)' cita o degrau '\(YAMLNode.excerpt(r.step))', que não existe nesta régua",
                     hint: KeySuggestion.hint(for: r.step, in: steps.map(\.id)))
                 continue
             }
@@ -213,14 +229,18 @@ extension RuleBookChecker {
         if kinds.count > 1, let node = f[kinds[1]] {
             error(
                 node,
-                "o degrau '\(step)' tem ao mesmo tempo \(kinds.map { "'\($0)'" }.joined(separator: " e ")); um degrau faz uma coisa só: separe em degraus")
+                "o degrau '\(step)' tem ao mesmo tempo \(kinds.map { "'\($0)'" }.joined(separator: " e ")); um degrau faz uma coisa só: separe em degraus"
+            )
             return nil
         }
         if let node = f["bureau"] {
             guard choice(node, "bureau", [("include", ())]) != nil else { return nil }
             if !context.hasBureau {
                 if context.complete {
-                    error(node, "o degrau '\(step)' inclui no birô de crédito, mas a régua não tem a seção 'bureau' (bureau: { name: serasa })")
+                    error(
+                        node,
+                        "o degrau '\(step)' inclui no birô de crédito, mas a régua não tem a seção 'bureau' (bureau: { name: serasa })"
+                    )
                 }
                 return nil
             }
@@ -283,7 +303,9 @@ extension RuleBookChecker {
             whatsappOnly
             ? ""
             : templateNode.flatMap {
-                name($0, "template", allowed: RuleByte.isTemplateName, described: "letras minúsculas, dígitos, '_' e '-'")
+                name(
+                    $0, "template", allowed: RuleByte.isTemplateName, described: "letras minúsculas, dígitos, '_' e '-'"
+                )
             }
         var fallback: Channel?
         if let node = f["fallback"] {

@@ -15,7 +15,8 @@ struct QRCodeTests {
         bits.append(8, count: 10)
         for (value, width) in [(12, 10), (345, 10), (67, 7)] { bits.append(value, count: width) }
         let data = QRCode.padded(bits, version: 1)
-        #expect(data == [0x10, 0x20, 0x0C, 0x56, 0x61, 0x80, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11])
+        #expect(
+            data == [0x10, 0x20, 0x0C, 0x56, 0x61, 0x80, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11])
         let all = QRTables.codewords(version: 1, data: data)
         #expect(Array(all.suffix(10)) == [0xA5, 0x24, 0xD4, 0xC1, 0xED, 0x36, 0xC7, 0x87, 0x2C, 0x55])
         // The numeric-mode symbol built by the type itself carries the same codewords.
@@ -122,7 +123,8 @@ struct QRCodeTests {
         let merchant = PixBRCode.Merchant(
             key: "cobranca@exemplo.com.br", name: "Exemplo Comércio Ltda", city: "São Paulo")
         let uuidKey = PixBRCode.Merchant(
-            key: "123e4567-e89b-12d3-a456-426614174000", name: "Conceição & Filhos Comércio de Peças", city: "Ribeirão Preto")
+            key: "123e4567-e89b-12d3-a456-426614174000", name: "Conceição & Filhos Comércio de Peças",
+            city: "Ribeirão Preto")
         var codes: [String] = []
         for cents in [1, 99, 15_000, 123_456, 99_999_999_99] {
             codes.append(merchant.payload(amount: Money(cents: Int64(cents)), txid: "R20261123ab12cd34ef56ab78"))
@@ -260,7 +262,9 @@ extension QRCodeTests {
         let degrees = Array(Set(QRTables.ecPerBlock.dropFirst())).sorted()
         for n in 0..<2000 {
             let generator = ReedSolomon.generator(degree: degrees[n % degrees.count])
-            let block = (0..<(1 + Int(rng.next() % 140))).map { _ in UInt8(truncatingIfNeeded: rng.next() % (n % 4 == 0 ? 3 : 256)) }
+            let block = (0..<(1 + Int(rng.next() % 140))).map { _ in
+                UInt8(truncatingIfNeeded: rng.next() % (n % 4 == 0 ? 3 : 256))
+            }
             #expect(
                 ReedSolomon.remainder(block[...], generator: generator)
                     == ReedSolomon.remainderByDivision(block[...], generator: generator), "block \(n)")

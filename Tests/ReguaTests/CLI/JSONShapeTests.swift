@@ -60,7 +60,10 @@ import Testing
         outputs.append(("check", try Self.json(w, ["check", "--json"])))
         outputs.append(("explain", try Self.json(w, ["explain", "C005", "--json"] + night)))
         outputs.append(
-            ("simulate", try Self.json(w, ["simulate", "--from", "2026-11-23", "--to", "2026-11-26", "--show-held", "--json"])))
+            (
+                "simulate",
+                try Self.json(w, ["simulate", "--from", "2026-11-23", "--to", "2026-11-26", "--show-held", "--json"])
+            ))
         outputs.append(("diff-rules", try Self.json(w, ["diff-rules", "rules", "rules", "--json"] + night)))
         outputs.append(("stats", try Self.json(w, ["stats", "--json"])))
         outputs.append(("status", try Self.json(w, ["status", "--json"])))
@@ -75,7 +78,8 @@ import Testing
             Self.keys(value, into: &found)
             #expect(!found.isEmpty, "\(command) printed no keys")
             for k in found.sorted() {
-                #expect(words.contains(k), "\(command) --json prints '\(k)', which the README's JSON shapes do not name")
+                #expect(
+                    words.contains(k), "\(command) --json prints '\(k)', which the README's JSON shapes do not name")
             }
         }
     }
@@ -84,7 +88,8 @@ import Testing
         // JSONEncoder's convertToSnakeCase turns `titleIDs` into `title_i_ds`: the coding keys
         // of a shape with such a name must spell it.
         let line = Simulation.Line(
-            night: "2026-11-23", customerID: "C1", channel: "sms", step: "s", titleIDs: ["T1"], held: nil, recorded: nil)
+            night: "2026-11-23", customerID: "C1", channel: "sms", step: "s", titleIDs: ["T1"], held: nil, recorded: nil
+        )
         let e = JSONEncoder()
         e.keyEncodingStrategy = .convertToSnakeCase
         let text = String(decoding: try e.encode(line), as: UTF8.self)

@@ -53,7 +53,9 @@ import Testing
 
     @Test func callsCountTowardsTheWeeklyCap() {
         var h = LedgerHistory()
-        h.recentMessages[CustomerID("c1")] = [Day(iso: "2026-11-18")!, Day(iso: "2026-11-19")!, Day(iso: "2026-11-20")!]
+        h.recentMessages[CustomerID("c1")] = [
+            Day(iso: "2026-11-18")!, Day(iso: "2026-11-19")!, Day(iso: "2026-11-20")!,
+        ]
         let t = F.title("t1", "c1", due: "2026-11-13")
         let d = F.decide([F.customer("c1")], [t], asOf: "2026-11-23", book: Self.book(hours: Self.hours), history: h)
         #expect(d.action("t1", "ligacao_d10")?.reason == .contactCap)
@@ -74,10 +76,13 @@ import Testing
             of: "    channel: sms\n    template: atraso_sms\n    except_profiles: [key_account]\n",
             with: "    channel: call\n    template: roteiro\n    except_profiles: [key_account]\n")
         try text.write(toFile: ladder, atomically: true, encoding: .utf8)
-        try "Bom dia, {{customer.name}}.\nLigamos da {{company.name}} sobre {{totals.count}} título(s), total {{totals.updated_amount_br}}.\n"
+        try
+            "Bom dia, {{customer.name}}.\nLigamos da {{company.name}} sobre {{totals.count}} título(s), total {{totals.updated_amount_br}}.\n"
             .write(toFile: ws.root + "/rules/templates/roteiro.call.mustache", atomically: true, encoding: .utf8)
         // The shipped policy has call_hours: weekdays 08:00-20:00, Saturday 09:00-14:00.
-        #expect(try String(contentsOfFile: ws.root + "/rules/00-empresa.yaml", encoding: .utf8).contains("weekdays: \"08:00-20:00\""))
+        #expect(
+            try String(contentsOfFile: ws.root + "/rules/00-empresa.yaml", encoding: .utf8).contains(
+                "weekdays: \"08:00-20:00\""))
         let r = try ws.run("2026-11-23")
         let rows = try EscalationNightTests.pythonCSV(r.folder! + "/calls.csv")
         #expect(rows.count == r.summary?.messages.call)

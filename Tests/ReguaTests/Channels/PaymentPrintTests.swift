@@ -17,9 +17,11 @@ struct PaymentPrintTests {
         let due = asOf.adding(days: -daysOverdue)
         let code = try Boleto.make(bank: BankFixtures.bb, nossoNumero: nosso, dueDate: due, amount: Money(cents: cents))
         let title = Title(
-            id: TitleID(id), customerID: CustomerID("C1"), dueDate: due, amount: Money(cents: cents), nossoNumero: nosso)
+            id: TitleID(id), customerID: CustomerID("C1"), dueDate: due, amount: Money(cents: cents), nossoNumero: nosso
+        )
         let fee = daysOverdue > 0 ? policy.lateFeePercent.applied(to: title.amount) : .zero
-        let interest = daysOverdue > 0
+        let interest =
+            daysOverdue > 0
             ? policy.interestPercentMonth.applied(to: title.amount, times: daysOverdue, over: 30) : .zero
         return DunnedTitle(
             title: title, effectiveDueDate: due, daysOverdue: daysOverdue, outstanding: title.amount, lateFee: fee,
@@ -39,9 +41,11 @@ struct PaymentPrintTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("doc.pdf").path
         try Data(pdf).write(to: URL(fileURLWithPath: file))
-        let r = try ExternalTool.run(ExternalTool.pdftoppm!, ["-r", "300", "-png", file, dir.appendingPathComponent("p").path])
+        let r = try ExternalTool.run(
+            ExternalTool.pdftoppm!, ["-r", "300", "-png", file, dir.appendingPathComponent("p").path])
         #expect(r.status == 0, "\(r.stderr)")
-        let pages = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".png") }.sorted()
+        let pages = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".png") }
+            .sorted()
             .map { dir.appendingPathComponent($0).path }
         // Reading order, runs of white space (line breaks of wrapped instructions too) as one space.
         let text = try ExternalTool.run(ExternalTool.pdftotext!, [file, "-"]).stdout
@@ -95,9 +99,11 @@ struct PaymentPrintTests {
         }
     }
 
-    @Test("bank code check digits (módulo 11)", arguments: [
-        ("001", "001-9"), ("341", "341-7"), ("237", "237-2"), ("104", "104-0"), ("033", "033-7"),
-    ])
+    @Test(
+        "bank code check digits (módulo 11)",
+        arguments: [
+            ("001", "001-9"), ("341", "341-7"), ("237", "237-2"), ("104", "104-0"), ("033", "033-7"),
+        ])
     func bankDigit(code: String, expected: String) throws {
         var slip = try Self.slip(try Self.dunned("X", nosso: "1", cents: 100, daysOverdue: 0))
         slip.bankCode = code
@@ -121,11 +127,13 @@ struct PaymentPrintTests {
         #expect(slip.amount == Money(cents: 15_000) && slip.agencyCode.isEmpty)
     }
 
-    @Test("attachment names are safe whatever the title id holds", arguments: [
-        ("NF-10303", "boleto-NF-10303.pdf"),
-        ("Ação 1", nil), ("../../etc/passwd", nil), ("a/b\\c", nil), (".hidden", nil), ("", nil),
-        (String(repeating: "x", count: 300), nil), ("\r\nBcc: x@y", nil),
-    ] as [(String, String?)])
+    @Test(
+        "attachment names are safe whatever the title id holds",
+        arguments: [
+            ("NF-10303", "boleto-NF-10303.pdf"),
+            ("Ação 1", nil), ("../../etc/passwd", nil), ("a/b\\c", nil), (".hidden", nil), ("", nil),
+            (String(repeating: "x", count: 300), nil), ("\r\nBcc: x@y", nil),
+        ] as [(String, String?)])
     func fileNames(id: String, expected: String?) {
         let name = BoletoSlip.fileName(titleID: id)
         if let expected { #expect(name == expected) }
@@ -136,7 +144,10 @@ struct PaymentPrintTests {
 
     @Test("different ids never share a name")
     func distinctNames() {
-        let ids = ["a/b", "a_b", "a\\b", "a b", "ação", "acao", String(repeating: "y", count: 61), String(repeating: "y", count: 62)]
+        let ids = [
+            "a/b", "a_b", "a\\b", "a b", "ação", "acao", String(repeating: "y", count: 61),
+            String(repeating: "y", count: 62),
+        ]
         #expect(Set(ids.map(BoletoSlip.fileName(titleID:))).count == ids.count)
     }
 }

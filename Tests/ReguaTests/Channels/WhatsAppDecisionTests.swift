@@ -30,17 +30,18 @@ import Testing
     /// 10 days overdue on Monday 2026-11-23.
     static let title = F.title("t1", "c1", due: "2026-11-13")
 
-    @Test(arguments: [
-        // (opt-in, phone, opt_out, fallback, the channel of the message or the hold)
-        ("2026-01-10", true, false, Channel.sms, "whatsapp"),
-        ("2026-11-23", true, false, Channel.sms, "whatsapp"),  // agreed on the very day: counts
-        ("2026-11-24", true, false, Channel.sms, "sms"),  // agreed after the night
-        (nil, true, false, Channel.sms, "sms"),
-        ("2026-01-10", false, false, Channel.sms, "no_contact"),  // SMS needs the phone too
-        ("2026-01-10", false, false, Channel.letter, "letter"),
-        ("2026-01-10", true, true, Channel.sms, "sms"),  // refused WhatsApp, takes SMS
-        (nil, true, false, nil, "no_contact"),
-    ] as [(String?, Bool, Bool, Channel?, String)])
+    @Test(
+        arguments: [
+            // (opt-in, phone, opt_out, fallback, the channel of the message or the hold)
+            ("2026-01-10", true, false, Channel.sms, "whatsapp"),
+            ("2026-11-23", true, false, Channel.sms, "whatsapp"),  // agreed on the very day: counts
+            ("2026-11-24", true, false, Channel.sms, "sms"),  // agreed after the night
+            (nil, true, false, Channel.sms, "sms"),
+            ("2026-01-10", false, false, Channel.sms, "no_contact"),  // SMS needs the phone too
+            ("2026-01-10", false, false, Channel.letter, "letter"),
+            ("2026-01-10", true, true, Channel.sms, "sms"),  // refused WhatsApp, takes SMS
+            (nil, true, false, nil, "no_contact"),
+        ] as [(String?, Bool, Bool, Channel?, String)])
     func whatsAppNeedsAPhoneAndAnOptInByTheNight(
         optIn: String?, phone: Bool, optOut: Bool, fallback: Channel?, expected: String
     ) {
@@ -63,7 +64,9 @@ import Testing
 
     @Test func whatsAppCountsTowardsTheWeeklyCapAndQuietDays() {
         var h = LedgerHistory()
-        h.recentMessages[CustomerID("c1")] = [Day(iso: "2026-11-18")!, Day(iso: "2026-11-19")!, Day(iso: "2026-11-20")!]
+        h.recentMessages[CustomerID("c1")] = [
+            Day(iso: "2026-11-18")!, Day(iso: "2026-11-19")!, Day(iso: "2026-11-20")!,
+        ]
         let c = Self.customer("c1", optIn: "2026-01-10")
         let capped = F.decide([c], [Self.title], asOf: "2026-11-23", book: Self.book(), history: h)
         #expect(capped.action("t1", "whatsapp_d10")?.reason == .contactCap)
@@ -85,14 +88,19 @@ import Testing
         // A new number in customers.csv is usable for WhatsApp again.
         var moved = c
         moved.phone = "+5511912345678"
-        #expect(F.decide([moved], [Self.title], asOf: "2026-11-23", book: Self.book(), history: h).messages.map(\.channel) == [.whatsapp])
+        #expect(
+            F.decide([moved], [Self.title], asOf: "2026-11-23", book: Self.book(), history: h).messages.map(\.channel)
+                == [.whatsapp])
         // A number SMS refused (kind phone) says nothing about WhatsApp.
         h.unusableContacts[CustomerID("c1")] = [
             UnusableContact(
                 kind: .phone, valueHash: ContactHash.phone("+5511987654321"), issue: .undeliveredSMS,
                 since: Day(iso: "2026-11-20")!)
         ]
-        #expect(F.decide([c], [Self.title], asOf: "2026-11-23", book: Self.book(), history: h).messages.map(\.channel) == [.whatsapp])
+        #expect(
+            F.decide([c], [Self.title], asOf: "2026-11-23", book: Self.book(), history: h).messages.map(\.channel) == [
+                .whatsapp
+            ])
     }
 
     @Test func theHoldSaysWhatIsMissing() {
@@ -101,6 +109,8 @@ import Testing
             HoldText.contactProblem(.whatsapp, later, asOf: Day(iso: "2026-11-23"))
                 == "o whatsapp_opt_in do cliente (01/12/2026) é posterior a esta noite")
         #expect(HoldText.contactProblem(.whatsapp, Self.customer("c1", optIn: nil)).contains("whatsapp_opt_in"))
-        #expect(HoldText.contactProblem(.whatsapp, Self.customer("c1", optIn: "2026-01-01", phone: nil)).contains("coluna phone"))
+        #expect(
+            HoldText.contactProblem(.whatsapp, Self.customer("c1", optIn: "2026-01-01", phone: nil)).contains(
+                "coluna phone"))
     }
 }

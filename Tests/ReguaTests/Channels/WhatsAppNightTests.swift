@@ -16,7 +16,9 @@ import Testing
         ("W5", "Rita Alves", "+5511912340000", "2026-01-10", "whatsapp"),
         ("W6", "Pedro Santos", "+55 (31) 98888-7777", " 2026-11-23 ", ""),  // on the night, with spaces
     ]
-    static let documents = ["352.833.299-92", "352.849.137-01", "352.857.056-30", "352.872.894-99", "352.880.813-60", "529.982.247-25"]
+    static let documents = [
+        "352.833.299-92", "352.849.137-01", "352.857.056-30", "352.872.894-99", "352.880.813-60", "529.982.247-25",
+    ]
 
     static let step = """
           - id: overdue_d10
@@ -35,7 +37,8 @@ import Testing
         let w = try Workspace()
         let ladder = w.root + "/rules/10-regua.yaml"
         let text = try String(contentsOfFile: ladder, encoding: .utf8)
-        let sms = "  - id: overdue_d10\n    offset: 10\n    channel: sms\n    template: atraso_sms\n    except_profiles: [key_account]\n"
+        let sms =
+            "  - id: overdue_d10\n    offset: 10\n    channel: sms\n    template: atraso_sms\n    except_profiles: [key_account]\n"
         #expect(text.contains(sms))
         try text.replacingOccurrences(of: sms, with: step).write(toFile: ladder, atomically: true, encoding: .utf8)
         var lines = [
@@ -91,7 +94,8 @@ import Testing
         // Each line: 10 days of 1% a month on R$ 1.000,00 = 3,33, plus the 2% late fee.
         let updated = Money(cents: 1_000_00 + 20_00 + 3_33).br
         let expected = [
-            ("W1", "Maria", "Maria Aparecida Souza", "+5511987654321"), ("W6", "Pedro", "Pedro Santos", "+5531988887777"),
+            ("W1", "Maria", "Maria Aparecida Souza", "+5511987654321"),
+            ("W6", "Pedro", "Pedro Santos", "+5531988887777"),
         ]
         for (line, (customer, first, name, phone)) in zip(lines, expected) {
             #expect(
@@ -130,7 +134,8 @@ import Testing
         let folder = try #require(r.folder)
         #expect(!FileManager.default.fileExists(atPath: folder + "/whatsapp.jsonl"))
         #expect(r.summary?.messages.whatsapp == nil)
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json")))
+        let summary = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json")))
         let messages = try #require((summary as? [String: Any])?["messages"] as? [String: Any])
         #expect(messages["whatsapp"] == nil && messages["call"] as? Int == 0)
         #expect(try EscalationNightTests.pythonCSV(folder + "/sms.csv").count == 5)
@@ -147,7 +152,8 @@ import Testing
         #expect(raw.split(separator: "\n").count == 2)
         let lines = try Self.pythonJSONLines(r.folder! + "/whatsapp.jsonl")
         let w1 = try #require(lines.first { $0["customer_id"] as? String == "W1" })
-        let p = ((w1["template"] as? [String: Any])?["components"] as? [[String: Any]])?.first?["parameters"]
+        let p =
+            ((w1["template"] as? [String: Any])?["components"] as? [[String: Any]])?.first?["parameters"]
             as? [[String: String]]
         let name = try #require(p?.last?["text"])
         // WhatsApp refuses line breaks, tabs and runs of spaces in a parameter.

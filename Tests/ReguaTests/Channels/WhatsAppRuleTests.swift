@@ -35,8 +35,11 @@ import Testing
         #expect(f.errors() == [])
         let step = try #require(try RuleBookLoader.load(directory: f.directory).step("whatsapp_d7"))
         #expect(step.channel == .whatsapp)
-        #expect(step.whatsapp == WhatsAppTemplate(
-            name: "cobranca_atraso", parameters: ["customer.first_name", "totals.updated_amount_br", "payment_url"]))
+        #expect(
+            step.whatsapp
+                == WhatsAppTemplate(
+                    name: "cobranca_atraso",
+                    parameters: ["customer.first_name", "totals.updated_amount_br", "payment_url"]))
     }
 
     @Test func aFallbackChannelNeedsItsMustacheTemplate() throws {
@@ -63,11 +66,16 @@ import Testing
                 fallback: whatsapp
             """)
         #expect(reverse.errors().count == 1)
-        #expect(reverse.errors().first?.hasPrefix("r.yaml:8:5: o degrau 'whatsapp_d7' fala por WhatsApp e precisa de 'whatsapp_template'") == true)
+        #expect(
+            reverse.errors().first?.hasPrefix(
+                "r.yaml:8:5: o degrau 'whatsapp_d7' fala por WhatsApp e precisa de 'whatsapp_template'") == true)
     }
 
     @Test(arguments: [
-        ("parameters: [customer.frist_name]", "r.yaml:12:18:", "o parâmetro 'customer.frist_name' de 'whatsapp_template' não é uma variável de modelo (você quis dizer 'customer.first_name'?)"),
+        (
+            "parameters: [customer.frist_name]", "r.yaml:12:18:",
+            "o parâmetro 'customer.frist_name' de 'whatsapp_template' não é uma variável de modelo (você quis dizer 'customer.first_name'?)"
+        ),
         ("parameters: [customer]", "r.yaml:12:18:", "é um grupo de variáveis"),
         ("parameters: [titles]", "r.yaml:12:18:", "é uma lista"),
         ("parameters: [has_pix]", "r.yaml:12:18:", "é um sim/não"),

@@ -8,7 +8,9 @@ import Testing
 /// README documents. Each is the real binary's `--json`, read back with JSONSerialization.
 @Suite(
     .serialized,
-    .enabled(if: FileManager.default.isExecutableFile(atPath: CrashTests.binary), "build the regua binary first (make test does)"))
+    .enabled(
+        if: FileManager.default.isExecutableFile(atPath: CrashTests.binary),
+        "build the regua binary first (make test does)"))
 struct WhatsAppToolsTests {
     static func json(_ w: Workspace, _ args: [String]) throws -> [String: Any] {
         try #require(JSONShapeTests.json(w, args) as? [String: Any])
@@ -28,13 +30,16 @@ struct WhatsAppToolsTests {
         #expect(sample.count == 1)
         let template = try #require(sample.first?["template"] as? [String: Any])
         #expect(template["name"] as? String == "cobranca_atraso")
-        let parameters = ((template["components"] as? [[String: Any]])?.first?["parameters"] as? [[String: String]]) ?? []
+        let parameters =
+            ((template["components"] as? [[String: Any]])?.first?["parameters"] as? [[String: String]]) ?? []
         #expect(parameters.count == 5 && parameters.allSatisfy { $0["type"] == "text" && !($0["text"] ?? "").isEmpty })
 
         // simulate: the WhatsApp messages of the night and their totals.
         let sim = try Self.json(w, ["simulate", "--from", "2026-11-23", "--to", "2026-11-23", "--json"])
         let lines = try #require(sim["lines"] as? [[String: Any]])
-        #expect(lines.filter { $0["channel"] as? String == "whatsapp" }.compactMap { $0["customer_id"] as? String }.sorted() == ["W1", "W6"])
+        #expect(
+            lines.filter { $0["channel"] as? String == "whatsapp" }.compactMap { $0["customer_id"] as? String }.sorted()
+                == ["W1", "W6"])
         #expect((sim["totals"] as? [String: Int])?["overdue_d10/whatsapp"] == 2)
         #expect((sim["totals"] as? [String: Int])?["overdue_d10/sms"] == 3)
 
@@ -45,7 +50,8 @@ struct WhatsAppToolsTests {
         #expect(row["old"] as? Int == 0 && row["new"] as? Int == 2)
         let sms = try #require(channels.first { $0["channel"] as? String == "sms" })
         #expect((sms["old"] as! Int) - (sms["new"] as! Int) == 2)
-        let moved = try #require((diff["categories"] as? [[String: Any]])?.first { $0["category"] as? String == "moved_channel" })
+        let moved = try #require(
+            (diff["categories"] as? [[String: Any]])?.first { $0["category"] as? String == "moved_channel" })
         #expect(moved["titles"] as? Int == 2)
         #expect((moved["sample_customers"] as? [String])?.sorted() == ["W1", "W6"])
 
@@ -60,7 +66,8 @@ struct WhatsAppToolsTests {
         // The night: summary.json counts the channel, under keys the README's shapes name.
         let run = try Self.json(w, ["run", "--json"] + night)
         let summary = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: w.root + "/out/2026-11-23/summary.json")))
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: w.root + "/out/2026-11-23/summary.json")))
                 as? [String: Any])
         let messages = try #require(summary["messages"] as? [String: Any])
         #expect(messages["whatsapp"] as? Int == 2 && messages["sms"] as? Int == 3 && messages["total"] as? Int == 5)
@@ -71,7 +78,8 @@ struct WhatsAppToolsTests {
             JSONShapeTests.keys(value, into: &found)
             for k in found.sorted() { #expect(words.contains(k), "'\(k)' is not in the README's JSON shapes") }
         }
-        let step = try #require((summary["steps"] as? [[String: Any]])?.first { $0["step"] as? String == "overdue_d10" })
+        let step = try #require(
+            (summary["steps"] as? [[String: Any]])?.first { $0["step"] as? String == "overdue_d10" })
         #expect((step["by_channel"] as? [String: Int]) == ["sms": 3, "whatsapp": 2])
 
         // stats: a title reached by WhatsApp is reached like any other.

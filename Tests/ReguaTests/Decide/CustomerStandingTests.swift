@@ -55,7 +55,8 @@ import Testing
         c.hold = "litigation"
         var h = LedgerHistory()
         h.protested = [TitleID("t1")]
-        let paid = F.title("t1", "c1", due: "2026-10-01", status: .paid, paid: 100_00, paidDate: "2026-11-20", nosso: "0000000001")
+        let paid = F.title(
+            "t1", "c1", due: "2026-10-01", status: .paid, paid: 100_00, paidDate: "2026-11-20", nosso: "0000000001")
         let d = F.decide([c], [paid], asOf: "2026-11-23", history: h)
         #expect(d.remittances.map(\.instruction) == [.stopProtest])
     }
@@ -67,7 +68,10 @@ import Testing
         h.registeredDue = [TitleID("t1"): Day(iso: "2026-12-01")!]
         let moved = F.title("t1", "c1", due: "2026-12-10", nosso: "0000000001")
         #expect(F.decide([c], [moved], asOf: "2026-11-23", history: h).remittances.isEmpty)
-        #expect(F.decide([F.customer("c1")], [moved], asOf: "2026-11-23", history: h).remittances.map(\.instruction) == [.changeDue])
+        #expect(
+            F.decide([F.customer("c1")], [moved], asOf: "2026-11-23", history: h).remittances.map(\.instruction) == [
+                .changeDue
+            ])
     }
 
     // MARK: credits
@@ -144,13 +148,14 @@ import Testing
         return F.book(steps: steps)
     }
 
-    @Test(arguments: [
-        // (night the letter was sent, or nil; expected step of t1 tonight, or the hold)
-        ("2026-11-08", "sent"),  // 15 days before: met
-        ("2026-11-13", "sent"),  // exactly 10 days: met
-        ("2026-11-14", "requirement_not_met"),  // 9 days: not yet
-        (nil, "requirement_not_met"),  // never sent: protest can never be the first contact
-    ] as [(String?, String)])
+    @Test(
+        arguments: [
+            // (night the letter was sent, or nil; expected step of t1 tonight, or the hold)
+            ("2026-11-08", "sent"),  // 15 days before: met
+            ("2026-11-13", "sent"),  // exactly 10 days: met
+            ("2026-11-14", "requirement_not_met"),  // 9 days: not yet
+            (nil, "requirement_not_met"),  // never sent: protest can never be the first contact
+        ] as [(String?, String)])
     func protestNeedsTheNoticeTenDaysBefore(letterNight: String?, expected: String) {
         var h = LedgerHistory()
         if let n = letterNight {

@@ -28,12 +28,13 @@ import Testing
         #expect(d.messages.isEmpty)
     }
 
-    @Test(arguments: [
-        // (paid_date, deadline: five business days after it, late on the night of 2026-11-23)
-        ("2026-11-19", "2026-11-27", false),  // Fri 20th holiday, weekend: 23, 24, 25, 26, 27
-        ("2026-11-10", "2026-11-17", true),  // 11, 12, 13, 16, 17: written on the 23rd, late
-        ("2026-11-16", "2026-11-24", false),  // 17, 18, 19, 23, 24
-    ] as [(String, String, Bool)])
+    @Test(
+        arguments: [
+            // (paid_date, deadline: five business days after it, late on the night of 2026-11-23)
+            ("2026-11-19", "2026-11-27", false),  // Fri 20th holiday, weekend: 23, 24, 25, 26, 27
+            ("2026-11-10", "2026-11-17", true),  // 11, 12, 13, 16, 17: written on the 23rd, late
+            ("2026-11-16", "2026-11-24", false),  // 17, 18, 19, 23, 24
+        ] as [(String, String, Bool)])
     func aPaidTitleIsExcludedWithItsSumula548Deadline(paid: String, deadline: String, late: Bool) {
         let expectedDeadline = deadline
         var h = LedgerHistory()
@@ -84,7 +85,8 @@ import Testing
         h.bureauExcluded = [TitleID("t1")]
         h.bureauIncluded = [TitleID("t1"): Day(iso: "2026-10-01")!]
         let t = F.title("t1", "c1", due: "2026-10-02", status: .paid, paid: 100_00)
-        #expect(F.decide([F.customer("c1")], [t], asOf: "2026-11-23", book: Self.book(), history: h).bureauRecords.isEmpty)
+        #expect(
+            F.decide([F.customer("c1")], [t], asOf: "2026-11-23", book: Self.book(), history: h).bureauRecords.isEmpty)
         let open = F.title("t1", "c1", due: "2026-10-02")
         let again = F.decide([F.customer("c1")], [open], asOf: "2026-11-23", book: Self.book(), history: h)
         #expect(again.bureauRecords.isEmpty)

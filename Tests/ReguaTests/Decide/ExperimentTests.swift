@@ -19,7 +19,10 @@ import Testing
     @Test func theShareOfChallengersIsThePercent() {
         // Python: 989 of C00000…C09999 fall below 10.
         let e = Experiment(id: "sms_cedo", challengerPercent: 10)
-        let n = (0..<10_000).filter { e.arm(for: CustomerID("C" + String(repeating: "0", count: 5 - String($0).count) + String($0))) == .challenger }.count
+        let n = (0..<10_000).filter {
+            e.arm(for: CustomerID("C" + String(repeating: "0", count: 5 - String($0).count) + String($0)))
+                == .challenger
+        }.count
         #expect(n == 989)
         #expect(Experiment(id: "x", challengerPercent: 0).arm(for: CustomerID("C005")) == .champion)
         #expect(Experiment(id: "x", challengerPercent: 100).arm(for: CustomerID("C005")) == .challenger)
@@ -44,7 +47,10 @@ import Testing
         // explain says why the champion does not get it.
         let ex = NightDecider(book: book, asOf: Day(iso: "2026-11-23")!).explain(
             customer: F.customer("C001"), titles: [titles[0]], history: .empty)
-        #expect(ex.titles[0].steps.contains { $0.stepID == "sms_d5" && $0.verdict == .otherArm(experiment: "sms_cedo", arm: .challenger) })
+        #expect(
+            ex.titles[0].steps.contains {
+                $0.stepID == "sms_d5" && $0.verdict == .otherArm(experiment: "sms_cedo", arm: .challenger)
+            })
         // Without experiments, no arms are recorded.
         #expect(F.decide([F.customer("C001")], [titles[0]], asOf: "2026-11-23").actions.allSatisfy { $0.arms == nil })
     }
@@ -81,7 +87,9 @@ import Testing
         let f = try RulesFixture(["r.yaml": book, "templates/s.sms.mustache": "Oi"])
         let errors = f.errors()
         #expect(errors.contains { $0.hasPrefix("r.yaml:7:25:") && $0.contains("challenger_percent") }, "\(errors)")
-        #expect(errors.contains { $0.hasPrefix("r.yaml:20:") && $0.contains("'sms_tarde' não está em 'experiments'") }, "\(errors)")
+        #expect(
+            errors.contains { $0.hasPrefix("r.yaml:20:") && $0.contains("'sms_tarde' não está em 'experiments'") },
+            "\(errors)")
         #expect(errors.contains { $0.hasPrefix("r.yaml:25:") && $0.contains("desafiante") }, "\(errors)")
         #expect(errors.count == 3, "\(errors)")
     }

@@ -8,17 +8,18 @@ import Testing
 
     /// Which step a single title of a standard customer gets on 2026-11-23, by due date (nil:
     /// no step is due). Each row states its own expectation.
-    @Test(arguments: [
-        ("2026-11-28", nil),  // Saturday due → effective Mon 30th: −7 days, before the −5…−2 window
-        ("2026-11-27", "reminder_d-5"),  // Friday: −4, inside −5…−2
-        ("2026-11-23", "due_today"),
-        ("2026-11-20", "due_today"),  // holiday Friday → effective Monday 23rd: 0 days
-        ("2026-11-18", "overdue_d3"),  // 5 days
-        ("2026-11-13", "overdue_d10"),  // 10 days
-        ("2026-10-24", nil),  // Saturday → Monday 26th: 28 days, between the 10…13 and 30…33 windows
-        ("2026-10-23", "letter_d30"),  // 31 days
-        ("2026-10-09", "protest_d45"),  // 45 days
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("2026-11-28", nil),  // Saturday due → effective Mon 30th: −7 days, before the −5…−2 window
+            ("2026-11-27", "reminder_d-5"),  // Friday: −4, inside −5…−2
+            ("2026-11-23", "due_today"),
+            ("2026-11-20", "due_today"),  // holiday Friday → effective Monday 23rd: 0 days
+            ("2026-11-18", "overdue_d3"),  // 5 days
+            ("2026-11-13", "overdue_d10"),  // 10 days
+            ("2026-10-24", nil),  // Saturday → Monday 26th: 28 days, between the 10…13 and 30…33 windows
+            ("2026-10-23", "letter_d30"),  // 31 days
+            ("2026-10-09", "protest_d45"),  // 45 days
+        ] as [(String, String?)])
     func stepByDueDate(due: String, expected: String?) {
         let d = F.decide([F.customer("c1")], [F.title("t1", "c1", due: due, nosso: "0000000001")], asOf: "2026-11-23")
         #expect(d.sentPairs["t1"] == expected)

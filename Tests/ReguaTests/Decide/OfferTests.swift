@@ -26,7 +26,8 @@ import Testing
         let d = Self.dunned(outstanding: 1000_00, daysOverdue: 10)
         #expect(d.lateFee == Money(cents: 20_00))
         #expect(d.interest == Money(cents: 3_33))
-        let o = Offer.make(Self.terms, titles: [d], credits: .zero, asOf: Day(iso: "2026-11-23")!, calendar: Self.calendar)
+        let o = Offer.make(
+            Self.terms, titles: [d], credits: .zero, asOf: Day(iso: "2026-11-23")!, calendar: Self.calendar)
         // 900.00 + 0.00 + round(3.33 × 50%) = 1.67 (half-up of 1.665).
         #expect(o.cashAmount == Money(cents: 901_67))
         #expect(o.savings == Money(cents: 1023_33 - 901_67))
@@ -43,7 +44,9 @@ import Testing
         // 903.34 at 1.99% a month, from Python's decimal (50 digits).
         let expected: [(Int, Int64)] = [(2, 465_20), (3, 313_18), (4, 237_18), (5, 191_60), (6, 161_22)]
         for (n, cents) in expected {
-            #expect(Offer.installment(Money(cents: 903_34), count: n, rate: Percent(decimal: "1.99")!) == Money(cents: cents))
+            #expect(
+                Offer.installment(Money(cents: 903_34), count: n, rate: Percent(decimal: "1.99")!)
+                    == Money(cents: cents))
         }
         // At 0%: cash / n, half-up.
         #expect(Offer.installment(Money(cents: 100_00), count: 3, rate: Percent(micros: 0)) == Money(cents: 33_33))
@@ -53,10 +56,12 @@ import Testing
     @Test func creditsComeOffTheCashAndZeroCashOffersNoInstallments() {
         let d = Self.dunned(outstanding: 100_00, daysOverdue: 5)
         let asOf = Day(iso: "2026-11-23")!
-        let some = Offer.make(Self.terms, titles: [d], credits: Money(cents: 40_00), asOf: asOf, calendar: Self.calendar)
+        let some = Offer.make(
+            Self.terms, titles: [d], credits: Money(cents: 40_00), asOf: asOf, calendar: Self.calendar)
         // 100.00 five days overdue: fee 2.00 waived, interest 0.17 half waived = 0.09 (0.085 half-up).
         #expect(some.cashAmount == Money(cents: 90_00 + 9 - 40_00))
-        let all = Offer.make(Self.terms, titles: [d], credits: Money(cents: 500_00), asOf: asOf, calendar: Self.calendar)
+        let all = Offer.make(
+            Self.terms, titles: [d], credits: Money(cents: 500_00), asOf: asOf, calendar: Self.calendar)
         #expect(all.cashAmount == .zero)
         #expect(all.installments.isEmpty)
     }
@@ -64,7 +69,8 @@ import Testing
     @Test func validUntilSkipsHolidays() {
         let d = Self.dunned(outstanding: 100_00, daysOverdue: 5)
         // 15th + 5 = Friday 20 November (Consciência Negra, a national holiday) → Monday 23rd.
-        let o = Offer.make(Self.terms, titles: [d], credits: .zero, asOf: Day(iso: "2026-11-15")!, calendar: Self.calendar)
+        let o = Offer.make(
+            Self.terms, titles: [d], credits: .zero, asOf: Day(iso: "2026-11-15")!, calendar: Self.calendar)
         #expect(o.validUntil == Day(iso: "2026-11-23"))
     }
 
@@ -78,8 +84,12 @@ import Testing
         #expect(email?.step.id == "overdue_d3")
         let o = email?.offer
         #expect(o != nil)
-        #expect(o?.cashAmount == Offer.make(
-            Self.terms, titles: email!.titles, credits: .zero, asOf: Day(iso: "2026-11-23")!, calendar: Self.calendar).cashAmount)
+        #expect(
+            o?.cashAmount
+                == Offer.make(
+                    Self.terms, titles: email!.titles, credits: .zero, asOf: Day(iso: "2026-11-23")!,
+                    calendar: Self.calendar
+                ).cashAmount)
         // A message whose speaking step has no offer carries none.
         #expect(F.decide([F.customer("c1")], titles, asOf: "2026-11-23").messages.allSatisfy { $0.offer == nil })
     }

@@ -62,7 +62,9 @@ private typealias F = DeciderFixtures
         let withAddress = F.customer("c1", email: "a@example.com")
         let e2 = NightDecider(book: F.book(), asOf: Day(iso: "2026-11-23")!).explain(
             customer: withAddress, titles: [F.title("t1", "c1", due: "2026-11-18")], history: h)
-        #expect(e2.titles[0].steps.map(\.verdict.description).contains("email contact unusable (bounced_email): fallback letter"))
+        #expect(
+            e2.titles[0].steps.map(\.verdict.description).contains(
+                "email contact unusable (bounced_email): fallback letter"))
     }
 
     @Test func addressHashIgnoresCaseAndSpacesOnly() {

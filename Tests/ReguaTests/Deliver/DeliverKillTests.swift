@@ -9,7 +9,9 @@ import Testing
 @Suite(
     .serialized,
     .enabled(if: PostfixPeer.available, "\(PostfixPeer.skipReason)"),
-    .enabled(if: FileManager.default.isExecutableFile(atPath: CrashTests.binary), "build the regua binary first (make test does)"))
+    .enabled(
+        if: FileManager.default.isExecutableFile(atPath: CrashTests.binary),
+        "build the regua binary first (make test does)"))
 struct DeliverKillTests {
     static func gatewaysFile(_ w: Workspace, _ peer: PostfixPeer) throws -> String {
         let path = w.root + "/gateways.yaml"
@@ -25,11 +27,15 @@ struct DeliverKillTests {
     }
 
     /// `regua deliver` of a night's e-mails in the workspace (with `--json` unless asked not to).
-    static func deliverArgs(_ w: Workspace, _ gateways: String, _ extra: [String] = [], asOf: String = "2026-11-23", json: Bool = true)
+    static func deliverArgs(
+        _ w: Workspace, _ gateways: String, _ extra: [String] = [], asOf: String = "2026-11-23", json: Bool = true
+    )
         -> [String]
     {
-        ["deliver", "--as-of", asOf, "--gateways", gateways, "--only", "email", "--out", w.root + "/out",
-         "--state", w.root + "/var/regua.sqlite"] + (json ? ["--json"] : []) + extra
+        [
+            "deliver", "--as-of", asOf, "--gateways", gateways, "--only", "email", "--out", w.root + "/out",
+            "--state", w.root + "/var/regua.sqlite",
+        ] + (json ? ["--json"] : []) + extra
     }
 
     static func start(_ args: [String], env: [String: String] = [:]) throws -> Process {

@@ -53,7 +53,8 @@ enum DeliveryFixtures {
         let w = try workspace(email: ["K1": ""])
         #expect(try w.run("2026-11-25").exitCode == 0)
         #expect(try w.run("2026-11-26").exitCode == 0)
-        let letters = CSVRows.records(try String(contentsOfFile: w.night("2026-11-26") + "/letters.csv", encoding: .utf8))
+        let letters = CSVRows.records(
+            try String(contentsOfFile: w.night("2026-11-26") + "/letters.csv", encoding: .utf8))
         let k1 = try #require(letters.first { $0["customer_id"] == "K1" }, "K1's letter: \(letters)")
         return (w, try #require(k1["message_id"]))
     }
@@ -75,7 +76,9 @@ extension Workspace {
     }
 
     /// Delivery options for this workspace's ledger and out/.
-    func deliveryOptions(_ iso: String? = nil, resendUncertain: Bool = false, dryRun: Bool = false, only: Set<String>? = nil)
+    func deliveryOptions(
+        _ iso: String? = nil, resendUncertain: Bool = false, dryRun: Bool = false, only: Set<String>? = nil
+    )
         -> DeliveryOptions
     {
         DeliveryOptions(

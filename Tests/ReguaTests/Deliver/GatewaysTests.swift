@@ -28,7 +28,8 @@ import Testing
 
     @Test func smtpDefaults() throws {
         let g = try Gateways.parse(
-            "email:\n  smtp: {host: smtp.exemplo.com.br, user: cobranca, password_env: SMTP_PASSWORD}\n  envelope: b@exemplo.com.br\n")
+            "email:\n  smtp: {host: smtp.exemplo.com.br, user: cobranca, password_env: SMTP_PASSWORD}\n  envelope: b@exemplo.com.br\n"
+        )
         guard case .smtp(let s)? = g.email?.transport else { Issue.record("no smtp"); return }
         #expect(s.port == 587 && s.tls == .starttls && s.user == "cobranca" && s.passwordEnv == "SMTP_PASSWORD")
     }
@@ -48,13 +49,20 @@ import Testing
             Issue.record("accepted a broken file")
         } catch let e as RuleBookErrors {
             let lines = e.diagnostics.map(\.description)
-            #expect(lines.contains { $0.hasPrefix("gw.yaml:2:9: a seção email.smtp tem 'user' mas não 'password_env'") })
+            #expect(
+                lines.contains { $0.hasPrefix("gw.yaml:2:9: a seção email.smtp tem 'user' mas não 'password_env'") })
             #expect(lines.contains { $0.hasPrefix("gw.yaml:3:13: 'envelope' deve ser um endereço") })
             #expect(lines.contains { $0.hasPrefix("gw.yaml:5:37: chave desconhecida 'password' na seção sms.kannel") })
             #expect(lines.contains { $0.hasPrefix("gw.yaml:5:17: 'url' deve ser uma URL http:// ou https://") })
             #expect(lines.contains { $0.hasPrefix("gw.yaml:5:11: falta 'password_env' na seção sms.kannel") })
-            #expect(lines.contains { $0.hasPrefix("gw.yaml:6:43: 'token_env' deve ser o nome de uma variável de ambiente") })
-            #expect(lines.contains { $0.hasPrefix("gw.yaml:7:1: chave desconhecida 'max_attempt' no arquivo de gateways") && $0.contains("max_attempts") })
+            #expect(
+                lines.contains { $0.hasPrefix("gw.yaml:6:43: 'token_env' deve ser o nome de uma variável de ambiente") }
+            )
+            #expect(
+                lines.contains {
+                    $0.hasPrefix("gw.yaml:7:1: chave desconhecida 'max_attempt' no arquivo de gateways")
+                        && $0.contains("max_attempts")
+                })
         } catch {
             Issue.record("unexpected \(error)")
         }

@@ -12,17 +12,22 @@ import Testing
             withJSONObject: [
                 "message_id": "R20261123-0000000000000001", "customer_id": "C01", "step": "overdue_d10",
                 "title_ids": ["T-C01"], "to": phone, "biz_opaque_callback_data": "R20261123-0000000000000001",
-                "template": ["name": "cobranca_atraso", "language": ["code": "pt_BR", "policy": "deterministic"], "components": []],
+                "template": [
+                    "name": "cobranca_atraso", "language": ["code": "pt_BR", "policy": "deterministic"],
+                    "components": [],
+                ],
             ], options: [.sortedKeys])
         return OutgoingMessage(
             id: "R20261123-0000000000000001", channel: "whatsapp", customerID: CustomerID("C01"),
             contactHash: ContactHash.phone(phone), payload: .whatsapp(line: [UInt8](line), to: phone))
     }
 
-    @Test(arguments: ["hang", "trickle"]) func aPeerThatNeverFinishesIsUncertainWithinTheTimeout(answer: String) throws {
+    @Test(arguments: ["hang", "trickle"]) func aPeerThatNeverFinishesIsUncertainWithinTheTimeout(answer: String) throws
+    {
         let phone = "+5511987654399"
         let endpoint = try WhatsAppEndpoint(answers: [phone: [answer]])
-        let h = JSONPostHandover(name: "whatsapp", settings: .init(url: endpoint.url, tokenEnv: "T", timeout: 2), token: "t")
+        let h = JSONPostHandover(
+            name: "whatsapp", settings: .init(url: endpoint.url, tokenEnv: "T", timeout: 2), token: "t")
         let start = Date()
         let r = h.hand(try Self.message(to: phone))
         let seconds = Date().timeIntervalSince(start)
@@ -37,7 +42,8 @@ import Testing
     @Test func aRefusalKeepsItsStatusCode() throws {
         let phone = "+5511987654398"
         let endpoint = try WhatsAppEndpoint(answers: [phone: ["503"]])
-        let h = JSONPostHandover(name: "whatsapp", settings: .init(url: endpoint.url, tokenEnv: "T", timeout: 5), token: "t")
+        let h = JSONPostHandover(
+            name: "whatsapp", settings: .init(url: endpoint.url, tokenEnv: "T", timeout: 5), token: "t")
         guard case .failed(let why) = h.hand(try Self.message(to: phone)) else {
             Issue.record("a 503 is a refusal")
             return

@@ -25,14 +25,18 @@ struct JSONSMSAndReturnedLettersTests {
         let env = [Self.tokenEnv: token]
 
         // A dry run says what would go and leaves the endpoint and the ledger untouched.
-        let dry = try Deliverer(options: w.deliveryOptions(dryRun: true, only: ["sms"]), gateways: Self.gateways(endpoint), environment: env)
-            .run()
+        let dry = try Deliverer(
+            options: w.deliveryOptions(dryRun: true, only: ["sms"]), gateways: Self.gateways(endpoint), environment: env
+        )
+        .run()
         #expect(dry.counts == ["would_send": 5])
         #expect(try endpoint.posts().isEmpty)
         #expect(try w.ledger().deliveries(night: Day(iso: "2026-11-25")!).isEmpty)
 
-        let report = try Deliverer(options: w.deliveryOptions(only: ["sms"]), gateways: Self.gateways(endpoint), environment: env)
-            .run()
+        let report = try Deliverer(
+            options: w.deliveryOptions(only: ["sms"]), gateways: Self.gateways(endpoint), environment: env
+        )
+        .run()
         #expect(report.counts == ["accepted": 5])
         let posts = try endpoint.posts()
         #expect(posts.count == 5)
@@ -56,8 +60,10 @@ struct JSONSMSAndReturnedLettersTests {
         #expect(Set(states.keys) == Set(byID.keys) && states.values.allSatisfy { $0.state == .accepted })
 
         // Again: nothing more is posted.
-        let again = try Deliverer(options: w.deliveryOptions(only: ["sms"]), gateways: Self.gateways(endpoint), environment: env)
-            .run()
+        let again = try Deliverer(
+            options: w.deliveryOptions(only: ["sms"]), gateways: Self.gateways(endpoint), environment: env
+        )
+        .run()
         #expect(again.counts == ["already_accepted": 5])
         #expect(try endpoint.posts().count == 5)
     }
@@ -67,11 +73,13 @@ struct JSONSMSAndReturnedLettersTests {
         let (w, id) = try DeliveryFixtures.letterWorkspace()
         // On 12-08 title B's offer (proposta_d15) is due, by e-mail with the letter as fallback.
         let offerNight = "2026-12-08"
-        let before = try Simulation.explain(options: w.options(offerNight), customerID: "K1", asOf: Day(iso: offerNight))
+        let before = try Simulation.explain(
+            options: w.options(offerNight), customerID: "K1", asOf: Day(iso: offerNight))
         #expect(!before.account.contains { $0.contains(HoldText.issueName(.returnedLetter)) })
 
         let returned = w.root + "/devolvidas.csv"
-        try "message_id,reason,returned_at\r\n\(id),mudou-se,2026-11-27\r\nR20991231-ffffffffffffffff,desconhecido,2026-11-27\r\n"
+        try
+            "message_id,reason,returned_at\r\n\(id),mudou-se,2026-11-27\r\nR20991231-ffffffffffffffff,desconhecido,2026-11-27\r\n"
             .write(toFile: returned, atomically: true, encoding: .utf8)
         let first = try FeedbackReader(options: w.feedbackOptions(returned: [returned])).run()
         #expect(first.marked == 1)
@@ -91,7 +99,8 @@ struct JSONSMSAndReturnedLettersTests {
         #expect(!offer.contains("incompleto"), "the address is complete; it came back")
 
         // That night's worklist names the returned letter for the step it stopped.
-        #expect(try w.run(offerNight, acceptGap: true).exitCode == 0)  // the nights between are not what this test is about
+        // The nights between are not what this test is about.
+        #expect(try w.run(offerNight, acceptGap: true).exitCode == 0)
         let rows = try WorklistTests.spreadsheetRows(w.night(offerNight) + "/worklist.csv").dropFirst()
         let k1Rows = rows.filter { $0[0] == "K1" }
         let returnedRow = try #require(k1Rows.first { $0[2] == "returned_letter" }, "\(k1Rows)")

@@ -20,7 +20,9 @@ struct KannelDeliveryTests {
                     dlrMask: 31, dlrURL: kannel.dlrURL)))
         let env = ["KANNEL_TEST_PASSWORD": kannel.password]
         // Without the secret in the environment nothing is handed over.
-        #expect(throws: ReguaError.self) { try Deliverer(options: w.deliveryOptions(), gateways: g, environment: [:]).run() }
+        #expect(throws: ReguaError.self) {
+            try Deliverer(options: w.deliveryOptions(), gateways: g, environment: [:]).run()
+        }
 
         let report = try Deliverer(options: w.deliveryOptions(only: ["sms"]), gateways: g, environment: env).run()
         #expect(report.counts == ["accepted": 5])
@@ -80,7 +82,8 @@ struct KannelDeliveryTests {
         """.write(toFile: gw, atomically: true, encoding: .utf8)
         let args = ["deliver", "--gateways", gw, "--out", w.root + "/out", "--state", w.root + "/var/regua.sqlite"]
         let env = ["KANNEL_TEST_PASSWORD": kannel.password]
-        let crashed = try DeliverKillTests.start(args, env: env.merging(["REGUA_CRASH_AT": "deliver-after-handover"]) { $1 })
+        let crashed = try DeliverKillTests.start(
+            args, env: env.merging(["REGUA_CRASH_AT": "deliver-after-handover"]) { $1 })
         crashed.waitUntilExit()
         #expect(crashed.terminationReason == .uncaughtSignal)
         let rest = try DeliverKillTests.start(args, env: env)

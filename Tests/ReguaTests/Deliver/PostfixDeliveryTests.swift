@@ -10,7 +10,9 @@ import Testing
 struct PostfixDeliveryTests {
     static func sendmailGateways(_ peer: PostfixPeer) -> Gateways {
         Gateways(
-            email: .init(transport: .sendmail(path: "/usr/sbin/sendmail", arguments: ["-C", peer.conf]), envelope: "bounces@regua.test"))
+            email: .init(
+                transport: .sendmail(path: "/usr/sbin/sendmail", arguments: ["-C", peer.conf]),
+                envelope: "bounces@regua.test"))
     }
 
     @Test func bouncesComeBackAndTheNextNightUsesTheFallback() throws {
@@ -23,14 +25,16 @@ struct PostfixDeliveryTests {
         let peer = try PostfixPeer(
             hard: ["hard.one@bounce-a.test", "hard.two@bounce-b.test", "hard.three@bounce-c.test"],
             soft: ["soft.one@soft.test"])
-        let report = try Deliverer(options: w.deliveryOptions(only: ["email"]), gateways: Self.sendmailGateways(peer)).run()
+        let report = try Deliverer(options: w.deliveryOptions(only: ["email"]), gateways: Self.sendmailGateways(peer))
+            .run()
         #expect(report.counts == ["accepted": 5])
         try peer.waitUntilQueueIsEmpty()
         // Only K1's message reached the accepting sink, once; the other four bounced.
         #expect(peer.receivedMessageIDs() == [idOf["K1"]!])
         #expect(peer.bounceFiles().count == 4, "\(peer.log)")
         // A second deliver hands nothing over again.
-        let again = try Deliverer(options: w.deliveryOptions(only: ["email"]), gateways: Self.sendmailGateways(peer)).run()
+        let again = try Deliverer(options: w.deliveryOptions(only: ["email"]), gateways: Self.sendmailGateways(peer))
+            .run()
         #expect(again.counts == ["already_accepted": 5])
         try peer.waitUntilQueueIsEmpty()
         #expect(peer.receivedMessageIDs().count == 1)
@@ -64,8 +68,10 @@ struct PostfixDeliveryTests {
         let held = try w.allActions().filter { $0.night == Day(iso: "2026-11-26") && $0.action.customerID.raw == "H3" }
         #expect(held.map(\.action.reason) == [.noContact])
         let e = try Simulation.explain(options: w.options("2026-11-26"), customerID: "H3", asOf: Day(iso: "2026-11-26"))
-        #expect(e.titles.flatMap(\.steps).map(\.verdict.description).contains("due, held back: no_contact (bounced_email)"))
-        let e1 = try Simulation.explain(options: w.options("2026-11-26"), customerID: "H1", asOf: Day(iso: "2026-11-26"))
+        #expect(
+            e.titles.flatMap(\.steps).map(\.verdict.description).contains("due, held back: no_contact (bounced_email)"))
+        let e1 = try Simulation.explain(
+            options: w.options("2026-11-26"), customerID: "H1", asOf: Day(iso: "2026-11-26"))
         #expect(
             e1.titles.flatMap(\.steps).map(\.verdict.description).contains(
                 "email contact unusable (bounced_email): fallback letter"))
@@ -116,13 +122,20 @@ struct PostfixDeliveryTests {
 
     @Test func smtpClientAgainstSmtpSinkDirectly() throws {
         let peer = try PostfixPeer()
-        let plain = Gateways.SMTPSettings(host: "127.0.0.1", port: peer.acceptPort, tls: .none, helo: "regua.test", timeout: 10)
+        let plain = Gateways.SMTPSettings(
+            host: "127.0.0.1", port: peer.acceptPort, tls: .none, helo: "regua.test", timeout: 10)
         let client = SMTPClient(settings: plain, password: nil)
-        let body = "From: a@regua.test\r\nTo: x@example.com\r\nMessage-ID: <M1@regua.test>\r\nSubject: t\r\n\r\nline\r\n.\r\n..two dots\r\n"
-        #expect(client.send(envelopeFrom: "bounces+M1@regua.test", recipients: ["x@example.com"], message: Array(body.utf8)) == .accepted("smtp 250 2.0.0"))
+        let body =
+            "From: a@regua.test\r\nTo: x@example.com\r\nMessage-ID: <M1@regua.test>\r\nSubject: t\r\n\r\nline\r\n.\r\n..two dots\r\n"
+        #expect(
+            client.send(envelopeFrom: "bounces+M1@regua.test", recipients: ["x@example.com"], message: Array(body.utf8))
+                == .accepted("smtp 250 2.0.0"))
         #expect(client.extensions["8BITMIME"] != nil && client.extensions["PIPELINING"] != nil)
         // A second message on the same session.
-        #expect(client.send(envelopeFrom: "bounces+M2@regua.test", recipients: ["y@example.com"], message: Array(body.replacingOccurrences(of: "M1", with: "M2").utf8)) == .accepted("smtp 250 2.0.0"))
+        #expect(
+            client.send(
+                envelopeFrom: "bounces+M2@regua.test", recipients: ["y@example.com"],
+                message: Array(body.replacingOccurrences(of: "M1", with: "M2").utf8)) == .accepted("smtp 250 2.0.0"))
         client.quit()
         let dumps = try FileManager.default.contentsOfDirectory(atPath: peer.sinkDir).map {
             try String(contentsOfFile: peer.sinkDir + "/" + $0, encoding: .utf8)
@@ -130,14 +143,26 @@ struct PostfixDeliveryTests {
         #expect(dumps.count == 2)
         // smtp-sink stores the message with the dots unstuffed: exactly the lines we sent, so
         // the lone "." line did not end the data early.
-        #expect(dumps.allSatisfy { $0.replacingOccurrences(of: "\r\n", with: "\n").contains("\nline\n.\n..two dots\n") })
-        let hard = SMTPClient(settings: .init(host: "127.0.0.1", port: peer.hardPort, tls: .none, helo: "r", timeout: 10), password: nil)
-        #expect(hard.send(envelopeFrom: "b@regua.test", recipients: ["x@example.com"], message: Array(body.utf8)) == .failed("smtp 500 5.3.0 at RCPT TO"))
-        let soft = SMTPClient(settings: .init(host: "127.0.0.1", port: peer.softPort, tls: .none, helo: "r", timeout: 10), password: nil)
-        #expect(soft.send(envelopeFrom: "b@regua.test", recipients: ["x@example.com"], message: Array(body.utf8)) == .failed("smtp 450 4.3.0 at RCPT TO"))
+        #expect(
+            dumps.allSatisfy { $0.replacingOccurrences(of: "\r\n", with: "\n").contains("\nline\n.\n..two dots\n") })
+        let hard = SMTPClient(
+            settings: .init(host: "127.0.0.1", port: peer.hardPort, tls: .none, helo: "r", timeout: 10), password: nil)
+        #expect(
+            hard.send(envelopeFrom: "b@regua.test", recipients: ["x@example.com"], message: Array(body.utf8))
+                == .failed("smtp 500 5.3.0 at RCPT TO"))
+        let soft = SMTPClient(
+            settings: .init(host: "127.0.0.1", port: peer.softPort, tls: .none, helo: "r", timeout: 10), password: nil)
+        #expect(
+            soft.send(envelopeFrom: "b@regua.test", recipients: ["x@example.com"], message: Array(body.utf8))
+                == .failed("smtp 450 4.3.0 at RCPT TO"))
         // tls: starttls refuses a server that does not offer it, before any message is sent.
-        let tls = SMTPClient(settings: .init(host: "127.0.0.1", port: peer.acceptPort, tls: .starttls, helo: "r", timeout: 10), password: nil)
-        guard case .failed(let why) = tls.send(envelopeFrom: "b@regua.test", recipients: ["x@example.com"], message: Array(body.utf8)) else {
+        let tls = SMTPClient(
+            settings: .init(host: "127.0.0.1", port: peer.acceptPort, tls: .starttls, helo: "r", timeout: 10),
+            password: nil)
+        guard
+            case .failed(let why) = tls.send(
+                envelopeFrom: "b@regua.test", recipients: ["x@example.com"], message: Array(body.utf8))
+        else {
             Issue.record("sent without TLS")
             return
         }
@@ -145,8 +170,10 @@ struct PostfixDeliveryTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: peer.sinkDir).count == 2)
         // Nobody listening: failed, not uncertain.
         let closed = try freePort()
-        let none = SMTPClient(settings: .init(host: "127.0.0.1", port: closed, tls: .none, helo: "r", timeout: 5), password: nil)
-        guard case .failed = none.send(envelopeFrom: "b@regua.test", recipients: ["x@example.com"], message: [65]) else {
+        let none = SMTPClient(
+            settings: .init(host: "127.0.0.1", port: closed, tls: .none, helo: "r", timeout: 5), password: nil)
+        guard case .failed = none.send(envelopeFrom: "b@regua.test", recipients: ["x@example.com"], message: [65])
+        else {
             Issue.record("a refused connection is not a failure")
             return
         }

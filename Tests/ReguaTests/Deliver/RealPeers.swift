@@ -70,7 +70,8 @@ final class PostfixPeer {  // files are the test's own
     static let available =
         FileManager.default.isExecutableFile(atPath: "/usr/sbin/postfix")
         && FileManager.default.isExecutableFile(atPath: "/usr/sbin/smtp-sink") && getuid() == 0
-    static let skipReason = "postfix and smtp-sink (Debian package postfix) and root are needed; scripts/install-deps.sh --test installs them"
+    static let skipReason =
+        "postfix and smtp-sink (Debian package postfix) and root are needed; scripts/install-deps.sh --test installs them"
 
     let root: String
     let smtpdPort: Int
@@ -100,7 +101,7 @@ final class PostfixPeer {  // files are the test's own
         FileManager.default.isExecutableFile(atPath: "/usr/sbin/saslpasswd2")
         && ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/x86_64-linux-gnu/sasl2"))
             ?? (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/aarch64-linux-gnu/sasl2")) ?? [])
-        .contains { $0.hasPrefix("libplain") }
+            .contains { $0.hasPrefix("libplain") }
     static let saslSkipReason =
         "Cyrus SASL (Debian packages sasl2-bin and libsasl2-modules) and openssl are needed; scripts/install-deps.sh --test installs them"
 
@@ -124,7 +125,8 @@ final class PostfixPeer {  // files are the test's own
         try fm.setAttributes([.ownerAccountName: "nobody"], ofItemAtPath: root + "/mail")
         try fm.setAttributes([.ownerAccountName: "nobody"], ofItemAtPath: root + "/sink")
         let routes =
-            hard.map { "{ \($0) = smtp:[127.0.0.1]:\(hardPort) }" } + soft.map { "{ \($0) = smtp:[127.0.0.1]:\(softPort) }" }
+            hard.map { "{ \($0) = smtp:[127.0.0.1]:\(hardPort) }" }
+            + soft.map { "{ \($0) = smtp:[127.0.0.1]:\(softPort) }" }
         let main = """
             compatibility_level = 3.6
             queue_directory = \(root)/queue
@@ -206,7 +208,9 @@ final class PostfixPeer {  // files are the test's own
 
             """ + submissionService
         try master.write(toFile: conf + "/master.cf", atomically: true, encoding: .utf8)
-        for (port, extra) in [(acceptPort, ["-d", sinkDir + "/%M."]), (hardPort, ["-f", "RCPT"]), (softPort, ["-r", "RCPT"])] {
+        for (port, extra) in [
+            (acceptPort, ["-d", sinkDir + "/%M."]), (hardPort, ["-f", "RCPT"]), (softPort, ["-r", "RCPT"]),
+        ] {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/sbin/smtp-sink")
             p.arguments = ["-u", "nobody"] + extra + ["127.0.0.1:\(port)", "50"]
@@ -320,7 +324,8 @@ final class KannelPeer {
         FileManager.default.isExecutableFile(atPath: "/usr/sbin/bearerbox")
         && FileManager.default.isExecutableFile(atPath: "/usr/sbin/smsbox")
         && FileManager.default.isExecutableFile(atPath: fakesmsc)
-    static let skipReason = "Kannel (Debian packages kannel and kannel-extras) is needed; scripts/install-deps.sh --test installs it"
+    static let skipReason =
+        "Kannel (Debian packages kannel and kannel-extras) is needed; scripts/install-deps.sh --test installs it"
 
     let root: String
     let sendsmsPort: Int
@@ -393,7 +398,9 @@ final class KannelPeer {
         try start("/usr/sbin/bearerbox", [root + "/kannel.conf"], log: "bearerbox.out")
         guard waitForPort(box), waitForPort(smsc) else { throw PeerError("bearerbox did not start") }
         try start("/usr/sbin/smsbox", [root + "/kannel.conf"], log: "smsbox.out")
-        try start(Self.fakesmsc, ["-H", "127.0.0.1", "-r", String(smsc), "-i", "0.1", "-m", "0", "4000 4001 text hello"], log: "fakesmsc.out")
+        try start(
+            Self.fakesmsc, ["-H", "127.0.0.1", "-r", String(smsc), "-i", "0.1", "-m", "0", "4000 4001 text hello"],
+            log: "fakesmsc.out")
         guard waitForPort(sendsmsPort), waitForPort(dlrPort) else { throw PeerError("smsbox did not start") }
         Thread.sleep(forTimeInterval: 1)  // fakesmsc's connection to the bearerbox
     }

@@ -35,7 +35,8 @@ import Testing
                 dlrMask: 31, dlrURL: "http://127.0.0.1:8080/dlr?status=%d"), password: "s&cret")
         let m = OutgoingMessage(
             id: "R20261123-ab", channel: "sms", customerID: CustomerID("C1"), contactHash: "",
-            payload: .sms(phone: "+5511987654321", text: "Olá & até", encoding: "UCS-2", segments: 1, step: "s", titleIDs: []))
+            payload: .sms(
+                phone: "+5511987654321", text: "Olá & até", encoding: "UCS-2", segments: 1, step: "s", titleIDs: []))
         let url = URLComponents(string: h.url(for: m)!)!
         let q = Dictionary(uniqueKeysWithValues: url.queryItems!.map { ($0.name, $0.value ?? "") })
         #expect(q["username"] == "regua" && q["password"] == "s&cret" && q["to"] == "+5511987654321")
@@ -44,7 +45,8 @@ import Testing
     }
 
     @Test func whatsappBodyIsACloudAPIMessage() throws {
-        let line = #"{"message_id":"R1","customer_id":"C1","step":"s","title_ids":["T1"],"to":"+5511987654321","biz_opaque_callback_data":"R1","template":{"name":"cobranca","language":{"code":"pt_BR","policy":"deterministic"},"components":[{"type":"body","parameters":[{"type":"text","text":"Maria"}]}]}}"#
+        let line =
+            #"{"message_id":"R1","customer_id":"C1","step":"s","title_ids":["T1"],"to":"+5511987654321","biz_opaque_callback_data":"R1","template":{"name":"cobranca","language":{"code":"pt_BR","policy":"deterministic"},"components":[{"type":"body","parameters":[{"type":"text","text":"Maria"}]}]}}"#
         let m = OutgoingMessage(
             id: "R1", channel: "whatsapp", customerID: CustomerID("C1"), contactHash: "",
             payload: .whatsapp(line: Array(line.utf8), to: "+5511987654321"))

@@ -71,7 +71,8 @@ struct SMTPSubmissionTests {
         #expect(peer.log.contains("postfix/submission/smtpd"))
         #expect(peer.log.contains("TLS connection established from"), "\(peer.log)")
         #expect(peer.log.contains("sasl_username=\(Self.account.user)"))
-        #expect(!peer.log.contains("TLS connection established to"))  // nothing went out of the relay with TLS by accident
+        // Nothing went out of the relay with TLS by accident.
+        #expect(!peer.log.contains("TLS connection established to"))
 
         // Again: nothing is handed over twice.
         let again = try Deliverer(
@@ -85,7 +86,9 @@ struct SMTPSubmissionTests {
         // The client on its own: the session is TLS 1.2 or later.
         let client = SMTPClient(
             settings: {
-                guard case .smtp(let s)? = Self.gateways(peer, caFile: peer.certificate).email?.transport else { fatalError() }
+                guard case .smtp(let s)? = Self.gateways(peer, caFile: peer.certificate).email?.transport else {
+                    fatalError()
+                }
                 return s
             }(), password: Self.account.password)
         try client.openIfNeeded()
@@ -137,7 +140,8 @@ struct SMTPSubmissionTests {
         // Without tls_ca_file the system's CAs do not know the self-signed certificate.
         do {
             _ = try Deliverer(
-                options: w.deliveryOptions(only: ["email"]), gateways: Self.gateways(peer, caFile: nil), environment: env
+                options: w.deliveryOptions(only: ["email"]), gateways: Self.gateways(peer, caFile: nil),
+                environment: env
             ).run()
             Issue.record("delivered to a server whose certificate nobody vouches for")
         } catch let e as ReguaError {
@@ -177,11 +181,14 @@ struct SMTPSubmissionTests {
         #expect(s.caFile == "/etc/regua/ca.pem" && s.tls == .starttls)
         do {
             _ = try Gateways.parse(
-                "email:\n  smtp: {host: h, tls: none, tls_ca_file: /x.pem}\n  envelope: b@exemplo.com.br\n", file: "gw.yaml")
+                "email:\n  smtp: {host: h, tls: none, tls_ca_file: /x.pem}\n  envelope: b@exemplo.com.br\n",
+                file: "gw.yaml")
             Issue.record("accepted a CA file for a session in the clear")
         } catch let e as RuleBookErrors {
             #expect(e.diagnostics.map(\.description).contains { $0.contains("'tls_ca_file' não vale com tls: none") })
         }
-        #expect(SMTPClient.isLoopback("127.0.0.1") && SMTPClient.isLoopback("localhost") && !SMTPClient.isLoopback("smtp.exemplo.com.br"))
+        #expect(
+            SMTPClient.isLoopback("127.0.0.1") && SMTPClient.isLoopback("localhost")
+                && !SMTPClient.isLoopback("smtp.exemplo.com.br"))
     }
 }

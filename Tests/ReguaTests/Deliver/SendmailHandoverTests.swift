@@ -15,7 +15,9 @@ import Testing
         var argumentsFile: String { folder + "/args" }
 
         init(_ body: String) throws {
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("regua-sendmail-\(UUID().uuidString)").path
+            folder =
+                FileManager.default.temporaryDirectory.appendingPathComponent("regua-sendmail-\(UUID().uuidString)")
+                .path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let script = "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/args\"\n" + body + "\n"
             try script.write(toFile: path, atomically: true, encoding: .utf8)
@@ -25,7 +27,8 @@ import Testing
         func done() { try? FileManager.default.removeItem(atPath: folder) }
     }
 
-    static let email = Gateways.Email(transport: .sendmail(path: "unused", arguments: []), envelope: "bounces@exemplo.com.br")
+    static let email = Gateways.Email(
+        transport: .sendmail(path: "unused", arguments: []), envelope: "bounces@exemplo.com.br")
 
     /// An e-mail larger than a pipe's buffer (64 KiB), so a sendmail that never reads stdin
     /// blocks the writer.
@@ -34,7 +37,8 @@ import Testing
         bytes += [UInt8](repeating: UInt8(ascii: "x"), count: size)
         return OutgoingMessage(
             id: "R20261123-0000000000000007", channel: "email", customerID: CustomerID("C07"),
-            contactHash: ContactHash.email("ana@exemplo.com.br"), payload: .email(bytes: bytes, recipients: ["ana@exemplo.com.br"]))
+            contactHash: ContactHash.email("ana@exemplo.com.br"),
+            payload: .email(bytes: bytes, recipients: ["ana@exemplo.com.br"]))
     }
 
     @Test func exitZeroIsAcceptedWithTheWholeMessageAndTheVERPEnvelope() throws {
@@ -45,7 +49,8 @@ import Testing
         #expect(h.hand(m) == .accepted("sendmail exit 0"))
         guard case .email(let bytes, _) = m.payload else { return }
         #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: fake.received))) == bytes)
-        let args = try String(contentsOfFile: fake.argumentsFile, encoding: .utf8).split(separator: "\n").map(String.init)
+        let args = try String(contentsOfFile: fake.argumentsFile, encoding: .utf8).split(separator: "\n").map(
+            String.init)
         #expect(args == ["-C", "/etc/x", "-t", "-oi", "-f", "bounces+R20261123-0000000000000007@exemplo.com.br"])
     }
 
@@ -85,14 +90,19 @@ import Testing
             "email:\n  sendmail: /usr/sbin/sendmail\n  sendmail_timeout: 20\n  envelope: b@exemplo.com.br\n")
         #expect(g.email?.transport == .sendmail(path: "/usr/sbin/sendmail", arguments: [], timeout: 20))
         #expect(
-            try Gateways.parse("email:\n  sendmail: /usr/sbin/sendmail\n  envelope: b@exemplo.com.br\n").email?.transport
+            try Gateways.parse("email:\n  sendmail: /usr/sbin/sendmail\n  envelope: b@exemplo.com.br\n").email?
+                .transport
                 == .sendmail(path: "/usr/sbin/sendmail", arguments: [], timeout: 60))
         do {
             _ = try Gateways.parse(
-                "email:\n  sendmail: /usr/sbin/sendmail\n  sendmail_timeout: 0\n  envelope: b@exemplo.com.br\n", file: "gw.yaml")
+                "email:\n  sendmail: /usr/sbin/sendmail\n  sendmail_timeout: 0\n  envelope: b@exemplo.com.br\n",
+                file: "gw.yaml")
             Issue.record("accepted a time-out of 0 s")
         } catch let e as RuleBookErrors {
-            #expect(e.diagnostics.map(\.description).contains { $0.contains("gw.yaml:3") && $0.contains("sendmail_timeout") })
+            #expect(
+                e.diagnostics.map(\.description).contains {
+                    $0.contains("gw.yaml:3") && $0.contains("sendmail_timeout")
+                })
         }
     }
 }

@@ -9,7 +9,9 @@ import Testing
 @Suite(
     .serialized,
     .enabled(if: PostfixPeer.available, "\(PostfixPeer.skipReason)"),
-    .enabled(if: FileManager.default.isExecutableFile(atPath: CrashTests.binary), "build the regua binary first (make test does)"))
+    .enabled(
+        if: FileManager.default.isExecutableFile(atPath: CrashTests.binary),
+        "build the regua binary first (make test does)"))
 struct ShardedDeliveryTests {
     static let night = "2026-11-23"
 
@@ -20,11 +22,14 @@ struct ShardedDeliveryTests {
         var ids: Set<String> { Set(messages.map(\.id)) }
     }
 
-    static func deliver(_ w: Workspace, _ gateways: String, _ extra: [String] = []) throws -> (Int32, Printed?, String) {
+    static func deliver(_ w: Workspace, _ gateways: String, _ extra: [String] = []) throws -> (Int32, Printed?, String)
+    {
         let r = try ExternalTool.run(
             CrashTests.binary,
-            ["deliver", "--as-of", night, "--gateways", gateways, "--only", "email", "--out", w.root + "/out",
-             "--state", w.root + "/var/regua.sqlite", "--json"] + extra)
+            [
+                "deliver", "--as-of", night, "--gateways", gateways, "--only", "email", "--out", w.root + "/out",
+                "--state", w.root + "/var/regua.sqlite", "--json",
+            ] + extra)
         guard let doc = try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any],
             let messages = doc["messages"] as? [[String: Any]], let shards = doc["unpublished_shards"] as? [String]
         else { return (r.status, nil, r.stderr) }

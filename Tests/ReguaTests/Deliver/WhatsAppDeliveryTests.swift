@@ -27,22 +27,29 @@ enum WhatsAppDeliveryFixtures {
         let w = try Workspace()
         let ladder = w.root + "/rules/10-regua.yaml"
         let text = try String(contentsOfFile: ladder, encoding: .utf8)
-        let sms = "  - id: overdue_d10\n    offset: 10\n    channel: sms\n    template: atraso_sms\n    except_profiles: [key_account]\n"
+        let sms =
+            "  - id: overdue_d10\n    offset: 10\n    channel: sms\n    template: atraso_sms\n    except_profiles: [key_account]\n"
         precondition(text.contains(sms), "the shipped 10-day step changed")
         try text.replacingOccurrences(of: sms, with: WhatsAppNightTests.step).write(
             toFile: ladder, atomically: true, encoding: .utf8)
-        var c = ["customer_id,name,document,email,phone,address_street,address_number,address_city,address_state,address_zip,whatsapp_opt_in"]
+        var c = [
+            "customer_id,name,document,email,phone,address_street,address_number,address_city,address_state,address_zip,whatsapp_opt_in"
+        ]
         var r = ["customer_id,title_id,amount,due_date"]
         for i in 1...n {
             // Written as people write phones; whatsapp.jsonl has them in E.164.
             let p = phone(i)
             let written = "(11) 98765-43" + p.suffix(2)
-            c.append("\(id(i)),Cliente Número \(i),\(cpf(123_456_000 + i)),,\(written),Rua A,\(i),São Paulo,SP,01001000,2026-01-10")
+            c.append(
+                "\(id(i)),Cliente Número \(i),\(cpf(123_456_000 + i)),,\(written),Rua A,\(i),São Paulo,SP,01001000,2026-01-10"
+            )
             r.append("\(id(i)),T-\(id(i)),1000.00,2026-11-13")
         }
         r.append("C01,T2-C01,400.00,2026-11-16")
-        try (c.joined(separator: "\n") + "\n").write(toFile: w.root + "/fixtures/customers.csv", atomically: true, encoding: .utf8)
-        try (r.joined(separator: "\n") + "\n").write(toFile: w.root + "/fixtures/receivables.csv", atomically: true, encoding: .utf8)
+        try (c.joined(separator: "\n") + "\n").write(
+            toFile: w.root + "/fixtures/customers.csv", atomically: true, encoding: .utf8)
+        try (r.joined(separator: "\n") + "\n").write(
+            toFile: w.root + "/fixtures/receivables.csv", atomically: true, encoding: .utf8)
         return w
     }
 }
@@ -55,7 +62,9 @@ enum WhatsAppDeliveryFixtures {
 /// that WhatsApp could not reach, and the next night falls back to SMS.
 @Suite(
     .serialized,
-    .enabled(if: FileManager.default.isExecutableFile(atPath: CrashTests.binary), "build the regua binary first (make test does)"))
+    .enabled(
+        if: FileManager.default.isExecutableFile(atPath: CrashTests.binary),
+        "build the regua binary first (make test does)"))
 struct WhatsAppDeliveryTests {
     static let token = "EAAG-test-\(UUID().uuidString)"
     static let tokenEnv = "REGUA_TEST_WHATSAPP_TOKEN"
@@ -80,13 +89,16 @@ struct WhatsAppDeliveryTests {
         func outcomes() throws -> [String: String] {
             let o = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any]
             var out: [String: String] = [:]
-            for m in o?["messages"] as? [[String: Any]] ?? [] { out[m["message_id"] as! String] = m["outcome"] as? String }
+            for m in o?["messages"] as? [[String: Any]] ?? [] {
+                out[m["message_id"] as! String] = m["outcome"] as? String
+            }
             return out
         }
     }
 
     static func regua(_ args: [String], env: [String: String]) throws -> Run {
-        let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("regua-wa-\(UUID().uuidString)").path
+        let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("regua-wa-\(UUID().uuidString)")
+            .path
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: outPath) }
         let out = FileHandle(forWritingAtPath: outPath)!
@@ -105,12 +117,15 @@ struct WhatsAppDeliveryTests {
         try? out.close()
         return Run(
             status: p.terminationStatus, killed: p.terminationReason == .uncaughtSignal,
-            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "", seconds: Date().timeIntervalSince(start))
+            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+            seconds: Date().timeIntervalSince(start))
     }
 
     static func deliverArgs(_ w: Workspace, _ gateways: String, _ extra: [String] = []) -> [String] {
-        ["deliver", "--as-of", "2026-11-23", "--gateways", gateways, "--out", w.root + "/out",
-         "--state", w.root + "/var/regua.sqlite", "--json"] + extra
+        [
+            "deliver", "--as-of", "2026-11-23", "--gateways", gateways, "--out", w.root + "/out",
+            "--state", w.root + "/var/regua.sqlite", "--json",
+        ] + extra
     }
 
     static var env: [String: String] { [tokenEnv: token] }
@@ -120,7 +135,8 @@ struct WhatsAppDeliveryTests {
     static func expectedBody(_ line: [String: Any]) -> NSDictionary {
         NSDictionary(dictionary: [
             "messaging_product": "whatsapp", "recipient_type": "individual", "type": "template",
-            "to": line["to"]!, "template": line["template"]!, "biz_opaque_callback_data": line["biz_opaque_callback_data"]!,
+            "to": line["to"]!, "template": line["template"]!,
+            "biz_opaque_callback_data": line["biz_opaque_callback_data"]!,
         ])
     }
 
@@ -227,7 +243,8 @@ struct WhatsAppDeliveryTests {
         let gw = try Self.gatewaysFile(w, endpoint, timeout: 10)
 
         // Killed right after a POST, before its answer is recorded: uncertain, never re-sent.
-        let crashed = try Self.regua(Self.deliverArgs(w, gw), env: Self.env.merging(["REGUA_CRASH_AT": "deliver-after-handover"]) { $1 })
+        let crashed = try Self.regua(
+            Self.deliverArgs(w, gw), env: Self.env.merging(["REGUA_CRASH_AT": "deliver-after-handover"]) { $1 })
         #expect(crashed.killed)
         #expect(try endpoint.posts().count == 1)
 
@@ -251,7 +268,9 @@ struct WhatsAppDeliveryTests {
             kills += 1
         }
         let last = try Self.regua(Self.deliverArgs(w, gw), env: Self.env)
-        let ids = try endpoint.posts().compactMap { ($0["body"] as? [String: Any])?["biz_opaque_callback_data"] as? String }
+        let ids = try endpoint.posts().compactMap {
+            ($0["body"] as? [String: Any])?["biz_opaque_callback_data"] as? String
+        }
         let states = try w.ledger().deliveries(night: Day(iso: "2026-11-23")!).mapValues(\.state)
         let accepted = Set(states.filter { $0.value == .accepted }.keys)
         let uncertain = Set(states.filter { $0.value == .uncertain }.keys)
@@ -272,7 +291,9 @@ struct WhatsAppDeliveryTests {
         let gw = try Self.gatewaysFile(w, endpoint)
         #expect(try Self.regua(Self.deliverArgs(w, gw), env: Self.env).status == 0)
         let lines = try WhatsAppNightTests.pythonJSONLines(w.night("2026-11-23") + "/whatsapp.jsonl")
-        func message(_ c: String) -> String { lines.first { $0["customer_id"] as? String == c }!["message_id"] as! String }
+        func message(_ c: String) -> String {
+            lines.first { $0["customer_id"] as? String == c }!["message_id"] as! String
+        }
         #expect(lines.first { $0["customer_id"] as? String == "C01" }?["title_ids"] as? [String] == ["T-C01"])
 
         // The provider's webhooks: C01's message failed (undeliverable), C02's was delivered and
@@ -287,15 +308,28 @@ struct WhatsAppDeliveryTests {
         }
         let webhook: [String: Any] = [
             "object": "whatsapp_business_account",
-            "entry": [["id": "1", "changes": [["field": "messages", "value": ["statuses": [status(message("C01"), "failed", errors: true)]]]]]],
+            "entry": [
+                [
+                    "id": "1",
+                    "changes": [
+                        ["field": "messages", "value": ["statuses": [status(message("C01"), "failed", errors: true)]]]
+                    ],
+                ]
+            ],
         ]
         var text = String(decoding: try JSONSerialization.data(withJSONObject: webhook), as: UTF8.self) + "\n"
-        for s in [status(message("C02"), "delivered"), status(message("C02"), "read"), status("R20261123-ffffffffffffffff", "failed")] {
+        for s in [
+            status(message("C02"), "delivered"), status(message("C02"), "read"),
+            status("R20261123-ffffffffffffffff", "failed"),
+        ] {
             text += String(decoding: try JSONSerialization.data(withJSONObject: s), as: UTF8.self) + "\n"
         }
         let file = w.root + "/statuses.jsonl"
         try text.write(toFile: file, atomically: true, encoding: .utf8)
-        let args = ["feedback", "--whatsapp-status", file, "--out", w.root + "/out", "--state", w.root + "/var/regua.sqlite", "--json"]
+        let args = [
+            "feedback", "--whatsapp-status", file, "--out", w.root + "/out", "--state", w.root + "/var/regua.sqlite",
+            "--json",
+        ]
 
         let read = try Self.regua(args, env: [:])
         #expect(read.status == 0)
@@ -311,8 +345,12 @@ struct WhatsAppDeliveryTests {
 
         // The same file again: every report already read, nothing marked, the ledger's marks unchanged.
         let again = try Self.regua(args, env: [:])
-        let items2 = try #require((try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])?["items"] as? [[String: Any]])
-        #expect(items2.count == 4 && items2.allSatisfy { $0["outcome"] as? String == "already_read" && $0["marked"] == nil })
+        let items2 = try #require(
+            (try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])?["items"]
+                as? [[String: Any]])
+        #expect(
+            items2.count == 4 && items2.allSatisfy { $0["outcome"] as? String == "already_read" && $0["marked"] == nil }
+        )
         #expect(try w.ledger().unusableContacts().count == 1)
 
         // A later night: C01's second title reaches the 10-day step; WhatsApp is unusable for
@@ -324,16 +362,23 @@ struct WhatsAppDeliveryTests {
         #expect(sms.map { $0["customer_id"]! } == ["C01"])
         #expect(sms.first?["title_ids"] == "T2-C01" && sms.first?["phone"] == WhatsAppDeliveryFixtures.phone(1))
         let explain = try Self.regua(
-            ["explain", "C01", "--as-of", "2026-11-26", "--rules", w.root + "/rules", "--customers", w.root + "/fixtures/customers.csv",
-             "--receivables", w.root + "/fixtures/receivables.csv", "--state", w.root + "/var/regua.sqlite"],
+            [
+                "explain", "C01", "--as-of", "2026-11-26", "--rules", w.root + "/rules", "--customers",
+                w.root + "/fixtures/customers.csv",
+                "--receivables", w.root + "/fixtures/receivables.csv", "--state", w.root + "/var/regua.sqlite",
+            ],
             env: [:])
-        #expect(explain.stdout.contains("o contato de WhatsApp está inutilizável (WhatsApp não entregue): sai por SMS (fallback)"))
+        #expect(
+            explain.stdout.contains(
+                "o contato de WhatsApp está inutilizável (WhatsApp não entregue): sai por SMS (fallback)"))
 
         // A new number in customers.csv is usable at once (the mark names the old one's hash):
         // the third title's 10-day step goes by WhatsApp to it the next night.
         let customers = w.root + "/fixtures/customers.csv"
-        try (try String(contentsOfFile: customers, encoding: .utf8)).replacingOccurrences(of: "(11) 98765-4301", with: "(11) 91234-0001")
-            .write(toFile: customers, atomically: true, encoding: .utf8)
+        try (try String(contentsOfFile: customers, encoding: .utf8)).replacingOccurrences(
+            of: "(11) 98765-4301", with: "(11) 91234-0001"
+        )
+        .write(toFile: customers, atomically: true, encoding: .utf8)
         let receivables = w.root + "/fixtures/receivables.csv"
         try (try String(contentsOfFile: receivables, encoding: .utf8) + "C01,T3-C01,250.00,2026-11-17\n").write(
             toFile: receivables, atomically: true, encoding: .utf8)

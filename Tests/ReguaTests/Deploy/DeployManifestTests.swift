@@ -100,7 +100,9 @@ import Testing
         var out: [String: [String: String]] = [:]
         var section = ""
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            if line.hasPrefix("[") { section = String(line.dropFirst().dropLast()) } else if let eq = line.firstIndex(of: "=") {
+            if line.hasPrefix("[") {
+                section = String(line.dropFirst().dropLast())
+            } else if let eq = line.firstIndex(of: "=") {
                 out[section, default: [:]][String(line[..<eq])] = String(line[line.index(after: eq)...])
             }
         }
@@ -125,9 +127,10 @@ import Testing
         if let analyze = ExternalTool.find("systemd-analyze") {
             let r = try ExternalTool.run(
                 analyze,
-                ["verify", "--man=no"] + ["regua-nightly.service", "regua-shard@.service", "regua-shard@.timer"].map {
-                    Self.deploy + "/systemd/" + $0
-                })
+                ["verify", "--man=no"]
+                    + ["regua-nightly.service", "regua-shard@.service", "regua-shard@.timer"].map {
+                        Self.deploy + "/systemd/" + $0
+                    })
             // verify complains about the missing binary and user on a build machine; the syntax must pass.
             #expect(!r.stderr.contains("Unknown section") && !r.stderr.contains("Unknown key"), "\(r.stderr)")
         }

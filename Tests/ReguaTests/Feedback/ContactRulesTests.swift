@@ -41,7 +41,8 @@ import Testing
     }
 
     @Test func mboxSplitsAtFromLinesAndUnquotes() {
-        let text = "From a@b Thu Dec  3 07:51:53 2026\nSubject: one\n\n>From here\nbody\nFrom c@d Thu Dec  3 07:51:54 2026\nSubject: two\n\nx\n"
+        let text =
+            "From a@b Thu Dec  3 07:51:53 2026\nSubject: one\n\n>From here\nbody\nFrom c@d Thu Dec  3 07:51:54 2026\nSubject: two\n\nx\n"
         let msgs = MailboxReader.mbox(Array(text.utf8))
         #expect(msgs.count == 2)
         #expect(String(decoding: msgs[0], as: UTF8.self) == "Subject: one\n\nFrom here\nbody\n")
@@ -50,6 +51,7 @@ import Testing
 
     @Test func csvRowsQuotesAndSemicolons() {
         #expect(CSVRows.parse("a,b\r\n\"x,\"\"y\"\"\",2\n") == [["a", "b"], ["x,\"y\"", "2"]])
-        #expect(CSVRows.records("\u{FEFF}message_id;reason\nR1;mudou-se\n") == [["message_id": "R1", "reason": "mudou-se"]])
+        #expect(
+            CSVRows.records("\u{FEFF}message_id;reason\nR1;mudou-se\n") == [["message_id": "R1", "reason": "mudou-se"]])
     }
 }

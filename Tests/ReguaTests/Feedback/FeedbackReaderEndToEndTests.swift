@@ -95,7 +95,8 @@ import Testing
         // H1: hard, named by VERP. H2: hard, named only by the returned Message-ID (CRLF file).
         // K1: delayed. S1: one soft bounce. An unknown id. A message that is no report at all.
         try Self.write(
-            Self.dsn(id: emails["H1"]!, recipient: "hard.one@bounce-a.test", action: "failed", status: "5.1.1", date: date),
+            Self.dsn(
+                id: emails["H1"]!, recipient: "hard.one@bounce-a.test", action: "failed", status: "5.1.1", date: date),
             box + "/new/1.mx")
         try Self.write(
             Self.dsn(
@@ -103,13 +104,15 @@ import Testing
                 date: date, verp: false, crlf: true),
             box + "/cur/2.mx:2,S")
         try Self.write(
-            Self.dsn(id: emails["K1"]!, recipient: "ok.one@example.com", action: "delayed", status: "4.4.1", date: date),
+            Self.dsn(
+                id: emails["K1"]!, recipient: "ok.one@example.com", action: "delayed", status: "4.4.1", date: date),
             box + "/new/3.mx")
         try Self.write(
             Self.dsn(id: emails["S1"]!, recipient: "soft.one@soft.test", action: "failed", status: "4.2.2", date: date),
             box + "/new/4.mx")
         try Self.write(
-            Self.dsn(id: "R20261125-0000000000000000", recipient: "x@y.test", action: "failed", status: "5.1.1", date: date),
+            Self.dsn(
+                id: "R20261125-0000000000000000", recipient: "x@y.test", action: "failed", status: "5.1.1", date: date),
             box + "/new/5.mx")
         try Self.write("From: a@b.test\nSubject: oi\n\nnot a report\n", box + "/new/6.mx")
         try Self.write("ignored: a dot file is not a message\n", box + "/new/.hidden")
@@ -153,17 +156,20 @@ import Testing
             let c = start.adding(days: offset).components
             let date = "Mon, \(c.day) \(months[c.month - 1]) \(c.year) 0\(k):00:00 -0300"
             let report = Self.dsn(
-                id: emails["S1"]!, recipient: "soft.one@soft.test", action: "failed", status: "4.2.2", date: date)
-                .replacingOccurrences(of: "Não foi possível", with: ">From the MTA: não foi possível")
+                id: emails["S1"]!, recipient: "soft.one@soft.test", action: "failed", status: "4.2.2", date: date
+            )
+            .replacingOccurrences(of: "Não foi possível", with: ">From the MTA: não foi possível")
             mbox += "From MAILER-DAEMON Mon Nov 30 08:00:00 2026\n" + report + "\n"
         }
         let path = w.root + "/bounces.mbox"
         try Self.write(mbox, path)
         #expect(try MailboxReader.messages(at: path).count == offsets.count)
-        #expect(try MailboxReader.messages(at: path).allSatisfy { m in
-            let text = String(decoding: m, as: UTF8.self)
-            return text.hasPrefix("From: MAILER-DAEMON") && text.contains("\nFrom the MTA") && !text.contains(">From")
-        })
+        #expect(
+            try MailboxReader.messages(at: path).allSatisfy { m in
+                let text = String(decoding: m, as: UTF8.self)
+                return text.hasPrefix("From: MAILER-DAEMON") && text.contains("\nFrom the MTA")
+                    && !text.contains(">From")
+            })
 
         let report = try FeedbackReader(options: w.feedbackOptions(dsn: [path])).run()
         #expect(report.items.allSatisfy { $0.outcome == "soft" && $0.customerID == "S1" })
@@ -175,7 +181,8 @@ import Testing
             let days = offsets.map { start.adding(days: $0) }
             let tipping = days.indices.first { i in
                 let prefix = days[...i].sorted()
-                return prefix.count >= 3 && (0...(prefix.count - 3)).contains { prefix[$0 + 2].days(since: prefix[$0]) < 30 }
+                return prefix.count >= 3
+                    && (0...(prefix.count - 3)).contains { prefix[$0 + 2].days(since: prefix[$0]) < 30 }
             }
             #expect(m.markedBy?.day == tipping.map { days[$0] })
             #expect(m.valueHash == ContactHash.email("soft.one@soft.test"))
@@ -203,18 +210,19 @@ import Testing
         let byCustomer = Dictionary(uniqueKeysWithValues: sms.map { ($0["customer_id"]!, $0) })
         let id = { (c: String) in byCustomer[c]!["message_id"]! }
         // No header (what a dlr_url endpoint logs): message_id,status,at.
-        let log = [
-            "\(id("H1")),16,2026-11-25T20:00:00Z",
-            "\(id("H1")),2,2026-12-10T08:00:00Z",  // 15 days later: unusable
-            "\(id("K1")),1,2026-11-25T20:00:00Z",  // delivered
-            "\(id("K1")),8,2026-11-25T20:01:00Z",  // accepted by the SMSC
-            "\(id("H2")),16,2026-11-25T20:00:00Z",  // once only
-            "\(id("H3")),2,2026-11-25T20:00:00Z",
-            "\(id("H3")),2,2027-01-05T20:00:00Z",  // 41 days apart: still usable
-            "R20261125-ffffffffffffffff,16,2026-11-25T20:00:00Z",
-            "\(id("S1")), 16 ,2026-11-26",  // spaces around the status, a bare date
-            "\(id("S1")),16,2026-11-27",
-        ].joined(separator: "\r\n") + "\r\n"
+        let log =
+            [
+                "\(id("H1")),16,2026-11-25T20:00:00Z",
+                "\(id("H1")),2,2026-12-10T08:00:00Z",  // 15 days later: unusable
+                "\(id("K1")),1,2026-11-25T20:00:00Z",  // delivered
+                "\(id("K1")),8,2026-11-25T20:01:00Z",  // accepted by the SMSC
+                "\(id("H2")),16,2026-11-25T20:00:00Z",  // once only
+                "\(id("H3")),2,2026-11-25T20:00:00Z",
+                "\(id("H3")),2,2027-01-05T20:00:00Z",  // 41 days apart: still usable
+                "R20261125-ffffffffffffffff,16,2026-11-25T20:00:00Z",
+                "\(id("S1")), 16 ,2026-11-26",  // spaces around the status, a bare date
+                "\(id("S1")),16,2026-11-27",
+            ].joined(separator: "\r\n") + "\r\n"
         let path = w.root + "/dlr.csv"
         try Self.write(log, path)
         let first = try FeedbackReader(options: w.feedbackOptions(smsDLR: [path])).run()
@@ -223,7 +231,8 @@ import Testing
                 "undelivered", "undelivered", "ignored", "ignored", "undelivered", "undelivered", "undelivered",
                 "unmatched", "undelivered", "undelivered",
             ])
-        #expect(first.items.map(\.marked) == [nil, "undelivered_sms", nil, nil, nil, nil, nil, nil, nil, "undelivered_sms"])
+        #expect(
+            first.items.map(\.marked) == [nil, "undelivered_sms", nil, nil, nil, nil, nil, nil, nil, "undelivered_sms"])
         let marks = try Self.marks(w)
         #expect(Set(marks.keys) == ["H1|phone", "S1|phone"])
         for c in ["H1", "S1"] {
@@ -280,8 +289,11 @@ import Testing
         let night = try w.run("2026-11-23")
         let folder = try #require(night.folder)
         let lines = try String(contentsOfFile: folder + "/whatsapp.jsonl", encoding: .utf8).split(separator: "\n")
-        let objects = try lines.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
-        let ids = Dictionary(uniqueKeysWithValues: objects.map { ($0["customer_id"] as! String, $0["message_id"] as! String) })
+        let objects = try lines.map {
+            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        let ids = Dictionary(
+            uniqueKeysWithValues: objects.map { ($0["customer_id"] as! String, $0["message_id"] as! String) })
         #expect(Set(ids.keys) == ["W1", "W6"])
         let ts = 1_795_000_000  // seconds since 1970: the day is their quotient by 86 400
         let expectedDay = Day(ordinal: Int32(ts / 86_400))

@@ -156,7 +156,10 @@ import Testing
         ("111.111.111-11", "document não é um CPF válido (todos os dígitos são iguais)"),
         ("11.222.333/0001-80", "document não é um CNPJ válido: os dígitos verificadores não conferem"),
         ("12.ABC.345/01DE-36", "document não é um CNPJ válido: os dígitos verificadores não conferem"),
-        ("12.ABC.345/01DE-3X", "document não é um CNPJ válido: os dois últimos caracteres (dígitos verificadores) devem ser dígitos"),
+        (
+            "12.ABC.345/01DE-3X",
+            "document não é um CNPJ válido: os dois últimos caracteres (dígitos verificadores) devem ser dígitos"
+        ),
         ("5299822472", "document tem 10 caracteres; um CPF tem 11 dígitos e um CNPJ 14 caracteres"),
         ("529.982.247_25", "document tem caracteres além de dígitos, letras e da pontuação . - /"),
         ("52998224A25", "document tem 11 caracteres, mas um CPF tem só dígitos"),

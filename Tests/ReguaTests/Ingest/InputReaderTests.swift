@@ -286,7 +286,11 @@ import Testing
         while let c = chars.popFirst() {
             if quoted {
                 if c == "\"" {
-                    if chars.first == "\"" { cell.unicodeScalars.append("\""); chars.removeFirst() } else { quoted = false }
+                    if chars.first == "\"" {
+                        cell.unicodeScalars.append("\""); chars.removeFirst()
+                    } else {
+                        quoted = false
+                    }
                 } else {
                     cell.unicodeScalars.append(c)
                 }

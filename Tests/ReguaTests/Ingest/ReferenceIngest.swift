@@ -335,7 +335,8 @@ enum ReferenceIngest {
             }
             return "cnpj:" + text
         default:
-            throw Bad("document", "document tem \(chars.count) caracteres; um CPF tem 11 dígitos e um CNPJ 14 caracteres")
+            throw Bad(
+                "document", "document tem \(chars.count) caracteres; um CPF tem 11 dígitos e um CNPJ 14 caracteres")
         }
     }
 
@@ -456,7 +457,9 @@ enum ReferenceIngest {
 
     /// Upper case for the ASCII letters only.
     static func asciiUppercased(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.map { ("a"..."z").contains($0) ? Unicode.Scalar($0.value - 32)! : $0 }))
+        String(
+            String.UnicodeScalarView(
+                s.unicodeScalars.map { ("a"..."z").contains($0) ? Unicode.Scalar($0.value - 32)! : $0 }))
     }
 
     /// The eight digits of a CEP (dots and hyphens allowed anywhere); 00000-000 is none.
@@ -536,7 +539,10 @@ enum ReferenceIngest {
 
     static func equalIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
         let lower = { (s: String) in
-            String(s.unicodeScalars.map { ("A"..."Z").contains($0) ? Character(Unicode.Scalar($0.value + 32)!) : Character($0) })
+            String(
+                s.unicodeScalars.map {
+                    ("A"..."Z").contains($0) ? Character(Unicode.Scalar($0.value + 32)!) : Character($0)
+                })
         }
         return Array(lower(a).utf8) == Array(lower(b).utf8)
     }
@@ -580,7 +586,8 @@ enum ReferenceIngest {
         if digitsAndDots, whole > 13 {
             throw Bad(column, "\(column) \(echo(s)) é grande demais (no máximo 13 dígitos antes do ponto)")
         }
-        if digitsAndDots, s.split(separator: ".", omittingEmptySubsequences: false).count == 2, s.count - whole - 1 > 2 {
+        if digitsAndDots, s.split(separator: ".", omittingEmptySubsequences: false).count == 2, s.count - whole - 1 > 2
+        {
             throw Bad(column, "\(column) \(echo(s)) tem mais de duas casas decimais")
         }
         throw Bad(column, "\(column) \(echo(s)) não é um valor como 1234.56 (ponto decimal, sem separador de milhar)")
@@ -860,7 +867,8 @@ extension ReferenceIngest {
             if let p = recordProblem {
                 switch p {
                 case .strayQuote(let i), .cellTooLong(let i):
-                    let name = i < header.count ? String(String.UnicodeScalarView(header[i].unicodeScalars.prefix(60))) : ""
+                    let name =
+                        i < header.count ? String(String.UnicodeScalarView(header[i].unicodeScalars.prefix(60))) : ""
                     return Bad(name, describe(p))
                 default: return Bad("", describe(p))
                 }
@@ -918,7 +926,8 @@ extension ReferenceIngest {
                 }
                 if s.unicodeScalars.contains(";") || s.unicodeScalars.contains(",") {
                     throw Bad(
-                        column, "\(column) \(echo(s)) tem ';' ou ',', que os arquivos de saída usam para separar códigos")
+                        column,
+                        "\(column) \(echo(s)) tem ';' ou ',', que os arquivos de saída usam para separar códigos")
                 }
                 if s.unicodeScalars.count > 100 { throw Bad(column, "\(column) tem mais de 100 caracteres") }
                 return s

@@ -165,7 +165,9 @@ import Testing
                 holds += c.filter { $0.hold != nil }.count
                 for reject in r {
                     // The kind of reason, without the echoed cell and the numbers.
-                    let words = reject.reason.split(separator: " ").filter { !$0.hasPrefix("'") && $0.first?.isNumber != true }
+                    let words = reject.reason.split(separator: " ").filter {
+                        !$0.hasPrefix("'") && $0.first?.isNumber != true
+                    }
                     reasons.insert(reject.column + ":" + words.joined(separator: " "))
                 }
             }
@@ -182,7 +184,8 @@ import Testing
             "status:status não é um destes:", "name:name tem bytes que", "name:name tem mais de",
             ":a linha tem células,", ":uma célula entre aspas", "promise_date:promise_date está vazio (é",
             "installment:installment não é como", "barcode:barcode tem dígitos; deve", "opt_out:opt_out não é um",
-            "customer_id:customer_id tem um caractere", "title_id:title_id tem ou que os arquivos", "kind:kind não é um destes:",
+            "customer_id:customer_id tem um caractere", "title_id:title_id tem ou que os arquivos",
+            "kind:kind não é um destes:",
             "score:score não é um número",
         ]
         for k in expectedKinds {
@@ -205,9 +208,10 @@ import Testing
         #expect(inputs.customers.map(\.id.raw) == [nfc])
         #expect(inputs.rejects.map(\.reason) == ["customer_id repetido (já visto na linha 2)"])
         #expect(inputs.titles.count == 1)
-        #expect(try Self.difference(
-            customers: Array(customers.utf8), receivables: Array(receivables.utf8), in: dir, pieceBytes: 1 << 21,
-            mapFrom: 1) == nil)
+        #expect(
+            try Self.difference(
+                customers: Array(customers.utf8), receivables: Array(receivables.utf8), in: dir, pieceBytes: 1 << 21,
+                mapFrom: 1) == nil)
     }
 }
 
@@ -326,21 +330,21 @@ struct FileGenerator {
     // The values cells are drawn from, made once.
     static let pool0: [String] = ["observacao", "erp_code", "Notas internas", ""]
     static let pool1: [String] = [
-                "Maria Silva", "João da Conceição", "Ñandú Comércio Ltda.", "Silva, Ana", "Ana\tMaria", "Zé\u{85}Silva",
-                "\u{1}", "", "  ", "=HYPERLINK(\"x\")", "Ana \"Aninha\" Souza", "Linha\nquebrada", "👩‍💻 Dev",
-                String(repeating: "ç", count: 200), String(repeating: "ç", count: 201), "\u{2028}",
-            ]
+        "Maria Silva", "João da Conceição", "Ñandú Comércio Ltda.", "Silva, Ana", "Ana\tMaria", "Zé\u{85}Silva",
+        "\u{1}", "", "  ", "=HYPERLINK(\"x\")", "Ana \"Aninha\" Souza", "Linha\nquebrada", "👩‍💻 Dev",
+        String(repeating: "ç", count: 200), String(repeating: "ç", count: 201), "\u{2028}",
+    ]
     static let pool2: [String] = [
-                "maria@exemplo.com.br", "MARIA.SILVA@EXEMPLO.COM", "maria@", "a..b@x.com", "x@-a.com", ".a@b.co", "a@b",
-                "nome sobrenome@x.com", "ação@empresa.com.br", "a@exemplo\u{85}.com", "a@b.c", "a@b..com",
-                "x@domínio.com.br", "a@b@c.com", "a\"b@c.com", "", "o'brien@x.org",
-            ]
+        "maria@exemplo.com.br", "MARIA.SILVA@EXEMPLO.COM", "maria@", "a..b@x.com", "x@-a.com", ".a@b.co", "a@b",
+        "nome sobrenome@x.com", "ação@empresa.com.br", "a@exemplo\u{85}.com", "a@b.c", "a@b..com",
+        "x@domínio.com.br", "a@b@c.com", "a\"b@c.com", "", "o'brien@x.org",
+    ]
     static let pool3: [String] = [
-                "(11) 98765-4321", "+55 11 98765-4321", "011987654321", "0xx11 3456-7890", "0 21 11 98765-4321",
-                "5511987654321", "98765-4321", "(20) 98765-4321", "+1 555 1234", "11 8765-4321", "(11) 2345-6789",
-                "0055 11 98765 4321", "055 11 98765 4321", "abc", "+55 (21) 3456.7890", "0XX21987654321", "",
-                "11 98765 4321 ramal 2", "+5511987654321123",
-            ]
+        "(11) 98765-4321", "+55 11 98765-4321", "011987654321", "0xx11 3456-7890", "0 21 11 98765-4321",
+        "5511987654321", "98765-4321", "(20) 98765-4321", "+1 555 1234", "11 8765-4321", "(11) 2345-6789",
+        "0055 11 98765 4321", "055 11 98765 4321", "abc", "+55 (21) 3456.7890", "0XX21987654321", "",
+        "11 98765 4321 ramal 2", "+5511987654321123",
+    ]
     static let pool4: [String] = ["Rua das Flores", "Av. Paulista, 1000", "", "R. São João\u{7}"]
     static let pool5: [String] = ["123", "s/n", "", "10 A"]
     static let pool6: [String] = ["Apto 4", "", "Bloco \"B\""]
@@ -351,54 +355,63 @@ struct FileGenerator {
     static let pool11: [String] = ["B2B", "B2C", "", "Varejo\u{2029}"]
     static let pool12: [String] = ["700", "-5", "+12", "7.5", "abc", "1234567890123456789", "", "", ""]
     static let pool13: [String] = ["vip;novo", "vip; vip ;;novo", " ; ", "", String(repeating: "t", count: 201)]
-    static let pool14: [String] = ["email", "SMS;letter", "call", "whatsapp", "fax", "", "", ";;", "EMAIL; sms", "e-mail"]
-    static let pool15: [String] = ["", "", "", "", "litigation", "judicial_recovery", "deceased", "\u{7}", "  recuperação "]
+    static let pool14: [String] = [
+        "email", "SMS;letter", "call", "whatsapp", "fax", "", "", ";;", "EMAIL; sms", "e-mail",
+    ]
+    static let pool15: [String] = [
+        "", "", "", "", "litigation", "judicial_recovery", "deceased", "\u{7}", "  recuperação ",
+    ]
     static let pool16: [String] = ["qualquer coisa", "", "a,b", "\u{FF}"]
     static let pool17: [String] = [
-                "2026-11-25", "2024-02-29", "2023-02-29", "2026-13-01", "25/11/2026", "2026-1-5", "0000-01-01",
-                "9999-12-31", " 2026-11-25 ", "2026-04-31", "2000-02-29", "1900-02-29", "2026-11-25T00:00", "",
-            ]
+        "2026-11-25", "2024-02-29", "2023-02-29", "2026-13-01", "25/11/2026", "2026-1-5", "0000-01-01",
+        "9999-12-31", " 2026-11-25 ", "2026-04-31", "2000-02-29", "1900-02-29", "2026-11-25T00:00", "",
+    ]
     static let pool18: [String] = [
-                "1234.56", "0.5", "10", "1.234,56", "-10.00", "12345678901234", "1234567890123.99", "1.999", "abc", "",
-                ".5", "5.", "+5", "99999.99", "0", "150.00", "1500.00", "12.345.678901234", "R$ 10,00",
-            ]
+        "1234.56", "0.5", "10", "1.234,56", "-10.00", "12345678901234", "1234567890123.99", "1.999", "abc", "",
+        ".5", "5.", "+5", "99999.99", "0", "150.00", "1500.00", "12.345.678901234", "R$ 10,00",
+    ]
     static let pool19: [String] = [
-                "open", "PAID", "Cancelled", "disputed", "promised", "renegotiated", "Renegotiated", "closed", "", "",
-            ]
+        "open", "PAID", "Cancelled", "disputed", "promised", "renegotiated", "Renegotiated", "closed", "", "",
+    ]
     static let pool20: [String] = ["12345678", "123456789012345678901", "12a", "", "00000000000000000001"]
     static let pool21: [String] = ["3/12", "03/012", " 3 / 12 ", "13/12", "0/5", "1/1000", "3-12", "3/12/1", "", ""]
     static let pool22: [String] = [
-                String(repeating: "1", count: 44), String(repeating: "2", count: 43), "00193.3730 00000 00000 10000 00000 "
-                    + "0000 00000 000", "0019x", "", "", "",
-            ]
+        String(repeating: "1", count: 44), String(repeating: "2", count: 43),
+        "00193.3730 00000 00000 10000 00000 "
+            + "0000 00000 000", "0019x", "", "", "",
+    ]
     static let pool23: [String] = [
-                "00190.00009 01234.567890 12345.678901 2 12340000012345", String(repeating: "3", count: 48), "", "", "",
-            ]
+        "00190.00009 01234.567890 12345.678901 2 12340000012345", String(repeating: "3", count: 48), "", "", "",
+    ]
     static let pool24: [String] = ["invoice", "CREDIT", "credit", "credito", "", "", ""]
     static let pool25: [String] = ["x", "", "a,b", "\u{FF}"]
     static let pool26: [String] = [
-            "", "a;b", "a,b", "x\ty", "x\u{85}y", String(repeating: "k", count: 101), String(repeating: "é", count: 100),
-            String(repeating: "é", count: 101), " C1 ", "=1+1",
-        ]
-    static let pool27: [String] = ["111.111.111-11", "00000000000000", "AAAAAAAAAAAAAA", "1234567890", "12.345.678/0001-AB"]
+        "", "a;b", "a,b", "x\ty", "x\u{85}y", String(repeating: "k", count: 101), String(repeating: "é", count: 100),
+        String(repeating: "é", count: 101), " C1 ", "=1+1",
+    ]
+    static let pool27: [String] = [
+        "111.111.111-11", "00000000000000", "AAAAAAAAAAAAAA", "1234567890", "12.345.678/0001-AB",
+    ]
     static let pool28: [String] = ["529.982.247-25", "11.222.333/0001-81", "12.ABC.345/01DE-35", "529#982.247-25"]
-
 
     /// Values that pass, drawn most of the time so that whole rows pass too (a row of twenty
     /// cells drawn only from mixed pools would almost never be accepted).
     static let goodCustomerCells: [String: [String]] = [
         "name": ["Maria Silva", "João da Conceição", "Ñandú Comércio Ltda.", "Silva, Ana", "Ana \"Aninha\" Souza"],
-        "email": ["maria@exemplo.com.br", "", "ação@empresa.com.br"], "phone": ["(11) 98765-4321", "", "0xx11 3456-7890"],
+        "email": ["maria@exemplo.com.br", "", "ação@empresa.com.br"],
+        "phone": ["(11) 98765-4321", "", "0xx11 3456-7890"],
         "score": ["", "700", "-5"], "tags": ["", "vip;novo"], "opt_out": ["", "email", "SMS;letter", "call"],
         "hold": ["", "", "", "litigation"], "address_zip": ["01310-100", ""], "address_state": ["SP", "rj", ""],
     ]
 
     static let goodReceivableCells: [String: [String]] = [
-        "due_date": ["2026-11-25", "2024-02-29", "2026-10-01"], "amount": ["1234.56", "0.5", "10", "99999.99", "150.00"],
+        "due_date": ["2026-11-25", "2024-02-29", "2026-10-01"],
+        "amount": ["1234.56", "0.5", "10", "99999.99", "150.00"],
         "issue_date": ["", "2026-09-30"], "paid_date": ["", "2026-11-02"], "promise_date": ["", "2026-12-01"],
         "paid_amount": ["", "", "0", "10.00", "1500.00"],
         "status": ["", "open", "paid", "PAID", "renegotiated", "Renegotiated", "cancelled", "disputed"],
-        "kind": ["", "invoice", "credit", "CREDIT"], "nosso_numero": ["", "12345678"], "installment": ["", "3/12", " 03 / 012 "],
+        "kind": ["", "invoice", "credit", "CREDIT"], "nosso_numero": ["", "12345678"],
+        "installment": ["", "3/12", " 03 / 012 "],
         "barcode": ["", "", String(repeating: "1", count: 44)],
         "linha_digitavel": ["", "", "00190.00009 01234.567890 12345.678901 2 12340000012345"],
     ]

@@ -18,7 +18,9 @@ import Testing
     }
 
     /// Everything the protocol says about a ledger on `day`, as comparable text.
-    static func readings(_ l: any Ledger, _ day: Day) throws -> (whole: ReferenceHistory.Observed, scoped: ReferenceHistory.Observed, rest: [String]) {
+    static func readings(_ l: any Ledger, _ day: Day) throws -> (
+        whole: ReferenceHistory.Observed, scoped: ReferenceHistory.Observed, rest: [String]
+    ) {
         var out: [String] = []
         let whole = ReferenceHistory.Observed(try l.history(before: day), titles: nil, customers: nil)
         let some = (0..<40).filter { $0 % 3 == 0 }.map { TitleID("T\($0)") } + [TitleID("never-seen")]
@@ -34,7 +36,10 @@ import Testing
             out.append("ladder|\(s.night.iso)|\(s.titleID.raw)|\(s.stepID)|\(s.offset)")
         }
         for (t, steps) in try l.sentSteps(titles: some, before: day).sorted(by: { $0.key < $1.key }) {
-            out.append("sent|\(t.raw)|" + steps.map { "\($0.stepID)@\($0.night.iso):\($0.channel?.rawValue ?? "-")" }.joined(separator: ","))
+            out.append(
+                "sent|\(t.raw)|"
+                    + steps.map { "\($0.stepID)@\($0.night.iso):\($0.channel?.rawValue ?? "-")" }.joined(separator: ",")
+            )
         }
         for o in try l.offers(from: day.adding(days: -30), to: day) {
             out.append("offer|\(o.night.iso)|\(o.record.messageID)|\(o.record.offer.cashAmount.cents)")
@@ -42,8 +47,9 @@ import Testing
         let last = try l.lastNight(before: day)
         out.append("last-before|\(last?.night.iso ?? "-")|\(last?.status.rawValue ?? "-")|\(last?.exitCode ?? -1)")
         if let n = try l.night(day) {
-            out.append("night|\(n.rulesHash)|\(n.inputsHash)|\(n.status.rawValue)|\(n.forced)|\(n.exitCode)|"
-                + n.remittanceFiles.map { "\($0.nsa):\($0.fileName):\($0.records)" }.joined(separator: ","))
+            out.append(
+                "night|\(n.rulesHash)|\(n.inputsHash)|\(n.status.rawValue)|\(n.forced)|\(n.exitCode)|"
+                    + n.remittanceFiles.map { "\($0.nsa):\($0.fileName):\($0.records)" }.joined(separator: ","))
         }
         out.append("nsa|\(try l.nextNSA(bankCode: "001", agreement: "1234567"))")
         out += try l.actions(from: day.adding(days: -3), to: day).map {
@@ -82,15 +88,25 @@ import Testing
                 n.seenTitles = (0..<40).filter { _ in r.chance(30) }.map { TitleID("T\($0)") }
                 n.exitCode = r.int(2)
                 n.settlements = (0..<r.int(3)).map { _ in
-                    (TitleID("T\(r.int(40))"), Settlement(paidAmount: Money(cents: Int64(100 + r.int(9000))), paidDate: night))
+                    (
+                        TitleID("T\(r.int(40))"),
+                        Settlement(paidAmount: Money(cents: Int64(100 + r.int(9000))), paidDate: night)
+                    )
                 }
                 n.offers = n.actions.filter { $0.kind == .sent && $0.messageID != nil }.prefix(2).map {
                     OfferRecord(
                         messageID: $0.messageID!, customerID: $0.customerID, stepID: $0.stepID, titleIDs: [$0.titleID],
-                        offer: Offer(cashAmount: Money(cents: 5000), savings: Money(cents: 700), validUntil: night.adding(days: 5), installments: []))
+                        offer: Offer(
+                            cashAmount: Money(cents: 5000), savings: Money(cents: 700),
+                            validUntil: night.adding(days: 5), installments: []))
                 }
-                let files = r.chance(40)
-                    ? [RemittanceFileRecord(bankCode: "001", agreement: "1234567", nsa: nsa, fileName: "CB\(nsa).REM", records: 3 + r.int(5))]
+                let files =
+                    r.chance(40)
+                    ? [
+                        RemittanceFileRecord(
+                            bankCode: "001", agreement: "1234567", nsa: nsa, fileName: "CB\(nsa).REM",
+                            records: 3 + r.int(5))
+                    ]
                     : []
                 nsa += files.count
                 for l in ledgers {
@@ -112,11 +128,14 @@ import Testing
                 #expect(got.scoped == want.scoped, "\(context):\n\(got.scoped)\nwant:\n\(want.scoped)")
                 #expect(
                     got.rest == want.rest,
-                    "\(context): only PG \(Set(got.rest).subtracting(want.rest).sorted().prefix(4)), only SQLite \(Set(want.rest).subtracting(got.rest).sorted().prefix(4))")
+                    "\(context): only PG \(Set(got.rest).subtracting(want.rest).sorted().prefix(4)), only SQLite \(Set(want.rest).subtracting(got.rest).sorted().prefix(4))"
+                )
             }
         }
         let everything = (Day(iso: "2000-01-01")!, Day(iso: "2100-01-01")!)
-        #expect(try pg.actions(from: everything.0, to: everything.1).count == sqlite.actions(from: everything.0, to: everything.1).count)
+        #expect(
+            try pg.actions(from: everything.0, to: everything.1).count
+                == sqlite.actions(from: everything.0, to: everything.1).count)
         #expect(try !sqlite.actions(from: everything.0, to: everything.1).isEmpty)
     }
 
@@ -160,7 +179,8 @@ import Testing
         #expect(throws: LedgerError.self) {
             _ = try pg.commit(
                 NightCommit(
-                    night: night.adding(days: 1), rulesHash: "r", inputsHash: "j", forced: false, exitCode: 0, actions: [],
+                    night: night.adding(days: 1), rulesHash: "r", inputsHash: "j", forced: false, exitCode: 0,
+                    actions: [],
                     remittanceFiles: [file]))
         }
         #expect(try pg.night(night.adding(days: 1)) == nil)
@@ -175,7 +195,9 @@ import Testing
         guard case .postgres(let u) = try LedgerLocation(state: url) else { return }
         // Read-only before any migration: an empty ledger, and the database stays empty.
         #expect(try LedgerLocation(state: url).openForReading().lastNight() == nil)
-        #expect(server.psql(url, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").output == "0\n")
+        #expect(
+            server.psql(url, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").output
+                == "0\n")
         let opened = Opened()
         DispatchQueue.concurrentPerform(iterations: 4) { _ in
             opened.add(Result { _ = try PostgresLedger(url: u, mode: .write) })
@@ -184,13 +206,20 @@ import Testing
         let names = server.psql(url, "SELECT name FROM regua_migrations ORDER BY name").output
         #expect(names == PostgresLedger.migrations.map(\.name).sorted().map { $0 + "\n" }.joined())
         #expect(
-            server.psql(url, "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('shard_claims', 'nsa_reservations', 'shard_runs')")
-                .output == "3\n")
+            server.psql(
+                url,
+                "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('shard_claims', 'nsa_reservations', 'shard_runs')"
+            )
+            .output == "3\n")
         let foreign = try server.newDatabase()
         #expect(server.psql(foreign, "CREATE TABLE invoices (id int); INSERT INTO invoices VALUES (7)").status == 0)
         guard case .postgres(let f) = try LedgerLocation(state: foreign) else { return }
         #expect(throws: LedgerError.self) { _ = try PostgresLedger(url: f, mode: .write) }
-        #expect(server.psql(foreign, "SELECT string_agg(table_name, ',') FROM information_schema.tables WHERE table_schema = 'public'").output == "invoices\n")
+        #expect(
+            server.psql(
+                foreign,
+                "SELECT string_agg(table_name, ',') FROM information_schema.tables WHERE table_schema = 'public'"
+            ).output == "invoices\n")
     }
 
     /// Results of concurrent openings.
@@ -221,7 +250,9 @@ import Testing
             try l.claimShard(night: night, shard: s0, rulesHash: "book")
             try l.claimShard(night: night, shard: s0, rulesHash: "book")  // a rerun: the same claim
             #expect(try l.nightIsSharded(night))
-            #expect(throws: ReguaError.self) { try l.claimShard(night: night, shard: Shard(index: 1, count: 2)!, rulesHash: "book") }
+            #expect(throws: ReguaError.self) {
+                try l.claimShard(night: night, shard: Shard(index: 1, count: 2)!, rulesHash: "book")
+            }
             #expect(throws: ReguaError.self) { try l.claimShard(night: night, shard: s1, rulesHash: "other") }
             try l.claimShard(night: night, shard: s1, rulesHash: "book")
             let a = try l.reserveNSA(night: night, shard: s0, bankCode: "001", agreement: "1", count: 2)
@@ -233,18 +264,25 @@ import Testing
                 NightCommit(
                     night: night, rulesHash: "book", inputsHash: "i", forced: false, exitCode: 0,
                     actions: [SQLiteLedgerTests.action("t1", "overdue_d3", offset: 3, message: "M1")],
-                    remittanceFiles: [RemittanceFileRecord(bankCode: "001", agreement: "1", nsa: a, fileName: "A.REM", records: 3)]))
+                    remittanceFiles: [
+                        RemittanceFileRecord(bankCode: "001", agreement: "1", nsa: a, fileName: "A.REM", records: 3)
+                    ]))
             try l.markPublished(runID: run)
             #expect(try l.night(night, shard: s0)?.runID == run)
             #expect(try l.night(night, shard: s1) == nil)
             #expect(try l.lastNight(shard: s0, before: nil)?.night == night)
             #expect(try l.lastNight(shard: s1, before: nil) == nil)  // another shard's run does not count
             #expect(try l.lastNight(shard: Shard(index: 0, count: 2)!, before: nil)?.night == night)
-            #expect(try l.reserveNSA(night: night, shard: Shard(index: 2, count: 3)!, bankCode: "001", agreement: "1", count: 1) == 4)
+            #expect(
+                try l.reserveNSA(
+                    night: night, shard: Shard(index: 2, count: 3)!, bankCode: "001", agreement: "1", count: 1) == 4)
             let statuses = try l.nightStatuses(upTo: nil)
             #expect(statuses.count == 1)
             #expect(statuses.first?.unsharded == nil)
-            #expect(statuses.first?.shards.map { "\($0.shard):\($0.status?.rawValue ?? "started")" } == ["0/3:published", "1/3:started"])
+            #expect(
+                statuses.first?.shards.map { "\($0.shard):\($0.status?.rawValue ?? "started")" } == [
+                    "0/3:published", "1/3:started",
+                ])
             #expect(try l.nightStatuses(upTo: night.adding(days: -1)).isEmpty)
         }
         // PostgreSQL's next unsharded NSA also skips the blocks reserved by shards not yet

@@ -12,15 +12,19 @@ import Testing
     }
 
     /// `regua run` of a night of the workspace on `state`.
-    static func run(_ w: Workspace, _ night: String, state: String, out: String, _ extra: [String] = [],
-                    env: [String: String] = [:]) throws -> CrashTests.Outcome {
+    static func run(
+        _ w: Workspace, _ night: String, state: String, out: String, _ extra: [String] = [],
+        env: [String: String] = [:]
+    ) throws -> CrashTests.Outcome {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CrashTests.binary)
         let o = w.options()
-        p.arguments = [
-            "run", "--as-of", night, "--rules", o.rulesDir, "--customers", o.customers, "--receivables", o.receivables,
-            "--out", w.root + "/" + out, "--state", state,
-        ] + extra
+        p.arguments =
+            [
+                "run", "--as-of", night, "--rules", o.rulesDir, "--customers", o.customers, "--receivables",
+                o.receivables,
+                "--out", w.root + "/" + out, "--state", state,
+            ] + extra
         p.environment = ProcessInfo.processInfo.environment.merging(env) { _, b in b }
         let err = Pipe()
         p.standardError = err
@@ -28,17 +32,20 @@ import Testing
         try p.run()
         let data = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return .init(status: p.terminationStatus, killed: p.terminationReason == .uncaughtSignal,
-                     stderr: String(decoding: data, as: UTF8.self))
+        return .init(
+            status: p.terminationStatus, killed: p.terminationReason == .uncaughtSignal,
+            stderr: String(decoding: data, as: UTF8.self))
     }
 
     /// The actions of a ledger as comparable lines (run ids and wall clocks aside).
     static func actionKeys(_ ledger: any Ledger) throws -> [String] {
         try ledger.actions(from: Day(iso: "2000-01-01")!, to: Day(iso: "2100-01-01")!).map { a in
-            [a.night.iso, a.action.titleID.raw, a.action.customerID.raw, a.action.stepID, "\(a.action.offset)",
-             a.action.kind.rawValue, a.action.channel?.rawValue ?? "", a.action.instruction?.rawValue ?? "",
-             a.action.reason?.rawValue ?? "", a.action.messageID ?? "", a.action.profile, a.action.arms ?? "",
-             a.action.bureau?.rawValue ?? "", a.action.handoff ?? ""].joined(separator: "|")
+            [
+                a.night.iso, a.action.titleID.raw, a.action.customerID.raw, a.action.stepID, "\(a.action.offset)",
+                a.action.kind.rawValue, a.action.channel?.rawValue ?? "", a.action.instruction?.rawValue ?? "",
+                a.action.reason?.rawValue ?? "", a.action.messageID ?? "", a.action.profile, a.action.arms ?? "",
+                a.action.bureau?.rawValue ?? "", a.action.handoff ?? "",
+            ].joined(separator: "|")
         }
     }
 
@@ -175,13 +182,19 @@ import Testing
         #expect(server.psql(url, "SELECT count(*) FROM actions").output == "\(count)\n")
         #expect(server.psql(url, "SELECT night, status FROM runs").output == "2026-11-23|published\n")
         #expect(
-            server.psql(url, "SELECT data_type FROM information_schema.columns WHERE table_name = 'runs' AND column_name = 'night'")
-                .output == "date\n")
-        let sent = server.psql(url, "SELECT count(*) FROM actions WHERE kind = 'sent' AND step_id NOT LIKE 'bank:%'").output
+            server.psql(
+                url,
+                "SELECT data_type FROM information_schema.columns WHERE table_name = 'runs' AND column_name = 'night'"
+            )
+            .output == "date\n")
+        let sent = server.psql(url, "SELECT count(*) FROM actions WHERE kind = 'sent' AND step_id NOT LIKE 'bank:%'")
+            .output
         #expect(server.psql(url, "SELECT count(*) FROM title_steps WHERE kind = 'sent'").output == sent)
         // Exactly once: a second counting run of the night, or a step twice, is refused by the schema.
         let dupRun = server.psql(
-            url, "INSERT INTO runs (night, rules_hash, inputs_hash, status, recorded_at) VALUES ('2026-11-23', 'x', 'y', 'committed', now())")
+            url,
+            "INSERT INTO runs (night, rules_hash, inputs_hash, status, recorded_at) VALUES ('2026-11-23', 'x', 'y', 'committed', now())"
+        )
         #expect(dupRun.status != 0 && dupRun.output.contains("runs_one_night_per_shard"), "\(dupRun.output)")
         let dupStep = server.psql(url, "INSERT INTO title_steps SELECT * FROM title_steps LIMIT 1")
         #expect(dupStep.status != 0 && dupStep.output.contains("duplicate key"), "\(dupStep.output)")
@@ -204,10 +217,12 @@ import Testing
         try "# test\n127.0.0.1:\(server.port):*:regua:\(PostgresServer.password)\n".write(
             toFile: pass, atomically: true, encoding: .utf8)
         chmod(pass, 0o644)  // readable by others: libpq ignores it, and so does regua
-        let loose = try Self.run(w, "2026-11-23", state: tcp, out: "out", env: env.merging(["PGPASSFILE": pass]) { _, b in b })
+        let loose = try Self.run(
+            w, "2026-11-23", state: tcp, out: "out", env: env.merging(["PGPASSFILE": pass]) { _, b in b })
         #expect(loose.status == 3, "\(loose.stderr)")
         chmod(pass, 0o600)
-        let fromFile = try Self.run(w, "2026-11-23", state: tcp, out: "out", env: env.merging(["PGPASSFILE": pass]) { _, b in b })
+        let fromFile = try Self.run(
+            w, "2026-11-23", state: tcp, out: "out", env: env.merging(["PGPASSFILE": pass]) { _, b in b })
         #expect(fromFile.status == 1, "\(fromFile.stderr)")
         let named = try Self.run(
             w, "2026-11-24", state: tcp + "&password_env=REGUA_LEDGER_PASSWORD", out: "out",
@@ -215,7 +230,8 @@ import Testing
         #expect(named.status == 1, "\(named.stderr)")
         #expect(server.psql(tcp, "SELECT count(*) FROM runs WHERE status = 'published'").output == "2\n")
         let secret = "not-it-\(UUID())"
-        let wrong = try Self.run(w, "2026-11-25", state: tcp, out: "out", env: env.merging(["PGPASSWORD": secret]) { _, b in b })
+        let wrong = try Self.run(
+            w, "2026-11-25", state: tcp, out: "out", env: env.merging(["PGPASSWORD": secret]) { _, b in b })
         #expect(wrong.status == 3, "\(wrong.stderr)")
         #expect(!wrong.stderr.contains("not-it-"))
         #expect(!wrong.stderr.contains(PostgresServer.password))
@@ -225,7 +241,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: w.root + "/out/2026-11-25"))
         // A password in the URL itself is refused before anything is tried (exit 2).
         let inURL = try Self.run(
-            w, "2026-11-25", state: tcp.replacingOccurrences(of: "regua@", with: "regua:\(secret)@"), out: "out", env: env)
+            w, "2026-11-25", state: tcp.replacingOccurrences(of: "regua@", with: "regua:\(secret)@"), out: "out",
+            env: env)
         #expect(inURL.status == 2, "\(inURL.stderr)")
         #expect(!inURL.stderr.contains(secret))
     }

@@ -63,7 +63,9 @@ final class PostgresServer: Sendable {
     private init() throws {
         guard let bin = Self.findBin() else {
             throw Failure(
-                reason: "no initdb under /usr/lib/postgresql/*/bin (apt-get install postgresql; scripts/install-deps.sh --test does)")
+                reason:
+                    "no initdb under /usr/lib/postgresql/*/bin (apt-get install postgresql; scripts/install-deps.sh --test does)"
+            )
         }
         self.bin = bin
         // Short: a Unix socket path is at most 107 bytes.
@@ -74,7 +76,9 @@ final class PostgresServer: Sendable {
             let user = ["postgres", "nobody"].first { Self.run("/usr/bin/id", ["-u", $0]).status == 0 }
             guard let user else {
                 try? fm.removeItem(atPath: root)
-                throw Failure(reason: "running as root, and there is no unprivileged user (postgres, nobody) to run the server as")
+                throw Failure(
+                    reason: "running as root, and there is no unprivileged user (postgres, nobody) to run the server as"
+                )
             }
             runAs = user
         } else {
@@ -130,13 +134,13 @@ final class PostgresServer: Sendable {
             // waits for it in a blocking wait4 on the thread every other Process needs, so a
             // watchdog that stayed its direct child hung the whole test run.
             Self.closingDescriptors + """
-            (
-            while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done
-            if [ -f '\(pidFile)' ]; then pm=$(head -1 '\(pidFile)'); kill -QUIT "$pm" 2>/dev/null
-              for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pm" 2>/dev/null || break; sleep 0.5; done; fi
-            rm -rf '\(root)'
-            ) &
-            """,
+                (
+                while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done
+                if [ -f '\(pidFile)' ]; then pm=$(head -1 '\(pidFile)'); kill -QUIT "$pm" 2>/dev/null
+                  for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pm" 2>/dev/null || break; sleep 0.5; done; fi
+                rm -rf '\(root)'
+                ) &
+                """,
         ]
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = FileHandle.nullDevice

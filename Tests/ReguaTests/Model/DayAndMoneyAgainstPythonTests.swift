@@ -140,11 +140,12 @@ struct DayAndMoneyAgainstPythonTests {
     }
 
     /// Rates Regua must refuse (a sign, a comma, seven decimals, nothing) and those it reads.
-    @Test(arguments: [
-        ("2", 2_000_000), ("2.0", 2_000_000), ("0.033", 33_000), ("0.000001", 1), ("10.5", 10_500_000),
-        ("-1", nil), ("1,5", nil), ("0.0000001", nil), ("", nil), (".5", nil), ("5.", nil), ("1.2.3", nil),
-        ("1234567890", nil),
-    ] as [(String, Int64?)])
+    @Test(
+        arguments: [
+            ("2", 2_000_000), ("2.0", 2_000_000), ("0.033", 33_000), ("0.000001", 1), ("10.5", 10_500_000),
+            ("-1", nil), ("1,5", nil), ("0.0000001", nil), ("", nil), (".5", nil), ("5.", nil), ("1.2.3", nil),
+            ("1234567890", nil),
+        ] as [(String, Int64?)])
     func percentText(text: String, micros: Int64?) {
         #expect(Percent(decimal: text)?.micros == micros)
         if let micros { #expect(Percent(decimal: Percent(micros: micros).description)?.micros == micros) }

@@ -44,7 +44,8 @@ import Testing
             let m = rng.within(1...12)
             let d = rng.within(1...31)
             let parts = DateComponents(year: y, month: m, day: d)
-            let valid = Self.utc.range(of: .day, in: .month, for: Self.utc.date(from: DateComponents(year: y, month: m))!)!
+            let valid = Self.utc.range(
+                of: .day, in: .month, for: Self.utc.date(from: DateComponents(year: y, month: m))!)!
             let day = Day(year: y, month: m, day: d)
             if valid.contains(d) {
                 let date = try #require(Self.utc.date(from: parts))
@@ -271,7 +272,9 @@ import Testing
         var accepted = 0
         for i in 0..<20_000 {
             let alphanumeric = i % 3 == 0
-            var chars: [Character] = (0..<12).map { _ in alphanumeric ? rng.pick(alphabet) : Character(String(rng.below(10))) }
+            var chars: [Character] = (0..<12).map { _ in
+                alphanumeric ? rng.pick(alphabet) : Character(String(rng.below(10)))
+            }
             let values = chars.map { Int($0.asciiValue!) - 48 }
             var d12 = rng.below(10)
             var d13 = rng.below(10)
@@ -323,7 +326,8 @@ import Testing
         }
         for c in Channel.allCases { #expect(Channel(rawValue: c.rawValue) == c) }
         #expect(Channel(rawValue: "Email") == nil)
-        #expect(RemittanceInstruction.stepInstructions.allSatisfy { RemittanceInstruction(rawValue: $0.rawValue) == $0 })
+        #expect(
+            RemittanceInstruction.stepInstructions.allSatisfy { RemittanceInstruction(rawValue: $0.rawValue) == $0 })
         #expect(RemittanceInstruction.writeOff.rawValue == "write_off")
     }
 }

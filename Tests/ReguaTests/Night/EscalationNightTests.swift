@@ -12,24 +12,27 @@ import Testing
         let ws = try Workspace()
         try withoutShippedEscalation(ws)
         let company = ws.root + "/rules/00-empresa.yaml"
-        try (try String(contentsOfFile: company, encoding: .utf8) + """
+        try
+            (try String(contentsOfFile: company, encoding: .utf8) + """
 
-            bureau:
-              name: serasa
-            handoffs:
-              - id: assessoria_x
-                name: Assessoria X Cobranças Ltda
-                kind: agency
-            experiments:
-              - id: carta_cedo
-                challenger_percent: 50
+                bureau:
+                  name: serasa
+                handoffs:
+                  - id: assessoria_x
+                    name: Assessoria X Cobranças Ltda
+                    kind: agency
+                experiments:
+                  - id: carta_cedo
+                    challenger_percent: 50
 
-            """).write(toFile: company, atomically: true, encoding: .utf8)
+                """).write(toFile: company, atomically: true, encoding: .utf8)
         let ladder = ws.root + "/rules/10-regua.yaml"
         var text = try String(contentsOfFile: ladder, encoding: .utf8)
         text = text.replacingOccurrences(
             of: "    template: atraso\n    fallback: letter\n",
-            with: "    template: atraso\n    fallback: letter\n    offer: { waive_fee_percent: 100, valid_days: 5, installments: { max: 3, min_amount: 50.00 } }\n")
+            with:
+                "    template: atraso\n    fallback: letter\n    offer: { waive_fee_percent: 100, valid_days: 5, installments: { max: 3, min_amount: 50.00 } }\n"
+        )
         text += """
 
               - id: negativacao_d45
@@ -85,7 +88,10 @@ import Testing
         // 46 and 45 days overdue: included; 47 and 48: handed off (the higher offset wins).
         let bureau = try Self.pythonCSV(folder + "/bureau/serasa.csv")
         #expect(bureau.map { $0["title_id"]! }.sorted() == ["NF-10311", "NF-10313"])
-        #expect(bureau.allSatisfy { $0["action"] == "include" && $0["included_on"] == "2026-11-23" && $0["exclude_by"] == "" })
+        #expect(
+            bureau.allSatisfy {
+                $0["action"] == "include" && $0["included_on"] == "2026-11-23" && $0["exclude_by"] == ""
+            })
         let c020 = try #require(bureau.first { $0["customer_id"] == "C020" })
         #expect(c020["document"] == "35296792246")
         #expect(c020["name"] == "Sebastião Rodrigues Alves")
@@ -110,9 +116,10 @@ import Testing
         try ws.setReceivable(title: "NF-10313", column: "paid_date", value: "2026-11-24")
         let second = try ws.run("2026-11-24")
         let excl = try Self.pythonCSV(second.folder! + "/bureau/serasa.csv")
-        #expect(excl.map { "\($0["action"]!) \($0["title_id"]!) \($0["included_on"]!) \($0["exclude_by"]!)" } == [
-            "exclude NF-10313 2026-11-23 2026-12-01"
-        ])
+        #expect(
+            excl.map { "\($0["action"]!) \($0["title_id"]!) \($0["included_on"]!) \($0["exclude_by"]!)" } == [
+                "exclude NF-10313 2026-11-23 2026-12-01"
+            ])
         #expect(second.summary?.bureau?.lateExclusions == 0)
         // The handed-off titles get nothing more: their due steps are held handed_off.
         let handedOffSent = try db.read {
@@ -161,9 +168,10 @@ import Testing
         try sent("overdue_d3", 3, .email, "2026-08-28")
         try sent("letter_d30", 30, .letter, "2026-09-24")
         let steps = try l.sentSteps(titles: [TitleID("t1"), TitleID("t2")], before: Day(iso: "2026-11-23")!)
-        #expect(steps[TitleID("t1")]?.map { "\($0.night.iso) \($0.stepID) \($0.channel?.rawValue ?? "")" } == [
-            "2026-08-28 overdue_d3 email", "2026-09-24 letter_d30 letter",
-        ])
+        #expect(
+            steps[TitleID("t1")]?.map { "\($0.night.iso) \($0.stepID) \($0.channel?.rawValue ?? "")" } == [
+                "2026-08-28 overdue_d3 email", "2026-09-24 letter_d30 letter",
+            ])
         #expect(steps[TitleID("t2")] == nil)
         #expect(try l.sentSteps(titles: [TitleID("t1")], before: Day(iso: "2026-09-24")!)[TitleID("t1")]?.count == 1)
     }

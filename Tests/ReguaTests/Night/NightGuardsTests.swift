@@ -12,10 +12,11 @@ import Testing
     static func snapshot(_ ws: Workspace) -> (ledger: [String], out: [String]) {
         var ledger: [String] = []
         if let db = try? DatabaseQueue(path: ws.root + "/var/regua.sqlite") {
-            ledger = (try? db.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map(\.description)
-                    + Row.fetchAll(db, sql: "SELECT * FROM actions ORDER BY id").map(\.description)
-            }) ?? []
+            ledger =
+                (try? db.read { db in
+                    try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map(\.description)
+                        + Row.fetchAll(db, sql: "SELECT * FROM actions ORDER BY id").map(\.description)
+                }) ?? []
         }
         let out = (try? FileManager.default.subpathsOfDirectory(atPath: ws.root + "/out")) ?? []
         return (ledger, out.sorted())
@@ -93,7 +94,9 @@ import Testing
         let json = try String(contentsOfFile: ws.root + "/out/2026-12-03/summary.json", encoding: .utf8)
         #expect(json.contains("\"accepted_gap\" : \"2026-11-24..2026-11-29\""), "\(json.prefix(400))")
         let db = try DatabaseQueue(path: ws.root + "/var/regua.sqlite")
-        let gap = try db.read { try String.fetchOne($0, sql: "SELECT accepted_gap FROM runs WHERE night = '2026-12-03'") }
+        let gap = try db.read {
+            try String.fetchOne($0, sql: "SELECT accepted_gap FROM runs WHERE night = '2026-12-03'")
+        }
         #expect(gap == "2026-11-24..2026-11-29")
         // The night is final like any other: a rerun without the flag answers "already published".
         #expect(try ws.run("2026-12-03").outcome == .alreadyPublished)
@@ -201,7 +204,9 @@ import Testing
             let e = Self.refusal { _ = try NightRunner(options: o).run() }
             if k == big, counts[0] != counts[1] {
                 #expect(e?.code == .refused)
-                #expect(e?.message.contains("this shard's share, max_messages / 2 = \(counts.min()!)") == true, "\(e?.message ?? "")")
+                #expect(
+                    e?.message.contains("this shard's share, max_messages / 2 = \(counts.min()!)") == true,
+                    "\(e?.message ?? "")")
             } else {
                 #expect(e == nil, "shard \(k) sends \(counts[k]), within its share")
             }

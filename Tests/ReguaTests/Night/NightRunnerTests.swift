@@ -10,7 +10,8 @@ import Testing
         let w = try Workspace()
         let r = try w.run()
         let held = try w.allActions().filter { $0.action.stepID == "protest_d45" }
-        #expect(held.count == 3 && held.allSatisfy { $0.action.kind == .held && $0.action.reason == .requirementNotMet })
+        #expect(
+            held.count == 3 && held.allSatisfy { $0.action.kind == .held && $0.action.reason == .requirementNotMet })
         #expect(r.summary?.remittance.total == 0)
         #expect(!FileManager.default.fileExists(atPath: r.folder! + "/remessa"))
     }

@@ -76,7 +76,8 @@ import Testing
             let amount = try #require(PixBRCodeTests.value(code, "54"))
             // (An offer's e-mail states its cash price; the others their total.)
             let lines = text.split(whereSeparator: \.isNewline)
-            let total = try #require(lines.first { $0.hasPrefix("• À vista:") } ?? lines.first { $0.hasPrefix("Total") })
+            let total = try #require(
+                lines.first { $0.hasPrefix("• À vista:") } ?? lines.first { $0.hasPrefix("Total") })
             let br = Money(cents: Int64(Double(amount)! * 100 + 0.5)).br
             #expect(total.hasSuffix(br) || total.contains(br + " "), "\(file)")
             // Every attached boleto scans back to the barcode of a linha digitável in the text.
@@ -85,13 +86,15 @@ import Testing
                 let pdf = a["path"]!
                 #expect(a["filename"]!.hasPrefix("boleto-") && a["filename"]!.hasSuffix(".pdf"))
                 let png = pdf + "-page"
-                let raster = try ExternalTool.run(ExternalTool.pdftoppm!, ["-r", "300", "-png", "-singlefile", pdf, png])
+                let raster = try ExternalTool.run(
+                    ExternalTool.pdftoppm!, ["-r", "300", "-png", "-singlefile", pdf, png])
                 #expect(raster.status == 0)
                 let barcode = try #require(try ExternalTool.scan([png + ".png"], extra: ExternalTool.i25Only).first)
                 let linha = try #require(Boleto.linha(fromBarcode: barcode).flatMap(Boleto.format(linha:)))
                 #expect(text.contains(linha), "\(file): \(a["filename"]!) is one of the message's boletos")
                 let pdfText = try ExternalTool.run(ExternalTool.pdftotext!, [pdf, "-"]).stdout
-                #expect(pdfText.contains(linha) && pdfText.contains("Ficha de Compensação") && pdfText.contains("Pagador"))
+                #expect(
+                    pdfText.contains(linha) && pdfText.contains("Ficha de Compensação") && pdfText.contains("Pagador"))
             }
         }
         #expect(attachmentsSeen > 0, "the example night has e-mails with boletos")

@@ -20,7 +20,9 @@ import Testing
     /// The NSAs of the remittance files in shard folders (`…<NSA 6 digits>.REM`).
     static func nsas(_ folders: [String]) -> [String] {
         folders.flatMap { f in
-            ((try? FileManager.default.contentsOfDirectory(atPath: f + "/remessa")) ?? []).map { String($0.suffix(10).prefix(6)) }
+            ((try? FileManager.default.contentsOfDirectory(atPath: f + "/remessa")) ?? []).map {
+                String($0.suffix(10).prefix(6))
+            }
         }
     }
 
@@ -38,7 +40,8 @@ import Testing
         #expect(text.contains(line))
         try text.replacingOccurrences(of: line, with: "").write(toFile: book, atomically: true, encoding: .utf8)
         #expect(try s.run("one", shard: nil, rules: rules) <= 1)
-        let expected = try ShardedNightTests.decided(folders: [s.root + "/one/out/" + Self.night], ledger: s.ledger("one"))
+        let expected = try ShardedNightTests.decided(
+            folders: [s.root + "/one/out/" + Self.night], ledger: s.ledger("one"))
         #expect(expected.contains { $0.hasPrefix("email/") } && expected.contains { $0.hasPrefix("remessa|") })
         let url = try server.newDatabase()
         var rng = SystemRandomNumberGenerator()
@@ -51,7 +54,9 @@ import Testing
         }
         for p in processes { p.waitUntilExit() }
         for k in 0..<4 where !victims.contains(k) {
-            #expect(processes[k].terminationStatus <= 1, "shard \(k)/4 (not killed) exited \(processes[k].terminationStatus)")
+            #expect(
+                processes[k].terminationStatus <= 1,
+                "shard \(k)/4 (not killed) exited \(processes[k].terminationStatus)")
         }
         // Round 2: the victims rerun together, one of them killed again.
         let again = victims.sorted()
@@ -60,7 +65,9 @@ import Testing
         kill(processes[0].processIdentifier, SIGKILL)
         for p in processes { p.waitUntilExit() }
         // Round 3: every victim rerun to its end.
-        for k in again { #expect(try s.run("pg", shard: "\(k)/4", state: url, rules: rules) <= 1, "rerun of shard \(k)/4") }
+        for k in again {
+            #expect(try s.run("pg", shard: "\(k)/4", state: url, rules: rules) <= 1, "rerun of shard \(k)/4")
+        }
 
         let folders = (0..<4).map { s.root + "/pg/out/\(Self.night)/shard-\($0)-of-4" }
         #expect(folders.allSatisfy { FileManager.default.fileExists(atPath: $0 + "/manifest.json") })
@@ -68,7 +75,8 @@ import Testing
         let union = try ShardedNightTests.decided(folders: folders, ledger: pg)
         #expect(
             union == expected,
-            "killed \(victims.sorted()): only in the shards \(Set(union).subtracting(expected).sorted().prefix(3)), only unsharded \(Set(expected).subtracting(union).sorted().prefix(3))")
+            "killed \(victims.sorted()): only in the shards \(Set(union).subtracting(expected).sorted().prefix(3)), only unsharded \(Set(expected).subtracting(union).sorted().prefix(3))"
+        )
         let nsas = Self.nsas(folders)
         #expect(!nsas.isEmpty)
         #expect(Set(nsas).count == nsas.count, "\(nsas)")
@@ -79,7 +87,9 @@ import Testing
             server.psql(url, "SELECT shard, shards, status FROM runs WHERE status <> 'replaced' ORDER BY shard").output
                 == "0|4|published\n1|4|published\n2|4|published\n3|4|published\n")
         #expect(server.psql(url, "SELECT count(*) FROM shard_runs").output == "4\n")
-        #expect(server.psql(url, "SELECT count(*) FROM shard_claims WHERE night = '2026-11-23' AND shards = 4").output == "4\n")
+        #expect(
+            server.psql(url, "SELECT count(*) FROM shard_claims WHERE night = '2026-11-23' AND shards = 4").output
+                == "4\n")
         let recorded = server.psql(url, "SELECT lpad(nsa::text, 6, '0') FROM remittance_files ORDER BY nsa").output
         #expect(recorded == nsas.sorted().map { $0 + "\n" }.joined())
         let outside = server.psql(
@@ -132,7 +142,8 @@ import Testing
         crashed.waitUntilExit()
         #expect(crashed.terminationReason == .uncaughtSignal, "not killed at \(point)")
         let runs = server.psql(url, "SELECT shard, shards, status FROM runs").output
-        #expect(runs == ["after-staging": "", "after-commit": "1|2|committed\n", "after-publish": "1|2|committed\n"][point])
+        #expect(
+            runs == ["after-staging": "", "after-commit": "1|2|committed\n", "after-publish": "1|2|committed\n"][point])
         #expect(server.psql(url, "SELECT shard, shards FROM shard_claims").output == "1|2\n")
         #expect(try s.run("pg", shard: "1/2", state: url) <= 1)
         #expect(Workspace.tree(s.root + "/pg/out/\(Self.night)/shard-1-of-2") == expected)
@@ -153,7 +164,8 @@ import Testing
         // Another rule book: a copy with one more comment line hashes differently.
         let rules = s.root + "/rules"
         try FileManager.default.copyItem(atPath: Workspace.repoRoot + "/rules", toPath: rules)
-        let policy = try FileManager.default.contentsOfDirectory(atPath: rules).filter { $0.hasSuffix(".yaml") }.sorted()[0]
+        let policy = try FileManager.default.contentsOfDirectory(atPath: rules).filter { $0.hasSuffix(".yaml") }
+            .sorted()[0]
         let h = try FileHandle(forWritingTo: URL(fileURLWithPath: rules + "/" + policy))
         h.seekToEndOfFile()
         h.write(Data("\n# outra versão\n".utf8))
@@ -167,7 +179,8 @@ import Testing
             #expect(try s.run("n", shard: "1/3", state: url) == 4)
             #expect(try s.run("n", shard: "2/3", state: url) <= 1)
             let held = server.psql(
-                url, """
+                url,
+                """
                 SELECT classid::bigint - 1380384768, objid FROM pg_locks WHERE locktype = 'advisory' AND granted
                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                 """)
@@ -177,7 +190,9 @@ import Testing
         #expect(try s.run("n", shard: "1/3", state: url) <= 1)
         let status = try ExternalTool.run(ShardedNightTests.binary, ["status", "--state", url])
         #expect(status.status == 0, "\(status.stderr)")
-        #expect(status.stdout.contains("2026-11-23  3/3 shards published  0:published 1:published 2:published"), "\(status.stdout)")
+        #expect(
+            status.stdout.contains("2026-11-23  3/3 shards published  0:published 1:published 2:published"),
+            "\(status.stdout)")
         // The next night, unsharded, follows a sharded one on the same ledger.
         let next = try ExternalTool.run(
             ShardedNightTests.binary,
@@ -186,6 +201,8 @@ import Testing
                 "--receivables", s.receivables, "--out", s.root + "/n/out", "--state", url,
             ])
         #expect(next.status <= 1, "\(next.stderr)")
-        #expect(server.psql(url, "SELECT night, shards, status FROM runs WHERE night = '2026-11-24'").output == "2026-11-24|0|published\n")
+        #expect(
+            server.psql(url, "SELECT night, shards, status FROM runs WHERE night = '2026-11-24'").output
+                == "2026-11-24|0|published\n")
     }
 }

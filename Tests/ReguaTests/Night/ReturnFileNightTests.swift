@@ -121,8 +121,11 @@ extension ReturnFileNightTests {
         let python = try #require(ExternalTool.python3)
         let r = try ExternalTool.run(
             python,
-            ["-c", "import sqlite3,sys\nfor t,n in sqlite3.connect(sys.argv[1]).execute('SELECT title_id, count(*) FROM settlements GROUP BY title_id'): print(t, n)",
-             w.root + "/var/regua.sqlite"])
+            [
+                "-c",
+                "import sqlite3,sys\nfor t,n in sqlite3.connect(sys.argv[1]).execute('SELECT title_id, count(*) FROM settlements GROUP BY title_id'): print(t, n)",
+                w.root + "/var/regua.sqlite",
+            ])
         #expect(r.status == 0, "\(r.stderr)")
         var out: [String: Int] = [:]
         for line in r.stdout.split(separator: "\n") {
@@ -133,7 +136,9 @@ extension ReturnFileNightTests {
     }
 
     func sentPairs(_ w: Workspace) throws -> Set<String> {
-        Set(try w.allActions().filter { $0.action.kind == .sent }.map { "\($0.action.titleID.raw)/\($0.action.stepID)" })
+        Set(
+            try w.allActions().filter { $0.action.kind == .sent }.map { "\($0.action.titleID.raw)/\($0.action.stepID)" }
+        )
     }
 
     @Test func eachShardSettlesItsOwnTitlesOnceAndTheUnionIsTheNight() throws {
@@ -150,7 +155,9 @@ extension ReturnFileNightTests {
         #expect(one.summary?.returns.settlements == 4)
         let sent = try sentPairs(w)
         #expect(sent == (try sentPairs(plain)))
-        for t in ["NF-10277", "NF-10290", "NF-10303"] { #expect(!sent.contains { $0.hasPrefix(t + "/") }, "\(t) dunned") }
+        for t in ["NF-10277", "NF-10290", "NF-10303"] {
+            #expect(!sent.contains { $0.hasPrefix(t + "/") }, "\(t) dunned")
+        }
 
         // The next night with the same file: each shard has read it already.
         let next = try runShards(w, "2026-11-24", file)

@@ -15,7 +15,9 @@ import Testing
     @Test(.enabled(if: ExternalTool.python3 != nil, "python3 is not installed"))
     func shardOfACustomerIsWhatHashlibSays() throws {
         let fixture = try String(contentsOfFile: Workspace.repoRoot + "/fixtures/customers.csv", encoding: .utf8)
-        var ids = fixture.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").first.map(String.init) }
+        var ids = fixture.split(separator: "\n").dropFirst().compactMap {
+            $0.split(separator: ",").first.map(String.init)
+        }
         ids += ["", "ção-ü", "C" + String(repeating: "9", count: 40)]
         let script = """
             import hashlib, json, sys

@@ -14,7 +14,8 @@ import Testing
         let customers: String
         let receivables: String
         init(generated seed: UInt64?) throws {
-            root = FileManager.default.temporaryDirectory.appendingPathComponent("regua-shards-\(UUID().uuidString)").path
+            root =
+                FileManager.default.temporaryDirectory.appendingPathComponent("regua-shards-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
             if let seed {
                 let r = try ExternalTool.run(
@@ -38,7 +39,8 @@ import Testing
             p.executableURL = URL(fileURLWithPath: ShardedNightTests.binary)
             p.arguments =
                 [
-                    "run", "--as-of", "2026-11-23", "--rules", rules ?? Workspace.repoRoot + "/rules", "--customers", customers,
+                    "run", "--as-of", "2026-11-23", "--rules", rules ?? Workspace.repoRoot + "/rules", "--customers",
+                    customers,
                     "--receivables", receivables, "--out", root + "/" + name + "/out", "--state",
                     state ?? root + "/" + name + "/regua.sqlite",
                 ] + (shard.map { ["--shard", $0] } ?? [])
@@ -116,10 +118,13 @@ import Testing
             let union = try Self.decided(folders: folders, ledger: s.ledger(name))
             #expect(
                 union == expected,
-                "N=\(n): only in the shards \(Set(union).subtracting(expected).sorted().prefix(3)), only unsharded \(Set(expected).subtracting(union).sorted().prefix(3))")
+                "N=\(n): only in the shards \(Set(union).subtracting(expected).sorted().prefix(3)), only unsharded \(Set(expected).subtracting(union).sorted().prefix(3))"
+            )
             // Each shard's remittance files carry NSAs of their own.
             let nsas = folders.flatMap { f in
-                ((try? FileManager.default.contentsOfDirectory(atPath: f + "/remessa")) ?? []).map { String($0.suffix(10).prefix(6)) }
+                ((try? FileManager.default.contentsOfDirectory(atPath: f + "/remessa")) ?? []).map {
+                    String($0.suffix(10).prefix(6))
+                }
             }
             #expect(Set(nsas).count == nsas.count, "N=\(n): \(nsas)")
             let statuses = try s.ledger(name).nightStatuses(upTo: nil)
@@ -149,7 +154,8 @@ import Testing
             }
             #expect(Workspace.tree(s.root + "/\(name)/out/2026-11-23") == clean, "shard \(victim) killed")
             #expect(
-                try Self.decided(folders: [], ledger: s.ledger(name)) == Self.decided(folders: [], ledger: s.ledger("clean")))
+                try Self.decided(folders: [], ledger: s.ledger(name))
+                    == Self.decided(folders: [], ledger: s.ledger("clean")))
         }
     }
 
@@ -162,7 +168,8 @@ import Testing
         // Another rule book: a copy with one more comment line hashes differently.
         let rules = s.root + "/rules"
         try FileManager.default.copyItem(atPath: Workspace.repoRoot + "/rules", toPath: rules)
-        let policy = try FileManager.default.contentsOfDirectory(atPath: rules).filter { $0.hasSuffix(".yaml") }.sorted()[0]
+        let policy = try FileManager.default.contentsOfDirectory(atPath: rules).filter { $0.hasSuffix(".yaml") }
+            .sorted()[0]
         let h = try FileHandle(forWritingTo: URL(fileURLWithPath: rules + "/" + policy))
         h.seekToEndOfFile()
         h.write(Data("\n# outra versão\n".utf8))
@@ -209,10 +216,13 @@ import Testing
         // deliver, feedback and prune take a PostgreSQL ledger too: one nobody answers for is an
         // I/O error naming the server (exit 3), and nothing was done.
         let gateways = s.root + "/gateways.yaml"
-        try "email:\n  sendmail: /bin/false\n  envelope: bounces@regua.test\n".write(toFile: gateways, atomically: true, encoding: .utf8)
+        try "email:\n  sendmail: /bin/false\n  envelope: bounces@regua.test\n".write(
+            toFile: gateways, atomically: true, encoding: .utf8)
         let dsn = s.root + "/empty.mbox"
         try "".write(toFile: dsn, atomically: true, encoding: .utf8)
-        for args in [["deliver", "--gateways", gateways], ["feedback", "--dsn", dsn], ["prune", "--keep-days", "90"]] {
+        for args in [
+            ["deliver", "--gateways", gateways], ["feedback", "--dsn", dsn], ["prune", "--keep-days", "90"],
+        ] {
             let r = try ExternalTool.run(
                 Self.binary, args + ["--state", "postgres://regua@127.0.0.1:1/none", "--out", s.root + "/none-out"])
             #expect(r.status == 3 && r.stderr.contains("127.0.0.1"), "\(args[0]): \(r.status) \(r.stderr)")

@@ -41,7 +41,9 @@ import Testing
         // The shipped night hands one title to the agency; the bureau's include waits for its notice.
         #expect(recorded.filter { $0.channel == "handoff" }.count == real.handoffs?.reduce(0) { $0 + $1.titles })
         #expect(recorded.filter { $0.channel == "handoff" }.map(\.titleIDs) == [["NF-10408"]])
-        #expect(recorded.filter { $0.channel == "bureau" }.count == (real.bureau?.includes ?? 0) + (real.bureau?.excludes ?? 0))
+        #expect(
+            recorded.filter { $0.channel == "bureau" }.count == (real.bureau?.includes ?? 0)
+                + (real.bureau?.excludes ?? 0))
         #expect(recorded.filter { $0.channel == "bank" }.count == real.remittance.total)
         // The titles of each recorded message are the ones the ledger has for it.
         let sentTitles = try ws.allActions().filter { $0.action.kind == .sent }.map(\.action.titleID.raw).sorted()

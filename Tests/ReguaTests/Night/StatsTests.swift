@@ -71,7 +71,8 @@ import Testing
                     if days <= 30 { recovered += p.cents }
                 }
                 #expect(row.titlesReached == titles.count, "\(row.step)")
-                #expect([row.paidWithin3, row.paidWithin7, row.paidWithin15, row.paidWithin30] == within, "\(row.step)")
+                #expect(
+                    [row.paidWithin3, row.paidWithin7, row.paidWithin15, row.paidWithin30] == within, "\(row.step)")
                 #expect(row.recovered == Money(cents: recovered).plain, "\(row.step)")
                 creditedSomewhere += within[2]
             }

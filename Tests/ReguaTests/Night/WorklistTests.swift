@@ -37,7 +37,9 @@ import Testing
     static func portfolio(seed: UInt64, count: Int) -> [Person] {
         var rng = SplitMix64(seed: seed)
         func roll(_ percent: UInt64) -> Bool { rng.next() % 100 < percent }
-        let hostile = ["=HYPERLINK(\"http://x\";\"y\")", "Silva; Filhos \"Ltda\"", "+5511 Comércio", "@Ação Ltda", "-Pêra"]
+        let hostile = [
+            "=HYPERLINK(\"http://x\";\"y\")", "Silva; Filhos \"Ltda\"", "+5511 Comércio", "@Ação Ltda", "-Pêra",
+        ]
         return (0..<count).map { i in
             let id = String(format: "W%03d", i)
             let nine = (0..<9).map { _ in Int(rng.next() % 10) }
@@ -47,7 +49,8 @@ import Testing
                 id: id, name: i % 9 == 4 ? hostile[(i / 9) % hostile.count] : "Cliente Gerado \(i) São João",
                 document: cpf(nine), email: roll(65) ? "cliente\(i)@example.com" : nil,
                 phone: roll(70) ? "+55 11 9\(String(format: "%04d", i))-\(String(format: "%04d", 1000 + i))" : nil,
-                fullAddress: roll(60), optOut: opt, hold: roll(10) ? (roll(50) ? "litigation" : "judicial_recovery") : nil,
+                fullAddress: roll(60), optOut: opt,
+                hold: roll(10) ? (roll(50) ? "litigation" : "judicial_recovery") : nil,
                 amountA: 5_000 + Int(rng.next() % 200_000), amountB: roll(50) ? 5_000 + Int(rng.next() % 90_000) : nil)
         }
     }
@@ -59,15 +62,22 @@ import Testing
         var r = ["customer_id,title_id,amount,due_date,status"]
         func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         for p in people {
-            let address = p.fullAddress ? "Rua das Flores,12,,Centro,São Paulo,SP,01001000" : "Rua das Flores,,,Centro,São Paulo,SP,01001000"
+            let address =
+                p.fullAddress
+                ? "Rua das Flores,12,,Centro,São Paulo,SP,01001000" : "Rua das Flores,,,Centro,São Paulo,SP,01001000"
             c.append(
-                [p.id, q(p.name), p.document, p.email ?? "", p.phone ?? "", address, q(p.optOut.joined(separator: ";")), p.hold ?? ""]
-                    .joined(separator: ","))
+                [
+                    p.id, q(p.name), p.document, p.email ?? "", p.phone ?? "", address,
+                    q(p.optOut.joined(separator: ";")), p.hold ?? "",
+                ]
+                .joined(separator: ","))
             r.append("\(p.id),A-\(p.id),\(Money(cents: Int64(p.amountA)).plain),2026-11-19,open")
             if let b = p.amountB { r.append("\(p.id),B-\(p.id),\(Money(cents: Int64(b)).plain),2026-11-13,open") }
         }
-        try (c.joined(separator: "\n") + "\n").write(toFile: w.root + "/fixtures/customers.csv", atomically: true, encoding: .utf8)
-        try (r.joined(separator: "\n") + "\n").write(toFile: w.root + "/fixtures/receivables.csv", atomically: true, encoding: .utf8)
+        try (c.joined(separator: "\n") + "\n").write(
+            toFile: w.root + "/fixtures/customers.csv", atomically: true, encoding: .utf8)
+        try (r.joined(separator: "\n") + "\n").write(
+            toFile: w.root + "/fixtures/receivables.csv", atomically: true, encoding: .utf8)
     }
 
     /// What must be fixed on 2026-11-23, from the shipped ladder read by hand: (customer, issue) →
@@ -139,9 +149,14 @@ import Testing
         // Every (customer, issue) the ladder says, with its steps and no other.
         let want = Self.expected(people)
         var got: [String: [String]] = [:]
-        for r in rows { got[r[0] + "|" + r[2]] = r[4].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        for r in rows {
+            got[r[0] + "|" + r[2]] = r[4].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
         #expect(got == want)
-        #expect(Set(want.keys.map { $0.split(separator: "|")[1] }).isSuperset(of: ["no_email", "no_phone", "no_address", "opt_out", "hold"]))
+        #expect(
+            Set(want.keys.map { $0.split(separator: "|")[1] }).isSuperset(of: [
+                "no_email", "no_phone", "no_address", "opt_out", "hold",
+            ]))
 
         // Ordered by customer, then issue; amounts as a pt-BR spreadsheet reads them.
         let keys = rows.map { [$0[0], $0[2]] }
@@ -160,7 +175,8 @@ import Testing
             case "no_phone": #expect(r[3].contains("coluna phone") && r[3].contains("etapa overdue_d10 ficou retida"))
             case "no_address": #expect(r[3].contains("faltam: address_number"))
             case "opt_out": #expect(r[3].contains("coluna opt_out"))
-            case "hold": #expect(r[3].contains("hold: \(p.hold!)") && r[3].contains("nada sai além do que encerra uma cobrança"))
+            case "hold":
+                #expect(r[3].contains("hold: \(p.hold!)") && r[3].contains("nada sai além do que encerra uma cobrança"))
             default: Issue.record("unexpected issue \(r[2])")
             }
             if r[2] == "no_email", p.fullAddress, !p.optOut.contains("letter") {
@@ -172,7 +188,9 @@ import Testing
         for p in people { #expect(!text.contains(p.document)) }
 
         // summary.json, the manifest, the report and the dry run agree with the file.
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: night + "/summary.json"))) as! [String: Any]
+        let summary =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: night + "/summary.json")))
+            as! [String: Any]
         let counts = summary["worklist"] as! [String: Any]
         #expect(counts["rows"] as? Int == rows.count)
         #expect(counts["customers"] as? Int == Set(rows.map { $0[0] }).count)
@@ -183,16 +201,21 @@ import Testing
         #expect(Dictionary(uniqueKeysWithValues: listed) == byIssue)
         #expect(dry.summary?.worklist == result.summary?.worklist)
         #expect(dry.summary?.worklist?.rows == rows.count)
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: night + "/manifest.json"))) as! [String: Any]
+        let manifest =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: night + "/manifest.json")))
+            as! [String: Any]
         let entry = (manifest["files"] as! [[String: Any]]).first { $0["path"] as? String == "worklist.csv" }
         #expect(entry?["size"] as? Int == bytes.count)
         let sha = try runTool("/usr/bin/sha256sum", [night + "/worklist.csv"]).out.prefix(64)
         #expect(entry?["sha256"] as? String == String(sha))
         if let printed {
-            #expect(printed.contains("worklist: \(rows.count) rows for \(Set(rows.map { $0[0] }).count) customers ("), "\(printed)")
+            #expect(
+                printed.contains("worklist: \(rows.count) rows for \(Set(rows.map { $0[0] }).count) customers ("),
+                "\(printed)")
         }
         let report = try String(contentsOfFile: night + "/report.html", encoding: .utf8)
-        let section = report.components(separatedBy: "<section id=\"pendencias\">")[1].components(separatedBy: "</section>")[0]
+        let section = report.components(separatedBy: "<section id=\"pendencias\">")[1].components(
+            separatedBy: "</section>")[0]
         #expect(section.contains("\(rows.count) pendências de \(Set(rows.map { $0[0] }).count) clientes"))
         for id in Set(rows.map { $0[0] }) { #expect(section.contains("<code>\(id)</code>")) }
     }
@@ -213,7 +236,9 @@ import Testing
         #expect(try Self.spreadsheetRows(night + "/worklist.csv") == [Worklist.header])
         let report = try String(contentsOfFile: night + "/report.html", encoding: .utf8)
         #expect(report.contains("Nenhuma pendência nesta noite."))
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: night + "/summary.json"))) as! [String: Any]
+        let summary =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: night + "/summary.json")))
+            as! [String: Any]
         #expect((summary["worklist"] as? [String: Any])?["rows"] as? Int == 0)
     }
 

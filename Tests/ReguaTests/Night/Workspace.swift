@@ -37,10 +37,13 @@ final class Workspace: Sendable {  // the files are the test's own
     func protestWithoutTheLetter() throws {
         let ladder = root + "/rules/10-regua.yaml"
         let text = try String(contentsOfFile: ladder, encoding: .utf8)
-        let requirement = "    remittance: protest\n    profiles: [chronic, standard]\n    requires: { step: letter_d30, days: 10 }\n"
+        let requirement =
+            "    remittance: protest\n    profiles: [chronic, standard]\n    requires: { step: letter_d30, days: 10 }\n"
         precondition(text.contains(requirement), "the shipped protest step changed")
-        try text.replacingOccurrences(of: requirement, with: "    remittance: protest\n    profiles: [chronic, standard]\n")
-            .write(toFile: ladder, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(
+            of: requirement, with: "    remittance: protest\n    profiles: [chronic, standard]\n"
+        )
+        .write(toFile: ladder, atomically: true, encoding: .utf8)
     }
 
     func options(

@@ -57,7 +57,8 @@ import Testing
         #expect(dPlans.count == sPlans.count && (m.offer == nil || !dPlans.isEmpty))
         for (dp, sp) in zip(dPlans, sPlans) {
             for name in TemplateContext.installmentEntries.map(\.0) {
-                #expect(leaf(dp[name]) == leaf((sp as? MustacheParent)?.child(named: name)), "offer.installments.\(name)")
+                #expect(
+                    leaf(dp[name]) == leaf((sp as? MustacheParent)?.child(named: name)), "offer.installments.\(name)")
             }
         }
         // The fixture has one title due today and one overdue: each list gets its own.

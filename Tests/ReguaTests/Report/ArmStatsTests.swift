@@ -61,7 +61,8 @@ import Testing
                 Day(iso: "2026-11-20")!,
                 OfferRecord(
                     messageID: "m", customerID: CustomerID("c"), stepID: "s", titleIDs: titles.map(TitleID.init),
-                    offer: Offer(cashAmount: Money(cents: cash), savings: .zero, validUntil: Day(iso: until)!, installments: []))
+                    offer: Offer(
+                        cashAmount: Money(cents: cash), savings: .zero, validUntil: Day(iso: until)!, installments: []))
             )
         }
         let titles = [Self.paid("a", 100_00, on: "2026-11-24"), Self.paid("b", 100_00, on: "2026-11-27")]

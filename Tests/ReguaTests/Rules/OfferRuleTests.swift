@@ -34,13 +34,21 @@ import Testing
         let terms = try RuleBookLoader.load(directory: f.directory).step("proposta_d20")?.offer
         #expect(terms?.waiveFeePercent == Percent(decimal: "100"))
         #expect(terms?.validDays == 5)
-        #expect(terms?.installments == .init(max: 6, minAmount: Money(cents: 50_00), interestPercentMonth: Percent(decimal: "1.99")!))
+        #expect(
+            terms?.installments
+                == .init(max: 6, minAmount: Money(cents: 50_00), interestPercentMonth: Percent(decimal: "1.99")!))
     }
 
     @Test(arguments: [
         ("{ valid_days: 5, discount_percent: 120 }", "'discount_percent' é uma porcentagem de 0 a 100"),
-        ("{ valid_days: 5, installments: { max: 1, min_amount: 50.00 } }", "'installments.max' de 1 não oferece parcela nenhuma"),
-        ("{ valid_days: 5, installments: { max: 6, min_amount: 0 } }", "'min_amount' deve ser um valor em reais maior que zero"),
+        (
+            "{ valid_days: 5, installments: { max: 1, min_amount: 50.00 } }",
+            "'installments.max' de 1 não oferece parcela nenhuma"
+        ),
+        (
+            "{ valid_days: 5, installments: { max: 6, min_amount: 0 } }",
+            "'min_amount' deve ser um valor em reais maior que zero"
+        ),
         ("{ discount_percent: 10 }", "valid_days"),
         ("{ valid_days: 5, parcelas: 3 }", "parcelas"),
     ])
@@ -51,7 +59,11 @@ import Testing
 
     @Test func anOfferOnABankStepIsRefused() throws {
         let text = Self.book("{ valid_days: 5 }", channel: "remittance: protest")
-            .replacingOccurrences(of: "profiles:", with: "bank: { code: \"001\", agency: \"1234\", account: \"56789-0\", agreement: \"1234567\", wallet: \"17\" }\nprofiles:")
+            .replacingOccurrences(
+                of: "profiles:",
+                with:
+                    "bank: { code: \"001\", agency: \"1234\", account: \"56789-0\", agreement: \"1234567\", wallet: \"17\" }\nprofiles:"
+            )
         let errors = try Self.fixture(text).errors()
         #expect(errors.contains { $0.contains("'offer' vai numa mensagem") }, "\(errors)")
     }

@@ -23,23 +23,50 @@ struct PaymentURLTests {
 
     @Test("a safe URL with every placeholder loads")
     func loads() throws {
-        #expect(try Self.errors("payment_url: https://pagar.exemplo.com.br/c/{message_id}?c={customer_id}&t={txid}") == [])
+        #expect(
+            try Self.errors("payment_url: https://pagar.exemplo.com.br/c/{message_id}?c={customer_id}&t={txid}") == [])
         #expect(try Self.errors("payment_url: \"https://pagar.exemplo.com.br/p%C3%A1gina/{txid}\"") == [])
     }
 
-    @Test("unsafe URLs are refused at the offending column, in Portuguese", arguments: [
-        ("payment_url: http://pagar.exemplo.com.br/{message_id}", "a.yaml:5:16: 'payment_url' deve começar com https://"),
-        ("payment_url: https://pagar.exemplo.com.br/{mesage_id}", "a.yaml:5:45: marcador desconhecido '{mesage_id}'"),
-        ("payment_url: \"https://pagar.exemplo.com.br/{x}\"", "a.yaml:5:46: marcador desconhecido '{x}'"),
-        ("payment_url: https://{customer_id}.exemplo.com.br/", "a.yaml:5:24: um marcador não pode fazer parte do nome do servidor"),
-        ("payment_url: \"https://pagar.exemplo.com.br/a b\"", "a.yaml:5:47: caractere não permitido em 'payment_url': ' '"),
-        ("payment_url: https://pagar.exemplo.com.br/\"><script>", "a.yaml:5:45: caractere não permitido em 'payment_url': '\"'"),
-        ("payment_url: https://pagar.exemplo.com.br/ação", "a.yaml:5:46: caractere não permitido em 'payment_url': 'ç'"),
-        ("payment_url: https://pagar.exemplo.com.br/x'y", "a.yaml:5:46: caractere não permitido em 'payment_url': '''"),
-        ("payment_url: https://pagar.exemplo.com.br/%zz", "a.yaml:5:45: '%' em 'payment_url' deve vir seguido de dois dígitos"),
-        ("payment_url: https://pagar.exemplo.com.br/{txid", "a.yaml:5:45: '{' sem o '}'"),
-        ("payment_url: https:///x", "a.yaml:5:24: 'payment_url' não tem o nome do servidor"),
-    ])
+    @Test(
+        "unsafe URLs are refused at the offending column, in Portuguese",
+        arguments: [
+            (
+                "payment_url: http://pagar.exemplo.com.br/{message_id}",
+                "a.yaml:5:16: 'payment_url' deve começar com https://"
+            ),
+            (
+                "payment_url: https://pagar.exemplo.com.br/{mesage_id}",
+                "a.yaml:5:45: marcador desconhecido '{mesage_id}'"
+            ),
+            ("payment_url: \"https://pagar.exemplo.com.br/{x}\"", "a.yaml:5:46: marcador desconhecido '{x}'"),
+            (
+                "payment_url: https://{customer_id}.exemplo.com.br/",
+                "a.yaml:5:24: um marcador não pode fazer parte do nome do servidor"
+            ),
+            (
+                "payment_url: \"https://pagar.exemplo.com.br/a b\"",
+                "a.yaml:5:47: caractere não permitido em 'payment_url': ' '"
+            ),
+            (
+                "payment_url: https://pagar.exemplo.com.br/\"><script>",
+                "a.yaml:5:45: caractere não permitido em 'payment_url': '\"'"
+            ),
+            (
+                "payment_url: https://pagar.exemplo.com.br/ação",
+                "a.yaml:5:46: caractere não permitido em 'payment_url': 'ç'"
+            ),
+            (
+                "payment_url: https://pagar.exemplo.com.br/x'y",
+                "a.yaml:5:46: caractere não permitido em 'payment_url': '''"
+            ),
+            (
+                "payment_url: https://pagar.exemplo.com.br/%zz",
+                "a.yaml:5:45: '%' em 'payment_url' deve vir seguido de dois dígitos"
+            ),
+            ("payment_url: https://pagar.exemplo.com.br/{txid", "a.yaml:5:45: '{' sem o '}'"),
+            ("payment_url: https:///x", "a.yaml:5:24: 'payment_url' não tem o nome do servidor"),
+        ])
     func refused(line: String, expected: String) throws {
         let errors = try Self.errors(line)
         #expect(errors.count == 1)

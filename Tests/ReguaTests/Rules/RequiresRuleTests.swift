@@ -27,7 +27,9 @@ import Testing
     }
 
     @Test func aRequirementIsRead() throws {
-        let f = try RulesFixture(["r.yaml": Self.book("{ step: aviso, days: 10 }"), "templates/aviso.letter.mustache": "x"])
+        let f = try RulesFixture([
+            "r.yaml": Self.book("{ step: aviso, days: 10 }"), "templates/aviso.letter.mustache": "x",
+        ])
         #expect(f.errors() == [])
         let book = try RuleBookLoader.load(directory: f.directory)
         #expect(book.step("protesto")?.requires == Step.Requirement(step: "aviso", days: 10))
@@ -35,7 +37,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("{ step: aviso_d35, days: 10 }", "r.yaml:16:15: 'requires' de 'protesto' cita o degrau 'aviso_d35', que não existe nesta régua"),
+        (
+            "{ step: aviso_d35, days: 10 }",
+            "r.yaml:16:15: 'requires' de 'protesto' cita o degrau 'aviso_d35', que não existe nesta régua"
+        ),
         ("{ step: protesto, days: 10 }", "r.yaml:16:15: o degrau 'protesto' não pode exigir a si mesmo em 'requires'"),
         ("{ step: aviso, days: -1 }", "r.yaml:16:36:"),
         ("{ days: 10 }", "r.yaml:16:15:"),

@@ -71,9 +71,11 @@ struct RuleBookMutationTests {
         for place in chosen {
             let bad = Self.mutations.first { $0.key == place.key }!.bad
             let fixture = try RulesFixture([:])
-            for f in files + (try FileManager.default.contentsOfDirectory(atPath: shipped + "/templates")).map({
-                shipped + "/templates/" + $0
-            }) {
+            for f in files
+                + (try FileManager.default.contentsOfDirectory(atPath: shipped + "/templates")).map({
+                    shipped + "/templates/" + $0
+                })
+            {
                 let relative = String(f.dropFirst(shipped.count + 1))
                 var text = try String(contentsOfFile: f, encoding: .utf8)
                 if f == place.file {
@@ -98,7 +100,9 @@ struct RuleBookMutationTests {
             // The analyst's language: Portuguese words, none of the English ones of the code.
             for e in errors {
                 let message = e.dropFirst(here.count).lowercased()
-                #expect(!message.contains("invalid") && !message.contains("expected") && !message.contains(" should "), "\(e)")
+                #expect(
+                    !message.contains("invalid") && !message.contains("expected") && !message.contains(" should "),
+                    "\(e)")
                 #expect(
                     ["não", "deve", "desconhecid", "inválid", "passa", "é ", "falta", "existe", "use "].contains {
                         message.contains($0)

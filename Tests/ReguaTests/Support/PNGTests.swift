@@ -20,7 +20,8 @@ struct PNGTests {
         #expect(PNG.adler32(big) == b << 16 | a)
     }
 
-    @Test("a stored zlib stream of more than one block inflates back (Python zlib)",
+    @Test(
+        "a stored zlib stream of more than one block inflates back (Python zlib)",
         .enabled(if: ExternalTool.python3 != nil, "python3 is not installed"))
     func zlibStream() throws {
         let data = (0..<150_000).map { UInt8(truncatingIfNeeded: $0 * 31 + $0 / 7) }
@@ -30,12 +31,14 @@ struct PNGTests {
             try? FileManager.default.removeItem(atPath: z)
             try? FileManager.default.removeItem(atPath: raw)
         }
-        let script = "import sys,zlib; sys.exit(0 if zlib.decompress(open(sys.argv[1],'rb').read()) == open(sys.argv[2],'rb').read() else 3)"
+        let script =
+            "import sys,zlib; sys.exit(0 if zlib.decompress(open(sys.argv[1],'rb').read()) == open(sys.argv[2],'rb').read() else 3)"
         let r = try ExternalTool.run(ExternalTool.python3!, ["-c", script, z, raw])
         #expect(r.status == 0, "\(r.stderr)")
     }
 
-    @Test("every chunk's CRC holds, IHDR says 1-bit greyscale, and the pixels inflate as drawn",
+    @Test(
+        "every chunk's CRC holds, IHDR says 1-bit greyscale, and the pixels inflate as drawn",
         .enabled(if: ExternalTool.python3 != nil, "python3 is not installed"))
     func pythonReadsBack() throws {
         // A 13 × 5 checkerboard-with-a-diagonal: rows not a multiple of 8 pixels.

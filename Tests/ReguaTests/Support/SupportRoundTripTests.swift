@@ -64,7 +64,10 @@ import Testing
 
     @Test func gatewayCSVQuirksAreRead() {
         // LF only, a BOM, `;` guessed from the header, blank lines skipped, a missing last end.
-        #expect(CSVRows.parse("\u{FEFF}id;status\n\n1;DELIVRD\n2;\"a;b\"") == [["id", "status"], ["1", "DELIVRD"], ["2", "a;b"]])
+        #expect(
+            CSVRows.parse("\u{FEFF}id;status\n\n1;DELIVRD\n2;\"a;b\"") == [
+                ["id", "status"], ["1", "DELIVRD"], ["2", "a;b"],
+            ])
         // A header with both `;` and `,` is read with `,`.
         #expect(CSVRows.parse("a;x,b\r\n1;2,3\r\n") == [["a;x", "b"], ["1;2", "3"]])
         // A lone CR ends a line too (old Mac exports).
@@ -176,7 +179,11 @@ import Testing
         try Data(payload.utf8).write(to: URL(fileURLWithPath: path))
         let run = try ExternalTool.run(
             ExternalTool.python3!,
-            ["-c", "import html, json, sys; print(json.dumps([html.unescape(t) for t in json.load(open(sys.argv[1]))]))", path])
+            [
+                "-c",
+                "import html, json, sys; print(json.dumps([html.unescape(t) for t in json.load(open(sys.argv[1]))]))",
+                path,
+            ])
         try #require(run.status == 0, "\(run.stderr)")
         #expect(try JSONDecoder().decode([String].self, from: Data(run.stdout.utf8)) == texts)
         // And no escaped text contains a raw markup character.

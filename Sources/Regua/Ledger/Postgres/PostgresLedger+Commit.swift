@@ -24,7 +24,8 @@ extension PostgresLedger {
                 if try nightIsSharded(n.night) {
                     throw ReguaError(
                         .refused,
-                        "night \(night) was claimed by a shard while this unsharded run decided it; nothing was recorded")
+                        "night \(night) was claimed by a shard while this unsharded run decided it; nothing was recorded"
+                    )
                 }
             }
             if let old = n.replacesRunID {

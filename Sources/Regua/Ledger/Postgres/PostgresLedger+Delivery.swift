@@ -197,7 +197,9 @@ extension PostgresLedger: OperationsLedger {
             ).map { try $0.string(0) }
             if !moved.isEmpty {
                 for table in ["title_steps", "title_state"] {
-                    try q("INSERT INTO archived_\(table) SELECT * FROM \(table) WHERE title_id = ANY($1::text[])", [moved])
+                    try q(
+                        "INSERT INTO archived_\(table) SELECT * FROM \(table) WHERE title_id = ANY($1::text[])", [moved]
+                    )
                     try q("DELETE FROM \(table) WHERE title_id = ANY($1::text[])", [moved])
                 }
             }

@@ -63,7 +63,8 @@ extension PostgresLedger {
                 out[customer] = marks.map { m in
                     var m = m
                     m.markedBy = ContactRules.markingEvent(
-                        kind: m.kind, events: events[customer.raw + "\u{0}" + m.kind.rawValue + "\u{0}" + m.valueHash] ?? [])
+                        kind: m.kind,
+                        events: events[customer.raw + "\u{0}" + m.kind.rawValue + "\u{0}" + m.valueHash] ?? [])
                     return m
                 }
             }
@@ -116,7 +117,9 @@ extension PostgresLedger {
                 refold.append(try r.string(0))  // changed on `day` or later: its state before `day` is in `actions`
                 continue
             }
-            Self.apply(TitleID(try r.string(0)), due: try r.text(1), protested: try r.bool(2), writtenOff: try r.bool(3), to: &h)
+            Self.apply(
+                TitleID(try r.string(0)), due: try r.text(1), protested: try r.bool(2), writtenOff: try r.bool(3),
+                to: &h)
         }
         guard !refold.isEmpty else { return }
         for (title, fold) in try fold(where: "night < $1::date AND title_id = ANY($2::text[])", [day.iso, refold])
@@ -126,8 +129,9 @@ extension PostgresLedger {
         }
     }
 
-    private static func apply(_ title: TitleID, due: String?, protested: Bool, writtenOff: Bool, to h: inout LedgerHistory)
-    {
+    private static func apply(
+        _ title: TitleID, due: String?, protested: Bool, writtenOff: Bool, to h: inout LedgerHistory
+    ) {
         if let due, let d = Day(iso: due) { h.registeredDue[title] = d }
         if protested { h.protested.insert(title) }
         if writtenOff { h.writtenOff.insert(title) }
@@ -135,7 +139,8 @@ extension PostgresLedger {
 
     private func readContacts(before day: Day, into h: inout LedgerHistory) throws {
         let weekStart = day.adding(days: -6).iso
-        let horizon = try q("SELECT night::text FROM history_horizons WHERE name = 'customer_contacts'").first?.string(0)
+        let horizon = try q("SELECT night::text FROM history_horizons WHERE name = 'customer_contacts'").first?.string(
+            0)
         // The kept weeks hold this week; an older week is read from the audit trail.
         let sql =
             horizon.map { weekStart >= $0 } ?? true
@@ -185,7 +190,8 @@ extension PostgresLedger {
             let customer = try r.string(4)
             out[title, default: CompactState.Fold(customerID: customer, firstNight: night, lastNight: night)].add(
                 kind: try r.string(7), stepID: try r.string(5), offset: try r.int(6), night: night,
-                runID: Int64(try r.int(1)), actionID: Int64(try r.int(0)), instruction: try r.text(8), due: try r.text(9))
+                runID: Int64(try r.int(1)), actionID: Int64(try r.int(0)), instruction: try r.text(8),
+                due: try r.text(9))
         }
         return out
     }
@@ -195,7 +201,8 @@ extension PostgresLedger {
         guard !titles.isEmpty else { return }
         var lastSeen: [String: String] = [:]
         for table in ["title_state", "archived_title_state"] {
-            for r in try q("SELECT title_id, last_seen::text FROM \(table) WHERE title_id = ANY($1::text[])", [titles]) {
+            for r in try q("SELECT title_id, last_seen::text FROM \(table) WHERE title_id = ANY($1::text[])", [titles])
+            {
                 lastSeen[try r.string(0)] = try r.string(1)
             }
         }

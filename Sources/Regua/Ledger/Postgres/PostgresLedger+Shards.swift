@@ -83,10 +83,12 @@ extension PostgresLedger {
             {
                 let (k, n, hash) = (try r.int(0), try r.int(1), try r.string(2))
                 if n != shard.count {
-                    return "night \(night.iso) is already split in \(n) shards (shard \(k)/\(n) ran); shard \(shard) of \(shard.count) is refused: every shard of a night uses the same N"
+                    return
+                        "night \(night.iso) is already split in \(n) shards (shard \(k)/\(n) ran); shard \(shard) of \(shard.count) is refused: every shard of a night uses the same N"
                 }
                 if hash != rulesHash, k != shard.index {
-                    return "shard \(k)/\(n) of night \(night.iso) ran with another rule book (\(hash.prefix(12))); shard \(shard) is refused: every shard of a night uses the same rule book"
+                    return
+                        "shard \(k)/\(n) of night \(night.iso) ran with another rule book (\(hash.prefix(12))); shard \(shard) is refused: every shard of a night uses the same rule book"
                 }
             }
             let inserted = try q(

@@ -53,7 +53,9 @@ public final class PostgresLedger: Ledger {
         guard missing.isEmpty else {
             throw LedgerError(
                 path: url.description,
-                message: "has an older schema (missing \(missing.joined(separator: ", "))); the next `regua run` migrates it")
+                message:
+                    "has an older schema (missing \(missing.joined(separator: ", "))); the next `regua run` migrates it"
+            )
         }
         return l
     }
@@ -205,7 +207,9 @@ public final class PostgresLedger: Ledger {
                 """, [from.iso, to.iso])
             {
                 out.append(
-                    .init(night: try r.day(0), titleID: TitleID(try r.string(1)), stepID: try r.string(2), offset: try r.int(3)))
+                    .init(
+                        night: try r.day(0), titleID: TitleID(try r.string(1)), stepID: try r.string(2),
+                        offset: try r.int(3)))
             }
         }
         return out

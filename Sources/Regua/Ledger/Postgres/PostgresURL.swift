@@ -61,7 +61,8 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
         for item in c.queryItems ?? [] { query[item.name] = item.value ?? "" }
         let known: Set = ["sslmode", "host", "sslrootcert", "port", "user", "dbname", "password_env"]
         if let unknown = query.keys.sorted().first(where: { !known.contains($0) }) {
-            throw Invalid(message: "unknown URL parameter '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
+            throw Invalid(
+                message: "unknown URL parameter '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
         }
         let user = c.user ?? query["user"] ?? ProcessInfo.processInfo.environment["PGUSER"] ?? NSUserName()
         guard !user.isEmpty else { throw Invalid(message: "no user in the URL") }
