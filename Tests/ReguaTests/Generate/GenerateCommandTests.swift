@@ -141,7 +141,8 @@ struct GenerateCommandTests {
         let customers = G.table(try G.bytes(root + "/data/customers.csv")).rows
         let titles = G.table(try G.bytes(root + "/data/receivables.csv")).rows
         let good = GeneratedPortfolioTests.goodCustomers(customers)
-        var expected = Set(customers.filter { !good.contains($0.cell["customer_id"]!) }.map { "customers.csv:\($0.line)" })
+        var expected = Set(
+            customers.filter { !good.contains($0.cell["customer_id"]!) }.map { "customers.csv:\($0.line)" })
         var goodTitles = 0
         for t in titles {
             if GeneratedPortfolioTests.fault(t.cell, goodCustomers: good).isEmpty {
@@ -159,7 +160,8 @@ struct GenerateCommandTests {
         // Exit 1: done, with rejected rows (SPEC §6); 2 would be a refused night.
         #expect(run.status == 1, "\(run.stderr)")
         let json = try #require(
-            try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout.prefix(300))")
+            try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout.prefix(300))"
+        )
         #expect(json["outcome"] as? String == "dry_run")
         let rejects = try #require(json["rejects"] as? [[String: Any]])
         let refused = Set(rejects.map { "\($0["file"] as? String ?? "?"):\($0["line"] as? Int ?? -1)" })

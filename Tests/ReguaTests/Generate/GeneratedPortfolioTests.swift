@@ -349,7 +349,10 @@ import Testing
         withKnownIssue(
             "bug: TitleRows.row (Sources/Regua/Generate/TitleRows.swift:49-50 and 72-73) clamps the paid date to the as-of date, then raises it to the issue date, which is after the as-of date for due dates more than 15 days ahead"
         ) {
-            #expect(after.count == 0, "payments dated after \(asOf.iso), the first \(after.prefix(3).map { "line \($0.line): paid \($0.paid)" })")
+            #expect(
+                after.count == 0,
+                "payments dated after \(asOf.iso), the first \(after.prefix(3).map { "line \($0.line): paid \($0.paid)" })"
+            )
         }
     }
 
@@ -412,9 +415,17 @@ import Testing
         if customers < 1_000 {
             let data = DataGenerator(customers: customers, titles: titles, seed: 2, asOf: Self.asOf).generate()
             let ids = G.records(data.customers).dropFirst().map { $0.cells[0] }
-            #expect(ids == (1...customers).map { "C" + String(repeating: "0", count: width - String($0).count) + String($0) })
+            #expect(
+                ids
+                    == (1...customers).map {
+                        "C" + String(repeating: "0", count: width - String($0).count) + String($0)
+                    })
             let titleIDs = G.records(data.receivables).dropFirst().map { $0.cells[0] }
-            #expect(titleIDs == (1...titles).map { "T" + String(repeating: "0", count: titleWidth - String($0).count) + String($0) })
+            #expect(
+                titleIDs
+                    == (1...titles).map {
+                        "T" + String(repeating: "0", count: titleWidth - String($0).count) + String($0)
+                    })
             #expect(ids == ids.sorted())
         }
     }

@@ -35,7 +35,9 @@ struct ModelTextAgainstPythonTests {
     /// Python's Decimal gives; a sign, a comma, three decimals, a bare dot, spaces, exponents and
     /// non-ASCII digits are refused.
     @Test func amountTextIsReadExactlyWhenPythonsGrammarReadsIt() throws {
-        let pieces = ["0", "1", "5", "9", "42", "007", "123", ".", ".", ".5", ".05", ".123", "-", "+", ",", " ", "e3", "١", "R$"]
+        let pieces = [
+            "0", "1", "5", "9", "42", "007", "123", ".", ".", ".5", ".05", ".123", "-", "+", ",", " ", "e3", "١", "R$",
+        ]
         var texts = Self.candidates(seed: 1, count: 6_000, pieces: pieces, maxPieces: 6)
         var rng = SplitMix64(seed: 2)
         // Plain amounts of every length up to 15 digits of reais, with 0, 1 or 2 decimals.
@@ -303,10 +305,16 @@ struct ModelTextAgainstPythonTests {
             case 0: chars = withCheckDigits(digits(9), weights: cpfWeights)
             case 1: chars = withCheckDigits(digits(12), weights: cnpjWeights)
             case 2: chars = withCheckDigits((0..<12).map { _ in rng.pick(alphanumerics) }, weights: cnpjWeights)
-            default: chars = rng.chance(500) ? Array(repeating: rng.pick(Array("0123456789")), count: rng.pick([11, 14])) : digits(rng.pick([10, 11, 12, 14, 15]))
+            default:
+                chars =
+                    rng.chance(500)
+                    ? Array(repeating: rng.pick(Array("0123456789")), count: rng.pick([11, 14]))
+                    : digits(rng.pick([10, 11, 12, 14, 15]))
             }
             if rng.chance(300) { chars[rng.below(chars.count)] = rng.pick(alphanumerics) }  // one character off
-            if rng.chance(300) { chars = chars.map { $0.isLetter && rng.chance(500) ? Character($0.lowercased()) : $0 } }
+            if rng.chance(300) {
+                chars = chars.map { $0.isLetter && rng.chance(500) ? Character($0.lowercased()) : $0 }
+            }
             var text = String(chars)
             if rng.chance(500) { text = chars.count == 11 || chars.count == 14 ? GeneratedFiles.punctuate(text) : text }
             if rng.chance(100) {
@@ -380,7 +388,9 @@ struct ModelTextAgainstPythonTests {
     /// Customer and title ids sort by their UTF-8 bytes, as Python sorts `s.encode()`: accents,
     /// decomposed accents, symbols, emoji, prefixes of one another.
     @Test func idsSortAsPythonSortsTheirUTF8Bytes() throws {
-        let pieces = ["C", "c", "T", "0", "1", "9", "10", "é", "e\u{301}", "Ç", "ç", "-", "_", " ", "€", "😀", "ÿ", "~", "Z"]
+        let pieces = [
+            "C", "c", "T", "0", "1", "9", "10", "é", "e\u{301}", "Ç", "ç", "-", "_", " ", "€", "😀", "ÿ", "~", "Z",
+        ]
         var ids = Self.candidates(seed: 9, count: 3_000, pieces: pieces, maxPieces: 5)
         ids.append(contentsOf: ["", "C", "C0", "C00", "C1", "C10", "C9"])
         let lines = try Self.python(

@@ -47,11 +47,15 @@ import Testing
     @Test func diagnosticsReadFileLineColumnMessageAndHint() {
         let at = SourceLocation(file: "rules/10-regua.yaml", line: 12, column: 5)
         #expect(at.description == "rules/10-regua.yaml:12:5")
-        #expect(Diagnostic(at, "chave desconhecida 'chanel'").description == "rules/10-regua.yaml:12:5: chave desconhecida 'chanel'")
+        #expect(
+            Diagnostic(at, "chave desconhecida 'chanel'").description
+                == "rules/10-regua.yaml:12:5: chave desconhecida 'chanel'")
         #expect(
             Diagnostic(at, "chave desconhecida 'chanel'", hint: "quis dizer 'channel'?").description
                 == "rules/10-regua.yaml:12:5: chave desconhecida 'chanel' (quis dizer 'channel'?)")
-        let errors = RuleBookErrors([Diagnostic(at, "a"), Diagnostic(SourceLocation(file: "b.yaml", line: 1, column: 1), "b")])
+        let errors = RuleBookErrors([
+            Diagnostic(at, "a"), Diagnostic(SourceLocation(file: "b.yaml", line: 1, column: 1), "b"),
+        ])
         #expect(errors.description == "rules/10-regua.yaml:12:5: a\nb.yaml:1:1: b")
     }
 
@@ -62,7 +66,10 @@ import Testing
             for (j, b) in Channel.allCases.enumerated() { #expect((a < b) == (i < j)) }
         }
         #expect(RemittanceInstruction.stepInstructions == [.register, .protest, .writeOff])
-        #expect(RemittanceInstruction.allCases.map(\.rawValue) == ["register", "write_off", "change_due", "protest", "stop_protest"])
+        #expect(
+            RemittanceInstruction.allCases.map(\.rawValue) == [
+                "register", "write_off", "change_due", "protest", "stop_protest",
+            ])
     }
 
     @Test func documentsShowOnlyTheirLastFourCharacters() {

@@ -26,18 +26,25 @@ struct GeneratedNightReportTests {
         ])
         #expect(run.status == 1, "\(run.stderr)")
         let night = root + "/out/2026-11-24"
-        let summary = try JSONDecoder.snake.decode(Summary.self, from: Data(contentsOf: URL(fileURLWithPath: night + "/summary.json")))
+        let summary = try JSONDecoder.snake.decode(
+            Summary.self, from: Data(contentsOf: URL(fileURLWithPath: night + "/summary.json")))
         func rows(_ file: String) throws -> Int {
             guard FileManager.default.fileExists(atPath: night + "/" + file) else { return 0 }
             return G.records(try G.bytes(night + "/" + file)).count - 1
         }
-        let emails = (try? FileManager.default.contentsOfDirectory(atPath: night + "/email"))?.filter { $0.hasSuffix(".eml") }
+        let emails = (try? FileManager.default.contentsOfDirectory(atPath: night + "/email"))?.filter {
+            $0.hasSuffix(".eml")
+        }
         #expect(summary.messages.email == emails?.count ?? 0)
-        let (sms, letters, calls, rejected) = (try rows("sms.csv"), try rows("letters.csv"), try rows("calls.csv"), try rows("rejects.csv"))
+        let (sms, letters, calls, rejected) = (
+            try rows("sms.csv"), try rows("letters.csv"), try rows("calls.csv"), try rows("rejects.csv")
+        )
         #expect(summary.messages.sms == sms)
         #expect(summary.messages.letter == letters)
         #expect(summary.messages.call == calls)
-        #expect(summary.messages.total == summary.messages.email + summary.messages.sms + summary.messages.letter + summary.messages.call)
+        #expect(
+            summary.messages.total == summary.messages.email + summary.messages.sms + summary.messages.letter
+                + summary.messages.call)
         #expect(summary.messages.total > 50)
 
         // Rejects: exactly the generator's bad rows, in rejects.csv and in the summary.
@@ -71,7 +78,8 @@ struct GeneratedNightReportTests {
         let table = try #require(page.rows["funil"])
         for step in summary.steps {
             let row = try #require(table.first { $0.first == step.step }, "\(step.step)")
-            let expected = [step.titlesSent] + ["email", "sms", "letter"].map { step.byChannel[$0] ?? 0 }
+            let expected =
+                [step.titlesSent] + ["email", "sms", "letter"].map { step.byChannel[$0] ?? 0 }
                 + [step.messagesSpoken, step.held, step.superseded]
             #expect(Array(row[3...9]) == expected.map(ReportHTML.count), "\(row)")
             #expect(row[10] == Money(decimal: step.outstanding)!.br)
@@ -83,7 +91,9 @@ struct GeneratedNightReportTests {
         for file in ["report.html", "summary.json", "worklist.csv", "rejects.csv"] {
             let text = try String(contentsOfFile: night + "/" + file, encoding: .utf8)
             var found: [String] = []
-            for run in text.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber || ".-/".contains($0))) }) {
+            for run in text.split(whereSeparator: {
+                !($0.isASCII && ($0.isLetter || $0.isNumber || ".-/".contains($0)))
+            }) {
                 let bare = Array(G.bare(String(run)).uppercased())
                 for n in [11, 14] where bare.count >= n {
                     for i in 0...(bare.count - n) where documents.contains(String(bare[i..<(i + n)])) {

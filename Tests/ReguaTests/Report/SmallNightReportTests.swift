@@ -41,24 +41,41 @@ struct SmallNightReportTests {
     static let address = "Rua das Flores,10,São Paulo,SP,01310-100"
     static let noAddress = ",,,,"
     /// id, name, document, e-mail, phone, address, segment, tags, opt_out, hold
-    static let customers: [(String, String, String, String, String, String, String, String, String, String)] = [
-        ("C01", "Ana Lembrete", cpf("123456789"), "ana@exemplo.com.br", "(11) 98765-0001", address, "B2C", "", "", ""),
-        ("C02", "Bruno Semfone", cpf("234567891"), "bruno@exemplo.com.br", "", noAddress, "B2C", "", "", ""),
-        ("C03", "Carla Sms", cpf("345678912"), "", "(11) 98765-0003", noAddress, "B2C", "", "", ""),
-        ("C04", "Davi Carta", cpf("456789123"), "", "", address, "B2C", "", "", ""),
-        ("C05", "Elisa Pouco", cpf("567891234"), "elisa@exemplo.com.br", "", noAddress, "B2C", "", "", ""),
-        ("C06", "Fábio Bloqueio", cpf("678912345"), "fabio@exemplo.com.br", "(11) 98765-0006", address, "B2C", "", "", "litigation"),
-        ("C07", "Gisele Recusa", cpf("789123456"), "", "(11) 98765-0007", noAddress, "B2C", "", "sms", ""),
-        ("C09", "Igor Dois", cpf("912345678"), "igor@exemplo.com.br", "(11) 98765-0009", noAddress, "B2C", "", "", ""),
-        ("C11", "Karina Trinta", cpf("135792468"), "karina@exemplo.com.br", "", address, "B2C", "", "", ""),
-        ("C12", "Lucas Protesto", cpf("246813579"), "lucas@exemplo.com.br", "", address, "B2C", "", "", ""),
-        ("C13", "Empresa Grande Ltda", "11222333000181", "fin@grande.com.br", "(11) 4000-1313", address, "B2B", "key-account", "", ""),
-        ("C14", "Nina Futuro", cpf("975318642"), "nina@exemplo.com.br", "", noAddress, "B2C", "", "", ""),
-        ("C15", "Otávio Promessa", cpf("864297531"), "otavio@exemplo.com.br", "", noAddress, "B2C", "", "", ""),
-        ("C16", "Paula Disputa", cpf("192837465"), "paula@exemplo.com.br", "", noAddress, "B2C", "", "", ""),
-    ] + (20..<30).map { i in
-        ("C\(i)", "Cliente Quitado \(i)", cpf("3141592\(i)"), "c\(i)@exemplo.com.br", "", noAddress, "B2C", "", "", "")
-    }
+    static let customers: [(String, String, String, String, String, String, String, String, String, String)] =
+        [
+            (
+                "C01", "Ana Lembrete", cpf("123456789"), "ana@exemplo.com.br", "(11) 98765-0001", address, "B2C", "",
+                "", ""
+            ),
+            ("C02", "Bruno Semfone", cpf("234567891"), "bruno@exemplo.com.br", "", noAddress, "B2C", "", "", ""),
+            ("C03", "Carla Sms", cpf("345678912"), "", "(11) 98765-0003", noAddress, "B2C", "", "", ""),
+            ("C04", "Davi Carta", cpf("456789123"), "", "", address, "B2C", "", "", ""),
+            ("C05", "Elisa Pouco", cpf("567891234"), "elisa@exemplo.com.br", "", noAddress, "B2C", "", "", ""),
+            (
+                "C06", "Fábio Bloqueio", cpf("678912345"), "fabio@exemplo.com.br", "(11) 98765-0006", address, "B2C",
+                "", "", "litigation"
+            ),
+            ("C07", "Gisele Recusa", cpf("789123456"), "", "(11) 98765-0007", noAddress, "B2C", "", "sms", ""),
+            (
+                "C09", "Igor Dois", cpf("912345678"), "igor@exemplo.com.br", "(11) 98765-0009", noAddress, "B2C", "",
+                "", ""
+            ),
+            ("C11", "Karina Trinta", cpf("135792468"), "karina@exemplo.com.br", "", address, "B2C", "", "", ""),
+            ("C12", "Lucas Protesto", cpf("246813579"), "lucas@exemplo.com.br", "", address, "B2C", "", "", ""),
+            (
+                "C13", "Empresa Grande Ltda", "11222333000181", "fin@grande.com.br", "(11) 4000-1313", address, "B2B",
+                "key-account", "", ""
+            ),
+            ("C14", "Nina Futuro", cpf("975318642"), "nina@exemplo.com.br", "", noAddress, "B2C", "", "", ""),
+            ("C15", "Otávio Promessa", cpf("864297531"), "otavio@exemplo.com.br", "", noAddress, "B2C", "", "", ""),
+            ("C16", "Paula Disputa", cpf("192837465"), "paula@exemplo.com.br", "", noAddress, "B2C", "", "", ""),
+        ]
+        + (20..<30).map { i in
+            (
+                "C\(i)", "Cliente Quitado \(i)", cpf("3141592\(i)"), "c\(i)@exemplo.com.br", "", noAddress, "B2C", "",
+                "", ""
+            )
+        }
     /// A customer whose CPF is wrong in its last digit: refused, and so is its title.
     static let badDocument: String = {
         var c = cpf("111222333")
@@ -66,30 +83,46 @@ struct SmallNightReportTests {
         return c + String((last + 1) % 10)
     }()
 
-    static let plan: [Plan] = [
-        Plan(title: "T01", customer: "C01", due: "2026-12-15", amount: 123_456, days: -5, sent: ("reminder_d-5", "email")),
-        Plan(title: "T02", customer: "C02", due: "2026-12-10", amount: 8_000, days: 0),
-        Plan(title: "T03", customer: "C03", due: "2026-12-10", amount: 25_000, days: 0, sent: ("due_today", "sms")),
-        // Due on a Saturday: effective Monday 12-07, 3 days late; due_today and overdue_d3 both
-        // due, overdue_d3 wins (due_today superseded) and goes by letter (no e-mail).
-        Plan(title: "T04", customer: "C04", due: "2026-12-05", amount: 50_000, paid: 10_000, status: "open", days: 3,
-             sent: ("overdue_d3", "letter")),
-        Plan(title: "T05", customer: "C05", due: "2026-12-04", amount: 750, days: 6),
-        Plan(title: "T06", customer: "C06", due: "2026-12-10", amount: 30_000, days: 0),
-        Plan(title: "T07", customer: "C07", due: "2026-12-10", amount: 12_000, days: 0),
-        Plan(title: "T09A", customer: "C09", due: "2026-11-30", amount: 30_000, days: 10, sent: ("overdue_d10", "sms")),
-        Plan(title: "T09B", customer: "C09", due: "2026-12-10", amount: 20_000, days: 0, sent: ("due_today", "sms")),
-        Plan(title: "T11", customer: "C11", due: "2026-11-10", amount: 100_000, days: 30, sent: ("letter_d30", "letter")),
-        Plan(title: "T12", customer: "C12", due: "2026-10-26", amount: 200_000, nosso: "12345", days: 45),
-        Plan(title: "T13", customer: "C13", due: "2026-11-30", amount: 65_000, days: 10),
-        Plan(title: "T14", customer: "C14", due: "2027-01-20", amount: 9_000, days: -41),
-        Plan(title: "T15", customer: "C15", due: "2026-12-07", amount: 15_000, status: "promised", promise: "2026-12-15", days: 3),
-        Plan(title: "T16", customer: "C16", due: "2026-12-10", amount: 6_000, status: "disputed", days: 0),
-        Plan(title: "T17", customer: "C16", due: "2026-11-05", amount: 10_000, paid: 10_000, status: "paid", days: 35),
-        Plan(title: "T18", customer: "C16", due: "2026-12-10", amount: 4_000, status: "cancelled", days: 0),
-    ] + (20..<30).map { i in
-        Plan(title: "T\(i)", customer: "C\(i)", due: "2026-11-05", amount: 5_000, paid: 5_000, status: "paid", days: 35)
-    }
+    static let plan: [Plan] =
+        [
+            Plan(
+                title: "T01", customer: "C01", due: "2026-12-15", amount: 123_456, days: -5,
+                sent: ("reminder_d-5", "email")),
+            Plan(title: "T02", customer: "C02", due: "2026-12-10", amount: 8_000, days: 0),
+            Plan(title: "T03", customer: "C03", due: "2026-12-10", amount: 25_000, days: 0, sent: ("due_today", "sms")),
+            // Due on a Saturday: effective Monday 12-07, 3 days late; due_today and overdue_d3 both
+            // due, overdue_d3 wins (due_today superseded) and goes by letter (no e-mail).
+            Plan(
+                title: "T04", customer: "C04", due: "2026-12-05", amount: 50_000, paid: 10_000, status: "open", days: 3,
+                sent: ("overdue_d3", "letter")),
+            Plan(title: "T05", customer: "C05", due: "2026-12-04", amount: 750, days: 6),
+            Plan(title: "T06", customer: "C06", due: "2026-12-10", amount: 30_000, days: 0),
+            Plan(title: "T07", customer: "C07", due: "2026-12-10", amount: 12_000, days: 0),
+            Plan(
+                title: "T09A", customer: "C09", due: "2026-11-30", amount: 30_000, days: 10,
+                sent: ("overdue_d10", "sms")),
+            Plan(
+                title: "T09B", customer: "C09", due: "2026-12-10", amount: 20_000, days: 0, sent: ("due_today", "sms")),
+            Plan(
+                title: "T11", customer: "C11", due: "2026-11-10", amount: 100_000, days: 30,
+                sent: ("letter_d30", "letter")),
+            Plan(title: "T12", customer: "C12", due: "2026-10-26", amount: 200_000, nosso: "12345", days: 45),
+            Plan(title: "T13", customer: "C13", due: "2026-11-30", amount: 65_000, days: 10),
+            Plan(title: "T14", customer: "C14", due: "2027-01-20", amount: 9_000, days: -41),
+            Plan(
+                title: "T15", customer: "C15", due: "2026-12-07", amount: 15_000, status: "promised",
+                promise: "2026-12-15", days: 3),
+            Plan(title: "T16", customer: "C16", due: "2026-12-10", amount: 6_000, status: "disputed", days: 0),
+            Plan(
+                title: "T17", customer: "C16", due: "2026-11-05", amount: 10_000, paid: 10_000, status: "paid", days: 35
+            ),
+            Plan(title: "T18", customer: "C16", due: "2026-12-10", amount: 4_000, status: "cancelled", days: 0),
+        ]
+        + (20..<30).map { i in
+            Plan(
+                title: "T\(i)", customer: "C\(i)", due: "2026-11-05", amount: 5_000, paid: 5_000, status: "paid",
+                days: 35)
+        }
 
     /// Late fee 2% once, interest 1% a month pro rata die, each half-up to the cent (SPEC §3,
     /// the shipped policy).
@@ -127,12 +160,17 @@ struct SmallNightReportTests {
         func money(_ c: Int64) -> String { String(c / 100) + "." + (c % 100 < 10 ? "0" : "") + String(c % 100) }
         for p in plan {
             r.append(
-                [p.title, p.customer, p.due, money(p.amount), p.status, p.paid > 0 ? money(p.paid) : "", p.promise, p.nosso]
-                    .joined(separator: ","))
+                [
+                    p.title, p.customer, p.due, money(p.amount), p.status, p.paid > 0 ? money(p.paid) : "", p.promise,
+                    p.nosso,
+                ]
+                .joined(separator: ","))
         }
         r.append("T99,C99,2026-12-01,500.00,,,,")
-        try (c.joined(separator: "\r\n") + "\r\n").write(toFile: w.root + "/fixtures/customers.csv", atomically: true, encoding: .utf8)
-        try (r.joined(separator: "\r\n") + "\r\n").write(toFile: w.root + "/fixtures/receivables.csv", atomically: true, encoding: .utf8)
+        try (c.joined(separator: "\r\n") + "\r\n").write(
+            toFile: w.root + "/fixtures/customers.csv", atomically: true, encoding: .utf8)
+        try (r.joined(separator: "\r\n") + "\r\n").write(
+            toFile: w.root + "/fixtures/receivables.csv", atomically: true, encoding: .utf8)
         return (w, try w.run(night))
     }
 
@@ -182,8 +220,10 @@ struct SmallNightReportTests {
             ])
         try #require(run.status == 0, "\(run.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
-        return (json["errors"] as? [String] ?? ["no errors list"], json["text"] as? [String: String] ?? [:],
-            json["rows"] as? [String: [[String]]] ?? [:])
+        return (
+            json["errors"] as? [String] ?? ["no errors list"], json["text"] as? [String: String] ?? [:],
+            json["rows"] as? [String: [[String]]] ?? [:]
+        )
     }
 
     @Test func theSummaryIsTheNightWorkedOutByHand() throws {
@@ -256,7 +296,8 @@ struct SmallNightReportTests {
         let outstanding = sent.reduce(0) { $0 + $1.amount - $1.paid }
         let updated = sent.reduce(0) { $0 + Self.updated($1) }
         let funnel = try #require(page.text["funil"])
-        #expect(funnel.contains(Self.brl(outstanding) + " em aberto · " + Self.brl(updated) + " atualizado"), "\(funnel)")
+        #expect(
+            funnel.contains(Self.brl(outstanding) + " em aberto · " + Self.brl(updated) + " atualizado"), "\(funnel)")
         // The step table: one row per step of the book, its numbers those of the plan.
         let rows = try #require(page.rows["funil"])
         #expect(rows.first?.first == "Etapa")
@@ -279,29 +320,42 @@ struct SmallNightReportTests {
             ], "\(heldByLabel)")
         // Aging: the buckets' labels, counts, amounts and shares (half-up, one decimal).
         let agingRows = Array(try #require(page.rows["aging"]).dropFirst())
-        #expect(agingRows.map(\.first) == ["A vencer", "1–15 dias", "16–30 dias", "31–60 dias", "61–90 dias", "91–180 dias", "Mais de 180 dias"])
+        #expect(
+            agingRows.map(\.first) == [
+                "A vencer", "1–15 dias", "16–30 dias", "31–60 dias", "61–90 dias", "91–180 dias", "Mais de 180 dias",
+            ])
         let total = s.aging.reduce(Int64(0)) { $0 + Money(decimal: $1.outstanding)!.cents }
         for (row, a) in zip(agingRows, s.aging) {
             let cents = Money(decimal: a.outstanding)!.cents
             let tenths = (2 * cents * 1000 + total) / (2 * total)
-            #expect(Array(row[1...]) == [String(a.titles), Self.brl(cents), "\(tenths / 10),\(tenths % 10)%"], "\(row)")
+            #expect(
+                Array(row[1...]) == [String(a.titles), Self.brl(cents), "\(tenths / 10),\(tenths % 10)%"], "\(row)")
         }
         let carteira = try #require(page.text["carteira"])
         let receivable = Money(decimal: s.portfolio.receivable)!.cents
         let overdue = Money(decimal: s.portfolio.overdue)!.cents
         let overdueShare = (2 * overdue * 1000 + receivable) / (2 * receivable)
-        #expect(carteira.contains("A receber " + Self.brl(receivable) + " \(s.portfolio.receivableTitles) títulos"), "\(carteira)")
+        #expect(
+            carteira.contains("A receber " + Self.brl(receivable) + " \(s.portfolio.receivableTitles) títulos"),
+            "\(carteira)")
         #expect(
             carteira.contains(
-                "Vencidos " + Self.brl(overdue) + " \(s.portfolio.overdueTitles) títulos · \(overdueShare / 10),\(overdueShare % 10)% da carteira"),
+                "Vencidos " + Self.brl(overdue)
+                    + " \(s.portfolio.overdueTitles) títulos · \(overdueShare / 10),\(overdueShare % 10)% da carteira"),
             "\(carteira)")
-        #expect(carteira.contains("Entradas: \(Self.customers.count) clientes, \(Self.plan.count) títulos, 2 linhas rejeitadas."))
+        #expect(
+            carteira.contains(
+                "Entradas: \(Self.customers.count) clientes, \(Self.plan.count) títulos, 2 linhas rejeitadas."))
         #expect(page.text["banco"]?.contains("Nenhuma instrução ao banco nesta noite.") == true)
         #expect(page.text["rejeitadas"]?.contains("C99") == true)
         // Every heading in pt-BR; no raw key reaches the visible text.
         let visible = page.text.values.joined(separator: " ")
-        let labelled = ["carteira", "aging", "funil", "retidas", "banco"].compactMap { page.text[$0] }.joined(separator: " ")
-        for title in ["Carteira", "Aging", "Funil da noite", "Retidas por motivo", "Linhas rejeitadas", "Instruções ao banco", "Retornos do banco", "Perfis"] {
+        let labelled = ["carteira", "aging", "funil", "retidas", "banco"].compactMap { page.text[$0] }.joined(
+            separator: " ")
+        for title in [
+            "Carteira", "Aging", "Funil da noite", "Retidas por motivo", "Linhas rejeitadas", "Instruções ao banco",
+            "Retornos do banco", "Perfis",
+        ] {
             #expect(visible.contains(title), "missing \(title)")
         }
         for key in HoldReason.allCases.map(\.rawValue) + ["not_due", "remittance:"] {
@@ -320,7 +374,9 @@ struct SmallNightReportTests {
         // Every run of document characters, punctuation dropped, windows of 11 and 14.
         func scan(_ text: String) -> [String] {
             var found: [String] = []
-            let runs = text.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber || ".-/".contains($0))) })
+            let runs = text.split(whereSeparator: {
+                !($0.isASCII && ($0.isLetter || $0.isNumber || ".-/".contains($0)))
+            })
             for run in runs {
                 let bare = Array(G.bare(String(run)).uppercased())
                 for n in [11, 14] where bare.count >= n {
