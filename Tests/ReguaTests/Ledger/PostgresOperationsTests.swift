@@ -44,7 +44,8 @@ import Testing
         var failFile: String { folder + "/fail" }
 
         init(delay: Double = 0) throws {
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("regua-pgops-\(UUID().uuidString)").path
+            folder =
+                FileManager.default.temporaryDirectory.appendingPathComponent("regua-pgops-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             try """
             #!/bin/sh
@@ -78,7 +79,8 @@ import Testing
 
         /// Every message id taken, in order, one line each (repeats kept).
         func received() -> [String] {
-            ((try? String(contentsOfFile: folder + "/received", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            ((try? String(contentsOfFile: folder + "/received", encoding: .utf8)) ?? "").split(separator: "\n").map(
+                String.init)
         }
 
         func done() { try? FileManager.default.removeItem(atPath: folder) }
@@ -95,7 +97,8 @@ import Testing
 
     /// Starts the `regua` binary with its output in files (two may run at once).
     static func start(_ args: [String]) throws -> (Process, String) {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("regua-pgops-out-\(UUID().uuidString)").path
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("regua-pgops-out-\(UUID().uuidString)")
+            .path
         FileManager.default.createFile(atPath: base + ".out", contents: nil)
         FileManager.default.createFile(atPath: base + ".err", contents: nil)
         let p = Process()
@@ -130,8 +133,10 @@ import Testing
     }
 
     static func deliverArgs(_ w: Workspace, _ side: Side, _ g: Gateway, _ iso: String) -> [String] {
-        ["deliver", "--as-of", iso, "--gateways", g.gateways, "--only", "email", "--out", w.root + "/" + side.out,
-         "--state", side.state, "--json"]
+        [
+            "deliver", "--as-of", iso, "--gateways", g.gateways, "--only", "email", "--out", w.root + "/" + side.out,
+            "--state", side.state, "--json",
+        ]
     }
 
     /// A deliver's report as message id → "outcome/attempts/answer".
@@ -246,7 +251,8 @@ import Testing
                 #expect(Set(Self.outcomeOnly(Self.outcomes(again)).values) == ["already_accepted"], "\(s)")
                 #expect(g.received().count == ids.count, "\(s)")
                 let records = try s.ledger().deliveries(night: Day(iso: iso)!)
-                #expect(Set(records.keys) == ids && records.values.allSatisfy { $0.state == .accepted && $0.attempts == 1 })
+                #expect(
+                    Set(records.keys) == ids && records.values.allSatisfy { $0.state == .accepted && $0.attempts == 1 })
             }
         }
     }
@@ -269,23 +275,27 @@ import Testing
         try "message_id,status,at\n\(h2sms),16,2026-11-25T10:00:00Z\n\(h2sms),16,2026-11-25T14:00:00Z\n"
             .write(toFile: dlr, atomically: true, encoding: .utf8)
         let returned = w.root + "/devolvidas.csv"
-        try "message_id,reason,returned_at\r\n\(letterID),mudou-se,2026-11-27\r\nR20991231-ffffffffffffffff,desconhecido,2026-11-27\r\n"
+        try
+            "message_id,reason,returned_at\r\n\(letterID),mudou-se,2026-11-27\r\nR20991231-ffffffffffffffff,desconhecido,2026-11-27\r\n"
             .write(toFile: returned, atomically: true, encoding: .utf8)
 
         var reports: [String: [[String]]] = [:]
         var marks: [String: [String]] = [:]
         for s in sides {
-            let args = ["feedback", "--sms-dlr", dlr, "--returned-letters", returned, "--out", w.root + "/" + s.out,
-                        "--state", s.state, "--json"]
+            let args = [
+                "feedback", "--sms-dlr", dlr, "--returned-letters", returned, "--out", w.root + "/" + s.out,
+                "--state", s.state, "--json",
+            ]
             var lines: [[String]] = []
             for _ in 0..<2 {
                 let r = try Self.regua(args)
                 #expect(r.status == 0, "\(s): \(r.stderr)")
                 #expect(r.json["effective_from"] as? String == "2026-11-27", "\(s): the night after the last published")
-                lines.append(((r.json["items"] as? [[String: Any]]) ?? []).map { i in
-                    [i["source"], i["message_id"], i["outcome"], i["marked"], i["customer_id"]]
-                        .map { ($0 as? String) ?? "-" }.joined(separator: "|")
-                })
+                lines.append(
+                    ((r.json["items"] as? [[String: Any]]) ?? []).map { i in
+                        [i["source"], i["message_id"], i["outcome"], i["marked"], i["customer_id"]]
+                            .map { ($0 as? String) ?? "-" }.joined(separator: "|")
+                    })
             }
             // First read: two undelivered reports (the second tips SPEC §7's rule), the returned
             // letter (one is enough), and a letter of no message of ours.
@@ -296,13 +306,16 @@ import Testing
                 ], "\(s): \(lines[0])")
             // Read again: every report already read, nothing marked.
             #expect(lines[1].count == 4)
-            #expect(lines[1].allSatisfy { $0.split(separator: "|", omittingEmptySubsequences: false)[2] == "already_read" },
-                    "\(s): \(lines[1])")
+            #expect(
+                lines[1].allSatisfy { $0.split(separator: "|", omittingEmptySubsequences: false)[2] == "already_read" },
+                "\(s): \(lines[1])")
             #expect(lines[1].allSatisfy { $0.split(separator: "|", omittingEmptySubsequences: false)[3] == "-" })
             reports[s.name] = lines
             marks[s.name] = try s.ledger().unusableContacts().map { u in
-                [u.customerID.raw, u.contact.kind.rawValue, u.contact.issue.rawValue, u.contact.since.iso,
-                 u.contact.valueHash].joined(separator: "|")
+                [
+                    u.customerID.raw, u.contact.kind.rawValue, u.contact.issue.rawValue, u.contact.since.iso,
+                    u.contact.valueHash,
+                ].joined(separator: "|")
             }.sorted()
         }
         #expect(reports["postgres"] == reports["sqlite"])
@@ -334,9 +347,12 @@ import Testing
     static func archivedTitles(_ s: Side) throws -> [String] {
         if s.name == "sqlite" {
             let q = try DatabaseQueue(path: s.state)
-            return try q.read { db in try String.fetchAll(db, sql: "SELECT title_id FROM archived_title_state ORDER BY title_id") }
+            return try q.read { db in
+                try String.fetchAll(db, sql: "SELECT title_id FROM archived_title_state ORDER BY title_id")
+            }
         }
-        let r = try PostgresServer.shared.get().psql(s.state, "SELECT title_id FROM archived_title_state ORDER BY title_id")
+        let r = try PostgresServer.shared.get().psql(
+            s.state, "SELECT title_id FROM archived_title_state ORDER BY title_id")
         #expect(r.status == 0, "\(r.output)")
         return r.output.split(separator: "\n").map(String.init)
     }
@@ -344,7 +360,8 @@ import Testing
     static func hotTitles(_ s: Side) throws -> [String] {
         if s.name == "sqlite" {
             let q = try DatabaseQueue(path: s.state)
-            return try q.read { db in try String.fetchAll(db, sql: "SELECT title_id FROM title_state ORDER BY title_id") }
+            return try q.read { db in try String.fetchAll(db, sql: "SELECT title_id FROM title_state ORDER BY title_id")
+            }
         }
         let r = try PostgresServer.shared.get().psql(s.state, "SELECT title_id FROM title_state ORDER BY title_id")
         #expect(r.status == 0, "\(r.output)")
@@ -379,8 +396,10 @@ import Testing
 
         var seen: [String: [String]] = [:]
         for s in sides {
-            let base = ["prune", "--keep-days", "5", "--as-of", asOf.iso, "--out", w.root + "/" + s.out, "--state", s.state,
-                        "--json"]
+            let base = [
+                "prune", "--keep-days", "5", "--as-of", asOf.iso, "--out", w.root + "/" + s.out, "--state", s.state,
+                "--json",
+            ]
             let dry = try Self.regua(base + ["--dry-run"])
             #expect(dry.status == 0, "\(s): \(dry.stderr)")
             #expect(dry.json["folders"] as? [String] == expectedFolders, "\(s): \(dry.stdout)")
@@ -393,14 +412,18 @@ import Testing
             #expect(done.json["folders"] as? [String] == expectedFolders, "\(s): \(done.stdout)")
             #expect(done.json["cutoff"] as? String == cutoff.iso)
             #expect(done.json["titles_archived"] as? Int == expectedArchived.count, "\(s)")
-            let left = try FileManager.default.contentsOfDirectory(atPath: w.root + "/" + s.out).filter { !$0.hasPrefix(".") }
+            let left = try FileManager.default.contentsOfDirectory(atPath: w.root + "/" + s.out).filter {
+                !$0.hasPrefix(".")
+            }
             #expect(left.sorted() == ["2026-12-10"], "\(s)")
             #expect(try Self.archivedTitles(s) == expectedArchived, "\(s)")
             #expect(try Self.hotTitles(s) == allTitles.filter { !expectedArchived.contains($0) }, "\(s)")
             let recorded = try s.ledger().prunes()
             #expect(recorded.count == 1, "\(s)")
             #expect(recorded.first?.folders == expectedFolders, "\(s)")
-            #expect(recorded.first?.cutoff == cutoff.iso && recorded.first?.keepDays == 5 && recorded.first?.asOf == asOf.iso)
+            #expect(
+                recorded.first?.cutoff == cutoff.iso && recorded.first?.keepDays == 5
+                    && recorded.first?.asOf == asOf.iso)
             #expect(recorded.first?.titlesArchived == expectedArchived.count, "\(s)")
             // A second prune finds nothing more and is recorded too.
             let again = try Self.regua(base)
