@@ -17,7 +17,9 @@ struct TitleRows {
     func row(_ j: Int, customer: Int?, bad: Bool, into out: inout RowBytes, _ rng: inout SplitMix64) {
         let fault = bad ? (customer == nil ? 3 : rng.below(4)) : -1
         let due = asOf.adding(days: rng.within(-180...45))
-        let issue = due.adding(days: -rng.within(15...60))
+        // Issued 15 to 60 days before it falls due, but never after the night the export is read:
+        // a receivable not issued yet is not in it (and a payment is never dated after that night).
+        let issue = min(due.adding(days: -rng.within(15...60)), asOf)
         let cents = rng.within(1_000...500_000)
 
         out.empty()
