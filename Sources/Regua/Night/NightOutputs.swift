@@ -63,17 +63,22 @@ struct NightOutputs {
         case whatsapp(WhatsAppMessage)
     }
 
-    /// How many of ``files`` (from the first) are already in staging.
-    private(set) var written = 0
+    /// E-mails written to staging while the messages rendered (not kept in ``files``).
+    private(set) var emailsStreamed = 0
+    /// Messages rendered at a time when the e-mails stream to staging: the e-mails of at most two
+    /// windows are in memory (each is 16–32 kB with its QR code and boleto attachments), not the
+    /// whole night's (8 GiB at 4M titles when they were all kept until the end).
+    static let streamWindow = 2048
 
     /// Renders every output of the night into memory. Messages are independent, so they render
     /// on every core; the results keep the decision's order, so the bytes do not depend on it.
     ///
-    /// With a `staging` folder, the e-mails go to it on a thread of their own while the letters,
-    /// the bank file and the report render: creating thousands of files is the kernel's work,
-    /// and one thread does it best (two contend for the directory's lock). Nothing in staging is
-    /// visible or recorded before the night is synced and committed, so writing early changes
-    /// nothing else.
+    /// With a `staging` folder, the messages render in windows of ``streamWindow`` and each
+    /// window's e-mails go to staging on a thread of their own while the next window, then the
+    /// letters, the bank file and the report render, and are then let go: creating thousands of
+    /// files is the kernel's work, and one thread does it best (two contend for the directory's
+    /// lock). Nothing in staging is visible or recorded before the night is synced and committed,
+    /// so writing early changes nothing else; the manifest lists what staging wrote, by path.
     mutating func renderAll(firstNSA: Int, staging: StagingFolder? = nil) throws {
         var clock = StageClock()
         let messages = decision.messages
@@ -81,55 +86,81 @@ struct NightOutputs {
         let pix = book.company.pixKey.map {
             PixBRCode.Merchant(key: $0, name: book.company.name, city: book.company.city ?? "SAO PAULO")
         }
-        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, messages.count / 256))
         let me = self
-        // Each range renders until its first failure; the first failure in message order is thrown.
-        let parts = Parallel.mapRanges(messages.count, chunks: chunks) { range in
-            Result { () throws -> [Rendered] in
-                try range.map { try me.render(me.withPaymentData(messages[$0], issuer: issuer, pix: pix)) }
+        /// Messages `window` rendered on every core, in message order. Each range renders until
+        /// its first failure; the first failure in message order is thrown.
+        func render(_ window: Range<Int>) throws -> [Rendered] {
+            let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, window.count / 256))
+            let parts = Parallel.mapRanges(window.count, chunks: chunks) { range in
+                Result { () throws -> [Rendered] in
+                    try range.map {
+                        try me.render(me.withPaymentData(messages[window.lowerBound + $0], issuer: issuer, pix: pix))
+                    }
+                }
             }
+            return try parts.flatMap { try $0.get() }
         }
-        let results = try parts.flatMap { try $0.get() }
-        clock.lap("messages")
-        var emails: [(String, [UInt8])] = []
+        var emails: [(path: String, bytes: [UInt8])] = []
         var smsRows: [SMSRow] = []
         var letters: [Letter] = []
         var calls: [CallRow] = []
         var whatsapp: [WhatsAppMessage] = []
-        for r in results {
-            switch r {
-            case .email(let path, let bytes): emails.append((path, bytes))
-            case .sms(let row):
-                if row.sms.segments > book.policy.smsMaxSegments {
-                    logger.warning(
-                        "SMS \(row.messageID) (step \(row.step)) needs \(row.sms.segments) segments, above max_segments \(book.policy.smsMaxSegments)"
-                    )
+        func collect(_ results: [Rendered]) throws {
+            for r in results {
+                switch r {
+                case .email(let path, let bytes): emails.append((path, bytes))
+                case .sms(let row):
+                    if row.sms.segments > book.policy.smsMaxSegments {
+                        logger.warning(
+                            "SMS \(row.messageID) (step \(row.step)) needs \(row.sms.segments) segments, above max_segments \(book.policy.smsMaxSegments)"
+                        )
+                    }
+                    smsSegments += row.sms.segments
+                    smsRows.append(row)
+                case .letter(let l): letters.append(l)
+                case .call(let c): calls.append(c)
+                case .whatsapp(let w): whatsapp.append(w)
                 }
-                smsSegments += row.sms.segments
-                smsRows.append(row)
-            case .letter(let l): letters.append(l)
-            case .call(let c): calls.append(c)
-            case .whatsapp(let w): whatsapp.append(w)
             }
         }
+        // The e-mail thread of the window before: one at a time, in order; however rendering
+        // ends, it is done before this returns.
+        var emailJob: BackgroundJob<Result<Void, Error>>?
+        defer { emailJob?.wait() }
+        let windows =
+            staging == nil
+            ? [0..<messages.count]
+            : stride(from: 0, to: messages.count, by: Self.streamWindow).map {
+                $0..<min($0 + Self.streamWindow, messages.count)
+            }
+        for window in windows {
+            try collect(render(window))
+            if let staging, !emails.isEmpty {
+                try emailJob?.wait().get()
+                let batch = emails[...]
+                emailsStreamed += batch.count
+                emails.removeAll()
+                emailJob = BackgroundJob("regua e-mails") {
+                    Result { try staging.write(batch, threads: 1) }
+                }
+            }
+        }
+        clock.lap("messages")
         // Written only on a night with calls (SPEC §4), in the decision's order.
         let callsFile: (String, [UInt8])? = calls.isEmpty ? nil : ("calls.csv", CallRow.csv(calls))
         let whatsappFile: (String, [UInt8])? =
             whatsapp.isEmpty ? nil : ("whatsapp.jsonl", try WhatsAppMessage.jsonl(whatsapp))
+        // A dry run keeps the e-mails with the other files; a night streamed them to staging.
         files.append(contentsOf: emails)
-        var emailJob: BackgroundJob<Result<Void, Error>>?
-        if let staging, !emails.isEmpty {
-            let batch = files[..<emails.count]
+        if let staging, emailsStreamed > 0, let last = emailJob {
+            // Once the last window is written, start flushing the e-mails while the rest renders.
             emailJob = BackgroundJob("regua e-mails") {
                 Result {
-                    try staging.write(batch, threads: 1)
+                    try last.wait().get()
                     staging.flushEarly()
                 }
             }
-            written = emails.count
         }
-        // However rendering ends, the e-mail thread is done before this returns.
-        defer { emailJob?.wait() }
         files.append(("sms.csv", SMS.csv(rows: smsRows)))
         if let callsFile { files.append(callsFile) }
         if let whatsappFile { files.append(whatsappFile) }
@@ -168,8 +199,8 @@ struct NightOutputs {
     /// SHA-256), last.
     func write(to staging: StagingFolder, crashPoint: (String) -> Void) throws {
         // Two halves, so the crash tests can kill a run with half the night on disk.
-        let half = written + (files.count - written) / 2
-        try staging.write(files[written..<half])
+        let half = files.count / 2
+        try staging.write(files[..<half])
         crashPoint("mid-staging")
         try staging.write(files[half...])
         let manifest = Manifest(asOf: asOf.iso, files: staging.entries.sorted { $0.path < $1.path })
