@@ -329,10 +329,13 @@ public final class SQLiteLedger: Ledger {  // every stored property is an immuta
         }
     }
 
-    /// Deletes a committed night that was never published.
+    /// Deletes a committed night that was never published; any other run (published, replaced,
+    /// unknown) is left as it is: its actions are history that later nights rely on.
     public func discardUnpublished(runID: Int64) throws {
         try wrap {
             try dbQueue.write { db in
+                let status = try String.fetchOne(db, sql: "SELECT status FROM runs WHERE id = ?", arguments: [runID])
+                guard status == "committed" else { return }
                 let titles = try String.fetchAll(
                     db, sql: CompactState.titlesOfRun, arguments: [runID, runID])
                 for table in [

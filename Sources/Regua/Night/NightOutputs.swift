@@ -68,7 +68,7 @@ struct NightOutputs {
     /// Messages rendered at a time when the e-mails stream to staging: the e-mails of at most two
     /// windows are in memory (each is 16–32 kB with its QR code and boleto attachments), not the
     /// whole night's (8 GiB at 4M titles when they were all kept until the end).
-    static let streamWindow = 2048
+    static let streamWindow = 8192
 
     /// Renders every output of the night into memory. Messages are independent, so they render
     /// on every core; the results keep the decision's order, so the bytes do not depend on it.

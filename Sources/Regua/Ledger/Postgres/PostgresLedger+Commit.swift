@@ -92,9 +92,14 @@ extension PostgresLedger {
         }
     }
 
-    /// Deletes a committed night that was never published (its output was never visible).
+    /// Deletes a committed night that was never published (its output was never visible); any
+    /// other run (published, replaced, unknown) is left as it is.
     public func discardUnpublished(runID: Int64) throws {
         try transaction {
+            let status = try q("SELECT status FROM runs WHERE id = $1 FOR UPDATE", [runID]).first.map {
+                try $0.string(0)
+            }
+            guard status == "committed" else { return }
             let titles = try titlesOfRun(runID)
             for table in ["actions", "remittance_files", "settlements", "return_files", "customer_contacts", "offers"] {
                 try q("DELETE FROM \(table) WHERE run_id = $1", [runID])
