@@ -24,6 +24,9 @@ public struct NightOptions: Sendable {
     public var acceptGap: Bool = false
     /// `--shard K/N`: decide and publish only the customers of shard K (SPEC §5); nil = the whole night.
     public var shard: Shard?
+    /// Messages rendered at a time while the e-mails stream to staging (``NightOutputs/streamWindow``);
+    /// the tests set a small one to cross many windows on a small night.
+    var emailWindow = NightOutputs.streamWindow
 
     /// Creates options; the defaults read the shipped example.
     public init(

@@ -73,13 +73,13 @@ struct NightOutputs {
     /// Renders every output of the night into memory. Messages are independent, so they render
     /// on every core; the results keep the decision's order, so the bytes do not depend on it.
     ///
-    /// With a `staging` folder, the messages render in windows of ``streamWindow`` and each
+    /// With a `staging` folder, the messages render in windows of `window` messages and each
     /// window's e-mails go to staging on a thread of their own while the next window, then the
     /// letters, the bank file and the report render, and are then let go: creating thousands of
     /// files is the kernel's work, and one thread does it best (two contend for the directory's
     /// lock). Nothing in staging is visible or recorded before the night is synced and committed,
     /// so writing early changes nothing else; the manifest lists what staging wrote, by path.
-    mutating func renderAll(firstNSA: Int, staging: StagingFolder? = nil) throws {
+    mutating func renderAll(firstNSA: Int, staging: StagingFolder? = nil, window: Int = streamWindow) throws {
         var clock = StageClock()
         let messages = decision.messages
         let issuer = book.bank.flatMap { try? BoletoIssuer(bank: $0) }
@@ -130,8 +130,8 @@ struct NightOutputs {
         let windows =
             staging == nil
             ? [0..<messages.count]
-            : stride(from: 0, to: messages.count, by: Self.streamWindow).map {
-                $0..<min($0 + Self.streamWindow, messages.count)
+            : stride(from: 0, to: messages.count, by: max(1, window)).map {
+                $0..<min($0 + max(1, window), messages.count)
             }
         for window in windows {
             try collect(render(window))

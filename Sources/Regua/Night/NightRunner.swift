@@ -299,7 +299,7 @@ public struct NightRunner {
             }
         }
         do {
-            try outputs.renderAll(firstNSA: firstNSA, staging: staging)
+            try outputs.renderAll(firstNSA: firstNSA, staging: staging, window: options.emailWindow)
             clock.lap("render")
             logger.info("rendered \(outputs.files.count) files")
             try outputs.write(to: staging, crashPoint: Self.crashPoint)
