@@ -63,8 +63,6 @@ struct NightOutputs {
         case whatsapp(WhatsAppMessage)
     }
 
-    /// E-mails written to staging while the messages rendered (not kept in ``files``).
-    private(set) var emailsStreamed = 0
     /// Messages rendered at a time when the e-mails stream to staging: the e-mails of at most two
     /// windows are in memory (each is 16–32 kB with its QR code and boleto attachments), not the
     /// whole night's (8 GiB at 4M titles when they were all kept until the end).
@@ -105,7 +103,7 @@ struct NightOutputs {
         var letters: [Letter] = []
         var calls: [CallRow] = []
         var whatsapp: [WhatsAppMessage] = []
-        func collect(_ results: [Rendered]) throws {
+        func collect(_ results: [Rendered]) {
             for r in results {
                 switch r {
                 case .email(let path, let bytes): emails.append((path, bytes))
@@ -134,11 +132,10 @@ struct NightOutputs {
                 $0..<min($0 + max(1, window), messages.count)
             }
         for window in windows {
-            try collect(render(window))
+            collect(try render(window))
             if let staging, !emails.isEmpty {
                 try emailJob?.wait().get()
                 let batch = emails[...]
-                emailsStreamed += batch.count
                 emails.removeAll()
                 emailJob = BackgroundJob("regua e-mails") {
                     Result { try staging.write(batch, threads: 1) }
@@ -152,7 +149,7 @@ struct NightOutputs {
             whatsapp.isEmpty ? nil : ("whatsapp.jsonl", try WhatsAppMessage.jsonl(whatsapp))
         // A dry run keeps the e-mails with the other files; a night streamed them to staging.
         files.append(contentsOf: emails)
-        if let staging, emailsStreamed > 0, let last = emailJob {
+        if let staging, let last = emailJob {
             // Once the last window is written, start flushing the e-mails while the rest renders.
             emailJob = BackgroundJob("regua e-mails") {
                 Result {

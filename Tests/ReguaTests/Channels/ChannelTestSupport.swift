@@ -45,13 +45,15 @@ enum ExternalTool {
         return (try? run(python3, ["-c", "import pypdf"]).status) == 0
     }()
 
-    /// Runs a program and returns its exit status, standard output and standard error.
-    static func run(_ executable: String, _ arguments: [String]) throws -> (
+    /// Runs a program (in `directory`, else this process's) and returns its exit status,
+    /// standard output and standard error.
+    static func run(_ executable: String, _ arguments: [String], in directory: String? = nil) throws -> (
         status: Int32, stdout: String, stderr: String
     ) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
+        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -146,28 +146,8 @@ enum GeneratedFiles {
 
     /// Runs `regua ARGS` in `directory` and collects its exit status and both outputs.
     static func regua(_ args: [String], in directory: String? = nil) throws -> Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
-        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let errData = Locked(Data())
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            errData.set(err.fileHandleForReading.readDataToEndOfFile())
-            done.signal()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        done.wait()
-        p.waitUntilExit()
-        return Run(
-            status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData.value, as: UTF8.self))
+        let r = try ExternalTool.run(binary, args, in: directory)
+        return Run(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 
     /// A fresh folder under the temporary directory.

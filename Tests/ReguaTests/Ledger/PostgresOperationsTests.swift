@@ -99,8 +99,8 @@ import Testing
     static func start(_ args: [String]) throws -> (Process, String) {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("regua-pgops-out-\(UUID().uuidString)")
             .path
-        FileManager.default.createFile(atPath: base + ".out", contents: nil)
-        FileManager.default.createFile(atPath: base + ".err", contents: nil)
+        _ = FileManager.default.createFile(atPath: base + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: base + ".err", contents: nil)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CrashTests.binary)
         p.arguments = args

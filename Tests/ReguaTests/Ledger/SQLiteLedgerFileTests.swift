@@ -217,16 +217,14 @@ import Testing
 
         // An SQLite file of another application (application_id set, no tables yet).
         let foreign = dir + "/foreign.sqlite"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [
-            "python3", "-c",
-            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('pragma application_id=1234'); c.execute('pragma user_version=7'); c.commit()",
-            foreign,
-        ]
-        try p.run()
-        p.waitUntilExit()
-        try #require(p.terminationStatus == 0)
+        let made = try ExternalTool.run(
+            try #require(ExternalTool.python3),
+            [
+                "-c",
+                "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('pragma application_id=1234'); c.execute('pragma user_version=7'); c.commit()",
+                foreign,
+            ])
+        try #require(made.status == 0, "\(made.stderr)")
         let before = try Data(contentsOf: URL(fileURLWithPath: foreign))
         let location = LedgerLocation.file(foreign)
         #expect(throws: LedgerError.self) { try SQLiteLedger(path: foreign) }
