@@ -43,11 +43,12 @@ extension QRCode {
 
     /// Draws the symbol as filled rectangles, `width` points wide quiet zone included, with its
     /// bottom-left corner (quiet zone included) at (x, y). Runs of dark modules in a row become
-    /// one rectangle, so a version-10 symbol is some hundreds of them.
+    /// one rectangle, in module units (one `cm` scales them), so a version-10 symbol is some
+    /// hundreds of short integer rectangles.
     func draw(into content: inout PDFContent, x: Double, y: Double, width: Double) {
         let module = width / Double(size + 2 * Self.quietZone)
-        let left = x + module * Double(Self.quietZone)
-        let top = y + width - module * Double(Self.quietZone)
+        content.scaled(
+            module, module, origin: x + module * Double(Self.quietZone), y + module * Double(Self.quietZone))
         for row in 0..<size {
             var col = 0
             while col < size {
@@ -57,12 +58,12 @@ extension QRCode {
                 }
                 var end = col
                 while end < size, isDark(x: end, y: row) { end += 1 }
-                content.rect(
-                    x: left + Double(col) * module, y: top - Double(row + 1) * module,
-                    width: Double(end - col) * module, height: module)
+                // Row 0 is the top row: its bottom edge is `size - 1` modules above the origin.
+                content.unitRect(x: col, y: size - 1 - row, width: end - col, height: 1)
                 col = end
             }
         }
         content.fill()
+        content.restore()
     }
 }

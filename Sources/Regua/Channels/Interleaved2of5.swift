@@ -41,12 +41,16 @@ enum Interleaved2of5 {
         narrow: Double, height: Double
     ) -> Double {
         guard let elements = elements(digits) else { return 0 }
-        var cursor = x
+        // In narrow-bar units across and the bar height up, so each bar is a few small integers.
+        content.scaled(narrow, height, origin: x, y)
+        var cursor = 0
         for (i, wide) in elements.enumerated() {
-            let w = wide ? narrow * 3 : narrow
-            if i % 2 == 0 { content.fillRect(x: cursor, y: y, width: w, height: height) }
+            let w = wide ? 3 : 1
+            if i % 2 == 0 { content.unitRect(x: cursor, y: 0, width: w, height: 1) }
             cursor += w
         }
-        return cursor - x
+        content.fill()
+        content.restore()
+        return Double(cursor) * narrow
     }
 }

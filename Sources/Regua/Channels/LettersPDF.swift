@@ -49,22 +49,45 @@ public struct Letter: Sendable {
 
 /// `letters.pdf` and `letters.csv` for the mail house.
 public enum LettersPDF {
-    /// Renders all letters into one A4 PDF; each letter starts on a new page. Returns, per
-    /// letter in order, its 1-based first page and its number of pages.
+    /// Renders all letters into one A4 PDF in memory; each letter starts on a new page.
+    /// Returns, per letter in order, its 1-based first page and its number of pages. No letters:
+    /// a valid file of no pages (a night without letters writes no letters.pdf).
     public static func render(_ letters: [Letter]) -> (pdf: [UInt8], pages: [(firstPage: Int, pageCount: Int)]) {
-        // Laying out a letter is independent of the others: compose on every core, then
-        // assemble in order, so the bytes are the same however the work was split.
-        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, letters.count / 64))
-        let composed = Parallel.mapRanges(letters.count, chunks: chunks) { range in
-            range.map { LetterComposer.compose(letters[$0]) }
-        }
-        var document = PDFDocument(title: "Regua letters")
+        var pdf: [UInt8] = []
+        let pages = write(letters, window: max(1, letters.count)) { pdf += $0 }
+        return (pdf, pages)
+    }
+
+    /// Letters laid out at a time by ``write(_:window:to:)``: a night's letters.pdf is not held
+    /// whole in memory (17k two-page letters with their QR codes and slips are hundreds of MB).
+    public static let window = 1024
+
+    /// The same file as ``render(_:)``, handed to `sink` a window of letters at a time: each
+    /// window is laid out on every core, then its pages are written in order, so the bytes do
+    /// not depend on the window or on how the work was split. Returns what ``render(_:)`` does.
+    public static func write(
+        _ letters: [Letter], window: Int = window, to sink: ([UInt8]) throws -> Void
+    ) rethrows -> [(firstPage: Int, pageCount: Int)] {
+        var stream = PDFStream(title: "Regua letters")
         var pages: [(firstPage: Int, pageCount: Int)] = []
-        for contents in composed.joined() {
-            pages.append((document.pages.count + 1, contents.count))
-            document.pages += contents.map(\.bytes)
+        pages.reserveCapacity(letters.count)
+        let step = max(1, window)
+        for start in stride(from: 0, to: letters.count, by: step) {
+            let slice = start..<min(start + step, letters.count)
+            // Laying out a letter is independent of the others.
+            let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, slice.count / 64))
+            let composed = Parallel.mapRanges(slice.count, chunks: chunks) { range in
+                range.map { LetterComposer.compose(letters[slice.lowerBound + $0]) }
+            }
+            for contents in composed.joined() {
+                pages.append((stream.pages + 1, contents.count))
+                for page in contents { stream.add(page: page.bytes) }
+            }
+            try sink(stream.take())
         }
-        return (document.build(), pages)
+        stream.finish()
+        try sink(stream.take())
+        return pages
     }
 
     /// Columns of `letters.csv`.

@@ -81,6 +81,34 @@ struct PDFContent {
     /// Fills the current path in black (nonzero rule) and starts a new one.
     mutating func fill() { append("f\n") }
 
+    /// Saves the graphics state and makes one unit `sx` × `sy` points with the origin at
+    /// (x, y), until ``restore()``: a QR code's modules or a barcode's narrow bars are then drawn
+    /// as small integers (``unitRect(x:y:width:height:)``), a third of the bytes of points.
+    mutating func scaled(_ sx: Double, _ sy: Double, origin x: Double, _ y: Double) {
+        append("q ")
+        Self.appendNumber(sx, to: &bytes)
+        append(" 0 0 ")
+        Self.appendNumber(sy, to: &bytes)
+        bytes.append(0x20)
+        Self.appendNumber(x, to: &bytes)
+        bytes.append(0x20)
+        Self.appendNumber(y, to: &bytes)
+        append(" cm\n")
+    }
+
+    /// Restores the graphics state saved by ``scaled(_:_:origin:_:)``.
+    mutating func restore() { append("Q\n") }
+
+    /// Adds a rectangle in whole units of the current scale to the path (filled by ``fill()``).
+    mutating func unitRect(x: Int, y: Int, width: Int, height: Int) {
+        for (i, v) in [x, y, width, height].enumerated() {
+            if i > 0 { bytes.append(0x20) }
+            if v < 0 { bytes.append(UInt8(ascii: "-")) }
+            Self.appendDecimal(UInt64(v.magnitude), to: &bytes)
+        }
+        append(" re\n")
+    }
+
     /// Strokes a rectangle's outline.
     mutating func strokeRect(x: Double, y: Double, width: Double, height: Double, lineWidth: Double) {
         Self.appendNumber(lineWidth, to: &bytes)
@@ -218,75 +246,121 @@ struct PDFContent {
     }
 }
 
-/// Assembles a PDF 1.4 file: catalog, page tree, the two fonts with WinAnsiEncoding, one
-/// uncompressed content stream per page, a cross-reference table with exact byte offsets and
-/// a trailer whose /ID is a hash of the content. No dates, so the bytes depend only on the
-/// pages.
+/// A PDF 1.4 file whose pages are known up front: catalog, page tree, the two fonts with
+/// WinAnsiEncoding, one uncompressed content stream per page, a cross-reference table with
+/// exact byte offsets and a trailer whose /ID is a hash of the content. No dates, so the bytes
+/// depend only on the pages. Built by ``PDFStream``, as a night's letters are.
 struct PDFDocument {
     /// Content streams, one per page, in order.
     var pages: [[UInt8]] = []
     /// Document title for the Info dictionary (ASCII).
     var title: String = "Regua"
 
-    // Fixed object numbers; page i uses 6 + 2i (page) and 7 + 2i (contents).
-    private static let catalog = 1, pageTree = 2, fontRegular = 3, fontBold = 4, info = 5, firstPage = 6
-
     /// The file's bytes.
     func build() -> [UInt8] {
-        var out: [UInt8] = []
-        // Content streams dominate the file: size it once instead of regrowing tens of MB.
-        out.reserveCapacity(pages.reduce(4096) { $0 + $1.count + 400 } + 20 * pages.count * 2)
-        out += "%PDF-1.4\n%".utf8
-        out += [0xE2, 0xE3, 0xCF, 0xD3, 0x0A]  // binary marker (§3.4.1)
-        var offsets: [Int] = []
-        offsets.reserveCapacity(Self.firstPage + 2 * pages.count)
-        // Objects are appended in place (no per-object temporaries: a content stream is copied once).
-        func begin(_ n: Int) {
-            precondition(offsets.count == n - 1, "objects are written in number order")
-            offsets.append(out.count)
-            out += "\(n) 0 obj\n".utf8
-        }
-        func end() { out += "\nendobj\n".utf8 }
-        func object(_ n: Int, _ body: String) {
-            begin(n)
-            out += body.utf8
-            end()
-        }
+        var stream = PDFStream(title: title)
+        stream.out.reserveCapacity(pages.reduce(4096) { $0 + $1.count + 200 } + 40 * pages.count + 1024)
+        for page in pages { stream.add(page: page) }
+        stream.finish()
+        return stream.take()
+    }
+}
 
-        let kids = pages.indices.map { "\(Self.firstPage + 2 * $0) 0 R" }.joined(separator: " ")
+/// Writes a PDF 1.4 file page by page, so a night's letters need not be held whole in memory:
+/// the pages first (each page object, then its content stream), then the page tree, catalog,
+/// fonts and Info, the cross-reference table and the trailer. The bytes so far sit in ``out``
+/// until ``take()`` hands them to the caller (a file, or memory); offsets and the /ID hash
+/// count every byte ever written.
+///
+/// Object numbers: catalog 1, page tree 2, fonts 3 and 4, Info 5; page i (from 0) is object
+/// 6 + 2i and its contents 7 + 2i. The objects after the pages refer to them by number, so
+/// their place in the file does not matter to a reader (the cross-reference table says where
+/// each is).
+struct PDFStream {
+    /// Bytes written and not yet taken.
+    fileprivate(set) var out: [UInt8] = []
+    /// Bytes taken so far: `taken + out.count` is the offset of the next byte.
+    private var taken = 0
+    /// Every byte before the cross-reference table, for the trailer's /ID.
+    private var hasher = StreamingSHA256()
+    /// Offset of each object, by number − 1 (0 until written).
+    private var offsets = [Int](repeating: 0, count: 5)
+    private var pageCount = 0
+    private let title: String
+
+    private static let catalog = 1, pageTree = 2, fontRegular = 3, fontBold = 4, info = 5, firstPage = 6
+    private static let box = "[0 0 \(PDFContent.number(PDFUnit.a4Width)) \(PDFContent.number(PDFUnit.a4Height))]"
+    private static let resources =
+        "<< /Font << /F1 \(fontRegular) 0 R /F2 \(fontBold) 0 R >> /ProcSet [/PDF /Text] >>"
+
+    /// Starts a file (its header is the first bytes of ``out``).
+    init(title: String) {
+        self.title = title
+        emit(Array("%PDF-1.4\n%".utf8) + [0xE2, 0xE3, 0xCF, 0xD3, 0x0A])  // binary marker (§3.4.1)
+    }
+
+    /// Pages added so far.
+    var pages: Int { pageCount }
+
+    private mutating func emit(_ bytes: [UInt8]) {
+        hasher.update(bytes)
+        out += bytes
+    }
+
+    private mutating func begin(_ n: Int) {
+        if offsets.count < n { offsets += [Int](repeating: 0, count: n - offsets.count) }
+        offsets[n - 1] = taken + out.count
+        emit(Array("\(n) 0 obj\n".utf8))
+    }
+
+    private mutating func object(_ n: Int, _ body: String) {
+        begin(n)
+        emit(Array((body + "\nendobj\n").utf8))
+    }
+
+    /// Adds a page with this content stream.
+    mutating func add(page content: [UInt8]) {
+        let page = Self.firstPage + 2 * pageCount
+        pageCount += 1
+        object(
+            page,
+            "<< /Type /Page /Parent \(Self.pageTree) 0 R /MediaBox \(Self.box) /Resources \(Self.resources) "
+                + "/Contents \(page + 1) 0 R >>")
+        begin(page + 1)
+        emit(Array("<< /Length \(content.count) >>\nstream\n".utf8))
+        emit(content)
+        emit(Array("\nendstream\nendobj\n".utf8))
+    }
+
+    /// Writes the page tree, catalog, fonts, Info, cross-reference table and trailer.
+    mutating func finish() {
+        let kids = (0..<pageCount).map { "\(Self.firstPage + 2 * $0) 0 R" }.joined(separator: " ")
+        object(Self.pageTree, "<< /Type /Pages /Kids [\(kids)] /Count \(pageCount) >>")
         object(Self.catalog, "<< /Type /Catalog /Pages \(Self.pageTree) 0 R >>")
-        object(Self.pageTree, "<< /Type /Pages /Kids [\(kids)] /Count \(pages.count) >>")
         for (n, font) in [(Self.fontRegular, PDFFont.helvetica), (Self.fontBold, .helveticaBold)] {
             object(n, "<< /Type /Font /Subtype /Type1 /BaseFont /\(font.baseFont) /Encoding /WinAnsiEncoding >>")
         }
         begin(Self.info)
-        out += "<< /Title ".utf8
-        PDFContent.appendLiteral(WinAnsi.encode(title).map { $0 < 0x80 ? $0 : UInt8(ascii: "?") }, to: &out)
-        out += " /Producer (Regua) >>".utf8
-        end()
-        let box = "[0 0 \(PDFContent.number(PDFUnit.a4Width)) \(PDFContent.number(PDFUnit.a4Height))]"
-        let resources = "<< /Font << /F1 \(Self.fontRegular) 0 R /F2 \(Self.fontBold) 0 R >> /ProcSet [/PDF /Text] >>"
-        for (i, content) in pages.enumerated() {
-            let page = Self.firstPage + 2 * i, contents = page + 1
-            object(
-                page,
-                "<< /Type /Page /Parent \(Self.pageTree) 0 R /MediaBox \(box) /Resources \(resources) "
-                    + "/Contents \(contents) 0 R >>")
-            begin(contents)
-            out += "<< /Length \(content.count) >>\nstream\n".utf8
-            out += content
-            out += "\nendstream".utf8
-            end()
-        }
+        var info = Array("<< /Title ".utf8)
+        PDFContent.appendLiteral(WinAnsi.encode(title).map { $0 < 0x80 ? $0 : UInt8(ascii: "?") }, to: &info)
+        emit(info + Array(" /Producer (Regua) >>\nendobj\n".utf8))
 
-        let id = String(Hashing.sha256Hex(out).prefix(32))
-        let xrefOffset = out.count
-        out += "xref\n0 \(offsets.count + 1)\n0000000000 65535 f\r\n".utf8
-        for o in offsets { out += (String(o).leftPadded(to: 10) + " 00000 n\r\n").utf8 }
-        var trailer = "trailer\n<< /Size \(offsets.count + 1) /Root \(Self.catalog) 0 R /Info \(Self.info) 0 R "
-        trailer += "/ID [<\(id)> <\(id)>] >>\n"
-        trailer += "startxref\n\(xrefOffset)\n%%EOF\n"
-        out += trailer.utf8
+        let id = String(hasher.finishHex().prefix(32))
+        let xrefOffset = taken + out.count
+        var tail = "xref\n0 \(offsets.count + 1)\n0000000000 65535 f\r\n"
+        for o in offsets { tail += String(o).leftPadded(to: 10) + " 00000 n\r\n" }
+        tail += "trailer\n<< /Size \(offsets.count + 1) /Root \(Self.catalog) 0 R /Info \(Self.info) 0 R "
+        tail += "/ID [<\(id)> <\(id)>] >>\n"
+        tail += "startxref\n\(xrefOffset)\n%%EOF\n"
+        out += tail.utf8
+    }
+
+    /// The bytes written since the last call, handed over (to a file, or memory).
+    mutating func take() -> [UInt8] {
+        defer {
+            taken += out.count
+            out = []
+        }
         return out
     }
 }

@@ -163,9 +163,18 @@ struct NightOutputs {
         if let whatsappFile { files.append(whatsappFile) }
         // A PDF needs at least one page to be valid for every reader: a night without letters
         // has a header-only letters.csv and no letters.pdf.
-        let (pdf, pages) = LettersPDF.render(letters)
+        // A night streams letters.pdf to staging a window of letters at a time; a dry run keeps it.
+        let pages: [(firstPage: Int, pageCount: Int)]
+        if let staging, !letters.isEmpty {
+            let file = try staging.streamedFile("letters.pdf")
+            pages = try LettersPDF.write(letters) { try file.write($0) }
+            try file.finish()
+        } else {
+            let rendered = LettersPDF.render(letters)
+            pages = rendered.pages
+            if !letters.isEmpty { files.append(("letters.pdf", rendered.pdf)) }
+        }
         letterPages = pages.reduce(0) { $0 + $1.pageCount }
-        if !letters.isEmpty { files.append(("letters.pdf", pdf)) }
         files.append(("letters.csv", LettersPDF.lettersCSV(letters, pages: pages)))
         clock.lap("letters")
         try renderRemittance(firstNSA: firstNSA)

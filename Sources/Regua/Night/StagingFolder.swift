@@ -80,9 +80,20 @@ public final class StagingFolder: Sendable {
     /// staging tree in ``syncDirectories()``: a night of 100,000 e-mails would spend minutes in
     /// 100,000 separate fsyncs, and nothing is visible or recorded before that sync anyway.
     static func writeDurably(path: String, bytes: [UInt8]) throws {
+        let fd = try create(path)
+        defer { close(fd) }
+        try writeAll(fd, bytes, path: path)
+    }
+
+    /// open(O_CREAT|O_TRUNC, 0600), readable by its owner only (LGPD).
+    static func create(_ path: String) throws -> Int32 {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ReguaError(.io, "cannot create \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
+        return fd
+    }
+
+    /// Writes all of `bytes` to `fd` (retrying short writes and EINTR).
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { buf in
@@ -93,6 +104,47 @@ public final class StagingFolder: Sendable {
                 throw ReguaError(.io, "cannot write \(path): \(String(cString: strerror(errno)))")
             }
             offset += n
+        }
+    }
+
+    /// A file of the night written a piece at a time (letters.pdf, laid out a window of letters
+    /// at a time), listed in the manifest once ``StreamedFile/finish()`` is called.
+    public func streamedFile(_ relative: String) throws -> StreamedFile {
+        precondition(!relative.contains("/") && !relative.contains(".."), "a streamed file is at the night's top")
+        return StreamedFile(staging: self, relative: relative, fd: try Self.create(root + "/" + relative))
+    }
+
+    /// A file being written to staging piece by piece, with its size and SHA-256 kept as it goes.
+    public final class StreamedFile {
+        private let staging: StagingFolder
+        private let relative: String
+        private var fd: Int32
+        private var size = 0
+        private var hasher = StreamingSHA256()
+
+        fileprivate init(staging: StagingFolder, relative: String, fd: Int32) {
+            self.staging = staging
+            self.relative = relative
+            self.fd = fd
+        }
+
+        deinit { if fd >= 0 { close(fd) } }
+
+        /// Appends bytes.
+        public func write(_ bytes: [UInt8]) throws {
+            precondition(fd >= 0, "written after finish")
+            try StagingFolder.writeAll(fd, bytes, path: staging.root + "/" + relative)
+            hasher.update(bytes)
+            size += bytes.count
+        }
+
+        /// Closes the file and lists it in the manifest.
+        public func finish() throws {
+            precondition(fd >= 0, "finished twice")
+            close(fd)
+            fd = -1
+            let entry = Entry(path: relative, size: size, sha256: hasher.finishHex())
+            staging.written.withLock { $0.append(entry) }
         }
     }
 

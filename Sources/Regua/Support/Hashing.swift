@@ -35,3 +35,12 @@ public struct HashBuilder {
     /// The hex digest.
     public func finish() -> String { Hashing.hex(hasher.finalize()) }
 }
+
+/// SHA-256 of bytes given a piece at a time (a file written as it is made).
+struct StreamingSHA256 {
+    private var hasher = SHA256()
+    /// Adds the next bytes.
+    mutating func update(_ bytes: [UInt8]) { hasher.update(data: bytes) }
+    /// Lower-case hex digest of everything added.
+    func finishHex() -> String { Hashing.hex(hasher.finalize()) }
+}
