@@ -31,11 +31,19 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        // The system zlib (Debian zlib1g-dev): the PNG image data of the e-mails' QR codes; only
+        // Support/Deflate.swift imports it.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "Regua",
             dependencies: [
                 "CLibYAML",
                 "CLibSSL",
+                "CZlib",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "GRDB", package: "GRDB.swift"),

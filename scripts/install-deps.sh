@@ -9,6 +9,7 @@ command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 pkg-config --exists yaml-0.1 2>/dev/null || missing+=(libyaml-dev)
 { pkg-config --exists sqlite3 2>/dev/null || [ -f /usr/include/sqlite3.h ]; } || missing+=(libsqlite3-dev)
 pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)   # STARTTLS of the SMTP client
+pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)      # the PNG data of the e-mails' QR codes
 if [ "${1:-}" = "--test" ]; then
   # The tests read the outputs back with independent tools.
   command -v python3 >/dev/null 2>&1 || missing+=(python3)          # e-mails through Python's email package
