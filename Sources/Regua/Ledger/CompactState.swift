@@ -176,10 +176,7 @@ enum CompactState {
 
     /// Folds one night's actions (just inserted, with their `actions.id`) into the compact state.
     struct NightWriter {
-        private var touched:
-            [String: (customer: String, due: String?, protested: Bool?, writtenOff: Bool, bank: Bool)] =
-                [:]
-        private var order: [String] = []
+        private var changes = TitleChanges()
         let runID: Int64
         let night: String
         let step: Statement
@@ -203,7 +200,7 @@ enum CompactState {
         /// One action of the night, as recorded under `actionID`; `due` is the due date sent with its instruction.
         mutating func add(_ a: Action, actionID: Int64, due: String?) throws {
             guard a.kind == .sent || a.kind == .superseded else { return }
-            if a.kind == .superseded || !a.stepID.hasPrefix("bank:") {
+            if TitleChanges.recordsStep(a) {
                 try step.execute(arguments: [
                     a.titleID.raw, a.kind.rawValue, a.stepID, a.offset, night, runID, actionID,
                 ])
@@ -211,19 +208,7 @@ enum CompactState {
             if a.kind == .sent, let mid = a.messageID {
                 try contact.execute(arguments: [a.customerID.raw, night, mid, runID])
             }
-            let key = a.titleID.raw
-            if touched[key] == nil {
-                touched[key] = (a.customerID.raw, nil, nil, false, false)
-                order.append(key)
-            }
-            guard a.kind == .sent, let ins = a.instruction else { return }
-            touched[key]!.bank = true
-            switch ins {
-            case .register, .changeDue: if let due { touched[key]!.due = due }
-            case .protest: touched[key]!.protested = true
-            case .stopProtest: touched[key]!.protested = false
-            case .writeOff: touched[key]!.writtenOff = true
-            }
+            changes.add(a, due: due)
         }
 
         /// Writes the titles touched tonight, keeps four weeks of contacts, and stamps `last_seen`
@@ -242,8 +227,7 @@ enum CompactState {
                         bank_night = coalesce(:bn, bank_night),
                         last_seen = max(last_seen, :night)
                     """)
-            for key in order {
-                let t = touched[key]!
+            for (key, t) in changes.inOrder {
                 try state.execute(arguments: [
                     "t": key, "c": t.customer, "due": t.due, "p": t.protested, "w": t.writtenOff,
                     "bn": t.bank ? night : nil, "night": night,
@@ -271,5 +255,50 @@ enum CompactState {
                     ])
             }
         }
+    }
+
+    /// What one night's `sent` and `superseded` actions change in each title's `title_state`, in
+    /// the order the titles were first touched: the same fold for the SQLite and the PostgreSQL
+    /// commit, which differ only in how they write it.
+    struct TitleChanges {
+        /// One title's change: its customer, the due date registered tonight (nil: unchanged),
+        /// protested set or cleared (nil: unchanged), written off, and whether an instruction
+        /// went to the bank tonight (its `bank_night`).
+        struct Change {
+            var customer: String
+            var due: String?
+            var protested: Bool?
+            var writtenOff = false
+            var bank = false
+        }
+        private var changes: [String: Change] = [:]
+        private var order: [String] = []
+
+        /// Whether an action has a `title_steps` row: a rule step sent, or any step superseded
+        /// (the `bank:` follow-ups of the data are not steps).
+        static func recordsStep(_ a: Action) -> Bool {
+            a.kind == .superseded || (a.kind == .sent && !a.stepID.hasPrefix("bank:"))
+        }
+
+        /// Folds one action of the night; `due` is the due date sent with its instruction.
+        mutating func add(_ a: Action, due: String?) {
+            guard a.kind == .sent || a.kind == .superseded else { return }
+            let key = a.titleID.raw
+            if changes[key] == nil {
+                changes[key] = Change(customer: a.customerID.raw)
+                order.append(key)
+            }
+            guard a.kind == .sent, let ins = a.instruction else { return }
+            changes[key]!.bank = true
+            switch ins {
+            case .register, .changeDue: if let due { changes[key]!.due = due }
+            case .protest: changes[key]!.protested = true
+            case .stopProtest: changes[key]!.protested = false
+            case .writeOff: changes[key]!.writtenOff = true
+            }
+        }
+
+        /// Each touched title and its change, in the order first touched.
+        var inOrder: [(title: String, change: Change)] { order.map { ($0, changes[$0]!) } }
     }
 }

@@ -151,8 +151,7 @@ extension PostgresLedger {
         var stepKeys = Set<[String]>()
         var contactRows: [[String: Any?]] = []
         var contactKeys = Set<[String]>()
-        var touched: [String: (customer: String, due: String?, protested: Bool?, writtenOff: Bool, bank: Bool)] = [:]
-        var order: [String] = []
+        var changes = CompactState.TitleChanges()
         for (a, id) in zip(n.actions, ids) {
             let due = a.instruction != nil && a.kind == .sent ? dueByTitle[a.titleID]?.iso : nil
             actionRows.append([
@@ -163,7 +162,7 @@ extension PostgresLedger {
                 "handoff": a.handoff,
             ])
             guard a.kind == .sent || a.kind == .superseded else { continue }
-            if a.kind == .superseded || !a.stepID.hasPrefix("bank:"),
+            if CompactState.TitleChanges.recordsStep(a),
                 stepKeys.insert([a.titleID.raw, a.kind.rawValue, a.stepID]).inserted
             {
                 stepRows.append([
@@ -174,19 +173,7 @@ extension PostgresLedger {
             if a.kind == .sent, let mid = a.messageID, contactKeys.insert([a.customerID.raw, mid]).inserted {
                 contactRows.append(["customer_id": a.customerID.raw, "message_id": mid])
             }
-            let key = a.titleID.raw
-            if touched[key] == nil {
-                touched[key] = (a.customerID.raw, nil, nil, false, false)
-                order.append(key)
-            }
-            guard a.kind == .sent, let ins = a.instruction else { continue }
-            touched[key]!.bank = true
-            switch ins {
-            case .register, .changeDue: if let due { touched[key]!.due = due }
-            case .protest: touched[key]!.protested = true
-            case .stopProtest: touched[key]!.protested = false
-            case .writeOff: touched[key]!.writtenOff = true
-            }
+            changes.add(a, due: due)
         }
         try batched(
             actionRows,
@@ -217,9 +204,8 @@ extension PostgresLedger {
             FROM json_to_recordset($1::json) AS x(customer_id text, message_id text)
             ON CONFLICT DO NOTHING
             """, [night, runID])
-        let stateRows: [[String: Any?]] = order.map { key in
-            let t = touched[key]!
-            return [
+        let stateRows: [[String: Any?]] = changes.inOrder.map { key, t in
+            [
                 "t": key, "c": t.customer, "due": t.due, "p": t.protested, "w": t.writtenOff,
                 "bn": t.bank ? night : nil,
             ]
