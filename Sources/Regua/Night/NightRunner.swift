@@ -301,7 +301,7 @@ public struct NightRunner {
         do {
             try outputs.renderAll(firstNSA: firstNSA, staging: staging, window: options.emailWindow)
             clock.lap("render")
-            logger.info("rendered \(outputs.files.count) files")
+            logger.info("rendered \(outputs.files.count + staging.entries.count) files")
             try outputs.write(to: staging, crashPoint: Self.crashPoint)
             try staging.syncDirectories()
         } catch {
