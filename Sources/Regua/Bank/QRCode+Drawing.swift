@@ -44,7 +44,43 @@ extension QRCode {
     /// Draws the symbol as filled rectangles, `width` points wide quiet zone included, with its
     /// bottom-left corner (quiet zone included) at (x, y). Runs of dark modules in a row become
     /// one rectangle, so a version-10 symbol is some hundreds of them.
+    ///
+    /// A rectangle's four numbers depend only on its column, its row and its run's length, so
+    /// each of those is written once per symbol (with the separators and operator around it)
+    /// and the rectangles are assembled from the pieces: the same numbers from the same
+    /// expressions, so the same bytes as ``drawByRectangles(into:x:y:width:)``, the plain twin
+    /// the tests hold it to.
     func draw(into content: inout PDFContent, x: Double, y: Double, width: Double) {
+        let module = width / Double(size + 2 * Self.quietZone)
+        let left = x + module * Double(Self.quietZone)
+        let top = y + width - module * Double(Self.quietZone)
+        let space: [UInt8] = [0x20]
+        let columns = (0..<size).map { PDFContent.numberBytes(left + Double($0) * module) + space }
+        let rows = (0..<size).map { PDFContent.numberBytes(top - Double($0 + 1) * module) + space }
+        let tail = space + PDFContent.numberBytes(module) + Array(" re\n".utf8)
+        // Index 0 unused: a run is at least one module long.
+        let runs = (0...size).map { PDFContent.numberBytes(Double($0) * module) + tail }
+        for row in 0..<size {
+            let line = row * size
+            var col = 0
+            while col < size {
+                guard modules[line + col] != 0 else {
+                    col += 1
+                    continue
+                }
+                var end = col + 1
+                while end < size, modules[line + end] != 0 { end += 1 }
+                content.appendRaw(columns[col])
+                content.appendRaw(rows[row])
+                content.appendRaw(runs[end - col])
+                col = end
+            }
+        }
+        content.fill()
+    }
+
+    /// ``draw(into:x:y:width:)`` a rectangle at a time through ``PDFContent/rect(x:y:width:height:)``.
+    func drawByRectangles(into content: inout PDFContent, x: Double, y: Double, width: Double) {
         let module = width / Double(size + 2 * Self.quietZone)
         let left = x + module * Double(Self.quietZone)
         let top = y + width - module * Double(Self.quietZone)

@@ -35,8 +35,36 @@ enum Interleaved2of5 {
     }
 
     /// Draws the symbol with its bottom-left corner at (x, y); returns its width in points.
+    ///
+    /// Every bar's rectangle ends with the same y, one of two widths and the height, so those
+    /// two tails are written once and each bar writes only its x: the same bytes as
+    /// ``drawByRectangles(_:into:x:y:narrow:height:)``, the plain twin the tests hold it to.
     @discardableResult
     static func draw(
+        _ digits: String, into content: inout PDFContent, x: Double, y: Double,
+        narrow: Double, height: Double
+    ) -> Double {
+        guard let elements = elements(digits) else { return 0 }
+        func tail(_ w: Double) -> [UInt8] {
+            [0x20] + PDFContent.numberBytes(y) + [0x20] + PDFContent.numberBytes(w) + [0x20]
+                + PDFContent.numberBytes(height) + Array(" re f\n".utf8)
+        }
+        let narrowTail = tail(narrow), wideTail = tail(narrow * 3)
+        var cursor = x
+        for (i, wide) in elements.enumerated() {
+            let w = wide ? narrow * 3 : narrow
+            if i % 2 == 0 {
+                content.appendNumber(cursor)
+                content.appendRaw(wide ? wideTail : narrowTail)
+            }
+            cursor += w
+        }
+        return cursor - x
+    }
+
+    /// ``draw(_:into:x:y:narrow:height:)`` a bar at a time through ``PDFContent/fillRect(x:y:width:height:)``.
+    @discardableResult
+    static func drawByRectangles(
         _ digits: String, into content: inout PDFContent, x: Double, y: Double,
         narrow: Double, height: Double
     ) -> Double {

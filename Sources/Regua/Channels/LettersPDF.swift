@@ -52,6 +52,13 @@ public enum LettersPDF {
     /// Renders all letters into one A4 PDF; each letter starts on a new page. Returns, per
     /// letter in order, its 1-based first page and its number of pages.
     public static func render(_ letters: [Letter]) -> (pdf: [UInt8], pages: [(firstPage: Int, pageCount: Int)]) {
+        let (document, pages) = compose(letters)
+        return (document.build(), pages)
+    }
+
+    /// ``render(_:)``'s document before it is made bytes (``PDFDocument/build()``, or
+    /// ``PDFDocument/emit(_:)`` to stream it), and the pages of each letter.
+    static func compose(_ letters: [Letter]) -> (document: PDFDocument, pages: [(firstPage: Int, pageCount: Int)]) {
         // Laying out a letter is independent of the others: compose on every core, then
         // assemble in order, so the bytes are the same however the work was split.
         let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, letters.count / 64))
@@ -64,7 +71,7 @@ public enum LettersPDF {
             pages.append((document.pages.count + 1, contents.count))
             document.pages += contents.map(\.bytes)
         }
-        return (document.build(), pages)
+        return (document, pages)
     }
 
     /// Columns of `letters.csv`.

@@ -81,6 +81,21 @@ struct PDFContent {
     /// Fills the current path in black (nonzero rule) and starts a new one.
     mutating func fill() { append("f\n") }
 
+    /// Appends one number as ``number(_:)`` writes it.
+    mutating func appendNumber(_ v: Double) { Self.appendNumber(v, to: &bytes) }
+
+    /// Appends bytes already written in content-stream syntax: the pieces of a drawing that
+    /// repeat (a QR code's columns, rows and run widths; a barcode's bar tails), each made once
+    /// by ``numberBytes(_:)`` instead of once per rectangle.
+    mutating func appendRaw(_ raw: [UInt8]) { bytes += raw }
+
+    /// ``number(_:)`` as ASCII bytes.
+    static func numberBytes(_ v: Double) -> [UInt8] {
+        var out: [UInt8] = []
+        appendNumber(v, to: &out)
+        return out
+    }
+
     /// Strokes a rectangle's outline.
     mutating func strokeRect(x: Double, y: Double, width: Double, height: Double, lineWidth: Double) {
         Self.appendNumber(lineWidth, to: &bytes)
@@ -234,16 +249,35 @@ struct PDFDocument {
     /// The file's bytes.
     func build() -> [UInt8] {
         var out: [UInt8] = []
-        // Content streams dominate the file: size it once instead of regrowing tens of MB.
         out.reserveCapacity(pages.reduce(4096) { $0 + $1.count + 400 } + 20 * pages.count * 2)
+        _ = emit { out += $0 }
+        return out
+    }
+
+    /// The file handed to `piece` in consecutive pieces (each page's content stream as it is,
+    /// the objects around it in between), and the SHA-256 (hex) of the whole: the /ID is the
+    /// hash of everything before the cross-reference table and the file's hash goes on from
+    /// there. A night streams the letters' PDF of hundreds of megabytes to disk this way, never
+    /// joined into one buffer and hashed once; ``build()`` joins the pieces.
+    func emit<E: Error>(_ piece: ([UInt8]) throws(E) -> Void) throws(E) -> String {
+        var hash = Hashing.Stream()
+        var out: [UInt8] = []  // what is not handed over yet
+        out.reserveCapacity(4096)
+        var emitted = 0
+        func flush() throws(E) {
+            guard !out.isEmpty else { return }
+            hash.update(out)
+            emitted += out.count
+            try piece(out)
+            out.removeAll(keepingCapacity: true)
+        }
         out += "%PDF-1.4\n%".utf8
         out += [0xE2, 0xE3, 0xCF, 0xD3, 0x0A]  // binary marker (§3.4.1)
         var offsets: [Int] = []
         offsets.reserveCapacity(Self.firstPage + 2 * pages.count)
-        // Objects are appended in place (no per-object temporaries: a content stream is copied once).
         func begin(_ n: Int) {
             precondition(offsets.count == n - 1, "objects are written in number order")
-            offsets.append(out.count)
+            offsets.append(emitted + out.count)
             out += "\(n) 0 obj\n".utf8
         }
         func end() { out += "\nendobj\n".utf8 }
@@ -274,20 +308,26 @@ struct PDFDocument {
                     + "/Contents \(contents) 0 R >>")
             begin(contents)
             out += "<< /Length \(content.count) >>\nstream\n".utf8
-            out += content
+            // The content stream goes over as it is, between what precedes and what follows it.
+            try flush()
+            hash.update(content)
+            emitted += content.count
+            try piece(content)
             out += "\nendstream".utf8
             end()
         }
+        try flush()
 
-        let id = String(Hashing.sha256Hex(out).prefix(32))
-        let xrefOffset = out.count
+        let id = String(hash.hex.prefix(32))
+        let xrefOffset = emitted
         out += "xref\n0 \(offsets.count + 1)\n0000000000 65535 f\r\n".utf8
         for o in offsets { out += (String(o).leftPadded(to: 10) + " 00000 n\r\n").utf8 }
         var trailer = "trailer\n<< /Size \(offsets.count + 1) /Root \(Self.catalog) 0 R /Info \(Self.info) 0 R "
         trailer += "/ID [<\(id)> <\(id)>] >>\n"
         trailer += "startxref\n\(xrefOffset)\n%%EOF\n"
         out += trailer.utf8
-        return out
+        try flush()
+        return hash.hex
     }
 }
 

@@ -162,10 +162,17 @@ struct NightOutputs {
         if let callsFile { files.append(callsFile) }
         if let whatsappFile { files.append(whatsappFile) }
         // A PDF needs at least one page to be valid for every reader: a night without letters
-        // has a header-only letters.csv and no letters.pdf.
-        let (pdf, pages) = LettersPDF.render(letters)
+        // has a header-only letters.csv and no letters.pdf. A night streams it to staging now
+        // (hundreds of megabytes at a million titles, never joined in memory); a dry run keeps it.
+        let (document, pages) = LettersPDF.compose(letters)
         letterPages = pages.reduce(0) { $0 + $1.pageCount }
-        if !letters.isEmpty { files.append(("letters.pdf", pdf)) }
+        if !letters.isEmpty {
+            if let staging {
+                try staging.write("letters.pdf") { piece in try document.emit(piece) }
+            } else {
+                files.append(("letters.pdf", document.build()))
+            }
+        }
         files.append(("letters.csv", LettersPDF.lettersCSV(letters, pages: pages)))
         clock.lap("letters")
         try renderRemittance(firstNSA: firstNSA)

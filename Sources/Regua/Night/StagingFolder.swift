@@ -76,13 +76,49 @@ public final class StagingFolder: Sendable {
         for r in results.joined() { done.append(try r.get()) }
     }
 
+    /// Writes one file that `produce` hands over in pieces and whose SHA-256 (hex) it returns,
+    /// for the manifest: a file of hundreds of megabytes (the letters' PDF) goes to disk through
+    /// one buffer of a megabyte, never joined whole in memory, and is hashed once, by what made
+    /// it (``PDFDocument/emit(_:)``).
+    public func write(_ relative: String, pieces produce: (_ piece: ([UInt8]) throws -> Void) throws -> String) throws {
+        precondition(!relative.contains(".."), "output names never come from input data")
+        let path = root + "/" + relative
+        let fd = try Self.create(path)
+        defer { close(fd) }
+        let chunk = 1 << 20
+        var pending: [UInt8] = []
+        pending.reserveCapacity(chunk)
+        var size = 0
+        let sha256 = try produce { piece in
+            size += piece.count
+            pending += piece
+            if pending.count >= chunk {
+                try Self.writeAll(fd, pending, path: path)
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+        try Self.writeAll(fd, pending, path: path)
+        written.withLock { $0.append(Entry(path: relative, size: size, sha256: sha256)) }
+    }
+
     /// open(O_CREAT|O_TRUNC, 0600) + write. Durability comes from one `syncfs` over the whole
     /// staging tree in ``syncDirectories()``: a night of 100,000 e-mails would spend minutes in
     /// 100,000 separate fsyncs, and nothing is visible or recorded before that sync anyway.
     static func writeDurably(path: String, bytes: [UInt8]) throws {
+        let fd = try create(path)
+        defer { close(fd) }
+        try writeAll(fd, bytes, path: path)
+    }
+
+    /// A new file for writing, owner-only, replacing any of the same name.
+    private static func create(_ path: String) throws -> Int32 {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ReguaError(.io, "cannot create \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
+        return fd
+    }
+
+    /// Every byte written to `fd` (retrying short and interrupted writes).
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { buf in

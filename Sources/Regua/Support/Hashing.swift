@@ -10,6 +10,19 @@ public enum Hashing {
     /// Lower-case hex SHA-256 of a string's UTF-8.
     public static func sha256Hex(_ text: String) -> String { sha256Hex(Array(text.utf8)) }
 
+    /// A plain incremental SHA-256 (no labels, unlike ``HashBuilder``) whose digest so far can
+    /// be read and the hashing go on: a file that carries the hash of its own first part is
+    /// hashed once for both.
+    struct Stream {
+        private var hasher = SHA256()
+
+        /// Adds bytes.
+        mutating func update(_ bytes: [UInt8]) { hasher.update(data: bytes) }
+
+        /// The lower-case hex digest of everything added so far.
+        var hex: String { Hashing.hex(hasher.finalize()) }
+    }
+
     /// Lower-case hex of a digest.
     public static func hex(_ digest: some Sequence<UInt8>) -> String {
         let table = Array("0123456789abcdef".utf8)

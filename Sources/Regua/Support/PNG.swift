@@ -83,23 +83,56 @@ enum PNG {
 
     /// CRC-32 as PNG (and zlib, gzip) use it: reflected polynomial 0xEDB88320, initial and
     /// final XOR 0xFFFFFFFF ("123456789" → 0xCBF43926).
-    static func crc32<S: Sequence>(_ bytes: S) -> UInt32 where S.Element == UInt8 {
+    static func crc32(_ bytes: [UInt8]) -> UInt32 {
         crc32Update(0xFFFF_FFFF, bytes) ^ 0xFFFF_FFFF
     }
 
-    /// The running CRC register after `bytes` (no initial or final XOR).
-    private static func crc32Update<S: Sequence>(_ register: UInt32, _ bytes: S) -> UInt32 where S.Element == UInt8 {
-        let table = crcTable
+    /// The running CRC register after `bytes` (no initial or final XOR), a byte at a time: the
+    /// plain twin the tests hold ``crc32Update(_:_:)`` to.
+    static func crc32UpdateByBytes(_ register: UInt32, _ bytes: [UInt8]) -> UInt32 {
+        let table = crcTables
         var c = register
         for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
         return c
     }
 
-    private static let crcTable: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 == 1 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+    /// The running CRC register after `bytes` (no initial or final XOR), four bytes at a time
+    /// ("slicing by 4": table k holds the CRC of a byte followed by k zero bytes), the last few
+    /// byte by byte: every QR code of a night is a PNG of some kilobytes.
+    static func crc32Update(_ register: UInt32, _ bytes: [UInt8]) -> UInt32 {
+        let t = crcTables
+        var c = register
+        var i = 0
+        while i + 4 <= bytes.count {
+            c ^= UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
+            c =
+                t[768 + Int(c & 0xFF)] ^ t[512 + Int((c >> 8) & 0xFF)] ^ t[256 + Int((c >> 16) & 0xFF)]
+                ^ t[Int(c >> 24)]
+            i += 4
+        }
+        while i < bytes.count {
+            c = t[Int((c ^ UInt32(bytes[i])) & 0xFF)] ^ (c >> 8)
+            i += 1
+        }
         return c
     }
+
+    /// Four tables of 256: the first is the byte-wise table, table k + 1 is table k advanced by
+    /// one zero byte.
+    private static let crcTables: [UInt32] = {
+        var t: [UInt32] = (0..<256).map { n in
+            var c = UInt32(n)
+            for _ in 0..<8 { c = c & 1 == 1 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+            return c
+        }
+        for k in 1..<4 {
+            for n in 0..<256 {
+                let previous = t[(k - 1) * 256 + n]
+                t.append(t[Int(previous & 0xFF)] ^ (previous >> 8))
+            }
+        }
+        return t
+    }()
 
     private static func appendChunk(_ type: String, _ data: [UInt8], to out: inout [UInt8]) {
         appendBigEndian(UInt32(data.count), to: &out)

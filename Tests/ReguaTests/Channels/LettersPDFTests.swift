@@ -205,6 +205,39 @@ struct LettersPDFTests {
         #expect(Interleaved2of5.elements("12a4") == nil)
     }
 
+    @Test("the barcode drawn with its bar tails written once is the barcode drawn bar by bar, for 300 codes")
+    func barcodeTwin() {
+        var rng = SplitMix64(seed: 2_5)
+        for n in 0..<300 {
+            let digits = String((0..<(2 + 2 * (n % 30))).map { _ in Character(String(rng.next() % 10)) })
+            let x = Double(rng.next() % 500_000) / 1000, y = Double(rng.next() % 800_000) / 1000
+            let narrow = Double(1 + rng.next() % 2000) / 1000, height = Double(1 + rng.next() % 50_000) / 1000
+            var fast = PDFContent()
+            var plain = PDFContent()
+            let a = Interleaved2of5.draw(digits, into: &fast, x: x, y: y, narrow: narrow, height: height)
+            let b = Interleaved2of5.drawByRectangles(digits, into: &plain, x: x, y: y, narrow: narrow, height: height)
+            #expect(fast.bytes == plain.bytes && a == b, "code \(n): \(digits)")
+        }
+    }
+
+    @Test("the PDF streamed in pieces is the PDF built; its hash is the file's, the /ID that of what precedes the xref")
+    func streamedInPieces() throws {
+        let letters = [Self.letter(barcode: Self.barcode), Self.letter(paragraphs: 40, messageID: "R2")]
+        let (document, _) = LettersPDF.compose(letters)
+        var pieces: [[UInt8]] = []
+        let sha256 = document.emit { pieces.append($0) }
+        let pdf = LettersPDF.render(letters).pdf
+        #expect(pieces.count > 2 * document.pages.count, "every content stream is a piece of its own")
+        #expect(Array(pieces.joined()) == pdf && document.build() == pdf)
+        #expect(sha256 == Hashing.sha256Hex(pdf))
+        // The trailer is ASCII; its startxref is the byte offset of the cross-reference table.
+        let trailer = String(decoding: pdf.suffix(400), as: UTF8.self)
+        let after = trailer[trailer.range(of: "startxref\n", options: .backwards)!.upperBound...]
+        let xref = try #require(Int(after.prefix { $0.isNumber }))
+        #expect(Array(pdf[xref..<(xref + 5)]) == Array("xref\n".utf8))
+        #expect(trailer.contains("/ID [<" + Hashing.sha256Hex(Array(pdf[..<xref])).prefix(32) + ">"))
+    }
+
     @Test("same letters, same bytes; the /ID follows the content")
     func determinism() {
         let a = LettersPDF.render([Self.letter(barcode: Self.barcode)]).pdf

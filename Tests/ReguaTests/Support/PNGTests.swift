@@ -20,6 +20,18 @@ struct PNGTests {
         #expect(PNG.adler32(big) == b << 16 | a)
     }
 
+    @Test("the CRC four bytes at a time is the CRC a byte at a time, for every length 0…600 and random registers")
+    func crcTwin() {
+        var rng = SplitMix64(seed: 0xEDB8_8320)
+        for length in 0...600 {
+            let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let register = UInt32(truncatingIfNeeded: rng.next())
+            #expect(PNG.crc32Update(register, bytes) == PNG.crc32UpdateByBytes(register, bytes), "length \(length)")
+        }
+        let big = (0..<100_003).map { UInt8(truncatingIfNeeded: $0 &* 40503) }
+        #expect(PNG.crc32Update(0xFFFF_FFFF, big) == PNG.crc32UpdateByBytes(0xFFFF_FFFF, big))
+    }
+
     @Test(
         "a stored zlib stream of more than one block inflates back (Python zlib)",
         .enabled(if: ExternalTool.python3 != nil, "python3 is not installed"))
