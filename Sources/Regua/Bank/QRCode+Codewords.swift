@@ -39,7 +39,7 @@ enum QRTables {
         let total = totalCodewords(version)
         let shortBlocks = count - total % count
         let shortData = total / count - ec
-        let divisor = ReedSolomon.generator(degree: ec)
+        let divisor = ReedSolomon.levelMGenerators[ec]
         var dataBlocks: [ArraySlice<UInt8>] = []
         var ecBlocks: [[UInt8]] = []
         var start = 0
@@ -84,6 +84,10 @@ enum ReedSolomon {
         if a == 0 || b == 0 { return 0 }
         return tables.exp[tables.log[Int(a)] + tables.log[Int(b)]]
     }
+
+    /// ``generator(degree:)`` of every degree up to 30 (level M uses 10 to 28), computed once
+    /// rather than for every code of a night; index 0 is empty.
+    static let levelMGenerators: [[UInt8]] = (0...30).map { $0 == 0 ? [] : generator(degree: $0) }
 
     /// The generator polynomial's coefficients below the leading 1, highest degree first.
     static func generator(degree: Int) -> [UInt8] {

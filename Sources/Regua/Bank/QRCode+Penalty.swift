@@ -14,15 +14,23 @@ extension QRMatrix {
     }
 
     /// Each row and each column as a word: bit 4 + i is module i, four light bits either side.
+    ///
+    /// Every module is shifted in, dark or light, from the last one back (rows from their right
+    /// end, columns from the bottom row up): the colours of the data are random, so a test per
+    /// module would be mispredicted half the time.
     func paddedLines() -> (rows: [UInt128], cols: [UInt128]) {
         var rows = [UInt128](repeating: 0, count: size)
         var cols = [UInt128](repeating: 0, count: size)
-        for y in 0..<size {
-            for x in 0..<size where modules[y * size + x] != 0 {
-                rows[y] |= 1 << UInt128(x + 4)
-                cols[x] |= 1 << UInt128(y + 4)
+        for y in stride(from: size - 1, through: 0, by: -1) {
+            var row: UInt128 = 0
+            for x in stride(from: size - 1, through: 0, by: -1) {
+                let dark: UInt128 = modules[y * size + x] != 0 ? 1 : 0
+                row = row << 1 | dark
+                cols[x] = cols[x] << 1 | dark
             }
+            rows[y] = row << 4
         }
+        for x in 0..<size { cols[x] <<= 4 }
         return (rows, cols)
     }
 
@@ -52,12 +60,13 @@ extension QRMatrix {
     static func bitScore(rows: [UInt128], cols: [UInt128], size: Int) -> Int {
         var score = 0
         var dark = 0
+        let masks = LineMasks(size: size)
         for i in 0..<size {
-            score += bitLinePenalty(rows[i], size: size) + bitLinePenalty(cols[i], size: size)
+            score += bitLinePenalty(rows[i], masks) + bitLinePenalty(cols[i], masks)
             dark += rows[i].nonzeroBitCount
         }
         // N2: a 2 × 2 block where both rows agree at i and i + 1 and the upper row's i equals i + 1.
-        let pairs: UInt128 = (1 << UInt128(size - 1)) - 1
+        let pairs = masks.pairs
         for y in 0..<(size - 1) {
             let a = rows[y] >> 4, b = rows[y + 1] >> 4
             let vertical = ~(a ^ b)
@@ -74,9 +83,12 @@ extension QRMatrix {
     /// N1: a run of L ≥ 5 scores L − 2, which is its L − 4 windows of five equal modules plus 2
     /// for the run (the first of those windows). N3: the core 1011101 at i with four light
     /// modules at i + 7…i + 10, or four light at i…i + 3 and the core at i + 4.
-    static func bitLinePenalty(_ line: UInt128, size: Int) -> Int {
+    static func bitLinePenalty(_ line: UInt128, size: Int) -> Int { bitLinePenalty(line, LineMasks(size: size)) }
+
+    /// ``bitLinePenalty(_:size:)`` with the size's masks made once for all lines of a symbol.
+    static func bitLinePenalty(_ line: UInt128, _ masks: LineMasks) -> Int {
         let m = line >> 4
-        let equalNext = ~(m ^ (m >> 1)) & ((1 << UInt128(size - 1)) - 1)
+        let equalNext = ~(m ^ (m >> 1)) & masks.pairs
         let five = equalNext & (equalNext >> 1) & (equalNext >> 2) & (equalNext >> 3)
         let runs = five & ~(five << 1)
         let n1 = five.nonzeroBitCount + 2 * runs.nonzeroBitCount
@@ -85,11 +97,24 @@ extension QRMatrix {
         let light2 = light & (light >> 1)
         let light4 = light2 & (light2 >> 2)
         let dark3 = line & (line >> 1) & (line >> 2)
-        let core = line & (light >> 1) & (dark3 >> 2) & (light >> 5) & (line >> 6)
-        let starts: UInt128 = (1 << UInt128(size + 8 - 10)) - 1
-        let after = core & (light4 >> 7) & starts
-        let before = light4 & (core >> 4) & starts
+        let core = line & (light >> 1) & (dark3 >> 2) & (light >> 5) & (line >> 6) & masks.starts
+        // Most lines hold no finder-like pattern: count only when one is there.
+        guard core != 0 else { return n1 }
+        let after = core & (light4 >> 7)
+        let before = light4 & (core >> 4) & masks.starts
         return n1 + 40 * (after.nonzeroBitCount + before.nonzeroBitCount)
+    }
+
+    /// What every line of a `size`-module symbol masks with: the module pairs (i, i + 1) of the
+    /// line, and the starts of an 11-module window inside the padded line.
+    struct LineMasks {
+        let pairs: UInt128
+        let starts: UInt128
+
+        init(size: Int) {
+            pairs = (1 << UInt128(size - 1)) - 1
+            starts = (1 << UInt128(size + 8 - 10)) - 1
+        }
     }
 }
 

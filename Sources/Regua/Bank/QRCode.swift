@@ -97,12 +97,18 @@ struct QRBitBuffer {
     private(set) var bytes: [UInt8] = []
     private(set) var count = 0
 
-    /// Appends the low `count` bits of `value`.
+    /// Appends the low `count` bits of `value`, as many at a time as the last byte has room
+    /// for (a BR Code is a thousand-odd bits, eight at a time).
     mutating func append(_ value: Int, count n: Int) {
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            if count % 8 == 0 { bytes.append(0) }
-            if (value >> i) & 1 == 1 { bytes[count / 8] |= 0x80 >> UInt8(count % 8) }
-            count += 1
+        var left = n
+        while left > 0 {
+            let used = count & 7
+            if used == 0 { bytes.append(0) }
+            let take = min(8 - used, left)
+            let chunk = (value >> (left - take)) & ((1 << take) - 1)
+            bytes[bytes.count - 1] |= UInt8(chunk << (8 - used - take))
+            count += take
+            left -= take
         }
     }
 }

@@ -33,10 +33,14 @@ extension NightDecider {
         let t = d.title
         let maxSent = sent.max { $0.offset < $1.offset }
         let superseded = h.superseded.isEmpty ? [] : h.superseded[t.id] ?? []
+        let applying = stepsApplying[n.profile]
         var due: [Int] = []
+        // The steps are read field by field where they lie: `steps[k].applies(to:)` copied the
+        // whole `Step` (a dozen retains and releases) per step and title, a fifth of the decision.
         for k in steps.indices {
             let verdict: StepVerdict
-            if !steps[k].applies(to: n.profile) {
+            let offset = steps[k].offset
+            if !(applying?[k] ?? steps[k].applies(to: n.profile)) {
                 verdict = .notForProfile
             } else if let e = steps[k].experiment, n.arms[e.id] != e.arm {
                 verdict = .otherArm(experiment: e.id, arm: e.arm)
@@ -46,13 +50,13 @@ extension NightDecider {
                 verdict = .alreadySent(night: prior.night)
             } else if !superseded.isEmpty, superseded.contains(steps[k].id) {
                 verdict = .supersededEarlier
-            } else if let m = maxSent, m.offset > steps[k].offset {
+            } else if let m = maxSent, m.offset > offset {
                 verdict = .higherAlreadySent(step: m.stepID)
-            } else if inWindow(steps[k], days: d.daysOverdue) {
+            } else if inWindow(offset: offset, days: d.daysOverdue) {
                 due.append(k)
                 continue
-            } else if d.daysOverdue < steps[k].offset {
-                verdict = .notYet(opensOn: d.effectiveDueDate.adding(days: steps[k].offset))
+            } else if d.daysOverdue < offset {
+                verdict = .notYet(opensOn: d.effectiveDueDate.adding(days: offset))
             } else {
                 verdict = .windowClosed(closedOn: windowClose(of: steps[k], for: d))
             }

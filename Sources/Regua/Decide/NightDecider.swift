@@ -11,12 +11,18 @@ public struct NightDecider: Sendable {
     public let calendar: BusinessCalendar
     /// The night decided.
     public let asOf: Day
+    /// Per profile of the book, whether each step (by book index) applies to it: asked for every
+    /// step of every title, it is two set look-ups of the profile's name each time otherwise.
+    let stepsApplying: [String: [Bool]]
 
     /// A decider for one night of a rule book.
     public init(book: RuleBook, asOf: Day) {
         self.book = book
         self.calendar = BusinessCalendar(book.calendar)
         self.asOf = asOf
+        var applying: [String: [Bool]] = [:]
+        for p in book.profiles { applying[p.id] = book.steps.map { $0.applies(to: p.id) } }
+        self.stepsApplying = applying
     }
 
     /// Whether no message goes out tonight (quiet day or holiday).
@@ -140,9 +146,12 @@ public struct NightDecider: Sendable {
     }
 
     /// Whether a step's window holds for a title `days` overdue.
-    func inWindow(_ s: Step, days: Int) -> Bool {
-        if s.offset < 0 && days >= 0 { return false }
-        return days >= s.offset && days <= s.offset + book.policy.catchUpDays
+    func inWindow(_ s: Step, days: Int) -> Bool { inWindow(offset: s.offset, days: days) }
+
+    /// Whether the window of a step of this offset holds for a title `days` overdue.
+    func inWindow(offset: Int, days: Int) -> Bool {
+        if offset < 0 && days >= 0 { return false }
+        return days >= offset && days <= offset + book.policy.catchUpDays
     }
 
     /// Static so the closures that use it do not copy the whole decider (rule book and all).

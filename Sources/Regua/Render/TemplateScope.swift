@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The context of one message as Mustache objects that compute each value when a template asks
 /// for it, instead of formatting all ~35 values of every title up front.
 ///
@@ -11,6 +13,15 @@
 final class MessageScope: TemplateObject {
     private let message: PlannedMessage
     private let night: TemplateNight
+    /// The objects and lists built so far (by ``Kept`` slot), handed out again when asked again:
+    /// an e-mail's subject, text and HTML ask for `customer`, `titles`, `totals`, `pix` or
+    /// `offer` dozens of times, and each is built the same every time (its parts are immutable).
+    private let kept = Mutex<[TemplateValue?]>(Array(repeating: nil, count: Kept.allCases.count))
+
+    /// The values worth keeping: objects and lists, built from several fields each.
+    private enum Kept: Int, CaseIterable {
+        case customer, step, titles, overdueTitles, upcomingTitles, totals, totalsOverdue, totalsUpcoming, pix, offer
+    }
 
     /// The context of `message` on `night`.
     init(message: PlannedMessage, night: TemplateNight) {
@@ -18,65 +29,92 @@ final class MessageScope: TemplateObject {
         self.night = night
     }
 
+    /// The value kept in `slot`, else `make`'s (kept when there is one).
+    private func keep(_ slot: Kept, _ make: () -> TemplateValue?) -> TemplateValue? {
+        if let v = kept.withLock({ $0[slot.rawValue] }) { return v }
+        let v = make()
+        if let v { kept.withLock { $0[slot.rawValue] = v } }
+        return v
+    }
+
     func value(named name: String) -> TemplateValue? {
         let m = message
         switch name {
-        case "customer": return .object(CustomerScope(m.customer))
+        case "customer": return keep(.customer) { .object(CustomerScope(m.customer)) }
         case "company": return .object(night.company)
         case "step":
-            return .object(
-                TemplateGroup([
-                    "id": .text(TemplateContext.clean(m.step.id)), "offset": .number(m.step.offset),
-                    "channel": .text(m.channel.rawValue),
-                ]))
+            return keep(.step) {
+                .object(
+                    TemplateGroup([
+                        "id": .text(TemplateContext.clean(m.step.id)), "offset": .number(m.step.offset),
+                        "channel": .text(m.channel.rawValue),
+                    ]))
+            }
         case "policy": return .object(night.policy)
         case "as_of": return .text(night.asOf)
         case "as_of_br": return .text(night.asOfBR)
         case "as_of_long": return .text(night.asOfLong)
-        case "titles": return .list(m.titles.map { .object(TitleScope($0)) })
-        case "overdue_titles": return .list(m.titles.filter(TemplateContext.isOverdue).map { .object(TitleScope($0)) })
+        case "titles": return keep(.titles) { .list(m.titles.map { .object(TitleScope($0)) }) }
+        case "overdue_titles":
+            return keep(.overdueTitles) {
+                .list(m.titles.filter(TemplateContext.isOverdue).map { .object(TitleScope($0)) })
+            }
         case "upcoming_titles":
-            return .list(m.titles.filter { !TemplateContext.isOverdue($0) }.map { .object(TitleScope($0)) })
+            return keep(.upcomingTitles) {
+                .list(m.titles.filter { !TemplateContext.isOverdue($0) }.map { .object(TitleScope($0)) })
+            }
         case "has_overdue": return .flag(m.titles.contains(where: TemplateContext.isOverdue))
         case "has_upcoming": return .flag(m.titles.contains { !TemplateContext.isOverdue($0) })
-        case "totals": return .object(TotalsScope(m.titles, message: m))
-        case "totals_overdue": return .object(TotalsScope(m.titles.filter(TemplateContext.isOverdue)))
-        case "totals_upcoming": return .object(TotalsScope(m.titles.filter { !TemplateContext.isOverdue($0) }))
+        case "totals": return keep(.totals) { .object(TotalsScope(m.titles, message: m)) }
+        case "totals_overdue":
+            return keep(.totalsOverdue) { .object(TotalsScope(m.titles.filter(TemplateContext.isOverdue))) }
+        case "totals_upcoming":
+            return keep(.totalsUpcoming) {
+                .object(TotalsScope(m.titles.filter { !TemplateContext.isOverdue($0) }))
+            }
         case "has_pix": return .flag(m.pixCode != nil)
         case "message_id": return .text(TemplateContext.clean(m.id))
         case "payment_url": return text(TemplateContext.paymentURL(m, company: night.companyValue))
         case "has_payment_url": return .flag(night.companyValue.paymentURL != nil)
-        case "pix":
-            var pix: [String: TemplateValue] = [:]
-            pix["copia_e_cola"] = text(m.pixCode.map(TemplateContext.clean))
-            pix["txid"] = text(m.pixTxid.map(TemplateContext.clean))
-            pix["qr_src"] = text(TemplateContext.qrSource(m, company: night.companyValue))
-            if m.pixCode != nil {
-                pix["amount"] = .text(m.pixAmount.plain)
-                pix["amount_br"] = .text(m.pixAmount.br)
-            }
-            return .object(TemplateGroup(pix))
+        case "pix": return keep(.pix) { pixGroup(m) }
         case "has_offer": return .flag(m.offer != nil)
-        case "offer":
-            guard let o = m.offer else { return nil }
-            return .object(
-                TemplateGroup([
-                    "cash_amount": .text(o.cashAmount.plain), "cash_amount_br": .text(o.cashAmount.br),
-                    "savings": .text(o.savings.plain), "savings_br": .text(o.savings.br),
-                    "valid_until": .text(o.validUntil.iso), "valid_until_br": .text(o.validUntil.br),
-                    "has_installments": .flag(!o.installments.isEmpty),
-                    "installments": .list(
-                        o.installments.map { i in
-                            .object(
-                                TemplateGroup([
-                                    "count": .number(i.count), "amount": .text(i.amount.plain),
-                                    "amount_br": .text(i.amount.br), "total": .text(i.total.plain),
-                                    "total_br": .text(i.total.br),
-                                ]))
-                        }),
-                ]))
+        case "offer": return keep(.offer) { offerGroup(m) }
         default: return nil
         }
+    }
+
+    /// `pix.*`.
+    private func pixGroup(_ m: PlannedMessage) -> TemplateValue {
+        var pix: [String: TemplateValue] = [:]
+        pix["copia_e_cola"] = text(m.pixCode.map(TemplateContext.clean))
+        pix["txid"] = text(m.pixTxid.map(TemplateContext.clean))
+        pix["qr_src"] = text(TemplateContext.qrSource(m, company: night.companyValue))
+        if m.pixCode != nil {
+            pix["amount"] = .text(m.pixAmount.plain)
+            pix["amount_br"] = .text(m.pixAmount.br)
+        }
+        return .object(TemplateGroup(pix))
+    }
+
+    /// `offer.*`, nil without an offer.
+    private func offerGroup(_ m: PlannedMessage) -> TemplateValue? {
+        guard let o = m.offer else { return nil }
+        return .object(
+            TemplateGroup([
+                "cash_amount": .text(o.cashAmount.plain), "cash_amount_br": .text(o.cashAmount.br),
+                "savings": .text(o.savings.plain), "savings_br": .text(o.savings.br),
+                "valid_until": .text(o.validUntil.iso), "valid_until_br": .text(o.validUntil.br),
+                "has_installments": .flag(!o.installments.isEmpty),
+                "installments": .list(
+                    o.installments.map { i in
+                        .object(
+                            TemplateGroup([
+                                "count": .number(i.count), "amount": .text(i.amount.plain),
+                                "amount_br": .text(i.amount.br), "total": .text(i.total.plain),
+                                "total_br": .text(i.total.br),
+                            ]))
+                    }),
+            ]))
     }
 }
 

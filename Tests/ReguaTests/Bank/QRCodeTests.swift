@@ -288,6 +288,51 @@ extension QRCodeTests {
     }
 }
 
+extension QRCodeTests {
+    @Test("bits appended several at a time pack as one bit at a time does, on 2,000 random sequences")
+    func bitBufferTwin() {
+        var rng = SplitMix64(seed: 0b0100)
+        for n in 0..<2000 {
+            var fast = QRBitBuffer()
+            var plain: [Bool] = []
+            for _ in 0..<(Int(rng.next() % 60)) {
+                let count = Int(rng.next() % 17)
+                let value = Int(truncatingIfNeeded: rng.next() >> 1)  // bits above `count` must be ignored
+                fast.append(value, count: count)
+                for i in stride(from: count - 1, through: 0, by: -1) { plain.append((value >> i) & 1 == 1) }
+            }
+            var packed = [UInt8](repeating: 0, count: (plain.count + 7) / 8)
+            for (i, bit) in plain.enumerated() where bit { packed[i / 8] |= 0x80 >> UInt8(i % 8) }
+            #expect(fast.count == plain.count && fast.bytes == packed, "sequence \(n)")
+        }
+    }
+
+    @Test("the padded lines shifted in module by module are the lines set bit by bit, on 500 random matrices")
+    func paddedLinesTwin() {
+        var rng = SplitMix64(seed: 1_28)
+        for n in 0..<500 {
+            var m = QRMatrix(version: 1 + n % 25)
+            for i in m.modules.indices { m.modules[i] = rng.next() % (2 + UInt64(n % 5)) == 0 ? 1 : 0 }
+            var rows = [UInt128](repeating: 0, count: m.size)
+            var cols = [UInt128](repeating: 0, count: m.size)
+            for y in 0..<m.size {
+                for x in 0..<m.size where m.modules[y * m.size + x] != 0 {
+                    rows[y] |= 1 << UInt128(x + 4)
+                    cols[x] |= 1 << UInt128(y + 4)
+                }
+            }
+            let lines = m.paddedLines()
+            #expect(lines.rows == rows && lines.cols == cols, "matrix \(n)")
+        }
+    }
+
+    @Test("the generators kept for level M are the generators computed, for every degree")
+    func generatorsKept() {
+        for degree in 1...30 { #expect(ReedSolomon.levelMGenerators[degree] == ReedSolomon.generator(degree: degree)) }
+        #expect(Set(QRTables.ecPerBlock.dropFirst()).allSatisfy { $0 <= 30 })
+    }
+}
+
 /// The largest byte count version `v` holds.
 private func largest(version v: Int) -> Int {
     (0...2331).last { QRCode.fits($0, version: v) }!

@@ -51,6 +51,12 @@ struct LettersStreamTests {
             #expect(whole.pdf[offset...].starts(with: Array("\(i + 1) 0 obj\n".utf8)), "object \(i + 1)")
         }
         #expect(offsets.count == 5 + 2 * whole.pages.reduce(0) { $0 + $1.pageCount })
+        // The /ID is the SHA-256 of every byte before the cross-reference table.
+        let trailer = String(decoding: whole.pdf.suffix(400), as: UTF8.self)
+        let after = trailer[try #require(trailer.range(of: "startxref\n", options: .backwards)).upperBound...]
+        let xref = try #require(Int(after.prefix { $0.isNumber }))
+        #expect(whole.pdf[xref...].starts(with: Array("xref\n".utf8)))
+        #expect(trailer.contains("/ID [<" + Hashing.sha256Hex(Array(whole.pdf[..<xref])).prefix(32) + ">"))
     }
 
     @Test("qpdf accepts the streamed file", .enabled(if: ExternalTool.qpdf != nil, "qpdf is not installed"))
