@@ -51,12 +51,12 @@ public struct NightDecider: Sendable {
             probes: titles.count, probe: { titles[$0].customerID.raw })
         let groups = Int32(order.count)
         var start = [Int](repeating: 0, count: Int(groups) + 1)  // counts first, then offsets
-        for g in groupOfTitle where g >= 0 { start[Int(g) + 1] += 1 }
+        for case let g? in groupOfTitle { start[g + 1] += 1 }
         for g in 0..<Int(groups) { start[g + 1] += start[g] }
         var titleIndices = [Int](repeating: 0, count: start[Int(groups)])
         var next = start
-        for i in titles.indices where groupOfTitle[i] >= 0 {
-            let g = Int(groupOfTitle[i])
+        for i in titles.indices {
+            guard let g = groupOfTitle[i] else { continue }  // a title of no customer
             titleIndices[next[g]] = i
             next[g] += 1
         }

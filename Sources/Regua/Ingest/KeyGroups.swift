@@ -13,6 +13,10 @@ struct KeyGroups {
         var id: Int32
     }
 
+    /// An empty slot of a probing table (``prepare(_:for:)``): a table holds record indices,
+    /// never negative.
+    private static let empty: Int32 = -1
+
     /// Records grouped by the top `bits` of their hash; within a group, in id order.
     private(set) var records: [Record]
     /// Group `g` is `records[starts[g]..<starts[g + 1]]`.
@@ -81,13 +85,13 @@ struct KeyGroups {
                 let rec = records[r]
                 var i = rec.hash & mask
                 while true {
-                    let slot = Int(table[i])
-                    if slot < 0 {
+                    let slot = table[i]
+                    if slot == Self.empty {
                         table[i] = Int32(r)
                         first.initialize(Int(rec.id), to: rec.id)
                         break
                     }
-                    let other = records[slot]
+                    let other = records[Int(slot)]
                     if other.hash == rec.hash, other.key == rec.key {
                         first.initialize(Int(rec.id), to: other.id)
                         break
@@ -120,14 +124,12 @@ struct KeyGroups {
     }
 
     /// For each of the probes `0..<count`, grouped in parts (every ``part(count:_:of:bits:hash:key:)``
-    /// in order), the id of the first equal key here, or -1. Each group's keys are put in a table once and
+    /// in order), the id of the first equal key here, or nil. Each group's keys are put in a table once and
     /// every part's probes of the group looked up in it; ranges of groups go to every core.
-    func match(parts: [KeyGroups], count: Int) -> [Int32] {
+    func match(parts: [KeyGroups], count: Int) -> KeyMatches {
         precondition(parts.allSatisfy { $0.bits == bits }, "groupings differ")
         let offsets = (0..<parts.count).map { Self.partRange($0, of: parts.count, count: count).lowerBound }
-        return [Int32](unsafeUninitializedCapacity: count) { found, initialized in
-            found.initialize(repeating: -1)
-            let slots = Slots(found)
+        return KeyMatches(count: count) { slots in
             eachGroupRange { groups in
                 var table: [Int32] = []
                 for g in groups {
@@ -136,7 +138,7 @@ struct KeyGroups {
                     let mask = Self.prepare(&table, for: range.count)
                     for r in range {
                         var i = records[r].hash & mask
-                        while table[i] >= 0 { i = (i + 1) & mask }  // the first of equal keys stays in front
+                        while table[i] != Self.empty { i = (i + 1) & mask }  // the first of equal keys stays in front
                         table[i] = Int32(r)
                     }
                     for (k, part) in parts.enumerated() {
@@ -144,9 +146,9 @@ struct KeyGroups {
                             let probe = part.records[p]
                             var i = probe.hash & mask
                             while true {
-                                let slot = Int(table[i])
-                                if slot < 0 { break }
-                                let rec = records[slot]
+                                let slot = table[i]
+                                if slot == Self.empty { break }
+                                let rec = records[Int(slot)]
                                 if rec.hash == probe.hash, rec.key == probe.key {
                                     slots.assign(offsets[k] + Int(probe.id), rec.id)
                                     break
@@ -157,7 +159,6 @@ struct KeyGroups {
                     }
                 }
             }
-            initialized = count
         }
     }
 
@@ -166,9 +167,9 @@ struct KeyGroups {
         var size = 16
         while size < count * 2 { size <<= 1 }
         if table.count < size {
-            table = [Int32](repeating: -1, count: size)
+            table = [Int32](repeating: empty, count: size)
         } else {
-            for i in 0..<size { table[i] = -1 }
+            for i in 0..<size { table[i] = empty }
         }
         return size - 1
     }
@@ -177,11 +178,11 @@ struct KeyGroups {
 extension KeyGroups {
     /// Matches texts as Strings without a dictionary: for each of the keys `0..<count` (given
     /// by `key`), the index of the first key equal to it; for each of the probes
-    /// `0..<probes`, the index of the first key equal to it, or -1. Hashed and matched on both
+    /// `0..<probes`, the index of the first key equal to it, or nil. Hashed and matched on both
     /// cores, with ``KeyHash`` when every key and probe is ASCII and `hashValue` otherwise.
     static func firstMatches(
         count: Int, key: @Sendable (Int) -> String, probes: Int, probe: @Sendable (Int) -> String
-    ) -> (keys: [Int32], probes: [Int32]) {
+    ) -> (keys: [Int32], probes: KeyMatches) {
         let half = probes / 2
         // The keys and the first half of the probes on one thread, the other half on the other;
         // each returns its hashes and whether every text was ASCII.
@@ -220,5 +221,34 @@ extension KeyGroups {
         let groups = grouped[0]
         return (groups.firstOccurrences(split: true), groups.match(parts: Array(grouped.dropFirst()), count: probes))
     }
+}
 
+/// For each probe of ``KeyGroups/match(parts:count:)``, the id of the first equal key, or nil
+/// when no key equals it.
+struct KeyMatches: RandomAccessCollection, Sendable {
+    /// What ``ids`` holds for a probe that matched no key (key ids are never negative): four
+    /// bytes a probe, not the eight of an `Int32?`, for a million titles.
+    private static let none: Int32 = -1
+    /// The id matched by each probe, or ``none``.
+    private let ids: [Int32]
+
+    /// Every one of `count` probes unmatched, then `fill` assigns the ids of those that match
+    /// (from any thread, each probe's slot at most once).
+    init(count: Int, fill: (Slots<Int32>) -> Void) {
+        var ids = [Int32](repeating: Self.none, count: count)
+        ids.withUnsafeMutableBufferPointer { fill(Slots($0)) }
+        self.ids = ids
+    }
+
+    /// The first probe.
+    var startIndex: Int { 0 }
+    /// One past the last probe.
+    var endIndex: Int { ids.count }
+
+    /// The id of the key probe `i` matched, or nil.
+    @inline(__always)
+    subscript(i: Int) -> Int? {
+        let id = ids[i]
+        return id == Self.none ? nil : Int(id)
+    }
 }

@@ -86,16 +86,16 @@ struct TitleRowParser: RowParser {
         _ titles: inout RowChunk<Title>, file: String, customersFile: String,
         customers: RowChunk<Customer>, known: KnownCustomers, links: [KeyGroups]
     ) {
-        // Usually no title is refused: the list of (title index, customer index or -1) is empty.
+        // Usually no title is refused: the list of (title index, customer index or nil) is empty.
         let found = known.groups.match(parts: links, count: titles.items.count)
-        var refused: [(Int, Int)] = []
-        for (i, f) in found.enumerated() where f < 0 || !known.accepted[Int(f)] { refused.append((i, Int(f))) }
+        var refused: [(Int, Int?)] = []
+        for (i, f) in found.enumerated() where f.map({ !known.accepted[$0] }) ?? true { refused.append((i, f)) }
         guard !refused.isEmpty else { return }
         var dropped = [Bool](repeating: false, count: titles.items.count)
         let column = ReceivableColumn.customerID.header
         for (i, f) in refused {
             let reason: String
-            if f >= 0 {
+            if let f {
                 let s = customers.sightings[known.firsts[f]]
                 reason =
                     "customer_id \(echo(titles.items[i].customerID.raw)) foi recusado em \(customersFile) "

@@ -60,9 +60,9 @@ import Testing
         var rng = SplitMix64(seed: 5)
         let keys = (0..<3_000).map { _ in "C\(rng.next() % 2_000)" }
         let probes = (0..<5_000).map { _ in "C\(rng.next() % 2_600)" }
-        var first: [String: Int32] = [:]
-        for (i, k) in keys.enumerated() where first[k] == nil { first[k] = Int32(i) }
-        let expected = probes.map { first[$0] ?? -1 }
+        var first: [String: Int] = [:]
+        for (i, k) in keys.enumerated() where first[k] == nil { first[k] = i }
+        let expected = probes.map { first[$0] }
         for bits in [0, 3, 8] {
             let groups = KeyGroups(count: keys.count, bits: bits, hash: { KeyHash.of(keys[$0]).hash }) { keys[$0] }
             for parts in [1, 2, 7, 64] {
@@ -72,9 +72,31 @@ import Testing
                         key: { probes[$0] })
                 }
                 #expect(grouped.map(\.records.count).reduce(0, +) == probes.count)
-                #expect(groups.match(parts: grouped, count: probes.count) == expected, "bits \(bits), parts \(parts)")
+                #expect(
+                    Array(groups.match(parts: grouped, count: probes.count)) == expected, "bits \(bits), parts \(parts)"
+                )
             }
         }
+    }
+
+    /// ``KeyGroups/firstMatches(count:key:probes:probe:)`` finds what a dictionary of first
+    /// occurrences finds, with every text ASCII (``KeyHash``) and with one that is not (the
+    /// standard hash, canonically equal texts matching): for each key the first equal key, for
+    /// each probe the first equal key or nil (unknown probes, repeated keys, several parts).
+    @Test(arguments: [false, true])
+    func firstMatchesFindWhatADictionaryFinds(nonASCII: Bool) {
+        var rng = SplitMix64(seed: nonASCII ? 11 : 7)
+        let keys = (0..<40_000).map { _ in "C\(rng.next() % 30_000)" } + (nonASCII ? ["Jos\u{E9}", "K1"] : [])
+        let probes =
+            (0..<50_000).map { _ in "C\(rng.next() % 36_000)" } + (nonASCII ? ["Jose\u{301}", "\u{212A}1"] : [])
+        var first: [String: Int] = [:]
+        for (i, k) in keys.enumerated() where first[k] == nil { first[k] = i }
+        let (ofKeys, ofProbes) = KeyGroups.firstMatches(
+            count: keys.count, key: { keys[$0] }, probes: probes.count, probe: { probes[$0] })
+        #expect(ofKeys.map { Int($0) } == keys.map { first[$0]! })
+        #expect(Array(ofProbes) == probes.map { first[$0] })
+        #expect(ofProbes.contains(nil) && ofProbes.contains { $0 != nil })
+        if nonASCII { #expect(ofProbes.suffix(2).allSatisfy { $0 != nil }) }
     }
 
     /// A customer_id written as ASCII in one file and as a canonically equal non-ASCII text in

@@ -12,7 +12,7 @@ extension PostgresLedger {
     public func commit(_ n: NightCommit, before beforeCommit: () throws -> [RemittanceFileRecord]) throws -> Int64 {
         try transaction {
             let night = n.night.iso
-            let shard = runShard.get()
+            let shard = runShard.value
             if shard != nil {
                 // Shards commit after their flush, one at a time: short transactions that never
                 // wait for one another's rows (the contacts window, the horizons) while rendering.

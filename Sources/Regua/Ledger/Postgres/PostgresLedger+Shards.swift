@@ -190,15 +190,3 @@ extension PostgresLedger {
         return byNight.values.sorted { $0.night > $1.night }
     }
 }
-
-/// The shard a PostgreSQL ledger records its runs as (``PostgresLedger/recordRuns(as:)``),
-/// set once before the night's commit and read by it.
-final class RunShard: @unchecked Sendable {  // `value` is only touched under `lock`
-    private let lock = NSLock()
-    private var value: Shard?
-
-    /// The shard, or nil for an unsharded run.
-    func get() -> Shard? { lock.withLock { value } }
-    /// Records runs as `shard` from now on.
-    func set(_ shard: Shard?) { lock.withLock { value = shard } }
-}

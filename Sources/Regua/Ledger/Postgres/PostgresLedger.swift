@@ -23,8 +23,9 @@ public final class PostgresLedger: Ledger {
 
     let session: PostgresSession
     let mode: Mode
-    /// The shard this ledger's runs are recorded as (``recordRuns(as:)``); nil: unsharded.
-    let runShard = RunShard()
+    /// The shard this ledger's runs are recorded as (``recordRuns(as:)``), set once before the
+    /// night's commit and read by it; nil: unsharded.
+    let runShard = Locked<Shard?>(nil)
     /// The database, for messages (no secret in it).
     public let url: PostgresURL
 
