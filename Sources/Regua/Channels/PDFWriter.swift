@@ -53,18 +53,6 @@ struct PDFContent {
         text(encoded, x: right - WinAnsi.width(encoded, font: font, size: size), y: y, font: font, size: size)
     }
 
-    /// Fills a rectangle in black.
-    mutating func fillRect(x: Double, y: Double, width: Double, height: Double) {
-        Self.appendNumber(x, to: &bytes)
-        bytes.append(0x20)
-        Self.appendNumber(y, to: &bytes)
-        bytes.append(0x20)
-        Self.appendNumber(width, to: &bytes)
-        bytes.append(0x20)
-        Self.appendNumber(height, to: &bytes)
-        append(" re f\n")
-    }
-
     /// Adds a rectangle to the current path (filled later by ``fill()``): many rectangles
     /// filled at once make one shape, without seams between the ones that touch.
     mutating func rect(x: Double, y: Double, width: Double, height: Double) {
@@ -101,12 +89,19 @@ struct PDFContent {
 
     /// Adds a rectangle in whole units of the current scale to the path (filled by ``fill()``).
     mutating func unitRect(x: Int, y: Int, width: Int, height: Int) {
-        for (i, v) in [x, y, width, height].enumerated() {
-            if i > 0 { bytes.append(0x20) }
-            if v < 0 { bytes.append(UInt8(ascii: "-")) }
-            Self.appendDecimal(UInt64(v.magnitude), to: &bytes)
-        }
+        appendInteger(x)
+        bytes.append(0x20)
+        appendInteger(y)
+        bytes.append(0x20)
+        appendInteger(width)
+        bytes.append(0x20)
+        appendInteger(height)
         append(" re\n")
+    }
+
+    private mutating func appendInteger(_ v: Int) {
+        if v < 0 { bytes.append(UInt8(ascii: "-")) }
+        Self.appendDecimal(UInt64(v.magnitude), to: &bytes)
     }
 
     /// Strokes a rectangle's outline.

@@ -161,9 +161,9 @@ struct NightOutputs {
         files.append(("sms.csv", SMS.csv(rows: smsRows)))
         if let callsFile { files.append(callsFile) }
         if let whatsappFile { files.append(whatsappFile) }
-        // A PDF needs at least one page to be valid for every reader: a night without letters
-        // has a header-only letters.csv and no letters.pdf.
-        // A night streams letters.pdf to staging a window of letters at a time; a dry run keeps it.
+        // A night without letters has a header-only letters.csv and no letters.pdf (a PDF needs
+        // a page for every reader). A night streams letters.pdf to staging a window of letters
+        // at a time; a dry run keeps it with the other files.
         let pages: [(firstPage: Int, pageCount: Int)]
         if let staging, !letters.isEmpty {
             let file = try staging.streamedFile("letters.pdf")

@@ -141,8 +141,11 @@ public final class StagingFolder: Sendable {
         /// Closes the file and lists it in the manifest.
         public func finish() throws {
             precondition(fd >= 0, "finished twice")
-            close(fd)
+            let closed = close(fd)
             fd = -1
+            guard closed == 0 else {
+                throw ReguaError(.io, "cannot write \(staging.root)/\(relative): \(String(cString: strerror(errno)))")
+            }
             let entry = Entry(path: relative, size: size, sha256: hasher.finishHex())
             staging.written.withLock { $0.append(entry) }
         }
