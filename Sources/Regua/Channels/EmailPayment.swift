@@ -33,18 +33,34 @@ struct EmailPayment {
     /// The HTML body, with the QR code and the copia-e-cola inserted before `</body>` when the
     /// template does not show the image itself (so no e-mail carries an image nobody sees).
     func html(_ html: String) -> String {
-        guard let image, let code = pixCode, !html.contains("cid:" + image.contentID) else { return html }
+        guard let image, let code = pixCode, html.utf8.firstRange(of: ("cid:" + image.contentID).utf8) == nil else {
+            return html
+        }
         let block =
             "<div style=\"margin:16px 0;padding:12px;border:1px solid #ccc\">\n"
             + "<p><strong>Pague com PIX: \(EmailWriter.escapeHTML(pixAmount.br))</strong></p>\n"
             + "<p><img src=\"cid:\(image.contentID)\" alt=\"QR code PIX\" width=\"220\" height=\"220\"></p>\n"
             + "<p>PIX copia e cola:<br>\n<code style=\"word-break:break-all\">\(EmailWriter.escapeHTML(code))</code></p>\n"
             + "</div>\n"
-        if let end = html.range(of: "</body>", options: [.backwards, .caseInsensitive]) {
+        if let end = Self.lastBodyEnd(html) {
             var out = html
-            out.insert(contentsOf: block, at: end.lowerBound)
+            out.insert(contentsOf: block, at: end)
             return out
         }
         return html + block
+    }
+
+    /// Where the last `</body>` (any case) starts, by its bytes: one pass from the end per e-mail
+    /// instead of Foundation's locale-aware search (it showed in the night's profile).
+    static func lastBodyEnd(_ html: String) -> String.Index? {
+        let tag = Array("</body>".utf8)
+        let utf8 = html.utf8
+        var i = utf8.endIndex
+        while let start = utf8.index(i, offsetBy: -tag.count, limitedBy: utf8.startIndex) {
+            // ASCII letters only: setting 0x20 lowercases A–Z and leaves `<`, `/` and `>` alone.
+            if zip(utf8[start...], tag).allSatisfy({ $0 | ($1 >= 0x61 ? 0x20 : 0) == $1 }) { return start }
+            i = utf8.index(before: i)
+        }
+        return nil
     }
 }
