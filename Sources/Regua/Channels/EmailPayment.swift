@@ -57,8 +57,7 @@ struct EmailPayment {
         let utf8 = html.utf8
         var i = utf8.endIndex
         while let start = utf8.index(i, offsetBy: -tag.count, limitedBy: utf8.startIndex) {
-            // ASCII letters only: setting 0x20 lowercases A–Z and leaves `<`, `/` and `>` alone.
-            if zip(utf8[start...], tag).allSatisfy({ $0 | ($1 >= 0x61 ? 0x20 : 0) == $1 }) { return start }
+            if ASCIIBytes.equalIgnoringCase(utf8[start..<i], tag) { return start }
             i = utf8.index(before: i)
         }
         return nil
