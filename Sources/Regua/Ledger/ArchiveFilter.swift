@@ -39,6 +39,9 @@ struct ArchiveFilter {
         return (a, b | 1)
     }
 
+    /// The ids it holds at about ten bits each (about 1 % false positives); more raise that.
+    var capacity: Int { words.count * 64 / 10 }
+
     private var mask: UInt64 { UInt64(words.count * 64 - 1) }
 
     /// Adds an id.

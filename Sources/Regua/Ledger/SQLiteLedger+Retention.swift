@@ -90,16 +90,60 @@ extension CompactState {
         }
     }
 
-    /// The filter of the archived ids, built again from the archive (by `prune`, after a move).
+    /// Nights a title may be missing from the receivables before a night's commit moves its state
+    /// to the archive (``archiveStale(_:night:)``): a week.
+    static let archiveAfterNights = 7
+
+    /// The `last_seen` before which a title has surely not been in the receivables for
+    /// ``archiveAfterNights`` nights up to `night` (`last_seen` may be ``lastSeenSlack`` nights old).
+    static func staleBefore(_ night: Day) -> String {
+        night.adding(days: -(archiveAfterNights + lastSeenSlack)).iso
+    }
+
+    /// Moves the state of the titles missing from the receivables for a week to the archive, after
+    /// tonight's `last_seen` stamps: the hot tables a night reads whole then hold about the
+    /// titles of the last nights, however long the ledger has run (SPEC §5). The archive keeps
+    /// their state (a title that comes back is found through its filter and moved back); the
+    /// filter takes the moved ids. Returns how many moved.
+    @discardableResult
+    static func archiveStale(_ db: Database, night: Day) throws -> Int {
+        let moved = try String.fetchAll(
+            db, sql: "SELECT title_id FROM title_state WHERE last_seen < ?", arguments: [staleBefore(night)])
+        guard !moved.isEmpty else { return 0 }
+        try move(db, titles: moved, from: "", to: "archived_")
+        try addToArchiveFilter(db, moved)
+        return moved.count
+    }
+
+    /// Adds ids just archived to the filter, in place while it holds them at about ten bits an
+    /// id; else (no filter yet, or a full one) the filter is built again from the whole archive at
+    /// twice the size, so its cost per archived id stays constant as the archive grows.
+    static func addToArchiveFilter(_ db: Database, _ ids: [String]) throws {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT bits, ids FROM archive_filter WHERE name = 'archived_title_state'"),
+            var filter = ArchiveFilter(data: row["bits"]),
+            (row["ids"] as Int) + ids.count <= filter.capacity
+        else { return try rebuildArchiveFilter(db) }
+        for id in ids { filter.insert(id) }
+        try writeArchiveFilter(db, filter, ids: (row["ids"] as Int) + ids.count)
+    }
+
+    /// The filter of the archived ids, built again from the archive (by `prune`, after a move),
+    /// with room for as many again.
     static func rebuildArchiveFilter(_ db: Database) throws {
         let ids = try String.fetchAll(db, sql: "SELECT title_id FROM archived_title_state")
-        var filter = ArchiveFilter(capacity: ids.count)
+        var filter = ArchiveFilter(capacity: 2 * ids.count)
         for id in ids { filter.insert(id) }
+        try writeArchiveFilter(db, filter, ids: ids.count)
+    }
+
+    private static func writeArchiveFilter(_ db: Database, _ filter: ArchiveFilter, ids: Int) throws {
         try db.execute(
             sql: """
                 INSERT INTO archive_filter (name, bits, ids) VALUES ('archived_title_state', ?, ?)
                 ON CONFLICT (name) DO UPDATE SET bits = excluded.bits, ids = excluded.ids
-                """, arguments: [filter.data, ids.count])
+                """, arguments: [filter.data, ids])
     }
 
     /// Of `titles`, those that may be archived: none while the archive is empty; the ones the

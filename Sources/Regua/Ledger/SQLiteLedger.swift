@@ -280,6 +280,7 @@ public final class SQLiteLedger: Ledger {  // every stored property is an immuta
                     try compact.add(a, actionID: db.lastInsertedRowID, due: due)
                 }
                 try compact.finish(db, seen: n.seenTitles)
+                try CompactState.archiveStale(db, night: n.night)
                 try Self.recordEscalation(db, night: n.night, actions: n.actions)
                 try Self.recordOffers(db, runID: runID, night: n.night, offers: n.offers)
                 let lateFiles = try beforeCommit()

@@ -133,6 +133,91 @@ import Testing
         #expect(try Self.compactRows(rebuilt, contactsFrom: horizon) == kept)
     }
 
+    /// A title missing from the receivables for a week leaves the hot tables at a night's commit
+    /// (the archive keeps its state and its filter knows it), is still read for a night that
+    /// decides it, and comes back to the hot tables the night it is seen again.
+    @Test func aTitleMissingForAWeekIsArchivedByTheCommitAndComesBack() throws {
+        let l = try SQLiteLedger(inMemoryCopyOf: nil)
+        let first = Day(iso: "2026-03-02")!
+        func commit(_ night: Day, seen: [String], sendTo: [String]) throws {
+            let actions = sendTo.map { t in
+                Action(
+                    titleID: TitleID(t), customerID: CustomerID("C-" + t), stepID: "overdue_d3", offset: 3, kind: .sent,
+                    channel: .email, messageID: "M-\(night.iso)-\(t)", profile: "standard")
+            }
+            var n = NightCommit(
+                night: night, rulesHash: "r", inputsHash: night.iso, forced: false, exitCode: 0, actions: actions)
+            n.seenTitles = seen.map(TitleID.init)
+            try l.markPublished(runID: try l.commit(n))
+        }
+        func hot() throws -> [String] {
+            try l.dbQueue.read { try String.fetchAll($0, sql: "SELECT title_id FROM title_state ORDER BY title_id") }
+        }
+        func archived() throws -> [String] {
+            try l.dbQueue.read {
+                try String.fetchAll($0, sql: "SELECT title_id FROM archived_title_state ORDER BY title_id")
+            }
+        }
+        try commit(first, seen: ["T1", "T2"], sendTo: ["T1", "T2"])
+        // T2 stays in the receivables; T1 is missing from the next night on.
+        var night = first
+        let lastHot = first.adding(days: CompactState.archiveAfterNights + CompactState.lastSeenSlack)
+        while night < lastHot.adding(days: 1) {
+            night = night.adding(days: 1)
+            try commit(night, seen: ["T2"], sendTo: [])
+            let t1Hot = night <= lastHot
+            #expect(try hot() == (t1Hot ? ["T1", "T2"] : ["T2"]), "\(night.iso)")
+            #expect(try archived() == (t1Hot ? [] : ["T1"]), "\(night.iso)")
+        }
+        // Archived: its filter keeps it, and a night that decides it still reads its step.
+        let bits = try l.dbQueue.read {
+            try Data.fetchOne($0, sql: "SELECT bits FROM archive_filter WHERE name = 'archived_title_state'")
+        }
+        #expect(bits.flatMap(ArchiveFilter.init(data:))?.mightContain("T1") == true)
+        let back = night.adding(days: 1)
+        let h = try l.history(before: back, scope: HistoryScope(titles: [TitleID("T1")], customers: nil))
+        #expect(h.sent[TitleID("T1")]?.map(\.stepID) == ["overdue_d3"])
+        var r = Rand(state: 7)
+        try Self.expectSame(l, back, &r, "after the archive")
+        // Seen again: back in the hot tables, the archive without it.
+        try commit(back, seen: ["T1", "T2"], sendTo: [])
+        #expect(try hot() == ["T1", "T2"])
+        #expect(try archived().isEmpty)
+        try Self.expectSame(l, back.adding(days: 1), &r, "after coming back")
+    }
+
+    /// The archive's filter takes each night's archived ids in place while it has room, and is
+    /// built again at twice the size when it fills: it never misses an archived id.
+    @Test func theArchiveFilterGrowsWithTheArchiveAndMissesNoId() throws {
+        let l = try SQLiteLedger(inMemoryCopyOf: nil)
+        var sizes: [Int] = []
+        var all: [String] = []
+        for batch in 0..<12 {
+            let ids = (0..<(150 * (batch + 1))).map { "A\(batch)-\($0)" }
+            all += ids
+            try l.dbQueue.write { db in
+                for id in ids {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO archived_title_state (title_id, customer_id, first_night, last_seen)
+                            VALUES (?, 'C', '2026-01-01', '2026-01-01')
+                            """, arguments: [id])
+                }
+                try CompactState.addToArchiveFilter(db, ids)
+            }
+            let row = try l.dbQueue.read {
+                try Row.fetchOne($0, sql: "SELECT bits, ids FROM archive_filter WHERE name = 'archived_title_state'")
+            }
+            let filter = try #require(row.flatMap { ArchiveFilter(data: $0["bits"]) })
+            #expect((row?["ids"] as Int?) == all.count)
+            #expect(all.count <= filter.capacity, "batch \(batch): \(all.count) ids in a filter for \(filter.capacity)")
+            #expect(all.allSatisfy(filter.mightContain), "batch \(batch)")
+            sizes.append(filter.capacity)
+        }
+        #expect(Set(sizes).count > 1, "the filter never grew: \(sizes)")
+        #expect(sizes == sizes.sorted())
+    }
+
     /// The hot compact tables as text rows (`last_seen` aside: a rebuilt title keeps the night it was last seen).
     static func compactRows(_ l: SQLiteLedger, contactsFrom horizon: String) throws -> [String] {
         try l.dbQueue.read { db in

@@ -7,6 +7,10 @@ import PostgresNIO
 extension PostgresLedger {
     /// What the decider needs about nights before `day`, for the titles and customers of `scope`.
     public func history(before day: Day, scope: HistoryScope) throws -> LedgerHistory {
+        try snapshot { try readHistory(before: day, scope: scope) }
+    }
+
+    private func readHistory(before day: Day, scope: HistoryScope) throws -> LedgerHistory {
         var h = LedgerHistory()
         try readSteps("", before: day, titles: nil, into: &h)
         try readBankState("", before: day, titles: nil, into: &h)
@@ -227,6 +231,19 @@ extension PostgresLedger {
                     title, f.customerID, f.registeredDue, f.protested, f.writtenOff, f.bankNight, f.firstNight,
                     max(lastSeen[title] ?? f.lastNight, f.lastNight),
                 ])
+        }
+    }
+
+    /// Moves the state of the titles missing from the receivables for a week to the archive
+    /// (``CompactState/archiveStale(_:night:)``), after tonight's `last_seen` stamps.
+    func archiveStale(night: Day) throws {
+        let moved = try q(
+            "SELECT title_id FROM title_state WHERE last_seen < $1::date", [CompactState.staleBefore(night)]
+        ).map { try $0.string(0) }
+        guard !moved.isEmpty else { return }
+        for table in ["title_steps", "title_state"] {
+            try q("INSERT INTO archived_\(table) SELECT * FROM \(table) WHERE title_id = ANY($1::text[])", [moved])
+            try q("DELETE FROM \(table) WHERE title_id = ANY($1::text[])", [moved])
         }
     }
 

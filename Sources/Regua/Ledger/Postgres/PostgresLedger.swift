@@ -78,6 +78,22 @@ public final class PostgresLedger: Ledger {
         }
     }
 
+    /// Runs the reads of `body` on one snapshot (a repeatable-read, read-only transaction), so
+    /// that a title moved between the hot tables and the archive by a commit at the same time is
+    /// read once, never twice or not at all. In a scratch ledger the open transaction is the snapshot.
+    func snapshot<T>(_ body: () throws -> T) throws -> T {
+        guard mode != .scratch else { return try body() }
+        try session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        do {
+            let result = try body()
+            try session.execute("COMMIT")
+            return result
+        } catch {
+            try? session.execute("ROLLBACK")
+            throw error
+        }
+    }
+
     @discardableResult
     func q(_ sql: String, _ values: [PostgresSession.Value] = []) throws -> [PostgresSession.Row] {
         try session.query(sql, values)
