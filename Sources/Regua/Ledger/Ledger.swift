@@ -16,8 +16,16 @@ public protocol Ledger: AnyObject, Sendable {
     func settlements(upTo day: Day) throws -> [TitleID: Settlement]
     /// Settlements read from bank return files on or before `day`, for `titles` only.
     func settlements(upTo day: Day, titles: [TitleID]) throws -> [TitleID: Settlement]
-    /// The ladder steps first sent on nights `from` … `to` (the report's effectiveness).
+    /// The ladder steps first sent on nights `from` … `to` (`regua stats`, audits; a night
+    /// reads ``stepSends(from:to:)`` and ``ladderSteps(from:to:titles:)`` instead).
     func ladderSteps(from: Day, to: Day) throws -> [EffectivenessStats.LadderStep]
+    /// Per night and step, the titles first sent the step on nights `from` … `to` (the report's
+    /// effectiveness, in bounded time).
+    func stepSends(from: Day, to: Day) throws -> [EffectivenessStats.StepSends]
+    /// The ladder steps first sent on nights `from` … `to` for `titles` only.
+    func ladderSteps(from: Day, to: Day, titles: [TitleID]) throws -> [EffectivenessStats.LadderStep]
+    /// The titles with a settlement recorded on or before `day` and paid on or after `paidFrom`.
+    func titlesSettled(paidFrom: Day, upTo day: Day) throws -> [TitleID]
     /// Every step sent before `day` for these titles, with its channel, oldest first.
     func sentSteps(titles: [TitleID], before day: Day) throws -> [TitleID: [LedgerHistory.SentStep]]
     /// The offers made on nights `from` … `to` (for `regua stats`).

@@ -160,6 +160,67 @@ extension SQLiteLedger {
         }
     }
 
+    /// Per night and step, the titles first sent the step on nights `from` … `to` (the
+    /// `step_sends` counts each commit keeps): a few rows a night, whatever the portfolio.
+    public func stepSends(from: Day, to: Day) throws -> [EffectivenessStats.StepSends] {
+        try wrap {
+            try dbQueue.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT night, step_id, titles, first_offset FROM step_sends
+                        WHERE night >= ? AND night <= ? ORDER BY night, step_id, run_id
+                        """, arguments: [from.iso, to.iso]
+                ).map { r in
+                    .init(night: Day(iso: r[0] as String)!, stepID: r[1], titles: r[2], firstOffset: r[3])
+                }
+            }
+        }
+    }
+
+    /// The ladder steps first sent on nights `from` … `to` for `titles` only, looked up by title
+    /// (the archive only for the titles its filter keeps).
+    public func ladderSteps(from: Day, to: Day, titles: [TitleID]) throws -> [EffectivenessStats.LadderStep] {
+        guard !titles.isEmpty else { return [] }
+        return try wrap {
+            try dbQueue.read { db in
+                var out: [EffectivenessStats.LadderStep] = []
+                let keys = titles.map(\.raw)
+                let archived = try CompactState.archiveCandidates(db, among: keys)
+                for (table, ids) in [("title_steps", keys), ("archived_title_steps", archived)] where !ids.isEmpty {
+                    // `+` keeps SQLite on the primary key (a probe per title), off the night index.
+                    let rows = try Row.fetchCursor(
+                        db,
+                        sql: """
+                            SELECT night, title_id, step_id, step_offset FROM \(table)
+                            WHERE title_id IN (SELECT value FROM json_each(?)) AND +kind = 'sent'
+                              AND +night >= ? AND +night <= ?
+                            """, arguments: [JSONKeyList.encode(ids), from.iso, to.iso])
+                    while let r = try rows.next() {
+                        out.append(
+                            .init(night: Day(iso: r[0] as String)!, titleID: TitleID(r[1]), stepID: r[2], offset: r[3]))
+                    }
+                }
+                return EffectivenessStats.LadderStep.inOrder(out)
+            }
+        }
+    }
+
+    /// The titles with a settlement recorded on or before `day` and paid on or after `paidFrom`
+    /// (by the payment-date index).
+    public func titlesSettled(paidFrom: Day, upTo day: Day) throws -> [TitleID] {
+        try wrap {
+            try dbQueue.read { db in
+                try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT DISTINCT title_id FROM settlements WHERE paid_date >= ? AND night <= ? ORDER BY title_id",
+                    arguments: [paidFrom.iso, day.iso]
+                ).map(TitleID.init)
+            }
+        }
+    }
+
     /// Settlements read from bank return files on or before `day`, for `titles` only (by the
     /// title index): as ``settlements(upTo:)`` restricted to them, whatever the ledger's age.
     public func settlements(upTo day: Day, titles: [TitleID]) throws -> [TitleID: Settlement] {

@@ -196,6 +196,25 @@ extension SQLiteLedger {
         }
         registerEscalation(&m)
         registerShards(&m)
+        registerDeliveryMigrations(&m)
+        m.registerMigration("v8-step-sends") { db in
+            // The report's step effectiveness in bounded time (CompactState.recountStepSends):
+            // per night, step and run, the titles first sent the step; and the settlements by
+            // payment date, for the titles paid in its 90-night window.
+            try db.execute(
+                sql: """
+                    CREATE TABLE step_sends (
+                        night TEXT NOT NULL,
+                        step_id TEXT NOT NULL,
+                        run_id INTEGER NOT NULL,
+                        titles INTEGER NOT NULL,         -- titles whose first send of the step was this run's
+                        first_offset INTEGER NOT NULL,   -- the smallest step_offset among them
+                        PRIMARY KEY (night, step_id, run_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX settlements_paid ON settlements(paid_date);
+                    """)
+            try CompactState.buildStepSends(db)
+        }
         return m
     }
 }

@@ -94,9 +94,7 @@ public final class SQLiteLedger: Ledger {  // every stored property is an immuta
             if appID == 0 {
                 try dbQueue.write { db in try db.execute(sql: "PRAGMA application_id = \(SQLiteLedger.applicationID)") }
             }
-            var migrator = Self.migrator
-            Self.registerDeliveryMigrations(&migrator)
-            try migrator.migrate(dbQueue)
+            try Self.migrator.migrate(dbQueue)
         } catch let e as LedgerError {
             throw e
         } catch let e as DatabaseError {
@@ -279,6 +277,7 @@ public final class SQLiteLedger: Ledger {  // every stored property is an immuta
                     ])
                     try compact.add(a, actionID: db.lastInsertedRowID, due: due)
                 }
+                try CompactState.recountStepSends(db, runs: [CompactState.RunNight(run: runID, night: night)])
                 try compact.finish(db, seen: n.seenTitles)
                 try CompactState.archiveStale(db, night: n.night)
                 try Self.recordEscalation(db, night: n.night, actions: n.actions)

@@ -235,12 +235,9 @@ public struct NightRunner {
 
         // Which steps paid off in the last 90 nights, for the report: from the ledger before
         // tonight only, so a rerun renders the same report.
-        let ladder = try ledger.ladderSteps(from: asOf.adding(days: -90), to: asOf.adding(days: -1))
-        let effectiveness = EffectivenessStats.compute(
-            ladderSteps: ladder, titles: titles,
-            settlements: try ledger.settlements(upTo: asOf.adding(days: -1), titles: ladder.map(\.titleID))
-                .merging(settlements) { _, tonight in tonight },
-            from: asOf.adding(days: -90), to: asOf.adding(days: -1))
+        let effectiveness = try EffectivenessStats.read(
+            ledger, from: asOf.adding(days: -90), to: asOf.adding(days: -1), titles: titles,
+            tonight: settlements)
         var outputs = try NightOutputs(
             book: book, templates: loaded.templates, decision: decision, asOf: asOf,
             inputs: loaded.inputs, returns: returns, rulesHash: book.hash,

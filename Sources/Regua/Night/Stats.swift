@@ -60,3 +60,23 @@ extension Stats {
         }
     }
 }
+
+extension EffectivenessStats {
+    /// The report's step effectiveness for the nights `from` … `to`, read in bounded time: the
+    /// ledger's per-night counts of each step's sends, and the sends themselves only for the
+    /// titles that may be credited (paid on or after `from`). `settlements` holds the settlements
+    /// of tonight's `titles` (and tonight's return files); those of titles settled in the period
+    /// that left the receivables are read here. The same rows as
+    /// ``compute(ladderSteps:titles:settlements:from:to:)`` over every send of the period.
+    static func read(
+        _ ledger: any Ledger, from: Day, to: Day, titles: [Title], tonight settlements: [TitleID: Settlement]
+    ) throws -> [StepEffectiveness] {
+        let others = try ledger.titlesSettled(paidFrom: from, upTo: to).filter { settlements[$0] == nil }
+        let all = try ledger.settlements(upTo: to, titles: others).merging(settlements) { _, tonight in tonight }
+        let paid = creditable(titles: titles, settlements: all, from: from)
+        return compute(
+            sends: try ledger.stepSends(from: from, to: to),
+            paidSteps: try ledger.ladderSteps(from: from, to: to, titles: paid),
+            titles: titles, settlements: all, from: from, to: to)
+    }
+}

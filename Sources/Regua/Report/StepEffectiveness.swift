@@ -101,6 +101,16 @@ public enum EffectivenessStats {
             self.stepID = stepID
             self.offset = offset
         }
+
+        /// Steps by night, offset, title and step id (bytes): one order for every ledger.
+        public static func inOrder(_ steps: [LadderStep]) -> [LadderStep] {
+            steps.sorted { a, b in
+                if a.night != b.night { return a.night < b.night }
+                if a.offset != b.offset { return a.offset < b.offset }
+                if a.titleID != b.titleID { return a.titleID.raw.utf8.lexicographicallyPrecedes(b.titleID.raw.utf8) }
+                return a.stepID.utf8.lexicographicallyPrecedes(b.stepID.utf8)
+            }
+        }
     }
 
     /// As ``compute(actions:titles:settlements:from:to:)``, from the ladder steps sent (the
@@ -139,6 +149,78 @@ public enum EffectivenessStats {
         return rows.sorted { a, b in
             a.offset != b.offset ? a.offset < b.offset : a.step.utf8.lexicographicallyPrecedes(b.step.utf8)
         }
+    }
+
+    /// What the ledger keeps of one night's first sends of a step (`step_sends`, one row per run
+    /// and step): how many titles it reached, and the smallest offset among them.
+    public struct StepSends: Sendable, Hashable {
+        /// The night.
+        public var night: Day
+        /// The step's id.
+        public var stepID: String
+        /// Titles whose first send of the step was this night's.
+        public var titles: Int
+        /// The smallest offset among those sends.
+        public var firstOffset: Int
+        /// Creates a row.
+        public init(night: Day, stepID: String, titles: Int, firstOffset: Int) {
+            self.night = night
+            self.stepID = stepID
+            self.titles = titles
+            self.firstOffset = firstOffset
+        }
+    }
+
+    /// As ``compute(ladderSteps:titles:settlements:from:to:)`` over every ladder step sent in
+    /// `[from, to]`, from what a night can read in bounded time: the per-night counts of each
+    /// step's sends (`sends`, the ledger's `step_sends`) and the sends themselves only for the
+    /// titles that have a payment in the period (`paidSteps`; ``creditable(titles:settlements:from:)``
+    /// says which): a title without one adds to a step's reach and nothing else. The same rows,
+    /// checked against the whole computation on random ledgers.
+    public static func compute(
+        sends: some Sequence<StepSends>, paidSteps: some Sequence<LadderStep>, titles: [Title],
+        settlements: [TitleID: Settlement], from: Day, to: Day
+    ) -> [StepEffectiveness] {
+        var reachedCount: [String: Int] = [:]
+        var stepOffset: [String: (night: Day, offset: Int)] = [:]
+        for s in sends where s.night >= from && s.night <= to && s.titles > 0 {
+            reachedCount[s.stepID, default: 0] += s.titles
+            if stepOffset[s.stepID].map({ (s.night, s.firstOffset) < ($0.night, $0.offset) }) ?? true {
+                stepOffset[s.stepID] = (s.night, s.firstOffset)
+            }
+        }
+        guard !reachedCount.isEmpty else { return [] }
+        var reached: [String: [TitleID: Day]] = [:]
+        for a in paidSteps where a.night >= from && a.night <= to {
+            if reached[a.stepID]?[a.titleID].map({ a.night < $0 }) ?? true {
+                reached[a.stepID, default: [:]][a.titleID] = a.night
+            }
+        }
+        var reachedTitles = Set<TitleID>()
+        for nights in reached.values { reachedTitles.formUnion(nights.keys) }
+        let payments = paymentsByTitle(titles: titles, settlements: settlements, only: reachedTitles)
+        var rows: [StepEffectiveness] = []
+        for (step, count) in reachedCount {
+            let (within, recovered) = paidWithin(windows, reached: reached[step] ?? [:], payments: payments)
+            rows.append(
+                StepEffectiveness(
+                    step: step, offset: stepOffset[step]!.offset, titlesReached: count,
+                    paidWithin3: within[0], paidWithin7: within[1], paidWithin15: within[2], paidWithin30: within[3],
+                    recovered: recovered))
+        }
+        return rows.sorted { a, b in
+            a.offset != b.offset ? a.offset < b.offset : a.step.utf8.lexicographicallyPrecedes(b.step.utf8)
+        }
+    }
+
+    /// The titles whose payment (by the rules of ``compute(actions:titles:settlements:from:to:)``)
+    /// is on or after `from`: the only ones a step sent in a period starting at `from` can be
+    /// credited with. `settlements` must hold the settlement, if it has one, of every title
+    /// with a receivables row and of every title settled on or after `from` (a settlement wins
+    /// over the receivables, also when it is older).
+    public static func creditable(titles: [Title], settlements: [TitleID: Settlement], from: Day) -> [TitleID] {
+        paymentsByTitle(titles: titles, settlements: settlements).filter { $0.value.date >= from }.map(\.key)
+            .sorted { $0.raw.utf8.lexicographicallyPrecedes($1.raw.utf8) }
     }
 
     /// For titles each reached on a night: how many were paid within each of `windows` days of

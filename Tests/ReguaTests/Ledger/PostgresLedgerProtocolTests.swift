@@ -35,6 +35,15 @@ import Testing
         for s in try l.ladderSteps(from: day.adding(days: -90), to: day) {
             out.append("ladder|\(s.night.iso)|\(s.titleID.raw)|\(s.stepID)|\(s.offset)")
         }
+        for s in try l.stepSends(from: day.adding(days: -90), to: day) {
+            out.append("step-sends|\(s.night.iso)|\(s.stepID)|\(s.titles)|\(s.firstOffset)")
+        }
+        for s in try l.ladderSteps(from: day.adding(days: -90), to: day, titles: some) {
+            out.append("ladder-of-some|\(s.night.iso)|\(s.titleID.raw)|\(s.stepID)|\(s.offset)")
+        }
+        out.append(
+            "settled|"
+                + (try l.titlesSettled(paidFrom: day.adding(days: -30), upTo: day)).map(\.raw).joined(separator: ","))
         for (t, steps) in try l.sentSteps(titles: some, before: day).sorted(by: { $0.key < $1.key }) {
             out.append(
                 "sent|\(t.raw)|"

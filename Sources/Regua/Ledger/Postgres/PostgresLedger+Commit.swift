@@ -56,6 +56,7 @@ extension PostgresLedger {
                 ).first!.int(0))
             try restoreArchived(titles: n.seenTitles.map(\.raw) + n.actions.map(\.titleID.raw))
             try insertActions(n, runID: runID)
+            try recountStepSends(runs: [CompactState.RunNight(run: runID, night: n.night.iso)])
             try archiveStale(night: n.night)
             try recordEscalation(night: n.night, actions: n.actions)
             try recordOffers(runID: runID, night: n.night, offers: n.offers)

@@ -210,6 +210,7 @@ extension PostgresLedger {
                 lastSeen[try r.string(0)] = try r.string(1)
             }
         }
+        let runsBefore = try runsOfSteps(titles: titles)
         for table in ["title_steps", "title_state", "archived_title_steps", "archived_title_state"] {
             try q("DELETE FROM \(table) WHERE title_id = ANY($1::text[])", [titles])
         }
@@ -231,6 +232,38 @@ extension PostgresLedger {
                     title, f.customerID, f.registeredDue, f.protested, f.writtenOff, f.bankNight, f.firstNight,
                     max(lastSeen[title] ?? f.lastNight, f.lastNight),
                 ])
+        }
+        try recountStepSends(runs: runsBefore.union(try runsOfSteps(titles: titles)))
+    }
+
+    /// The runs (with their nights) that recorded a step of these titles.
+    func runsOfSteps(titles: [String]) throws -> Set<CompactState.RunNight> {
+        var out = Set<CompactState.RunNight>()
+        for table in ["title_steps", "archived_title_steps"] {
+            for r in try q(
+                "SELECT DISTINCT run_id, night::text FROM \(table) WHERE title_id = ANY($1::text[])", [titles])
+            {
+                out.insert(CompactState.RunNight(run: Int64(try r.int(0)), night: try r.string(1)))
+            }
+        }
+        return out
+    }
+
+    /// ``CompactState/recountStepSends(_:runs:)`` in PostgreSQL.
+    func recountStepSends(runs: Set<CompactState.RunNight>) throws {
+        for r in runs {
+            try q("DELETE FROM step_sends WHERE night = $1::date AND run_id = $2", [r.night, r.run])
+            try q(
+                """
+                INSERT INTO step_sends (night, step_id, run_id, titles, first_offset)
+                SELECT night, step_id, run_id, count(*), min(step_offset) FROM (
+                    SELECT night, step_id, run_id, step_offset FROM title_steps
+                    WHERE kind = 'sent' AND night = $1::date AND run_id = $2
+                    UNION ALL
+                    SELECT night, step_id, run_id, step_offset FROM archived_title_steps
+                    WHERE kind = 'sent' AND night = $1::date AND run_id = $2
+                ) s GROUP BY night, step_id, run_id
+                """, [r.night, r.run])
         }
     }
 

@@ -254,7 +254,28 @@ extension PostgresLedger {
                 );
                 """
             ),
-        ] + shardMigrations
+        ] + shardMigrations + [
+            (
+                "v8-step-sends",
+                """
+                CREATE TABLE step_sends (
+                    night DATE NOT NULL,
+                    step_id TEXT NOT NULL,
+                    run_id BIGINT NOT NULL,
+                    titles INTEGER NOT NULL,
+                    first_offset INTEGER NOT NULL,
+                    PRIMARY KEY (night, step_id, run_id)
+                );
+                INSERT INTO step_sends (night, step_id, run_id, titles, first_offset)
+                SELECT night, step_id, run_id, count(*), min(step_offset) FROM (
+                    SELECT night, step_id, run_id, step_offset FROM title_steps WHERE kind = 'sent'
+                    UNION ALL
+                    SELECT night, step_id, run_id, step_offset FROM archived_title_steps WHERE kind = 'sent'
+                ) s GROUP BY night, step_id, run_id;
+                CREATE INDEX settlements_paid ON settlements(paid_date);
+                """
+            )
+        ]
 
     /// The advisory lock (transaction-scoped) that serialises two processes migrating at once.
     static let migrationLock: (Int32, Int32) = (0x5247_0000 - 1, 0)

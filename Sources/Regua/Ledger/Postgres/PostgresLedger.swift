@@ -232,6 +232,48 @@ public final class PostgresLedger: Ledger {
         return out
     }
 
+    /// Per night and step, the titles first sent the step on nights `from` … `to` (`step_sends`).
+    public func stepSends(from: Day, to: Day) throws -> [EffectivenessStats.StepSends] {
+        try q(
+            """
+            SELECT night::text, step_id, titles, first_offset FROM step_sends
+            WHERE night >= $1::date AND night <= $2::date ORDER BY night, step_id COLLATE "C", run_id
+            """, [from.iso, to.iso]
+        ).map { r in
+            .init(night: try r.day(0), stepID: try r.string(1), titles: try r.int(2), firstOffset: try r.int(3))
+        }
+    }
+
+    /// The ladder steps first sent on nights `from` … `to` for `titles` only, by title.
+    public func ladderSteps(from: Day, to: Day, titles: [TitleID]) throws -> [EffectivenessStats.LadderStep] {
+        guard !titles.isEmpty else { return [] }
+        var out: [EffectivenessStats.LadderStep] = []
+        for table in ["title_steps", "archived_title_steps"] {
+            for r in try q(
+                """
+                SELECT night::text, title_id, step_id, step_offset FROM \(table)
+                WHERE title_id = ANY($3::text[]) AND kind = 'sent' AND night >= $1::date AND night <= $2::date
+                """, [from.iso, to.iso, titles.map(\.raw)])
+            {
+                out.append(
+                    .init(
+                        night: try r.day(0), titleID: TitleID(try r.string(1)), stepID: try r.string(2),
+                        offset: try r.int(3)))
+            }
+        }
+        return EffectivenessStats.LadderStep.inOrder(out)
+    }
+
+    /// The titles with a settlement recorded on or before `day` and paid on or after `paidFrom`.
+    public func titlesSettled(paidFrom: Day, upTo day: Day) throws -> [TitleID] {
+        try q(
+            """
+            SELECT title_id FROM settlements WHERE paid_date >= $1::date AND night <= $2::date
+            GROUP BY title_id ORDER BY title_id COLLATE "C"
+            """, [paidFrom.iso, day.iso]
+        ).map { TitleID(try $0.string(0)) }
+    }
+
     /// Every step sent before `day` for these titles, with its channel, oldest first.
     public func sentSteps(titles: [TitleID], before day: Day) throws -> [TitleID: [LedgerHistory.SentStep]] {
         guard !titles.isEmpty else { return [:] }
