@@ -22,12 +22,11 @@ public enum BrazilianPhone {
     /// two-digit carrier code (`0 21 11 98765-4321`). The number must be a mobile (9 digits
     /// starting with 9) or a landline (8 digits starting with 2–5) after a valid DDD.
     public static func e164(_ text: some StringProtocol) -> String? {
-        let copy = Array(text.utf8)
-        return copy.withUnsafeBufferPointer { e164(bytes: $0) }
+        CellText.withBytes(of: text) { e164(bytes: $0) }
     }
 
     /// Byte form of ``e164(_:)`` used by the ingest.
-    static func e164(bytes b: UnsafeBufferPointer<UInt8>) -> String? {
+    static func e164(bytes b: CellBytes) -> String? {
         var i = 0
         var plus = false
         var zeroXX = false
@@ -90,7 +89,7 @@ public enum BrazilianPhone {
         let ddd = Int(national / power(n - 2))
         let first = national / power(n - 3) % 10
         guard areaCodeTable[ddd], n == 11 ? first == 9 : (2...5).contains(first) else { return nil }
-        return String(unsafeUninitializedCapacity: 3 + n) { out in
+        return UnsafeBytes.asciiString(capacity: 3 + n) { out in
             out[0] = UInt8(ascii: "+")
             out[1] = UInt8(ascii: "5")
             out[2] = UInt8(ascii: "5")

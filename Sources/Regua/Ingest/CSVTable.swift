@@ -1,8 +1,8 @@
 /// A CSV input file seen through its header: rows whose cells are looked up by column.
 ///
 /// Header names are trimmed and compared case-insensitively; columns may come in any order;
-/// unknown columns are ignored; an empty cell is absent. Lives inside the `withUnsafe…`
-/// scope of the file's bytes.
+/// unknown columns are ignored; an empty cell is absent. Its scanner reads the file's bytes in
+/// place: a table must not outlive them (ingest keeps the ``FileBuffer`` alive around it).
 struct CSVTable {
     /// File name used in rejects.
     let file: String

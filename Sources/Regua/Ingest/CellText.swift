@@ -28,8 +28,23 @@ enum CellText {
 
     /// A String without leading and trailing spaces, tabs, CR and LF.
     static func trim(_ s: String) -> String {
-        let copy = Array(s.utf8)
-        return copy.withUnsafeBufferPointer { String(decoding: trimmed($0), as: UTF8.self) }
+        withBytes(of: s) { String(decoding: trimmed($0), as: UTF8.self) }
+    }
+
+    /// Runs `body` on the UTF-8 of `text` as cell bytes (valid only inside `body`): how the
+    /// String forms of the byte checks (``ContactFields``, ``BrazilianPhone``) reach them.
+    static func withBytes<R>(of text: some StringProtocol, _ body: (CellBytes) -> R) -> R {
+        var copy = String(text)
+        return copy.withUTF8(body)
+    }
+
+    /// The bytes without leading and trailing spaces, tabs, CR and LF.
+    private static func trimmed(_ b: [UInt8]) -> ArraySlice<UInt8> {
+        var s = 0
+        var e = b.count
+        while s < e, isBlank(b[s]) { s += 1 }
+        while e > s, isBlank(b[e - 1]) { e -= 1 }
+        return b[s..<e]
     }
 
     @inline(__always)
@@ -81,7 +96,7 @@ enum CellText {
     /// a space, so no cell can break a header, a CSV row or a line of a letter.
     static func plainText(_ b: CellBytes) -> String {
         guard hasControl(b) else { return String(decoding: b, as: UTF8.self) }
-        return spaced(b).withUnsafeBufferPointer { String(decoding: trimmed($0), as: UTF8.self) }
+        return String(decoding: trimmed(spaced(b)), as: UTF8.self)
     }
 
     /// ``plainText(_:)`` appended to `out` as bytes; false (nothing appended) when it is empty.
@@ -90,39 +105,17 @@ enum CellText {
             out.append(b)
             return !b.isEmpty
         }
-        let plain = spaced(b)
-        return plain.withUnsafeBufferPointer { p in
-            let t = trimmed(p)
-            out.append(t)
-            return !t.isEmpty
-        }
+        let plain = trimmed(spaced(b))
+        out.append(plain)
+        return !plain.isEmpty
     }
 
     /// ``appendPlainText(_:to:)`` for ASCII bytes, copied and checked for controls (C0 and DEL,
     /// the only ones ASCII has) in one pass of eight bytes at a time; a cell holding one is
     /// taken back and appended the long way.
     static func appendPlainASCII(_ b: CellBytes, to out: TextBytes) -> Bool {
-        guard let from = b.baseAddress else { return false }
-        let n = b.count
-        // Room for the cell and for the last word's bytes past it (written, then not counted).
-        let to = out.reserve(n + 8)
-        var controls: UInt64 = 0
-        var i = 0
-        while i + 8 <= n {
-            let w = UnsafeRawPointer(from + i).loadUnaligned(as: UInt64.self)
-            UnsafeMutableRawPointer(to + i).storeBytes(of: w, as: UInt64.self)
-            controls |= SWAR.lessMask(w, 32) | SWAR.equalMask(w, SWAR.ones &* 127)
-            i += 8
-        }
-        while i < n {
-            let c = from[i]
-            to[i] = c
-            if c < 32 || c == 127 { controls = 1 }
-            i += 1
-        }
-        if controls != 0 { return appendPlainText(b, to: out) }
-        out.didAppend(n)
-        return n > 0
+        guard out.appendWithoutControls(b) else { return appendPlainText(b, to: out) }
+        return !b.isEmpty
     }
 
     /// The bytes with every control character written as one space.

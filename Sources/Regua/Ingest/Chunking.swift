@@ -48,25 +48,25 @@ enum Chunking {
     /// the LFs it saw, for at most 255 vectors before the lanes are added up (every byte of
     /// both files is counted once, to size the arrays before they are read).
     static func lineFeeds(in b: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
-        guard let base = b.baseAddress else { return 0 }
+        precondition(from >= 0 && from <= to && to <= b.count, "no such range")
         var count = 0
         var p = from
         let lineFeed = SIMD16<UInt8>(repeating: 10)
         let one = SIMD16<UInt8>(repeating: 1)
+        let zero = SIMD16<UInt8>()
         while p + 16 <= to {
             var lanes = SIMD16<UInt8>()
             var vectors = 0
             while vectors < 255, p + 16 <= to {
-                let v = UnsafeRawPointer(base + p).loadUnaligned(as: SIMD16<UInt8>.self)
-                // A true lane of the mask is all ones: keep its lowest bit.
-                lanes &+= SIMD16<UInt8>(truncatingIfNeeded: unsafeBitCast(v .== lineFeed, to: SIMD16<Int8>.self)) & one
+                let v = UnsafeBytes.vector16(b, p)
+                lanes &+= zero.replacing(with: one, where: v .== lineFeed)
                 p += 16
                 vectors += 1
             }
             for i in 0..<16 { count += Int(lanes[i]) }
         }
         while p < to {
-            if base[p] == 10 { count += 1 }
+            if b[p] == 10 { count += 1 }
             p += 1
         }
         return count
@@ -147,23 +147,16 @@ private struct PieceReading<P: RowParser>: Sendable {
             slots.append(slots[k] + lineFeeds[k] + 1)
         }
         let capacity = slots[cuts.count]
-        var itemArray: [P.Item] = []
-        var linkArray: [Int] = []
         var all: ChunkWriter<P.Item>!
-        let sightingArray = [Sighting](unsafeUninitializedCapacity: capacity) { sightingBuffer, sightingCount in
-            itemArray = [P.Item](unsafeUninitializedCapacity: capacity) { itemBuffer, itemCount in
-                linkArray = [Int](unsafeUninitializedCapacity: P.hasLink ? capacity : 0) { linkBuffer, linkCount in
-                    let join = PieceJoin(
-                        self, lines: lines, slots: slots, items: Slots(itemBuffer),
-                        links: P.hasLink ? Slots(linkBuffer) : nil, sightings: Slots(sightingBuffer))
-                    body(join)
-                    all = join.finish()
-                    precondition(!all.deferring || all.keysIncreasing, "sightings left unwritten")
-                    linkCount = P.hasLink ? all.itemCount : 0
-                    itemCount = all.itemCount
-                    sightingCount = all.sightingCount
-                }
-            }
+        let (itemArray, linkArray, sightingArray) = UnsafeBytes.arrays(
+            capacities: (capacity, P.hasLink ? capacity : 0, capacity)
+        ) { (items: Slots<P.Item>, links: Slots<Int>, sightings: Slots<Sighting>) in
+            let join = PieceJoin(
+                self, lines: lines, slots: slots, items: items, links: P.hasLink ? links : nil, sightings: sightings)
+            body(join)
+            all = join.finish()
+            precondition(!all.deferring || all.keysIncreasing, "sightings left unwritten")
+            return (all.itemCount, P.hasLink ? all.itemCount : 0, all.sightingCount)
         }
         return RowChunk(
             items: itemArray, linkHashes: linkArray, rejects: all.rejects, sightings: sightingArray,

@@ -15,8 +15,7 @@ public enum ContactFields {
     /// letters, digits or hyphens (non-ASCII allowed for IDN), none starting or ending with
     /// a hyphen; at most 254 bytes in all.
     public static func email(_ text: some StringProtocol) -> String? {
-        let copy = Array(text.utf8)
-        return copy.withUnsafeBufferPointer { email(bytes: CellText.trimmed($0)) }
+        CellText.withBytes(of: text) { email(bytes: CellText.trimmed($0)) }
     }
 
     static func email(bytes b: CellBytes) -> String? {
@@ -27,42 +26,41 @@ public enum ContactFields {
     /// first `@`, then the domain's labels, each byte looked up in ``emailBytes``.
     static func isEmail(bytes b: CellBytes) -> Bool {
         let n = b.count
-        guard n >= 3, n <= 254, let p = b.baseAddress else { return false }
-        return emailBytes.withUnsafeBufferPointer { kind in
-            var high: UInt8 = 0
-            var previous: UInt8 = 0
-            var i = 0
-            // Local part: printable, no specials, no leading or doubled dot.
-            while i < n {
-                let c = p[i]
-                if c == UInt8(ascii: "@") { break }
-                if kind[Int(c)] & local == 0 { return false }
-                if c == UInt8(ascii: "."), i == 0 || previous == UInt8(ascii: ".") { return false }
-                high |= c
-                previous = c
-                i += 1
-            }
-            let at = i
-            guard at >= 1, at <= 64, at < n, previous != UInt8(ascii: "."), n - at - 1 <= 253 else { return false }
-            // Domain: labels of letters, digits and hyphens (non-ASCII allowed for IDN), at least two.
-            var labelStart = at + 1
-            var labels = 0
-            i = at + 1
-            while i < n {
-                let c = p[i]
-                if c == UInt8(ascii: ".") {
-                    guard Self.labelOK(b, labelStart, i) else { return false }
-                    labels += 1
-                    labelStart = i + 1
-                } else if kind[Int(c)] & label == 0 {
-                    return false
-                }
-                high |= c
-                i += 1
-            }
-            guard Self.labelOK(b, labelStart, n), labels >= 1 else { return false }
-            return high < 0x80 || (UTF8Check.isValid(b) && !CellText.hasControl(b))
+        guard n >= 3, n <= 254 else { return false }
+        let kind = emailBytes
+        var high: UInt8 = 0
+        var previous: UInt8 = 0
+        var i = 0
+        // Local part: printable, no specials, no leading or doubled dot.
+        while i < n {
+            let c = b[i]
+            if c == UInt8(ascii: "@") { break }
+            if kind[Int(c)] & local == 0 { return false }
+            if c == UInt8(ascii: "."), i == 0 || previous == UInt8(ascii: ".") { return false }
+            high |= c
+            previous = c
+            i += 1
         }
+        let at = i
+        guard at >= 1, at <= 64, at < n, previous != UInt8(ascii: "."), n - at - 1 <= 253 else { return false }
+        // Domain: labels of letters, digits and hyphens (non-ASCII allowed for IDN), at least two.
+        var labelStart = at + 1
+        var labels = 0
+        i = at + 1
+        while i < n {
+            let c = b[i]
+            if c == UInt8(ascii: ".") {
+                guard Self.labelOK(b, labelStart, i) else { return false }
+                labels += 1
+                labelStart = i + 1
+            } else if kind[Int(c)] & label == 0 {
+                return false
+            }
+            high |= c
+            i += 1
+        }
+        guard Self.labelOK(b, labelStart, n), labels >= 1 else { return false }
+        return high < 0x80 || (UTF8Check.isValid(b) && !CellText.hasControl(b))
     }
 
     /// ``emailBytes`` bits: the byte may stand in a local part (the dot included); in a domain
@@ -99,8 +97,7 @@ public enum ContactFields {
 
     /// The upper-case UF for a state cell (`sp` → `SP`), nil when not one of the 27.
     public static func state(_ text: some StringProtocol) -> String? {
-        let copy = Array(text.utf8)
-        return copy.withUnsafeBufferPointer { state(bytes: CellText.trimmed($0)) }
+        CellText.withBytes(of: text) { state(bytes: CellText.trimmed($0)) }
     }
 
     static func state(bytes b: CellBytes) -> String? {
@@ -118,8 +115,7 @@ public enum ContactFields {
 
     /// The eight digits of a CEP written `01310-100`, `01310100` or `01.310-100`; nil otherwise.
     public static func zip(_ text: some StringProtocol) -> String? {
-        let copy = Array(text.utf8)
-        return copy.withUnsafeBufferPointer { zip(bytes: CellText.trimmed($0)) }
+        CellText.withBytes(of: text) { zip(bytes: CellText.trimmed($0)) }
     }
 
     static func zip(bytes b: CellBytes) -> String? {
@@ -134,7 +130,7 @@ public enum ContactFields {
             }
         }
         guard digits == 8, value != 0 else { return nil }
-        return String(unsafeUninitializedCapacity: 8) { out in
+        return UnsafeBytes.asciiString(capacity: 8) { out in
             var v = value
             for i in stride(from: 7, through: 0, by: -1) {
                 out[i] = UInt8(48 + v % 10)

@@ -49,36 +49,8 @@ enum FileBytes {
         {
             return mapped
         }
-        // The size is a hint (pipes report 0, files may grow): read until end of file.
-        var capacity = max(expected + 1, 1)
-        var base = FileBuffer.allocate(capacity)
-        var count = 0
-        var kept = false
-        defer { if !kept { base.deallocate() } }
-        while true {
-            if count == capacity {
-                if count > limit {
-                    throw Failure(cause: "it has more than \(limit) bytes, the limit", tooLarge: true)
-                }
-                let bigger = FileBuffer.allocate(capacity * 2)
-                bigger.update(from: base, count: count)
-                base.deallocate()
-                (base, capacity) = (bigger, capacity * 2)
-            }
-            let r = posixRead(fd, base + count, capacity - count)
-            if r == 0 { break }
-            if r < 0 {
-                if errno == EINTR { continue }
-                throw Failure(cause: osCause())
-            }
-            count += r
-        }
-        if count > limit {
-            throw Failure(cause: "it has more than \(limit) bytes, the limit", tooLarge: true)
-        }
-        kept = true
         // A pipe's times change as it is written: only a regular file can be checked afterwards.
-        return FileBuffer(heap: base, capacity: capacity, count: count, origin: regular ? (path, state) : nil)
+        return try FileBuffer(reading: fd, expected: expected, limit: limit, origin: regular ? (path, state) : nil)
     }
 
     /// A file being written in chunks; created or truncated on open.
@@ -114,8 +86,7 @@ enum FileBytes {
     }
 }
 
-// File-scope wrappers: inside `FileBytes` the names `read`, `write` and `close` are taken.
-private func posixRead(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int { read(fd, p, n) }
+// File-scope wrappers: inside `FileBytes` the names `write` and `close` are taken.
 private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p, n) }
 private func posixClose(_ fd: Int32) -> Int32 { close(fd) }
 
@@ -145,89 +116,6 @@ struct FileState: Equatable {
     }
 }
 
-/// A whole file in memory: read into an allocation, or (a large regular file) mapped. Released
-/// (freed or unmapped) with the buffer. Nobody writes the bytes once it is made, so threads may
-/// read them at once.
-final class FileBuffer: Sendable {
-    /// The whole allocation or mapping.
-    private let memory: SharedBuffer<UInt8>
-    private let storage: Storage
-    /// Bytes read.
-    let count: Int
-    /// The file read and its state when it was opened.
-    let origin: (path: String, state: FileState)?
-
-    private enum Storage {
-        /// `UnsafeMutablePointer.allocate`, its pages faulted in at once (``Prefault``).
-        case heap
-        /// The file itself, mapped read-only.
-        case file
-    }
-
-    /// Takes over `capacity` bytes from `allocate(_:)`, of which `count` were read.
-    fileprivate init(
-        heap base: UnsafeMutablePointer<UInt8>, capacity: Int, count: Int, origin: (path: String, state: FileState)?
-    ) {
-        memory = SharedBuffer(UnsafeBufferPointer(start: base, count: capacity))
-        storage = .heap
-        self.count = count
-        self.origin = origin
-    }
-
-    /// Maps `count` bytes of an open regular file read-only; nil when the system refuses.
-    fileprivate init?(mapping fd: Int32, count: Int, path: String, state: FileState) {
-        #if os(Linux)
-            BusError.installHandler()
-            guard let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else { return nil }
-            // Reading goes through the whole file at once (the line count first): ask for all of
-            // it (read ahead when not yet in the page cache), then map every page in one call,
-            // as a fault each 64 KiB costs more on a virtual machine.
-            _ = madvise(p, count, MADV_WILLNEED)
-            _ = madvise(p, count, 22)  // MADV_POPULATE_READ (Linux 5.14); a failure changes nothing
-            memory = SharedBuffer(
-                UnsafeBufferPointer(start: p.bindMemory(to: UInt8.self, capacity: count), count: count))
-            storage = .file
-            self.count = count
-            origin = (path, state)
-        #else
-            return nil
-        #endif
-    }
-
-    /// The bytes read (immutable once reading is done; shared by readers on several threads).
-    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: memory.buffer.baseAddress, count: count) }
-
-    /// Whether the file was rewritten since it was opened (same file, other size or modification
-    /// time): then the bytes may be part old, part new. A file replaced by another (renamed over
-    /// it) or deleted is no change: these bytes are all the old file's.
-    func change() -> String? {
-        guard let (path, then) = origin, let now = FileState.now(path) else { return nil }
-        guard now.device == then.device, now.inode == then.inode else { return nil }
-        if now.size != then.size { return "its size went from \(then.size) to \(now.size) bytes" }
-        if now.modified != then.modified { return "its modification time changed" }
-        return nil
-    }
-
-    deinit {
-        let base = UnsafeMutablePointer(mutating: memory.buffer.baseAddress!)
-        switch storage {
-        case .heap:
-            base.deallocate()
-        case .file:
-            #if os(Linux)
-                _ = munmap(base, memory.buffer.count)
-            #endif
-        }
-    }
-
-    /// Room for `size` bytes, its pages present at once: the whole of it is about to be written.
-    fileprivate static func allocate(_ size: Int) -> UnsafeMutablePointer<UInt8> {
-        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
-        Prefault.forWriting(p, count: size)
-        return p
-    }
-}
-
 /// SIGBUS: a mapped input file was cut short while it was being read (the only way Regua can
 /// get one). Nothing is written before the inputs are read, so the process ends with a message
 /// and exit 3 (unreadable input) instead of a bare crash.
@@ -253,25 +141,4 @@ enum BusError {
         action.sa_flags = 0
         _ = sigaction(SIGBUS, &action, nil)
     }()
-}
-
-/// Pages of a fresh large array faulted in with one call instead of one fault each: on a
-/// virtual machine a fault costs microseconds, and a night's arrays are a quarter of a GiB.
-enum Prefault {
-    /// Makes the whole pages of `count` bytes from `p` present and writable (their contents are
-    /// unchanged). Only an optimisation: ignored below 1 MiB, and where the system cannot.
-    static func forWriting(_ p: UnsafeMutableRawPointer, count: Int) {
-        #if os(Linux)
-            let page = Int(getpagesize())
-            let start = (Int(bitPattern: p) + page - 1) & ~(page - 1)
-            let end = (Int(bitPattern: p) + count) & ~(page - 1)
-            guard end - start >= 1 << 20, let from = UnsafeMutableRawPointer(bitPattern: start) else { return }
-            _ = madvise(from, end - start, 23)  // MADV_POPULATE_WRITE (Linux 5.14)
-        #endif
-    }
-
-    /// ``forWriting(_:count:)`` for room for `count` values of `T`.
-    static func forWriting<T>(_ p: UnsafeMutablePointer<T>, count: Int) {
-        forWriting(UnsafeMutableRawPointer(p), count: count * MemoryLayout<T>.stride)
-    }
 }

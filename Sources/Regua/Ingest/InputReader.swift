@@ -1,4 +1,3 @@
-import Crypto
 import Dispatch
 
 /// Reads the night's customers.csv and receivables.csv (SPEC §1).
@@ -33,7 +32,7 @@ public enum InputReader {
         let hashes = Locked((customers: "", receivables: ""))
         let hashing = DispatchGroup()
         DispatchQueue.global().async(group: hashing) {
-            hashes.set((sha256Hex(customerBytes.bytes), sha256Hex(receivableBytes.bytes)))
+            hashes.set((customerBytes.sha256Hex(), receivableBytes.sha256Hex()))
         }
         defer { hashing.wait() }  // the buffers must outlive the hashing, even on a throw
         let customerTable = try CSVTable(
@@ -117,13 +116,6 @@ public enum InputReader {
         case customers([Int32], TitleRowParser.KnownCustomers)
         case links(KeyGroups)
         case titleGroups(KeyGroups)
-    }
-
-    /// Lower-case hex SHA-256 of a buffer, without copying it into an array.
-    static func sha256Hex(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        var hasher = SHA256()
-        hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
-        return Hashing.hex(hasher.finalize())
     }
 
     /// Rejects in the order of rejects.csv: by file name, then line.

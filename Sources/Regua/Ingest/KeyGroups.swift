@@ -44,25 +44,23 @@ struct KeyGroups {
         for i in 0..<count { next[Self.group(hash(i), bits) + 1] += 1 }
         for g in 0..<groups { next[g + 1] += next[g] }
         starts = next
-        records = [Record](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let base = buffer.baseAddress { Prefault.forWriting(base, count: count) }
+        records = UnsafeBytes.array(capacity: count, prefault: true) { slots in
             for i in 0..<count {
                 let h = hash(i)
                 let g = Self.group(h, bits)
-                (buffer.baseAddress! + next[g]).initialize(to: Record(hash: h, key: key(i), id: Int32(i)))
+                slots.initialize(next[g], to: Record(hash: h, key: key(i), id: Int32(i)))
                 next[g] += 1
             }
-            initialized = count
+            return count
         }
     }
 
     /// For each key, the id of the first key equal to it (its own id when it is the first).
     /// With `split`, ranges of the groups are done on every core.
     func firstOccurrences(split: Bool = false) -> [Int32] {
-        [Int32](unsafeUninitializedCapacity: records.count) { first, initialized in
-            let slots = Slots(first)
+        UnsafeBytes.array(capacity: records.count) { slots in
             eachGroupRange(split: split) { firstOccurrences(groups: $0, into: slots) }
-            initialized = records.count
+            return records.count
         }
     }
 
@@ -236,7 +234,7 @@ struct KeyMatches: RandomAccessCollection, Sendable {
     /// (from any thread, each probe's slot at most once).
     init(count: Int, fill: (Slots<Int32>) -> Void) {
         var ids = [Int32](repeating: Self.none, count: count)
-        ids.withUnsafeMutableBufferPointer { fill(Slots($0)) }
+        UnsafeBytes.update(&ids, fill)
         self.ids = ids
     }
 

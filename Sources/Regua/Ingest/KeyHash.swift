@@ -26,17 +26,16 @@ enum KeyHash {
     }
 
     /// The hash of bytes, and whether they are all ASCII.
-    static func of(bytes b: UnsafeBufferPointer<UInt8>) -> (hash: Int, ascii: Bool) {
+    static func of(bytes b: CellBytes) -> (hash: Int, ascii: Bool) {
         let (s0, s1, s2) = secrets
         let n = b.count
         var h = s0 ^ UInt64(n)
         var seen: UInt64 = 0
         var i = 0
-        if let p = b.baseAddress {
-            let raw = UnsafeRawPointer(p)
+        if n > 0 {
             while i + 16 <= n {
-                let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                let y = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                let x = UnsafeBytes.word(b, i)
+                let y = UnsafeBytes.word(b, i + 8)
                 seen |= x | y
                 h = fold(x ^ s1, y ^ h)
                 i += 16
@@ -44,18 +43,18 @@ enum KeyHash {
             var x: UInt64 = 0
             var y: UInt64 = 0
             if i + 8 <= n {
-                x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                x = UnsafeBytes.word(b, i)
                 i += 8
                 var shift: UInt64 = 0
                 while i < n {
-                    y |= UInt64(p[i]) << shift
+                    y |= UInt64(b[i]) << shift
                     shift += 8
                     i += 1
                 }
             } else {
                 var shift: UInt64 = 0
                 while i < n {
-                    x |= UInt64(p[i]) << shift
+                    x |= UInt64(b[i]) << shift
                     shift += 8
                     i += 1
                 }

@@ -28,9 +28,7 @@ struct CustomerText: Sendable {
             guard has(field) else { return nil }
             let start = field.rawValue == 0 ? 0 : Int(ends[field.rawValue - 1])
             let end = Int(ends[field.rawValue])
-            return storage.withUnsafeBufferPointer {
-                String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)
-            }
+            return String(decoding: storage[start..<end], as: UTF8.self)
         }
         set {
             var b = Builder()
@@ -111,58 +109,5 @@ struct CustomerText: Sendable {
             // A copy of its own size: the builder's buffer is reused for the next row.
             return CustomerText(storage: Array(bytes.buffer), ends: ends, present: present)
         }
-    }
-}
-
-/// Growable bytes that a row's text is appended to: one capacity check and a copy per append,
-/// not the generic path of an array (a quarter of a million customers, a dozen cells each).
-final class TextBytes {
-    private(set) var base: UnsafeMutablePointer<UInt8>
-    private(set) var count = 0
-    private var capacity: Int
-
-    init(capacity: Int = 1_024) {
-        self.capacity = capacity
-        base = .allocate(capacity: capacity)
-    }
-
-    deinit { base.deallocate() }
-
-    /// The bytes so far (valid until the next append).
-    var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
-
-    /// Empties the buffer, keeping its room.
-    func removeAll() { count = 0 }
-
-    /// Room for `extra` more bytes, and where they go.
-    @inline(__always)
-    func reserve(_ extra: Int) -> UnsafeMutablePointer<UInt8> {
-        if count + extra > capacity { grow(count + extra) }
-        return base + count
-    }
-
-    /// Counts `n` bytes written after ``reserve(_:)``.
-    @inline(__always)
-    func didAppend(_ n: Int) { count += n }
-
-    @inline(__always)
-    func append(_ b: UnsafeBufferPointer<UInt8>) {
-        guard let from = b.baseAddress else { return }
-        reserve(b.count).update(from: from, count: b.count)
-        count += b.count
-    }
-
-    func append(_ s: String) {
-        var s = s
-        s.withUTF8 { append($0) }
-    }
-
-    private func grow(_ needed: Int) {
-        let bigger = max(capacity * 2, needed)
-        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
-        moved.update(from: base, count: count)
-        base.deallocate()
-        base = moved
-        capacity = bigger
     }
 }

@@ -220,11 +220,17 @@ struct TitleRowParser: RowParser {
         guard let part = number(0, slash), let total = number(slash + 1, b.count), part >= 1, part <= total
         else { return nil }
         // At most "999/999": written into a small string without interpolation.
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 7) { out in
+        return UnsafeBytes.asciiString(capacity: 7) { out in
             var n = 0
             func put(_ v: Int) {
-                if v >= 100 { out[n] = UInt8(48 + v / 100); n += 1 }
-                if v >= 10 { out[n] = UInt8(48 + v / 10 % 10); n += 1 }
+                if v >= 100 {
+                    out[n] = UInt8(48 + v / 100)
+                    n += 1
+                }
+                if v >= 10 {
+                    out[n] = UInt8(48 + v / 10 % 10)
+                    n += 1
+                }
                 out[n] = UInt8(48 + v % 10)
                 n += 1
             }
@@ -232,7 +238,7 @@ struct TitleRowParser: RowParser {
             out[n] = UInt8(ascii: "/")
             n += 1
             put(total)
-            return String(decoding: UnsafeBufferPointer(rebasing: out[0..<n]), as: UTF8.self)
+            return n
         }
     }
 
@@ -244,7 +250,6 @@ struct TitleRowParser: RowParser {
     private static let statusNames = TitleStatus.allCases.map { ($0, Array($0.rawValue.utf8)) }
 
     private static func echo(_ s: String) -> String {
-        let copy = Array(s.utf8)
-        return copy.withUnsafeBufferPointer(CellText.echo)
+        CellText.withBytes(of: s, CellText.echo)
     }
 }
