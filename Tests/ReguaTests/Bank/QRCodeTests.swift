@@ -256,6 +256,21 @@ extension QRCodeTests {
         }
     }
 
+    @Test("the vector drawing with each row's y written once is the rectangle-by-rectangle one, for 300 payloads")
+    func drawingTwin() {
+        for n in 0..<300 {
+            let payload = Self.payload(length: 1 + n * 11 % 600, seed: UInt64(5_000 + n))
+            let code = QRCode(bytes: payload)!
+            let (x, y, width) = (Double(n % 97) * 1.37, 800 - Double(n % 13) * 61.3, 60 + Double(n % 7) * 12.5)
+            var fast = PDFContent(), plain = PDFContent()
+            fast.text(WinAnsi.encode("antes"), x: 1, y: 2, font: .helvetica, size: 9)
+            plain.text(WinAnsi.encode("antes"), x: 1, y: 2, font: .helvetica, size: 9)
+            code.draw(into: &fast, x: x, y: y, width: width)
+            code.drawByRects(into: &plain, x: x, y: y, width: width)
+            #expect(fast.bytes == plain.bytes, "payload \(n), version \(code.version)")
+        }
+    }
+
     @Test("the Reed–Solomon remainder equals plain long division on 2,000 random blocks of every degree level M uses")
     func reedSolomonTwin() {
         var rng = SplitMix64(seed: 0x11D)
