@@ -1,9 +1,9 @@
 extension QRCode {
     /// The symbol as a PNG, `scale` pixels per module, quiet zone included.
     ///
-    /// Each module row is packed once (all white, then every dark module's pixels cleared)
-    /// and repeated `scale` times straight into the image data; ``pngByPixels(scale:)`` is the
-    /// plain twin the tests hold it to, byte for byte.
+    /// Each module row is packed once (all white, then the pixels of every run of dark modules
+    /// cleared, whole bytes at a time inside a run) and repeated `scale` times straight into the
+    /// image data; ``pngByPixels(scale:)`` is the plain twin the tests hold it to, byte for byte.
     public func png(scale: Int) -> [UInt8] {
         let s = max(1, scale), q = Self.quietZone
         let side = (size + 2 * q) * s
@@ -24,9 +24,31 @@ extension QRCode {
         for y in 0..<size {
             packed = white
             let row = y * size
-            for x in 0..<size where modules[row + x] != 0 {
-                let first = (x + q) * s
-                for p in first..<(first + s) { packed[p >> 3] &= ~(0x80 >> UInt8(p & 7)) }
+            var x = 0
+            while x < size {
+                guard modules[row + x] != 0 else {
+                    x += 1
+                    continue
+                }
+                var end = x + 1
+                while end < size, modules[row + end] != 0 { end += 1 }
+                // Pixels [first, last) go black: single bits up to a byte boundary, whole
+                // bytes, then single bits.
+                var p = (x + q) * s
+                let last = (end + q) * s
+                while p < last, p & 7 != 0 {
+                    packed[p >> 3] &= ~(0x80 >> UInt8(p & 7))
+                    p += 1
+                }
+                while p + 8 <= last {
+                    packed[p >> 3] = 0
+                    p += 8
+                }
+                while p < last {
+                    packed[p >> 3] &= ~(0x80 >> UInt8(p & 7))
+                    p += 1
+                }
+                x = end
             }
             appendRow(packed, times: s)
         }

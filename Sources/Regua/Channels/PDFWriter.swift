@@ -101,6 +101,7 @@ struct PDFContent {
 
     /// ``unitRect(x:y:width:height:)`` of height 1 whose ` y ` (spaces included) is given as
     /// bytes: the rectangles of one row of a QR code share it.
+    @inline(__always)
     mutating func unitRun(x: Int, middle: [UInt8], width: Int) {
         Self.appendDecimal(UInt64(x), to: &bytes)
         bytes += middle
