@@ -131,8 +131,16 @@ public struct BoletoSlip: Sendable, Hashable {
     /// controls) `_`, at most 60 characters of id (a hash of the whole id is added when it was cut or changed,
     /// so two titles never share a name).
     public static func fileName(titleID: String) -> String {
+        // An ASCII id (most are) is its own canonical decomposition: Foundation's is skipped,
+        // which showed in the night's profile (once per boleto attached).
+        fileName(titleID: titleID, decomposed: ASCIIBytes.isASCII(titleID) ? titleID : nil)
+    }
+
+    /// ``fileName(titleID:)`` from the id's canonical decomposition, made here when not given:
+    /// with `decomposed: nil` always, the plain twin the tests hold the ASCII shortcut to.
+    static func fileName(titleID: String, decomposed: String?) -> String {
         var kept = ""
-        for ch in titleID.decomposedStringWithCanonicalMapping.unicodeScalars {
+        for ch in (decomposed ?? titleID.decomposedStringWithCanonicalMapping).unicodeScalars {
             if ch.properties.generalCategory == .nonspacingMark { continue }
             let v = ch.value
             let ok = (48...57).contains(v) || (65...90).contains(v) || (97...122).contains(v) || v == 45 || v == 95

@@ -33,7 +33,7 @@ struct EmailPayment {
     /// The HTML body, with the QR code and the copia-e-cola inserted before `</body>` when the
     /// template does not show the image itself (so no e-mail carries an image nobody sees).
     func html(_ html: String) -> String {
-        guard let image, let code = pixCode, html.utf8.firstRange(of: ("cid:" + image.contentID).utf8) == nil else {
+        guard let image, let code = pixCode, !ASCIIBytes.contains(html, "cid:" + image.contentID) else {
             return html
         }
         let block =

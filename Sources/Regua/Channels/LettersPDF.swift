@@ -68,7 +68,24 @@ public enum LettersPDF {
     public static func write(
         _ letters: [Letter], window: Int = window, to sink: ([UInt8]) throws -> Void
     ) rethrows -> [(firstPage: Int, pageCount: Int)] {
-        var stream = PDFStream(title: "Regua letters")
+        var hasher = StreamingSHA256()
+        return try write(
+            letters, window: window,
+            to: {
+                hasher.update($0)
+                try sink($0)
+            }, sha256SoFar: { hasher.finishHex() })
+    }
+
+    /// ``write(_:window:to:)`` to a sink that hashes what it is given anyway (a staging file,
+    /// for the manifest): `sha256SoFar` is the hex SHA-256 of every byte handed to `sink` so
+    /// far, asked once before the cross-reference table for the trailer's /ID, so the file's
+    /// 400-odd MB are hashed once, not twice. The same bytes as ``write(_:window:to:)``.
+    public static func write(
+        _ letters: [Letter], window: Int = window, to sink: ([UInt8]) throws -> Void,
+        sha256SoFar: () throws -> String
+    ) rethrows -> [(firstPage: Int, pageCount: Int)] {
+        var stream = PDFStream(title: "Regua letters", hashing: false)
         var pages: [(firstPage: Int, pageCount: Int)] = []
         pages.reserveCapacity(letters.count)
         let step = max(1, window)
@@ -85,7 +102,9 @@ public enum LettersPDF {
             }
             try sink(stream.take())
         }
-        stream.finish()
+        stream.finishObjects()
+        try sink(stream.take())
+        stream.finishTrailer(id: try sha256SoFar())
         try sink(stream.take())
         return pages
     }

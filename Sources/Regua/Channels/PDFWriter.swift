@@ -99,6 +99,16 @@ struct PDFContent {
         append(" re\n")
     }
 
+    /// ``unitRect(x:y:width:height:)`` of height 1 whose ` y ` (spaces included) is given as
+    /// bytes: the rectangles of one row of a QR code share it.
+    @inline(__always)
+    mutating func unitRun(x: Int, middle: [UInt8], width: Int) {
+        Self.appendDecimal(UInt64(x), to: &bytes)
+        bytes += middle
+        Self.appendDecimal(UInt64(width), to: &bytes)
+        append(" 1 re\n")
+    }
+
     private mutating func appendInteger(_ v: Int) {
         if v < 0 { bytes.append(UInt8(ascii: "-")) }
         Self.appendDecimal(UInt64(v.magnitude), to: &bytes)
@@ -186,8 +196,26 @@ struct PDFContent {
         out.append(UInt8(ascii: "0") + UInt8(frac))
     }
 
-    /// A non-negative integer in decimal, appended to `out`.
+    /// A non-negative integer in decimal, appended to `out`. Most integers of a content stream
+    /// are one or two digits (a QR module's column, a run's length, a bar's width in narrow
+    /// bars), written here inline, without a call or a loop (the call showed in the night's
+    /// profile: ~3 % of its CPU); ``appendDecimalByDivisors(_:to:)`` is the plain twin the tests
+    /// hold it to.
+    @inline(__always)
     static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
+        if value < 10 {
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+        } else if value < 100 {
+            let tens = value / 10
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: tens))
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value &- 10 &* tens))
+        } else {
+            appendLongDecimal(value, to: &out)
+        }
+    }
+
+    /// ``appendDecimal(_:to:)`` of three digits or more.
+    static func appendLongDecimal(_ value: UInt64, to out: inout [UInt8]) {
         // The digits, lowest first, one byte each of a word (eight at most), then written
         // highest first.
         guard value < 100_000_000 else { return appendDecimalByDivisors(value, to: &out) }
@@ -265,7 +293,9 @@ struct PDFDocument {
 /// the pages first (each page object, then its content stream), then the page tree, catalog,
 /// fonts and Info, the cross-reference table and the trailer. The bytes so far sit in ``out``
 /// until ``take()`` hands them to the caller (a file, or memory); offsets and the /ID hash
-/// count every byte ever written.
+/// count every byte ever written. The /ID is hashed here, or, made with `hashing: false`, by
+/// whoever takes the bytes (a staging file hashes them for the manifest anyway): then
+/// ``finishObjects()``, ``take()``, and ``finishTrailer(id:)`` with that hash of everything taken.
 ///
 /// Object numbers: catalog 1, page tree 2, fonts 3 and 4, Info 5; page i (from 0) is object
 /// 6 + 2i and its contents 7 + 2i. The objects after the pages refer to them by number, so
@@ -276,8 +306,8 @@ struct PDFStream {
     fileprivate(set) var out: [UInt8] = []
     /// Bytes taken so far: `taken + out.count` is the offset of the next byte.
     private var taken = 0
-    /// Every byte before the cross-reference table, for the trailer's /ID.
-    private var hasher = StreamingSHA256()
+    /// Every byte before the cross-reference table, for the trailer's /ID (nil: the caller's).
+    private var hasher: StreamingSHA256?
     /// Offset of each object, by number − 1 (0 until written).
     private var offsets = [Int](repeating: 0, count: 5)
     private var pageCount = 0
@@ -288,9 +318,11 @@ struct PDFStream {
     private static let resources =
         "<< /Font << /F1 \(fontRegular) 0 R /F2 \(fontBold) 0 R >> /ProcSet [/PDF /Text] >>"
 
-    /// Starts a file (its header is the first bytes of ``out``).
-    init(title: String) {
+    /// Starts a file (its header is the first bytes of ``out``); with `hashing: false` the
+    /// caller hashes what it takes and gives the /ID to ``finishTrailer(id:)``.
+    init(title: String, hashing: Bool = true) {
         self.title = title
+        hasher = hashing ? StreamingSHA256() : nil
         emit(Array("%PDF-1.4\n%".utf8) + [0xE2, 0xE3, 0xCF, 0xD3, 0x0A])  // binary marker (§3.4.1)
     }
 
@@ -298,7 +330,7 @@ struct PDFStream {
     var pages: Int { pageCount }
 
     private mutating func emit(_ bytes: [UInt8]) {
-        hasher.update(bytes)
+        hasher?.update(bytes)
         out += bytes
     }
 
@@ -329,6 +361,13 @@ struct PDFStream {
 
     /// Writes the page tree, catalog, fonts, Info, cross-reference table and trailer.
     mutating func finish() {
+        finishObjects()
+        guard let hasher else { preconditionFailure("a stream hashed by its caller ends with finishTrailer(id:)") }
+        finishTrailer(id: hasher.finishHex())
+    }
+
+    /// Writes the page tree, catalog, fonts and Info: the last bytes the /ID covers.
+    mutating func finishObjects() {
         let kids = (0..<pageCount).map { "\(Self.firstPage + 2 * $0) 0 R" }.joined(separator: " ")
         object(Self.pageTree, "<< /Type /Pages /Kids [\(kids)] /Count \(pageCount) >>")
         object(Self.catalog, "<< /Type /Catalog /Pages \(Self.pageTree) 0 R >>")
@@ -339,8 +378,12 @@ struct PDFStream {
         var info = Array("<< /Title ".utf8)
         PDFContent.appendLiteral(WinAnsi.encode(title).map { $0 < 0x80 ? $0 : UInt8(ascii: "?") }, to: &info)
         emit(info + Array(" /Producer (Regua) >>\nendobj\n".utf8))
+    }
 
-        let id = String(hasher.finishHex().prefix(32))
+    /// Writes the cross-reference table and the trailer, after ``finishObjects()``; `sha256`
+    /// is the hex SHA-256 of every byte before them, whose first 32 digits are the /ID.
+    mutating func finishTrailer(id sha256: String) {
+        let id = String(sha256.prefix(32))
         let xrefOffset = taken + out.count
         var tail = "xref\n0 \(offsets.count + 1)\n0000000000 65535 f\r\n"
         for o in offsets { tail += String(o).leftPadded(to: 10) + " 00000 n\r\n" }

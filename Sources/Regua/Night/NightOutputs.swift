@@ -167,7 +167,7 @@ struct NightOutputs {
         let pages: [(firstPage: Int, pageCount: Int)]
         if let staging, !letters.isEmpty {
             let file = try staging.streamedFile("letters.pdf")
-            pages = try LettersPDF.write(letters) { try file.write($0) }
+            pages = try LettersPDF.write(letters, to: { try file.write($0) }, sha256SoFar: { file.sha256SoFar() })
             try file.finish()
         } else {
             let rendered = LettersPDF.render(letters)

@@ -115,12 +115,17 @@ public final class StagingFolder: Sendable {
     }
 
     /// A file being written to staging piece by piece, with its size and SHA-256 kept as it goes.
+    /// Each piece is hashed at once and written by a thread of its own while the caller makes
+    /// the next (one piece at a time, in order): letters.pdf's pieces are laid out on every core
+    /// meanwhile. A failed write is thrown by the next ``write(_:)`` or by ``finish()``.
     public final class StreamedFile {
         private let staging: StagingFolder
         private let relative: String
         private var fd: Int32
         private var size = 0
         private var hasher = StreamingSHA256()
+        /// The write of the last piece, until waited for.
+        private var pending: BackgroundJob<Result<Void, Error>>?
 
         fileprivate init(staging: StagingFolder, relative: String, fd: Int32) {
             self.staging = staging
@@ -128,21 +133,39 @@ public final class StagingFolder: Sendable {
             self.fd = fd
         }
 
-        deinit { if fd >= 0 { close(fd) } }
-
-        /// Appends bytes.
-        public func write(_ bytes: [UInt8]) throws {
-            precondition(fd >= 0, "written after finish")
-            try StagingFolder.writeAll(fd, bytes, path: staging.root + "/" + relative)
-            hasher.update(bytes)
-            size += bytes.count
+        deinit {
+            pending?.wait()
+            if fd >= 0 { close(fd) }
         }
 
-        /// Closes the file and lists it in the manifest.
+        /// Appends bytes (written behind: see the type).
+        public func write(_ bytes: [UInt8]) throws {
+            precondition(fd >= 0, "written after finish")
+            try waitForWrite()
+            hasher.update(bytes)
+            size += bytes.count
+            let fd = fd, path = staging.root + "/" + relative
+            pending = BackgroundJob("regua " + relative) {
+                Result { try StagingFolder.writeAll(fd, bytes, path: path) }
+            }
+        }
+
+        /// The hex SHA-256 of every byte given to ``write(_:)`` so far (letters.pdf's /ID is
+        /// that of the bytes before its cross-reference table).
+        public func sha256SoFar() -> String { hasher.finishHex() }
+
+        private func waitForWrite() throws {
+            defer { pending = nil }
+            try pending?.wait().get()
+        }
+
+        /// Waits for the last write, closes the file and lists it in the manifest.
         public func finish() throws {
             precondition(fd >= 0, "finished twice")
+            let written = Result { try waitForWrite() }
             let closed = close(fd)
             fd = -1
+            try written.get()
             guard closed == 0 else {
                 throw ReguaError(.io, "cannot write \(staging.root)/\(relative): \(String(cString: strerror(errno)))")
             }

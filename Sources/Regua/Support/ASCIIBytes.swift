@@ -21,4 +21,26 @@ enum ASCIIBytes {
             p == q || (p | 0x20 == q | 0x20 && (p | 0x20) >= 0x61 && (p | 0x20) <= 0x7A)
         }
     }
+
+    /// Whether `needle`'s UTF-8 bytes occur in `text`'s, byte for byte (what
+    /// `text.utf8.firstRange(of: needle.utf8) != nil` says). A plain scan for the first byte,
+    /// then a comparison: the standard library's generic search asked the runtime for type
+    /// metadata at every step, and an e-mail's HTML is searched once per e-mail (11 % of a
+    /// realistic night's CPU).
+    static func contains(_ text: String, _ needle: String) -> Bool {
+        let hay = Array(text.utf8), pin = Array(needle.utf8)
+        guard let first = pin.first else { return true }
+        guard hay.count >= pin.count else { return false }
+        var i = 0
+        let last = hay.count - pin.count
+        while i <= last {
+            if hay[i] == first {
+                var j = 1
+                while j < pin.count, hay[i + j] == pin[j] { j += 1 }
+                if j == pin.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
 }

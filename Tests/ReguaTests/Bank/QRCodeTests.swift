@@ -246,13 +246,28 @@ extension QRCodeTests {
         }
     }
 
-    @Test("the PNG packed by module rows is the PNG drawn pixel by pixel, at scales 1–6, for 300 payloads")
+    @Test("the PNG packed by module rows is the PNG drawn pixel by pixel, at scales 1–10, for 300 payloads")
     func pngTwin() {
         for n in 0..<300 {
             let payload = Self.payload(length: 1 + n * 7 % 400, seed: UInt64(n))
             let code = QRCode(bytes: payload)!
-            let scale = 1 + n % 6
+            let scale = 1 + n % 10
             #expect(code.png(scale: scale) == code.pngByPixels(scale: scale), "payload \(n), scale \(scale)")
+        }
+    }
+
+    @Test("the vector drawing with each row's y written once is the rectangle-by-rectangle one, for 300 payloads")
+    func drawingTwin() {
+        for n in 0..<300 {
+            let payload = Self.payload(length: 1 + n * 11 % 600, seed: UInt64(5_000 + n))
+            let code = QRCode(bytes: payload)!
+            let (x, y, width) = (Double(n % 97) * 1.37, 800 - Double(n % 13) * 61.3, 60 + Double(n % 7) * 12.5)
+            var fast = PDFContent(), plain = PDFContent()
+            fast.text(WinAnsi.encode("antes"), x: 1, y: 2, font: .helvetica, size: 9)
+            plain.text(WinAnsi.encode("antes"), x: 1, y: 2, font: .helvetica, size: 9)
+            code.draw(into: &fast, x: x, y: y, width: width)
+            code.drawByRects(into: &plain, x: x, y: y, width: width)
+            #expect(fast.bytes == plain.bytes, "payload \(n), version \(code.version)")
         }
     }
 

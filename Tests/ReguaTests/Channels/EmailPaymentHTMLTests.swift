@@ -23,4 +23,24 @@ struct EmailPaymentHTMLTests {
         #expect(EmailPayment.lastBodyEnd("<html><body>x</BODY></html>") != nil)
         #expect(EmailPayment.lastBodyEnd("no end") == nil)
     }
+
+    @Test("whether a page shows the QR code's cid is what the standard library's search says, on 3,000 random pages")
+    func containsMatchesStandardLibrary() {
+        var rng = SplitMix64(seed: 23)
+        let pieces = [
+            "cid:", "cid:pix-", "pix-R1@exemplo.com.br", "cid:pix-R1@exemplo.com.br", "cid:pix-R1@exemplo.com.b",
+            "c", "i", "d", ":", "ção", "é", "👍", "<img src=\"", "\">", " ", "\n", "R1", "@", "exemplo.com.br",
+        ]
+        let needles = ["cid:pix-R1@exemplo.com.br", "cid:", "ção", "👍c", "x", ""]
+        for n in 0..<3_000 {
+            let count = Int(rng.next() % 14)
+            let html = (0..<count).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            let needle = needles[Int(rng.next() % UInt64(needles.count))]
+            let expected = html.utf8.firstRange(of: needle.utf8) != nil
+            #expect(ASCIIBytes.contains(html, needle) == expected, "page \(n): \(html.debugDescription) \(needle)")
+        }
+        #expect(ASCIIBytes.contains("<img src=\"cid:pix-R1@a.b\">", "cid:pix-R1@a.b"))
+        #expect(!ASCIIBytes.contains("<img src=\"cid:pix-R1@a.\">", "cid:pix-R1@a.b"))
+        #expect(!ASCIIBytes.contains("ab", "abc"))
+    }
 }

@@ -171,12 +171,15 @@ struct LettersPDFTests {
             PDFContent.appendNumber(v, to: &fast)
             #expect(String(decoding: fast, as: UTF8.self) == PDFContent.numberByDivisors(v), "\(v)")
         }
-        for value: UInt64 in [0, 9, 10, 99_999_999, 100_000_000, 123_456_789_012, UInt64(Int64.max)] {
+        let values: [UInt64] =
+            Array(0..<2_000) + [99_999_999, 100_000_000, 123_456_789_012, UInt64(Int64.max), UInt64.max]
+            + (0..<20_000).map { _ in rng.next() >> (rng.next() % 64) }
+        for value in values {
             var fast: [UInt8] = []
             var plain: [UInt8] = []
             PDFContent.appendDecimal(value, to: &fast)
             PDFContent.appendDecimalByDivisors(value, to: &plain)
-            #expect(fast == plain && fast == Array(String(value).utf8))
+            #expect(fast == plain && fast == Array(String(value).utf8), "\(value)")
         }
     }
 

@@ -40,10 +40,13 @@ struct LettersStreamTests {
             #expect(pieces.joined().elementsEqual(whole.pdf), "window \(window)")
             #expect(pages.map(\.firstPage) == whole.pages.map(\.firstPage), "window \(window)")
             #expect(pages.map(\.pageCount) == whole.pages.map(\.pageCount), "window \(window)")
-            // One piece per window, then the tail (page tree, xref, trailer): it streams.
+            // One piece per window, then the objects after the pages (page tree, catalog, fonts,
+            // Info), then the cross-reference table and trailer, whose /ID needs the hash of
+            // everything before: it streams.
             let windows = (letters.count + window - 1) / window
-            #expect(pieces.count == windows + 1, "window \(window)")
-            #expect(pieces.dropLast().allSatisfy { !$0.isEmpty })
+            #expect(pieces.count == windows + 2, "window \(window)")
+            #expect(pieces.allSatisfy { !$0.isEmpty })
+            #expect(pieces.last?.starts(with: Array("xref\n".utf8)) == true, "window \(window)")
         }
         // The file holds together: every cross-reference offset points at its object.
         let offsets = try LettersPDFTests.xrefOffsets(whole.pdf)
@@ -57,6 +60,29 @@ struct LettersStreamTests {
         let xref = try #require(Int(after.prefix { $0.isNumber }))
         #expect(whole.pdf[xref...].starts(with: Array("xref\n".utf8)))
         #expect(trailer.contains("/ID [<" + Hashing.sha256Hex(Array(whole.pdf[..<xref])).prefix(32) + ">"))
+    }
+
+    @Test("letters.pdf hashed by its sink is the file PDFStream makes hashing its own bytes")
+    func sinkHashedIsSelfHashed() throws {
+        let letters = try Self.letters()
+        // The plain reference: every letter's pages in one PDFDocument, whose stream hashes
+        // every byte itself for the /ID.
+        var document = PDFDocument(title: "Regua letters")
+        document.pages = letters.flatMap { LetterComposer.compose($0).map(\.bytes) }
+        let reference = document.build()
+        #expect(LettersPDF.render(letters).pdf == reference)
+        for window in [1, 4, 100] {
+            var written: [UInt8] = []
+            var asked: [Int] = []
+            _ = LettersPDF.write(
+                letters, window: window, to: { written += $0 },
+                sha256SoFar: {
+                    asked.append(written.count)
+                    return Hashing.sha256Hex(written)
+                })
+            #expect(written == reference, "window \(window)")
+            #expect(asked.count == 1, "the /ID is asked for once")
+        }
     }
 
     @Test("qpdf accepts the streamed file", .enabled(if: ExternalTool.qpdf != nil, "qpdf is not installed"))
@@ -81,6 +107,7 @@ struct LettersStreamTests {
             expected += piece
         }
         #expect(staging.entries.isEmpty, "listed only once finished")
+        #expect(file.sha256SoFar() == Hashing.sha256Hex(expected))
         try file.finish()
         let path = staging.root + "/letters.pdf"
         let onDisk = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))

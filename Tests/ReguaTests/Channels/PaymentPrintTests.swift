@@ -142,6 +142,17 @@ struct PaymentPrintTests {
         #expect(name.dropLast(4).utf8.allSatisfy { ASCIIBytes.isAlphanumeric($0) || [45, 95].contains($0) })
     }
 
+    @Test("an ASCII id's name is the name made from its canonical decomposition, on 5,000 random ids")
+    func asciiShortcutMatchesDecomposition() {
+        var rng = SplitMix64(seed: 91)
+        let pieces = ["NF", "-", "_", "/", ".", " ", "0", "9", "a", "Z", "ç", "ã", "e\u{301}", "\t", "x", "12345"]
+        for n in 0..<5_000 {
+            let count = Int(rng.next() % 30)
+            let id = (0..<count).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            #expect(BoletoSlip.fileName(titleID: id) == BoletoSlip.fileName(titleID: id, decomposed: nil), "id \(n)")
+        }
+    }
+
     @Test("different ids never share a name")
     func distinctNames() {
         let ids = [
