@@ -62,21 +62,44 @@ extension Stats {
 }
 
 extension EffectivenessStats {
+    /// How ``read(_:from:to:titles:tonight:lookup:)`` finds the sends of the titles that may be
+    /// credited: by the night index (every send of the period, then filtered) or by title.
+    enum SendsLookup {
+        /// The cheaper of the two: by night while the period holds at most twice as many sends
+        /// as there are titles to look up (a young ledger), by title after.
+        case cheaper
+        /// Every send of the period, by the night index.
+        case byNight
+        /// A lookup per title.
+        case byTitle
+    }
+
     /// The report's step effectiveness for the nights `from` … `to`, read in bounded time: the
     /// ledger's per-night counts of each step's sends, and the sends themselves only for the
     /// titles that may be credited (paid on or after `from`). `settlements` holds the settlements
     /// of tonight's `titles` (and tonight's return files); those of titles settled in the period
     /// that left the receivables are read here. The same rows as
-    /// ``compute(ladderSteps:titles:settlements:from:to:)`` over every send of the period.
+    /// ``compute(ladderSteps:titles:settlements:from:to:)`` over every send of the period, by
+    /// either lookup.
     static func read(
-        _ ledger: any Ledger, from: Day, to: Day, titles: [Title], tonight settlements: [TitleID: Settlement]
+        _ ledger: any Ledger, from: Day, to: Day, titles: [Title], tonight settlements: [TitleID: Settlement],
+        lookup: SendsLookup = .cheaper
     ) throws -> [StepEffectiveness] {
+        let sends = try ledger.stepSends(from: from, to: to)
+        guard !sends.isEmpty else { return [] }  // nothing sent in the period: no row
         let others = try ledger.titlesSettled(paidFrom: from, upTo: to).filter { settlements[$0] == nil }
         let all = try ledger.settlements(upTo: to, titles: others).merging(settlements) { _, tonight in tonight }
         let paid = creditable(titles: titles, settlements: all, from: from)
-        return compute(
-            sends: try ledger.stepSends(from: from, to: to),
-            paidSteps: try ledger.ladderSteps(from: from, to: to, titles: paid),
-            titles: titles, settlements: all, from: from, to: to)
+        let sent = sends.reduce(0) { $0 + $1.titles }
+        let paidSteps: [LadderStep]
+        switch lookup {
+        case .byNight,
+            .cheaper where sent <= 2 * paid.count:
+            let keep = Set(paid)
+            paidSteps = try ledger.ladderSteps(from: from, to: to).filter { keep.contains($0.titleID) }
+        case .byTitle, .cheaper:
+            paidSteps = try ledger.ladderSteps(from: from, to: to, titles: paid)
+        }
+        return compute(sends: sends, paidSteps: paidSteps, titles: titles, settlements: all, from: from, to: to)
     }
 }

@@ -103,8 +103,11 @@ import Testing
                     tonight[TitleID("T\(r.int(44))")] = Settlement(paidAmount: Money(cents: 4242), paidDate: to)
                 }
                 let want = try Self.reference(l, from: from, to: to, titles: titles, tonight: tonight)
-                let got = try EffectivenessStats.read(l, from: from, to: to, titles: titles, tonight: tonight)
-                #expect(got == want, "seed \(seed) step \(step) \(from.iso)…\(to.iso)")
+                for lookup in [EffectivenessStats.SendsLookup.cheaper, .byNight, .byTitle] {
+                    let got = try EffectivenessStats.read(
+                        l, from: from, to: to, titles: titles, tonight: tonight, lookup: lookup)
+                    #expect(got == want, "seed \(seed) step \(step) \(from.iso)…\(to.iso) \(lookup)")
+                }
                 if want.contains(where: { $0.paidWithin30 > 0 }) { compared += 1 }
             }
         }
