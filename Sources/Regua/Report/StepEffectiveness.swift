@@ -125,24 +125,41 @@ public enum EffectivenessStats {
         for a in ladderSteps {
             if let from, a.night < from { continue }
             if let to, a.night > to { continue }
-            if reached[a.stepID]?[a.titleID].map({ a.night < $0 }) ?? true {
-                reached[a.stepID, default: [:]][a.titleID] = a.night
-            }
+            noteFirstNight(a, in: &reached)
             if stepOffset[a.stepID].map({ (a.night, a.offset) < ($0.night, $0.offset) }) ?? true {
                 stepOffset[a.stepID] = (a.night, a.offset)
             }
         }
-        // Nothing sent in the period (a first night): no row, and no pass over the portfolio.
-        guard !reached.isEmpty else { return [] }
+        return rows(
+            reach: reached.mapValues(\.count), offsets: stepOffset.mapValues(\.offset), reached: reached,
+            titles: titles, settlements: settlements)
+    }
+
+    /// Keeps the first night a step was sent for a title.
+    private static func noteFirstNight(_ a: LadderStep, in reached: inout [String: [TitleID: Day]]) {
+        if reached[a.stepID]?[a.titleID].map({ a.night < $0 }) ?? true {
+            reached[a.stepID, default: [:]][a.titleID] = a.night
+        }
+    }
+
+    /// One row per step of `reach` (titles reached) with its offset, crediting the payments of
+    /// the titles in `reached` (each step's titles, with the night each was first sent it);
+    /// ordered by offset, then step id. Nothing sent in the period (a first night): no row, and
+    /// no pass over the portfolio.
+    private static func rows(
+        reach: [String: Int], offsets: [String: Int], reached: [String: [TitleID: Day]], titles: [Title],
+        settlements: [TitleID: Settlement]
+    ) -> [StepEffectiveness] {
+        guard !reach.isEmpty else { return [] }
         var reachedTitles = Set<TitleID>()
         for nights in reached.values { reachedTitles.formUnion(nights.keys) }
         let payments = paymentsByTitle(titles: titles, settlements: settlements, only: reachedTitles)
         var rows: [StepEffectiveness] = []
-        for (step, nights) in reached {
-            let (within, recovered) = paidWithin(windows, reached: nights, payments: payments)
+        for (step, count) in reach {
+            let (within, recovered) = paidWithin(windows, reached: reached[step] ?? [:], payments: payments)
             rows.append(
                 StepEffectiveness(
-                    step: step, offset: stepOffset[step]!.offset, titlesReached: nights.count,
+                    step: step, offset: offsets[step]!, titlesReached: count,
                     paidWithin3: within[0], paidWithin7: within[1], paidWithin15: within[2], paidWithin30: within[3],
                     recovered: recovered))
         }
@@ -191,36 +208,20 @@ public enum EffectivenessStats {
         }
         guard !reachedCount.isEmpty else { return [] }
         var reached: [String: [TitleID: Day]] = [:]
-        for a in paidSteps where a.night >= from && a.night <= to {
-            if reached[a.stepID]?[a.titleID].map({ a.night < $0 }) ?? true {
-                reached[a.stepID, default: [:]][a.titleID] = a.night
-            }
-        }
-        var reachedTitles = Set<TitleID>()
-        for nights in reached.values { reachedTitles.formUnion(nights.keys) }
-        let payments = paymentsByTitle(titles: titles, settlements: settlements, only: reachedTitles)
-        var rows: [StepEffectiveness] = []
-        for (step, count) in reachedCount {
-            let (within, recovered) = paidWithin(windows, reached: reached[step] ?? [:], payments: payments)
-            rows.append(
-                StepEffectiveness(
-                    step: step, offset: stepOffset[step]!.offset, titlesReached: count,
-                    paidWithin3: within[0], paidWithin7: within[1], paidWithin15: within[2], paidWithin30: within[3],
-                    recovered: recovered))
-        }
-        return rows.sorted { a, b in
-            a.offset != b.offset ? a.offset < b.offset : a.step.utf8.lexicographicallyPrecedes(b.step.utf8)
-        }
+        for a in paidSteps where a.night >= from && a.night <= to { noteFirstNight(a, in: &reached) }
+        return rows(
+            reach: reachedCount, offsets: stepOffset.mapValues(\.offset), reached: reached, titles: titles,
+            settlements: settlements)
     }
 
     /// The titles whose payment (by the rules of ``compute(actions:titles:settlements:from:to:)``)
     /// is on or after `from`: the only ones a step sent in a period starting at `from` can be
     /// credited with. `settlements` must hold the settlement, if it has one, of every title
     /// with a receivables row and of every title settled on or after `from` (a settlement wins
-    /// over the receivables, also when it is older).
+    /// over the receivables, also when it is older). In no particular order (the lookups that
+    /// take them answer in an order of their own).
     public static func creditable(titles: [Title], settlements: [TitleID: Settlement], from: Day) -> [TitleID] {
         paymentsByTitle(titles: titles, settlements: settlements).filter { $0.value.date >= from }.map(\.key)
-            .sorted { $0.raw.utf8.lexicographicallyPrecedes($1.raw.utf8) }
     }
 
     /// For titles each reached on a night: how many were paid within each of `windows` days of
