@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A step's `offer`: the settlement terms its message carries (SPEC §3 Offers).
 public struct OfferTerms: Sendable, Hashable {
@@ -84,8 +85,9 @@ public struct Offer: Sendable, Hashable {
         while !calendar.isBusinessDay(until) { until = until.adding(days: 1) }
         var plans: [Installment] = []
         if let i = terms.installments, cash.cents > 0, i.max >= 2 {
+            let divisors = PriceTable.divisors(rate: i.interestPercentMonth, upTo: i.max)
             for n in 2...i.max {
-                let amount = installment(cash, count: n, rate: i.interestPercentMonth)
+                let amount = installment(cash, count: n, rate: i.interestPercentMonth, divisor: divisors[n])
                 if amount >= i.minAmount {
                     plans.append(Installment(count: n, amount: amount, total: Money(cents: amount.cents * Int64(n))))
                 }
@@ -101,17 +103,49 @@ public struct Offer: Sendable, Hashable {
     /// cash × i / (1 − (1 + i)^−n), or cash / n at 0%; half-up to the cent, computed in
     /// Foundation's `Decimal` (38 significant digits; SPEC §3 asks for at least 20).
     static func installment(_ cash: Money, count n: Int, rate: Percent) -> Money {
+        installment(cash, count: n, rate: rate, divisor: PriceTable.divisor(rate: rate, count: n))
+    }
+
+    /// ``installment(_:count:rate:)`` with the divisor of `n` and the rate already computed
+    /// (``PriceTable``): the same operations in the same order, so the same cents.
+    static func installment(_ cash: Money, count n: Int, rate: Percent, divisor: Decimal) -> Money {
         let cents = Decimal(cash.cents)
         var value: Decimal
         if rate.micros == 0 {
             value = cents / Decimal(n)
         } else {
-            let i = Decimal(rate.micros) / Decimal(100_000_000)
-            let growth = pow(1 + i, n)  // (1 + i)^n
-            value = cents * i / (1 - 1 / growth)
+            value = cents * PriceTable.monthly(rate) / divisor
         }
         var rounded = Decimal()
         NSDecimalRound(&rounded, &value, 0, .plain)  // half away from zero, to whole cents
         return Money(cents: NSDecimalNumber(decimal: rounded).int64Value)
+    }
+}
+
+/// The parts of a Price-table installment that depend only on the rate and the count: the
+/// monthly rate i and the divisor 1 − (1 + i)^−n. `Decimal`'s power is most of an offer's cost
+/// and a night asks for the same few rates tens of thousands of times, so each rate's divisors
+/// are computed once per process and kept.
+enum PriceTable {
+    /// i as a fraction: 1.99 % → 0.0199.
+    static func monthly(_ rate: Percent) -> Decimal { Decimal(rate.micros) / Decimal(100_000_000) }
+
+    /// 1 − 1 / (1 + i)^n; 0 at a 0 % rate (not used there: the installment is cash / n).
+    static func divisor(rate: Percent, count n: Int) -> Decimal {
+        guard rate.micros != 0 else { return 0 }
+        let i = monthly(rate)
+        let growth = pow(1 + i, n)  // (1 + i)^n
+        return 1 - 1 / growth
+    }
+
+    private static let kept = Mutex<[Int64: [Decimal]]>([:])
+
+    /// ``divisor(rate:count:)`` for n = 0 … `max` (index n), kept per rate.
+    static func divisors(rate: Percent, upTo max: Int) -> [Decimal] {
+        let key = rate.micros
+        if let d = kept.withLock({ $0[key] }), d.count > max { return d }
+        let d = (0...max).map { divisor(rate: rate, count: $0) }
+        kept.withLock { $0[key] = d }
+        return d
     }
 }

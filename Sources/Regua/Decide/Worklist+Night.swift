@@ -29,29 +29,37 @@ extension Worklist {
         // The actions a contact stopped or diverted, and the customers on hold.
         var contactActions: [Int] = []
         var holdSteps: [CustomerID: [String]] = [:]
-        for (i, a) in d.actions.enumerated() {
-            guard let step = stepByID[a.stepID], case .message(let primary, _, _) = step.action else { continue }
-            if a.kind == .held, a.reason == .customerHold {
+        for i in d.actions.indices {
+            guard let step = stepByID[d.actions[i].stepID], case .message(let primary, _, _) = step.action else {
+                continue
+            }
+            if d.actions[i].kind == .held, d.actions[i].reason == .customerHold {
+                let a = d.actions[i]
                 if !(holdSteps[a.customerID]?.contains(a.stepID) ?? false) {
                     holdSteps[a.customerID, default: []].append(a.stepID)
                 }
                 continue
             }
-            if Self.divertedOrStopped(a, primary: primary) { contactActions.append(i) }
+            if Self.divertedOrStopped(d.actions[i], primary: primary) { contactActions.append(i) }
         }
         var wanted = Set(contactActions.map { d.actions[$0].customerID })
         wanted.formUnion(holdSteps.keys)
         let uncertain = h.uncertainDeliveries.filter { shard?.contains($0.customerID) ?? true }
         wanted.formUnion(uncertain.map(\.customerID))
+        // The portfolio is read by index: a `for c in customers` copies every customer (and
+        // retains its fields) to look at two of them, which showed on a 1M-title night.
         var byID: [CustomerID: Customer] = [:]
-        for c in customers where c.hold != nil || wanted.contains(c.id) {
-            if byID[c.id] == nil { byID[c.id] = c }
-            wanted.insert(c.id)
+        for i in customers.indices where customers[i].hold != nil || wanted.contains(customers[i].id) {
+            if byID[customers[i].id] == nil { byID[customers[i].id] = customers[i] }
+            wanted.insert(customers[i].id)
         }
         guard !wanted.isEmpty else { return [] }
         var outstanding: [CustomerID: Money] = [:]
-        for t in titles where t.kind == .invoice && wanted.contains(t.customerID) && decider.suppression(t) == nil {
-            outstanding[t.customerID, default: .zero] += t.outstanding
+        for i in titles.indices
+        where titles[i].kind == .invoice && wanted.contains(titles[i].customerID)
+            && decider.suppression(titles[i]) == nil
+        {
+            outstanding[titles[i].customerID, default: .zero] += titles[i].outstanding
         }
 
         var entries: [CustomerID: [WorklistIssue: Entry]] = [:]

@@ -1,26 +1,22 @@
-/// Which titles and customers a night's history is read for: the night reads only what it
+/// Which titles a night's history is read for: the night reads only what it
 /// decides (SPEC §5: its cost depends on the portfolio it reads, not on the ledger's age).
 public struct HistoryScope: Sendable {
-    /// The titles whose steps and bank state are read; `nil` reads every title.
+    /// The titles whose steps, bank state and escalation are read; `nil` reads every title.
+    /// The contacts of the last 7 days are read for every customer: a week of messages is small
+    /// whatever the ledger's age.
     public var titles: [TitleID]?
-    /// The customers whose recent contacts are read; `nil` reads every customer.
-    public var customers: [CustomerID]?
 
-    /// Creates a scope; `nil` for every title or customer.
-    public init(titles: [TitleID]?, customers: [CustomerID]?) {
+    /// Creates a scope; `nil` for every title.
+    public init(titles: [TitleID]?) {
         self.titles = titles
-        self.customers = customers
     }
 
-    /// Every title and customer the ledger knows (audits and tests).
-    public static let everything = HistoryScope(titles: nil, customers: nil)
+    /// Every title the ledger knows (audits and tests).
+    public static let everything = HistoryScope(titles: nil)
 
-    /// The titles of a night and their customers (a customer without titles is sent nothing).
+    /// The titles of a night.
     public static func night(titles: [Title]) -> HistoryScope {
-        var seen = Set<CustomerID>()
-        var customers: [CustomerID] = []
-        for t in titles where seen.insert(t.customerID).inserted { customers.append(t.customerID) }
-        return HistoryScope(titles: titles.map(\.id), customers: customers)
+        HistoryScope(titles: titles.map(\.id))
     }
 }
 

@@ -78,13 +78,16 @@ extension SQLiteLedger {
     }
 
     /// The escalation state of the titles of `scope` before `day`.
-    static func readEscalation(_ db: Database, before day: Day, titles: String?, into h: inout LedgerHistory) throws {
+    static func readEscalation(_ db: Database, before day: Day, titles: [TitleID]?, into h: inout LedgerHistory) throws
+    {
+        // Most ledgers have no bureau or agency yet: no key list of the night's titles to read.
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM title_escalation)") == true else { return }
         let filter = titles == nil ? "" : " WHERE title_id IN (SELECT value FROM json_each(?))"
         let rows = try Row.fetchCursor(
             db,
             sql:
                 "SELECT title_id, bureau_included_on, bureau_excluded_on, handed_off_on FROM title_escalation\(filter)",
-            arguments: titles.map { [$0] } ?? [])
+            arguments: titles.map { [JSONKeyList.encode($0.lazy.map(\.raw))] } ?? [])
         let night = day.iso
         while let r = try rows.next() {
             let title = TitleID(r[0])

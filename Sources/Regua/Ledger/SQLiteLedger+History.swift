@@ -33,8 +33,7 @@ extension SQLiteLedger {
                 try Self.readContacts(db, before: day, customers: nil, into: &h)
                 h.unusableContacts = try Self.unusableContacts(db, before: day)
                 h.uncertainDeliveries = try Self.uncertainDeliveries(db, before: day)
-                try Self.readEscalation(
-                    db, before: day, titles: scope.titles.map { JSONKeyList.encode($0.lazy.map(\.raw)) }, into: &h)
+                try Self.readEscalation(db, before: day, titles: scope.titles, into: &h)
                 return h
             }
         }

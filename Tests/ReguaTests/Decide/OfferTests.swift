@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Regua
@@ -51,6 +52,37 @@ import Testing
         // At 0%: cash / n, half-up.
         #expect(Offer.installment(Money(cents: 100_00), count: 3, rate: Percent(micros: 0)) == Money(cents: 33_33))
         #expect(Offer.installment(Money(cents: 100_00), count: 2, rate: Percent(micros: 0)) == Money(cents: 50_00))
+    }
+
+    @Test("the divisors kept per rate give the cents of the formula computed whole, for random amounts and rates")
+    func keptDivisorsGiveTheWholeFormulasCents() {
+        /// The installment as it was computed before the divisors were kept: everything anew.
+        func plain(_ cash: Money, _ n: Int, _ rate: Percent) -> Money {
+            let cents = Decimal(cash.cents)
+            var value: Decimal
+            if rate.micros == 0 {
+                value = cents / Decimal(n)
+            } else {
+                let i = Decimal(rate.micros) / Decimal(100_000_000)
+                value = cents * i / (1 - 1 / pow(1 + i, n))
+            }
+            var rounded = Decimal()
+            NSDecimalRound(&rounded, &value, 0, .plain)
+            return Money(cents: NSDecimalNumber(decimal: rounded).int64Value)
+        }
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            // Rates a rule book writes: 0 … 15 % a month, up to four decimals.
+            let rate = Percent(micros: Int64.random(in: 0...1500, using: &g) * 10_000)
+            let max = Int.random(in: 2...36, using: &g)
+            let cash = Money(cents: Int64.random(in: 1...10_000_000_00, using: &g))
+            let kept = PriceTable.divisors(rate: rate, upTo: max)
+            for n in 2...max {
+                let want = plain(cash, n, rate)
+                #expect(Offer.installment(cash, count: n, rate: rate, divisor: kept[n]) == want, "\(cash) \(n) \(rate)")
+                #expect(Offer.installment(cash, count: n, rate: rate) == want)
+            }
+        }
     }
 
     @Test func creditsComeOffTheCashAndZeroCashOffersNoInstallments() {

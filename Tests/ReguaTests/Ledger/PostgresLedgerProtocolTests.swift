@@ -26,7 +26,7 @@ import Testing
         let some = (0..<40).filter { $0 % 3 == 0 }.map { TitleID("T\($0)") } + [TitleID("never-seen")]
         let customers = [CustomerID("C1"), CustomerID("C4")]
         let scoped = ReferenceHistory.Observed(
-            try l.history(before: day, scope: HistoryScope(titles: some, customers: customers)), titles: some,
+            try l.history(before: day, scope: HistoryScope(titles: some)), titles: some,
             customers: customers)
         for (k, v) in try l.settlements(upTo: day).sorted(by: { $0.key < $1.key }) {
             out.append("settlement|\(k.raw)|\(v.paidAmount.cents)|\(v.paidDate.iso)")

@@ -163,6 +163,8 @@ extension PostgresLedger {
     }
 
     private func readEscalation(before day: Day, titles: [String]?, into h: inout LedgerHistory) throws {
+        // Most ledgers have no bureau or agency yet: no array of the night's titles to send.
+        guard try q("SELECT EXISTS (SELECT 1 FROM title_escalation)").first?.bool(0) == true else { return }
         let filter = titles == nil ? "" : " WHERE title_id = ANY($1::text[])"
         let night = day.iso
         for r in try q(
