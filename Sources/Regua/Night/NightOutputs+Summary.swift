@@ -125,7 +125,9 @@ extension NightOutputs {
                     lastNightBefore: acceptedGap?.lastNight.iso, forcedOverMaxMessages: forcedOverMaxMessages))
     }
 
-    func reportHTML(_ summary: Summary) -> String {
+    /// The night's report; `people` is ``ReportPeople/make(decision:inputs:book:inputFiles:worklist:)``
+    /// of this night (made while the letters render).
+    func reportHTML(_ summary: Summary, people: ReportPeople) -> String {
         ReportHTML.render(
             summary: summary,
             rejects: inputs.rejects,
@@ -136,7 +138,6 @@ extension NightOutputs {
                     amount: $0.title.outstanding)
             },
             effectiveness: effectiveness, companyName: book.company.name,
-            people: ReportPeople.make(
-                decision: decision, inputs: inputs, book: book, inputFiles: inputFiles, worklist: worklist))
+            people: people)
     }
 }

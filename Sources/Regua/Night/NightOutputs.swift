@@ -158,6 +158,16 @@ struct NightOutputs {
                 }
             }
         }
+        // What the report and two files need of the decision alone, made on a thread of its own
+        // while the letters render (they leave a part of a core idle): the serial end is shorter.
+        let besides = BackgroundJob("regua report parts") {
+            (
+                people: ReportPeople.make(
+                    decision: me.decision, inputs: me.inputs, book: me.book, inputFiles: me.inputFiles,
+                    worklist: me.worklist),
+                rejects: InputReader.rejectsCSV(me.inputs.rejects), worklist: Worklist.csv(me.worklist)
+            )
+        }
         files.append(("sms.csv", SMS.csv(rows: smsRows)))
         if let callsFile { files.append(callsFile) }
         if let whatsappFile { files.append(whatsappFile) }
@@ -183,15 +193,16 @@ struct NightOutputs {
         }
         files.append(contentsOf: Self.handoffCSVs(decision.handoffs, receivers: book.handoffs))
         clock.lap("remittance")
-        files.append(("rejects.csv", InputReader.rejectsCSV(inputs.rejects)))
-        files.append(("worklist.csv", Worklist.csv(worklist)))
+        let parts = besides.wait()
+        files.append(("rejects.csv", parts.rejects))
+        files.append(("worklist.csv", parts.worklist))
         let summary = makeSummary()
         self.summary = summary
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         files.append(("summary.json", Array(try encoder.encode(summary)) + [10]))
-        files.append(("report.html", Array(reportHTML(summary).utf8)))
+        files.append(("report.html", Array(reportHTML(summary, people: parts.people).utf8)))
         clock.lap("summary")
         try emailJob?.wait().get()
         clock.lap("e-mails written")
