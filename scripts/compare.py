@@ -5,12 +5,14 @@
 
 The shared machine's load changes within minutes, so two versions are compared with their runs
 interleaved (A, B, A, B, ...), each night in a fresh folder with a fresh ledger. Prints, for every
-stage of `regua run --json` and for the whole run's wall time, the minimum and the median.
+stage of `regua run --json`, the whole run's wall time, its CPU time (user + system) and its peak
+RSS, the minimum and the median.
 DATA_DIR defaults to bench/data-1000000 (made by `make bench`). COMPARE_RULES=DIR runs both with
 another rule book than rules/ (one both builds can read, e.g. `git archive OLD rules | tar -x`). Runs are left in bench/compare/
 (delete them some minutes before timing anything: see BENCHMARKS.md on ext4).
 """
 import json
+import resource
 import os
 import statistics
 import subprocess
@@ -33,6 +35,7 @@ def main():
             folder = os.path.join(work, f"{k}-{i}")
             os.makedirs(folder)
             start = time.monotonic()
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             p = subprocess.run(
                 [binary, "run", "--as-of", "2026-11-23", "--rules", os.environ.get("COMPARE_RULES", os.path.join(ROOT, "rules")),
                  "--customers", os.path.join(data, "customers.csv"),
@@ -40,12 +43,16 @@ def main():
                  "--out", os.path.join(folder, "out"), "--state", os.path.join(folder, "regua.sqlite"), "--json"],
                 capture_output=True, text=True)
             wall = time.monotonic() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if p.returncode not in (0, 1):
                 sys.exit(f"{binary} failed ({p.returncode}): {p.stderr[-2000:]}")
             timings = json.loads(p.stdout)["timings"]
             for stage, s in timings["seconds"].items():
                 seconds[k].setdefault(stage, []).append(s)
             seconds[k].setdefault("wall", []).append(wall)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            seconds[k].setdefault("cpu (user+sys)", []).append(cpu)
+            seconds[k].setdefault("peak RSS (MiB)", []).append(timings["peak_rss_kib"] / 1024)
     print(f"{runs} first nights each, alternating, on {data} (min / median, seconds)")
     print(f"| stage | {binaries[0]} | {binaries[1]} |")
     print("|---|---|---|")
