@@ -70,8 +70,9 @@ struct PDFContent {
     mutating func fill() { append("f\n") }
 
     /// Saves the graphics state and makes one unit `sx` × `sy` points with the origin at
-    /// (x, y), until ``restore()``: a QR code's modules or a barcode's narrow bars are then drawn
-    /// as small integers (``unitRect(x:y:width:height:)``), a third of the bytes of points.
+    /// (x, y), until ``restore()``: a barcode's narrow bars are then drawn as small integers
+    /// (``unitRect(x:y:width:height:)``), a third of the bytes of points, and an image mask
+    /// (``imageMask(width:height:rows:)``) fills the `sx` × `sy` rectangle.
     mutating func scaled(_ sx: Double, _ sy: Double, origin x: Double, _ y: Double) {
         append("q ")
         Self.appendNumber(sx, to: &bytes)
@@ -99,14 +100,28 @@ struct PDFContent {
         append(" re\n")
     }
 
-    /// ``unitRect(x:y:width:height:)`` of height 1 whose ` y ` (spaces included) is given as
-    /// bytes: the rectangles of one row of a QR code share it.
-    @inline(__always)
-    mutating func unitRun(x: Int, middle: [UInt8], width: Int) {
-        Self.appendDecimal(UInt64(x), to: &bytes)
-        bytes += middle
+    /// Paints an image mask in the fill colour (black) over the unit square of the current scale
+    /// (``scaled(_:_:origin:_:)``): `height` rows of `width` one-bit samples, 1 painted, each row
+    /// padded with zero bits to whole bytes, the first row at the top. An inline image in ASCII
+    /// hex, so the content stream stays text: a QR code is then some hundreds of bytes where
+    /// rectangles took some thousands.
+    mutating func imageMask(width: Int, height: Int, rows: [UInt8]) {
+        precondition(rows.count == height * ((width + 7) / 8), "image mask rows do not match its size")
+        append("BI /W ")
         Self.appendDecimal(UInt64(width), to: &bytes)
-        append(" 1 re\n")
+        append(" /H ")
+        Self.appendDecimal(UInt64(height), to: &bytes)
+        append(" /IM true /BPC 1 /D [1 0] /F /AHx ID\n")
+        let hex: StaticString = "0123456789ABCDEF"
+        let rowBytes = (width + 7) / 8
+        hex.withUTF8Buffer { digits in
+            for (i, b) in rows.enumerated() {
+                bytes.append(digits[Int(b >> 4)])
+                bytes.append(digits[Int(b & 0x0F)])
+                if (i + 1) % rowBytes == 0 { bytes.append(0x0A) }
+            }
+        }
+        append(">\nEI\n")
     }
 
     private mutating func appendInteger(_ v: Int) {

@@ -256,19 +256,50 @@ extension QRCodeTests {
         }
     }
 
-    @Test("the vector drawing with each row's y written once is the rectangle-by-rectangle one, for 300 payloads")
-    func drawingTwin() {
+    @Test("the drawing is one image mask over the symbol whose samples are its modules, for 300 payloads")
+    func drawingIsTheModules() throws {
         for n in 0..<300 {
             let payload = Self.payload(length: 1 + n * 11 % 600, seed: UInt64(5_000 + n))
             let code = QRCode(bytes: payload)!
             let (x, y, width) = (Double(n % 97) * 1.37, 800 - Double(n % 13) * 61.3, 60 + Double(n % 7) * 12.5)
-            var fast = PDFContent(), plain = PDFContent()
-            fast.text(WinAnsi.encode("antes"), x: 1, y: 2, font: .helvetica, size: 9)
-            plain.text(WinAnsi.encode("antes"), x: 1, y: 2, font: .helvetica, size: 9)
-            code.draw(into: &fast, x: x, y: y, width: width)
-            code.drawByRects(into: &plain, x: x, y: y, width: width)
-            #expect(fast.bytes == plain.bytes, "payload \(n), version \(code.version)")
+            var content = PDFContent()
+            code.draw(into: &content, x: x, y: y, width: width)
+            let lines = String(decoding: content.bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+            // The unit square is the symbol: the quiet zone's width inside the corner, no more.
+            let module = width / Double(code.size + 2 * QRCode.quietZone)
+            let q = Double(QRCode.quietZone)
+            let side = PDFContent.number(module * Double(code.size))
+            let corner = "\(PDFContent.number(x + module * q)) \(PDFContent.number(y + module * q))"
+            #expect(lines.first == "q \(side) 0 0 \(side) \(corner) cm", "payload \(n)")
+            #expect(lines[1] == "BI /W \(code.size) /H \(code.size) /IM true /BPC 1 /D [1 0] /F /AHx ID")
+            #expect(lines.suffix(3) == [">", "EI", "Q"], "payload \(n)")
+            // Each hex line is one row: a sample of 1 (painted, by /D [1 0]) exactly where a module is dark.
+            let rows = Array(lines.dropFirst(2).dropLast(3))
+            try #require(rows.count == code.size, "payload \(n)")
+            for (row, hex) in rows.enumerated() {
+                let bytes = try #require(Self.bytes(hex: hex))
+                try #require(bytes.count == (code.size + 7) / 8)
+                for col in 0..<(bytes.count * 8) {
+                    let painted = bytes[col / 8] & (0x80 >> UInt8(col % 8)) != 0
+                    if painted != code.isDark(x: col, y: row) {
+                        Issue.record("payload \(n): module (\(col), \(row)) is \(painted ? "painted" : "blank")")
+                        return
+                    }
+                }
+            }
         }
+    }
+
+    /// Hex digits, two per byte; nil if any is not one.
+    static func bytes(hex: String) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        for i in stride(from: 0, to: digits.count, by: 2) {
+            guard let b = UInt8(String(decoding: digits[i..<(i + 2)], as: UTF8.self), radix: 16) else { return nil }
+            out.append(b)
+        }
+        return out
     }
 
     @Test("the Reed–Solomon remainder equals plain long division on 2,000 random blocks of every degree level M uses")

@@ -77,6 +77,69 @@ struct PaymentPrintTests {
         #expect(read.text.contains("Pague com PIX") && read.text.contains("Valor: R$ 8.163,45"))
     }
 
+    @Test(
+        "a QR code drawn as an image mask rasterises to exactly its modules, where they belong, and scans back",
+        .enabled(if: tools))
+    func qrMaskRasterises() throws {
+        let texts = [
+            "0002012636",  // version 1
+            PixBRCode.payload(
+                key: "cobranca@exemplo.com.br", merchantName: "Exemplo Comércio Ltda", merchantCity: "São Paulo",
+                amount: Money(cents: 816_345), txid: "R20261123ab12cd34ef56ab78"),
+            String(repeating: "PIX copia e cola ", count: 20),
+        ]
+        for text in texts {
+            let code = try #require(QRCode(text: text))
+            // 15 pixels a module at 300 dpi (3.6 points), so each module's centre is far from its edges.
+            let module = 3.6, x = 97.0, y = 211.0
+            var content = PDFContent()
+            content.text(WinAnsi.encode("antes"), x: 40, y: 40, font: .helvetica, size: 9)
+            code.draw(into: &content, x: x, y: y, width: module * Double(code.size + 2 * QRCode.quietZone))
+            let dir = try ExternalTool.temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let file = dir.appendingPathComponent("qr.pdf").path
+            try Data(PDFDocument(pages: [content.bytes]).build()).write(to: URL(fileURLWithPath: file))
+            let image = dir.appendingPathComponent("qr").path
+            let r = try ExternalTool.run(ExternalTool.pdftoppm!, ["-r", "300", "-gray", "-singlefile", file, image])
+            #expect(r.status == 0, "\(r.stderr)")
+            let (width, height, pixels) = try Self.pgm(Data(contentsOf: URL(fileURLWithPath: image + ".pgm")))
+            let q = QRCode.quietZone
+            // The symbol and one ring of its quiet zone, module by module, at each module's centre.
+            for my in -1...code.size {
+                for mx in -1...code.size {
+                    let px = Int(((x + (Double(mx + q) + 0.5) * module) * 300 / 72).rounded(.down))
+                    let pyUp = (y + (Double(code.size + q - my) - 0.5) * module) * 300 / 72
+                    let py = height - 1 - Int(pyUp.rounded(.down))
+                    let dark = pixels[py * width + px] < 128
+                    if dark != code.isDark(x: mx, y: my) {
+                        Issue.record("\(code.version): module (\(mx), \(my)) is \(dark ? "dark" : "light") on paper")
+                        return
+                    }
+                }
+            }
+            #expect(try ExternalTool.scan([image + ".pgm"], extra: ExternalTool.qrOnly) == [text])
+        }
+    }
+
+    /// A binary grey-scale PGM (P5, 8 bits) as written by pdftoppm: width, height, pixels.
+    static func pgm(_ data: Data) throws -> (Int, Int, [UInt8]) {
+        let bytes = [UInt8](data)
+        var fields: [Int] = [], i = 2, current = ""
+        try #require(bytes.starts(with: Array("P5".utf8)))
+        while fields.count < 3 {
+            let c = bytes[i]
+            i += 1
+            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 {
+                if !current.isEmpty { fields.append(try #require(Int(current))) }
+                current = ""
+            } else {
+                current.append(Character(UnicodeScalar(c)))
+            }
+        }
+        try #require(fields[2] == 255 && bytes.count - i == fields[0] * fields[1])
+        return (fields[0], fields[1], Array(bytes[i...]))
+    }
+
     @Test("the slip prints every field of the ficha de compensação", .enabled(if: tools))
     func slipFields() throws {
         let t = try Self.dunned("NF-1", nosso: "56", cents: 780_000, daysOverdue: 32)
