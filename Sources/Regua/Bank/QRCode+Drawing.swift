@@ -81,12 +81,20 @@ extension QRCode {
     /// The modules as rows of bits, 1 for dark, the top row first, each row padded with zero
     /// bits to whole bytes: the samples of ``draw(into:x:y:width:)``'s image mask.
     func maskRows() -> [UInt8] {
-        let rowBytes = (size + 7) / 8
-        var rows = [UInt8](repeating: 0, count: rowBytes * size)
+        var rows: [UInt8] = []
+        rows.reserveCapacity((size + 7) / 8 * size)
         for y in 0..<size {
-            for x in 0..<size where modules[y * size + x] != 0 {
-                rows[y * rowBytes + (x >> 3)] |= 0x80 >> UInt8(x & 7)
+            let start = y * size
+            var byte: UInt8 = 0
+            for x in 0..<size {
+                // Shifted in from the right, a byte's first module ends in its highest bit.
+                byte = (byte << 1) | (modules[start + x] != 0 ? 1 : 0)
+                if x & 7 == 7 {
+                    rows.append(byte)
+                    byte = 0
+                }
             }
+            if size & 7 != 0 { rows.append(byte << UInt8(8 - (size & 7))) }
         }
         return rows
     }
