@@ -21,11 +21,7 @@ enum BoletoSlipLayout {
         let right = left + width
         let split = right - rightColumn
         // Cut line ("corte na linha pontilhada") with a small label.
-        var x = left
-        while x < right {
-            c.line(from: (x, top - U.mm(2)), to: (min(x + U.mm(1.5), right), top - U.mm(2)), width: 0.4)
-            x += U.mm(3)
-        }
+        c.dashedLine(from: (left, top - U.mm(2)), to: (right, top - U.mm(2)), width: 0.4, dash: U.mm(1.5))
         c.textRight(
             WinAnsi.encode("Corte na linha pontilhada"), right: right, y: top - U.mm(4.6), font: .helvetica,
             size: 5.5)

@@ -140,6 +140,41 @@ struct PaymentPrintTests {
         return (fields[0], fields[1], Array(bytes[i...]))
     }
 
+    @Test(
+        "the slip's cut line, one dashed stroke, rasterises to 57 dashes of 1.5 mm every 3 mm across the 170 mm",
+        .enabled(if: tools))
+    func cutLineDashes() throws {
+        let slip = try Self.slip(try Self.dunned("NF-9", nosso: "58", cents: 99_000, daysOverdue: 5))
+        let (left, top) = (PDFUnit.mm(20), PDFUnit.mm(250))
+        var content = PDFContent()
+        BoletoSlipLayout.draw(slip, into: &content, left: left, top: top)
+        let dir = try ExternalTool.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("slip.pdf").path
+        try Data(PDFDocument(pages: [content.bytes]).build()).write(to: URL(fileURLWithPath: file))
+        let image = dir.appendingPathComponent("slip").path
+        let r = try ExternalTool.run(ExternalTool.pdftoppm!, ["-r", "300", "-gray", "-singlefile", file, image])
+        #expect(r.status == 0, "\(r.stderr)")
+        let (width, height, pixels) = try Self.pgm(Data(contentsOf: URL(fileURLWithPath: image + ".pgm")))
+        let px = { (points: Double) in Int((points * 300 / 72).rounded()) }
+        let row = height - 1 - px(top - PDFUnit.mm(2))
+        // Dark runs along the line's row, from 1 mm left of the slip to 1 mm right of it.
+        var runs: [(start: Int, length: Int)] = []
+        for x in px(left - PDFUnit.mm(1))..<min(width, px(left + BoletoSlipLayout.width + PDFUnit.mm(1))) {
+            guard pixels[row * width + x] < 128 else { continue }
+            if let last = runs.last, last.start + last.length == x {
+                runs[runs.count - 1].length += 1
+            } else {
+                runs.append((x, 1))
+            }
+        }
+        let dash = 1.5 * 300 / 25.4  // 17.7 pixels
+        #expect(runs.count == 57)
+        #expect(runs.allSatisfy { abs(Double($0.length) - dash) <= 2 }, "\(runs.map(\.length))")
+        #expect(abs(runs.first!.start - px(left)) <= 1)
+        for (a, b) in zip(runs, runs.dropFirst()) { #expect(abs(Double(b.start - a.start) - 2 * dash) <= 2) }
+    }
+
     @Test("the slip prints every field of the ficha de compensação", .enabled(if: tools))
     func slipFields() throws {
         let t = try Self.dunned("NF-1", nosso: "56", cents: 780_000, daysOverdue: 32)
