@@ -137,24 +137,16 @@ struct PDFContent {
         append("S\n")
     }
 
-    /// Strokes a straight line of the given width dashed `dash` on, `dash` off from its start (the
-    /// slip's cut line: one path where a segment per dash took ~60 lines), then restores solid
-    /// lines.
+    /// ``line(from:to:width:)`` dashed `dash` on, `dash` off from its start (the slip's cut line:
+    /// one path where a segment per dash took ~60 lines), then solid lines again.
     mutating func dashedLine(from a: (Double, Double), to b: (Double, Double), width: Double, dash: Double) {
-        Self.appendNumber(width, to: &bytes)
-        append(" w [")
+        bytes.append(UInt8(ascii: "["))
         Self.appendNumber(dash, to: &bytes)
         bytes.append(0x20)
         Self.appendNumber(dash, to: &bytes)
         append("] 0 d ")
-        Self.appendNumber(a.0, to: &bytes)
-        bytes.append(0x20)
-        Self.appendNumber(a.1, to: &bytes)
-        append(" m ")
-        Self.appendNumber(b.0, to: &bytes)
-        bytes.append(0x20)
-        Self.appendNumber(b.1, to: &bytes)
-        append(" l S [] 0 d\n")
+        line(from: a, to: b, width: width)
+        append("[] 0 d\n")
     }
 
     /// Strokes a straight line of the given width.

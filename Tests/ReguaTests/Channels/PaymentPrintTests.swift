@@ -95,14 +95,8 @@ struct PaymentPrintTests {
             var content = PDFContent()
             content.text(WinAnsi.encode("antes"), x: 40, y: 40, font: .helvetica, size: 9)
             code.draw(into: &content, x: x, y: y, width: module * Double(code.size + 2 * QRCode.quietZone))
-            let dir = try ExternalTool.temporaryFolder()
-            defer { try? FileManager.default.removeItem(at: dir) }
-            let file = dir.appendingPathComponent("qr.pdf").path
-            try Data(PDFDocument(pages: [content.bytes]).build()).write(to: URL(fileURLWithPath: file))
-            let image = dir.appendingPathComponent("qr").path
-            let r = try ExternalTool.run(ExternalTool.pdftoppm!, ["-r", "300", "-gray", "-singlefile", file, image])
-            #expect(r.status == 0, "\(r.stderr)")
-            let (width, height, pixels) = try Self.pgm(Data(contentsOf: URL(fileURLWithPath: image + ".pgm")))
+            let (width, height, pixels, folder) = try Self.rasterise(content)
+            defer { try? FileManager.default.removeItem(at: folder) }
             let q = QRCode.quietZone
             // The symbol and one ring of its quiet zone, module by module, at each module's centre.
             for my in -1...code.size {
@@ -117,7 +111,26 @@ struct PaymentPrintTests {
                     }
                 }
             }
-            #expect(try ExternalTool.scan([image + ".pgm"], extra: ExternalTool.qrOnly) == [text])
+            let pgm = folder.appendingPathComponent("page.pgm").path
+            #expect(try ExternalTool.scan([pgm], extra: ExternalTool.qrOnly) == [text])
+        }
+    }
+
+    /// One page rasterised by poppler at 300 dpi in grey: width, height, pixels, and the temporary
+    /// folder holding the file as `page.pgm` (for zbar), which the caller removes.
+    static func rasterise(_ page: PDFContent) throws -> (Int, Int, [UInt8], URL) {
+        let dir = try ExternalTool.temporaryFolder()
+        do {
+            let file = dir.appendingPathComponent("page.pdf").path
+            try Data(PDFDocument(pages: [page.bytes]).build()).write(to: URL(fileURLWithPath: file))
+            let image = dir.appendingPathComponent("page").path
+            let r = try ExternalTool.run(ExternalTool.pdftoppm!, ["-r", "300", "-gray", "-singlefile", file, image])
+            try #require(r.status == 0, "\(r.stderr)")
+            let (width, height, pixels) = try pgm(Data(contentsOf: URL(fileURLWithPath: image + ".pgm")))
+            return (width, height, pixels, dir)
+        } catch {
+            try? FileManager.default.removeItem(at: dir)
+            throw error
         }
     }
 
@@ -148,14 +161,8 @@ struct PaymentPrintTests {
         let (left, top) = (PDFUnit.mm(20), PDFUnit.mm(250))
         var content = PDFContent()
         BoletoSlipLayout.draw(slip, into: &content, left: left, top: top)
-        let dir = try ExternalTool.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("slip.pdf").path
-        try Data(PDFDocument(pages: [content.bytes]).build()).write(to: URL(fileURLWithPath: file))
-        let image = dir.appendingPathComponent("slip").path
-        let r = try ExternalTool.run(ExternalTool.pdftoppm!, ["-r", "300", "-gray", "-singlefile", file, image])
-        #expect(r.status == 0, "\(r.stderr)")
-        let (width, height, pixels) = try Self.pgm(Data(contentsOf: URL(fileURLWithPath: image + ".pgm")))
+        let (width, height, pixels, folder) = try Self.rasterise(content)
+        defer { try? FileManager.default.removeItem(at: folder) }
         let px = { (points: Double) in Int((points * 300 / 72).rounded()) }
         let row = height - 1 - px(top - PDFUnit.mm(2))
         // Dark runs along the line's row, from 1 mm left of the slip to 1 mm right of it.
