@@ -16,8 +16,76 @@ enum BoletoSlipLayout {
         + U.mm(LetterGeometry.barcodeHeight)
     static let cutGap = U.mm(6)
 
-    /// Draws the slip with its top-left corner at (left, top), PDF points from the bottom-left.
+    /// The boxed rows under the bank line: each row's left cells (label, width in mm; the last
+    /// takes what is left up to the right column) and its right cell's label.
+    static let rows: [(cells: [(label: String, widthMM: Double)], right: String)] = [
+        ([("Local de pagamento", 125)], "Vencimento"),
+        ([("Beneficiário", 125)], "Agência / Código do beneficiário"),
+        (
+            [
+                ("Data do documento", 24), ("Nº do documento", 40), ("Espécie doc.", 17), ("Aceite", 12),
+                ("Data do processamento", 32),
+            ], "Nosso número"
+        ),
+        (
+            [("Uso do banco", 24), ("Carteira", 20), ("Espécie", 17), ("Quantidade", 29), ("Valor", 35)],
+            "(=) Valor do documento"
+        ),
+    ]
+    /// The right-hand cells beside the instructions.
+    static let amountLabels = [
+        "(-) Desconto / Abatimento", "(-) Outras deduções", "(+) Mora / Multa", "(+) Outros acréscimos",
+        "(=) Valor cobrado",
+    ]
+
+    /// The values of ``rows``, cell by cell and then the right cell: the same for every slip
+    /// where the cell is printed the same on every boleto ("DM", "N", "R$"), else from `s`.
+    static func values(_ s: BoletoSlip?) -> [(cells: [String], right: String)] {
+        var beneficiary = ""
+        if let s {
+            beneficiary = s.beneficiaryName + " - CNPJ " + s.beneficiaryDocument
+            if let a = s.beneficiaryAddress { beneficiary += " - " + a }
+        }
+        return [
+            (["Pagável em qualquer banco, mesmo após o vencimento"], s?.dueDate.br ?? ""),
+            ([beneficiary], s?.agencyCode ?? ""),
+            (
+                [s?.documentDate.br ?? "", s?.documentNumber ?? "", "DM", "N", s?.processingDate.br ?? ""],
+                s?.nossoNumero ?? ""
+            ),
+            (["", s?.wallet ?? "", "R$", "", ""], s.map { plainAmount($0.amount) } ?? ""),
+        ]
+    }
+
+    /// The cells printed the same on every slip (the others empty).
+    static let constantValues = values(nil)
+
+    /// Draws the slip with its top-left corner at (left, top), PDF points from the bottom-left:
+    /// the frame every slip shares (rules, labels and the cells printed the same on every
+    /// boleto), made once (``frame``) and placed here, then this slip's values.
+    /// ``drawWhole(_:into:left:top:)`` is the plain twin the tests hold it to.
     static func draw(_ s: BoletoSlip, into c: inout PDFContent, left: Double, top: Double) {
+        c.place(frame, x: left, y: top)
+        drawValues(s, into: &c, left: left, top: top)
+    }
+
+    /// ``draw(_:into:left:top:)`` with the frame drawn in place instead of placed.
+    static func drawWhole(_ s: BoletoSlip, into c: inout PDFContent, left: Double, top: Double) {
+        drawFrame(into: &c, left: left, top: top)
+        drawValues(s, into: &c, left: left, top: top)
+    }
+
+    /// ``drawFrame(into:left:top:)`` at the origin: a content stream of its own, so it may be
+    /// placed anywhere (``PDFContent/place(_:x:y:)``). It sets its line widths and dashes itself
+    /// and leaves nothing set.
+    static let frame: [UInt8] = {
+        var c = PDFContent()
+        drawFrame(into: &c, left: 0, top: 0)
+        return c.bytes
+    }()
+
+    /// Everything of a slip that does not depend on the boleto.
+    static func drawFrame(into c: inout PDFContent, left: Double, top: Double) {
         let right = left + width
         let split = right - rightColumn
         // Cut line ("corte na linha pontilhada") with a small label.
@@ -27,12 +95,55 @@ enum BoletoSlipLayout {
             size: 5.5)
         var y = top - cutGap
         // Bank line: logo area | code-digit | linha digitável.
-        let logoWidth = U.mm(42), codeWidth = U.mm(19)
+        c.line(from: (left + logoWidth, y), to: (left + logoWidth, y - headHeight), width: 1)
+        c.line(from: (left + logoWidth + codeWidth, y), to: (left + logoWidth + codeWidth, y - headHeight), width: 1)
+        y -= headHeight
+        c.line(from: (left, y), to: (right, y), width: 1.2)
+
+        for (r, constant) in zip(rows, constantValues) {
+            var cx = left
+            for (i, cell) in r.cells.enumerated() {
+                let w = i == r.cells.count - 1 ? split - cx : U.mm(cell.widthMM)
+                field(cell.label, constant.cells[i], x: cx, top: y, width: w, c: &c)
+                if i > 0 { c.line(from: (cx, y), to: (cx, y - rowHeight), width: 0.5) }
+                cx += w
+            }
+            c.line(from: (split, y), to: (split, y - rowHeight), width: 0.5)
+            field(r.right, "", x: split, top: y, width: rightColumn, c: &c)
+            y -= rowHeight
+            c.line(from: (left, y), to: (right, y), width: 0.5)
+        }
+
+        // Instructions, beside the stacked amount cells.
+        field("Instruções (texto de responsabilidade do beneficiário)", "", x: left, top: y, width: split - left, c: &c)
+        c.line(from: (split, y), to: (split, y - instructionsHeight), width: 0.5)
+        let cell = instructionsHeight / Double(amountLabels.count)
+        for (i, label) in amountLabels.enumerated() {
+            field(label, "", x: split, top: y - Double(i) * cell, width: rightColumn, c: &c)
+            if i > 0 { c.line(from: (split, y - Double(i) * cell), to: (right, y - Double(i) * cell), width: 0.5) }
+        }
+        y -= instructionsHeight
+        c.line(from: (left, y), to: (right, y), width: 0.5)
+
+        c.text(WinAnsi.encode("Pagador"), x: left + 2, y: y - U.mm(2.4), font: .helvetica, size: 5.5)
+        y -= payerHeight
+        c.line(from: (left, y), to: (right, y), width: 1.2)
+        c.textRight(
+            WinAnsi.encode("Autenticação mecânica - Ficha de Compensação"), right: right, y: y - U.mm(3),
+            font: .helvetica, size: 6)
+    }
+
+    static let logoWidth = U.mm(42), codeWidth = U.mm(19)
+
+    /// This boleto's part of the slip: bank, code and linha digitável, the cells' values, the
+    /// instructions, the payer and the barcode.
+    static func drawValues(_ s: BoletoSlip, into c: inout PDFContent, left: Double, top: Double) {
+        let right = left + width
+        let split = right - rightColumn
+        var y = top - cutGap
         text(
             s.bankName, x: left + 2, y: y - headHeight + U.mm(2.6), width: logoWidth - 4, font: .helveticaBold, size: 9,
             c: &c)
-        c.line(from: (left + logoWidth, y), to: (left + logoWidth, y - headHeight), width: 1)
-        c.line(from: (left + logoWidth + codeWidth, y), to: (left + logoWidth + codeWidth, y - headHeight), width: 1)
         let code = WinAnsi.encode(s.bankCodeWithDigit)
         let codeX = left + logoWidth + (codeWidth - WinAnsi.width(code, font: .helveticaBold, size: 13)) / 2
         c.text(code, x: codeX, y: y - headHeight + U.mm(2.4), font: .helveticaBold, size: 13)
@@ -43,44 +154,19 @@ enum BoletoSlipLayout {
         while size > 6, WinAnsi.width(linha, font: .helveticaBold, size: size) > room { size -= 0.5 }
         c.textRight(linha, right: right - 2, y: y - headHeight + U.mm(2.6), font: .helveticaBold, size: size)
         y -= headHeight
-        c.line(from: (left, y), to: (right, y), width: 1.2)
 
-        // Left cells of a row, then its right cell.
-        func row(_ cells: [(label: String, value: String, widthMM: Double)], right r: (String, String), height: Double)
-        {
+        let constant = constantValues
+        for (k, (r, v)) in zip(rows, values(s)).enumerated() {
             var cx = left
-            for (i, cell) in cells.enumerated() {
-                let w = i == cells.count - 1 ? split - cx : U.mm(cell.widthMM)
-                field(cell.label, cell.value, x: cx, top: y, width: w, c: &c)
-                if i > 0 { c.line(from: (cx, y), to: (cx, y - height), width: 0.5) }
+            for (i, cell) in r.cells.enumerated() {
+                let w = i == r.cells.count - 1 ? split - cx : U.mm(cell.widthMM)
+                if v.cells[i] != constant[k].cells[i] { value(v.cells[i], x: cx, top: y, width: w, c: &c) }
                 cx += w
             }
-            c.line(from: (split, y), to: (split, y - height), width: 0.5)
-            field(r.0, r.1, x: split, top: y, width: rightColumn, alignRight: true, c: &c)
-            y -= height
-            c.line(from: (left, y), to: (right, y), width: 0.5)
+            value(v.right, x: split, top: y, width: rightColumn, alignRight: true, c: &c)
+            y -= rowHeight
         }
-        row(
-            [("Local de pagamento", "Pagável em qualquer banco, mesmo após o vencimento", 125)],
-            right: ("Vencimento", s.dueDate.br), height: rowHeight)
-        var beneficiary = s.beneficiaryName + " - CNPJ " + s.beneficiaryDocument
-        if let a = s.beneficiaryAddress { beneficiary += " - " + a }
-        row(
-            [("Beneficiário", beneficiary, 125)], right: ("Agência / Código do beneficiário", s.agencyCode),
-            height: rowHeight)
-        row(
-            [
-                ("Data do documento", s.documentDate.br, 24), ("Nº do documento", s.documentNumber, 40),
-                ("Espécie doc.", "DM", 17), ("Aceite", "N", 12), ("Data do processamento", s.processingDate.br, 32),
-            ], right: ("Nosso número", s.nossoNumero), height: rowHeight)
-        row(
-            [
-                ("Uso do banco", "", 24), ("Carteira", s.wallet, 20), ("Espécie", "R$", 17),
-                ("Quantidade", "", 29), ("Valor", "", 35),
-            ], right: ("(=) Valor do documento", plainAmount(s.amount)), height: rowHeight)
 
-        // Instructions, beside the stacked amount cells.
-        field("Instruções (texto de responsabilidade do beneficiário)", "", x: left, top: y, width: split - left, c: &c)
         var line = y - U.mm(5.5)
         for instruction in s.instructions {
             for wrapped in WinAnsi.wrap(
@@ -90,21 +176,8 @@ enum BoletoSlipLayout {
                 line -= 10
             }
         }
-        c.line(from: (split, y), to: (split, y - instructionsHeight), width: 0.5)
-        let labels = [
-            "(-) Desconto / Abatimento", "(-) Outras deduções", "(+) Mora / Multa", "(+) Outros acréscimos",
-            "(=) Valor cobrado",
-        ]
-        let cell = instructionsHeight / Double(labels.count)
-        for (i, label) in labels.enumerated() {
-            field(label, "", x: split, top: y - Double(i) * cell, width: rightColumn, c: &c)
-            if i > 0 { c.line(from: (split, y - Double(i) * cell), to: (right, y - Double(i) * cell), width: 0.5) }
-        }
         y -= instructionsHeight
-        c.line(from: (left, y), to: (right, y), width: 0.5)
 
-        // Pagador.
-        c.text(WinAnsi.encode("Pagador"), x: left + 2, y: y - U.mm(2.4), font: .helvetica, size: 5.5)
         text(
             s.payerName + " - " + documentLabel(s.payerDocument) + " " + s.payerDocument,
             x: left + 3, y: y - U.mm(5.6), width: width - 6, font: .helveticaBold, size: 8.5, c: &c)
@@ -112,10 +185,6 @@ enum BoletoSlipLayout {
             s.payerAddress.joined(separator: " - "), x: left + 3, y: y - U.mm(9.4), width: width - 6,
             font: .helvetica, size: 8, c: &c)
         y -= payerHeight
-        c.line(from: (left, y), to: (right, y), width: 1.2)
-        c.textRight(
-            WinAnsi.encode("Autenticação mecânica - Ficha de Compensação"), right: right, y: y - U.mm(3),
-            font: .helvetica, size: 6)
         // The barcode, its quiet zone (≥ 10 narrow bars, here 5 mm) kept to the left.
         Interleaved2of5.draw(
             s.barcode, into: &c, x: left + U.mm(5), y: y - U.mm(5) - U.mm(LetterGeometry.barcodeHeight),
@@ -131,12 +200,18 @@ enum BoletoSlipLayout {
         return br.hasPrefix("R$ ") ? String(br.dropFirst(3)) : br
     }
 
-    /// A labelled cell: the label in small type at its top-left, the value below.
+    /// A labelled cell: the label in small type at its top-left, the value (if any) below.
     private static func field(
-        _ label: String, _ value: String, x: Double, top: Double, width: Double, alignRight: Bool = false,
-        c: inout PDFContent
+        _ label: String, _ v: String, x: Double, top: Double, width: Double, c: inout PDFContent
     ) {
         c.text(WinAnsi.encode(label), x: x + 2, y: top - U.mm(2.4), font: .helvetica, size: 5.5)
+        value(v, x: x, top: top, width: width, c: &c)
+    }
+
+    /// A cell's value under its label, cut to the cell; right-aligned in bold in the right column.
+    private static func value(
+        _ value: String, x: Double, top: Double, width: Double, alignRight: Bool = false, c: inout PDFContent
+    ) {
         guard !value.isEmpty else { return }
         let v = LetterComposer.truncate(WinAnsi.encode(value), font: .helvetica, size: 8.5, maxWidth: width - 5)
         if alignRight {

@@ -88,6 +88,15 @@ struct PDFContent {
     /// Restores the graphics state saved by ``scaled(_:_:origin:_:)``.
     mutating func restore() { append("Q\n") }
 
+    /// Draws `layer`, a content stream drawn at the origin, with its origin at (x, y): inside
+    /// its own saved graphics state, moved there by one `cm`. A drawing every page or file
+    /// shares (a slip's frame) is then made once and copied.
+    mutating func place(_ layer: [UInt8], x: Double, y: Double) {
+        scaled(1, 1, origin: x, y)
+        bytes += layer
+        restore()
+    }
+
     /// Adds a rectangle in whole units of the current scale to the path (filled by ``fill()``).
     mutating func unitRect(x: Int, y: Int, width: Int, height: Int) {
         appendInteger(x)

@@ -86,7 +86,7 @@ extension NightDecider {
 
     /// Every action records the customer's arm in each experiment (SPEC §3 Experiments).
     func stampArms(_ arms: [String: Experiment.Arm], on actions: inout [Action], from first: Int) {
-        guard !arms.isEmpty else { return }
+        guard !arms.isEmpty, first < actions.count else { return }
         let text = book.experiments.map { "\($0.id)=\(arms[$0.id]!.rawValue)" }.joined(separator: ";")
         for i in first..<actions.count { actions[i].arms = text }
     }

@@ -1,3 +1,5 @@
+import Crypto
+
 /// A champion/challenger experiment (SPEC §3 Experiments): a deterministic share of the
 /// customers is in the challenger arm, the rest in the champion arm.
 public struct Experiment: Sendable, Hashable {
@@ -27,10 +29,14 @@ public struct Experiment: Sendable, Hashable {
         Self.bucket(experiment: id, customer: customer) < challengerPercent ? .challenger : .champion
     }
 
-    /// int(first 8 hex digits of SHA-256(experiment + ":" + customer), 16) mod 100.
+    /// int(first 8 hex digits of SHA-256(experiment + ":" + customer), 16) mod 100: the first
+    /// four bytes of the digest read big-endian, which is what those hex digits spell.
     static func bucket(experiment: String, customer: CustomerID) -> Int {
-        let hex = Hashing.sha256Hex(experiment + ":" + customer.raw)
-        return Int(UInt32(hex.prefix(8), radix: 16)! % 100)
+        var bytes = Array(experiment.utf8)
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(contentsOf: customer.raw.utf8)
+        let first4 = SHA256.hash(data: bytes).prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        return Int(first4 % 100)
     }
 }
 

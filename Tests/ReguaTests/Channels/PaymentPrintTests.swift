@@ -182,6 +182,49 @@ struct PaymentPrintTests {
         for (a, b) in zip(runs, runs.dropFirst()) { #expect(abs(Double(b.start - a.start) - 2 * dash) <= 2) }
     }
 
+    @Test(
+        "the slip's frame, made once and placed, rasterises to the same pixels as the slip drawn whole in place",
+        .enabled(if: tools), arguments: [(20.0, 250.0, "NF-9", "58"), (31.7, 143.3, "TÍTULO (ação) 7/12", "00123")])
+    func placedFrameIsTheWholeDrawing(leftMM: Double, topMM: Double, title: String, nosso: String) throws {
+        let slip = try Self.slip(try Self.dunned(title, nosso: nosso, cents: 1_234_567, daysOverdue: 40))
+        let (left, top) = (PDFUnit.mm(leftMM), PDFUnit.mm(topMM))
+        var placed = PDFContent(), whole = PDFContent()
+        BoletoSlipLayout.draw(slip, into: &placed, left: left, top: top)
+        BoletoSlipLayout.drawWhole(slip, into: &whole, left: left, top: top)
+        #expect(placed.bytes != whole.bytes)
+        let (w1, h1, a, f1) = try Self.rasterise(placed)
+        defer { try? FileManager.default.removeItem(at: f1) }
+        let (w2, h2, b, f2) = try Self.rasterise(whole)
+        defer { try? FileManager.default.removeItem(at: f2) }
+        try #require(w1 == w2 && h1 == h2)
+        // Positions agree to the writer's 0.001 pt, but poppler places glyphs on a grid of a
+        // quarter pixel, so an edge may move by one: in black and white, every pixel that
+        // differs must have a neighbour of its colour in the other drawing.
+        let (inkA, inkB) = (a.map { $0 < 128 }, b.map { $0 < 128 })
+        func near(_ ink: Bool, _ image: [Bool], _ x: Int, _ y: Int) -> Bool {
+            for dy in -1...1 {
+                for dx in -1...1 {
+                    let (nx, ny) = (x + dx, y + dy)
+                    if nx >= 0, ny >= 0, nx < w1, ny < h1, image[ny * w1 + nx] == ink { return true }
+                }
+            }
+            return false
+        }
+        var differing = 0, unexplained: [(Int, Int)] = []
+        for i in inkA.indices where inkA[i] != inkB[i] {
+            differing += 1
+            let (x, y) = (i % w1, i / w1)
+            if !near(inkA[i], inkB, x, y) || !near(inkB[i], inkA, x, y) { unexplained.append((x, y)) }
+        }
+        #expect(unexplained.count == 0, "first: \(unexplained.prefix(10))")
+        #expect(differing < 500)
+        // The drawing is not blank: the slip's rules, labels, values and barcode are there.
+        #expect(a.filter { $0 < 128 }.count > 50_000)
+        // The frame holds no boleto's values.
+        let frame = String(decoding: BoletoSlipLayout.frame, as: UTF8.self)
+        #expect(frame.contains("(Nosso n") && !frame.contains("(\(nosso))"))
+    }
+
     @Test("the slip prints every field of the ficha de compensação", .enabled(if: tools))
     func slipFields() throws {
         let t = try Self.dunned("NF-1", nosso: "56", cents: 780_000, daysOverdue: 32)
