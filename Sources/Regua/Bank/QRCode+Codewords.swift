@@ -39,7 +39,7 @@ enum QRTables {
         let total = totalCodewords(version)
         let shortBlocks = count - total % count
         let shortData = total / count - ec
-        let divisor = ReedSolomon.levelMGenerators[ec]
+        let products = ReedSolomon.levelMProducts[ec]
         var dataBlocks: [ArraySlice<UInt8>] = []
         var ecBlocks: [[UInt8]] = []
         var start = 0
@@ -47,7 +47,7 @@ enum QRTables {
             let length = shortData + (b < shortBlocks ? 0 : 1)
             let block = data[start..<(start + length)]
             dataBlocks.append(block)
-            ecBlocks.append(ReedSolomon.remainder(block, generator: divisor))
+            ecBlocks.append(ReedSolomon.remainder(block, products: products))
             start += length
         }
         var out: [UInt8] = []
@@ -104,34 +104,33 @@ enum ReedSolomon {
         return poly
     }
 
-    /// The remainder of data · xⁿ divided by the generator: the error correction codewords.
-    /// The generator's logarithms are taken once, and the register shifts in place, so each
-    /// data codeword costs n table look-ups; ``remainderByDivision(_:generator:)`` is the plain
-    /// twin the tests hold it to.
-    static func remainder(_ data: ArraySlice<UInt8>, generator: [UInt8]) -> [UInt8] {
-        let (exp, log) = tables
-        let n = generator.count
-        // −1 marks a zero coefficient (no logarithm).
-        let generatorLog = generator.map { $0 == 0 ? -1 : log[Int($0)] }
+    /// Per degree up to 30, the generator's coefficients times every factor:
+    /// `products[d][f × d + i]` is coefficient i of ``levelMGenerators```[d]` times f. 256 × d
+    /// bytes a degree (about 120 kB in all), so a data codeword costs d look-ups and no logarithm.
+    static let levelMProducts: [[UInt8]] = levelMGenerators.map { g in
+        var table = [UInt8](repeating: 0, count: 256 * g.count)
+        for f in 1..<256 {
+            for (i, c) in g.enumerated() { table[f * g.count + i] = multiply(c, UInt8(f)) }
+        }
+        return table
+    }
+
+    /// The remainder of data · xⁿ divided by the generator whose products ``levelMProducts``
+    /// keeps: the error correction codewords. Each data codeword shifts the register and adds
+    /// one row of the table; ``remainderByDivision(_:generator:)`` is the plain twin the tests
+    /// hold it to.
+    static func remainder(_ data: ArraySlice<UInt8>, products: [UInt8]) -> [UInt8] {
+        let n = products.count / 256
         var r = [UInt8](repeating: 0, count: n)
         for byte in data {
-            let factor = byte ^ r[0]
-            if factor == 0 {
-                for i in 0..<(n - 1) { r[i] = r[i + 1] }
-                r[n - 1] = 0
-                continue
-            }
-            let f = log[Int(factor)]
-            for i in 0..<n {
-                let next = i + 1 < n ? r[i + 1] : 0
-                let g = generatorLog[i]
-                r[i] = g < 0 ? next : next ^ exp[g + f]
-            }
+            let row = Int(byte ^ r[0]) * n
+            for i in 0..<(n - 1) { r[i] = r[i + 1] ^ products[row + i] }
+            r[n - 1] = products[row + n - 1]
         }
         return r
     }
 
-    /// ``remainder(_:generator:)`` as polynomial long division is written: shift the register,
+    /// The remainder as polynomial long division is written: shift the register,
     /// add the generator times the leading factor.
     static func remainderByDivision(_ data: ArraySlice<UInt8>, generator: [UInt8]) -> [UInt8] {
         var r = [UInt8](repeating: 0, count: generator.count)

@@ -2,27 +2,23 @@ extension QRCode {
     /// The symbol as a PNG, `scale` pixels per module, quiet zone included.
     ///
     /// Each module row is packed once (all white, then the pixels of every run of dark modules
-    /// cleared, whole bytes at a time inside a run) and repeated `scale` times straight into the
+    /// cleared, whole bytes at a time inside a run) and its line repeated `scale` times into the
     /// image data; ``pngByPixels(scale:)`` is the plain twin the tests hold it to, byte for byte.
     public func png(scale: Int) -> [UInt8] {
         let s = max(1, scale), q = Self.quietZone
         let side = (size + 2 * q) * s
         let rowBytes = (side + 7) / 8
-        // White is 1; the bits past the right edge stay 0, as PNG.packRow leaves them.
-        var white = [UInt8](repeating: 0xFF, count: rowBytes)
-        if side % 8 != 0 { white[rowBytes - 1] = 0xFF << UInt8(8 - side % 8) }
+        // A line is its filter type byte (0, None) and the packed row, white 1; the bits past
+        // the right edge stay 0, as PNG.packRow leaves them.
+        var white = [UInt8](repeating: 0xFF, count: rowBytes + 1)
+        white[0] = 0
+        if side % 8 != 0 { white[rowBytes] = 0xFF << UInt8(8 - side % 8) }
         var raw: [UInt8] = []
         raw.reserveCapacity(side * (rowBytes + 1))
-        func appendRow(_ row: [UInt8], times: Int) {
-            for _ in 0..<times {
-                raw.append(0)  // filter type None
-                raw += row
-            }
-        }
-        appendRow(white, times: q * s)
-        var packed = white
+        for _ in 0..<(q * s) { raw += white }
+        var line = white
         for y in 0..<size {
-            packed = white
+            line = white
             let row = y * size
             var x = 0
             while x < size {
@@ -32,28 +28,28 @@ extension QRCode {
                 }
                 var end = x + 1
                 while end < size, modules[row + end] != 0 { end += 1 }
-                // Pixels [first, last) go black: single bits up to a byte boundary, whole
-                // bytes, then single bits.
-                var p = (x + q) * s
-                let last = (end + q) * s
-                while p < last, p & 7 != 0 {
-                    packed[p >> 3] &= ~(0x80 >> UInt8(p & 7))
-                    p += 1
-                }
-                while p + 8 <= last {
-                    packed[p >> 3] = 0
-                    p += 8
-                }
-                while p < last {
-                    packed[p >> 3] &= ~(0x80 >> UInt8(p & 7))
-                    p += 1
-                }
+                Self.clear(&line, pixels: (x + q) * s, to: (end + q) * s)
                 x = end
             }
-            appendRow(packed, times: s)
+            for _ in 0..<s { raw += line }
         }
-        appendRow(white, times: q * s)
+        for _ in 0..<(q * s) { raw += white }
         return PNG.bilevel(width: side, height: side, filteredRows: raw)
+    }
+
+    /// Clears pixels [first, last) of a line (black), the packed row starting at byte 1: a mask
+    /// on the first and the last byte, whole bytes between.
+    private static func clear(_ line: inout [UInt8], pixels first: Int, to last: Int) {
+        let a = first >> 3, b = (last - 1) >> 3
+        let head: UInt8 = 0xFF >> UInt8(first & 7)  // bits from `first` to the byte's end
+        let tail: UInt8 = 0xFF << UInt8(7 - (last - 1) & 7)  // bits from the byte's start to `last`
+        if a == b {
+            line[1 + a] &= ~(head & tail)
+            return
+        }
+        line[1 + a] &= ~head
+        for i in (a + 1)..<b { line[1 + i] = 0 }
+        line[1 + b] &= ~tail
     }
 
     /// ``png(scale:)`` pixel by pixel through ``isDark(x:y:)`` and ``PNG/packRow(width:isBlack:)``.

@@ -134,6 +134,15 @@ struct QRMatrix {
         }
     }
 
+    /// ``placeData(_:)`` by the module positions kept for the version (``QRLayout``): each
+    /// bit goes straight to its module, without walking the zigzag past the function patterns.
+    mutating func placeData(_ codewords: [UInt8], at positions: [Int32]) {
+        let bits = min(positions.count, codewords.count * 8)
+        for i in 0..<bits {
+            modules[Int(positions[i])] = (codewords[i >> 3] >> UInt8(7 - (i & 7))) & 1
+        }
+    }
+
     // MARK: Masks
 
     /// Whether mask `m` inverts the module at column x, row y (§7.8.2 Table 10).
@@ -270,5 +279,39 @@ struct QRMatrix {
             if i >= 10, window == 0b101_1101_0000 || window == 0b000_0101_1101 { score += 40 }
         }
         return score
+    }
+}
+
+/// What every symbol of a version starts from, for the versions whose masks are kept
+/// (``QRMatrix/patternVersions``): the matrix with its function patterns drawn (mask 0's format
+/// information), and the module of each data bit in the order ``QRMatrix/placeData(_:)``
+/// fills them. Both depend on the version only; ``QRCodeTests`` holds placement by these
+/// positions to the zigzag walk.
+struct QRLayout: Sendable {
+    let blank: QRMatrix
+    /// Row-major module indices, first data bit first.
+    let dataModules: [Int32]
+
+    static let all: [QRLayout] = (1...QRMatrix.patternVersions).map { QRLayout(version: $0) }
+
+    init(version: Int) {
+        var m = QRMatrix(version: version)
+        m.drawFunctionPatterns()
+        blank = m
+        var positions: [Int32] = []
+        let size = m.size
+        var right = size - 1
+        while right >= 1 {
+            if right == 6 { right = 5 }
+            let upward = (right + 1) & 2 == 0
+            for vert in 0..<size {
+                let y = upward ? size - 1 - vert : vert
+                for x in [right, right - 1] where m.isFunction[y * size + x] == 0 {
+                    positions.append(Int32(y * size + x))
+                }
+            }
+            right -= 2
+        }
+        dataModules = positions
     }
 }

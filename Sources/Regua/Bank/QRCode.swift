@@ -54,9 +54,16 @@ public struct QRCode: Sendable, Hashable {
 
     private init(version: Int, bits: QRBitBuffer) {
         let codewords = QRTables.codewords(version: version, data: Self.padded(bits, version: version))
-        var matrix = QRMatrix(version: version)
-        matrix.drawFunctionPatterns()
-        matrix.placeData(codewords)
+        var matrix: QRMatrix
+        if version <= QRMatrix.patternVersions {
+            let layout = QRLayout.all[version - 1]
+            matrix = layout.blank
+            matrix.placeData(codewords, at: layout.dataModules)
+        } else {
+            matrix = QRMatrix(version: version)
+            matrix.drawFunctionPatterns()
+            matrix.placeData(codewords)
+        }
         let mask = matrix.bestMask()
         matrix.applyMask(mask)
         matrix.drawFormatBits(mask: mask)

@@ -307,13 +307,14 @@ extension QRCodeTests {
         var rng = SplitMix64(seed: 0x11D)
         let degrees = Array(Set(QRTables.ecPerBlock.dropFirst())).sorted()
         for n in 0..<2000 {
-            let generator = ReedSolomon.generator(degree: degrees[n % degrees.count])
+            let degree = degrees[n % degrees.count]
+            let generator = ReedSolomon.generator(degree: degree)
             let block = (0..<(1 + Int(rng.next() % 140))).map { _ in
                 UInt8(truncatingIfNeeded: rng.next() % (n % 4 == 0 ? 3 : 256))
             }
+            let plain = ReedSolomon.remainderByDivision(block[...], generator: generator)
             #expect(
-                ReedSolomon.remainder(block[...], generator: generator)
-                    == ReedSolomon.remainderByDivision(block[...], generator: generator), "block \(n)")
+                ReedSolomon.remainder(block[...], products: ReedSolomon.levelMProducts[degree]) == plain, "block \(n)")
         }
     }
 
@@ -369,6 +370,23 @@ extension QRCodeTests {
             }
             let lines = m.paddedLines()
             #expect(lines.rows == rows && lines.cols == cols, "matrix \(n)")
+        }
+    }
+
+    @Test("placing data by the kept positions gives the zigzag's matrix, for every kept version")
+    func layoutPlacesAsTheZigzag() {
+        var rng = SplitMix64(seed: 7_18004)
+        for version in 1...QRMatrix.patternVersions {
+            var zigzag = QRMatrix(version: version)
+            zigzag.drawFunctionPatterns()
+            let layout = QRLayout.all[version - 1]
+            #expect(layout.blank.modules == zigzag.modules && layout.blank.isFunction == zigzag.isFunction)
+            #expect(layout.dataModules.count == QRTables.rawDataModules(version))
+            let codewords = (0..<QRTables.totalCodewords(version)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            zigzag.placeData(codewords)
+            var placed = layout.blank
+            placed.placeData(codewords, at: layout.dataModules)
+            #expect(placed.modules == zigzag.modules, "version \(version)")
         }
     }
 
