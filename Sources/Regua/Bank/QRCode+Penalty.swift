@@ -1,6 +1,7 @@
-/// The mask penalty (N1–N4) on rows and columns held as 128-bit words, for symbols up to
-/// version 25 (120 modules and the four light modules on either side fit one word): every PIX
-/// BR Code. The module-by-module ``QRMatrix/penalty()`` is its plain twin (and scores larger
+/// The mask penalty (N1–N4) on rows and columns held as words, for symbols up to version 25
+/// (120 modules and the four light modules on either side fit 128 bits): every PIX BR Code.
+/// Symbols up to version 9 (53 modules) are scored on 64-bit words, which take half the
+/// instructions; the code is one generic over the word. The module-by-module ``QRMatrix/penalty()`` is its plain twin (and scores larger
 /// symbols); `QRCodeTests` holds the two equal on random matrices, and holds
 /// ``QRMatrix/bestMaskByBits()`` to the mask the plain score picks.
 extension QRMatrix {
@@ -18,13 +19,15 @@ extension QRMatrix {
     /// Every module is shifted in, dark or light, from the last one back (rows from their right
     /// end, columns from the bottom row up): the colours of the data are random, so a test per
     /// module would be mispredicted half the time.
-    func paddedLines() -> (rows: [UInt128], cols: [UInt128]) {
-        var rows = [UInt128](repeating: 0, count: size)
-        var cols = [UInt128](repeating: 0, count: size)
+    func paddedLines<W: FixedWidthInteger & UnsignedInteger>(
+        as _: W.Type = UInt128.self
+    ) -> (rows: [W], cols: [W]) {
+        var rows = [W](repeating: 0, count: size)
+        var cols = [W](repeating: 0, count: size)
         for y in stride(from: size - 1, through: 0, by: -1) {
-            var row: UInt128 = 0
+            var row: W = 0
             for x in stride(from: size - 1, through: 0, by: -1) {
-                let dark: UInt128 = modules[y * size + x] != 0 ? 1 : 0
+                let dark: W = modules[y * size + x] != 0 ? 1 : 0
                 row = row << 1 | dark
                 cols[x] = cols[x] << 1 | dark
             }
@@ -34,14 +37,22 @@ extension QRMatrix {
         return (rows, cols)
     }
 
+    /// Whether the lines of this size fit 64-bit words.
+    var fitsNarrowWords: Bool { size + 8 <= 64 }
+
     /// The mask ``bestMask()`` picks, scored on words: the rows and columns of the unmasked
     /// symbol are made once, and each mask's are those XOR the mask's own lines
     /// (``MaskLines``), which also carry the change of format information from mask 0's.
     /// Only for a matrix as ``QRCode`` builds it: function patterns drawn with mask 0's format
     /// bits, data placed, no mask applied.
     func bestMaskByBits() -> Int {
-        let (rows, cols) = paddedLines()
         let lines = MaskLines.all[version - 1]
+        return fitsNarrowWords
+            ? bestMask(xor: (lines.narrowRows, lines.narrowCols)) : bestMask(xor: (lines.rows, lines.cols))
+    }
+
+    private func bestMask<W: FixedWidthInteger & UnsignedInteger>(xor lines: (rows: [[W]], cols: [[W]])) -> Int {
+        let (rows, cols) = paddedLines(as: W.self)
         var maskedRows = rows, maskedCols = cols
         var best = 0, bestScore = Int.max
         for m in 0..<8 {
@@ -57,10 +68,10 @@ extension QRMatrix {
     }
 
     /// N1–N4 of the padded rows and columns of a `size × size` symbol.
-    static func bitScore(rows: [UInt128], cols: [UInt128], size: Int) -> Int {
+    static func bitScore<W: FixedWidthInteger & UnsignedInteger>(rows: [W], cols: [W], size: Int) -> Int {
         var score = 0
         var dark = 0
-        let masks = LineMasks(size: size)
+        let masks = LineMasks<W>(size: size)
         for i in 0..<size {
             score += bitLinePenalty(rows[i], masks) + bitLinePenalty(cols[i], masks)
             dark += rows[i].nonzeroBitCount
@@ -83,10 +94,12 @@ extension QRMatrix {
     /// N1: a run of L ≥ 5 scores L − 2, which is its L − 4 windows of five equal modules plus 2
     /// for the run (the first of those windows). N3: the core 1011101 at i with four light
     /// modules at i + 7…i + 10, or four light at i…i + 3 and the core at i + 4.
-    static func bitLinePenalty(_ line: UInt128, size: Int) -> Int { bitLinePenalty(line, LineMasks(size: size)) }
+    static func bitLinePenalty<W: FixedWidthInteger & UnsignedInteger>(_ line: W, size: Int) -> Int {
+        bitLinePenalty(line, LineMasks<W>(size: size))
+    }
 
     /// ``bitLinePenalty(_:size:)`` with the size's masks made once for all lines of a symbol.
-    static func bitLinePenalty(_ line: UInt128, _ masks: LineMasks) -> Int {
+    static func bitLinePenalty<W: FixedWidthInteger & UnsignedInteger>(_ line: W, _ masks: LineMasks<W>) -> Int {
         let m = line >> 4
         let equalNext = ~(m ^ (m >> 1)) & masks.pairs
         let five = equalNext & (equalNext >> 1) & (equalNext >> 2) & (equalNext >> 3)
@@ -107,13 +120,13 @@ extension QRMatrix {
 
     /// What every line of a `size`-module symbol masks with: the module pairs (i, i + 1) of the
     /// line, and the starts of an 11-module window inside the padded line.
-    struct LineMasks {
-        let pairs: UInt128
-        let starts: UInt128
+    struct LineMasks<W: FixedWidthInteger & UnsignedInteger> {
+        let pairs: W
+        let starts: W
 
         init(size: Int) {
-            pairs = (1 << UInt128(size - 1)) - 1
-            starts = (1 << UInt128(size + 8 - 10)) - 1
+            pairs = (1 << W(size - 1)) - 1
+            starts = (1 << W(size + 8 - 10)) - 1
         }
     }
 }
@@ -125,6 +138,9 @@ extension QRMatrix {
 struct MaskLines: Sendable {
     let rows: [[UInt128]]
     let cols: [[UInt128]]
+    /// The same lines as 64-bit words, for the versions whose lines fit them (else empty).
+    let narrowRows: [[UInt64]]
+    let narrowCols: [[UInt64]]
 
     static let all: [MaskLines] = (1...25).map { version in
         var blank = QRMatrix(version: version)
@@ -141,6 +157,10 @@ struct MaskLines: Sendable {
             rows.append(lines.rows)
             cols.append(lines.cols)
         }
-        return MaskLines(rows: rows, cols: cols)
+        let narrow = blank.fitsNarrowWords
+        func words(_ lines: [[UInt128]]) -> [[UInt64]] {
+            narrow ? lines.map { $0.map { UInt64(exactly: $0)! } } : []
+        }
+        return MaskLines(rows: rows, cols: cols, narrowRows: words(rows), narrowCols: words(cols))
     }
 }

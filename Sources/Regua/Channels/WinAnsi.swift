@@ -46,7 +46,11 @@ enum WinAnsi {
         // Normalising is costly and only needed when combining marks are present ("c" + U+0327).
         let needsNFC = text.unicodeScalars.contains { $0.value >= 0x300 && $0.value <= 0x36F }
         for s in (needsNFC ? text.precomposedStringWithCanonicalMapping : text).unicodeScalars {
-            if s.value >= 0x80, s.properties.generalCategory == .format { continue }
+            // Latin-1's letters and signs (ã, é, ç, º) are no format character; only the soft
+            // hyphen is, so the Unicode tables are read only past Latin-1.
+            if s.value >= 0x80, s.value == 0xAD || (s.value > 0xFF && s.properties.generalCategory == .format) {
+                continue
+            }
             out.append(code(s))
         }
         return out

@@ -186,7 +186,12 @@ extension QRCodeTests {
             if n % 4 == 0 { m.drawFunctionPatterns() }  // real finders, timing and long runs
             #expect(m.fitsBitPenalty)
             #expect(m.bitPenalty() == m.penalty(), "matrix \(n), version \(version)")
+            if m.fitsNarrowWords {
+                let (rows, cols) = m.paddedLines(as: UInt64.self)
+                #expect(QRMatrix.bitScore(rows: rows, cols: cols, size: m.size) == m.penalty(), "matrix \(n)")
+            }
         }
+        #expect(QRMatrix(version: 9).fitsNarrowWords && !QRMatrix(version: 10).fitsNarrowWords)
         #expect(!QRMatrix(version: 26).fitsBitPenalty)
     }
 
@@ -204,6 +209,10 @@ extension QRCodeTests {
             var word: UInt128 = 0
             for (i, v) in line.enumerated() where v != 0 { word |= 1 << UInt128(4 + i) }
             #expect(QRMatrix.bitLinePenalty(word, size: size) == Self.referenceLinePenalty(line), "line \(n)")
+            if size + 8 <= 64 {
+                #expect(
+                    QRMatrix.bitLinePenalty(UInt64(word), size: size) == Self.referenceLinePenalty(line), "line \(n)")
+            }
         }
     }
 
@@ -242,6 +251,12 @@ extension QRCodeTests {
                 let lines = MaskLines.all[version - 1]
                 #expect(zip(rows, lines.rows[mask]).map { $0 ^ $1 } == want.rows, "version \(version), mask \(mask)")
                 #expect(zip(cols, lines.cols[mask]).map { $0 ^ $1 } == want.cols, "version \(version), mask \(mask)")
+                if m.fitsNarrowWords {
+                    #expect(lines.narrowRows[mask] == lines.rows[mask].map { UInt64($0) })
+                    #expect(lines.narrowCols[mask] == lines.cols[mask].map { UInt64($0) })
+                } else {
+                    #expect(lines.narrowRows.isEmpty && lines.narrowCols.isEmpty)
+                }
             }
         }
     }
