@@ -64,10 +64,16 @@ enum BoletoSlipLayout {
     /// the frame every slip shares (rules, labels and the cells printed the same on every
     /// boleto), made once (``frame``) and placed here, then this slip's values.
     /// ``drawWhole(_:into:left:top:)`` is the plain twin the tests hold it to.
-    static func draw(_ s: BoletoSlip, into c: inout PDFContent, left: Double, top: Double) {
-        c.place(frame, x: left, y: top)
+    ///
+    /// `asForm`: the frame is the file's ``frameForm``, placed by name (letters.pdf, where
+    /// thousands of slips share it) instead of its content copied in.
+    static func draw(_ s: BoletoSlip, into c: inout PDFContent, left: Double, top: Double, asForm: Bool = false) {
+        if asForm { c.placeForm(frameForm.name, x: left, y: top) } else { c.place(frame, x: left, y: top) }
         drawValues(s, into: &c, left: left, top: top)
     }
+
+    /// ``frame`` as a form of its file, boxed 2 points beyond the slip on every side.
+    static let frameForm = PDFForm(name: "SlipFrame", content: frame, box: [-2, -height - 2, width + 2, 2])
 
     /// ``draw(_:into:left:top:)`` with the frame drawn in place instead of placed.
     static func drawWhole(_ s: BoletoSlip, into c: inout PDFContent, left: Double, top: Double) {

@@ -58,6 +58,9 @@ public enum LettersPDF {
         return (pdf, pages)
     }
 
+    /// The forms every letters.pdf holds: the boleto slip's frame, placed by each slip.
+    static let forms = [BoletoSlipLayout.frameForm]
+
     /// Letters laid out at a time by ``write(_:window:to:)``: a night's letters.pdf is not held
     /// whole in memory (17k two-page letters with their QR codes and slips are hundreds of MB).
     public static let window = 1024
@@ -85,7 +88,7 @@ public enum LettersPDF {
         _ letters: [Letter], window: Int = window, to sink: ([UInt8]) throws -> Void,
         sha256SoFar: () throws -> String
     ) rethrows -> [(firstPage: Int, pageCount: Int)] {
-        var stream = PDFStream(title: "Regua letters", hashing: false)
+        var stream = PDFStream(title: "Regua letters", hashing: false, forms: forms)
         var pages: [(firstPage: Int, pageCount: Int)] = []
         pages.reserveCapacity(letters.count)
         let step = max(1, window)
@@ -394,7 +397,7 @@ struct LetterComposer {
     private mutating func slip(_ slip: BoletoSlip) {
         let height = BoletoSlipLayout.height + PDFUnit.mm(2)
         if !pageIsEmpty, cursor + height > Self.bottomLimit { newPage() }
-        BoletoSlipLayout.draw(slip, into: &current, left: Self.left, top: Self.pageHeight - cursor)
+        BoletoSlipLayout.draw(slip, into: &current, left: Self.left, top: Self.pageHeight - cursor, asForm: true)
         cursor += height
         pageIsEmpty = false
     }

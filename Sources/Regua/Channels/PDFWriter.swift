@@ -88,6 +88,15 @@ struct PDFContent {
     /// Restores the graphics state saved by ``scaled(_:_:origin:_:)``.
     mutating func restore() { append("Q\n") }
 
+    /// Draws the file's form `name` (``PDFForm``) with its origin at (x, y).
+    mutating func placeForm(_ name: String, x: Double, y: Double) {
+        scaled(1, 1, origin: x, y)
+        bytes.append(UInt8(ascii: "/"))
+        bytes += name.utf8
+        append(" Do\n")
+        restore()
+    }
+
     /// Draws `layer`, a content stream drawn at the origin, with its origin at (x, y): inside
     /// its own saved graphics state, moved there by one `cm`. A drawing every page or file
     /// shares (a slip's frame) is then made once and copied.
@@ -314,15 +323,26 @@ struct PDFDocument {
     var pages: [[UInt8]] = []
     /// Document title for the Info dictionary (ASCII).
     var title: String = "Regua"
+    /// Drawings the pages place by name (``PDFContent/placeForm(_:x:y:)``).
+    var forms: [PDFForm] = []
 
     /// The file's bytes.
     func build() -> [UInt8] {
-        var stream = PDFStream(title: title)
+        var stream = PDFStream(title: title, forms: forms)
         stream.out.reserveCapacity(pages.reduce(4096) { $0 + $1.count + 200 } + 40 * pages.count + 1024)
         for page in pages { stream.add(page: page) }
         stream.finish()
         return stream.take()
     }
+}
+
+/// A drawing a file holds once and its pages place wherever they need it (a Form XObject):
+/// a content stream drawn at the origin, its name among the pages' resources, and the box
+/// it may draw in (x0, y0, x1, y1; the reader clips to it).
+struct PDFForm: Sendable {
+    let name: String
+    let content: [UInt8]
+    let box: [Double]
 }
 
 /// Writes a PDF 1.4 file page by page, so a night's letters need not be held whole in memory:
@@ -333,10 +353,10 @@ struct PDFDocument {
 /// whoever takes the bytes (a staging file hashes them for the manifest anyway): then
 /// ``finishObjects()``, ``take()``, and ``finishTrailer(id:)`` with that hash of everything taken.
 ///
-/// Object numbers: catalog 1, page tree 2, fonts 3 and 4, Info 5; page i (from 0) is object
-/// 6 + 2i and its contents 7 + 2i. The objects after the pages refer to them by number, so
-/// their place in the file does not matter to a reader (the cross-reference table says where
-/// each is).
+/// Object numbers: catalog 1, page tree 2, fonts 3 and 4, Info 5, then the forms (k of them,
+/// 6…5 + k, written after the header); page i (from 0) is object 6 + k + 2i and its contents
+/// 7 + k + 2i. The objects after the pages refer to them by number, so their place in the file
+/// does not matter to a reader (the cross-reference table says where each is).
 struct PDFStream {
     /// Bytes written and not yet taken.
     fileprivate(set) var out: [UInt8] = []
@@ -349,17 +369,35 @@ struct PDFStream {
     private var pageCount = 0
     private let title: String
 
-    private static let catalog = 1, pageTree = 2, fontRegular = 3, fontBold = 4, info = 5, firstPage = 6
+    private static let catalog = 1, pageTree = 2, fontRegular = 3, fontBold = 4, info = 5, firstForm = 6
     private static let box = "[0 0 \(PDFContent.number(PDFUnit.a4Width)) \(PDFContent.number(PDFUnit.a4Height))]"
-    private static let resources =
-        "<< /Font << /F1 \(fontRegular) 0 R /F2 \(fontBold) 0 R >> /ProcSet [/PDF /Text] >>"
+    private static let fonts = "/Font << /F1 \(fontRegular) 0 R /F2 \(fontBold) 0 R >> /ProcSet [/PDF /Text]"
+    /// The first page's object number: after the forms.
+    private let firstPage: Int
+    /// Every page's resources: the fonts, and the forms by name.
+    private let resources: String
 
-    /// Starts a file (its header is the first bytes of ``out``); with `hashing: false` the
-    /// caller hashes what it takes and gives the /ID to ``finishTrailer(id:)``.
-    init(title: String, hashing: Bool = true) {
+    /// Starts a file (its header is the first bytes of ``out``, then the forms); with
+    /// `hashing: false` the caller hashes what it takes and gives the /ID to
+    /// ``finishTrailer(id:)``.
+    init(title: String, hashing: Bool = true, forms: [PDFForm] = []) {
         self.title = title
         hasher = hashing ? StreamingSHA256() : nil
+        firstPage = Self.firstForm + forms.count
+        let names = forms.enumerated().map { "/\($1.name) \(Self.firstForm + $0) 0 R" }
+        resources =
+            forms.isEmpty ? "<< \(Self.fonts) >>" : "<< \(Self.fonts) /XObject << \(names.joined(separator: " ")) >> >>"
         emit(Array("%PDF-1.4\n%".utf8) + [0xE2, 0xE3, 0xCF, 0xD3, 0x0A])  // binary marker (§3.4.1)
+        for (i, form) in forms.enumerated() {
+            begin(Self.firstForm + i)
+            let box = form.box.map(PDFContent.number).joined(separator: " ")
+            emit(
+                Array(
+                    ("<< /Type /XObject /Subtype /Form /BBox [\(box)] /Resources << \(Self.fonts) >> "
+                        + "/Length \(form.content.count) >>\nstream\n").utf8))
+            emit(form.content)
+            emit(Array("\nendstream\nendobj\n".utf8))
+        }
     }
 
     /// Pages added so far.
@@ -383,11 +421,11 @@ struct PDFStream {
 
     /// Adds a page with this content stream.
     mutating func add(page content: [UInt8]) {
-        let page = Self.firstPage + 2 * pageCount
+        let page = firstPage + 2 * pageCount
         pageCount += 1
         object(
             page,
-            "<< /Type /Page /Parent \(Self.pageTree) 0 R /MediaBox \(Self.box) /Resources \(Self.resources) "
+            "<< /Type /Page /Parent \(Self.pageTree) 0 R /MediaBox \(Self.box) /Resources \(resources) "
                 + "/Contents \(page + 1) 0 R >>")
         begin(page + 1)
         emit(Array("<< /Length \(content.count) >>\nstream\n".utf8))
@@ -404,7 +442,7 @@ struct PDFStream {
 
     /// Writes the page tree, catalog, fonts and Info: the last bytes the /ID covers.
     mutating func finishObjects() {
-        let kids = (0..<pageCount).map { "\(Self.firstPage + 2 * $0) 0 R" }.joined(separator: " ")
+        let kids = (0..<pageCount).map { "\(firstPage + 2 * $0) 0 R" }.joined(separator: " ")
         object(Self.pageTree, "<< /Type /Pages /Kids [\(kids)] /Count \(pageCount) >>")
         object(Self.catalog, "<< /Type /Catalog /Pages \(Self.pageTree) 0 R >>")
         for (n, font) in [(Self.fontRegular, PDFFont.helvetica), (Self.fontBold, .helveticaBold)] {

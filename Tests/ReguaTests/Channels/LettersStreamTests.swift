@@ -53,7 +53,8 @@ struct LettersStreamTests {
         for (i, offset) in offsets.enumerated() {
             #expect(whole.pdf[offset...].starts(with: Array("\(i + 1) 0 obj\n".utf8)), "object \(i + 1)")
         }
-        #expect(offsets.count == 5 + 2 * whole.pages.reduce(0) { $0 + $1.pageCount })
+        // Catalog, page tree, two fonts, Info, the slip frame's form, then two objects a page.
+        #expect(offsets.count == 5 + LettersPDF.forms.count + 2 * whole.pages.reduce(0) { $0 + $1.pageCount })
         // The /ID is the SHA-256 of every byte before the cross-reference table.
         let trailer = String(decoding: whole.pdf.suffix(400), as: UTF8.self)
         let after = trailer[try #require(trailer.range(of: "startxref\n", options: .backwards)).upperBound...]
@@ -67,7 +68,7 @@ struct LettersStreamTests {
         let letters = try Self.letters()
         // The plain reference: every letter's pages in one PDFDocument, whose stream hashes
         // every byte itself for the /ID.
-        var document = PDFDocument(title: "Regua letters")
+        var document = PDFDocument(title: "Regua letters", forms: LettersPDF.forms)
         document.pages = letters.flatMap { LetterComposer.compose($0).map(\.bytes) }
         let reference = document.build()
         #expect(LettersPDF.render(letters).pdf == reference)

@@ -78,6 +78,53 @@ struct PaymentPrintTests {
     }
 
     @Test(
+        "letters.pdf holds the slip's frame once, as a form each slip places: its pages rasterise as with the frame copied in",
+        .enabled(if: tools))
+    func slipFrameIsOneForm() throws {
+        let slips = try (0..<3).map {
+            try Self.slip(try Self.dunned("NF-\($0)", nosso: "5\($0)", cents: 9_900 + $0, daysOverdue: 9))
+        }
+        let letter = Letter(
+            customer: sampleCustomer(), senderLines: ["Exemplo Comércio Ltda"], date: Self.asOf, city: "São Paulo",
+            body: "Prezado cliente,\n\nConstam em aberto os títulos abaixo.",
+            reference: ("R20261123-ab12cd34ef56ab78", "C001", "letter_d30", ["NF-0", "NF-1", "NF-2"]), pix: nil,
+            slips: slips)
+        let (pdf, _) = LettersPDF.render([letter])
+        let text = String(decoding: pdf, as: UTF8.self)
+        #expect(text.components(separatedBy: "/Subtype /Form").count == 2, "one form in the file")
+        #expect(text.components(separatedBy: "/SlipFrame Do").count == 4, "placed by each of the 3 slips")
+        #expect(text.components(separatedBy: "(Local de pagamento)").count == 2, "the frame's labels once")
+        // The same pages with the frame's content copied where each slip places it.
+        // (Bytes, not strings: the content streams are WinAnsi.)
+        let placing = Array("/SlipFrame Do\n".utf8)
+        let pages = LetterComposer.compose(letter).map { page -> [UInt8] in
+            var out: [UInt8] = [], i = 0
+            let b = page.bytes
+            while i < b.count {
+                if b[i...].starts(with: placing) {
+                    out += BoletoSlipLayout.frame
+                    i += placing.count
+                } else {
+                    out.append(b[i])
+                    i += 1
+                }
+            }
+            return out
+        }
+        let inline = PDFDocument(pages: pages).build()
+        for page in 1...pages.count {
+            let (w1, h1, a, f1) = try Self.rasterise(pdf: pdf, page: page)
+            defer { try? FileManager.default.removeItem(at: f1) }
+            let (w2, h2, b, f2) = try Self.rasterise(pdf: inline, page: page)
+            defer { try? FileManager.default.removeItem(at: f2) }
+            try #require(w1 == w2 && h1 == h2)
+            let differing = zip(a, b).filter { ($0 < 128) != ($1 < 128) }.count
+            #expect(differing == 0, "page \(page)")
+            #expect(a.filter { $0 < 128 }.count > 20_000, "page \(page) is not blank")
+        }
+    }
+
+    @Test(
         "a QR code drawn as an image mask rasterises to exactly its modules, where they belong, and scans back",
         .enabled(if: tools))
     func qrMaskRasterises() throws {
@@ -119,12 +166,19 @@ struct PaymentPrintTests {
     /// One page rasterised by poppler at 300 dpi in grey: width, height, pixels, and the temporary
     /// folder holding the file as `page.pgm` (for zbar), which the caller removes.
     static func rasterise(_ page: PDFContent) throws -> (Int, Int, [UInt8], URL) {
+        try rasterise(pdf: PDFDocument(pages: [page.bytes]).build())
+    }
+
+    /// ``rasterise(_:)`` of page `page` (from 1) of a whole file.
+    static func rasterise(pdf: [UInt8], page: Int = 1) throws -> (Int, Int, [UInt8], URL) {
         let dir = try ExternalTool.temporaryFolder()
         do {
             let file = dir.appendingPathComponent("page.pdf").path
-            try Data(PDFDocument(pages: [page.bytes]).build()).write(to: URL(fileURLWithPath: file))
+            try Data(pdf).write(to: URL(fileURLWithPath: file))
             let image = dir.appendingPathComponent("page").path
-            let r = try ExternalTool.run(ExternalTool.pdftoppm!, ["-r", "300", "-gray", "-singlefile", file, image])
+            let r = try ExternalTool.run(
+                ExternalTool.pdftoppm!,
+                ["-r", "300", "-gray", "-f", "\(page)", "-l", "\(page)", "-singlefile", file, image])
             try #require(r.status == 0, "\(r.stderr)")
             let (width, height, pixels) = try pgm(Data(contentsOf: URL(fileURLWithPath: image + ".pgm")))
             return (width, height, pixels, dir)
