@@ -114,28 +114,30 @@ struct QRMatrix {
     /// Codewords placed most significant bit first, in two-module columns from the
     /// bottom-right corner, upwards then downwards, skipping the vertical timing column;
     /// modules left over (remainder bits) stay light.
-    mutating func placeData(_ codewords: [UInt8]) {
-        var i = 0
-        let totalBits = codewords.count * 8
+    mutating func placeData(_ codewords: [UInt8]) { placeData(codewords, at: dataModules()) }
+
+    /// The modules that hold data, in the order ``placeData(_:)`` fills them (row-major
+    /// indices): the two-module columns from the bottom-right corner, upwards then downwards,
+    /// skipping the vertical timing column and every function pattern.
+    func dataModules() -> [Int32] {
+        var positions: [Int32] = []
         var right = size - 1
         while right >= 1 {
             if right == 6 { right = 5 }
             let upward = (right + 1) & 2 == 0
             for vert in 0..<size {
                 let y = upward ? size - 1 - vert : vert
-                for j in 0..<2 {
-                    let x = right - j
-                    guard isFunction[y * size + x] == 0, i < totalBits else { continue }
-                    modules[y * size + x] = (codewords[i >> 3] >> UInt8(7 - (i & 7))) & 1
-                    i += 1
+                for x in [right, right - 1] where isFunction[y * size + x] == 0 {
+                    positions.append(Int32(y * size + x))
                 }
             }
             right -= 2
         }
+        return positions
     }
 
-    /// ``placeData(_:)`` by the module positions kept for the version (``QRLayout``): each
-    /// bit goes straight to its module, without walking the zigzag past the function patterns.
+    /// Codewords placed at `positions` (``dataModules()``, or those ``QRLayout`` keeps for the
+    /// version), bit by bit; positions past the last bit stay light.
     mutating func placeData(_ codewords: [UInt8], at positions: [Int32]) {
         let bits = min(positions.count, codewords.count * 8)
         for i in 0..<bits {
@@ -284,9 +286,8 @@ struct QRMatrix {
 
 /// What every symbol of a version starts from, for the versions whose masks are kept
 /// (``QRMatrix/patternVersions``): the matrix with its function patterns drawn (mask 0's format
-/// information), and the module of each data bit in the order ``QRMatrix/placeData(_:)``
-/// fills them. Both depend on the version only; ``QRCodeTests`` holds placement by these
-/// positions to the zigzag walk.
+/// information), and the module of each data bit (``QRMatrix/dataModules()``). Both depend on
+/// the version only, so they are made once.
 struct QRLayout: Sendable {
     let blank: QRMatrix
     /// Row-major module indices, first data bit first.
@@ -298,20 +299,6 @@ struct QRLayout: Sendable {
         var m = QRMatrix(version: version)
         m.drawFunctionPatterns()
         blank = m
-        var positions: [Int32] = []
-        let size = m.size
-        var right = size - 1
-        while right >= 1 {
-            if right == 6 { right = 5 }
-            let upward = (right + 1) & 2 == 0
-            for vert in 0..<size {
-                let y = upward ? size - 1 - vert : vert
-                for x in [right, right - 1] where m.isFunction[y * size + x] == 0 {
-                    positions.append(Int32(y * size + x))
-                }
-            }
-            right -= 2
-        }
-        dataModules = positions
+        dataModules = m.dataModules()
     }
 }
